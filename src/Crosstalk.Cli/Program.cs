@@ -1,0 +1,6 @@
+namespace Crosstalk.Cli;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
