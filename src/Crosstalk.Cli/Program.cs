@@ -2,5 +2,5 @@ namespace Crosstalk.Cli;
 
 internal static class Program
 {
-    private static int Main() => 0;
+    private static Task<int> Main(string[] args) => CliApplication.RunAsync(args, CliContext.FromProcess());
 }

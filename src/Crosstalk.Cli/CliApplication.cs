@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Crosstalk.Cli.Commands;
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Cli;
+
+/// <summary>Builds the <c>crosstalk</c> command tree and runs it with one-line errors and stable exit codes.</summary>
+internal static class CliApplication
+{
+    public static RootCommand CreateRootCommand(CliContext context)
+    {
+        var root = new RootCommand(
+            """
+            Crosstalk runs conversations between language models, records every message as it arrives,
+            and shows what happened.
+
+            Examples:
+              crosstalk run                                  two offline agents talk (no key, no network)
+              crosstalk show transcripts/ELIZA_vs_Markov.md  read a transcript in the terminal
+              crosstalk convert seed.md --to json -o seed.json
+            """);
+        root.Add(RunCommand.Create(context));
+        root.Add(ShowCommand.Create(context));
+        root.Add(ConvertCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var root = CreateRootCommand(context);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await context.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            var commandName = parseResult.CommandResult.Command.Name;
+            var hint = parseResult.CommandResult.Command == root ? "crosstalk --help" : $"crosstalk {commandName} --help";
+            await context.Error.WriteLineAsync($"See '{hint}'.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUserError(ex))
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            await context.Error.WriteLineAsync("Interrupted.").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static bool IsUserError(Exception ex) =>
+        ex is UserException or TranscriptFormatException;
+}

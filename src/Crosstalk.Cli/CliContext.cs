@@ -1,0 +1,45 @@
+using Spectre.Console;
+
+namespace Crosstalk.Cli;
+
+/// <summary>
+/// Everything a command touches outside itself, injected so the whole CLI runs in tests:
+/// the human-facing console, the raw output stream for data (exact bytes), the clock and the environment.
+/// </summary>
+internal sealed class CliContext
+{
+    public CliContext(IAnsiConsole console, TextWriter output, TextWriter error, TimeProvider timeProvider, Func<string, string?> environment, string workingDirectory)
+    {
+        Console = console;
+        Output = output;
+        Error = error;
+        TimeProvider = timeProvider;
+        Environment = environment;
+        WorkingDirectory = workingDirectory;
+    }
+
+    /// <summary>Human-facing output: tables, colours, live text.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Data written to standard output byte for byte (converted transcripts, JSON).</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Where one-line errors go.</summary>
+    public TextWriter Error { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public Func<string, string?> Environment { get; }
+
+    public string WorkingDirectory { get; }
+
+    /// <summary>Resolves a path the user typed against the working directory.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
+
+    public static CliContext FromProcess()
+    {
+        var stdout = new StreamWriter(System.Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+        var stderr = new StreamWriter(System.Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+        return new CliContext(AnsiConsole.Console, stdout, stderr, TimeProvider.System, System.Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
+    }
+}

@@ -1,0 +1,41 @@
+namespace Crosstalk.Cli.Commands;
+
+/// <summary>What <c>crosstalk run</c> was asked to do, after parsing.</summary>
+internal sealed class RunSettings
+{
+    public required string ModelA { get; init; }
+
+    public required string ModelB { get; init; }
+
+    public string Opener { get; init; } = " ";
+
+    public string? System { get; init; }
+
+    public string? SystemA { get; init; }
+
+    public string? SystemB { get; init; }
+
+    public int FirstSeat { get; init; } = 1;
+
+    public int MaxMessages { get; init; } = 100;
+
+    public string EndToken { get; init; } = "[END]";
+
+    public string EndPolicy { get; init; } = "any";
+
+    public string? StopOn { get; init; }
+
+    public TimeSpan? TimeLimit { get; init; }
+
+    public long? TokenBudget { get; init; }
+
+    public decimal? CostBudget { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    public required string OutputDirectory { get; init; }
+
+    public int? TokenDelay { get; init; }
+
+    public bool Quiet { get; init; }
+}

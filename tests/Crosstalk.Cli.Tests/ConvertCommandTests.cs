@@ -1,0 +1,71 @@
+using Crosstalk.Testing;
+
+namespace Crosstalk.Cli.Tests;
+
+public sealed class ConvertCommandTests
+{
+    [Theory]
+    [InlineData("000_9b49a01de80e6c50.txt")]
+    [InlineData("001_56cfc8f72ca96c78.txt")]
+    public async Task Convert_SeedToJsonAndBack_GivesTheSeedByteForByte(string seed)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var source = Path.Combine(SharedFiles.Seeds, seed);
+        var json = Path.Combine(dir, "t.json");
+
+        var toJson = await CrosstalkProcess.RunAsync(dir, "convert", source, "--to", "json", "-o", json);
+        Assert.Equal(0, toJson.ExitCode);
+        Assert.Contains("\"messages\"", File.ReadAllText(json), StringComparison.Ordinal);
+
+        var back = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "markdown");
+        Assert.Equal(0, back.ExitCode);
+        Assert.Equal(File.ReadAllText(source), back.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Convert_OriginalJson_GivesTheSeedMarkdown()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "convert", SharedFiles.Seed001OriginalJson, "--to", "markdown");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(File.ReadAllText(SharedFiles.Seed001), result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Convert_MissingFile_FailsWithOneLineNamingTheFile()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "convert", "nowhere.md", "--to", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("nowhere.md", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Convert_NotATranscript_FailsNamingFileAndLine()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var path = Path.Combine(dir, "notes.md");
+        File.WriteAllText(path, "# Shopping ↔ List\n\nmilk\neggs\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "convert", path, "--to", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"notes\.md:\d+: ", result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Convert_UnknownFormat_IsAUsageError()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "convert", SharedFiles.Seed000, "--to", "yaml");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--to", result.StandardError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,64 @@
+using Crosstalk.Cli.Rendering;
+using Crosstalk.Testing;
+using Crosstalk.Transcripts;
+using Spectre.Console.Testing;
+
+namespace Crosstalk.Cli.Tests;
+
+public sealed class ShowCommandTests
+{
+    [Fact]
+    public async Task Show_Seed_PrintsHeaderAndEveryMessage()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "show", SharedFiles.Seed001);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Kimi K2 ↔ grok-4", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("97", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("2025-10-26 13:08:38", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("#97", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Final exit", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_UnfinishedTranscript_SaysItIsNotFinished()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var path = Path.Combine(dir, "running.md");
+        File.WriteAllText(path, "# A ↔ B\n\n**Started:** 2025-10-26 12:15:18\n**Messages:** 1\n\n---\n\n### A\n\n \n\n---\n\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "show", path);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("not finished", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Messages_ContentWithMarkupAndHtml_IsShownAsText()
+    {
+        var transcript = new Transcript
+        {
+            Title = "A ↔ B",
+            Participants = [new Participant(1, "A"), new Participant(2, "B")],
+            Messages =
+            [
+                new TranscriptMessage { Seat = 1, Speaker = "A", Content = "[red]not markup[/] and [/] and <script>alert(1)</script>" },
+                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "## Heading\n\n```\n---\ncode [b]\n```\n\n> quoted [END]" },
+            ],
+        };
+        var console = new TestConsole().Width(100);
+
+        console.Write(TranscriptView.Header(transcript));
+        foreach (var renderable in TranscriptView.Messages(transcript))
+        {
+            console.Write(renderable);
+        }
+
+        Assert.Contains("[red]not markup[/]", console.Output, StringComparison.Ordinal);
+        Assert.Contains("<script>alert(1)</script>", console.Output, StringComparison.Ordinal);
+        Assert.Contains("code [b]", console.Output, StringComparison.Ordinal);
+        Assert.Contains("quoted [END]", console.Output, StringComparison.Ordinal);
+        Assert.Contains("not finished", console.Output, StringComparison.Ordinal);
+    }
+}
