@@ -1,0 +1,465 @@
+using System.Globalization;
+using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Crosstalk.Experiments;
+
+/// <summary>
+/// Reads an experiment: our YAML format (see docs/experiments.md), or the original system's
+/// <c>config.json</c> unchanged. Every problem is one sentence naming the file, line and column.
+/// </summary>
+public static class ExperimentFile
+{
+    private static readonly HashSet<string> TopLevelKeys =
+    [
+        "name", "models", "pairs", "orders", "opener", "openers", "system_prompt", "system_prompts", "repetitions",
+        "stop", "temperature", "max_tokens", "seed", "concurrency", "cost_ceiling", "output_dir",
+    ];
+
+    private static readonly HashSet<string> StopKeys = ["max_messages", "end_token", "end_policy", "guards", "on", "time_limit", "token_budget", "cost_budget"];
+
+    private static readonly HashSet<string> ModelKeys = ["model", "name", "system_prompt", "temperature", "max_tokens"];
+
+    private static readonly HashSet<string> OriginalKeys =
+    [
+        "initial_message", "max_turns", "output_dir", "end_codeword", "conversations_per_pair", "system_prompt", "max_workers", "models",
+    ];
+
+    private static readonly HashSet<string> OriginalModelKeys = ["name", "model_id", "temperature", "max_tokens", "system_prompt"];
+
+    /// <summary>Reads the experiment in <paramref name="path"/>.</summary>
+    public static Experiment Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExperimentFileException(path, null, null, $"cannot be read ({ex.Message})", ex);
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <summary>Reads an experiment from text; <paramref name="path"/> names it in messages.</summary>
+    public static Experiment Parse(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.TrimStart().StartsWith('{') ? ParseOriginal(text, path) : ParseYaml(text, path);
+    }
+
+    private static Experiment ParseOriginal(string text, string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException ex)
+        {
+            throw new ExperimentFileException(path, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, "is not valid JSON.", ex);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var warnings = new List<string>();
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!OriginalKeys.Contains(property.Name))
+                {
+                    warnings.Add($"{path}: unknown key '{property.Name}' is ignored.");
+                }
+            }
+
+            if (!root.TryGetProperty("models", out var modelsElement) || modelsElement.ValueKind != JsonValueKind.Array || modelsElement.GetArrayLength() == 0)
+            {
+                throw new ExperimentFileException(path, null, null, "needs a non-empty 'models' list.");
+            }
+
+            var models = new List<ExperimentModel>();
+            var index = 0;
+            foreach (var model in modelsElement.EnumerateArray())
+            {
+                index++;
+                foreach (var property in model.EnumerateObject())
+                {
+                    if (!OriginalModelKeys.Contains(property.Name))
+                    {
+                        warnings.Add($"{path}: unknown key 'models[{index}].{property.Name}' is ignored.");
+                    }
+                }
+
+                var modelId = GetString(model, "model_id") ?? throw new ExperimentFileException(path, null, null, $"models[{index}] needs a 'model_id' (an OpenRouter id such as 'x-ai/grok-4').");
+                models.Add(new ExperimentModel(
+                    modelId,
+                    GetString(model, "name") ?? modelId,
+                    GetString(model, "system_prompt"),
+                    model.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? (float)t.GetDouble() : null,
+                    model.TryGetProperty("max_tokens", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : null));
+            }
+
+            var maxTurns = root.TryGetProperty("max_turns", out var turns) && turns.ValueKind == JsonValueKind.Number ? turns.GetInt32() : 10;
+            var endCodeword = GetString(root, "end_codeword");
+            return new Experiment
+            {
+                Name = Path.GetFileNameWithoutExtension(path),
+                Models = models,
+                Pairs = PairMode.All,
+                BothOrders = true,
+                Openers = [GetString(root, "initial_message") ?? " "],
+                SystemPrompts = [GetString(root, "system_prompt")],
+                Repetitions = root.TryGetProperty("conversations_per_pair", out var reps) && reps.ValueKind == JsonValueKind.Number ? reps.GetInt32() : 1,
+                Stop = new StopSettings
+                {
+                    // max_turns counts the replies after the opener.
+                    MaxMessages = maxTurns + 1,
+                    EndToken = endCodeword ?? "[END]",
+                    EndPolicy = endCodeword is null ? "off" : "any",
+                },
+                Concurrency = root.TryGetProperty("max_workers", out var workers) && workers.ValueKind == JsonValueKind.Number ? Math.Max(1, workers.GetInt32()) : 8,
+                OutputDirectory = GetString(root, "output_dir") ?? "conversations",
+                Source = path,
+                Warnings = warnings,
+            };
+        }
+    }
+
+    private static string? GetString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static Experiment ParseYaml(string text, string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new ExperimentFileException(path, ex.Start.Line, ex.Start.Column, FirstSentence(ex.Message), ex);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ExperimentFileException(path, 1, 1, "an experiment file is a YAML mapping with at least 'models:' (see docs/experiments.md).");
+        }
+
+        var reader = new Reader(path);
+        var warnings = new List<string>();
+        foreach (var key in root.Children.Keys)
+        {
+            var name = reader.Scalar(key, "key");
+            if (!TopLevelKeys.Contains(name))
+            {
+                warnings.Add($"{path}:{key.Start.Line}:{key.Start.Column}: unknown key '{name}' is ignored.");
+            }
+        }
+
+        var modelsNode = reader.Get(root, "models") ?? throw new ExperimentFileException(path, root.Start.Line, root.Start.Column, "needs 'models:', a list of at least one model.");
+        if (modelsNode is not YamlSequenceNode modelSequence || modelSequence.Children.Count == 0)
+        {
+            throw reader.Error(modelsNode, "'models' must be a list of at least one model.");
+        }
+
+        var models = new List<ExperimentModel>();
+        foreach (var node in modelSequence.Children)
+        {
+            models.Add(reader.Model(node, warnings));
+        }
+
+        var (pairMode, explicitPairs) = reader.Pairs(reader.Get(root, "pairs"), models);
+        var orders = reader.OptionalScalar(root, "orders") ?? "both";
+        if (orders is not ("both" or "one"))
+        {
+            throw reader.Error(reader.Get(root, "orders")!, "'orders' must be 'both' or 'one'.");
+        }
+
+        var openers = reader.StringList(root, "openers", "opener", allowNone: true) ?? [" "];
+        var prompts = reader.StringList(root, "system_prompts", "system_prompt", allowNone: false) ?? [null];
+        var stop = reader.Stop(reader.Get(root, "stop"), warnings);
+        return new Experiment
+        {
+            Name = reader.OptionalScalar(root, "name") ?? Path.GetFileNameWithoutExtension(path),
+            Models = models,
+            Pairs = pairMode,
+            ExplicitPairs = explicitPairs,
+            BothOrders = orders == "both",
+            Openers = openers,
+            SystemPrompts = prompts,
+            Repetitions = reader.Int(root, "repetitions", 1, min: 1),
+            Stop = stop,
+            Temperature = reader.OptionalFloat(root, "temperature"),
+            MaxTokens = reader.OptionalInt(root, "max_tokens"),
+            Seed = reader.Int(root, "seed", 1, min: int.MinValue),
+            Concurrency = reader.Int(root, "concurrency", 8, min: 1),
+            CostCeiling = reader.OptionalDecimal(root, "cost_ceiling"),
+            OutputDirectory = reader.OptionalScalar(root, "output_dir"),
+            Source = path,
+            Warnings = warnings,
+        };
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var text = message;
+        var close = text.IndexOf("): ", StringComparison.Ordinal);
+        if (text.StartsWith('(') && close > 0)
+        {
+            text = text[(close + 3)..];
+        }
+
+        return text.TrimEnd('.') + ".";
+    }
+
+    private sealed class Reader(string path)
+    {
+        public ExperimentFileException Error(YamlNode node, string problem) =>
+            new(path, node.Start.Line, node.Start.Column, problem);
+
+        public YamlNode? Get(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+        public string Scalar(YamlNode node, string what) =>
+            node is YamlScalarNode { Value: { } value } ? value : throw Error(node, $"{what} must be a single value.");
+
+        public string? OptionalScalar(YamlMappingNode map, string key) =>
+            Get(map, key) is { } node ? Scalar(node, $"'{key}'") : null;
+
+        public int Int(YamlMappingNode map, string key, int fallback, int min) =>
+            OptionalInt(map, key) is { } value
+                ? value >= min ? value : throw Error(Get(map, key)!, $"'{key}' must be at least {min}.")
+                : fallback;
+
+        public int? OptionalInt(YamlMappingNode map, string key)
+        {
+            var node = Get(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+
+            return int.TryParse(Scalar(node, $"'{key}'"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw Error(node, $"'{key}' must be a whole number.");
+        }
+
+        public long? OptionalLong(YamlMappingNode map, string key)
+        {
+            var node = Get(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+
+            return long.TryParse(Scalar(node, $"'{key}'"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw Error(node, $"'{key}' must be a positive whole number.");
+        }
+
+        public float? OptionalFloat(YamlMappingNode map, string key)
+        {
+            var node = Get(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+
+            return float.TryParse(Scalar(node, $"'{key}'"), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw Error(node, $"'{key}' must be a number.");
+        }
+
+        public decimal? OptionalDecimal(YamlMappingNode map, string key)
+        {
+            var node = Get(map, key);
+            if (node is null)
+            {
+                return null;
+            }
+
+            return decimal.TryParse(Scalar(node, $"'{key}'").TrimStart('$'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw Error(node, $"'{key}' must be a positive amount of US dollars, e.g. 2.50.");
+        }
+
+        public ExperimentModel Model(YamlNode node, List<string> warnings)
+        {
+            if (node is YamlScalarNode)
+            {
+                return new ExperimentModel(Scalar(node, "a model"));
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                throw Error(node, "each model is a name such as 'offline:eliza' or a mapping with 'model:' and optional 'name:', 'system_prompt:', 'temperature:', 'max_tokens:'.");
+            }
+
+            foreach (var key in map.Children.Keys)
+            {
+                var name = Scalar(key, "key");
+                if (!ModelKeys.Contains(name))
+                {
+                    warnings.Add($"{path}:{key.Start.Line}:{key.Start.Column}: unknown model key '{name}' is ignored.");
+                }
+            }
+
+            var reference = OptionalScalar(map, "model") ?? throw Error(node, "a model mapping needs 'model:' (e.g. model: offline:eliza).");
+            return new ExperimentModel(reference, OptionalScalar(map, "name"), OptionalScalar(map, "system_prompt"), OptionalFloat(map, "temperature"), OptionalInt(map, "max_tokens"));
+        }
+
+        public (PairMode Mode, IReadOnlyList<(int, int)> Pairs) Pairs(YamlNode? node, List<ExperimentModel> models)
+        {
+            if (node is null)
+            {
+                return (PairMode.All, []);
+            }
+
+            if (node is YamlScalarNode scalar)
+            {
+                return scalar.Value switch
+                {
+                    "all" => (PairMode.All, []),
+                    "self" => (PairMode.Self, []),
+                    "all+self" => (PairMode.AllWithSelf, []),
+                    _ => throw Error(node, "'pairs' must be 'all', 'self', 'all+self' or a list of pairs like [a, b]."),
+                };
+            }
+
+            if (node is not YamlSequenceNode sequence)
+            {
+                throw Error(node, "'pairs' must be 'all', 'self', 'all+self' or a list of pairs like [a, b].");
+            }
+
+            var pairs = new List<(int, int)>();
+            foreach (var item in sequence.Children)
+            {
+                if (item is not YamlSequenceNode { Children.Count: 2 } pair)
+                {
+                    throw Error(item, "each pair is a list of two models, e.g. [eliza, markov].");
+                }
+
+                pairs.Add((FindModel(pair.Children[0], models), FindModel(pair.Children[1], models)));
+            }
+
+            return (PairMode.Explicit, pairs);
+        }
+
+        private int FindModel(YamlNode node, List<ExperimentModel> models)
+        {
+            var name = Scalar(node, "a model in a pair");
+            for (var i = 0; i < models.Count; i++)
+            {
+                if (string.Equals(models[i].DisplayName, name, StringComparison.Ordinal) || string.Equals(models[i].Reference, name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            throw Error(node, $"'{name}' is not one of the models listed under 'models:'.");
+        }
+
+        public List<string?>? StringList(YamlMappingNode map, string pluralKey, string singularKey, bool allowNone)
+        {
+            var node = Get(map, pluralKey);
+            if (node is null)
+            {
+                return Get(map, singularKey) is { } single ? [Value(single, allowNone)] : null;
+            }
+
+            if (node is not YamlSequenceNode sequence || sequence.Children.Count == 0)
+            {
+                throw Error(node, $"'{pluralKey}' must be a list with at least one entry.");
+            }
+
+            return sequence.Children.Select(child => Value(child, allowNone)).ToList();
+        }
+
+        private string? Value(YamlNode node, bool allowNone)
+        {
+            var value = Scalar(node, "each entry");
+            return allowNone && node is YamlScalarNode { Style: ScalarStyle.Plain } && value == "none" ? null : value;
+        }
+
+        public StopSettings Stop(YamlNode? node, List<string> warnings)
+        {
+            if (node is null)
+            {
+                return new StopSettings();
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                throw Error(node, "'stop' must be a mapping, e.g. stop: { max_messages: 97, end_policy: any }.");
+            }
+
+            foreach (var key in map.Children.Keys)
+            {
+                var name = Scalar(key, "key");
+                if (!StopKeys.Contains(name))
+                {
+                    warnings.Add($"{path}:{key.Start.Line}:{key.Start.Column}: unknown stop key '{name}' is ignored.");
+                }
+            }
+
+            var policy = OptionalScalar(map, "end_policy") ?? "any";
+            if (!StopSettings.EndPolicies.Contains(policy))
+            {
+                throw Error(Get(map, "end_policy")!, "'end_policy' must be any, mutual or off.");
+            }
+
+            var guardsNode = Get(map, "guards") ?? Get(map, "on");
+            var guards = new List<string>();
+            if (guardsNode is not null)
+            {
+                var items = guardsNode is YamlSequenceNode seq ? seq.Children : [guardsNode];
+                foreach (var item in items)
+                {
+                    foreach (var guard in Scalar(item, "a guard").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        guards.Add(StopSettings.KnownGuards.Contains(guard) ? guard : throw Error(item, $"unknown guard '{guard}'; known: {string.Join(", ", StopSettings.KnownGuards)}."));
+                    }
+                }
+            }
+
+            TimeSpan? timeLimit = null;
+            if (Get(map, "time_limit") is { } limitNode)
+            {
+                timeLimit = ParseDuration(Scalar(limitNode, "'time_limit'")) ?? throw Error(limitNode, "'time_limit' must be a duration such as 90s, 10m, 2h or 00:10:00.");
+            }
+
+            return new StopSettings
+            {
+                MaxMessages = Int(map, "max_messages", 100, min: 1),
+                EndToken = OptionalScalar(map, "end_token") ?? "[END]",
+                EndPolicy = policy,
+                Guards = guards,
+                TimeLimit = timeLimit,
+                TokenBudget = OptionalLong(map, "token_budget"),
+                CostBudget = OptionalDecimal(map, "cost_budget"),
+            };
+        }
+    }
+
+    /// <summary>Parses <c>90s</c>, <c>10m</c>, <c>2h</c> or <c>hh:mm:ss</c>.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Trim();
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        {
+            switch (text[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(amount);
+                case 'm': return TimeSpan.FromMinutes(amount);
+                case 'h': return TimeSpan.FromHours(amount);
+            }
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span : null;
+    }
+}

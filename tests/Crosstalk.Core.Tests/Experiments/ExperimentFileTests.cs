@@ -1,0 +1,125 @@
+using Crosstalk.Experiments;
+
+namespace Crosstalk.Core.Tests.Experiments;
+
+public sealed class ExperimentFileTests
+{
+    private const string OriginalConfig = """
+        {
+          "initial_message": " ",
+          "max_turns": 96,
+          "output_dir": "conversations",
+          "end_codeword": "[END]",
+          "conversations_per_pair": 2,
+          "system_prompt": "You are talking to another AI. End with [END].",
+          "max_workers": 512,
+          "models": [
+            {"name": "Kimi K2", "model_id": "moonshotai/kimi-k2-0905:exacto", "temperature": 0.7, "max_tokens": 2048},
+            {"name": "4o", "model_id": "openai/gpt-4o", "temperature": 1.0, "max_tokens": 2048, "system_prompt": "Own prompt."},
+            {"name": "grok-4", "model_id": "x-ai/grok-4", "temperature": 0.7, "max_tokens": 2048, "colour": "blue"}
+          ],
+          "verbose": true
+        }
+        """;
+
+    [Fact]
+    public void Parse_OriginalConfig_RunsEveryUnorderedPairInBothDirectionsPerRepetition()
+    {
+        var experiment = ExperimentFile.Parse(OriginalConfig, "config.json");
+
+        var plans = experiment.Expand();
+
+        // 3 unordered pairs × 2 directions × 2 conversations per pair.
+        Assert.Equal(12, plans.Count);
+        Assert.Equal(97, experiment.Stop.MaxMessages);
+        Assert.Equal("any", experiment.Stop.EndPolicy);
+        Assert.Equal(512, experiment.Concurrency);
+        Assert.Equal("conversations", experiment.OutputDirectory);
+        Assert.Contains(plans, p => p.First.DisplayName == "grok-4" && p.Second.DisplayName == "Kimi K2" && p.Repetition == 2);
+        Assert.DoesNotContain(plans, p => p.First == p.Second);
+        Assert.Equal("Own prompt.", experiment.Models[1].SystemPrompt);
+        Assert.Equal(plans.Count, plans.Select(p => p.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public void Parse_OriginalConfigWithUnknownKeys_WarnsAboutEach()
+    {
+        var experiment = ExperimentFile.Parse(OriginalConfig, "config.json");
+
+        Assert.Contains(experiment.Warnings, w => w.Contains("'verbose'", StringComparison.Ordinal));
+        Assert.Contains(experiment.Warnings, w => w.Contains("'models[3].colour'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_OriginalConfigWithoutEndCodeword_DoesNotHonourTheToken()
+    {
+        var experiment = ExperimentFile.Parse("""{"max_turns": 4, "models": [{"name": "a", "model_id": "x/a"}, {"name": "b", "model_id": "x/b"}]}""", "config.json");
+
+        Assert.Equal("off", experiment.Stop.EndPolicy);
+        Assert.Equal(5, experiment.Stop.MaxMessages);
+    }
+
+    [Fact]
+    public void Parse_Yaml_ExpandsTheWholeMatrixWithStableKeys()
+    {
+        const string Yaml = """
+            name: demo
+            models:
+              - offline:eliza
+              - model: offline:markov
+                name: Markov
+                temperature: 0.5
+            pairs: all+self
+            orders: both
+            openers: [" ", "Hello there.", none]
+            system_prompts:
+              - "You are {self}; you talk to {other}. End with {end_token}."
+            repetitions: 2
+            stop:
+              max_messages: 40
+              end_policy: mutual
+              guards: [goodbye-loop, repetition]
+              time_limit: 10m
+            seed: 42
+            concurrency: 4
+            cost_ceiling: 2.50
+            """;
+
+        var experiment = ExperimentFile.Parse(Yaml, "demo.yaml");
+        var plans = experiment.Expand();
+
+        // pairs: (eliza,markov) both orders + 2 self pairs = 4; × 3 openers × 1 prompt × 2 repetitions.
+        Assert.Equal(24, plans.Count);
+        Assert.Contains(plans, p => p.Opener is null);
+        Assert.Equal(["goodbye-loop", "repetition"], experiment.Stop.Guards);
+        Assert.Equal(TimeSpan.FromMinutes(10), experiment.Stop.TimeLimit);
+        Assert.Equal(2.50m, experiment.CostCeiling);
+        Assert.Equal(plans.Select(p => p.Key), ExperimentFile.Parse(Yaml, "demo.yaml").Expand().Select(p => p.Key));
+        Assert.Equal(plans.Select(p => p.Seed), ExperimentFile.Parse(Yaml, "demo.yaml").Expand().Select(p => p.Seed));
+        Assert.Empty(experiment.Warnings);
+    }
+
+    [Theory]
+    [InlineData("models: [offline:eliza]\nrepetitions: many\n", 2, 14, "'repetitions' must be a whole number")]
+    [InlineData("models: [offline:eliza]\nstop:\n  end_policy: sometimes\n", 3, 15, "'end_policy' must be any, mutual or off")]
+    [InlineData("models: [a, b]\npairs: [[a, c]]\n", 2, 13, "'c' is not one of the models")]
+    [InlineData("models: [a\n", 2, 1, "")]
+    [InlineData("name: x\n", 1, 1, "needs 'models:'")]
+    public void Parse_BadYaml_NamesFileLineAndColumn(string yaml, int line, int column, string problem)
+    {
+        var error = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse(yaml, "bad.yaml"));
+
+        Assert.StartsWith($"bad.yaml:{line}:{column}: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Parse_YamlWithUnknownKey_Warns()
+    {
+        var experiment = ExperimentFile.Parse("models: [a, b]\nrepetitons: 3\n", "typo.yaml");
+
+        var warning = Assert.Single(experiment.Warnings);
+        Assert.Equal("typo.yaml:2:1: unknown key 'repetitons' is ignored.", warning);
+    }
+}
