@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Text.Json;
+using Crosstalk.Cli.Commands;
+using Crosstalk.Conversations;
+using Crosstalk.Experiments;
+using Crosstalk.Stopping;
+using Crosstalk.Storage;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Cli.Batch;
+
+/// <summary>
+/// Runs the conversations of a run in parallel, storing every message the moment it completes. A run is created
+/// whole before anything runs (its plan stored with it), so the same <see cref="RunAsync"/> starts a run and resumes one.
+/// </summary>
+/// <remarks>
+/// Concurrency is bounded by <see cref="Parallel.ForEachAsync{TSource}(IEnumerable{TSource}, ParallelOptions, Func{TSource, CancellationToken, ValueTask})"/>
+/// and everything below it is asynchronous, so hundreds of conversations wait on their providers without a thread each.
+/// A conversation stopped by cancellation keeps its completed messages and is stored as interrupted, which a resume continues.
+/// </remarks>
+internal sealed class BatchRunner
+{
+    private readonly ITranscriptStore _store;
+    private readonly BatchModelFactory _models;
+    private readonly TimeProvider _time;
+
+    public BatchRunner(ITranscriptStore store, BatchModelFactory models, TimeProvider time)
+    {
+        _store = store;
+        _models = models;
+        _time = time;
+    }
+
+    /// <summary>Plans the experiment and stores the run and all its conversations; returns the run id.</summary>
+    public async Task<string> CreateRunAsync(Experiment experiment, string? outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var started = _time.GetLocalNow();
+        var plan = BatchPlanner.Plan(experiment, _models, started, outputDirectory);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["conversations"] = plan.Conversations.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        if (experiment.Source is { } source)
+        {
+            metadata["source"] = source;
+        }
+
+        var runId = await _store.CreateRunAsync(
+            new RunRecord
+            {
+                ExperimentName = experiment.Name,
+                Started = started,
+                Metadata = metadata,
+                SpecJson = JsonSerializer.Serialize(plan, BatchJsonContext.Default.BatchRunSpec),
+            },
+            cancellationToken).ConfigureAwait(false);
+        await CreateMissingConversationsAsync(runId, plan, cancellationToken).ConfigureAwait(false);
+        return runId;
+    }
+
+    /// <summary>The stored plan of a run; a run not made by a batch has none.</summary>
+    public async Task<BatchRunSpec> GetPlanAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new UserException($"There is no run '{runId}' in {_store.Description}; 'crosstalk list' shows the runs.");
+        return ReadPlan(run);
+    }
+
+    /// <summary>
+    /// Runs every unfinished conversation of the run (all of them, for a new run), at most
+    /// <paramref name="concurrency"/> (default: the plan's) at once.
+    /// </summary>
+    public async Task<BatchOutcome> RunAsync(string runId, BatchProgressFactory? progressFactory = null, int? concurrency = null, CancellationToken cancellationToken = default)
+    {
+        var plan = await GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
+        await CreateMissingConversationsAsync(runId, plan, cancellationToken).ConfigureAwait(false);
+
+        var progress = new BatchProgress(_time, runId, plan.Conversations.Count);
+        await foreach (var summary in _store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
+        {
+            progress.AddEarlier(summary.MessageCount, summary.TotalTokens, summary.TotalCost, summary.StopReason);
+        }
+
+        var unfinished = await _store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false);
+        var ceilingReached = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency ?? plan.Concurrency) };
+
+        async Task WorkAsync()
+        {
+            await Parallel.ForEachAsync(unfinished, options, async (id, _) =>
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    progress.Skip();
+                    return;
+                }
+
+                if (plan.CostCeiling is { } ceiling && progress.Cost >= ceiling)
+                {
+                    Volatile.Write(ref ceilingReached, 1);
+                    progress.Skip();
+                    return;
+                }
+
+                await RunConversationAsync(id, progress, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+
+        if (progressFactory is null)
+        {
+            await WorkAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await progressFactory(progress, WorkAsync).ConfigureAwait(false);
+        }
+
+        var left = await _store.GetUnfinishedConversationsAsync(runId, CancellationToken.None).ConfigureAwait(false);
+        return new BatchOutcome(runId, left.Count, cancellationToken.IsCancellationRequested, Volatile.Read(ref ceilingReached) == 1);
+    }
+
+    /// <summary>Rebuilds the runner's specification from a stored conversation plan.</summary>
+    public static ConversationSpec ToConversationSpec(BatchConversationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var seats = new List<SeatSpec>(spec.Seats.Count);
+        foreach (var seat in spec.Seats)
+        {
+            seats.Add(new SeatSpec
+            {
+                Name = seat.Name,
+                Model = seat.Model,
+                SystemPrompt = seat.SystemPrompt,
+                Options = seat.Temperature is null && seat.MaxTokens is null ? null : new ChatOptions { Temperature = seat.Temperature, MaxOutputTokens = seat.MaxTokens },
+            });
+        }
+
+        return new ConversationSpec
+        {
+            Seats = seats,
+            Opener = spec.Opener,
+            FirstSeat = 1,
+            EndToken = spec.Stop.EndToken,
+            Stop = StopPolicyFactory.Create(spec.Stop.ToSettings()),
+        };
+    }
+
+    /// <summary>
+    /// The stop a conversation already reached with its stored messages: a process killed after storing the last
+    /// message but before recording the stop must not add a message on resume.
+    /// </summary>
+    public static StopInfo? StopAlreadyReached(ConversationSpec spec, IList<TranscriptMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(messages);
+        var hasOpener = spec.Opener is not null;
+        var state = new ConversationState(spec.Seats.Count, spec.EndToken, hasOpener);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            state.Add(message);
+            var index = i + 1;
+            if (!(hasOpener && index == 1) && string.IsNullOrWhiteSpace(message.Content) && spec.EmptyReplyPolicy == EmptyReplyPolicy.RetryThenStop)
+            {
+                return new StopInfo(StopReasons.EmptyReply, message.Seat, index, $"{message.Speaker} replied with nothing, twice.");
+            }
+
+            if (spec.Stop.Check(state) is { } stop)
+            {
+                return stop;
+            }
+        }
+
+        return null;
+    }
+
+    internal static BatchRunSpec ReadPlan(RunRecord run)
+    {
+        if (string.IsNullOrEmpty(run.SpecJson))
+        {
+            throw new UserException($"Run '{run.Id}' was not made by 'crosstalk batch', so it cannot be resumed.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(run.SpecJson, BatchJsonContext.Default.BatchRunSpec)
+                ?? throw new UserException($"Run '{run.Id}' has an empty plan.");
+        }
+        catch (JsonException ex)
+        {
+            throw new UserException($"Run '{run.Id}' has a plan this version cannot read ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>Creates the planned conversations not yet in the store (a process may have died while creating them).</summary>
+    private async Task CreateMissingConversationsAsync(string runId, BatchRunSpec plan, CancellationToken cancellationToken)
+    {
+        var existing = await _store.CountConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false);
+        if (existing >= plan.Conversations.Count)
+        {
+            return;
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (existing > 0)
+        {
+            await foreach (var transcript in _store.ReadTranscriptsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
+            {
+                if (transcript.Metadata.TryGetValue(BatchMetadataKeys.Key, out var key))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        foreach (var conversation in plan.Conversations)
+        {
+            if (keys.Contains(conversation.Key))
+            {
+                continue;
+            }
+
+            var participants = conversation.Seats.Select((seat, i) => new Participant(i + 1, seat.Name, seat.Model, seat.SystemPrompt)).ToList();
+            var header = new Transcript
+            {
+                Title = Transcript.TitleFor(participants),
+                Participants = participants,
+            };
+            header.Metadata[BatchMetadataKeys.Experiment] = plan.Name;
+            header.Metadata[BatchMetadataKeys.Key] = conversation.Key;
+            header.Metadata[BatchMetadataKeys.Number] = conversation.Number.ToString(CultureInfo.InvariantCulture);
+            header.Metadata[BatchMetadataKeys.Repetition] = conversation.Repetition.ToString(CultureInfo.InvariantCulture);
+            header.Metadata[BatchMetadataKeys.Seed] = conversation.Seed.ToString(CultureInfo.InvariantCulture);
+            await _store.CreateConversationAsync(runId, header, JsonSerializer.Serialize(conversation, BatchJsonContext.Default.BatchConversationSpec), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunConversationAsync(long id, BatchProgress progress, CancellationToken cancellationToken)
+    {
+        var specJson = await _store.GetConversationSpecAsync(id, CancellationToken.None).ConfigureAwait(false);
+        var transcript = await _store.GetTranscriptAsync(id, CancellationToken.None).ConfigureAwait(false);
+        if (specJson is null || transcript is null)
+        {
+            progress.Skip();
+            return;
+        }
+
+        var plan = JsonSerializer.Deserialize(specJson, BatchJsonContext.Default.BatchConversationSpec)!;
+        var spec = ToConversationSpec(plan);
+        var live = progress.Started(id, transcript.Title, plan.Stop.MaxMessages, transcript.Messages.Count);
+        try
+        {
+            if (transcript.Messages.Count > 0 && StopAlreadyReached(spec, transcript.Messages) is { } reached)
+            {
+                var ended = transcript.Messages[^1].Timestamp ?? _time.GetLocalNow();
+                await _store.CompleteConversationAsync(id, reached, ended, CancellationToken.None).ConfigureAwait(false);
+                transcript.Stop = reached;
+                transcript.Ended = ended;
+                SaveFiles(plan, transcript);
+                progress.Stopped(live, reached);
+                return;
+            }
+
+            var clients = new IChatClient[plan.Seats.Count];
+            for (var i = 0; i < clients.Length; i++)
+            {
+                clients[i] = _models(plan.Seats[i].Model, plan.Seed).Client;
+            }
+
+            var runner = new ConversationRunner(spec, clients, _time);
+            var resumeFrom = transcript.Messages.Count > 0 ? transcript : null;
+            await foreach (var @event in runner.RunAsync(resumeFrom, cancellationToken).ConfigureAwait(false))
+            {
+                switch (@event)
+                {
+                    case MessageStarted started:
+                        live.Start(started.Index, started.Speaker);
+                        break;
+                    case TextDelta delta:
+                        live.Append(delta.Text);
+                        break;
+                    case MessageCompleted completed:
+                        // Never cancelled: a message that is complete is kept, Ctrl+C or not.
+                        await _store.AppendMessageAsync(id, completed.Index, completed.Message, CancellationToken.None).ConfigureAwait(false);
+                        progress.MessageCompleted(live, completed.Index, completed.Message);
+                        SaveFiles(plan, runner.Transcript);
+                        break;
+                    case ConversationStopped stopped:
+                        var ended = stopped.Transcript.Ended ?? _time.GetLocalNow();
+                        await _store.CompleteConversationAsync(id, stopped.Stop, ended, CancellationToken.None).ConfigureAwait(false);
+                        if (stopped.Stop.Reason == StopReasons.Interrupted)
+                        {
+                            // As the original system did: no end time until the conversation really ends.
+                            stopped.Transcript.Ended = null;
+                        }
+
+                        SaveFiles(plan, stopped.Transcript);
+                        progress.Stopped(live, stopped.Stop);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            progress.Abandoned(live);
+        }
+    }
+
+    private static void SaveFiles(BatchConversationSpec plan, Transcript transcript)
+    {
+        if (plan.MarkdownPath is { } markdown)
+        {
+            SeedMarkdown.WriteFile(transcript, markdown);
+        }
+
+        if (plan.JsonPath is { } json && transcript.Participants.Count == 2)
+        {
+            OriginalJson.WriteFile(transcript, json);
+        }
+    }
+}

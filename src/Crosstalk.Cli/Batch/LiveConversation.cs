@@ -1,0 +1,78 @@
+using System.Text;
+
+namespace Crosstalk.Cli.Batch;
+
+/// <summary>What the progress display shows of one running conversation; written by its task, read by the display.</summary>
+internal sealed class LiveConversation
+{
+    private const int TailLength = 160;
+    private readonly StringBuilder _tail = new();
+
+    public LiveConversation(long id, string pair, int maxMessages, int messages)
+    {
+        Id = id;
+        Pair = pair;
+        MaxMessages = maxMessages;
+        Messages = messages;
+    }
+
+    public long Id { get; }
+
+    public string Pair { get; }
+
+    public int MaxMessages { get; }
+
+    /// <summary>Completed messages.</summary>
+    public int Messages { get; private set; }
+
+    public int CurrentIndex { get; private set; }
+
+    public string Speaker { get; private set; } = string.Empty;
+
+    public void Start(int index, string speaker)
+    {
+        lock (_tail)
+        {
+            CurrentIndex = index;
+            Speaker = speaker;
+            _tail.Clear();
+        }
+    }
+
+    public void Append(string text)
+    {
+        lock (_tail)
+        {
+            _tail.Append(text);
+            if (_tail.Length > TailLength * 2)
+            {
+                _tail.Remove(0, _tail.Length - TailLength);
+            }
+        }
+    }
+
+    public void Complete(int index, string content)
+    {
+        lock (_tail)
+        {
+            Messages = index;
+            if (_tail.Length == 0)
+            {
+                _tail.Append(content.Length > TailLength ? content[^TailLength..] : content);
+            }
+        }
+    }
+
+    /// <summary>The last words written, on one line.</summary>
+    public string LastWords(int width)
+    {
+        string text;
+        lock (_tail)
+        {
+            text = _tail.ToString();
+        }
+
+        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= width ? text : "…" + text[^(width - 1)..];
+    }
+}
