@@ -18,10 +18,19 @@ internal static class CliApplication
               crosstalk run                                  two offline agents talk (no key, no network)
               crosstalk show transcripts/ELIZA_vs_Markov.md  read a transcript in the terminal
               crosstalk convert seed.md --to json -o seed.json
+              crosstalk batch experiment.yaml                run an experiment in parallel, into the store
+              crosstalk resume                               continue after Ctrl+C or a crash
+              crosstalk export RUN --to markdown -o out/     one seed-format file per conversation
             """);
         root.Add(RunCommand.Create(context));
         root.Add(ShowCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
+        root.Add(BatchCommand.Create(context));
+        root.Add(ResumeCommand.Create(context));
+        root.Add(ListCommand.Create(context));
+        root.Add(ExportCommand.Create(context));
+        root.Add(ImportCommand.Create(context));
+        root.Add(ForkCommand.Create(context));
         return root;
     }
 
@@ -49,6 +58,9 @@ internal static class CliApplication
             Output = context.Output,
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Ctrl+C is handled by ConsoleInterrupts (graceful first, immediate second), not on a timer.
+            ProcessTerminationTimeout = null,
         };
         try
         {
@@ -67,5 +79,5 @@ internal static class CliApplication
     }
 
     private static bool IsUserError(Exception ex) =>
-        ex is UserException or TranscriptFormatException;
+        ex is UserException or TranscriptFormatException or Experiments.ExperimentFileException or Storage.TranscriptStoreException;
 }

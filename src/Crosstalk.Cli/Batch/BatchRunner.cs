@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Cli.Commands;
@@ -86,6 +87,7 @@ internal sealed class BatchRunner
 
         var unfinished = await _store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false);
         var ceilingReached = 0;
+        var errors = new ConcurrentQueue<string>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency ?? plan.Concurrency) };
 
         async Task WorkAsync()
@@ -105,7 +107,14 @@ internal sealed class BatchRunner
                     return;
                 }
 
-                await RunConversationAsync(id, progress, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RunConversationAsync(id, progress, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TranscriptStoreException ex)
+                {
+                    errors.Enqueue($"conversation {id}: {ex.Message}");
+                }
             }).ConfigureAwait(false);
         }
 
@@ -119,7 +128,7 @@ internal sealed class BatchRunner
         }
 
         var left = await _store.GetUnfinishedConversationsAsync(runId, CancellationToken.None).ConfigureAwait(false);
-        return new BatchOutcome(runId, left.Count, cancellationToken.IsCancellationRequested, Volatile.Read(ref ceilingReached) == 1);
+        return new BatchOutcome(runId, left.Count, cancellationToken.IsCancellationRequested, Volatile.Read(ref ceilingReached) == 1, [.. errors]);
     }
 
     /// <summary>Rebuilds the runner's specification from a stored conversation plan.</summary>

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Conversations;
-using Crosstalk.Stopping;
 using Crosstalk.Transcripts;
-using Crosstalk.Transcripts.Formats;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Crosstalk.Cli.Commands;
+using Crosstalk.Storage;
+using Spectre.Console;
+
+namespace Crosstalk.Cli.Batch;
+
+/// <summary>What <c>batch</c>, <c>resume</c> and <c>fork</c> share: models, the progress display, the summary, the exit code.</summary>
+internal static class BatchSession
+{
+    public static BatchModelFactory Models(CliContext context, TimeSpan tokenDelay) =>
+        (reference, seed) => new ModelResolver(context, seed, tokenDelay).Resolve(reference, "model");
+
+    public static async Task<int> RunAsync(CliContext context, ITranscriptStore store, BatchRunner runner, string runId, BatchSessionOptions options, CancellationToken cancellationToken)
+    {
+        var interactive = !options.Quiet && context.Console.Profile.Capabilities.Interactive;
+        var display = new BatchDisplay(context.Console, context.TimeProvider, interactive, options.Quiet ? TimeSpan.Zero : options.LineInterval);
+        var outcome = await runner.RunAsync(runId, display.ShowAsync, options.Concurrency, cancellationToken).ConfigureAwait(false);
+
+        if (options.Summary)
+        {
+            context.Console.Write(await BatchSummary.BuildAsync(store, runId, CancellationToken.None).ConfigureAwait(false));
+        }
+
+        if (outcome.Errors.Count > 0)
+        {
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) could not be stored; first: {1}[/]", outcome.Errors.Count, Markup.Escape(outcome.Errors[0]));
+        }
+
+        if (outcome.Unfinished == 0)
+        {
+            context.Console.MarkupLine($"[green]Run {Markup.Escape(runId)} is complete[/] · {Markup.Escape(store.Description)}");
+            return outcome.Errors.Count > 0 ? ExitCodes.UserError : ExitCodes.Success;
+        }
+
+        var why = outcome.Interrupted ? "Interrupted" : outcome.CostCeilingReached ? "Cost ceiling reached" : "Stopped";
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]", why, outcome.Unfinished, Markup.Escape(runId));
+        return outcome.Interrupted ? ExitCodes.Interrupted : outcome.Errors.Count > 0 ? ExitCodes.UserError : ExitCodes.Success;
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using Crosstalk.Cli.Batch;
+using Crosstalk.Experiments;
+using Spectre.Console;
+
+namespace Crosstalk.Cli.Commands;
+
+/// <summary><c>crosstalk batch</c>: runs a whole experiment in parallel, into the store.</summary>
+internal static class BatchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("experiment") { Description = "The experiment: a YAML file (see docs/experiments.md) or the original system's config.json, unchanged." };
+        var db = StoreOptions.CreateDbOption();
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; overrides the file's concurrency (max_workers)." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
+        var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
+        var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 };
+
+        var command = new Command(
+            "batch",
+            """
+            Runs an experiment: every conversation of its matrix, in parallel within its concurrency, each message
+            stored the moment it completes. Shows progress (overall bar with ETA, cost, a line per running
+            conversation, counts by stop reason) and ends with a summary per pair. Ctrl+C stops gracefully
+            (Ctrl+C again: at once); 'crosstalk resume' continues. With output_dir set, each conversation is also
+            written as the original system wrote it: {A}_vs_{B}_{yyyyMMdd_HHmmss}_run{n}.md and .json.
+
+            Examples:
+              crosstalk batch experiment.yaml
+              crosstalk batch config.json --db runs.db
+              crosstalk batch experiment.yaml -j 64 --quiet
+            """)
+        {
+            file, db, concurrency, quiet, interval, delay,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var path = context.ResolvePath(parseResult.GetValue(file)!);
+            var experiment = ExperimentFile.Load(path);
+            foreach (var warning in experiment.Warnings)
+            {
+                await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+            }
+
+            var jobs = parseResult.GetValue(concurrency);
+            if (jobs is < 1)
+            {
+                throw new UserException($"--concurrency must be at least 1 (was {jobs}).");
+            }
+
+            await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay))), context.TimeProvider);
+            var output = experiment.OutputDirectory is { } dir ? context.ResolvePath(dir) : null;
+            var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
+            var count = experiment.Expand().Count;
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",
+                Markup.Escape(runId), count, Markup.Escape(experiment.Name), jobs ?? experiment.Concurrency, Markup.Escape(StopPolicyFactory.Describe(experiment.Stop)), Markup.Escape(store.Description));
+            if (output is not null)
+            {
+                context.Console.MarkupLine($"[grey]Transcript files: {Markup.Escape(output)}[/]");
+            }
+
+            var options = new BatchSessionOptions
+            {
+                Concurrency = jobs,
+                Quiet = parseResult.GetValue(quiet),
+                LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
+            };
+            return await BatchSession.RunAsync(context, store, runner, runId, options, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Crosstalk.Cli.Batch;
+using Crosstalk.Storage;
+using Spectre.Console;
+
+namespace Crosstalk.Cli.Commands;
+
+/// <summary><c>crosstalk resume</c>: continues every unfinished conversation of a run from its last stored message.</summary>
+internal static class ResumeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var run = new Argument<string?>("run") { Description = "The run to continue; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne };
+        var db = StoreOptions.CreateDbOption();
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
+        var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
+        var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 };
+
+        var command = new Command(
+            "resume",
+            """
+            Continues a run after Ctrl+C, a crash or kill -9: every conversation that did not finish goes on from
+            its last stored message, each seat seeing the same history as before, with the same seeds.
+            Conversations whose creation was cut short are created first.
+
+            Examples:
+              crosstalk resume
+              crosstalk resume r-20261123-041500-ab12 --db runs.db
+            """)
+        {
+            run, db, concurrency, quiet, interval, delay,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            var runId = parseResult.GetValue(run) ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
+            if (runId is null)
+            {
+                context.Console.MarkupLine($"Nothing to resume: every run in {Markup.Escape(store.Description)} is complete.");
+                return ExitCodes.Success;
+            }
+
+            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay))), context.TimeProvider);
+            var plan = await runner.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
+            var left = (await store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
+            context.Console.MarkupLine($"Resuming run [bold]{Markup.Escape(runId)}[/] ({Markup.Escape(plan.Name)}): {left} of {plan.Conversations.Count} conversations unfinished · {Markup.Escape(store.Description)}");
+            var options = new BatchSessionOptions
+            {
+                Concurrency = parseResult.GetValue(concurrency),
+                Quiet = parseResult.GetValue(quiet),
+                LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
+            };
+            return await BatchSession.RunAsync(context, store, runner, runId, options, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>The newest run made by a batch that still has unfinished conversations (imports cannot be resumed).</summary>
+    internal static async Task<string?> FindLatestUnfinishedAsync(ITranscriptStore store, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunSummary>();
+        await foreach (var run in store.ListRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(run);
+        }
+
+        for (var i = runs.Count - 1; i >= 0; i--)
+        {
+            var record = await store.GetRunAsync(runs[i].Id, cancellationToken).ConfigureAwait(false);
+            if (record?.SpecJson is null)
+            {
+                continue;
+            }
+
+            var plan = BatchRunner.ReadPlan(record);
+            if (runs[i].Conversations < plan.Conversations.Count
+                || (await store.GetUnfinishedConversationsAsync(runs[i].Id, cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                return runs[i].Id;
+            }
+        }
+
+        return null;
+    }
+}
