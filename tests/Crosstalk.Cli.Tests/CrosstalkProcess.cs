@@ -39,6 +39,34 @@ internal static class CrosstalkProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Starts the command without waiting, with its output discarded, so a test can kill it.</summary>
+    public static Process Start(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crosstalk.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["TERM"] = "dumb";
+        var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static string NewTempDirectory()
     {
         var path = Path.Combine(Path.GetTempPath(), "crosstalk-cli-" + Guid.NewGuid().ToString("N")[..8]);
