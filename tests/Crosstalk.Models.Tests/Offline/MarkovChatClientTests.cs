@@ -77,7 +77,6 @@ public sealed class MarkovChatClientTests : IDisposable
     [Fact]
     public async Task GetResponseAsync_PartnerMentionsACorpusTopic_ReplyTakesItUp()
     {
-        using var markov = new MarkovChatClient();
         var taken = 0;
         for (var seed = 0; seed < 5; seed++)
         {
@@ -176,7 +175,9 @@ public sealed class MarkovChatClientTests : IDisposable
             ReadMessages = _ => ["Only this sentence exists."],
         });
 
-        Assert.Equal("Only this sentence exists.", (await markov.GetResponseAsync(History(["Hi"]))).Text);
+        var reply = (await markov.GetResponseAsync(History(["Hi"]))).Text;
+
+        Assert.Matches(@"^Only this sentence exists\.( Only this sentence exists\.){0,2}$", reply);
     }
 
     private static List<ChatMessage> History(string[] texts) =>
