@@ -65,7 +65,7 @@ public sealed class SeedAnalysisTests
         Assert.Contains("thanation", words);
         Assert.Contains("genderotidural", words);
         Assert.All(Seed000.Value.Garbled.Words, w => Assert.Equal(6, w.Message));
-        Assert.True(words.Count <= 4, string.Join(", ", words));
+        Assert.Equal(["elicitude", "genderotidural", "thanation"], words.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class SeedAnalysisTests
     {
         var words = Seed001.Value.Garbled.Words.Select(w => w.Word).ToList();
 
-        Assert.True(words.Count <= 3, string.Join(", ", words));
+        Assert.Empty(words);
     }
 
     [Fact]
