@@ -10,7 +10,7 @@ namespace Crosstalk.Cli.Commands;
 /// <summary><c>crosstalk import</c>: brings transcript files into the store, as one run.</summary>
 internal static class ImportCommand
 {
-    private static readonly HashSet<string> Extensions = new([".md", ".json", ".jsonl"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> Extensions = new([".md", ".json", ".jsonl", ".txt"], StringComparer.OrdinalIgnoreCase);
 
     public static Command Create(CliContext context)
     {
@@ -21,13 +21,15 @@ internal static class ImportCommand
             "import",
             """
             Imports transcripts into the store as one run: seed Markdown files (with the original system's JSON
-            beside them: the pair is imported once), Crosstalk JSON and JSONL. Files that are not transcripts are
-            reported and skipped.
+            beside them: the pair is imported once), Crosstalk JSON and JSONL, and UniversalBackrooms logs (.txt
+            files of '### Speaker n ###' blocks, with their metadata JSONL when it is in the folder). Files that
+            are not transcripts are reported and skipped.
 
             Examples:
               crosstalk import seeds/
               crosstalk import conversations/Kimi-K2_vs_4o_20250714_101500_run1.md
               crosstalk import corpus.jsonl --db corpus.db
+              crosstalk import universal-backrooms/BackroomsLogs/
             """)
         {
             path, db,
@@ -49,12 +51,34 @@ internal static class ImportCommand
 
             var imported = 0;
             var failed = 0;
+            var backroomsMetadata = new Dictionary<string, UniversalBackroomsMetadata>(StringComparer.Ordinal);
+            foreach (var file in files.Where(IsBackroomsMetadata).ToList())
+            {
+                foreach (var (name, entry) in UniversalBackroomsReader.ReadMetadata(file))
+                {
+                    backroomsMetadata[name] = entry;
+                }
+
+                files.Remove(file);
+            }
+
             foreach (var file in files)
             {
                 IEnumerable<Transcript> transcripts;
                 try
                 {
-                    transcripts = TranscriptFile.ReadAll(file);
+                    if (Path.GetExtension(file).Equals(".txt", StringComparison.OrdinalIgnoreCase))
+                    {
+                        var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+                        transcripts = UniversalBackroomsReader.IsLog(text) && !text.TrimStart('\uFEFF').TrimStart().StartsWith("# ", StringComparison.Ordinal)
+                            ? [UniversalBackroomsReader.Read(text, file, backroomsMetadata.GetValueOrDefault(Path.GetFileName(file)))]
+                            : TranscriptFile.ReadAll(file);
+                    }
+                    else
+                    {
+                        transcripts = TranscriptFile.ReadAll(file);
+                    }
+
                     foreach (var transcript in transcripts)
                     {
                         transcript.Metadata["importedFrom"] = Path.GetRelativePath(Directory.Exists(root) ? root : Path.GetDirectoryName(root)!, file);
@@ -71,17 +95,18 @@ internal static class ImportCommand
 
             if (imported == 0)
             {
-                throw new UserException(files.Count == 0 ? $"{root} holds no transcript files (.md, .json, .jsonl)." : $"None of the {files.Count} file(s) in {root} could be imported.");
+                throw new UserException(files.Count == 0 ? $"{root} holds no transcript files (.md, .json, .jsonl, .txt)." : $"None of the {files.Count} file(s) in {root} could be imported.");
             }
 
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Imported[/] {0} conversation(s) from {1} file(s) into run [bold]{2}[/]{3}", imported, files.Count - failed, Markup.Escape(runId), failed > 0 ? $" ({failed} skipped)" : "");
-            return failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
 
     /// <summary>
-    /// The files to import, in a stable order. A <c>.json</c> beside a same-named <c>.md</c> is the same conversation:
+    /// The files to import, in a stable order. JSON beside a same-named Markdown or <c>.txt</c> transcript
+    /// (<c>x.md</c> + <c>x.json</c>, or the seeds' <c>x.txt</c> + <c>x.original.json</c>) is the same conversation:
     /// Crosstalk's JSON is kept (it holds usage, timing and the stop), the original system's JSON is left for its Markdown.
     /// </summary>
     internal static List<string> Collect(string root)
@@ -105,14 +130,20 @@ internal static class ImportCommand
         foreach (var file in files)
         {
             var extension = Path.GetExtension(file);
-            var markdown = Path.ChangeExtension(file, ".md");
-            var json = Path.ChangeExtension(file, ".json");
-            if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase) && set.Contains(markdown) && !IsCrosstalkJson(file))
+            if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
             {
-                continue;
-            }
+                var stem = file[..^".json".Length];
+                if (stem.EndsWith(".original", StringComparison.OrdinalIgnoreCase))
+                {
+                    stem = stem[..^".original".Length];
+                }
 
-            if (extension.Equals(".md", StringComparison.OrdinalIgnoreCase) && set.Contains(json) && IsCrosstalkJson(json))
+                if ((set.Contains(stem + ".md") || set.Contains(stem + ".txt")) && !IsCrosstalkJson(file))
+                {
+                    continue;
+                }
+            }
+            else if (extension is ".md" or ".txt" && set.Contains(Path.ChangeExtension(file, ".json")) && IsCrosstalkJson(Path.ChangeExtension(file, ".json")))
             {
                 continue;
             }
@@ -121,6 +152,18 @@ internal static class ImportCommand
         }
 
         return result;
+    }
+
+    /// <summary>A UniversalBackrooms metadata file: JSONL whose first line has <c>log_file</c>.</summary>
+    private static bool IsBackroomsMetadata(string path)
+    {
+        if (!Path.GetExtension(path).Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var first = File.ReadLines(path).FirstOrDefault(line => !string.IsNullOrWhiteSpace(line));
+        return first is not null && first.Contains("\"log_file\"", StringComparison.Ordinal);
     }
 
     private static bool IsCrosstalkJson(string path)

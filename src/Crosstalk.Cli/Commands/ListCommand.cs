@@ -67,7 +67,7 @@ internal static class ListCommand
     private static async Task ListRunsAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn("Run");
+        table.AddColumn(new TableColumn("Run").NoWrap());
         table.AddColumn("Experiment");
         table.AddColumn("Started");
         table.AddColumn(new TableColumn("Conversations").RightAligned());
@@ -101,7 +101,7 @@ internal static class ListCommand
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn(new TableColumn("Id").RightAligned());
-        table.AddColumn("Run");
+        table.AddColumn(new TableColumn("Run").NoWrap());
         table.AddColumn("Conversation");
         table.AddColumn(new TableColumn("Messages").RightAligned());
         table.AddColumn("Stopped");

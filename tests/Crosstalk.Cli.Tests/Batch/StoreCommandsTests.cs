@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Crosstalk.Storage;
+using Crosstalk.Testing;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+
+namespace Crosstalk.Cli.Tests.Batch;
+
+public sealed class StoreCommandsTests
+{
+    [Fact]
+    public async Task Batch_OriginalConfigJson_RunsEveryPairBothWaysWritesTheOriginalFilesAndWarnsOnUnknownKeys()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), """
+            {
+              "initial_message": " ",
+              "max_turns": 5,
+              "end_codeword": "[END]",
+              "conversations_per_pair": 2,
+              "system_prompt": "You talk to {other}. End with [END].",
+              "max_workers": 512,
+              "output_dir": "conversations",
+              "verbose": true,
+              "models": [
+                {"name": "Eliza One", "model_id": "offline:eliza", "temperature": 0.7, "max_tokens": 300},
+                {"name": "Markov", "model_id": "offline:markov"},
+                {"name": "Eliza Two", "model_id": "offline:eliza"}
+              ]
+            }
+            """);
+
+        var result = await CrosstalkProcess.RunAsync(dir, "batch", "config.json", "--db", "x.db");
+
+        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        Assert.Contains("warning:", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("'verbose'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("12 conversations", result.StandardOutput, StringComparison.Ordinal);
+        var markdown = Directory.GetFiles(Path.Combine(dir, "conversations"), "*.md").Select(Path.GetFileName).ToList();
+        Assert.Equal(12, markdown.Count);
+        Assert.All(markdown, name => Assert.Matches(@"^(Eliza One|Markov|Eliza Two)_vs_(Eliza One|Markov|Eliza Two)_\d{8}_\d{6}_run[12]\.md$", name));
+        Assert.Contains(markdown, name => name!.StartsWith("Markov_vs_Eliza One_", StringComparison.Ordinal));
+        Assert.Contains(markdown, name => name!.StartsWith("Eliza One_vs_Markov_", StringComparison.Ordinal));
+        foreach (var file in Directory.GetFiles(Path.Combine(dir, "conversations"), "*.md"))
+        {
+            var transcript = SeedMarkdown.ReadFile(file);
+            var original = OriginalJson.ReadFile(Path.ChangeExtension(file, ".json"));
+            Assert.InRange(transcript.Messages.Count, 2, 6);
+            Assert.Equal(transcript.Messages.Select(m => m.Content), original.Messages.Select(m => m.Content));
+            Assert.Contains("**Ended:**", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ListExportAndFork_AfterABatch_ShowWriteAndContinueTheConversations()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "name: small\nmodels: [offline:eliza, offline:markov]\nrepetitions: 2\nstop: { max_messages: 8 }\n");
+        var batch = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", "s.db");
+        Assert.True(batch.ExitCode == 0, batch.StandardError);
+        var runId = Regex.Match(batch.StandardOutput, @"r-[0-9a-z-]+").Value;
+
+        var runs = await CrosstalkProcess.RunAsync(dir, "list", "--db", "s.db");
+        Assert.Equal(0, runs.ExitCode);
+        Assert.Contains(runId, runs.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("small", runs.StandardOutput, StringComparison.Ordinal);
+        var conversations = await CrosstalkProcess.RunAsync(dir, "list", runId, "--db", "s.db", "--model", "markov");
+        Assert.Contains("4 of 4 matching", conversations.StandardOutput, StringComparison.Ordinal);
+        var none = await CrosstalkProcess.RunAsync(dir, "list", "--db", "s.db", "--min-messages", "9");
+        Assert.Contains("0 of 0 matching", none.StandardOutput, StringComparison.Ordinal);
+
+        foreach (var format in new[] { "markdown", "json", "jsonl", "sharegpt", "openai-chat" })
+        {
+            var exported = await CrosstalkProcess.RunAsync(dir, "export", runId, "--to", format, "-o", format, "--db", "s.db");
+            Assert.True(exported.ExitCode == 0, exported.StandardError);
+        }
+
+        var markdownFiles = Directory.GetFiles(Path.Combine(dir, "markdown")).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["0001_ELIZA_vs_Markov.md", "0002_ELIZA_vs_Markov.md", "0003_Markov_vs_ELIZA.md", "0004_Markov_vs_ELIZA.md"], markdownFiles.Select(Path.GetFileName));
+        var jsonFiles = Directory.GetFiles(Path.Combine(dir, "json")).Order(StringComparer.Ordinal).ToList();
+        var fromJsonl = TranscriptFile.ReadAll(Assert.Single(Directory.GetFiles(Path.Combine(dir, "jsonl")))).ToList();
+        Assert.Equal(4, fromJsonl.Count);
+        for (var i = 0; i < 4; i++)
+        {
+            var fromMarkdown = TranscriptFile.Read(markdownFiles[i]);
+            var fromJson = TranscriptFile.Read(jsonFiles[i]);
+            Assert.Equal(fromJson.Messages.Select(m => m.Content), fromMarkdown.Messages.Select(m => m.Content));
+            Assert.Equal(fromJson.Messages.Select(m => m.Content), fromJsonl[i].Messages.Select(m => m.Content));
+            Assert.Equal(SeedMarkdown.Write(fromJson), await File.ReadAllTextAsync(markdownFiles[i]));
+        }
+
+        var shareGpt = (await File.ReadAllLinesAsync(Assert.Single(Directory.GetFiles(Path.Combine(dir, "sharegpt"))))).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(8, shareGpt.Count);
+        foreach (var line in shareGpt)
+        {
+            var turns = line.GetProperty("conversations").EnumerateArray().ToList();
+            Assert.Equal("system", turns[0].GetProperty("from").GetString());
+            Assert.Equal("gpt", turns[^1].GetProperty("from").GetString());
+            Assert.All(turns.Skip(1), t => Assert.Contains(t.GetProperty("from").GetString(), new[] { "human", "gpt" }));
+        }
+
+        var chat = (await File.ReadAllLinesAsync(Assert.Single(Directory.GetFiles(Path.Combine(dir, "openai-chat"))))).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(8, chat.Count);
+        var first = chat[0].GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal("system", first[0].GetProperty("role").GetString());
+        // Seat 1 (ELIZA) sent the blank opener: in its own view that is its assistant turn, then Markov's reply is the user's.
+        Assert.Equal(["assistant", "user"], first.Skip(1).Take(2).Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(" ", first[1].GetProperty("content").GetString());
+        Assert.Equal(fromJsonl[0].Messages[1].Content, first[2].GetProperty("content").GetString());
+
+        var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", "3", "--b", "offline:eliza", "--max-messages", "7", "--db", "s.db");
+        Assert.True(fork.ExitCode == 0, fork.StandardError + fork.StandardOutput);
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "s.db"));
+        var parent = (await store.GetTranscriptAsync(1))!;
+        var forked = (await store.GetTranscriptAsync(5))!;
+        Assert.Equal("1", forked.Metadata[StoreMetadataKeys.ParentId]);
+        Assert.Equal("3", forked.Metadata[StoreMetadataKeys.ForkedAt]);
+        Assert.Equal(["ELIZA", "ELIZA"], forked.Participants.Select(p => p.Name));
+        Assert.Equal("offline:eliza", forked.Participants[1].Model);
+        Assert.Equal(parent.Messages.Take(3).Select(m => m.Content), forked.Messages.Take(3).Select(m => m.Content));
+        Assert.InRange(forked.Messages.Count, 4, 7);
+        Assert.NotNull(forked.Stop);
+    }
+
+    [Fact]
+    public async Task Import_SeedsAndBackroomsLogs_ImportsEachConversationOnce()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var source = Path.Combine(dir, "in");
+        Directory.CreateDirectory(Path.Combine(source, "backrooms"));
+        foreach (var file in Directory.GetFiles(SharedFiles.Seeds))
+        {
+            File.Copy(file, Path.Combine(source, Path.GetFileName(file)));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(source, "backrooms", "k2_opus_1.txt"), "### k2 1 ###\nHello, who is there?\n\n### opus 2 ###\nOnly me. ^C^C\n\n### k2 1 ###\nThen goodbye.\n");
+        await File.WriteAllTextAsync(Path.Combine(source, "backrooms", "meta.jsonl"), """{"models": ["k2", "opus"], "template": "backrooms", "max_turns": 3, "start": "2025-01-01T12:00:00+00:00", "end": "2025-01-01T12:04:00+00:00", "log_file": "BackroomsLogs/k2_opus_1.txt", "exit_reason": "max_turns"}""" + "\n");
+        await File.WriteAllTextAsync(Path.Combine(source, "notes.txt"), "not a transcript\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "import", "in", "--db", "i.db");
+
+        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        Assert.Contains("notes.txt", result.StandardError, StringComparison.Ordinal);
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "i.db"));
+        var transcripts = await store.ReadTranscriptsAsync(ConversationQuery.All).ToListAsync();
+        Assert.Equal(3, transcripts.Count);
+        var seed001 = SeedMarkdown.ReadFile(SharedFiles.Seed001);
+        var imported001 = Assert.Single(transcripts, t => t.Metadata["importedFrom"] == "001_56cfc8f72ca96c78.txt");
+        Assert.Equal(seed001.Messages.Select(m => m.Content), imported001.Messages.Select(m => m.Content));
+        Assert.Equal(SeedMarkdown.Write(seed001), SeedMarkdown.Write(imported001));
+        var backrooms = Assert.Single(transcripts, t => t.Title.Contains("k2", StringComparison.Ordinal));
+        Assert.Equal(3, backrooms.Messages.Count);
+        Assert.Equal(StopReasons.MaxMessages, backrooms.Stop?.Reason);
+    }
+}
