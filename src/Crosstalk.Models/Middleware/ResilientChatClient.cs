@@ -291,8 +291,10 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     {
         ProviderException p => p.Message.TrimEnd('.'),
         BrokenCircuitException => "circuit open",
-        JsonException => "malformed_stream: the provider sent a chunk that is not valid JSON",
-        IOException => "stream_cut: the connection closed in the middle of the reply",
+        JsonException or FormatException => "malformed_stream: the provider sent a chunk that could not be read",
+        _ when ex.GetType().Name is "AnthropicSseException" or "AnthropicInvalidDataException" => "malformed_stream: the provider sent an event that could not be read",
+        IOException or HttpRequestException => "network: the connection broke in the middle of the reply",
+        _ when ex.GetType().Name is "AnthropicIOException" => "network: the connection broke in the middle of the reply",
         _ => $"{KindOf(ex)}: {SecretRedactor.Redact(ex.Message).TrimEnd('.')}",
     };
 

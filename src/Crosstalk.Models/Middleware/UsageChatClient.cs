@@ -67,11 +67,13 @@ internal sealed class UsageChatClient : DelegatingChatClient
         var reasoning = new StringBuilder();
         string? responseId = null;
         string? modelId = null;
+        var finished = false;
 
         await foreach (var update in base.GetStreamingResponseAsync(history, options, cancellationToken).WithCancellation(cancellationToken))
         {
             responseId ??= update.ResponseId;
             modelId ??= update.ModelId;
+            finished |= update.FinishReason is not null;
             foreach (var content in update.Contents)
             {
                 switch (content)
@@ -91,6 +93,12 @@ internal sealed class UsageChatClient : DelegatingChatClient
             }
 
             yield return update;
+        }
+
+        if (!finished)
+        {
+            // A stream cut short is not a message; the resilience layer retries it, so there is nothing to account yet.
+            yield break;
         }
 
         var contents = new List<AIContent>();

@@ -108,7 +108,8 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     protected async Task<bool> StreamPiecesAsync(
         HttpContext context, IReadOnlyList<string> events, FaultKind fault, string malformed, CancellationToken cancellationToken)
     {
-        var faultAt = Math.Min(2, events.Count);
+        // Halfway, so some text has been streamed when the fault hits.
+        var faultAt = events.Count / 2;
         for (var i = 0; i < events.Count; i++)
         {
             if (i == faultAt)
@@ -116,7 +117,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                 switch (fault)
                 {
                     case FaultKind.CutStream:
-                        context.Abort();
+                        // The body simply ends: what a proxy or a crashed upstream produces.
                         return false;
                     case FaultKind.StallMidStream:
                         await Task.Delay(Faults.Stall, cancellationToken);

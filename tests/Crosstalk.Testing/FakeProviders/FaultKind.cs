@@ -24,7 +24,7 @@ public enum FaultKind
     /// <summary>Stream part of the reply, then go silent for <see cref="FaultPlan.Stall"/>.</summary>
     StallMidStream,
 
-    /// <summary>Stream part of the reply, then drop the connection.</summary>
+    /// <summary>Stream part of the reply, then end the body without the rest (no finish, no <c>[DONE]</c> / <c>message_stop</c>).</summary>
     CutStream,
 
     /// <summary>Stream part of the reply, then a chunk that is not JSON.</summary>
