@@ -7,8 +7,8 @@ using Microsoft.Extensions.AI;
 namespace Crosstalk.Models.Middleware;
 
 /// <summary>
-/// Makes sure every reply carries its token usage (the provider's, else estimated locally and marked with
-/// <c>AdditionalCounts["estimated"] = 1</c>), its cost from the catalog prices (<see cref="CostContent"/>), and its
+/// Makes sure every reply carries its token usage, as exactly one <see cref="UsageContent"/> on the last update (the
+/// provider's, else estimated locally and marked with <c>AdditionalCounts["estimated"] = 1</c>), its cost from the catalog prices (<see cref="CostContent"/>), and its
 /// time to first token and total latency (<see cref="ChatUpdateKeys"/>).
 /// </summary>
 internal sealed class UsageChatClient : DelegatingChatClient
@@ -92,6 +92,13 @@ internal sealed class UsageChatClient : DelegatingChatClient
                 }
             }
 
+            // Providers report usage in pieces (Anthropic: input at the start, cumulative output at the end); the caller
+            // gets one merged UsageContent at the end instead, so summing them cannot double count.
+            if (update.Contents.Any(c => c is UsageContent))
+            {
+                update.Contents = update.Contents.Where(c => c is not UsageContent).ToList();
+            }
+
             yield return update;
         }
 
@@ -101,12 +108,13 @@ internal sealed class UsageChatClient : DelegatingChatClient
             yield break;
         }
 
-        var contents = new List<AIContent>();
         if (usage is not { InputTokenCount: not null, OutputTokenCount: not null })
         {
             usage = Estimate(history, text.ToString(), reasoning.ToString(), usage);
-            contents.Add(new UsageContent(usage));
         }
+
+        usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
+        var contents = new List<AIContent> { new UsageContent(usage) };
 
         if (CostOf(usage) is { } cost)
         {
