@@ -160,7 +160,7 @@ public sealed class ModelClientFactory : IDisposable
 
         // Local servers (Ollama, vLLM, llama.cpp) take any key, but the SDK insists on one.
         var chat = new OpenAI.Chat.ChatClient(entry.ModelId, new ApiKeyCredential(key ?? "no-key"), options);
-        return chat.AsIChatClient();
+        return new OpenAIReasoningChatClient(chat.AsIChatClient());
     }
 
     private IChatClient CreateAnthropic(ModelEntry entry, string? key)

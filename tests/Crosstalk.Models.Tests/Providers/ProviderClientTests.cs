@@ -47,4 +47,24 @@ public sealed class ProviderClientTests
         Assert.Equal(12, response.Usage?.InputTokenCount);
         Assert.Equal(5, response.Usage?.OutputTokenCount);
     }
+
+    [Theory]
+    [InlineData("reasoning_content", true)]
+    [InlineData("reasoning", true)]
+    [InlineData("reasoning_content", false)]
+    [InlineData("reasoning", false)]
+    public async Task OpenAICompatible_ReasoningField_LandsInReasoningNotContent(string field, bool stream)
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        fakes.OpenAI.ReasoningField = field;
+        fakes.OpenAI.Reply = _ => new FakeReply("The answer.", Reasoning: "Private thoughts.");
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+
+        var response = stream
+            ? (await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).ToListAsync()).ToChatResponse()
+            : await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]);
+
+        Assert.Equal("The answer.", response.Text);
+        Assert.Equal("Private thoughts.", string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text)));
+    }
 }

@@ -18,6 +18,9 @@ public sealed class FakeOpenAIServer : FakeProviderServer
     /// <inheritdoc />
     public override Uri Endpoint => new(Address, "v1");
 
+    /// <summary>The field reasoning is sent in: <c>reasoning_content</c> (DeepSeek, Moonshot; default) or <c>reasoning</c> (OpenRouter).</summary>
+    public string ReasoningField { get; set; } = "reasoning_content";
+
     /// <inheritdoc />
     protected override string ApiPath => "/v1/chat/completions";
 
@@ -51,7 +54,7 @@ public sealed class FakeOpenAIServer : FakeProviderServer
         var events = new List<string> { Chunk(id, model, new JsonObject { ["role"] = "assistant", ["content"] = "", ["refusal"] = null }, null, includeUsage) };
         var reasoningPieces = Pieces(reply.Reasoning ?? string.Empty);
         var textPieces = Pieces(reply.Text);
-        events.AddRange(reasoningPieces.Select(p => Chunk(id, model, new JsonObject { ["reasoning_content"] = p }, null, includeUsage)));
+        events.AddRange(reasoningPieces.Select(p => Chunk(id, model, new JsonObject { [ReasoningField] = p }, null, includeUsage)));
         events.AddRange(textPieces.Select(p => Chunk(id, model, new JsonObject { ["content"] = p }, null, includeUsage)));
         events.Add(Chunk(id, model, [], reply.FinishReason ?? "stop", includeUsage));
         if (includeUsage && reply.ReportUsage)
@@ -77,7 +80,7 @@ public sealed class FakeOpenAIServer : FakeProviderServer
         var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.Text, ["refusal"] = null, ["annotations"] = new JsonArray() };
         if (reply.Reasoning is not null)
         {
-            message["reasoning_content"] = reply.Reasoning;
+            message[ReasoningField] = reply.Reasoning;
         }
 
         var body = new JsonObject
