@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Crosstalk.Models.Middleware;
 
 /// <summary>
-/// Some endpoints (Anthropic, Gemini) reject a user message that is empty or only whitespace, which is exactly what a
+/// Some endpoints (Anthropic, Gemini) reject a message that is empty or only whitespace, which is exactly what a
 /// conversation's blank opener is. This sends such a message as the entry's replacement text instead, leaving the
 /// transcript untouched, and reports the replacement on the first update (<see cref="ChatUpdateKeys.BlankSentAs"/>).
 /// </summary>
@@ -54,9 +54,11 @@ internal sealed class BlankMessageChatClient : DelegatingChatClient
         var result = new List<ChatMessage>();
         foreach (var message in messages)
         {
-            if (message.Role == ChatRole.User && message.Contents.All(c => c is TextContent) && string.IsNullOrWhiteSpace(message.Text))
+            // The opener is a user message for one seat and the seat's own (assistant) message for the other; both are rejected.
+            if ((message.Role == ChatRole.User || message.Role == ChatRole.Assistant)
+                && message.Contents.All(c => c is TextContent) && string.IsNullOrWhiteSpace(message.Text))
             {
-                result.Add(new ChatMessage(ChatRole.User, _replacement) { AuthorName = message.AuthorName, MessageId = message.MessageId });
+                result.Add(new ChatMessage(message.Role, _replacement) { AuthorName = message.AuthorName, MessageId = message.MessageId });
                 replaced = true;
             }
             else

@@ -24,6 +24,17 @@ public sealed class MiddlewareTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_SeatThatSpokeTheBlankOpener_OwnBlankMessageAlsoReplaced()
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        using var client = fakes.Factory.CreateClient("fake-claude", out _);
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Go on."), new ChatMessage(ChatRole.Assistant, " "), new ChatMessage(ChatRole.User, "Hello?")]);
+
+        Assert.Equal(["Go on.", "(silence)", "Hello?"], fakes.Anthropic.Requests[0].Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_BlankUserMessageToOpenAI_SentAsItIs()
     {
         await using var fakes = await FakeModels.StartAsync();
