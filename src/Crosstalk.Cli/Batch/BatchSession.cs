@@ -8,8 +8,14 @@ namespace Crosstalk.Cli.Batch;
 /// <summary>What <c>batch</c>, <c>resume</c> and <c>fork</c> share: models, the progress display, the summary, the exit code.</summary>
 internal static class BatchSession
 {
-    public static BatchModelFactory Models(CliContext context, TimeSpan tokenDelay) =>
-        (reference, seed) => new ModelResolver(context, seed, tokenDelay).Resolve(reference, "model");
+    /// <summary>Offline agents get each conversation's seed; provider models come from <paramref name="catalog"/>, shared.</summary>
+    public static BatchModelFactory Models(CliContext context, TimeSpan tokenDelay, CatalogModels catalog) =>
+        (reference, seed) => IsOffline(reference)
+            ? new ModelResolver(context, seed, tokenDelay).Resolve(reference, "model")
+            : catalog.Resolve(reference);
+
+    private static bool IsOffline(string reference) =>
+        reference.StartsWith("offline:", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("replay:", StringComparison.OrdinalIgnoreCase);
 
     public static async Task<int> RunAsync(CliContext context, ITranscriptStore store, BatchRunner runner, string runId, BatchSessionOptions options, CancellationToken cancellationToken)
     {

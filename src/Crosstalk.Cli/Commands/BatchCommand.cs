@@ -52,7 +52,8 @@ internal static class BatchCommand
             }
 
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay))), context.TimeProvider);
+            using var catalog = new CatalogModels(context);
+            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), catalog), context.TimeProvider);
             var output = experiment.OutputDirectory is { } dir ? context.ResolvePath(dir) : null;
             var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
             var count = experiment.Expand().Count;

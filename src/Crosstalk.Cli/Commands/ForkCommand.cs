@@ -42,6 +42,7 @@ internal static class ForkCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            using var catalog = new CatalogModels(context);
             var parentId = parseResult.GetValue(conversation);
             var parent = await store.GetTranscriptAsync(parentId, cancellationToken).ConfigureAwait(false)
                 ?? throw new UserException($"There is no conversation {parentId} in {store.Description}; 'crosstalk list RUN' shows the ids.");
@@ -56,7 +57,7 @@ internal static class ForkCommand
                 throw new UserException($"Conversation {parentId} has {parent.Participants.Count} participants; fork works on two.");
             }
 
-            var models = BatchSession.Models(context, TimeSpan.Zero);
+            var models = BatchSession.Models(context, TimeSpan.Zero, catalog);
             var parentSpecJson = await store.GetConversationSpecAsync(parentId, cancellationToken).ConfigureAwait(false);
             var parentSpec = parentSpecJson is null ? null : JsonSerializer.Deserialize(parentSpecJson, BatchJsonContext.Default.BatchConversationSpec);
             var forkSeed = parseResult.GetValue(seed) ?? parentSpec?.Seed ?? 1;

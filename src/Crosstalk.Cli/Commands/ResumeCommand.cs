@@ -35,6 +35,7 @@ internal static class ResumeCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            using var catalog = new CatalogModels(context);
             var runId = parseResult.GetValue(run) ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
             if (runId is null)
             {
@@ -42,7 +43,7 @@ internal static class ResumeCommand
                 return ExitCodes.Success;
             }
 
-            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay))), context.TimeProvider);
+            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), catalog), context.TimeProvider);
             var plan = await runner.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
             var left = (await store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
             context.Console.MarkupLine($"Resuming run [bold]{Markup.Escape(runId)}[/] ({Markup.Escape(plan.Name)}): {left} of {plan.Conversations.Count} conversations unfinished · {Markup.Escape(store.Description)}");

@@ -13,7 +13,9 @@ public sealed class BatchRunnerTests
 {
     private static readonly CliContext Context = new(new TestConsole(), TextWriter.Null, TextWriter.Null, TimeProvider.System, _ => null, Path.GetTempPath());
 
-    private static BatchModelFactory Offline => BatchSession.Models(Context, TimeSpan.Zero);
+    private static readonly CatalogModels Catalog = new(Context);
+
+    private static BatchModelFactory Offline => BatchSession.Models(Context, TimeSpan.Zero, Catalog);
 
     private static Experiment Parse(string yaml) => ExperimentFile.Parse(yaml, "test.yaml");
 
