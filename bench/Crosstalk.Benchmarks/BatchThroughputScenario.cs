@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using Crosstalk.Storage;
+using Crosstalk.Testing.FakeProviders;
+
+namespace Crosstalk.Benchmarks;
+
+/// <summary>
+/// Whole-process scenario: <c>crosstalk batch</c> runs N conversations against the loopback fake OpenAI server, whose
+/// replies take a set latency, into a fresh SQLite store; the wall time is compared with the ideal
+/// (replies × latency ÷ concurrency).
+/// </summary>
+/// <remarks>
+/// Run: <c>dotnet build -c Release src/Crosstalk.Cli &amp;&amp; dotnet run -c Release --project bench/Crosstalk.Benchmarks -- batch-throughput
+/// [--conversations 1000] [--messages 97] [--latency-ms 200] [--concurrency 512]</c>.
+/// </remarks>
+internal static class BatchThroughputScenario
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var conversations = Option(args, "--conversations", 1000);
+        var messages = Option(args, "--messages", 97);
+        var latencyMs = Option(args, "--latency-ms", 200);
+        var concurrency = Option(args, "--concurrency", 512);
+        var cli = OptionText(args, "--crosstalk") ?? Path.Combine(FindRoot(), "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
+        if (!File.Exists(cli))
+        {
+            Console.Error.WriteLine($"{cli} is missing; build it first: dotnet build -c Release src/Crosstalk.Cli");
+            return 1;
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), "crosstalk-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        await using var server = await FakeOpenAIServer.StartAsync();
+
+        // A one-word reply streams as 4 events (text, finish, usage, [DONE]): 3 gaps make up the reply's latency.
+        server.Reply = _ => new FakeReply("Hello.");
+        server.TokenLatency = TimeSpan.FromMilliseconds(latencyMs / 3.0);
+        await File.WriteAllTextAsync(Path.Combine(dir, "models.yaml"), $"""
+            providers:
+              fake:
+                api: openai
+                endpoint: {server.Endpoint}
+            models:
+              - {"{"} name: fake-a, display: "Fake A", provider: fake, model: fake-a {"}"}
+              - {"{"} name: fake-b, display: "Fake B", provider: fake, model: fake-b {"}"}
+            """);
+        await File.WriteAllTextAsync(Path.Combine(dir, "experiment.yaml"), $"""
+            name: batch-throughput
+            models: [fake-a, fake-b]
+            repetitions: {conversations / 2}
+            stop: {"{"} max_messages: {messages}, end_policy: off {"}"}
+            concurrency: {concurrency}
+            """);
+
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false };
+        foreach (var arg in new[] { cli, "batch", "experiment.yaml", "--db", "bench.db", "--quiet" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["CROSSTALK_MODELS"] = Path.Combine(dir, "models.yaml");
+        start.Environment["CROSSTALK_SECRETS"] = Path.Combine(dir, "no-secrets.env");
+        var clock = Stopwatch.StartNew();
+        using (var process = Process.Start(start)!)
+        {
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"crosstalk batch exited with {process.ExitCode}");
+                return process.ExitCode;
+            }
+        }
+
+        var wall = clock.Elapsed;
+        long stored = 0, replies = 0;
+        double latencySum = 0;
+        await using (var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "bench.db")))
+        {
+            await foreach (var transcript in store.ReadTranscriptsAsync(ConversationQuery.All))
+            {
+                stored += transcript.Messages.Count;
+                foreach (var message in transcript.Messages.Skip(1))
+                {
+                    replies++;
+                    latencySum += message.Latency?.TotalSeconds ?? 0;
+                }
+            }
+        }
+
+        var nominal = replies * (latencyMs / 1000.0) / concurrency;
+        var measuredLatency = replies == 0 ? 0 : latencySum / replies;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conversations {conversations}, messages stored {stored:N0}, replies {replies:N0}, concurrency {concurrency}, server requests {server.RequestCount:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall {wall.TotalSeconds:0.0} s (process start to exit); ideal {nominal:0.0} s at {latencyMs} ms per reply; ratio {wall.TotalSeconds / nominal:0.00}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean reply latency seen by the runner {measuredLatency * 1000:0} ms; throughput {stored / wall.TotalSeconds:0} messages/s"));
+        Directory.Delete(dir, recursive: true);
+        return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        OptionText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? OptionText(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Crosstalk.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
