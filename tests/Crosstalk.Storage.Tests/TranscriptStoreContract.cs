@@ -535,6 +535,60 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
         Assert.Equal(Conversations * PerConversation + 1, (await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All))).Sum(s => s.MessageCount));
     }
 
+    [Fact]
+    public async Task AppendMessage_ProcessKilledAtRandomMoments_LosesNoAcknowledgedMessageAndWritesNoneTwice()
+    {
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        await Store.DisposeAsync();
+        var random = new Random(20261123);
+        var acknowledged = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            using var victim = CrashVictim.Start(Db, id);
+            var killAfter = acknowledged + random.Next(3, 80);
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                while (acknowledged < killAfter)
+                {
+                    var line = await victim.StandardOutput.ReadLineAsync(timeout.Token)
+                        ?? throw new InvalidOperationException("The victim exited early: " + await victim.StandardError.ReadToEndAsync());
+                    if (line.StartsWith("committed ", StringComparison.Ordinal))
+                    {
+                        acknowledged = int.Parse(line["committed ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            finally
+            {
+                victim.Kill(entireProcessTree: true); // SIGKILL: no finally blocks, no flushing, no dispose.
+                await victim.WaitForExitAsync();
+            }
+
+            Store = await TranscriptStore.OpenAsync(Db);
+            var transcript = await Store.GetTranscriptAsync(id);
+            var summary = Assert.Single(await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)));
+            Assert.True(transcript!.Messages.Count >= acknowledged, $"Round {round}: {acknowledged} acknowledged, {transcript.Messages.Count} stored.");
+
+            // The victim runs ahead of the lines read here, so more may be stored; whatever is stored must be exactly
+            // messages 1..n, each whole and in its place.
+            for (var i = 0; i < transcript.Messages.Count; i++)
+            {
+                var expected = CrashVictim.MessageFor(i + 1);
+                Assert.Equal(expected.Content, transcript.Messages[i].Content);
+                Assert.Equal(expected.Usage, transcript.Messages[i].Usage);
+                Assert.Equal(expected.Cost, transcript.Messages[i].Cost);
+            }
+
+            Assert.Equal(transcript.Messages.Count, summary.MessageCount);
+            Assert.Equal(transcript.Messages.Sum(m => m.Usage!.TotalTokens), summary.TotalTokens);
+            acknowledged = transcript.Messages.Count;
+            await Store.DisposeAsync();
+        }
+
+        Store = await TranscriptStore.OpenAsync(Db);
+    }
+
     /// <summary>Reopens a store for <see cref="DisposeAsync"/> after a test that left the database unopenable.</summary>
     private async Task<ITranscriptStore> TranscriptStoreForCleanupAsync()
     {
