@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Conversations;
-using Crosstalk.Stopping;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 using Spectre.Console;
@@ -96,7 +95,8 @@ internal static class RunCommand
         var seats = new[] { seatA, seatB };
         var names = DistinctNames(seatA.DisplayName, seatB.DisplayName);
 
-        var stop = StopPolicyFactory.Create(settings);
+        var stopSettings = settings.ToStopSettings();
+        var stop = StopPolicyFactory.Create(stopSettings);
         var seatSpecs = new List<SeatSpec>();
         for (var i = 0; i < 2; i++)
         {
@@ -126,7 +126,7 @@ internal static class RunCommand
         if (!settings.Quiet)
         {
             console.Write(new Rule($"[bold]{Markup.Escape(names[0])}[/] ↔ [bold]{Markup.Escape(names[1])}[/]") { Justification = Justify.Left });
-            console.MarkupLine($"[grey]{Markup.Escape(seatA.Model)} ↔ {Markup.Escape(seatB.Model)} · stop: {Markup.Escape(StopPolicyFactory.Describe(settings))} · Ctrl+C stops and keeps what is complete[/]");
+            console.MarkupLine($"[grey]{Markup.Escape(seatA.Model)} ↔ {Markup.Escape(seatB.Model)} · stop: {Markup.Escape(StopPolicyFactory.Describe(stopSettings))} · Ctrl+C stops and keeps what is complete[/]");
         }
 
         var startTimestamp = context.TimeProvider.GetTimestamp();

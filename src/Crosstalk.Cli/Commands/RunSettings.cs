@@ -1,3 +1,5 @@
+using Crosstalk.Experiments;
+
 namespace Crosstalk.Cli.Commands;
 
 /// <summary>What <c>crosstalk run</c> was asked to do, after parsing.</summary>
@@ -38,4 +40,15 @@ internal sealed class RunSettings
     public int? TokenDelay { get; init; }
 
     public bool Quiet { get; init; }
+
+    public StopSettings ToStopSettings() => new()
+    {
+        MaxMessages = MaxMessages,
+        EndToken = EndToken,
+        EndPolicy = EndPolicy,
+        Guards = (StopOn ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        TimeLimit = TimeLimit,
+        TokenBudget = TokenBudget,
+        CostBudget = CostBudget,
+    };
 }
