@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Crosstalk.Cli.Commands;
 using Crosstalk.Transcripts;
 
@@ -35,7 +36,9 @@ internal static class CliApplication
         {
             foreach (var error in parseResult.Errors)
             {
-                await context.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                var option = OptionOf(error.SymbolResult);
+                var prefix = option is null || error.Message.Contains(option, StringComparison.Ordinal) ? "" : option + ": ";
+                await context.Error.WriteLineAsync($"error: {prefix}{error.Message}").ConfigureAwait(false);
             }
 
             var commandName = parseResult.CommandResult.Command.Name;
@@ -64,6 +67,19 @@ internal static class CliApplication
             await context.Error.WriteLineAsync("Interrupted.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
+    }
+
+    private static string? OptionOf(SymbolResult? result)
+    {
+        for (var current = result; current is not null; current = current.Parent)
+        {
+            if (current is OptionResult optionResult)
+            {
+                return optionResult.Option.Name;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsUserError(Exception ex) =>

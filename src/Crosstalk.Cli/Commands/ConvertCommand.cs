@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
+using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
 

@@ -5,7 +5,11 @@ using Microsoft.Extensions.AI;
 namespace Crosstalk.Cli.Commands;
 
 /// <summary>A model reference resolved to the client that answers for a seat.</summary>
-internal sealed record ResolvedModel(string Model, string DisplayName, IChatClient Client);
+/// <param name="Model">The reference as the user typed it.</param>
+/// <param name="DisplayName">The name transcripts show.</param>
+/// <param name="Client">The client that answers.</param>
+/// <param name="RecordedOpener">For a replay whose recording starts with this seat: the recorded opener, so the replay reproduces the original.</param>
+internal sealed record ResolvedModel(string Model, string DisplayName, IChatClient Client, string? RecordedOpener = null);
 
 /// <summary>Turns what the user typed for a seat (<c>offline:eliza</c>, <c>replay:FILE#2</c>, a catalog name…) into a client.</summary>
 internal sealed class ModelResolver
@@ -36,7 +40,7 @@ internal sealed class ModelResolver
         {
             if (OfflineAgents.TryCreate(reference, _offline, out var client, out var displayName))
             {
-                return new ResolvedModel(reference, displayName!, client!);
+                return new ResolvedModel(reference, displayName!, client!, (client as ReplayChatClient)?.Opener);
             }
         }
         catch (ArgumentException ex)

@@ -3,7 +3,6 @@ using System.Globalization;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Conversations;
 using Crosstalk.Transcripts;
-using Crosstalk.Transcripts.Formats;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
@@ -58,7 +57,7 @@ internal static class RunCommand
             {
                 ModelA = parseResult.GetValue(a)!,
                 ModelB = parseResult.GetValue(b)!,
-                Opener = parseResult.GetValue(opener)!,
+                Opener = parseResult.GetResult(opener) is null ? null : parseResult.GetValue(opener)!,
                 System = parseResult.GetValue(system),
                 SystemA = parseResult.GetValue(systemA),
                 SystemB = parseResult.GetValue(systemB),
@@ -110,10 +109,12 @@ internal static class RunCommand
             });
         }
 
+        // A replay of a recording that this seat opened starts with the recorded opener, so it reproduces the original.
+        var openerText = settings.Opener ?? seats[settings.FirstSeat - 1].RecordedOpener ?? ConversationSpec.DefaultOpener;
         var spec = new ConversationSpec
         {
             Seats = seatSpecs,
-            Opener = string.Equals(settings.Opener, "none", StringComparison.OrdinalIgnoreCase) ? null : settings.Opener,
+            Opener = string.Equals(openerText, "none", StringComparison.OrdinalIgnoreCase) ? null : openerText,
             FirstSeat = settings.FirstSeat,
             EndToken = settings.EndToken,
             Stop = stop,
@@ -131,6 +132,7 @@ internal static class RunCommand
 
         var startTimestamp = context.TimeProvider.GetTimestamp();
         long tokens = 0;
+        var shownIndex = 0;
         StopInfo? stopInfo = null;
         await foreach (var @event in runner.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -142,14 +144,21 @@ internal static class RunCommand
                     break;
                 case TextDelta delta when !settings.Quiet:
                     console.Write(new Text(delta.Text));
+                    shownIndex = delta.Index;
                     break;
                 case MessageCompleted completed:
                     tokens += completed.Message.Usage?.TotalTokens ?? 0;
                     if (!settings.Quiet)
                     {
+                        if (shownIndex != completed.Index)
+                        {
+                            // Nothing streamed (the opener, or a client that answers in one piece): show it whole.
+                            console.Write(MarkdownText.Render(completed.Message.Content));
+                        }
+
                         console.WriteLine();
                         var elapsed = context.TimeProvider.GetElapsedTime(startTimestamp);
-                        console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
+                        console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens so far[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
                     }
 
                     files.Save(runner.Transcript);

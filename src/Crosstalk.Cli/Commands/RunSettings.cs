@@ -9,7 +9,8 @@ internal sealed class RunSettings
 
     public required string ModelB { get; init; }
 
-    public string Opener { get; init; } = " ";
+    /// <summary>The opener the user asked for; null when not given (then a replay's recorded opener, else a single space).</summary>
+    public string? Opener { get; init; }
 
     public string? System { get; init; }
 

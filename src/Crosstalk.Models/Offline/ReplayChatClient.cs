@@ -104,8 +104,9 @@ public sealed class ReplayChatClient : IChatClient
 
     private TranscriptMessage Next(IEnumerable<ChatMessage> messages)
     {
-        var replied = messages.Count(m => m.Role == ChatRole.Assistant);
-        var index = replied + (SkipsOpener ? 1 : 0);
+        // The seat's k-th message in this conversation is its k-th recorded message. The runner puts the opener
+        // into the opening seat's history as its own message, so the opener counts too.
+        var index = messages.Count(m => m.Role == ChatRole.Assistant);
         if (index >= _recorded.Count)
         {
             throw new InvalidOperationException(
