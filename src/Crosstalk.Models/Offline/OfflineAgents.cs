@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
@@ -22,7 +23,11 @@ public static class OfflineAgents
     /// <param name="displayName">"ELIZA", "Markov", or the recorded participant's name for a replay.</param>
     /// <exception cref="ArgumentException">The reference is an offline one but names no known agent, or a replay without a valid seat.</exception>
     /// <exception cref="InvalidOperationException">A replay was asked for but no <see cref="OfflineAgentOptions.LoadTranscript"/> is set.</exception>
-    public static bool TryCreate(string modelReference, OfflineAgentOptions options, out IChatClient? client, out string? displayName)
+    public static bool TryCreate(
+        string modelReference,
+        OfflineAgentOptions options,
+        [NotNullWhen(true)] out IChatClient? client,
+        [NotNullWhen(true)] out string? displayName)
     {
         ArgumentNullException.ThrowIfNull(modelReference);
         ArgumentNullException.ThrowIfNull(options);

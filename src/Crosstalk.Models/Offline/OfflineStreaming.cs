@@ -5,8 +5,8 @@ using Microsoft.Extensions.AI;
 namespace Crosstalk.Models.Offline;
 
 /// <summary>
-/// What every offline agent shares: how a finished reply is streamed (one update per word, so a terminal
-/// shows it arriving), how usage is estimated, and how the end token is found in the system prompt.
+/// What every offline agent shares: how a finished reply is streamed (one update per word of reasoning and
+/// of text, so a terminal shows it arriving), how usage is estimated, and how the end token is found in the system prompt.
 /// </summary>
 internal static partial class OfflineStreaming
 {
@@ -25,9 +25,10 @@ internal static partial class OfflineStreaming
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!string.IsNullOrEmpty(reasoning))
+        foreach (var chunk in SplitWords(reasoning ?? string.Empty))
         {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent(reasoning)])
+            await WaitAsync(tokenDelay, timeProvider, cancellationToken).ConfigureAwait(false);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextReasoningContent(chunk)])
             {
                 ModelId = modelId,
                 CreatedAt = timeProvider.GetUtcNow(),
@@ -36,15 +37,7 @@ internal static partial class OfflineStreaming
 
         foreach (var chunk in SplitWords(text))
         {
-            if (tokenDelay > TimeSpan.Zero)
-            {
-                await Task.Delay(tokenDelay, timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
+            await WaitAsync(tokenDelay, timeProvider, cancellationToken).ConfigureAwait(false);
             yield return new ChatResponseUpdate(ChatRole.Assistant, chunk)
             {
                 ModelId = modelId,
@@ -59,6 +52,17 @@ internal static partial class OfflineStreaming
             FinishReason = finishReason,
             CreatedAt = timeProvider.GetUtcNow(),
         };
+    }
+
+    private static Task WaitAsync(TimeSpan delay, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            return Task.Delay(delay, timeProvider, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -9,10 +9,11 @@ namespace Crosstalk.Models.Offline;
 /// conversation under another stop policy (or to test a pipeline without a provider).
 /// </summary>
 /// <remarks>
-/// The client is stateless: the k-th reply is chosen by counting the assistant messages in the history it is
-/// given, so a resumed conversation continues with the right message. When the transcript's first message
+/// The client is stateless: the next message is chosen by counting the assistant messages in the history it
+/// is given, so a resumed conversation continues with the right message. When the transcript's first message
 /// belongs to this seat and <see cref="OpenerIsFirstMessage"/> is true, that message is the opener (see
-/// <see cref="Opener"/>) and replies start from the seat's second message; two replay clients on the same
+/// <see cref="Opener"/>) and replies start from the seat's second message, whether or not the history shows
+/// the opener (as its first message, role assistant); two replay clients on the same
 /// transcript, started with that opener, reproduce the original exactly. Recorded reasoning and usage are
 /// streamed as <see cref="TextReasoningContent"/> and <see cref="UsageContent"/>.
 /// </remarks>
@@ -104,9 +105,13 @@ public sealed class ReplayChatClient : IChatClient
 
     private TranscriptMessage Next(IEnumerable<ChatMessage> messages)
     {
-        // The seat's k-th message in this conversation is its k-th recorded message. The runner puts the opener
-        // into the opening seat's history as its own message, so the opener counts too.
-        var index = messages.Count(m => m.Role == ChatRole.Assistant);
+        var history = messages.Where(m => m.Role != ChatRole.System).ToList();
+        var replied = history.Count(m => m.Role == ChatRole.Assistant);
+
+        // The seat's own opener counts among its assistant messages when the runner shows it; when it
+        // does not, the opener is still not a reply and is skipped.
+        var openerShown = history.Count > 0 && history[0].Role == ChatRole.Assistant;
+        var index = replied + (SkipsOpener && !openerShown ? 1 : 0);
         if (index >= _recorded.Count)
         {
             throw new InvalidOperationException(

@@ -1,0 +1,132 @@
+using Crosstalk.Models.Offline;
+using Crosstalk.Transcripts;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Models.Tests.Offline;
+
+public sealed class OfflineAgentsTests
+{
+    [Theory]
+    [InlineData("offline:eliza", "ELIZA", "offline:eliza")]
+    [InlineData("offline:markov", "Markov", "offline:markov")]
+    [InlineData("OFFLINE:Eliza", "ELIZA", "offline:eliza")]
+    public void TryCreate_KnownOfflineAgent_CreatesItWithItsName(string reference, string expectedName, string expectedModel)
+    {
+        var created = OfflineAgents.TryCreate(reference, new OfflineAgentOptions(), out var client, out var displayName);
+
+        Assert.True(created);
+        Assert.NotNull(client);
+        Assert.Equal(expectedName, displayName);
+        var metadata = client.GetService<ChatClientMetadata>();
+        Assert.Equal("offline", metadata?.ProviderName);
+        Assert.Equal(expectedModel, metadata?.DefaultModelId);
+        client.Dispose();
+    }
+
+    [Theory]
+    [InlineData("openai:gpt-4o")]
+    [InlineData("eliza")]
+    [InlineData("")]
+    public void TryCreate_NotAnOfflineReference_ReturnsFalse(string reference)
+    {
+        var created = OfflineAgents.TryCreate(reference, new OfflineAgentOptions(), out var client, out var displayName);
+
+        Assert.False(created);
+        Assert.Null(client);
+        Assert.Null(displayName);
+    }
+
+    [Fact]
+    public void TryCreate_UnknownOfflineAgent_ListsTheKnownOnes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => OfflineAgents.TryCreate("offline:xyz", new OfflineAgentOptions(), out _, out _));
+
+        Assert.StartsWith("Unknown offline agent 'offline:xyz'; the known ones are offline:eliza, offline:markov, replay:<transcript>#<seat>.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryCreate_ReplayWithHashInPath_SplitsAtTheLastHash()
+    {
+        string? loaded = null;
+        var options = new OfflineAgentOptions
+        {
+            LoadTranscript = path =>
+            {
+                loaded = path;
+                return ReplayChatClientTests.HandMade();
+            },
+        };
+
+        var created = OfflineAgents.TryCreate("replay:runs/#7/a.md#2", options, out var client, out var displayName);
+
+        Assert.True(created);
+        Assert.NotNull(client);
+        Assert.Equal("runs/#7/a.md", loaded);
+        Assert.Equal("Bo", displayName);
+        Assert.Equal("replay:runs/#7/a.md#2", client.GetService<ChatClientMetadata>()?.DefaultModelId);
+        Assert.Equal("Hello there.\n\nHow are you?", (await client.GetResponseAsync([new ChatMessage(ChatRole.User, " ")])).Text);
+    }
+
+    [Theory]
+    [InlineData("replay:a.md", "names no seat")]
+    [InlineData("replay:#2", "names no transcript")]
+    [InlineData("replay:a.md#0", "is not a seat number")]
+    [InlineData("replay:a.md#two", "is not a seat number")]
+    [InlineData("replay:a.md#3", "has no seat 3; its seats are 1, 2")]
+    public void TryCreate_BadReplayReference_ExplainsTheProblem(string reference, string expected)
+    {
+        var options = new OfflineAgentOptions { LoadTranscript = _ => ReplayChatClientTests.HandMade() };
+
+        var error = Assert.Throws<ArgumentException>(() => OfflineAgents.TryCreate(reference, options, out _, out _));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryCreate_ReplayWithoutTranscriptReader_SaysWhatIsMissing()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => OfflineAgents.TryCreate("replay:a.md#1", new OfflineAgentOptions(), out _, out _));
+
+        Assert.Contains("LoadTranscript", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryCreate_MarkovWithCorpusAndTranscriptReader_ReadsTheCorpusWithIt()
+    {
+        var directory = Directory.CreateTempSubdirectory("crosstalk-corpus-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "one.md"), "whatever the real reader understands");
+            var options = new OfflineAgentOptions
+            {
+                CorpusDirectory = directory.FullName,
+                LoadTranscript = _ => new Transcript
+                {
+                    Messages = [new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Walruses nap on ice." }],
+                },
+            };
+
+            OfflineAgents.TryCreate("offline:markov", options, out var client, out _);
+            var reply = (await client!.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")])).Text;
+
+            Assert.StartsWith("Walruses nap on ice.", reply, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TryCreate_Seed_ReachesTheAgents()
+    {
+        var replies = new HashSet<string>(StringComparer.Ordinal);
+        for (var seed = 0; seed < 4; seed++)
+        {
+            OfflineAgents.TryCreate("offline:markov", new OfflineAgentOptions { Seed = seed }, out var client, out _);
+            replies.Add((await client!.GetResponseAsync([new ChatMessage(ChatRole.User, "Hello!")])).Text);
+        }
+
+        Assert.True(replies.Count > 1);
+    }
+}
