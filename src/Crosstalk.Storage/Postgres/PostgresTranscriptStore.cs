@@ -1,0 +1,116 @@
+using System.Data.Common;
+using Crosstalk.Storage.Sql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Crosstalk.Storage.Postgres;
+
+/// <summary>
+/// The store in a PostgreSQL database, shared by a team or a cluster. Every operation takes a pooled connection from
+/// one <see cref="NpgsqlDataSource"/>; every append is its own transaction and locks its conversation's row, so
+/// concurrent writers to one conversation serialize and writers to different ones do not wait for each other.
+/// </summary>
+internal sealed class PostgresTranscriptStore : SqlTranscriptStore
+{
+    /// <summary>Arbitrary key of the advisory lock that serializes migrations across processes.</summary>
+    private const long MigrationLockKey = 0x43524f5353544c4b; // "CROSSTLK"
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresTranscriptStore(NpgsqlDataSource dataSource, string description)
+    {
+        _dataSource = dataSource;
+        Description = description;
+    }
+
+    public override string Description { get; }
+
+    protected override string MigrationFolder => "Postgres";
+
+    protected override string LikeOperator => "ILIKE";
+
+    protected override string ForUpdate => " FOR UPDATE";
+
+    protected override string ParticipantsJson =>
+        "(SELECT json_agg(json_build_object('seat', p.seat, 'name', p.name, 'model', p.model))::text " +
+        "FROM participants p WHERE p.conversation_id = c.id)";
+
+    /// <summary>Connects with an Npgsql connection string and migrates the database.</summary>
+    public static async Task<PostgresTranscriptStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The append statements run thousands of times per run: let Npgsql prepare them on each pooled connection.
+            builder.MaxAutoPrepare = 32;
+        }
+
+        var description = $"PostgreSQL database {builder.Database ?? builder.Username ?? "(default)"} on {builder.Host}:{builder.Port}";
+        var store = new PostgresTranscriptStore(new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(), description);
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+            return store;
+        }
+        catch (NpgsqlException e)
+        {
+            await store.DisposeAsync();
+            throw new TranscriptStoreException($"Could not open the {description}: {e.Message}", e);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected override async Task<T> InWriteTransactionAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction, cancellationToken);
+
+        // Not cancellable: once the work is done, a commit cut short would leave the caller unsure what was written.
+        await transaction.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    protected override async Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key)");
+        Add(command, "key", MigrationLockKey, System.Data.DbType.Int64);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override string Instant(string expression) => expression;
+
+    protected override string FullTextCondition(string message, string parameter) =>
+        $"to_tsvector('simple', {message}.content) @@ plainto_tsquery('simple', {parameter})";
+
+    protected override string FullTextValue(string text) => text;
+
+    protected override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
+        ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz)
+        {
+            // timestamptz keeps the instant; Npgsql accepts only UTC offsets for it.
+            Value = value is { } v ? v.ToUniversalTime() : DBNull.Value,
+        });
+
+    protected override DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    protected override void AddCost(DbCommand command, string name, decimal? value) =>
+        ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Numeric) { Value = value ?? (object)DBNull.Value });
+
+    protected override decimal? ReadCost(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
+
+    protected override void AddJson(DbCommand command, string name, string? json) =>
+        ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json ?? (object)DBNull.Value });
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace Crosstalk.Storage.Sql;
+
+/// <summary>
+/// Turns what a user typed into something the database can match without ever becoming SQL or query syntax:
+/// words for full-text search, or a LIKE pattern for text without letters or digits.
+/// </summary>
+internal static class SearchText
+{
+    private const int SnippetRadius = 80;
+
+    /// <summary>The whitespace-separated terms of the query.</summary>
+    public static string[] Terms(string text) =>
+        text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// True when full-text search can take the text: it has a letter or digit. Punctuation alone (<c>[END]</c>'s
+    /// brackets, <c>---</c>) is dropped by every tokenizer, so such text is matched as a substring.
+    /// </summary>
+    public static bool UsesFullText(string text) => text.Any(char.IsLetterOrDigit);
+
+    /// <summary>An FTS5 query of the terms, each a quoted string, so that no term is read as an operator.</summary>
+    public static string Fts5Query(string text)
+    {
+        var builder = new StringBuilder();
+        foreach (var term in Terms(text))
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append('"').Append(term.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>A LIKE pattern (escape character <c>\</c>) that matches the text anywhere.</summary>
+    public static string LikePattern(string text)
+    {
+        var builder = new StringBuilder("%");
+        foreach (var c in text)
+        {
+            if (c is '%' or '_' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.Append('%').ToString();
+    }
+
+    /// <summary>An excerpt of <paramref name="content"/> around the first term found, on one line.</summary>
+    public static string Snippet(string content, string query)
+    {
+        var compare = CultureInfo.InvariantCulture.CompareInfo;
+        var options = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace;
+        var at = compare.IndexOf(content, query.Trim(), options);
+        if (at < 0)
+        {
+            foreach (var term in Terms(query))
+            {
+                at = compare.IndexOf(content, term, options);
+                if (at >= 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        at = Math.Max(at, 0);
+        var start = Math.Max(0, at - SnippetRadius);
+        var end = Math.Min(content.Length, at + SnippetRadius);
+        var excerpt = content[start..end].ReplaceLineEndings(" ").Trim();
+        return (start > 0 ? "…" : "") + excerpt + (end < content.Length ? "…" : "");
+    }
+}

@@ -1,0 +1,919 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Storage.Sql;
+
+/// <summary>
+/// The store over ADO.NET, shared by SQLite and PostgreSQL. Subclasses supply connections, transactions, the few
+/// SQL fragments that differ, and how times, costs and JSON are bound. All values travel as parameters.
+/// </summary>
+internal abstract class SqlTranscriptStore : ITranscriptStore
+{
+    /// <summary>How many conversations <see cref="ReadTranscriptsAsync"/> lists before loading them one by one.</summary>
+    private const int TranscriptBatchSize = 256;
+
+    private const string Unfinished = "((c.ended IS NULL AND c.stop_reason IS NULL) OR c.stop_reason = 'interrupted')";
+
+    private const string MessageColumns =
+        "idx, seat, speaker, content, completed_at, input_tokens, output_tokens, reasoning_tokens, estimated, cost, " +
+        "latency_ms, ttft_ms, finish_reason, reasoning, sent_as, attempts";
+
+    private const string SummaryColumns =
+        "c.id, c.run_id, c.title, c.started, c.ended, c.message_count, c.stop_reason, c.total_tokens, c.total_cost";
+
+    private const string InsertMessageSql =
+        "INSERT INTO messages (conversation_id, " + MessageColumns + ") VALUES (@conversation, @idx, @seat, @speaker, @content, " +
+        "@completed, @input, @output, @reasoningTokens, @estimated, @cost, @latency, @ttft, @finish, @reasoning, @sentAs, @attempts)";
+
+    private const string UpdateTotalsSql =
+        "UPDATE conversations SET message_count = @idx, total_tokens = total_tokens + @tokens WHERE id = @id";
+
+    private const string UpdateTotalsWithCostSql =
+        "UPDATE conversations SET message_count = @idx, total_tokens = total_tokens + @tokens, " +
+        "total_cost = COALESCE(total_cost, 0) + @cost WHERE id = @id";
+
+    private const string SelectMessageSql =
+        "SELECT " + MessageColumns + " FROM messages WHERE conversation_id = @id AND idx = @idx";
+
+    /// <inheritdoc />
+    public abstract string Description { get; }
+
+    /// <summary>The folder under Migrations/ that holds this provider's scripts.</summary>
+    protected abstract string MigrationFolder { get; }
+
+    /// <summary>The case-insensitive LIKE operator.</summary>
+    protected abstract string LikeOperator { get; }
+
+    /// <summary>Appended to a single-row SELECT in a write transaction to lock the row, where the database needs it.</summary>
+    protected abstract string ForUpdate { get; }
+
+    /// <summary>An expression giving a conversation's participants (alias <c>c</c>) as a JSON array of seat, name, model.</summary>
+    protected abstract string ParticipantsJson { get; }
+
+    /// <summary>An expression that orders and compares a stored time column or time parameter by instant.</summary>
+    protected abstract string Instant(string expression);
+
+    /// <summary>A condition true when message alias <paramref name="message"/> matches full-text parameter <paramref name="parameter"/>.</summary>
+    protected abstract string FullTextCondition(string message, string parameter);
+
+    /// <summary>The value bound to the full-text parameter for what the user typed.</summary>
+    protected abstract string FullTextValue(string text);
+
+    protected abstract ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction and commits it.</summary>
+    protected abstract Task<T> InWriteTransactionAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>Takes a lock that keeps two processes from migrating at once, inside the migration transaction.</summary>
+    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>A command for a statement run on every append; a provider may hand out a prepared, reused one.</summary>
+    protected virtual DbCommand HotCommand(DbConnection connection, DbTransaction transaction, string sql) =>
+        Command(connection, transaction, sql);
+
+    /// <summary>Gives back a command from <see cref="HotCommand"/>.</summary>
+    protected virtual ValueTask ReleaseHotCommandAsync(DbCommand command) => command.DisposeAsync();
+
+    protected abstract void AddTime(DbCommand command, string name, DateTimeOffset? value);
+
+    protected abstract DateTimeOffset? ReadTime(DbDataReader reader, int ordinal);
+
+    protected abstract void AddCost(DbCommand command, string name, decimal? value);
+
+    protected abstract decimal? ReadCost(DbDataReader reader, int ordinal);
+
+    protected abstract void AddJson(DbCommand command, string name, string? json);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Brings the schema to the newest version this code knows, in one transaction.</summary>
+    protected async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var migrations = Migration.Load(MigrationFolder);
+        var latest = migrations[^1].Version;
+        await InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                await LockSchemaAsync(connection, transaction, token);
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, " +
+                    "applied timestamp DEFAULT CURRENT_TIMESTAMP)",
+                    token);
+                await using var versionCommand = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+                var current = Convert.ToInt32(await versionCommand.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
+                if (current > latest)
+                {
+                    throw new TranscriptStoreException(
+                        $"The {Description} has schema version {current}, but this Crosstalk knows only up to version {latest}; " +
+                        "open it with a newer Crosstalk.");
+                }
+
+                foreach (var migration in migrations.Where(m => m.Version > current))
+                {
+                    await ExecuteAsync(connection, transaction, migration.Sql, token);
+                    await using var record = Command(connection, transaction, "INSERT INTO schema_version (version, name) VALUES (@version, @name)");
+                    AddInt32(record, "version", migration.Version);
+                    AddText(record, "name", migration.Name);
+                    await record.ExecuteNonQueryAsync(token);
+                }
+
+                return current;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The schema version the database is at.</summary>
+    internal async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(run.ExperimentName, nameof(run));
+        var generate = string.IsNullOrWhiteSpace(run.Id);
+        for (var attempt = 0; ; attempt++)
+        {
+            var id = generate ? RunIds.New(run.Started) : run.Id.Trim();
+            var inserted = await InWriteTransactionAsync(
+                async (connection, transaction, token) =>
+                {
+                    await using var command = Command(
+                        connection,
+                        transaction,
+                        "INSERT INTO runs (id, experiment, started, metadata, spec) VALUES (@id, @experiment, @started, @metadata, @spec) " +
+                        "ON CONFLICT (id) DO NOTHING");
+                    AddText(command, "id", id);
+                    AddText(command, "experiment", run.ExperimentName);
+                    AddTime(command, "started", run.Started);
+                    AddJson(command, "metadata", StoreJson.WriteMetadata(run.Metadata));
+                    AddText(command, "spec", run.SpecJson);
+                    return await command.ExecuteNonQueryAsync(token) == 1;
+                },
+                cancellationToken);
+            if (inserted)
+            {
+                return id;
+            }
+
+            if (!generate || attempt >= 8)
+            {
+                throw new TranscriptStoreException($"The {Description} already has a run with id {id}.");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT id, experiment, started, metadata, spec FROM runs WHERE id = @id");
+        AddText(command, "id", runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new RunRecord
+        {
+            Id = reader.GetString(0),
+            ExperimentName = reader.GetString(1),
+            Started = ReadTime(reader, 2)!.Value,
+            Metadata = StoreJson.ReadMetadata(reader.GetString(3)),
+            SpecJson = GetString(reader, 4),
+        };
+    }
+
+    /// <inheritdoc />
+    public Task<long> CreateConversationAsync(string? runId, Transcript header, string? specJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ValidateParticipants(header.Participants);
+        for (var i = 0; i < header.Messages.Count; i++)
+        {
+            ValidateMessage(header.Messages[i], i + 1);
+        }
+
+        var parentId = ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ParentId);
+        var forkedAt = ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ForkedAt);
+        var title = string.IsNullOrEmpty(header.Title) ? Transcript.TitleFor(header.Participants) : header.Title;
+
+        return InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                if (runId is not null && !await ExistsAsync(connection, transaction, "SELECT 1 FROM runs WHERE id = @id", runId, token))
+                {
+                    throw new TranscriptStoreException($"The {Description} has no run with id {runId}.");
+                }
+
+                if (parentId is { } parent && !await ExistsAsync(connection, transaction, "SELECT 1 FROM conversations WHERE id = @id", parent, token))
+                {
+                    throw new TranscriptStoreException($"The {Description} has no conversation {parent} to fork from.");
+                }
+
+                long id;
+                await using (var command = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO conversations (run_id, title, started, parent_id, forked_at, metadata, spec) " +
+                    "VALUES (@run, @title, @started, @parent, @forkedAt, @metadata, @spec) RETURNING id"))
+                {
+                    AddText(command, "run", runId);
+                    AddText(command, "title", title);
+                    AddTime(command, "started", header.Started);
+                    AddInt64(command, "parent", parentId);
+                    AddInt32(command, "forkedAt", forkedAt is { } f ? checked((int)f) : null);
+                    AddJson(command, "metadata", StoreJson.WriteMetadata(header.Metadata));
+                    AddText(command, "spec", specJson);
+                    id = Convert.ToInt64(await command.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
+                }
+
+                foreach (var participant in header.Participants)
+                {
+                    var command = HotCommand(
+                        connection,
+                        transaction,
+                        "INSERT INTO participants (conversation_id, seat, name, model, system_prompt) VALUES (@id, @seat, @name, @model, @prompt)");
+                    try
+                    {
+                        AddInt64(command, "id", id);
+                        AddInt32(command, "seat", participant.Seat);
+                        AddText(command, "name", participant.Name);
+                        AddText(command, "model", participant.Model);
+                        AddText(command, "prompt", participant.SystemPrompt);
+                        await command.ExecuteNonQueryAsync(token);
+                    }
+                    finally
+                    {
+                        await ReleaseHotCommandAsync(command);
+                    }
+                }
+
+                for (var i = 0; i < header.Messages.Count; i++)
+                {
+                    await AppendInTransactionAsync(connection, transaction, id, i + 1, header.Messages[i], token);
+                }
+
+                if (header.Stop is not null || header.Ended is not null)
+                {
+                    await WriteStopAsync(connection, transaction, id, header.Stop, header.Ended, token);
+                }
+
+                return id;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task AppendMessageAsync(long conversationId, int index, TranscriptMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
+        ValidateMessage(message, index);
+        return InWriteTransactionAsync(
+            (connection, transaction, token) => AppendInTransactionAsync(connection, transaction, conversationId, index, message, token),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task CompleteConversationAsync(long conversationId, StopInfo stop, DateTimeOffset ended, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        ArgumentException.ThrowIfNullOrWhiteSpace(stop.Reason, nameof(stop));
+        return InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                var command = HotCommand(
+                    connection,
+                    transaction,
+                    "SELECT ended, stop_reason, stop_seat, stop_message, stop_detail FROM conversations WHERE id = @id" + ForUpdate);
+                StopInfo? previous;
+                DateTimeOffset? previousEnded;
+                try
+                {
+                    AddInt64(command, "id", conversationId);
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    if (!await reader.ReadAsync(token))
+                    {
+                        throw NoConversation(conversationId);
+                    }
+
+                    previousEnded = ReadTime(reader, 0);
+                    previous = reader.IsDBNull(1)
+                        ? null
+                        : new StopInfo(reader.GetString(1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4));
+                }
+                finally
+                {
+                    await ReleaseHotCommandAsync(command);
+                }
+
+                if (previous is not null && previous.Reason != StopReasons.Interrupted)
+                {
+                    if (previous == stop && previousEnded is { } at && at.UtcTicks / 10 == ended.UtcTicks / 10)
+                    {
+                        return false;
+                    }
+
+                    throw new TranscriptStoreException(
+                        $"Conversation {conversationId} already ended ({previous.Reason}); a finished conversation's stop is never rewritten.");
+                }
+
+                await WriteStopAsync(connection, transaction, conversationId, stop, ended, token);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<Transcript?> GetTranscriptAsync(long conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        return await ReadTranscriptAsync(connection, conversationId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> GetConversationSpecAsync(long conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT spec FROM conversations WHERE id = @id");
+        AddInt64(command, "id", conversationId);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is string spec ? spec : null;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ConversationSummary> ListConversationsAsync(
+        ConversationQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidateQuery(query);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = BuildWhere(command, query, after: null);
+        command.CommandText =
+            $"SELECT {SummaryColumns}, {ParticipantsJson} FROM conversations c{where} " +
+            $"ORDER BY c.id{(query.Descending ? " DESC" : "")} LIMIT @limit OFFSET @offset";
+        AddInt64(command, "limit", query.Limit ?? long.MaxValue);
+        AddInt64(command, "offset", query.Offset);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ConversationSummary(
+                Id: reader.GetInt64(0),
+                RunId: GetString(reader, 1),
+                Title: reader.GetString(2),
+                Participants: StoreJson.ReadParticipants(GetString(reader, 9)),
+                Started: ReadTime(reader, 3),
+                Ended: ReadTime(reader, 4),
+                MessageCount: reader.GetInt32(5),
+                StopReason: GetString(reader, 6),
+                TotalTokens: reader.GetInt64(7),
+                TotalCost: ReadAggregateCost(reader, 8));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CountConversationsAsync(ConversationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidateQuery(query);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        command.CommandText = "SELECT COUNT(*) FROM conversations c" + BuildWhere(command, query, after: null);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Transcript> ReadTranscriptsAsync(
+        ConversationQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidateQuery(query);
+        long? after = null;
+        var offset = query.Offset;
+        var remaining = query.Limit ?? long.MaxValue;
+        while (remaining > 0)
+        {
+            // Ids a batch at a time (keyset, not OFFSET, after the first), then each transcript on its own: memory stays
+            // at one batch of ids and one transcript, and no reader is held open while the caller works.
+            var want = (int)Math.Min(TranscriptBatchSize, remaining);
+            var ids = new List<long>(want);
+            await using (var connection = await OpenReadConnectionAsync(cancellationToken))
+            {
+                await using (var command = Command(connection, null, ""))
+                {
+                    var where = BuildWhere(command, query, after);
+                    command.CommandText =
+                        $"SELECT c.id FROM conversations c{where} ORDER BY c.id{(query.Descending ? " DESC" : "")} LIMIT @limit OFFSET @offset";
+                    AddInt64(command, "limit", want);
+                    AddInt64(command, "offset", offset);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        ids.Add(reader.GetInt64(0));
+                    }
+                }
+
+                foreach (var id in ids)
+                {
+                    var transcript = await ReadTranscriptAsync(connection, id, cancellationToken);
+                    if (transcript is not null)
+                    {
+                        yield return transcript;
+                    }
+                }
+            }
+
+            if (ids.Count < want)
+            {
+                yield break;
+            }
+
+            offset = 0;
+            after = ids[^1];
+            remaining -= ids.Count;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<MessageHit> SearchMessagesAsync(
+        string text, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            yield break;
+        }
+
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        command.CommandText =
+            "SELECT m.conversation_id, c.title, m.idx, m.seat, m.speaker, m.content, m.completed_at " +
+            "FROM messages m JOIN conversations c ON c.id = m.conversation_id " +
+            $"WHERE {TextCondition(command, "m", "text", text)} ORDER BY m.conversation_id, m.idx LIMIT @limit";
+        AddInt64(command, "limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var content = reader.GetString(5);
+            yield return new MessageHit(
+                ConversationId: reader.GetInt64(0),
+                ConversationTitle: reader.GetString(1),
+                Index: reader.GetInt32(2),
+                Seat: reader.GetInt32(3),
+                Speaker: reader.GetString(4),
+                Snippet: SearchText.Snippet(content, text),
+                Content: content,
+                Timestamp: ReadTime(reader, 6));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RunSummary> ListRunsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            null,
+            "SELECT r.id, r.experiment, r.started, COUNT(c.id), " +
+            $"COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND NOT {Unfinished} THEN 1 ELSE 0 END), 0), " +
+            "COALESCE(SUM(c.message_count), 0), COALESCE(SUM(c.total_tokens), 0), SUM(c.total_cost) " +
+            "FROM runs r LEFT JOIN conversations c ON c.run_id = r.id " +
+            $"GROUP BY r.id, r.experiment, r.started ORDER BY {Instant("r.started")}, r.id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new RunSummary(
+                Id: reader.GetString(0),
+                ExperimentName: reader.GetString(1),
+                Started: ReadTime(reader, 2)!.Value,
+                Conversations: Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture),
+                Finished: Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
+                Messages: Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture),
+                TotalTokens: Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture),
+                TotalCost: ReadAggregateCost(reader, 7));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> GetUnfinishedConversationsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(
+            connection, null, $"SELECT c.id FROM conversations c WHERE c.run_id = @run AND {Unfinished} ORDER BY c.id");
+        AddText(command, "run", runId);
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    private async Task<bool> AppendInTransactionAsync(
+        DbConnection connection, DbTransaction transaction, long conversationId, int index, TranscriptMessage message, CancellationToken cancellationToken)
+    {
+        int count;
+        var select = HotCommand(connection, transaction, "SELECT message_count FROM conversations WHERE id = @id" + ForUpdate);
+        try
+        {
+            AddInt64(select, "id", conversationId);
+            var value = await select.ExecuteScalarAsync(cancellationToken);
+            if (value is null or DBNull)
+            {
+                throw NoConversation(conversationId);
+            }
+
+            count = Convert.ToInt32(value, CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(select);
+        }
+
+        if (index <= count)
+        {
+            var stored = await ReadStoredMessageAsync(connection, transaction, conversationId, index, cancellationToken)
+                ?? throw new TranscriptStoreException(
+                    $"Conversation {conversationId} in the {Description} counts {count} messages but message {index} is missing.");
+            if (MessageEquivalence.Same(stored, message))
+            {
+                return false;
+            }
+
+            throw new TranscriptStoreException(
+                $"Conversation {conversationId} already has a different message {index} (its {MessageEquivalence.FirstDifference(stored, message)} differs); " +
+                "a stored message is never replaced.");
+        }
+
+        if (index != count + 1)
+        {
+            throw new TranscriptStoreException(
+                $"Conversation {conversationId} has {count} messages, so the next one is number {count + 1}, not {index}.");
+        }
+
+        var insert = HotCommand(connection, transaction, InsertMessageSql);
+        try
+        {
+            AddInt64(insert, "conversation", conversationId);
+            AddInt32(insert, "idx", index);
+            AddInt32(insert, "seat", message.Seat);
+            AddText(insert, "speaker", message.Speaker);
+            AddText(insert, "content", message.Content);
+            AddTime(insert, "completed", message.Timestamp);
+            AddInt64(insert, "input", message.Usage?.InputTokens);
+            AddInt64(insert, "output", message.Usage?.OutputTokens);
+            AddInt64(insert, "reasoningTokens", message.Usage?.ReasoningTokens);
+            AddBoolean(insert, "estimated", message.Usage?.Estimated);
+            AddCost(insert, "cost", message.Cost);
+            AddDouble(insert, "latency", ToMilliseconds(message.Latency));
+            AddDouble(insert, "ttft", ToMilliseconds(message.TimeToFirstToken));
+            AddText(insert, "finish", message.FinishReason);
+            AddText(insert, "reasoning", message.Reasoning);
+            AddText(insert, "sentAs", message.SentAs);
+            AddJson(insert, "attempts", StoreJson.WriteAttempts(message.Attempts));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(insert);
+        }
+
+        var update = HotCommand(connection, transaction, message.Cost is null ? UpdateTotalsSql : UpdateTotalsWithCostSql);
+        try
+        {
+            AddInt32(update, "idx", index);
+            AddInt64(update, "tokens", message.Usage?.TotalTokens ?? 0);
+            if (message.Cost is { } cost)
+            {
+                AddCost(update, "cost", cost);
+            }
+
+            AddInt64(update, "id", conversationId);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(update);
+        }
+
+        return true;
+    }
+
+    private async Task<TranscriptMessage?> ReadStoredMessageAsync(
+        DbConnection connection, DbTransaction transaction, long conversationId, int index, CancellationToken cancellationToken)
+    {
+        var command = HotCommand(connection, transaction, SelectMessageSql);
+        try
+        {
+            AddInt64(command, "id", conversationId);
+            AddInt32(command, "idx", index);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadMessage(reader) : null;
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(command);
+        }
+    }
+
+    private async Task WriteStopAsync(
+        DbConnection connection, DbTransaction transaction, long conversationId, StopInfo? stop, DateTimeOffset? ended, CancellationToken cancellationToken)
+    {
+        var command = HotCommand(
+            connection,
+            transaction,
+            "UPDATE conversations SET ended = @ended, stop_reason = @reason, stop_seat = @seat, stop_message = @message, " +
+            "stop_detail = @detail WHERE id = @id");
+        try
+        {
+            AddTime(command, "ended", ended);
+            AddText(command, "reason", stop?.Reason);
+            AddInt32(command, "seat", stop?.Seat);
+            AddInt32(command, "message", stop?.Message);
+            AddText(command, "detail", stop?.Detail);
+            AddInt64(command, "id", conversationId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(command);
+        }
+    }
+
+    private async Task<Transcript?> ReadTranscriptAsync(DbConnection connection, long conversationId, CancellationToken cancellationToken)
+    {
+        Transcript transcript;
+        await using (var command = Command(
+            connection,
+            null,
+            "SELECT title, started, ended, stop_reason, stop_seat, stop_message, stop_detail, metadata FROM conversations WHERE id = @id"))
+        {
+            AddInt64(command, "id", conversationId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            transcript = new Transcript
+            {
+                Title = reader.GetString(0),
+                Started = ReadTime(reader, 1),
+                Ended = ReadTime(reader, 2),
+                Stop = reader.IsDBNull(3)
+                    ? null
+                    : new StopInfo(reader.GetString(3), GetInt32(reader, 4), GetInt32(reader, 5), GetString(reader, 6)),
+                Metadata = StoreJson.ReadMetadata(GetString(reader, 7)),
+            };
+        }
+
+        await using (var command = Command(
+            connection, null, "SELECT seat, name, model, system_prompt FROM participants WHERE conversation_id = @id ORDER BY seat"))
+        {
+            AddInt64(command, "id", conversationId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                transcript.Participants.Add(new Participant(reader.GetInt32(0), reader.GetString(1), GetString(reader, 2), GetString(reader, 3)));
+            }
+        }
+
+        await using (var command = Command(
+            connection, null, "SELECT " + MessageColumns + " FROM messages WHERE conversation_id = @id ORDER BY idx"))
+        {
+            AddInt64(command, "id", conversationId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                transcript.Messages.Add(ReadMessage(reader));
+            }
+        }
+
+        return transcript;
+    }
+
+    /// <summary>Reads a row of <see cref="MessageColumns"/>.</summary>
+    private TranscriptMessage ReadMessage(DbDataReader reader) => new()
+    {
+        Seat = reader.GetInt32(1),
+        Speaker = reader.GetString(2),
+        Content = reader.GetString(3),
+        Timestamp = ReadTime(reader, 4),
+        Usage = reader.IsDBNull(5) && reader.IsDBNull(6)
+            ? null
+            : new TokenUsage(
+                GetInt64(reader, 5) ?? 0,
+                GetInt64(reader, 6) ?? 0,
+                GetInt64(reader, 7),
+                !reader.IsDBNull(8) && reader.GetBoolean(8)),
+        Cost = ReadCost(reader, 9),
+        Latency = FromMilliseconds(reader, 10),
+        TimeToFirstToken = FromMilliseconds(reader, 11),
+        FinishReason = GetString(reader, 12),
+        Reasoning = GetString(reader, 13),
+        SentAs = GetString(reader, 14),
+        Attempts = StoreJson.ReadAttempts(GetString(reader, 15)),
+    };
+
+    /// <summary>The WHERE clause (with a leading space, or empty) for a query; binds its parameters on <paramref name="command"/>.</summary>
+    private string BuildWhere(DbCommand command, ConversationQuery query, long? after)
+    {
+        var conditions = new List<string>();
+        if (query.RunId is not null)
+        {
+            conditions.Add("c.run_id = @run");
+            AddText(command, "run", query.RunId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Participant))
+        {
+            conditions.Add(
+                "EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND " +
+                $"(p.name {LikeOperator} @participant ESCAPE '\\' OR p.model {LikeOperator} @participant ESCAPE '\\'))");
+            AddText(command, "participant", SearchText.LikePattern(query.Participant.Trim()));
+        }
+
+        if (query.StopReason is not null)
+        {
+            conditions.Add("c.stop_reason = @stopReason");
+            AddText(command, "stopReason", query.StopReason);
+        }
+
+        if (query.MinMessages is { } min)
+        {
+            conditions.Add("c.message_count >= @minMessages");
+            AddInt32(command, "minMessages", min);
+        }
+
+        if (query.MaxMessages is { } max)
+        {
+            conditions.Add("c.message_count <= @maxMessages");
+            AddInt32(command, "maxMessages", max);
+        }
+
+        if (query.StartedFrom is { } from)
+        {
+            conditions.Add($"{Instant("c.started")} >= {Instant("@startedFrom")}");
+            AddTime(command, "startedFrom", from);
+        }
+
+        if (query.StartedTo is { } to)
+        {
+            conditions.Add($"{Instant("c.started")} < {Instant("@startedTo")}");
+            AddTime(command, "startedTo", to);
+        }
+
+        if (query.UnfinishedOnly)
+        {
+            conditions.Add(Unfinished);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            conditions.Add($"c.id IN (SELECT m.conversation_id FROM messages m WHERE {TextCondition(command, "m", "text", query.Text)})");
+        }
+
+        if (after is { } last)
+        {
+            conditions.Add(query.Descending ? "c.id < @after" : "c.id > @after");
+            AddInt64(command, "after", last);
+        }
+
+        return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+    }
+
+    /// <summary>Full-text where the text has words; a substring match where it has none.</summary>
+    private string TextCondition(DbCommand command, string message, string parameter, string text)
+    {
+        if (SearchText.UsesFullText(text))
+        {
+            AddText(command, parameter, FullTextValue(text));
+            return FullTextCondition(message, "@" + parameter);
+        }
+
+        AddText(command, parameter, SearchText.LikePattern(text.Trim()));
+        return $"{message}.content {LikeOperator} @{parameter} ESCAPE '\\'";
+    }
+
+    private decimal? ReadAggregateCost(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToDecimal(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+
+    private async Task<bool> ExistsAsync<T>(
+        DbConnection connection, DbTransaction transaction, string sql, T id, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "id";
+        parameter.Value = id;
+        command.Parameters.Add(parameter);
+        return await command.ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
+    }
+
+    private TranscriptStoreException NoConversation(long conversationId) =>
+        new($"The {Description} has no conversation {conversationId}.");
+
+    private static void ValidateParticipants(IList<Participant> participants)
+    {
+        var seats = new HashSet<int>();
+        foreach (var participant in participants)
+        {
+            if (participant is null || participant.Seat < 1 || string.IsNullOrEmpty(participant.Name) || !seats.Add(participant.Seat))
+            {
+                throw new ArgumentException("Every participant needs a name and its own seat number, 1 or more.", nameof(participants));
+            }
+        }
+    }
+
+    private static void ValidateMessage(TranscriptMessage message, int index)
+    {
+        if (message is null || message.Content is null || message.Speaker is null)
+        {
+            throw new ArgumentException($"Message {index} needs a speaker and content.", nameof(message));
+        }
+    }
+
+    private static void ValidateQuery(ConversationQuery query)
+    {
+        if (query.Offset < 0 || query.Limit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "A query's offset and limit cannot be negative.");
+        }
+    }
+
+    private static long? ParseMetadataNumber(IDictionary<string, string> metadata, string key)
+    {
+        if (!metadata.TryGetValue(key, out var text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new ArgumentException($"Metadata '{key}' must be a whole number, not '{text}'.", nameof(metadata));
+    }
+
+    private static double? ToMilliseconds(TimeSpan? value) => value?.Ticks / (double)TimeSpan.TicksPerMillisecond;
+
+    private static TimeSpan? FromMilliseconds(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal)
+            ? null
+            : TimeSpan.FromTicks((long)Math.Round(reader.GetDouble(ordinal) * TimeSpan.TicksPerMillisecond));
+
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected static void Add(DbCommand command, string name, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static void AddText(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+
+    private static void AddInt32(DbCommand command, string name, int? value) => Add(command, name, value, DbType.Int32);
+
+    private static void AddInt64(DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);
+
+    private static void AddDouble(DbCommand command, string name, double? value) => Add(command, name, value, DbType.Double);
+
+    private static void AddBoolean(DbCommand command, string name, bool? value) => Add(command, name, value, DbType.Boolean);
+
+    private static string? GetString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static int? GetInt32(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    private static long? GetInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+}

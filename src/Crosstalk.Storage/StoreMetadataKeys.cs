@@ -1,0 +1,11 @@
+namespace Crosstalk.Storage;
+
+/// <summary>Conversation metadata keys the store gives a meaning to.</summary>
+public static class StoreMetadataKeys
+{
+    /// <summary>The id of the conversation this one was forked from (decimal digits); stored in its own column too.</summary>
+    public const string ParentId = "parentId";
+
+    /// <summary>The 1-based index of the parent's last message that the fork kept; stored in its own column too.</summary>
+    public const string ForkedAt = "forkedAt";
+}
