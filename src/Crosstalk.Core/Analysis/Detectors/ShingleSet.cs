@@ -1,0 +1,130 @@
+namespace Crosstalk.Analysis;
+
+/// <summary>
+/// The word 3-gram shingles of one text, hashed and sorted, so that many comparisons against it cost a merge
+/// each. Compute it once per message and keep it.
+/// </summary>
+/// <remarks>
+/// Words are runs of letters and digits, compared case-insensitively; punctuation, emoji and white space only
+/// separate them. A text of one or two words is a single shingle of those words; a text without words has none.
+/// Hashes are 64-bit FNV-1a, stable across processes.
+/// </remarks>
+public sealed class ShingleSet
+{
+    private const ulong FnvOffset = 14695981039346656037;
+    private const ulong FnvPrime = 1099511628211;
+
+    private readonly ulong[] _hashes;
+
+    private ShingleSet(ulong[] hashes) => _hashes = hashes;
+
+    /// <summary>A set without shingles.</summary>
+    public static ShingleSet Empty { get; } = new([]);
+
+    /// <summary>The number of distinct shingles.</summary>
+    public int Count => _hashes.Length;
+
+    /// <summary>Computes the shingles of <paramref name="text"/>.</summary>
+    public static ShingleSet Create(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+
+        var words = new List<ulong>();
+        var hash = FnvOffset;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                var lower = char.ToLowerInvariant(c);
+                hash = (hash ^ (byte)lower) * FnvPrime;
+                hash = (hash ^ (byte)(lower >> 8)) * FnvPrime;
+                inWord = true;
+            }
+            else if (inWord)
+            {
+                words.Add(hash);
+                hash = FnvOffset;
+                inWord = false;
+            }
+        }
+
+        if (inWord)
+        {
+            words.Add(hash);
+        }
+
+        if (words.Count == 0)
+        {
+            return Empty;
+        }
+
+        if (words.Count < 3)
+        {
+            var single = FnvOffset;
+            foreach (var word in words)
+            {
+                single = Mix(single, word);
+            }
+
+            return new ShingleSet([single]);
+        }
+
+        var shingles = new ulong[words.Count - 2];
+        for (var i = 0; i < shingles.Length; i++)
+        {
+            shingles[i] = Mix(Mix(Mix(FnvOffset, words[i]), words[i + 1]), words[i + 2]);
+        }
+
+        Array.Sort(shingles);
+        var distinct = 1;
+        for (var i = 1; i < shingles.Length; i++)
+        {
+            if (shingles[i] != shingles[distinct - 1])
+            {
+                shingles[distinct++] = shingles[i];
+            }
+        }
+
+        return new ShingleSet(distinct == shingles.Length ? shingles : shingles[..distinct]);
+    }
+
+    /// <summary>
+    /// The Jaccard similarity of the two sets: shared shingles over all distinct shingles, 0..1.
+    /// Zero when either set is empty.
+    /// </summary>
+    public double Similarity(ShingleSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+
+        var a = _hashes;
+        var b = other._hashes;
+        if (a.Length == 0 || b.Length == 0)
+        {
+            return 0;
+        }
+
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (a[i] < b[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return (double)shared / (a.Length + b.Length - shared);
+    }
+
+    private static ulong Mix(ulong seed, ulong value) => (seed ^ value) * FnvPrime + (value >> 29);
+}

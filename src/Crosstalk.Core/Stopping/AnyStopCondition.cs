@@ -1,0 +1,24 @@
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Stopping;
+
+/// <summary>Stops when any of its conditions fires; the first in order gives the reason.</summary>
+internal sealed class AnyStopCondition(IReadOnlyList<IStopCondition> conditions) : StopCondition
+{
+    public IReadOnlyList<IStopCondition> Conditions { get; } = conditions;
+
+    public override StopInfo? Check(ConversationState state)
+    {
+        foreach (var condition in Conditions)
+        {
+            if (condition.Check(state) is { } info)
+            {
+                return info;
+            }
+        }
+
+        return null;
+    }
+
+    public override string ToString() => string.Join(" | ", Conditions);
+}

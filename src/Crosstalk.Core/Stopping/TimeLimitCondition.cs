@@ -1,0 +1,34 @@
+using System.Globalization;
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Stopping;
+
+/// <summary>Stops after the first message completed once <see cref="Limit"/> of wall-clock time has passed.</summary>
+public sealed class TimeLimitCondition : StopCondition
+{
+    /// <param name="limit">The wall-clock limit; positive.</param>
+    public TimeLimitCondition(TimeSpan limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(limit, TimeSpan.Zero);
+        Limit = limit;
+    }
+
+    /// <summary>The wall-clock limit.</summary>
+    public TimeSpan Limit { get; }
+
+    /// <inheritdoc />
+    public override StopInfo? Check(ConversationState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Elapsed >= Limit && state.LastMessage is { } last
+            ? new StopInfo(
+                StopReasons.TimeLimit,
+                last.Seat,
+                state.Messages.Count,
+                $"The conversation ran for {state.Elapsed.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, over the limit of {Limit.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.")
+            : null;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"time-limit:{Limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s";
+}
