@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Crosstalk.Transcripts.Formats;
+
+/// <summary>
+/// The JSON the original Python system wrote beside each Markdown transcript:
+/// <c>{"model_a", "model_b", "initial_message", "messages": [{"role", "content", "speaker"}], "started_at", "ended_at"}</c>
+/// with local ISO-8601 times without an offset. The writer reproduces Python's
+/// <c>json.dump(indent=2, ensure_ascii=True)</c> byte for byte.
+/// </summary>
+public static class OriginalJson
+{
+    /// <summary>
+    /// The metadata key that keeps <c>initial_message</c> when it differs from the first message's content,
+    /// so that writing the transcript back gives the same file.
+    /// </summary>
+    public const string InitialMessageKey = "initialMessage";
+
+    private const string MicrosecondsFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff";
+    private const string SecondsFormat = "yyyy-MM-dd'T'HH:mm:ss";
+
+    /// <summary>Parses the original system's JSON.</summary>
+    /// <exception cref="TranscriptFormatException">The text is not valid JSON or not in the original system's shape.</exception>
+    public static Transcript Read(string json, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        OriginalDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, TranscriptJsonContext.Default.OriginalDocument);
+        }
+        catch (JsonException ex)
+        {
+            throw TranscriptJson.FromJsonException(ex, path, 1);
+        }
+
+        if (document?.ModelA is null || document.ModelB is null)
+        {
+            throw new TranscriptFormatException(path, 1, "expected a JSON object with 'model_a' and 'model_b' (the original system's transcript)");
+        }
+
+        if (document.Messages is null)
+        {
+            throw new TranscriptFormatException(path, 1, "the transcript has no 'messages' list");
+        }
+
+        var transcript = new Transcript
+        {
+            Started = ParseTime(document.StartedAt, "started_at", path),
+            Ended = ParseTime(document.EndedAt, "ended_at", path),
+        };
+        transcript.Participants.Add(new Participant(1, document.ModelA));
+        transcript.Participants.Add(new Participant(2, document.ModelB));
+        transcript.Title = Transcript.TitleFor(transcript.Participants);
+
+        var seats = new SeatAssigner([document.ModelA, document.ModelB]);
+        for (var i = 0; i < document.Messages.Count; i++)
+        {
+            var message = document.Messages[i];
+            if (message?.Content is null || message.Speaker is null)
+            {
+                throw new TranscriptFormatException(path, null, $"message {i + 1} has no 'content' or no 'speaker'");
+            }
+
+            var seat = seats.Next(message.Speaker);
+            if (seat == 0)
+            {
+                throw new TranscriptFormatException(
+                    path, null, $"message {i + 1} is spoken by '{message.Speaker}', who is neither model_a ('{document.ModelA}') nor model_b ('{document.ModelB}')");
+            }
+
+            transcript.Messages.Add(new TranscriptMessage { Seat = seat, Speaker = message.Speaker, Content = message.Content });
+        }
+
+        if (document.InitialMessage is { } initial && (transcript.Messages.Count == 0 || transcript.Messages[0].Content != initial))
+        {
+            transcript.Metadata[InitialMessageKey] = initial;
+        }
+
+        return transcript;
+    }
+
+    /// <summary>Reads the original system's JSON from a file.</summary>
+    public static Transcript ReadFile(string path) => Read(AtomicFile.ReadAllText(path), path);
+
+    /// <summary>
+    /// Writes a two-seat transcript in the original system's shape, exactly as Python's
+    /// <c>json.dump(data, f, indent=2, ensure_ascii=True)</c> would (no final newline). The first message gets
+    /// role <c>user</c>, the others <c>assistant</c>, as the original recorded them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The transcript does not have exactly two participants.</exception>
+    public static string Write(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        if (transcript.Participants.Count != 2)
+        {
+            throw new ArgumentException(
+                $"The original system's JSON holds exactly two models; this transcript has {transcript.Participants.Count} participants.", nameof(transcript));
+        }
+
+        var initial = transcript.Metadata.TryGetValue(InitialMessageKey, out var kept)
+            ? kept
+            : transcript.Messages.Count > 0 ? transcript.Messages[0].Content : " ";
+
+        var builder = new StringBuilder(256 + (transcript.Messages.Count * 128));
+        builder.Append("{\n  \"model_a\": ");
+        AppendString(builder, transcript.Participants[0].Name);
+        builder.Append(",\n  \"model_b\": ");
+        AppendString(builder, transcript.Participants[1].Name);
+        builder.Append(",\n  \"initial_message\": ");
+        AppendString(builder, initial);
+        builder.Append(",\n  \"messages\": ");
+        if (transcript.Messages.Count == 0)
+        {
+            builder.Append("[]");
+        }
+        else
+        {
+            builder.Append('[');
+            for (var i = 0; i < transcript.Messages.Count; i++)
+            {
+                var message = transcript.Messages[i];
+                builder.Append(i == 0 ? "\n    {\n      \"role\": " : ",\n    {\n      \"role\": ");
+                AppendString(builder, i == 0 ? "user" : "assistant");
+                builder.Append(",\n      \"content\": ");
+                AppendString(builder, message.Content);
+                builder.Append(",\n      \"speaker\": ");
+                AppendString(builder, message.Speaker);
+                builder.Append("\n    }");
+            }
+
+            builder.Append("\n  ]");
+        }
+
+        builder.Append(",\n  \"started_at\": ");
+        AppendTime(builder, transcript.Started);
+        builder.Append(",\n  \"ended_at\": ");
+        AppendTime(builder, transcript.Ended);
+        builder.Append("\n}");
+        return builder.ToString();
+    }
+
+    /// <summary>Writes the original system's JSON to a file, atomically.</summary>
+    public static void WriteFile(Transcript transcript, string path)
+    {
+        var text = Write(transcript);
+        AtomicFile.WriteAllText(path, text);
+    }
+
+    private static DateTimeOffset? ParseTime(string? value, string field, string? path)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTime.TryParseExact(value, [MicrosecondsFormat, SecondsFormat], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
+        {
+            return LocalClock.FromClock(clock);
+        }
+
+        // Python writes an offset when the datetime was zone-aware; keep it then.
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var withOffset))
+        {
+            return withOffset;
+        }
+
+        throw new TranscriptFormatException(path, null, $"'{field}' is '{value}', which is not an ISO-8601 time");
+    }
+
+    // Python's datetime.isoformat(): microseconds only when there are some.
+    private static void AppendTime(StringBuilder builder, DateTimeOffset? value)
+    {
+        if (value is not { } time)
+        {
+            builder.Append("null");
+            return;
+        }
+
+        var format = time.Ticks % TimeSpan.TicksPerSecond / 10 == 0 ? SecondsFormat : MicrosecondsFormat;
+        builder.Append('"').Append(time.ToString(format, CultureInfo.InvariantCulture)).Append('"');
+    }
+
+    // Python's json encoder with ensure_ascii=True: printable ASCII as is, the usual short escapes,
+    // everything else (including DEL and each UTF-16 surrogate) as \uXXXX in lowercase hex.
+    private static void AppendString(StringBuilder builder, string value)
+    {
+        builder.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                default:
+                    if (c is >= ' ' and <= '~')
+                    {
+                        builder.Append(c);
+                    }
+                    else
+                    {
+                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+
+                    break;
+            }
+        }
+
+        builder.Append('"');
+    }
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+
+namespace Crosstalk.Transcripts.Formats;
+
+/// <summary>
+/// The Markdown transcript format of the original system (the seeds): a <c># A ↔ B</c> title, a
+/// <c>**Started:**</c>/<c>**Ended:**</c>/<c>**Messages:**</c> header, then one <c>### Speaker</c> block per
+/// message, each closed by a <c>---</c> line. Files this class writes read back to the same transcript,
+/// and the seeds read and write back byte for byte.
+/// </summary>
+/// <remarks>
+/// The format keeps only the title's participant names, the start and end times to the second, and each
+/// message's speaker and content; models, usage, stop information and metadata need <see cref="TranscriptJson"/>.
+/// </remarks>
+public static class SeedMarkdown
+{
+    internal const string Separator = "\n\n---\n\n";
+    internal const string NameJoiner = " ↔ ";
+
+    /// <summary>Parses seed Markdown.</summary>
+    /// <param name="text">The whole file.</param>
+    /// <param name="path">The file name, used only in error messages.</param>
+    /// <exception cref="TranscriptFormatException">The text is not a seed Markdown transcript.</exception>
+    public static Transcript Read(string text, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new SeedMarkdownParser(text, path).Parse();
+    }
+
+    /// <summary>Reads a seed Markdown file.</summary>
+    /// <exception cref="TranscriptFormatException">The file is missing, unreadable or not a seed Markdown transcript.</exception>
+    public static Transcript ReadFile(string path) => Read(AtomicFile.ReadAllText(path), path);
+
+    /// <summary>Writes a transcript as seed Markdown (always with <c>\n</c> line ends, no byte-order mark).</summary>
+    /// <exception cref="ArgumentException">
+    /// The transcript cannot be written faithfully: no participants, seats not numbered 1..n in order, a name that
+    /// is empty, spans lines or contains " ↔ " where the title could not be split back, or a message on an unknown seat.
+    /// </exception>
+    public static string Write(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var names = ValidateParticipants(transcript.Participants);
+        var seats = new SeatAssigner(names);
+
+        var length = 128;
+        foreach (var message in transcript.Messages)
+        {
+            length += message.Content.Length + 32;
+        }
+
+        var builder = new StringBuilder(length);
+        builder.Append("# ").Append(string.Join(NameJoiner, names)).Append("\n\n");
+        if (transcript.Started is { } started)
+        {
+            builder.Append("**Started:** ").Append(LocalClock.FormatSeconds(started)).Append('\n');
+        }
+
+        if (transcript.Ended is { } ended)
+        {
+            builder.Append("**Ended:** ").Append(LocalClock.FormatSeconds(ended)).Append('\n');
+        }
+
+        builder.Append("**Messages:** ").Append(transcript.Messages.Count.ToString(CultureInfo.InvariantCulture)).Append(Separator);
+
+        for (var i = 0; i < transcript.Messages.Count; i++)
+        {
+            var message = transcript.Messages[i];
+            if (message.Seat < 1 || message.Seat > names.Length)
+            {
+                throw new ArgumentException(
+                    $"Message {i + 1} is on seat {message.Seat}, but the transcript has seats 1 to {names.Length}.", nameof(transcript));
+            }
+
+            ArgumentNullException.ThrowIfNull(message.Content, nameof(transcript));
+            builder.Append("### ").Append(names[message.Seat - 1]).Append("\n\n");
+            RuleEscaping.AppendEscaped(builder, message.Content, seats);
+            builder.Append(Separator);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Writes a transcript as seed Markdown to a file, atomically (a temporary file renamed over the target).</summary>
+    public static void WriteFile(Transcript transcript, string path)
+    {
+        var text = Write(transcript);
+        AtomicFile.WriteAllText(path, text);
+    }
+
+    private static string[] ValidateParticipants(IList<Participant> participants)
+    {
+        if (participants.Count == 0)
+        {
+            throw new ArgumentException("A transcript needs at least one participant to be written as Markdown.", nameof(participants));
+        }
+
+        var names = new string[participants.Count];
+        for (var i = 0; i < participants.Count; i++)
+        {
+            var participant = participants[i];
+            if (participant.Seat != i + 1)
+            {
+                throw new ArgumentException(
+                    $"Participant '{participant.Name}' is on seat {participant.Seat}; Markdown needs seats numbered 1..n in order.",
+                    nameof(participants));
+            }
+
+            var name = participant.Name;
+            if (string.IsNullOrWhiteSpace(name) || name.AsSpan().IndexOfAny('\n', '\r') >= 0 || name.Contains(NameJoiner, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"The participant name '{name}' cannot be written as Markdown: names must be non-blank, on one line, and not contain \"{NameJoiner}\".",
+                    nameof(participants));
+            }
+
+            names[i] = name;
+        }
+
+        // A name starting with "↔ " or ending with " ↔" joins into a title that splits differently.
+        var split = string.Join(NameJoiner, names).Split(NameJoiner);
+        if (!split.AsSpan().SequenceEqual(names))
+        {
+            throw new ArgumentException(
+                $"The participant names ({string.Join(", ", names)}) join into a title that cannot be split back into the same names.",
+                nameof(participants));
+        }
+
+        return names;
+    }
+}

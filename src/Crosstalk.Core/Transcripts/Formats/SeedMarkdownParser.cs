@@ -1,0 +1,401 @@
+using System.Globalization;
+
+namespace Crosstalk.Transcripts.Formats;
+
+/// <summary>
+/// Reads seed Markdown in one pass over the text: every "\n\n---\n\n" followed by a heading that names a
+/// participant (or by the end of the file) is a possible message boundary; the earliest boundaries win, and
+/// when that parse disagrees with the header's message count the boundaries are chosen again to match it.
+/// </summary>
+internal sealed class SeedMarkdownParser
+{
+    private const string Separator = SeedMarkdown.Separator;
+    private const string StartedKey = "**Started:** ";
+    private const string EndedKey = "**Ended:** ";
+    private const string MessagesKey = "**Messages:** ";
+
+    private readonly string? _path;
+    private string _text;
+
+    public SeedMarkdownParser(string text, string? path)
+    {
+        _text = text;
+        _path = path;
+    }
+
+    public Transcript Parse()
+    {
+        var text = _text;
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+
+        var titleEnd = text.IndexOf('\n', StringComparison.Ordinal);
+        if (titleEnd > 0 && text[titleEnd - 1] == '\r')
+        {
+            text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+            titleEnd = text.IndexOf('\n', StringComparison.Ordinal);
+        }
+
+        _text = text;
+        if (text.Length == 0 || text.AsSpan().Trim().IsEmpty)
+        {
+            throw Error(1, "the file is empty; expected a title line starting with '# '");
+        }
+
+        if (!text.StartsWith("# ", StringComparison.Ordinal))
+        {
+            throw Error(1, "expected a title line starting with '# '");
+        }
+
+        if (titleEnd < 0)
+        {
+            throw Error(1, "the file ends after the title line; expected a '**Messages:** N' header below it");
+        }
+
+        var title = text[2..titleEnd];
+        var names = title.Split(SeedMarkdown.NameJoiner);
+        if (Array.Exists(names, n => n.Length == 0))
+        {
+            throw Error(1, "the title names an empty participant; expected '# {A} ↔ {B}'");
+        }
+
+        var transcript = new Transcript { Title = title };
+        for (var i = 0; i < names.Length; i++)
+        {
+            transcript.Participants.Add(new Participant(i + 1, names[i]));
+        }
+
+        var bodyStart = ParseHeader(transcript, titleEnd, out var expected, out var messagesLine);
+        var seats = new SeatAssigner(names);
+        var candidates = FindBoundaries(bodyStart, seats, out var firstUnknown);
+        if (candidates.Count == 0 || candidates[0].Separator != bodyStart)
+        {
+            throw BadBodyStart(bodyStart, firstUnknown, seats);
+        }
+
+        var path = Greedy(candidates);
+        if (candidates[path[^1]].Name is not null)
+        {
+            var open = candidates[path[^1]];
+            var headingLine = LineOf(open.Separator) + 4;
+            throw Error(headingLine, $"message {path.Count} (line {headingLine}) is not closed by a '---' line; the file may have been cut off");
+        }
+
+        if (path.Count - 1 != expected)
+        {
+            path = ChooseForCount(candidates, expected, seats)
+                ?? throw CountMismatch(expected, path.Count - 1, messagesLine, firstUnknown, seats);
+        }
+
+        for (var i = 0; i + 1 < path.Count; i++)
+        {
+            var boundary = candidates[path[i]];
+            var next = candidates[path[i + 1]];
+            var seat = seats.Next(boundary.Name!);
+            var raw = text.AsSpan(boundary.ContentStart, next.Separator + 2 - boundary.ContentStart);
+            transcript.Messages.Add(new TranscriptMessage
+            {
+                Seat = seat,
+                Speaker = boundary.Name!,
+                Content = RuleEscaping.Unescape(raw, seats),
+            });
+        }
+
+        return transcript;
+    }
+
+    /// <summary>Reads the header lines; returns where the first separator starts (at the end of the last header line).</summary>
+    private int ParseHeader(Transcript transcript, int titleEnd, out int expected, out int messagesLine)
+    {
+        var text = _text;
+        var position = titleEnd + 1;
+        var line = 2;
+        expected = -1;
+        messagesLine = 0;
+        var lastHeaderEnd = -1;
+
+        while (position < text.Length)
+        {
+            var lineEnd = text.IndexOf('\n', position);
+            if (lineEnd < 0)
+            {
+                lineEnd = text.Length;
+            }
+
+            var content = text.AsSpan(position, lineEnd - position);
+            if (content.IsEmpty)
+            {
+                if (lastHeaderEnd >= 0)
+                {
+                    break;
+                }
+            }
+            else if (content.StartsWith(StartedKey, StringComparison.Ordinal))
+            {
+                transcript.Started = ParseTime(content[StartedKey.Length..], line, "Started");
+                lastHeaderEnd = lineEnd;
+            }
+            else if (content.StartsWith(EndedKey, StringComparison.Ordinal))
+            {
+                transcript.Ended = ParseTime(content[EndedKey.Length..], line, "Ended");
+                lastHeaderEnd = lineEnd;
+            }
+            else if (content.StartsWith(MessagesKey, StringComparison.Ordinal))
+            {
+                if (!int.TryParse(content[MessagesKey.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                {
+                    throw Error(line, $"'{content.ToString()}' does not give a whole number of messages");
+                }
+
+                expected = count;
+                messagesLine = line;
+                lastHeaderEnd = lineEnd;
+            }
+            else if (content.StartsWith("**", StringComparison.Ordinal))
+            {
+                // Unknown header fields are ignored so that later additions do not break older readers.
+                lastHeaderEnd = lineEnd;
+            }
+            else
+            {
+                break;
+            }
+
+            position = lineEnd + 1;
+            line++;
+        }
+
+        if (expected < 0)
+        {
+            throw Error(line, "expected a '**Messages:** N' line in the header below the title");
+        }
+
+        return lastHeaderEnd;
+    }
+
+    private DateTimeOffset ParseTime(ReadOnlySpan<char> value, int line, string field) =>
+        LocalClock.TryParseSeconds(value, out var time)
+            ? time
+            : throw Error(line, $"the {field} time '{value.ToString()}' is not of the form yyyy-MM-dd HH:mm:ss");
+
+    /// <summary>Every position a message could start (a separator and a participant heading) or the file end.</summary>
+    private List<Boundary> FindBoundaries(int from, SeatAssigner seats, out int firstUnknown)
+    {
+        var text = _text;
+        var found = new List<Boundary>();
+        firstUnknown = -1;
+        var hasEnd = false;
+        while (from < text.Length)
+        {
+            var separator = text.IndexOf(Separator, from, StringComparison.Ordinal);
+            if (separator < 0)
+            {
+                break;
+            }
+
+            from = separator + 1;
+            var after = separator + Separator.Length;
+            if (after == text.Length)
+            {
+                found.Add(new Boundary(separator, null, after));
+                hasEnd = true;
+                break;
+            }
+
+            if (string.CompareOrdinal(text, after, "### ", 0, 4) != 0)
+            {
+                continue;
+            }
+
+            var nameStart = after + 4;
+            var nameEnd = text.IndexOf('\n', nameStart);
+            if (nameEnd < 0 || nameEnd + 1 >= text.Length || text[nameEnd + 1] != '\n')
+            {
+                continue;
+            }
+
+            var name = text.AsSpan(nameStart, nameEnd - nameStart);
+            if (seats.IsKnown(name))
+            {
+                found.Add(new Boundary(separator, name.ToString(), nameEnd + 2));
+            }
+            else if (firstUnknown < 0)
+            {
+                firstUnknown = after;
+            }
+        }
+
+        // Editors that trim trailing blank lines leave the last rule without its blank line (or newline).
+        if (!hasEnd)
+        {
+            foreach (var ending in (ReadOnlySpan<string>)["\n\n---\n", "\n\n---"])
+            {
+                var start = text.Length - ending.Length;
+                if (start >= 0 && text.EndsWith(ending, StringComparison.Ordinal)
+                    && (found.Count == 0 || start > found[^1].Separator))
+                {
+                    found.Add(new Boundary(start, null, text.Length));
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Each message ends at the earliest boundary after its heading.</summary>
+    private static List<int> Greedy(List<Boundary> candidates)
+    {
+        var path = new List<int> { 0 };
+        var i = 0;
+        var j = 1;
+        while (candidates[i].Name is not null)
+        {
+            while (j < candidates.Count && candidates[j].Separator < candidates[i].ContentStart)
+            {
+                j++;
+            }
+
+            if (j == candidates.Count)
+            {
+                break;
+            }
+
+            path.Add(j);
+            i = j;
+            j++;
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// Picks boundaries that give exactly <paramref name="expected"/> messages, for files whose content holds an
+    /// unescaped separator and heading (the original system did not escape). Preference goes to the speaker
+    /// whose turn it is, then to the earliest boundary.
+    /// </summary>
+    private static List<int>? ChooseForCount(List<Boundary> candidates, int expected, SeatAssigner seats)
+    {
+        var count = candidates.Count;
+        var end = count - 1;
+        if (candidates[end].Name is not null)
+        {
+            return null;
+        }
+
+        // next[i]: first boundary that may close message i. most[i]: the most messages a parse from i can have;
+        // any number from 1 to most[i] is possible because a message may always run to the end of the file.
+        var next = new int[count];
+        var most = new int[count];
+        var bestFrom = new int[count + 1];
+        bestFrom[count] = -1;
+        most[end] = 0;
+        bestFrom[end] = -1;
+        var j = count;
+        for (var i = end - 1; i >= 0; i--)
+        {
+            while (j - 1 > i && candidates[j - 1].Separator >= candidates[i].ContentStart)
+            {
+                j--;
+            }
+
+            next[i] = j;
+            if (candidates[end].Separator < candidates[i].ContentStart)
+            {
+                most[i] = -1;
+            }
+            else
+            {
+                var later = j <= end - 1 ? bestFrom[j] : -1;
+                most[i] = 1 + Math.Max(0, later);
+            }
+
+            bestFrom[i] = Math.Max(most[i], bestFrom[i + 1]);
+        }
+
+        if (expected < 1 || most[0] < expected)
+        {
+            return null;
+        }
+
+        var path = new List<int> { 0 };
+        var current = 0;
+        var remaining = expected;
+        var turns = new SeatAssigner(seats.Names);
+        while (remaining > 1)
+        {
+            turns.Next(candidates[current].Name!);
+            var wanted = turns.NextInTurn;
+            var chosen = -1;
+            for (var k = next[current]; k < end; k++)
+            {
+                if (most[k] >= remaining - 1)
+                {
+                    if (candidates[k].Name == wanted)
+                    {
+                        chosen = k;
+                        break;
+                    }
+
+                    if (chosen < 0)
+                    {
+                        chosen = k;
+                    }
+                }
+            }
+
+            if (chosen < 0)
+            {
+                return null;
+            }
+
+            path.Add(chosen);
+            current = chosen;
+            remaining--;
+        }
+
+        path.Add(end);
+        return path;
+    }
+
+    private TranscriptFormatException BadBodyStart(int bodyStart, int firstUnknown, SeatAssigner seats)
+    {
+        var text = _text;
+        if (firstUnknown == bodyStart + Separator.Length)
+        {
+            return UnknownSpeaker(firstUnknown, seats);
+        }
+
+        var line = LineOf(bodyStart);
+        return text.AsSpan(bodyStart).StartsWith("\n\n---\n", StringComparison.Ordinal)
+            ? Error(line + 4, "expected a '### {speaker}' heading naming a participant after the header's '---' line")
+            : Error(line + 1, "expected a blank line and a '---' line after the header");
+    }
+
+    private TranscriptFormatException CountMismatch(int expected, int found, int messagesLine, int firstUnknown, SeatAssigner seats)
+    {
+        if (firstUnknown >= 0)
+        {
+            return UnknownSpeaker(firstUnknown, seats);
+        }
+
+        return Error(messagesLine, $"the header says {expected} messages but the file has {found}");
+    }
+
+    private TranscriptFormatException UnknownSpeaker(int headingStart, SeatAssigner seats)
+    {
+        var text = _text;
+        var nameStart = headingStart + 4;
+        var name = text[nameStart..text.IndexOf('\n', nameStart)];
+        var line = LineOf(headingStart);
+        return Error(line, $"speaker '{name}' on line {line} is not one of the participants named in the title ({string.Join(", ", seats.Names)})");
+    }
+
+    private int LineOf(int position) => 1 + _text.AsSpan(0, Math.Min(position, _text.Length)).Count('\n');
+
+    private TranscriptFormatException Error(int line, string problem) => new(_path, line, problem);
+
+    private readonly record struct Boundary(int Separator, string? Name, int ContentStart);
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+
+namespace Crosstalk.Transcripts.Formats;
+
+/// <summary>Reads and writes transcript files in any <see cref="TranscriptFormat"/>, recognising the format by content.</summary>
+public static class TranscriptFile
+{
+    /// <summary>
+    /// Recognises a transcript format from the text: Markdown starts with <c>#</c>; a JSON object with
+    /// <c>model_a</c> is the original system's; several JSON objects on their own lines are JSONL; any other
+    /// JSON object is Crosstalk's JSON.
+    /// </summary>
+    /// <exception cref="TranscriptFormatException">The text is none of these.</exception>
+    public static TranscriptFormat Detect(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var span = text.AsSpan().TrimStart('\uFEFF').TrimStart();
+        if (span.StartsWith("# ", StringComparison.Ordinal))
+        {
+            return TranscriptFormat.SeedMarkdown;
+        }
+
+        if (span.IsEmpty || span[0] != '{')
+        {
+            throw new TranscriptFormatException(
+                path, span.IsEmpty ? 1 : null,
+                span.IsEmpty ? "the file is empty" : "the file is not a transcript: expected Markdown starting with '# ' or a JSON object");
+        }
+
+        var firstLineEnd = span.IndexOf('\n');
+        var firstLine = firstLineEnd < 0 ? span : span[..firstLineEnd];
+        if (firstLineEnd >= 0 && IsCompleteObject(firstLine) && !span[(firstLineEnd + 1)..].Trim().IsEmpty)
+        {
+            return TranscriptFormat.Jsonl;
+        }
+
+        return HasTopLevelProperty(span, "model_a") ? TranscriptFormat.OriginalJson : TranscriptFormat.Json;
+    }
+
+    /// <summary>Reads the one transcript in a file of any format (the first, for JSONL).</summary>
+    /// <exception cref="TranscriptFormatException">The file is missing, unreadable, empty or not a transcript.</exception>
+    public static Transcript Read(string path)
+    {
+        var text = AtomicFile.ReadAllText(path);
+        return Detect(path, text) switch
+        {
+            TranscriptFormat.SeedMarkdown => SeedMarkdown.Read(text, path),
+            TranscriptFormat.OriginalJson => OriginalJson.Read(text, path),
+            TranscriptFormat.Jsonl => TranscriptJson.ReadLinesIterator(new StringReader(text), path).First(),
+            _ => TranscriptJson.Read(text, path),
+        };
+    }
+
+    /// <summary>Reads every transcript in a file: one for most formats, one per line for JSONL (read lazily).</summary>
+    public static IEnumerable<Transcript> ReadAll(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using (var probe = AtomicFile.OpenText(path))
+        {
+            // Only the start is needed to tell JSONL apart, so large JSONL corpora are never loaded whole.
+            var head = new char[64 * 1024];
+            var read = probe.ReadBlock(head, 0, head.Length);
+            var start = new string(head, 0, read);
+            if (read == head.Length)
+            {
+                var firstLineEnd = start.IndexOf('\n', StringComparison.Ordinal);
+                var trimmed = start.AsSpan().TrimStart('\uFEFF').TrimStart();
+                if (trimmed.StartsWith("{", StringComparison.Ordinal) && firstLineEnd >= 0
+                    && IsCompleteObject(start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF'))
+                    && !HasTopLevelProperty(start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF'), "model_a"))
+                {
+                    return ReadLinesFromFile(path);
+                }
+            }
+            else if (Detect(path, start) == TranscriptFormat.Jsonl)
+            {
+                return TranscriptJson.ReadLinesIterator(new StringReader(start), path).ToList();
+            }
+        }
+
+        return [Read(path)];
+    }
+
+    /// <summary>Writes a transcript in the given format, atomically; JSONL writes a file of one line.</summary>
+    public static void Write(Transcript transcript, string path, TranscriptFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        switch (format)
+        {
+            case TranscriptFormat.SeedMarkdown:
+                SeedMarkdown.WriteFile(transcript, path);
+                break;
+            case TranscriptFormat.Json:
+                TranscriptJson.WriteFile(transcript, path);
+                break;
+            case TranscriptFormat.OriginalJson:
+                OriginalJson.WriteFile(transcript, path);
+                break;
+            case TranscriptFormat.Jsonl:
+                TranscriptJson.WriteLinesFile([transcript], path);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown transcript format.");
+        }
+    }
+
+    private static IEnumerable<Transcript> ReadLinesFromFile(string path)
+    {
+        using var reader = AtomicFile.OpenText(path);
+        foreach (var transcript in TranscriptJson.ReadLinesIterator(reader, path))
+        {
+            yield return transcript;
+        }
+    }
+
+    private static bool IsCompleteObject(ReadOnlySpan<char> line)
+    {
+        line = line.Trim();
+        if (line.IsEmpty || line[0] != '{' || line[^1] != '}')
+        {
+            return false;
+        }
+
+        try
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(line.ToArray());
+            var reader = new Utf8JsonReader(bytes);
+            return reader.Read() && reader.TrySkip() && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasTopLevelProperty(ReadOnlySpan<char> json, string name)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json.ToArray()), new JsonReaderOptions { AllowTrailingCommas = true });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(name))
+                {
+                    return true;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Invalid JSON: Crosstalk's reader will report where.
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,302 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Crosstalk.Transcripts.Formats;
+
+/// <summary>
+/// Crosstalk's own JSON transcript format (<c>"format": "crosstalk-transcript/1"</c>): everything a
+/// <see cref="Transcript"/> holds, camelCase, nulls omitted, durations in milliseconds. JSONL holds one
+/// compact transcript per line.
+/// </summary>
+public static class TranscriptJson
+{
+    /// <summary>The value of the <c>format</c> marker this version writes and reads.</summary>
+    public const string FormatName = "crosstalk-transcript/1";
+
+    private static readonly TranscriptJsonContext Indented = new(new JsonSerializerOptions(TranscriptJsonContext.Default.Options)
+    {
+        // Transcripts are files for people and tools, not HTML: keep "↔", quotes and accents readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NewLine = "\n",
+    });
+
+    private static readonly TranscriptJsonContext Compact = new(new JsonSerializerOptions(TranscriptJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = false,
+    });
+
+    /// <summary>Serializes a transcript as indented JSON (with <c>\n</c> line ends).</summary>
+    public static string Write(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return JsonSerializer.Serialize(ToDocument(transcript), Indented.TranscriptDocument);
+    }
+
+    /// <summary>Writes a transcript as indented JSON to a file, atomically.</summary>
+    public static void WriteFile(Transcript transcript, string path)
+    {
+        var text = Write(transcript) + "\n";
+        AtomicFile.WriteAllText(path, text);
+    }
+
+    /// <summary>Parses one transcript.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="path">The file name, used only in error messages.</param>
+    /// <exception cref="TranscriptFormatException">The text is not valid JSON or not a Crosstalk transcript.</exception>
+    public static Transcript Read(string json, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Read(json, path, firstLine: 1);
+    }
+
+    /// <summary>Reads one transcript from a JSON file.</summary>
+    /// <exception cref="TranscriptFormatException">The file is missing, unreadable, or not a Crosstalk transcript.</exception>
+    public static Transcript ReadFile(string path) => Read(AtomicFile.ReadAllText(path), path);
+
+    /// <summary>Writes one transcript as a single compact line followed by <c>\n</c> (JSONL).</summary>
+    public static void WriteLine(TextWriter writer, Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(transcript);
+        writer.Write(JsonSerializer.Serialize(ToDocument(transcript), Compact.TranscriptDocument));
+        writer.Write('\n');
+    }
+
+    /// <summary>Reads JSONL lazily: one transcript per non-blank line, as the reader advances.</summary>
+    /// <exception cref="TranscriptFormatException">A line is not a transcript; the exception names its line.</exception>
+    public static IEnumerable<Transcript> ReadLines(TextReader reader, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return ReadLinesIterator(reader, path);
+    }
+
+    /// <summary>Writes many transcripts as JSONL to a file, atomically.</summary>
+    public static void WriteLinesFile(IEnumerable<Transcript> transcripts, string path)
+    {
+        ArgumentNullException.ThrowIfNull(transcripts);
+        using var writer = new StringWriter();
+        foreach (var transcript in transcripts)
+        {
+            WriteLine(writer, transcript);
+        }
+
+        AtomicFile.WriteAllText(path, writer.ToString());
+    }
+
+    internal static IEnumerable<Transcript> ReadLinesIterator(TextReader reader, string? path)
+    {
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (number == 1 && line.Length > 0 && line[0] == '\uFEFF')
+            {
+                line = line[1..];
+            }
+
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            yield return Read(line, path, number);
+        }
+    }
+
+    internal static Transcript Read(string json, string? path, int firstLine)
+    {
+        TranscriptDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, Compact.TranscriptDocument);
+        }
+        catch (JsonException ex)
+        {
+            throw FromJsonException(ex, path, firstLine);
+        }
+
+        if (document is null)
+        {
+            throw new TranscriptFormatException(path, firstLine, "expected a JSON object holding a transcript, found null");
+        }
+
+        return FromDocument(document, path, firstLine);
+    }
+
+    internal static TranscriptFormatException FromJsonException(JsonException ex, string? path, int firstLine)
+    {
+        var line = firstLine + (int)(ex.LineNumber ?? 0);
+        var reason = ex.Message;
+        var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            reason = reason[..cut];
+        }
+
+        reason = reason.TrimEnd().TrimEnd('.');
+        var problem = ex.Path is null or "$"
+            ? $"the file is not valid JSON ({reason})"
+            : $"the value at {ex.Path} is not valid ({reason})";
+        return new TranscriptFormatException(path, line, problem, ex);
+    }
+
+    private static TranscriptDocument ToDocument(Transcript transcript)
+    {
+        var participants = new List<ParticipantDocument>(transcript.Participants.Count);
+        foreach (var p in transcript.Participants)
+        {
+            participants.Add(new ParticipantDocument { Seat = p.Seat, Name = p.Name, Model = p.Model, SystemPrompt = p.SystemPrompt });
+        }
+
+        var messages = new List<MessageDocument>(transcript.Messages.Count);
+        foreach (var m in transcript.Messages)
+        {
+            List<AttemptDocument>? attempts = null;
+            if (m.Attempts.Count > 0)
+            {
+                attempts = new List<AttemptDocument>(m.Attempts.Count);
+                foreach (var a in m.Attempts)
+                {
+                    attempts.Add(new AttemptDocument
+                    {
+                        Number = a.Number,
+                        Error = a.Error,
+                        StatusCode = a.StatusCode,
+                        DurationMs = ToMilliseconds(a.Duration),
+                        RetryAfterMs = ToMilliseconds(a.RetryAfter),
+                    });
+                }
+            }
+
+            messages.Add(new MessageDocument
+            {
+                Seat = m.Seat,
+                Speaker = m.Speaker,
+                Content = m.Content,
+                Timestamp = m.Timestamp,
+                Usage = m.Usage is { } u
+                    ? new UsageDocument { InputTokens = u.InputTokens, OutputTokens = u.OutputTokens, ReasoningTokens = u.ReasoningTokens, Estimated = u.Estimated }
+                    : null,
+                Cost = m.Cost,
+                LatencyMs = ToMilliseconds(m.Latency),
+                TimeToFirstTokenMs = ToMilliseconds(m.TimeToFirstToken),
+                FinishReason = m.FinishReason,
+                Reasoning = m.Reasoning,
+                SentAs = m.SentAs,
+                Attempts = attempts,
+            });
+        }
+
+        return new TranscriptDocument
+        {
+            Format = FormatName,
+            Title = transcript.Title,
+            Participants = participants,
+            Started = transcript.Started,
+            Ended = transcript.Ended,
+            Messages = messages,
+            Stop = transcript.Stop is { } s ? new StopDocument { Reason = s.Reason, Seat = s.Seat, Message = s.Message, Detail = s.Detail } : null,
+            Metadata = transcript.Metadata.Count > 0 ? new Dictionary<string, string>(transcript.Metadata) : null,
+        };
+    }
+
+    private static Transcript FromDocument(TranscriptDocument document, string? path, int line)
+    {
+        if (document.Format is not null && document.Format != FormatName)
+        {
+            throw new TranscriptFormatException(path, line, $"the format '{document.Format}' is not supported; this version reads '{FormatName}'");
+        }
+
+        if (document.Participants is null)
+        {
+            throw new TranscriptFormatException(path, line, "the transcript has no 'participants' list");
+        }
+
+        if (document.Messages is null)
+        {
+            throw new TranscriptFormatException(path, line, "the transcript has no 'messages' list");
+        }
+
+        var transcript = new Transcript { Started = document.Started, Ended = document.Ended };
+        var names = new Dictionary<int, string>();
+        for (var i = 0; i < document.Participants.Count; i++)
+        {
+            var p = document.Participants[i];
+            if (p is null || string.IsNullOrEmpty(p.Name))
+            {
+                throw new TranscriptFormatException(path, line, $"participant {i + 1} has no 'name'");
+            }
+
+            if (!names.TryAdd(p.Seat, p.Name))
+            {
+                throw new TranscriptFormatException(path, line, $"two participants sit on seat {p.Seat}");
+            }
+
+            transcript.Participants.Add(new Participant(p.Seat, p.Name, p.Model, p.SystemPrompt));
+        }
+
+        transcript.Title = document.Title ?? Transcript.TitleFor(transcript.Participants);
+
+        for (var i = 0; i < document.Messages.Count; i++)
+        {
+            var m = document.Messages[i] ?? throw new TranscriptFormatException(path, line, $"message {i + 1} is null");
+            if (m.Seat is not { } seat || !names.TryGetValue(seat, out var seatName))
+            {
+                throw new TranscriptFormatException(
+                    path, line,
+                    m.Seat is null ? $"message {i + 1} has no 'seat'" : $"message {i + 1} is on seat {m.Seat}, where no participant sits");
+            }
+
+            if (m.Content is null)
+            {
+                throw new TranscriptFormatException(path, line, $"message {i + 1} has no 'content'");
+            }
+
+            var attempts = new List<Attempt>();
+            foreach (var a in m.Attempts ?? [])
+            {
+                attempts.Add(new Attempt(a.Number, a.Error ?? string.Empty, a.StatusCode, ToTimeSpan(a.DurationMs), ToTimeSpan(a.RetryAfterMs)));
+            }
+
+            transcript.Messages.Add(new TranscriptMessage
+            {
+                Seat = seat,
+                Speaker = m.Speaker ?? seatName,
+                Content = m.Content,
+                Timestamp = m.Timestamp,
+                Usage = m.Usage is { } u ? new TokenUsage(u.InputTokens, u.OutputTokens, u.ReasoningTokens, u.Estimated) : null,
+                Cost = m.Cost,
+                Latency = ToTimeSpan(m.LatencyMs),
+                TimeToFirstToken = ToTimeSpan(m.TimeToFirstTokenMs),
+                FinishReason = m.FinishReason,
+                Reasoning = m.Reasoning,
+                SentAs = m.SentAs,
+                Attempts = attempts,
+            });
+        }
+
+        if (document.Stop is { } stop)
+        {
+            if (string.IsNullOrEmpty(stop.Reason))
+            {
+                throw new TranscriptFormatException(path, line, "the 'stop' object has no 'reason'");
+            }
+
+            transcript.Stop = new StopInfo(stop.Reason, stop.Seat, stop.Message, stop.Detail);
+        }
+
+        foreach (var (key, value) in document.Metadata ?? [])
+        {
+            transcript.Metadata[key] = value;
+        }
+
+        return transcript;
+    }
+
+    private static double? ToMilliseconds(TimeSpan? value) => value?.TotalMilliseconds;
+
+    // Rounding to whole ticks makes milliseconds → TimeSpan exact for every value this class wrote.
+    private static TimeSpan? ToTimeSpan(double? milliseconds) =>
+        milliseconds is { } ms ? TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)) : null;
+}
