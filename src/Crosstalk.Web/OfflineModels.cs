@@ -9,17 +9,16 @@ public static class OfflineModels
     /// <summary>How long an offline agent waits between words on the live page, so the stream is visible.</summary>
     public static readonly TimeSpan LiveTokenDelay = TimeSpan.FromMilliseconds(30);
 
-    /// <summary>Resolves <c>offline:eliza</c>, <c>offline:markov</c> or <c>replay:FILE#SEAT</c>.</summary>
+    /// <summary>Resolves an offline agent id such as <c>offline:eliza</c>.</summary>
     /// <exception cref="ArgumentException">The id names no offline agent.</exception>
     public static (IChatClient Client, string DisplayName) Resolve(string model)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        var options = new OfflineAgentOptions { TokenDelay = LiveTokenDelay };
-        if (OfflineAgents.TryCreate(model.Trim(), options, out var client, out var displayName) && client is not null)
+        if (string.Equals(model.Trim(), ElizaChatClient.ModelId, StringComparison.OrdinalIgnoreCase))
         {
-            return (client, displayName ?? model);
+            return (new ElizaChatClient { TokenDelay = LiveTokenDelay }, "ELIZA");
         }
 
-        throw new ArgumentException($"Unknown model \"{model}\": this server knows only the offline agents (offline:eliza, offline:markov, replay:FILE#SEAT).", nameof(model));
+        throw new ArgumentException($"Unknown model \"{model}\": this server knows only the offline agents (offline:eliza).", nameof(model));
     }
 }

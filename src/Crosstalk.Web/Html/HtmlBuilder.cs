@@ -6,7 +6,7 @@ using System.Text.Unicode;
 namespace Crosstalk.Web.Html;
 
 /// <summary>
-/// Writes HTML where every value is encoded: text through <see cref="Text"/>, attributes through the attribute
+/// Writes HTML where every value is encoded: text through <c>Text</c>, attributes through the attribute
 /// overloads. Only <see cref="Raw"/> writes unencoded markup, and it is used for our own constant markup and for
 /// the sanitised output of <see cref="Markdown.SafeMarkdown"/>, never for stored or user-supplied text.
 /// </summary>
