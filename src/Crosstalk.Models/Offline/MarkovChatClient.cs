@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Models.Offline;
+
+/// <summary>
+/// A stand-in model that needs no key or network: a word-level Markov chain (order 2, falling back to 1)
+/// trained on a bundled corpus of small talk, or on a folder of transcripts.
+/// </summary>
+/// <remarks>
+/// A reply is 1–3 sentences and starts, when it can, from a word of the last user message, so it seems to
+/// respond. It depends only on the seed and the conversation so far, so a rerun or a resumed conversation
+/// gets the same reply. The chain is built once per client (the bundled one once per process).
+/// </remarks>
+public sealed class MarkovChatClient : IChatClient
+{
+    /// <summary>The model id the Markov agent reports.</summary>
+    public const string ModelId = "offline:markov";
+
+    private static readonly ChatClientMetadata Metadata = new("offline", null, ModelId);
+
+    private readonly MarkovModel _model;
+    private readonly int _seed;
+    private readonly int _maxWords;
+
+    /// <exception cref="DirectoryNotFoundException">The corpus directory does not exist.</exception>
+    /// <exception cref="InvalidOperationException">The corpus directory holds no messages to learn from.</exception>
+    public MarkovChatClient(MarkovOptions? options = null)
+    {
+        options ??= new MarkovOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWords, 1, nameof(options));
+        _seed = options.Seed;
+        _maxWords = options.MaxWords;
+        _model = options.CorpusDirectory is null
+            ? MarkovModel.Bundled
+            : TrainOnDirectory(options.CorpusDirectory, options.ReadMessages ?? TranscriptMessageSplitter.ReadMessages);
+    }
+
+    /// <summary>How long to wait before each streamed word; zero (the default) streams at once.</summary>
+    public TimeSpan TokenDelay { get; init; }
+
+    /// <summary>The clock <see cref="TokenDelay"/> waits on.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <inheritdoc />
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var history = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var reply = Reply(history, options);
+        var usage = OfflineStreaming.EstimateUsage(history, reply);
+        await foreach (var update in OfflineStreaming.StreamAsync(ModelId, reply, null, usage, ChatFinishReason.Stop, TokenDelay, TimeProvider, cancellationToken))
+        {
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        OfflineStreaming.GetService(this, Metadata, serviceType, serviceKey);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    internal MarkovModel Model => _model;
+
+    internal string Reply(IReadOnlyList<ChatMessage> history, ChatOptions? options)
+    {
+        var hash = StableRandom.Fnv(string.Empty);
+        foreach (var message in history)
+        {
+            hash = StableRandom.Fnv(message.Role.Value, hash);
+            hash = StableRandom.Fnv("\u0001", hash);
+            hash = StableRandom.Fnv(message.Text, hash);
+            hash = StableRandom.Fnv("\u0002", hash);
+        }
+
+        var seed = StableRandom.Mix(_seed, hash);
+        var ownWords = history
+            .Where(m => m.Role == ChatRole.Assistant)
+            .SelectMany(m => m.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return _model.Generate(OfflineStreaming.LastUserText(history), ownWords, seed, _maxWords, OfflineStreaming.FindEndToken(history, options));
+    }
+
+    private static MarkovModel TrainOnDirectory(string directory, Func<string, IEnumerable<string>> readMessages)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The corpus directory '{directory}' does not exist.");
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".md", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var model = MarkovModel.Train(files.SelectMany(readMessages).Where(m => !string.IsNullOrWhiteSpace(m)));
+        if (model.SentenceCount == 0)
+        {
+            throw new InvalidOperationException($"The corpus directory '{directory}' holds no .md or .txt transcripts with messages to learn from.");
+        }
+
+        return model;
+    }
+}
