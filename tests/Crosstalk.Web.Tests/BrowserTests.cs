@@ -161,7 +161,7 @@ public sealed class BrowserTests(WebFixture web)
         var (page, _) = await web.NewPageAsync();
         await page.GotoAsync(web.Url("/live"));
         await page.FillAsync("#model1", "offline:eliza");
-        await page.FillAsync("#model2", "offline:eliza");
+        await page.FillAsync("#model2", "offline:markov");
         await page.FillAsync("textarea[name=opener]", "I feel anxious about talking to machines all day.");
         await page.FillAsync("#stop-policy", "max-messages:400");
         await WebFixture.ScreenshotAsync(page, "live-form");
@@ -192,6 +192,60 @@ public sealed class BrowserTests(WebFixture web)
         var count = stored.Messages.Count;
         await page.ClickAsync("text=Open the recorded conversation");
         await Assertions.Expect(page.Locator("#message-count")).ToHaveTextAsync(count.ToString(CultureInfo.InvariantCulture));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ConversationPage_Seed001_ShowsAnalysisWithGoodbyeLoopHighlighted()
+    {
+        var (page, _) = await web.NewPageAsync();
+        await page.GotoAsync(web.Url("/c/" + web.Seed001Id.ToString(CultureInfo.InvariantCulture)));
+
+        Assert.Contains("[END] first at message", await page.Locator("#end-signals").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("messages", await page.Locator("#goodbye-loop").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#messages li.goodbye").CountAsync() > 10);
+        Assert.True(await page.Locator("#length-chart rect.bar").CountAsync() > 90);
+        Assert.True(await page.Locator("#messages .badge-end").CountAsync() > 0);
+        await page.Locator("#analysis").ScrollIntoViewIfNeededAsync();
+        await WebFixture.ScreenshotAsync(page, "analysis");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CorpusPage_Opened_ShowsPerModelAndPerPairTables()
+    {
+        var (page, _) = await web.NewPageAsync();
+        await page.GotoAsync(web.Url("/corpus"));
+
+        var count = await page.Locator("#corpus-count").InnerTextAsync();
+        var analysed = int.Parse(System.Text.RegularExpressions.Regex.Match(count, @"Analysed (\d+) of").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(await web.Store.CountConversationsAsync(Crosstalk.Storage.ConversationQuery.All), analysed);
+        Assert.Contains("Kimi K2", await page.Locator("#models").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#pairs tbody tr").CountAsync() >= 2);
+        Assert.True(await page.Locator("#chart-stop rect.bar").CountAsync() >= 2);
+        await WebFixture.ScreenshotAsync(page, "corpus");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ForkFromHere_OnSecondMessage_StartsAConversationKeepingTwoMessages()
+    {
+        var (page, _) = await web.NewPageAsync();
+        await page.GotoAsync(web.Url("/c/" + web.ErrorId.ToString(CultureInfo.InvariantCulture)));
+
+        await page.Locator("#m2 a.fork").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("fork=", StringComparison.Ordinal));
+        Assert.Equal("offline:eliza", await page.Locator("#model1").InputValueAsync());
+        await page.FillAsync("#stop-policy", "max-messages:4");
+        await page.ClickAsync("#start");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("max-messages", new() { Timeout = 20_000 });
+
+        var id = long.Parse(new Uri(page.Url).Segments[^1], CultureInfo.InvariantCulture);
+        var fork = await web.Store.GetTranscriptAsync(id);
+        Assert.Equal(4, fork!.Messages.Count);
+        Assert.Equal("The zebrafish **quantum** answer.", fork.Messages[1].Content);
+        Assert.Equal(web.ErrorId.ToString(CultureInfo.InvariantCulture), fork.Metadata["parentId"]);
+        Assert.Equal(4, await page.Locator("#messages li.msg").CountAsync());
         await page.Context.CloseAsync();
     }
 }
