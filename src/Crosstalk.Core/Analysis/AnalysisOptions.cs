@@ -1,0 +1,42 @@
+namespace Crosstalk.Analysis;
+
+/// <summary>Settings of the deterministic transcript analysis. The defaults suit the seed transcripts.</summary>
+public sealed class AnalysisOptions
+{
+    /// <summary>The end token the conversation used. Default <c>[END]</c>.</summary>
+    public string EndToken { get; set; } = "[END]";
+
+    /// <summary>Shingle similarity from which two messages are near duplicates. Default 0.8.</summary>
+    public double NearDuplicateThreshold { get; set; } = 0.8;
+
+    /// <summary>Messages with fewer words are not compared for near duplicates ("Take care." twice is no repetition). Default 8.</summary>
+    public int NearDuplicateMinWords { get; set; } = 8;
+
+    /// <summary>The fewest messages a goodbye loop has. Default 6.</summary>
+    public int GoodbyeLoopMinLength { get; set; } = 6;
+
+    /// <summary>How many non-farewell messages in a row a goodbye loop may contain. Default 1.</summary>
+    public int GoodbyeLoopMaxGap { get; set; } = 1;
+
+    /// <summary>How many substantive messages form the "opening" that drift is measured from. Default 4.</summary>
+    public int OpeningMessages { get; set; } = 4;
+
+    /// <summary>How many distinctive words and emoji to list per seat. Default 10.</summary>
+    public int TopCount { get; set; } = 10;
+
+    /// <summary>Whether the first message is an opener (never an end signal, a refusal or a farewell). Default true.</summary>
+    public bool FirstMessageIsOpener { get; set; } = true;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(EndToken, nameof(EndToken));
+        ArgumentOutOfRangeException.ThrowIfLessThan(NearDuplicateThreshold, 0.0, nameof(NearDuplicateThreshold));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(NearDuplicateThreshold, 1.0, nameof(NearDuplicateThreshold));
+        ArgumentOutOfRangeException.ThrowIfLessThan(NearDuplicateMinWords, 1, nameof(NearDuplicateMinWords));
+        ArgumentOutOfRangeException.ThrowIfLessThan(GoodbyeLoopMinLength, 2, nameof(GoodbyeLoopMinLength));
+        ArgumentOutOfRangeException.ThrowIfNegative(GoodbyeLoopMaxGap, nameof(GoodbyeLoopMaxGap));
+        ArgumentOutOfRangeException.ThrowIfLessThan(OpeningMessages, 1, nameof(OpeningMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TopCount, 1, nameof(TopCount));
+    }
+}

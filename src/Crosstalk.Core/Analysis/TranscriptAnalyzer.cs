@@ -1,0 +1,394 @@
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Analysis;
+
+/// <summary>
+/// The deterministic analysis of one transcript: counts per seat, end signals, goodbye loop, refusals,
+/// repetition, lexical dynamics and garbled words. No network, no clock, no randomness: the same transcript
+/// always gives the same analysis.
+/// </summary>
+public static class TranscriptAnalyzer
+{
+    /// <summary>Analyses <paramref name="transcript"/>.</summary>
+    /// <param name="transcript">A finished or running conversation.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    public static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        options ??= new AnalysisOptions();
+        options.Validate();
+
+        var messages = transcript.Messages;
+        var n = messages.Count;
+        var firstJudged = options.FirstMessageIsOpener ? 1 : 0;
+
+        var words = new List<string>[n];
+        var content = new Dictionary<string, int>[n];
+        var contentSets = new HashSet<string>[n];
+        var shingles = new ShingleSet[n];
+        var wordCounts = new int[n];
+        var endTokens = new bool[n];
+        var farewells = new bool[n];
+        var refusals = new bool[n];
+        var emoji = new List<string>[n];
+        var garbled = new IReadOnlyList<string>[n];
+        var judged = 0;
+
+        for (var i = 0; i < n; i++)
+        {
+            var text = messages[i].Content;
+            words[i] = TextWords.Lower(text);
+            content[i] = LexicalMeasures.Counts(words[i], skipStopWords: true);
+            contentSets[i] = [.. content[i].Keys];
+            wordCounts[i] = TextWords.Count(text);
+            shingles[i] = ShingleSet.Create(text);
+            emoji[i] = TextWords.Emoji(text);
+            garbled[i] = GarbledWordDetector.Find(text);
+            judged += GarbledWordDetector.CountJudged(text);
+            if (i >= firstJudged)
+            {
+                endTokens[i] = EndTokenDetector.EndsWithToken(text, options.EndToken);
+                farewells[i] = FarewellDetector.IsFarewell(text, options.EndToken);
+                refusals[i] = RefusalDetector.IsRefusal(text);
+            }
+        }
+
+        var opening = OpeningCounts(content, firstJudged, options.OpeningMessages);
+        var perMessage = new MessageAnalysis[n];
+        var echo = new double?[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (i > 0 && messages[i - 1].Seat != messages[i].Seat && contentSets[i].Count > 0)
+            {
+                echo[i] = (double)contentSets[i].Count(contentSets[i - 1].Contains) / contentSets[i].Count;
+            }
+
+            perMessage[i] = new MessageAnalysis(
+                i + 1,
+                messages[i].Seat,
+                wordCounts[i],
+                messages[i].Content.Length,
+                Round(LexicalMeasures.TypeTokenRatio(words[i])),
+                Round(LexicalMeasures.CompressionRatio(messages[i].Content)),
+                emoji[i].Count,
+                endTokens[i],
+                farewells[i],
+                refusals[i],
+                Round(content[i].Count == 0 ? 0 : 1 - LexicalMeasures.Cosine(content[i], opening)),
+                Round(echo[i] ?? 0),
+                garbled[i]);
+        }
+
+        return new TranscriptAnalysis(
+            transcript.Title.Length > 0 ? transcript.Title : Transcript.TitleFor(transcript.Participants),
+            n,
+            transcript.Stop?.Reason,
+            EndTokens(messages, endTokens, options.EndToken),
+            GoodbyeLoopDetector.Find(farewells, endTokens, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
+            [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
+            NearDuplicates(messages, shingles, wordCounts, options),
+            Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, echo, options),
+            Lexical(messages, wordCounts, perMessage, content, opening, emoji, options),
+            Garbled(messages, garbled, judged),
+            perMessage);
+    }
+
+    /// <summary>Output tokens of a message: recorded, or about four characters a token.</summary>
+    internal static long TokensOf(TranscriptMessage message, out bool estimated)
+    {
+        estimated = message.Usage is null;
+        return message.Usage?.OutputTokens ?? (message.Content.Trim().Length + 3) / 4;
+    }
+
+    private static Dictionary<string, int> OpeningCounts(Dictionary<string, int>[] content, int first, int count)
+    {
+        var opening = new Dictionary<string, int>(StringComparer.Ordinal);
+        var taken = 0;
+        for (var i = first; i < content.Length && taken < count; i++)
+        {
+            if (content[i].Count == 0)
+            {
+                continue;
+            }
+
+            taken++;
+            foreach (var (word, c) in content[i])
+            {
+                opening[word] = opening.GetValueOrDefault(word) + c;
+            }
+        }
+
+        return opening;
+    }
+
+    private static EndTokenAnalysis EndTokens(IList<TranscriptMessage> messages, bool[] endTokens, string token)
+    {
+        int? first = null, firstSeat = null, mutual = null;
+        var count = 0;
+        long tokensAfter = 0;
+        decimal? costAfter = null;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (first is not null)
+            {
+                tokensAfter += TokensOf(messages[i], out _);
+                if (messages[i].Cost is { } cost)
+                {
+                    costAfter = (costAfter ?? 0) + cost;
+                }
+            }
+
+            if (!endTokens[i])
+            {
+                continue;
+            }
+
+            count++;
+            if (first is null)
+            {
+                first = i + 1;
+                firstSeat = messages[i].Seat;
+            }
+
+            if (mutual is null && i > 0 && endTokens[i - 1] && messages[i - 1].Seat != messages[i].Seat)
+            {
+                mutual = i + 1;
+            }
+        }
+
+        return new EndTokenAnalysis(
+            token,
+            first,
+            firstSeat,
+            mutual,
+            count,
+            first is null ? 0 : messages.Count - first.Value,
+            mutual is null ? 0 : messages.Count - mutual.Value,
+            tokensAfter,
+            costAfter);
+    }
+
+    private static List<NearDuplicate> NearDuplicates(IList<TranscriptMessage> messages, ShingleSet[] shingles, int[] wordCounts, AnalysisOptions options)
+    {
+        var pairs = new List<NearDuplicate>();
+        for (var j = 1; j < messages.Count; j++)
+        {
+            if (wordCounts[j] < options.NearDuplicateMinWords)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < j; i++)
+            {
+                if (wordCounts[i] < options.NearDuplicateMinWords)
+                {
+                    continue;
+                }
+
+                var similarity = shingles[i].Similarity(shingles[j]);
+                if (similarity >= options.NearDuplicateThreshold)
+                {
+                    pairs.Add(new NearDuplicate(i + 1, j + 1, Round(similarity), messages[i].Seat == messages[j].Seat));
+                }
+            }
+        }
+
+        return pairs;
+    }
+
+    private static List<SeatStatistics> Seats(
+        Transcript transcript,
+        List<string>[] words,
+        Dictionary<string, int>[] content,
+        ShingleSet[] shingles,
+        int[] wordCounts,
+        bool[] endTokens,
+        bool[] farewells,
+        bool[] refusals,
+        List<string>[] emoji,
+        IReadOnlyList<string>[] garbled,
+        double?[] echo,
+        AnalysisOptions options)
+    {
+        var messages = transcript.Messages;
+        var seats = transcript.Participants.Select(p => p.Seat)
+            .Concat(messages.Select(m => m.Seat))
+            .Distinct()
+            .Order()
+            .ToList();
+
+        var totalCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var counts in content)
+        {
+            foreach (var (word, c) in counts)
+            {
+                totalCounts[word] = totalCounts.GetValueOrDefault(word) + c;
+            }
+        }
+
+        var result = new List<SeatStatistics>();
+        foreach (var seat in seats)
+        {
+            var mine = Enumerable.Range(0, messages.Count).Where(i => messages[i].Seat == seat).ToList();
+            var participant = transcript.Participants.FirstOrDefault(p => p.Seat == seat);
+            var name = participant?.Name ?? (mine.Count > 0 ? messages[mine[0]].Speaker : $"Seat {seat}");
+
+            long tokens = 0;
+            var estimated = false;
+            var latencies = new List<double>();
+            decimal? cost = null;
+            var allWords = new List<string>();
+            var seatCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var selfRepetition = new List<double>();
+            foreach (var i in mine)
+            {
+                tokens += TokensOf(messages[i], out var guess);
+                estimated |= guess;
+                if (messages[i].Latency is { } latency)
+                {
+                    latencies.Add(latency.TotalSeconds);
+                }
+
+                if (messages[i].Cost is { } c)
+                {
+                    cost = (cost ?? 0) + c;
+                }
+
+                allWords.AddRange(words[i]);
+                foreach (var (word, count) in content[i])
+                {
+                    seatCounts[word] = seatCounts.GetValueOrDefault(word) + count;
+                }
+
+                var best = 0.0;
+                var earlier = false;
+                foreach (var k in mine)
+                {
+                    if (k >= i)
+                    {
+                        break;
+                    }
+
+                    earlier = true;
+                    best = Math.Max(best, shingles[k].Similarity(shingles[i]));
+                }
+
+                if (earlier && shingles[i].Count > 0)
+                {
+                    selfRepetition.Add(best);
+                }
+            }
+
+            var lengths = mine.Select(i => (double)wordCounts[i]).ToList();
+            var echoes = mine.Where(i => echo[i] is not null).Select(i => echo[i]!.Value).ToList();
+            result.Add(new SeatStatistics(
+                seat,
+                name,
+                participant?.Model,
+                mine.Count,
+                mine.Sum(i => (long)wordCounts[i]),
+                tokens,
+                estimated,
+                Round(lengths.Count == 0 ? 0 : lengths.Average()),
+                Round(LexicalMeasures.Median(lengths)),
+                latencies.Count == 0 ? null : Round(latencies.Average()),
+                cost,
+                mine.Count(i => endTokens[i]),
+                mine.Count(i => farewells[i]),
+                mine.Count(i => refusals[i]),
+                Round(selfRepetition.Count == 0 ? 0 : selfRepetition.Average()),
+                Round(echoes.Count == 0 ? 0 : echoes.Average()),
+                Round(LexicalMeasures.TypeTokenRatio(allWords)),
+                mine.Sum(i => emoji[i].Count),
+                TopEmoji(mine.SelectMany(i => emoji[i]), options.TopCount),
+                DistinctiveWords(seatCounts, totalCounts, options.TopCount),
+                mine.Sum(i => garbled[i].Count)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The most frequent emoji, ties broken by first appearance.</summary>
+    internal static List<string> TopEmoji(IEnumerable<string> emoji, int count) =>
+        [.. emoji.Select((e, i) => (e, i))
+            .GroupBy(x => x.e, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.First().i)
+            .Take(count)
+            .Select(g => g.Key)];
+
+    /// <summary>
+    /// Words a part uses more than the rest: smoothed log-odds of the part's rate against the rest's,
+    /// for words the part used at least twice.
+    /// </summary>
+    internal static List<string> DistinctiveWords(IReadOnlyDictionary<string, int> part, IReadOnlyDictionary<string, int> total, int count)
+    {
+        long partSize = part.Values.Sum(v => (long)v);
+        long restSize = total.Values.Sum(v => (long)v) - partSize;
+        var vocabulary = Math.Max(total.Count, 1);
+        return [.. part
+            .Where(kv => kv.Value >= 2)
+            .Select(kv =>
+            {
+                var rest = total.GetValueOrDefault(kv.Key) - kv.Value;
+                var score = Math.Log((kv.Value + 0.5) / (partSize + vocabulary)) - Math.Log((rest + 0.5) / (restSize + vocabulary));
+                return (Word: kv.Key, Score: score, kv.Value);
+            })
+            .Where(x => x.Score > 0)
+            .OrderByDescending(x => x.Score)
+            .ThenByDescending(x => x.Value)
+            .ThenBy(x => x.Word, StringComparer.Ordinal)
+            .Take(count)
+            .Select(x => x.Word)];
+    }
+
+    private static LexicalDynamics Lexical(
+        IList<TranscriptMessage> messages,
+        int[] wordCounts,
+        MessageAnalysis[] perMessage,
+        Dictionary<string, int>[] content,
+        Dictionary<string, int> opening,
+        List<string>[] emoji,
+        AnalysisOptions options)
+    {
+        var first = options.FirstMessageIsOpener && messages.Count > 1 ? 1 : 0;
+        var spoken = perMessage.Skip(first).ToList();
+        var tail = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = messages.Count - Math.Max(1, (messages.Count - first) / 4); i < messages.Count; i++)
+        {
+            foreach (var (word, c) in content[Math.Max(i, 0)])
+            {
+                tail[word] = tail.GetValueOrDefault(word) + c;
+            }
+        }
+
+        return new LexicalDynamics(
+            Round(LexicalMeasures.Slope([.. wordCounts.Skip(first).Select(w => (double)w)])),
+            Round(spoken.Count == 0 ? 0 : spoken.Average(m => m.TypeTokenRatio)),
+            Round(spoken.Count == 0 ? 0 : spoken.Average(m => m.CompressionRatio)),
+            Round(tail.Count == 0 || opening.Count == 0 ? 0 : 1 - LexicalMeasures.Cosine(tail, opening)),
+            emoji.Sum(e => e.Count),
+            TopEmoji(emoji.SelectMany(e => e), options.TopCount));
+    }
+
+    private static GarbledSummary Garbled(IList<TranscriptMessage> messages, IReadOnlyList<string>[] garbled, int judged)
+    {
+        var words = new List<GarbledWord>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            foreach (var word in garbled[i])
+            {
+                if (seen.Add(word))
+                {
+                    words.Add(new GarbledWord(word, i + 1, messages[i].Seat));
+                }
+            }
+        }
+
+        var total = garbled.Sum(g => g.Count);
+        return new GarbledSummary(judged, judged == 0 ? 0 : Math.Round((double)total / judged, 5), words);
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+}

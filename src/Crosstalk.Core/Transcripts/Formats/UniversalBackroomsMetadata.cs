@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Crosstalk.Transcripts.Formats;
+
+/// <summary>One line of a UniversalBackrooms metadata JSONL file: what ran, when, and why it stopped.</summary>
+/// <param name="Models">The models, in seat order (short names such as <c>k2</c>, <c>gpt5</c>).</param>
+/// <param name="Template">The template (scenario) name.</param>
+/// <param name="MaxTurns">The turn cap.</param>
+/// <param name="Start">When the run started.</param>
+/// <param name="End">When it ended.</param>
+/// <param name="ExitReason">Why it ended (<c>max_turns</c>, <c>early_stop</c>, …).</param>
+/// <param name="LogFile">The log's path as the tool wrote it.</param>
+public sealed record UniversalBackroomsMetadata(
+    IReadOnlyList<string> Models,
+    string? Template,
+    int? MaxTurns,
+    DateTimeOffset? Start,
+    DateTimeOffset? End,
+    string? ExitReason,
+    string? LogFile)
+{
+    /// <summary>Parses one JSON line; unknown properties are ignored.</summary>
+    /// <exception cref="JsonException">The line is not a JSON object.</exception>
+    public static UniversalBackroomsMetadata Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("Expected a JSON object.");
+        }
+
+        var models = new List<string>();
+        if (root.TryGetProperty("models", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            models.AddRange(list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!));
+        }
+
+        return new UniversalBackroomsMetadata(
+            models,
+            String(root, "template"),
+            root.TryGetProperty("max_turns", out var turns) && turns.TryGetInt32(out var t) ? t : null,
+            Time(root, "start"),
+            Time(root, "end"),
+            String(root, "exit_reason"),
+            String(root, "log_file"));
+    }
+
+    private static string? String(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static DateTimeOffset? Time(JsonElement root, string name) =>
+        String(root, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : null;
+}
