@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Crosstalk.Cli.Commands;
+using Crosstalk.Experiments;
+using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
 namespace Crosstalk.Cli;
@@ -19,10 +21,12 @@ internal static class CliApplication
               crosstalk run                                  two offline agents talk (no key, no network)
               crosstalk show transcripts/ELIZA_vs_Markov.md  read a transcript in the terminal
               crosstalk convert seed.md --to json -o seed.json
+              crosstalk serve                                browse everything in the browser
             """);
         root.Add(RunCommand.Create(context));
         root.Add(ShowCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
+        root.Add(ServeCommand.Create(context));
         return root;
     }
 
@@ -83,5 +87,5 @@ internal static class CliApplication
     }
 
     private static bool IsUserError(Exception ex) =>
-        ex is UserException or TranscriptFormatException;
+        ex is UserException or TranscriptFormatException or TranscriptStoreException or ExperimentFileException;
 }

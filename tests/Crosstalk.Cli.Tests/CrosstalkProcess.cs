@@ -27,6 +27,8 @@ internal static class CrosstalkProcess
             start.ArgumentList.Add(arg);
         }
 
+        // Never touch the user's own store: each test folder gets its own.
+        start.Environment["CROSSTALK_DB"] = Path.Combine(workingDirectory, "crosstalk.db");
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
         start.Environment["COLUMNS"] = "120";

@@ -34,6 +34,8 @@ internal static class RunCommand
         var output = new Option<string>("--output", "-o") { Description = "Folder for the transcript files (seed Markdown and JSON).", DefaultValueFactory = _ => DefaultOutputDirectory };
         var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
+        var db = StoreOptions.CreateDbOption();
+        var noStore = new Option<bool>("--no-store") { Description = "Write only the transcript files, not the store." };
 
         var command = new Command(
             "run",
@@ -48,7 +50,7 @@ internal static class RunCommand
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {
-            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet,
+            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -73,6 +75,8 @@ internal static class RunCommand
                 OutputDirectory = context.ResolvePath(parseResult.GetValue(output)!),
                 TokenDelay = parseResult.GetValue(delay),
                 Quiet = parseResult.GetValue(quiet),
+                Db = parseResult.GetValue(db),
+                UseStore = !parseResult.GetValue(noStore),
             };
             return await RunAsync(context, settings, cancellationToken).ConfigureAwait(false);
         });
@@ -130,6 +134,9 @@ internal static class RunCommand
             console.MarkupLine($"[grey]{Markup.Escape(seatA.Model)} ↔ {Markup.Escape(seatB.Model)} · stop: {Markup.Escape(StopPolicyFactory.Describe(stopSettings))} · Ctrl+C stops and keeps what is complete[/]");
         }
 
+        await using var recorder = settings.UseStore
+            ? await StoreRecorder.OpenAsync(context, settings.Db, cancellationToken).ConfigureAwait(false)
+            : null;
         var startTimestamp = context.TimeProvider.GetTimestamp();
         long tokens = 0;
         var shownIndex = 0;
@@ -162,10 +169,20 @@ internal static class RunCommand
                     }
 
                     files.Save(runner.Transcript);
+                    if (recorder is not null)
+                    {
+                        await recorder.AppendAsync(runner.Transcript, completed.Index, completed.Message).ConfigureAwait(false);
+                    }
+
                     break;
                 case ConversationStopped stopped:
                     stopInfo = stopped.Stop;
                     files.Save(stopped.Transcript);
+                    if (recorder is not null)
+                    {
+                        await recorder.CompleteAsync(stopped.Transcript).ConfigureAwait(false);
+                    }
+
                     break;
             }
         }
@@ -175,6 +192,10 @@ internal static class RunCommand
         console.MarkupLine($"Stopped: {TranscriptView.StopLine(transcript)}");
         console.MarkupLine($"[green]Saved[/] {Markup.Escape(files.MarkdownPath)}");
         console.MarkupLine($"[green]Saved[/] {Markup.Escape(files.JsonPath)}");
+        if (recorder?.ConversationId is { } id)
+        {
+            console.MarkupLine($"[green]Stored[/] conversation {id} in {Markup.Escape(recorder.Description)} [grey](crosstalk serve shows it)[/]");
+        }
         return stopInfo?.Reason switch
         {
             StopReasons.Interrupted => ExitCodes.Interrupted,

@@ -42,6 +42,10 @@ internal sealed class RunSettings
 
     public bool Quiet { get; init; }
 
+    public string? Db { get; init; }
+
+    public bool UseStore { get; init; } = true;
+
     public StopSettings ToStopSettings() => new()
     {
         MaxMessages = MaxMessages,
