@@ -7,6 +7,7 @@ public sealed class HelpTests
     [InlineData("run")]
     [InlineData("show")]
     [InlineData("convert")]
+    [InlineData("serve")]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
