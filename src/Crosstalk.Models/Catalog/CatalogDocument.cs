@@ -1,0 +1,76 @@
+namespace Crosstalk.Models.Catalog;
+
+// The YAML shape of a catalog file; YamlDotNet fills these by reflection, so their setters are public.
+internal sealed class CatalogDocument
+{
+    public Dictionary<string, ProviderDocument>? Providers { get; set; }
+
+    public List<ModelDocument>? Models { get; set; }
+}
+
+internal sealed class ProviderDocument
+{
+    public string? Api { get; set; }
+
+    public string? Endpoint { get; set; }
+
+    public string? Key { get; set; }
+
+    public string? BlankMessage { get; set; }
+
+    public LimitsDocument? Limits { get; set; }
+}
+
+internal sealed class ModelDocument
+{
+    public string? Name { get; set; }
+
+    public string? Display { get; set; }
+
+    public string? Provider { get; set; }
+
+    public string? Model { get; set; }
+
+    public string? Api { get; set; }
+
+    public string? Endpoint { get; set; }
+
+    public string? Key { get; set; }
+
+    public int? Context { get; set; }
+
+    public PriceDocument? Price { get; set; }
+
+    public OptionsDocument? Options { get; set; }
+
+    public LimitsDocument? Limits { get; set; }
+
+    public string? BlankMessage { get; set; }
+}
+
+internal sealed class PriceDocument
+{
+    public decimal? Input { get; set; }
+
+    public decimal? Output { get; set; }
+}
+
+internal sealed class OptionsDocument
+{
+    public float? Temperature { get; set; }
+
+    public float? TopP { get; set; }
+
+    public int? MaxTokens { get; set; }
+}
+
+internal sealed class LimitsDocument
+{
+    public int? Concurrency { get; set; }
+
+    public int? Rpm { get; set; }
+
+    public int? Tpm { get; set; }
+
+    public ModelLimits ToLimits() => new(Concurrency, Rpm, Tpm);
+}

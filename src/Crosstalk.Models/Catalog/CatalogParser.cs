@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Crosstalk.Models.Catalog;
+
+/// <summary>Reads catalog YAML into providers and entries, turning every mistake into one sentence naming the file.</summary>
+internal static partial class CatalogParser
+{
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    public static CatalogDocument ReadDocument(string yaml, string source)
+    {
+        try
+        {
+            return Deserializer.Deserialize<CatalogDocument?>(yaml) ?? new CatalogDocument();
+        }
+        catch (YamlException ex)
+        {
+            var reason = LocationPrefix().Replace((ex.InnerException as YamlException ?? ex).Message, string.Empty).TrimEnd('.');
+            if (ex.InnerException is { } inner and not YamlException)
+            {
+                reason = inner.Message.TrimEnd('.');
+            }
+
+            throw new ModelCatalogException(
+                $"The model catalog {source} is not valid at line {ex.Start.Line}, column {ex.Start.Column}: {reason}.", ex);
+        }
+    }
+
+    public static Dictionary<string, ProviderDefinition> ReadProviders(
+        CatalogDocument document, string source, IReadOnlyDictionary<string, ProviderDefinition> existing)
+    {
+        var result = new Dictionary<string, ProviderDefinition>(existing, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, p) in document.Providers ?? [])
+        {
+            if (p is null)
+            {
+                throw new ModelCatalogException($"The model catalog {source} declares provider '{name}' without any settings.");
+            }
+
+            existing.TryGetValue(name, out var previous);
+            var api = p.Api is null
+                ? previous?.Api ?? throw new ModelCatalogException($"The model catalog {source} gives provider '{name}' no api (openai or anthropic).")
+                : ParseApi(p.Api, source, $"provider '{name}'");
+            var endpointText = p.Endpoint ?? previous?.Endpoint.ToString()
+                ?? throw new ModelCatalogException($"The model catalog {source} gives provider '{name}' no endpoint.");
+            result[name] = new ProviderDefinition
+            {
+                Name = name,
+                Api = api,
+                Endpoint = ParseEndpoint(endpointText, source, $"provider '{name}'"),
+                KeyVariable = p.Key ?? previous?.KeyVariable,
+                BlankMessage = p.BlankMessage ?? previous?.BlankMessage,
+                Limits = p.Limits?.ToLimits() ?? previous?.Limits ?? ModelLimits.None,
+                Source = source,
+            };
+        }
+
+        return result;
+    }
+
+    public static IEnumerable<ModelEntry> ReadModels(
+        CatalogDocument document, string source, IReadOnlyDictionary<string, ProviderDefinition> providers)
+    {
+        var index = 0;
+        foreach (var m in document.Models ?? [])
+        {
+            index++;
+            if (m is null || string.IsNullOrWhiteSpace(m.Name))
+            {
+                throw new ModelCatalogException($"The model catalog {source} has a model (number {index}) without a name.");
+            }
+
+            var what = $"model '{m.Name}'";
+            ProviderDefinition? provider = null;
+            if (m.Provider is not null && !providers.TryGetValue(m.Provider, out provider))
+            {
+                throw new ModelCatalogException(
+                    $"The model catalog {source} gives {what} the provider '{m.Provider}', which is not defined (known: {string.Join(", ", providers.Keys.Order(StringComparer.Ordinal))}).");
+            }
+
+            if (provider is null && (m.Endpoint is null || m.Api is null))
+            {
+                throw new ModelCatalogException($"The model catalog {source} gives {what} neither a provider nor an api and endpoint.");
+            }
+
+            var api = m.Api is null ? provider!.Api : ParseApi(m.Api, source, what);
+            var blank = m.BlankMessage ?? provider?.BlankMessage;
+            yield return new ModelEntry
+            {
+                Name = m.Name,
+                DisplayName = string.IsNullOrWhiteSpace(m.Display) ? m.Name : m.Display,
+                Provider = m.Provider ?? m.Name,
+                Api = api,
+                ModelId = m.Model ?? m.Name,
+                Endpoint = m.Endpoint is null ? provider!.Endpoint : ParseEndpoint(m.Endpoint, source, what),
+                KeyVariable = m.Key ?? provider?.KeyVariable,
+                ContextWindow = m.Context,
+                InputPricePerMillion = m.Price?.Input,
+                OutputPricePerMillion = m.Price?.Output,
+                Sampling = new ModelSampling(m.Options?.Temperature, m.Options?.TopP, m.Options?.MaxTokens),
+                Limits = (m.Limits?.ToLimits() ?? ModelLimits.None).Over(provider?.Limits),
+                BlankMessage = string.IsNullOrEmpty(blank) ? null : blank,
+                Source = source,
+            };
+        }
+    }
+
+    public static ModelApi ParseApi(string text, string source, string what) => text.Trim().ToUpperInvariant() switch
+    {
+        "OPENAI" => ModelApi.OpenAI,
+        "ANTHROPIC" => ModelApi.Anthropic,
+        _ => throw new ModelCatalogException($"The model catalog {source} gives {what} the api '{text}'; use openai or anthropic."),
+    };
+
+    private static Uri ParseEndpoint(string text, string source, string what) =>
+        Uri.TryCreate(text.Trim().TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ModelCatalogException($"The model catalog {source} gives {what} the endpoint '{text}', which is not an http(s) URL.");
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex LocationPrefix();
+}

@@ -1,0 +1,201 @@
+using System.Reflection;
+using Crosstalk.Models.Providers;
+
+namespace Crosstalk.Models.Catalog;
+
+/// <summary>
+/// The named models Crosstalk knows: the built-in entries, with a user file merged over them (same name replaces).
+/// Resolves references written by users: a catalog name, <c>provider:model</c>, or a bare OpenRouter id such as
+/// <c>x-ai/grok-4</c>.
+/// </summary>
+public sealed class ModelCatalog
+{
+    private const string BuiltInResource = "Crosstalk.Models.Catalog.Resources.builtin-models.yaml";
+    private readonly Dictionary<string, ModelEntry> _byName;
+    private readonly Dictionary<string, ProviderDefinition> _providers;
+
+    private ModelCatalog(Dictionary<string, ProviderDefinition> providers, List<ModelEntry> entries, string? userFile, SecretStore secrets)
+    {
+        _providers = providers;
+        Entries = entries;
+        _byName = entries.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        UserFile = userFile;
+        Secrets = secrets;
+    }
+
+    /// <summary>Every model, built-ins first, then the user's in file order.</summary>
+    public IReadOnlyList<ModelEntry> Entries { get; }
+
+    /// <summary>Every provider, usable as <c>provider:model</c>.</summary>
+    public IEnumerable<ProviderDefinition> Providers => _providers.Values;
+
+    /// <summary>The user file that was merged, if any.</summary>
+    public string? UserFile { get; }
+
+    /// <summary>Where keys come from.</summary>
+    public SecretStore Secrets { get; }
+
+    /// <summary>The user catalog used when none is given: <c>$CROSSTALK_MODELS</c>, else <c>~/.config/crosstalk/models.yaml</c>.</summary>
+    public static string DefaultUserFile
+    {
+        get
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable("CROSSTALK_MODELS");
+            if (!string.IsNullOrEmpty(fromEnvironment))
+            {
+                return fromEnvironment;
+            }
+
+            var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+            var root = string.IsNullOrEmpty(configHome)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config")
+                : configHome;
+            return Path.Combine(root, "crosstalk", "models.yaml");
+        }
+    }
+
+    /// <summary>
+    /// Loads the built-ins and merges <paramref name="userFile"/> over them. When <paramref name="userFile"/> is null the
+    /// default location is used if it exists; an explicitly named file must exist.
+    /// </summary>
+    /// <exception cref="ModelCatalogException">The file is missing or not valid; the message names it, with line and column.</exception>
+    public static ModelCatalog Load(string? userFile = null, SecretStore? secrets = null)
+    {
+        string? path = userFile;
+        if (path is null)
+        {
+            var fallback = DefaultUserFile;
+            path = File.Exists(fallback) ? fallback : null;
+        }
+        else if (!File.Exists(path))
+        {
+            throw new ModelCatalogException($"The model catalog {path} does not exist.");
+        }
+
+        string? yaml = null;
+        if (path is not null)
+        {
+            try
+            {
+                yaml = File.ReadAllText(path);
+            }
+            catch (IOException ex)
+            {
+                throw new ModelCatalogException($"The model catalog {path} could not be read: {ex.Message}", ex);
+            }
+        }
+
+        return Create(yaml, path, secrets);
+    }
+
+    /// <summary>The built-ins merged with catalog YAML given as text (<paramref name="source"/> names it in errors).</summary>
+    public static ModelCatalog Parse(string? userYaml, string source = "(text)", SecretStore? secrets = null) => Create(userYaml, source, secrets);
+
+    /// <summary>Finds a catalog entry by name (case-insensitive).</summary>
+    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelEntry? entry) =>
+        _byName.TryGetValue(name, out entry);
+
+    /// <summary>Finds a provider by name (case-insensitive).</summary>
+    public bool TryGetProvider(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ProviderDefinition? provider) =>
+        _providers.TryGetValue(name, out provider);
+
+    /// <summary>Whether the key the entry needs is available (always true for keyless endpoints). Never reveals the key.</summary>
+    public bool KeyPresent(ModelEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.KeyVariable is null || Secrets.Has(entry.KeyVariable);
+    }
+
+    /// <summary>
+    /// Resolves a reference: a catalog name; <c>provider:model</c> for any provider (<c>moonshot:kimi-k2-0905-preview</c>,
+    /// <c>ollama:llama3.2</c>); or a bare OpenRouter id containing '/' (<c>moonshotai/kimi-k2-0905:exacto</c>).
+    /// </summary>
+    /// <exception cref="ModelCatalogException">Nothing matches; the message names the reference.</exception>
+    public ModelEntry Resolve(string reference)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reference);
+        reference = reference.Trim();
+        if (_byName.TryGetValue(reference, out var entry))
+        {
+            return entry;
+        }
+
+        var colon = reference.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && colon < reference.Length - 1 && _providers.TryGetValue(reference[..colon], out var provider))
+        {
+            return AdHoc(reference, provider, reference[(colon + 1)..]);
+        }
+
+        if (reference.Contains('/', StringComparison.Ordinal) && _providers.TryGetValue("openrouter", out var openRouter))
+        {
+            return AdHoc(reference, openRouter, reference);
+        }
+
+        throw new ModelCatalogException(
+            $"The model '{reference}' is neither in the catalog (see `crosstalk models`) nor a provider:model reference (providers: {string.Join(", ", _providers.Keys.Order(StringComparer.Ordinal))}).");
+    }
+
+    private static ModelEntry AdHoc(string reference, ProviderDefinition provider, string modelId) => new()
+    {
+        Name = reference,
+        DisplayName = ShortName(modelId),
+        Provider = provider.Name,
+        Api = provider.Api,
+        ModelId = modelId,
+        Endpoint = provider.Endpoint,
+        KeyVariable = provider.KeyVariable,
+        Limits = provider.Limits,
+        BlankMessage = provider.BlankMessage,
+        Source = "ad hoc",
+    };
+
+    // "moonshotai/kimi-k2-0905:exacto" shows as "kimi-k2-0905", the way the original runs named their seats.
+    private static string ShortName(string modelId)
+    {
+        var name = modelId[(modelId.LastIndexOf('/') + 1)..];
+        var variant = name.IndexOf(':', StringComparison.Ordinal);
+        return variant > 0 ? name[..variant] : name;
+    }
+
+    private static ModelCatalog Create(string? userYaml, string? userSource, SecretStore? secrets)
+    {
+        var builtInDocument = CatalogParser.ReadDocument(ReadBuiltIn(), "built-in");
+        var providers = CatalogParser.ReadProviders(builtInDocument, "built-in", new Dictionary<string, ProviderDefinition>());
+        var entries = CatalogParser.ReadModels(builtInDocument, "built-in", providers).ToList();
+
+        if (userYaml is not null)
+        {
+            var source = userSource ?? "(text)";
+            var userDocument = CatalogParser.ReadDocument(userYaml, source);
+            providers = CatalogParser.ReadProviders(userDocument, source, providers);
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var userEntry in CatalogParser.ReadModels(userDocument, source, providers))
+            {
+                if (!seen.Add(userEntry.Name))
+                {
+                    throw new ModelCatalogException($"The model catalog {source} defines the model '{userEntry.Name}' twice.");
+                }
+
+                var existing = entries.FindIndex(e => string.Equals(e.Name, userEntry.Name, StringComparison.OrdinalIgnoreCase));
+                if (existing >= 0)
+                {
+                    entries[existing] = userEntry;
+                }
+                else
+                {
+                    entries.Add(userEntry);
+                }
+            }
+        }
+
+        return new ModelCatalog(providers, entries, userSource, secrets ?? new SecretStore());
+    }
+
+    private static string ReadBuiltIn()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(BuiltInResource)
+            ?? throw new InvalidOperationException($"The built-in model catalog resource {BuiltInResource} is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Models.Middleware;
+
+/// <summary>
+/// Waits for a permit from the shared limiters of the model (concurrency, requests per minute, tokens per minute) before
+/// the reply is requested, and holds the concurrency permit until the reply has been read to the end.
+/// </summary>
+internal sealed class RateLimitingChatClient : DelegatingChatClient
+{
+    private readonly RateLimiterSet _limiters;
+
+    public RateLimitingChatClient(IChatClient innerClient, RateLimiterSet limiters)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(limiters);
+        _limiters = limiters;
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        using var lease = await AcquireAsync(history, options, cancellationToken);
+        return await base.GetResponseAsync(history, options, cancellationToken);
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        using var lease = await AcquireAsync(history, options, cancellationToken);
+        await foreach (var update in base.GetStreamingResponseAsync(history, options, cancellationToken).WithCancellation(cancellationToken))
+        {
+            yield return update;
+        }
+    }
+
+    private async Task<IDisposable?> AcquireAsync(IReadOnlyList<ChatMessage> history, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        if (_limiters.Requests is { } requests)
+        {
+            using var permit = await requests.AcquireAsync(1, cancellationToken);
+            EnsureAcquired(permit, "requests per minute");
+        }
+
+        if (_limiters.Tokens is { } tokens)
+        {
+            var wanted = TokenEstimator.Count(history) + (options?.MaxOutputTokens ?? 0);
+            // A request larger than the whole budget waits for a full bucket rather than failing.
+            using var permit = await tokens.AcquireAsync(Math.Clamp(wanted, 1, _limiters.TokensPerMinute), cancellationToken);
+            EnsureAcquired(permit, "tokens per minute");
+        }
+
+        if (_limiters.Concurrency is { } concurrency)
+        {
+            var lease = await concurrency.AcquireAsync(1, cancellationToken);
+            EnsureAcquired(lease, "concurrency");
+            return lease;
+        }
+
+        return null;
+    }
+
+    private static void EnsureAcquired(RateLimitLease lease, string what)
+    {
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new InvalidOperationException($"The {what} limit refused a permit although its queue is unbounded.");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using OpenAI.Chat;
+
+namespace Crosstalk.Models.Providers;
+
+/// <summary>
+/// Microsoft.Extensions.AI.OpenAI reads reasoning from <c>reasoning_content</c> (DeepSeek, Moonshot, vLLM); OpenRouter
+/// and some others send it as <c>reasoning</c>. This picks that field up too, so reasoning never lands in, or vanishes
+/// from, a message's content.
+/// </summary>
+internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
+{
+    public OpenAIReasoningChatClient(IChatClient innerClient)
+        : base(innerClient)
+    {
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(messages, options, cancellationToken);
+        if (response.RawRepresentation is ChatCompletion completion
+            && !response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Any()
+            && ReadReasoning(completion) is { Length: > 0 } reasoning
+            && response.Messages.LastOrDefault() is { } message)
+        {
+            message.Contents.Insert(0, new TextReasoningContent(reasoning));
+        }
+
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
+        {
+            if (update.RawRepresentation is StreamingChatCompletionUpdate raw
+                && !update.Contents.OfType<TextReasoningContent>().Any()
+                && ReadReasoning(raw) is { Length: > 0 } reasoning)
+            {
+                update.Contents.Insert(0, new TextReasoningContent(reasoning));
+            }
+
+            yield return update;
+        }
+    }
+
+    // JsonPatch is marked experimental; Microsoft.Extensions.AI.OpenAI reads reasoning_content the same way.
+#pragma warning disable SCME0001
+    private static string? ReadReasoning(StreamingChatCompletionUpdate update) => Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
+
+    private static string? ReadReasoning(ChatCompletion completion) => Read(ref completion.Patch, "$.choices[0].message.reasoning"u8);
+
+    private static string? Read(ref System.ClientModel.Primitives.JsonPatch patch, ReadOnlySpan<byte> path)
+    {
+        try
+        {
+            return patch.TryGetValue(path, out string? value) ? value : null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or System.Text.Json.JsonException)
+        {
+            // "reasoning": null or an object (reasoning_details style): not text.
+            return null;
+        }
+    }
+#pragma warning restore SCME0001
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Crosstalk.Models.Providers;
+
+/// <summary>
+/// Sits under both SDKs: turns every unsuccessful response into a <see cref="ProviderException"/> before an SDK formats
+/// it, so status, <c>retry-after</c> and the provider's message are read the same way for every endpoint and no SDK
+/// message (which may echo part of a key) ever escapes.
+/// </summary>
+internal sealed class ProviderHttpHandler : DelegatingHandler
+{
+    private const int MaxErrorBody = 8 * 1024;
+
+    public ProviderHttpHandler(HttpMessageHandler inner)
+        : base(inner)
+    {
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ProviderException(
+                $"{Host(request)} could not be reached ({SecretRedactor.Redact(ex.Message).TrimEnd('.')}).", "network", null, true, null, null);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var retryAfter = ReadRetryAfter(response);
+            var body = await ReadBoundedAsync(response, cancellationToken);
+            var (type, message) = ReadError(body);
+            var kind = Kind(status, type);
+            var detail = string.IsNullOrWhiteSpace(message) ? response.ReasonPhrase ?? "no details" : message;
+            throw new ProviderException(
+                $"{Host(request)} answered {status} ({kind}): {SecretRedactor.Redact(detail).Trim().TrimEnd('.')}.",
+                kind,
+                status,
+                IsTransient(status),
+                retryAfter);
+        }
+    }
+
+    public static bool IsTransient(int status) => status is 408 or 409 or 425 or 429 || status >= 500;
+
+    private static string Host(HttpRequestMessage request) => request.RequestUri?.Authority ?? "the provider";
+
+    private static string Kind(int status, string? type) => status switch
+    {
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        429 => "rate_limited",
+        529 => "overloaded",
+        503 => "unavailable",
+        >= 500 => "server_error",
+        _ => type ?? "bad_request",
+    };
+
+    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("retry-after-ms", out var ms)
+            && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[MaxErrorBody];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+            {
+                total += read;
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return string.Empty;
+        }
+    }
+
+    // OpenAI: {"error":{"message","type","code"}}; Anthropic: {"type":"error","error":{"type","message"}}.
+    private static (string? Type, string? Message) ReadError(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error))
+            {
+                if (error.ValueKind == JsonValueKind.String)
+                {
+                    return (null, error.GetString());
+                }
+
+                if (error.ValueKind == JsonValueKind.Object)
+                {
+                    var type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                    if (type is null && error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+                    {
+                        type = c.GetString();
+                    }
+
+                    var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                    return (type, message);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        // Not JSON (a proxy's HTML page, say): keep a short, single-line excerpt.
+        var text = body.ReplaceLineEndings(" ");
+        return (null, text.Length > 200 ? text[..200] + "…" : text);
+    }
+}

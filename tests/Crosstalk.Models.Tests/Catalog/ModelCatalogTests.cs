@@ -1,0 +1,195 @@
+using Crosstalk.Models.Catalog;
+using Crosstalk.Models.Providers;
+
+namespace Crosstalk.Models.Tests.Catalog;
+
+public sealed class ModelCatalogTests
+{
+    private static readonly SecretStore NoSecrets = new("/nonexistent/secrets.env", _ => null);
+
+    [Theory]
+    [InlineData("openai", "https://api.openai.com/v1", "OPENAI_API_KEY")]
+    [InlineData("anthropic", "https://api.anthropic.com", "ANTHROPIC_API_KEY")]
+    [InlineData("xai", "https://api.x.ai/v1", "XAI_API_KEY")]
+    [InlineData("moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY")]
+    [InlineData("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY")]
+    [InlineData("gemini", "https://generativelanguage.googleapis.com/v1beta/openai", "GEMINI_API_KEY")]
+    [InlineData("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY")]
+    [InlineData("ollama", "http://localhost:11434/v1", null)]
+    [InlineData("vllm", "http://localhost:8000/v1", null)]
+    [InlineData("llamacpp", "http://localhost:8080/v1", null)]
+    public void BuiltIn_Provider_HasItsEndpointAndKeyVariable(string name, string endpoint, string? key)
+    {
+        var catalog = ModelCatalog.Parse(null, secrets: NoSecrets);
+
+        Assert.True(catalog.TryGetProvider(name, out var provider));
+        Assert.Equal(new Uri(endpoint), provider.Endpoint);
+        Assert.Equal(key, provider.KeyVariable);
+    }
+
+    [Fact]
+    public void BuiltIn_EveryEntryDocumented_InModelsMarkdown()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "models.md"));
+        var catalog = ModelCatalog.Parse(null, secrets: NoSecrets);
+
+        Assert.All(catalog.Entries, e => Assert.Contains($"`{e.Name}`", docs, StringComparison.Ordinal));
+        Assert.All(catalog.Providers, p =>
+        {
+            Assert.Contains(p.Endpoint.ToString().TrimEnd('/'), docs, StringComparison.Ordinal);
+            if (p.KeyVariable is not null)
+            {
+                Assert.Contains(p.KeyVariable, docs, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData("kimi-k2", "moonshot", "kimi-k2-0905-preview", "Kimi K2")]
+    [InlineData("gpt-4o", "openai", "gpt-4o", "4o")]
+    [InlineData("moonshot:kimi-k2-turbo-preview", "moonshot", "kimi-k2-turbo-preview", "kimi-k2-turbo-preview")]
+    [InlineData("ollama:llama3.2", "ollama", "llama3.2", "llama3.2")]
+    [InlineData("moonshotai/kimi-k2-0905:exacto", "openrouter", "moonshotai/kimi-k2-0905:exacto", "kimi-k2-0905")]
+    [InlineData("x-ai/grok-4", "openrouter", "x-ai/grok-4", "grok-4")]
+    public void Resolve_Reference_FindsProviderModelAndDisplayName(string reference, string provider, string modelId, string display)
+    {
+        var entry = ModelCatalog.Parse(null, secrets: NoSecrets).Resolve(reference);
+
+        Assert.Equal(provider, entry.Provider);
+        Assert.Equal(modelId, entry.ModelId);
+        Assert.Equal(display, entry.DisplayName);
+    }
+
+    [Fact]
+    public void Resolve_BareOpenRouterId_UsesOpenRouterKey()
+    {
+        var entry = ModelCatalog.Parse(null, secrets: NoSecrets).Resolve("x-ai/grok-4");
+
+        Assert.Equal("OPENROUTER_API_KEY", entry.KeyVariable);
+        Assert.Equal(new Uri("https://openrouter.ai/api/v1"), entry.Endpoint);
+    }
+
+    [Fact]
+    public void Resolve_Unknown_OneSentenceNamingTheReference()
+    {
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(null, secrets: NoSecrets).Resolve("no-such-model"));
+
+        Assert.Contains("'no-such-model'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Load_UserFile_AddsAndReplacesEntriesAndProviders()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"crosstalk-models-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, """
+            providers:
+              together: { api: openai, endpoint: https://api.together.xyz/v1, key: TOGETHER_API_KEY, limits: { concurrency: 4 } }
+            models:
+              - name: gpt-4o
+                display: "GPT 4o (mine)"
+                provider: openai
+                model: gpt-4o-2024-08-06
+                limits: { rpm: 60 }
+              - name: qwen
+                display: Qwen
+                provider: together
+                model: Qwen/Qwen2.5-72B-Instruct-Turbo
+                options: { temperature: 0.7, maxTokens: 512 }
+                price: { input: 1.2, output: 1.2 }
+            """);
+        try
+        {
+            var catalog = ModelCatalog.Load(path, NoSecrets);
+
+            Assert.Equal(path, catalog.UserFile);
+            Assert.Equal("GPT 4o (mine)", catalog.Resolve("gpt-4o").DisplayName);
+            Assert.Equal(60, catalog.Resolve("gpt-4o").Limits.RequestsPerMinute);
+            var qwen = catalog.Resolve("qwen");
+            Assert.Equal(new Uri("https://api.together.xyz/v1"), qwen.Endpoint);
+            Assert.Equal(4, qwen.Limits.MaxConcurrency);
+            Assert.Equal(0.7f, qwen.Sampling.Temperature);
+            Assert.Equal(512, qwen.Sampling.MaxOutputTokens);
+            Assert.Equal(0.0012m, qwen.Cost(500, 500));
+            Assert.Equal("together", catalog.Resolve("together:meta-llama/Llama-3-70b").Provider);
+            Assert.Single(catalog.Entries, e => e.Name == "gpt-4o");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_InvalidYaml_NamesFileLineAndColumn()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"crosstalk-models-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "models:\n  - name: x\n    provider: openai\n    colour: blue\n");
+        try
+        {
+            var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Load(path, NoSecrets));
+
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains("line 4, column 5", error.Message, StringComparison.Ordinal);
+            Assert.Contains("colour", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("models:\n  - name: x\n    provider: nowhere\n", "provider 'nowhere'")]
+    [InlineData("models:\n  - name: x\n", "neither a provider")]
+    [InlineData("providers:\n  p: { api: grpc, endpoint: http://x }\n", "api 'grpc'")]
+    [InlineData("providers:\n  p: { api: openai, endpoint: ftp://x }\n", "not an http(s) URL")]
+    public void Parse_SemanticMistake_OneSentenceNamingTheFile(string yaml, string expected)
+    {
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
+
+        Assert.Contains("mine.yaml", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingExplicitFile_SaysSo()
+    {
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Load("/nonexistent/models.yaml", NoSecrets));
+
+        Assert.Contains("/nonexistent/models.yaml does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyPresent_FromSecretsFile_TrueWithoutRevealingIt()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"crosstalk-secrets-{Guid.NewGuid():N}.env");
+        File.WriteAllText(path, "# keys\nexport MOONSHOT_API_KEY=\"sk-moon-123456789\"\n");
+        try
+        {
+            var catalog = ModelCatalog.Parse(null, secrets: new SecretStore(path, _ => null));
+
+            Assert.True(catalog.KeyPresent(catalog.Resolve("kimi-k2")));
+            Assert.False(catalog.KeyPresent(catalog.Resolve("gpt-4o")));
+            Assert.True(catalog.KeyPresent(catalog.Resolve("ollama:llama3.2")));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Crosstalk.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (Crosstalk.slnx) was not found.");
+    }
+}
