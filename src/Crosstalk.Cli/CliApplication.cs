@@ -27,6 +27,7 @@ internal static class CliApplication
         root.Add(ShowCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
         root.Add(ServeCommand.Create(context));
+        root.Add(ModelsCommand.Create(context));
         return root;
     }
 

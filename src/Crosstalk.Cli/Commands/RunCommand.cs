@@ -35,6 +35,7 @@ internal static class RunCommand
         var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
         var db = StoreOptions.CreateDbOption();
+        var models = ModelsOption.Create();
         var noStore = new Option<bool>("--no-store") { Description = "Write only the transcript files, not the store." };
 
         var command = new Command(
@@ -50,7 +51,7 @@ internal static class RunCommand
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {
-            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore,
+            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -76,6 +77,7 @@ internal static class RunCommand
                 TokenDelay = parseResult.GetValue(delay),
                 Quiet = parseResult.GetValue(quiet),
                 Db = parseResult.GetValue(db),
+                ModelsFile = parseResult.GetValue(models),
                 UseStore = !parseResult.GetValue(noStore),
             };
             return await RunAsync(context, settings, cancellationToken).ConfigureAwait(false);
@@ -92,7 +94,7 @@ internal static class RunCommand
 
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;
         var tokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelay ?? (interactive ? 15 : 0));
-        var resolver = new ModelResolver(context, settings.Seed, tokenDelay);
+        using var resolver = new ModelResolver(context, settings.Seed, tokenDelay, settings.ModelsFile);
         var seatA = resolver.Resolve(settings.ModelA, "--a");
         var seatB = resolver.Resolve(settings.ModelB, "--b");
         var seats = new[] { seatA, seatB };
@@ -110,6 +112,7 @@ internal static class RunCommand
                 Name = names[i],
                 Model = seats[i].Model,
                 SystemPrompt = prompt,
+                BlankMessageReplacement = seats[i].BlankMessage,
             });
         }
 
@@ -152,6 +155,10 @@ internal static class RunCommand
                 case TextDelta delta when !settings.Quiet:
                     console.Write(new Text(delta.Text));
                     shownIndex = delta.Index;
+                    break;
+                case MessageRestarted when !settings.Quiet:
+                    console.WriteLine();
+                    console.MarkupLine("[yellow]… the reply was cut off; asking again from the start[/]");
                     break;
                 case MessageCompleted completed:
                     tokens += completed.Message.Usage?.TotalTokens ?? 0;

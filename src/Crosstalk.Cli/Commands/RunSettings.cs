@@ -44,6 +44,8 @@ internal sealed class RunSettings
 
     public string? Db { get; init; }
 
+    public string? ModelsFile { get; init; }
+
     public bool UseStore { get; init; } = true;
 
     public StopSettings ToStopSettings() => new()
