@@ -8,6 +8,7 @@ public sealed class HelpTests
     [InlineData("show")]
     [InlineData("convert")]
     [InlineData("serve")]
+    [InlineData("models")]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
