@@ -369,9 +369,9 @@ public static class TranscriptAnalyzer
         var first = options.FirstMessageIsOpener && messages.Count > 1 ? 1 : 0;
         var spoken = perMessage.Skip(first).ToList();
         var tail = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = messages.Count - Math.Max(1, (messages.Count - first) / 4); i < messages.Count; i++)
+        for (var i = Math.Max(0, messages.Count - Math.Max(1, (messages.Count - first) / 4)); i < messages.Count; i++)
         {
-            foreach (var (word, c) in content[Math.Max(i, 0)])
+            foreach (var (word, c) in content[i])
             {
                 tail[word] = tail.GetValueOrDefault(word) + c;
             }
