@@ -421,12 +421,9 @@ public sealed class ConversationRunner
         ChatMessage? shared = null;
         for (var seat = 1; seat <= seatCount; seat++)
         {
-            var text = message.Content;
-            var replaced = blank && _spec.Seats[seat - 1].BlankMessageReplacement is { } replacement;
-            if (replaced)
-            {
-                text = _spec.Seats[seat - 1].BlankMessageReplacement!;
-            }
+            var replacement = blank ? _spec.Seats[seat - 1].BlankMessageReplacement : null;
+            var replaced = replacement is not null;
+            var text = replacement ?? message.Content;
 
             if (seat == message.Seat)
             {
