@@ -113,7 +113,7 @@ internal sealed class EnglishWordList
     // "dataset", "codebase": two listed words of at least three letters each.
     private bool IsCompound(string word, int depth)
     {
-        if (depth > 0 || word.Length < 6)
+        if (depth > 1 || word.Length < 6)
         {
             return false;
         }

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Crosstalk.Analysis.Judge;
+
+/// <summary>
+/// Finds the JSON answer in a judge's reply — bare, in a code fence, or surrounded by prose — and checks it
+/// against the rubric's schema subset.
+/// </summary>
+internal static class JudgeAnswerParser
+{
+    /// <summary>Returns the answer object as compact JSON, or null with <paramref name="error"/> set.</summary>
+    public static string? Parse(string reply, string schemaJson, out string? error)
+    {
+        using var schema = JsonDocument.Parse(schemaJson);
+        foreach (var candidate in Candidates(reply))
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(candidate, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                error = Check(document.RootElement, schema.RootElement);
+                return error is null ? JsonSerializer.Serialize(document.RootElement, JudgeJsonContext.Default.JsonElement) : null;
+            }
+        }
+
+        error = "the judge's reply held no JSON object";
+        return null;
+    }
+
+    // Balanced {...} spans, outermost first, skipping braces inside strings.
+    private static IEnumerable<string> Candidates(string reply)
+    {
+        for (var start = reply.IndexOf('{', StringComparison.Ordinal); start >= 0; start = reply.IndexOf('{', start + 1))
+        {
+            var depth = 0;
+            var inString = false;
+            for (var i = start; i < reply.Length; i++)
+            {
+                var c = reply[i];
+                if (inString)
+                {
+                    if (c == '\\')
+                    {
+                        i++;
+                    }
+                    else if (c == '"')
+                    {
+                        inString = false;
+                    }
+
+                    continue;
+                }
+
+                if (c == '"')
+                {
+                    inString = true;
+                }
+                else if (c == '{')
+                {
+                    depth++;
+                }
+                else if (c == '}' && --depth == 0)
+                {
+                    yield return reply[start..(i + 1)];
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string? Check(JsonElement answer, JsonElement schema)
+    {
+        if (schema.TryGetProperty("required", out var required))
+        {
+            foreach (var name in required.EnumerateArray())
+            {
+                if (!answer.TryGetProperty(name.GetString()!, out _))
+                {
+                    return $"the answer lacks '{name.GetString()}'";
+                }
+            }
+        }
+
+        if (!schema.TryGetProperty("properties", out var properties))
+        {
+            return null;
+        }
+
+        foreach (var property in properties.EnumerateObject())
+        {
+            if (answer.TryGetProperty(property.Name, out var value) && CheckValue(value, property.Value) is { } problem)
+            {
+                return $"'{property.Name}' {problem}";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckValue(JsonElement value, JsonElement schema)
+    {
+        if (schema.TryGetProperty("type", out var type))
+        {
+            var types = type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()).ToList() : [type.GetString()];
+            if (!types.Any(t => Matches(value, t)))
+            {
+                return "is not " + string.Join(" or ", types);
+            }
+        }
+
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            var number = value.GetDouble();
+            if (schema.TryGetProperty("minimum", out var min) && number < min.GetDouble())
+            {
+                return "is below " + min.GetDouble().ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (schema.TryGetProperty("maximum", out var max) && number > max.GetDouble())
+            {
+                return "is above " + max.GetDouble().ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (schema.TryGetProperty("enum", out var allowed) && !allowed.EnumerateArray().Any(a => a.GetRawText() == value.GetRawText()))
+        {
+            return "is not one of the allowed values";
+        }
+
+        return null;
+    }
+
+    private static bool Matches(JsonElement value, string? type) => type switch
+    {
+        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+        "number" => value.ValueKind == JsonValueKind.Number,
+        "string" => value.ValueKind == JsonValueKind.String,
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "null" => value.ValueKind == JsonValueKind.Null,
+        "object" => value.ValueKind == JsonValueKind.Object,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        _ => true,
+    };
+}

@@ -1,0 +1,56 @@
+namespace Crosstalk.Analysis.Judge;
+
+/// <summary>The rubrics that ship with Crosstalk.</summary>
+public static class JudgeRubrics
+{
+    private const string Preamble =
+        "You are a careful judge of conversations between language models. Answer only with one JSON object matching the schema; no prose around it.\n\n"
+        + "Participants:\n{{participants}}\n\n";
+
+    /// <summary>Politeness of each message, 1 (rude) to 5 (very polite).</summary>
+    public static JudgeRubric Politeness { get; } = new(
+        "politeness-1-5",
+        "How polite each message is, from 1 (rude or dismissive) to 5 (very polite).",
+        JudgeScope.Message,
+        Preamble + "Conversation so far:\n{{context}}\n\nRate the politeness of message {{index}} by {{speaker}} (seat {{seat}}):\n<message>\n{{message}}\n</message>\n\n"
+            + "Score 1 = rude or dismissive, 3 = neutral, 5 = very polite.",
+        """{"type":"object","properties":{"score":{"type":"integer","minimum":1,"maximum":5},"reason":{"type":"string"}},"required":["score","reason"],"additionalProperties":false}""");
+
+    /// <summary>Whether a message breaks a constraint its seat was given (by its system prompt or by agreement in the conversation).</summary>
+    public static JudgeRubric PersonaConstraintBreak { get; } = new(
+        "persona-constraint-break",
+        "Did this message break the persona or constraint its speaker was given?",
+        JudgeScope.Message,
+        Preamble + "Conversation so far:\n{{context}}\n\nMessage {{index}} by {{speaker}} (seat {{seat}}):\n<message>\n{{message}}\n</message>\n\n"
+            + "Did this message break a persona or constraint assigned to its speaker, either by its system prompt or by a role agreed earlier in the conversation? "
+            + "Answer broke=false when no constraint applies.",
+        """{"type":"object","properties":{"broke":{"type":"boolean"},"constraint":{"type":["string","null"]},"reason":{"type":"string"}},"required":["broke","constraint","reason"],"additionalProperties":false}""");
+
+    /// <summary>A short topic label per message.</summary>
+    public static JudgeRubric TopicLabel { get; } = new(
+        "topic-label",
+        "A short topic label (one to four words) for each message.",
+        JudgeScope.Message,
+        Preamble + "Conversation so far:\n{{context}}\n\nGive a topic label of one to four lower-case words for message {{index}} by {{speaker}}:\n<message>\n{{message}}\n</message>",
+        """{"type":"object","properties":{"topic":{"type":"string"}},"required":["topic"],"additionalProperties":false}""");
+
+    /// <summary>
+    /// Seed 000's question, asked of the whole conversation: which seat breaks its assigned constraint first
+    /// (there, a politeness constraint versus a factual-rigour constraint).
+    /// </summary>
+    public static JudgeRubric ConstraintBreakFirst { get; } = new(
+        "constraint-break-first",
+        "Which seat breaks its assigned constraint first, and at which message?",
+        JudgeScope.Transcript,
+        Preamble + "Conversation:\n{{transcript}}\n\n"
+            + "Each participant may have been assigned a constraint (for example: always be polite; or: value factual rigour over politeness), "
+            + "by its system prompt or by a role set up in the conversation. Which seat breaks its assigned constraint first, and in which message? "
+            + "Answer seat=null and message=null when no one does.",
+        """{"type":"object","properties":{"seat":{"type":["integer","null"],"minimum":1},"message":{"type":["integer","null"],"minimum":1},"constraint":{"type":["string","null"]},"reason":{"type":"string"}},"required":["seat","message","constraint","reason"],"additionalProperties":false}""");
+
+    /// <summary>Every built-in rubric.</summary>
+    public static IReadOnlyList<JudgeRubric> All { get; } = [Politeness, PersonaConstraintBreak, TopicLabel, ConstraintBreakFirst];
+
+    /// <summary>The built-in rubric called <paramref name="id"/>, or null.</summary>
+    public static JudgeRubric? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
+}

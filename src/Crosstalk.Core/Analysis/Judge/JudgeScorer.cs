@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Crosstalk.Transcripts;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Analysis.Judge;
+
+/// <summary>
+/// Asks a judge model (any <see cref="IChatClient"/> of the catalog) a rubric's question about a transcript or each
+/// of its messages, asks for a JSON answer, checks it against the rubric's schema, and caches it: a key is the
+/// SHA-256 of rubric, version, schema, model and the exact prompt, so a re-run makes no call at all.
+/// </summary>
+public sealed class JudgeScorer
+{
+    private readonly IChatClient _client;
+    private readonly string _model;
+    private readonly IJudgeCache _cache;
+    private readonly int _contextMessages;
+
+    /// <summary>Creates a scorer.</summary>
+    /// <param name="client">The judge model's client.</param>
+    /// <param name="model">The judge model's catalog id (part of the cache key).</param>
+    /// <param name="cache">Where answers are kept.</param>
+    /// <param name="contextMessages">For message rubrics, how many earlier messages the judge sees. Default 6.</param>
+    public JudgeScorer(IChatClient client, string model, IJudgeCache cache, int contextMessages = 6)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentOutOfRangeException.ThrowIfNegative(contextMessages);
+        _client = client;
+        _model = model;
+        _cache = cache;
+        _contextMessages = contextMessages;
+    }
+
+    /// <summary>
+    /// Scores <paramref name="transcript"/> with <paramref name="rubric"/>: one result for a transcript rubric, one per
+    /// non-blank message for a message rubric. A reply that is not valid JSON for the schema gives a result with an
+    /// <see cref="JudgeResult.Error"/> and is not cached.
+    /// </summary>
+    public async Task<IReadOnlyList<JudgeResult>> ScoreAsync(Transcript transcript, JudgeRubric rubric, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(rubric);
+        rubric.Validate();
+
+        var results = new List<JudgeResult>();
+        if (rubric.Scope == JudgeScope.Transcript)
+        {
+            results.Add(await JudgeAsync(rubric, Render(rubric, transcript, null), null, cancellationToken).ConfigureAwait(false));
+            return results;
+        }
+
+        for (var i = 0; i < transcript.Messages.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(transcript.Messages[i].Content))
+            {
+                continue;
+            }
+
+            results.Add(await JudgeAsync(rubric, Render(rubric, transcript, i), i + 1, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="results"/> with the conversation: in <see cref="Transcript.Metadata"/> under
+    /// <c>judge.{rubric}.{model}</c>, as a JSON array (until the store has a table for them).
+    /// </summary>
+    public static void Attach(Transcript transcript, IReadOnlyList<JudgeResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(results);
+        foreach (var group in results.GroupBy(r => (r.Rubric, r.Model)))
+        {
+            transcript.Metadata[$"judge.{group.Key.Rubric}.{group.Key.Model}"] =
+                JsonSerializer.Serialize(group.ToList(), JudgeJsonContext.Default.ListJudgeResult);
+        }
+    }
+
+    /// <summary>The cache key of a prompt for a rubric and model: lower-case hex SHA-256.</summary>
+    internal static string KeyOf(JudgeRubric rubric, string model, string prompt)
+    {
+        var material = string.Join('\n', rubric.Id, rubric.Version.ToString(CultureInfo.InvariantCulture), rubric.AnswerSchema, model, prompt);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
+    }
+
+    private async Task<JudgeResult> JudgeAsync(JudgeRubric rubric, string prompt, int? message, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(rubric, _model, prompt);
+        if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            return new JudgeResult(rubric.Id, _model, message, ToElement(cached), Cached: true);
+        }
+
+        using var schema = JsonDocument.Parse(rubric.AnswerSchema);
+        var options = new ChatOptions
+        {
+            Temperature = 0,
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), rubric.Id.Replace('-', '_'), rubric.Description),
+        };
+        var response = await _client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], options, cancellationToken).ConfigureAwait(false);
+        var answer = JudgeAnswerParser.Parse(response.Text, rubric.AnswerSchema, out var error);
+        if (answer is null)
+        {
+            return new JudgeResult(rubric.Id, _model, message, null, Cached: false, error);
+        }
+
+        await _cache.SetAsync(key, answer, cancellationToken).ConfigureAwait(false);
+        return new JudgeResult(rubric.Id, _model, message, ToElement(answer), Cached: false);
+    }
+
+    private string Render(JudgeRubric rubric, Transcript transcript, int? index)
+    {
+        var participants = new StringBuilder();
+        foreach (var participant in transcript.Participants)
+        {
+            participants.Append(CultureInfo.InvariantCulture, $"Seat {participant.Seat}: {participant.Name}");
+            if (participant.Model is { } model)
+            {
+                participants.Append(CultureInfo.InvariantCulture, $" ({model})");
+            }
+
+            if (!string.IsNullOrWhiteSpace(participant.SystemPrompt))
+            {
+                participants.Append(CultureInfo.InvariantCulture, $"; system prompt: {participant.SystemPrompt.Trim()}");
+            }
+
+            participants.Append('\n');
+        }
+
+        var text = rubric.PromptTemplate.Replace("{{participants}}", participants.ToString().TrimEnd(), StringComparison.Ordinal);
+        if (text.Contains("{{transcript}}", StringComparison.Ordinal))
+        {
+            text = text.Replace("{{transcript}}", Numbered(transcript, 0, transcript.Messages.Count), StringComparison.Ordinal);
+        }
+
+        if (index is { } i)
+        {
+            var message = transcript.Messages[i];
+            text = text
+                .Replace("{{context}}", i == 0 ? "(none)" : Numbered(transcript, Math.Max(0, i - _contextMessages), i), StringComparison.Ordinal)
+                .Replace("{{index}}", (i + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{{speaker}}", message.Speaker, StringComparison.Ordinal)
+                .Replace("{{seat}}", message.Seat.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{{message}}", message.Content, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private static string Numbered(Transcript transcript, int from, int to)
+    {
+        var builder = new StringBuilder();
+        for (var i = from; i < to; i++)
+        {
+            var message = transcript.Messages[i];
+            builder.Append(CultureInfo.InvariantCulture, $"[{i + 1}] {message.Speaker} (seat {message.Seat}): {message.Content.Trim()}\n\n");
+        }
+
+        return builder.ToString().TrimEnd();
+    }
+
+    private static JsonElement ToElement(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,34 @@
+using Crosstalk.Analysis;
+
+namespace Crosstalk.Core.Tests.Analysis;
+
+public sealed class GarbledWordDetectorTests
+{
+    [Fact]
+    public void Find_MalformedWords_ReturnsThemInOrder()
+    {
+        var words = GarbledWordDetector.Find("Praised approach must underpin robust thanation processes, balanced by genderotidural weights.");
+
+        Assert.Equal(["thanation", "genderotidural"], words);
+    }
+
+    [Theory]
+    [InlineData("The models were overfitting, retraining and rethinking their calibrations quickly.")]
+    [InlineData("Unhelpfulness and carelessness are the clearest signs; the happiest outcomes come later.")]
+    [InlineData("Visit https://example.com/thanation or mail genderotidural@example.org today.")]
+    [InlineData("Call `parseGenderotidural()` from src/thanation_utils.py before the release.")]
+    [InlineData("Meet Xerxandrios and Qwerlingham, our new ColleagueBot and GPT4o models.")]
+    [InlineData("Numbers like 42nd and v2beta and abc123def are not prose.")]
+    [InlineData("```\nzzqxplorative wibblefrotz\n```\nThat block was code.")]
+    [InlineData("Das ist ein schöner Tag, und das Wetter ist großartig.")]
+    [InlineData("我们一起去散步吧。")]
+    [InlineData("Bayesian-fresh priors and open-weight walkthroughs of well-calibrated logits.")]
+    public void Find_RealWordsNamesCodeAndOtherScripts_FindsNothing(string text) =>
+        Assert.Empty(GarbledWordDetector.Find(text));
+
+    [Fact]
+    public void Find_HyphenatedCompoundWithGarbledPart_FindsThePart()
+    {
+        Assert.Equal(["frobnicatious"], GarbledWordDetector.Find("a well-known frobnicatious-style answer"));
+    }
+}

@@ -1,0 +1,133 @@
+using Crosstalk.Analysis.Judge;
+using Crosstalk.Testing;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Core.Tests.Analysis;
+
+public sealed class JudgeScorerTests : IDisposable
+{
+    private readonly string _cacheDirectory = Path.Combine(Path.GetTempPath(), "crosstalk-judge-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_cacheDirectory))
+        {
+            Directory.Delete(_cacheDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ScoreAsync_SecondRunOverSameTranscript_MakesNoCalls()
+    {
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        var judge = new CountingJudge(_ => "Sure! ```json\n{\"score\": 4, \"reason\": \"friendly\"}\n```");
+
+        var first = await new JudgeScorer(judge, "test:judge", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.Politeness);
+        var callsAfterFirst = judge.Calls;
+        var second = await new JudgeScorer(judge, "test:judge", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.Politeness);
+
+        Assert.Equal(5, callsAfterFirst); // six messages, the blank opener is not judged
+        Assert.Equal(callsAfterFirst, judge.Calls);
+        Assert.All(first, r => Assert.False(r.Cached));
+        Assert.All(second, r => Assert.True(r.Cached));
+        Assert.Equal([2, 3, 4, 5, 6], second.Select(r => r.Message!.Value));
+        Assert.All(second, r => Assert.Equal(4, r.Answer!.Value.GetProperty("score").GetInt32()));
+    }
+
+    [Fact]
+    public async Task ScoreAsync_OtherModelOrEditedMessage_AsksAgain()
+    {
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        var judge = new CountingJudge(_ => "{\"topic\": \"small talk\"}");
+        var cache = new FileJudgeCache(_cacheDirectory);
+
+        await new JudgeScorer(judge, "a:judge", cache).ScoreAsync(transcript, JudgeRubrics.TopicLabel);
+        await new JudgeScorer(judge, "b:judge", cache).ScoreAsync(transcript, JudgeRubrics.TopicLabel);
+
+        Assert.Equal(10, judge.Calls);
+    }
+
+    [Fact]
+    public async Task ScoreAsync_ConstraintBreakFirst_AsksOnceWithTheWholeConversationAndAJsonSchema()
+    {
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        var judge = new CountingJudge(_ => "The answer is {\"seat\": 2, \"message\": 6, \"constraint\": \"politeness\", \"reason\": \"the assistant says 'Incorrect.'\"} as asked.");
+
+        var results = await new JudgeScorer(judge, "test:judge", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.ConstraintBreakFirst);
+
+        var result = Assert.Single(results);
+        Assert.Null(result.Message);
+        Assert.Equal(2, result.Answer!.Value.GetProperty("seat").GetInt32());
+        Assert.Equal(1, judge.Calls);
+        Assert.Contains("[6] 4o (seat 2):", judge.LastPrompt, StringComparison.Ordinal);
+        Assert.Contains("genderotidural", judge.LastPrompt, StringComparison.Ordinal);
+        Assert.IsType<ChatResponseFormatJson>(judge.LastOptions?.ResponseFormat);
+    }
+
+    [Fact]
+    public async Task ScoreAsync_AnswerOutOfRangeOrNotJson_GivesErrorAndIsNotCached()
+    {
+        var transcript = Short("Hello there, how are you?");
+        var replies = new Queue<string>(["{\"score\": 9, \"reason\": \"x\"}", "no idea", "{\"score\": 2, \"reason\": \"curt\"}"]);
+        var judge = new CountingJudge(_ => replies.Dequeue());
+        var cache = new FileJudgeCache(_cacheDirectory);
+
+        var outOfRange = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.Politeness));
+        var notJson = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.Politeness));
+        var good = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.Politeness));
+
+        Assert.Contains("above 5", outOfRange.Error, StringComparison.Ordinal);
+        Assert.Null(outOfRange.Answer);
+        Assert.NotNull(notJson.Error);
+        Assert.Null(good.Error);
+        Assert.Equal(3, judge.Calls);
+    }
+
+    [Fact]
+    public async Task Attach_Results_StoredInTheTranscriptMetadata()
+    {
+        var transcript = Short("Hello there, how are you?");
+        var judge = new CountingJudge(_ => "{\"score\": 5, \"reason\": \"warm\"}");
+        var results = await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.Politeness);
+
+        JudgeScorer.Attach(transcript, results);
+
+        Assert.Contains("\"score\":5", transcript.Metadata["judge.politeness-1-5.t:j"], StringComparison.Ordinal);
+    }
+
+    private static Transcript Short(string text) => new()
+    {
+        Title = "A ↔ B",
+        Participants = [new Participant(1, "A"), new Participant(2, "B")],
+        Messages = [new TranscriptMessage { Seat = 1, Speaker = "A", Content = " " }, new TranscriptMessage { Seat = 2, Speaker = "B", Content = text }],
+    };
+
+    /// <summary>A judge model outside the machine: answers from a function of the prompt and counts calls.</summary>
+    private sealed class CountingJudge(Func<string, string> answer) : IChatClient
+    {
+        public int Calls { get; private set; }
+
+        public string LastPrompt { get; private set; } = "";
+
+        public ChatOptions? LastOptions { get; private set; }
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            LastPrompt = string.Join("\n", messages.Select(m => m.Text));
+            LastOptions = options;
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(LastPrompt))));
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The judge never streams.");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
