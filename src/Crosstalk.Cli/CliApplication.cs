@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Crosstalk.Cli.Commands;
+using Crosstalk.Experiments;
+using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
 namespace Crosstalk.Cli;
@@ -21,6 +24,7 @@ internal static class CliApplication
               crosstalk batch experiment.yaml                run an experiment in parallel, into the store
               crosstalk resume                               continue after Ctrl+C or a crash
               crosstalk export RUN --to markdown -o out/     one seed-format file per conversation
+              crosstalk serve                                browse everything in the browser
             """);
         root.Add(RunCommand.Create(context));
         root.Add(ShowCommand.Create(context));
@@ -31,6 +35,8 @@ internal static class CliApplication
         root.Add(ExportCommand.Create(context));
         root.Add(ImportCommand.Create(context));
         root.Add(ForkCommand.Create(context));
+        root.Add(ServeCommand.Create(context));
+        root.Add(ModelsCommand.Create(context));
         return root;
     }
 
@@ -44,7 +50,9 @@ internal static class CliApplication
         {
             foreach (var error in parseResult.Errors)
             {
-                await context.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                var option = OptionOf(error.SymbolResult);
+                var prefix = option is null || error.Message.Contains(option, StringComparison.Ordinal) ? "" : option + ": ";
+                await context.Error.WriteLineAsync($"error: {prefix}{error.Message}").ConfigureAwait(false);
             }
 
             var commandName = parseResult.CommandResult.Command.Name;
@@ -78,6 +86,19 @@ internal static class CliApplication
         }
     }
 
+    private static string? OptionOf(SymbolResult? result)
+    {
+        for (var current = result; current is not null; current = current.Parent)
+        {
+            if (current is OptionResult optionResult)
+            {
+                return optionResult.Option.Name;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsUserError(Exception ex) =>
-        ex is UserException or TranscriptFormatException or Experiments.ExperimentFileException or Storage.TranscriptStoreException;
+        ex is UserException or TranscriptFormatException or TranscriptStoreException or ExperimentFileException;
 }

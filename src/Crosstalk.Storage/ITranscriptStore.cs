@@ -65,8 +65,9 @@ public interface ITranscriptStore : IAsyncDisposable
     IAsyncEnumerable<Transcript> ReadTranscriptsAsync(ConversationQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Full-text search over message content: every word of <paramref name="text"/> must occur in a message (case and
-    /// accents ignored). Text without letters or digits (such as <c>[END]</c>) is matched as a plain substring instead.
+    /// Full-text search over message content: every word of <paramref name="text"/> must occur in a message (case ignored;
+    /// accents too on SQLite), and a term with punctuation (such as <c>[END]</c> or <c>---</c>) must occur literally.
+    /// Results come in conversation and message order.
     /// </summary>
     IAsyncEnumerable<MessageHit> SearchMessagesAsync(string text, int limit, CancellationToken cancellationToken = default);
 

@@ -8,7 +8,10 @@ internal static class CrosstalkProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
-    public static async Task<Result> RunAsync(string workingDirectory, params string[] args)
+    public static Task<Result> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "crosstalk.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -27,9 +30,17 @@ internal static class CrosstalkProcess
             start.ArgumentList.Add(arg);
         }
 
+        // Never touch the user's own store: each test folder gets its own.
+        start.Environment["CROSSTALK_DB"] = Path.Combine(workingDirectory, "crosstalk.db");
+        start.Environment["CROSSTALK_SECRETS"] = Path.Combine(workingDirectory, "no-secrets.env");
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
         start.Environment["COLUMNS"] = "120";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -7,6 +7,8 @@ public sealed class HelpTests
     [InlineData("run")]
     [InlineData("show")]
     [InlineData("convert")]
+    [InlineData("serve")]
+    [InlineData("models")]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();

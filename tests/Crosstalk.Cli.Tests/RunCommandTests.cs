@@ -1,3 +1,4 @@
+using Crosstalk.Storage;
 using Crosstalk.Testing;
 using Crosstalk.Transcripts.Formats;
 
@@ -24,6 +25,14 @@ public sealed class RunCommandTests
         Assert.Equal(fromMarkdown.Messages.Select(m => m.Content), fromJson.Messages.Select(m => m.Content));
         Assert.NotNull(fromJson.Stop);
         Assert.NotNull(fromMarkdown.Ended);
+
+        await using (var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "crosstalk.db")))
+        {
+            var summary = Assert.Single(await store.ListConversationsAsync(ConversationQuery.All).ToListAsync());
+            var stored = await store.GetTranscriptAsync(summary.Id);
+            Assert.Equal(fromJson.Messages.Select(m => m.Content), stored!.Messages.Select(m => m.Content));
+            Assert.Equal(fromJson.Stop, stored.Stop);
+        }
 
         var show = await CrosstalkProcess.RunAsync(dir, "show", markdown);
         Assert.Equal(0, show.ExitCode);

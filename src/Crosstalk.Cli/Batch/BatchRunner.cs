@@ -132,17 +132,21 @@ internal sealed class BatchRunner
     }
 
     /// <summary>Rebuilds the runner's specification from a stored conversation plan.</summary>
-    public static ConversationSpec ToConversationSpec(BatchConversationSpec spec)
+    /// <param name="spec">The stored plan.</param>
+    /// <param name="blankMessages">Per seat, what its endpoint needs instead of a blank message (null: blank is fine).</param>
+    public static ConversationSpec ToConversationSpec(BatchConversationSpec spec, IReadOnlyList<string?>? blankMessages = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var seats = new List<SeatSpec>(spec.Seats.Count);
-        foreach (var seat in spec.Seats)
+        for (var i = 0; i < spec.Seats.Count; i++)
         {
+            var seat = spec.Seats[i];
             seats.Add(new SeatSpec
             {
                 Name = seat.Name,
                 Model = seat.Model,
                 SystemPrompt = seat.SystemPrompt,
+                BlankMessageReplacement = blankMessages is { } blanks && i < blanks.Count ? blanks[i] : null,
                 Options = seat.Temperature is null && seat.MaxTokens is null ? null : new ChatOptions { Temperature = seat.Temperature, MaxOutputTokens = seat.MaxTokens },
             });
         }
@@ -258,7 +262,8 @@ internal sealed class BatchRunner
         }
 
         var plan = JsonSerializer.Deserialize(specJson, BatchJsonContext.Default.BatchConversationSpec)!;
-        var spec = ToConversationSpec(plan);
+        var resolved = plan.Seats.Select(seat => _models(seat.Model, plan.Seed)).ToList();
+        var spec = ToConversationSpec(plan, [.. resolved.Select(r => r.BlankMessage)]);
         var live = progress.Started(id, transcript.Title, plan.Stop.MaxMessages, transcript.Messages.Count);
         try
         {
@@ -273,13 +278,7 @@ internal sealed class BatchRunner
                 return;
             }
 
-            var clients = new IChatClient[plan.Seats.Count];
-            for (var i = 0; i < clients.Length; i++)
-            {
-                clients[i] = _models(plan.Seats[i].Model, plan.Seed).Client;
-            }
-
-            var runner = new ConversationRunner(spec, clients, _time);
+            var runner = new ConversationRunner(spec, [.. resolved.Select(r => r.Client)], _time);
             var resumeFrom = transcript.Messages.Count > 0 ? transcript : null;
             await foreach (var @event in runner.RunAsync(resumeFrom, cancellationToken).ConfigureAwait(false))
             {

@@ -8,14 +8,9 @@ namespace Crosstalk.Cli.Batch;
 /// <summary>What <c>batch</c>, <c>resume</c> and <c>fork</c> share: models, the progress display, the summary, the exit code.</summary>
 internal static class BatchSession
 {
-    /// <summary>Offline agents get each conversation's seed; provider models come from <paramref name="catalog"/>, shared.</summary>
-    public static BatchModelFactory Models(CliContext context, TimeSpan tokenDelay, CatalogModels catalog) =>
-        (reference, seed) => IsOffline(reference)
-            ? new ModelResolver(context, seed, tokenDelay).Resolve(reference, "model")
-            : catalog.Resolve(reference);
-
-    private static bool IsOffline(string reference) =>
-        reference.StartsWith("offline:", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("replay:", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Offline agents get each conversation's seed; provider models share the resolver's factory (pools, limits, breakers).</summary>
+    public static BatchModelFactory Models(ModelResolver resolver) =>
+        (reference, seed) => resolver.Resolve(reference, "model", seed);
 
     public static async Task<int> RunAsync(CliContext context, ITranscriptStore store, BatchRunner runner, string runId, BatchSessionOptions options, CancellationToken cancellationToken)
     {

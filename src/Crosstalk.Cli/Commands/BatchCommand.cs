@@ -13,6 +13,7 @@ internal static class BatchCommand
     {
         var file = new Argument<string>("experiment") { Description = "The experiment: a YAML file (see docs/experiments.md) or the original system's config.json, unchanged." };
         var db = StoreOptions.CreateDbOption();
+        var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; overrides the file's concurrency (max_workers)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
@@ -33,7 +34,7 @@ internal static class BatchCommand
               crosstalk batch experiment.yaml -j 64 --quiet
             """)
         {
-            file, db, concurrency, quiet, interval, delay,
+            file, db, modelsFile, concurrency, quiet, interval, delay,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -52,8 +53,8 @@ internal static class BatchCommand
             }
 
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            using var catalog = new CatalogModels(context);
-            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), catalog), context.TimeProvider);
+            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile));
+            var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
             var output = experiment.OutputDirectory is { } dir ? context.ResolvePath(dir) : null;
             var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
             var count = experiment.Expand().Count;

@@ -23,6 +23,7 @@ internal static class ForkCommand
         var seed = new Option<int?>("--seed") { Description = "The offline agents' seed; default: the parent's." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the result." };
         var db = StoreOptions.CreateDbOption();
+        var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
 
         var command = new Command(
             "fork",
@@ -36,13 +37,12 @@ internal static class ForkCommand
               crosstalk fork 42 --at 10 --b offline:markov --max-messages 40
             """)
         {
-            conversation, at, a, b, maxMessages, seed, quiet, db,
+            conversation, at, a, b, maxMessages, seed, quiet, db, modelsFile,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            using var catalog = new CatalogModels(context);
             var parentId = parseResult.GetValue(conversation);
             var parent = await store.GetTranscriptAsync(parentId, cancellationToken).ConfigureAwait(false)
                 ?? throw new UserException($"There is no conversation {parentId} in {store.Description}; 'crosstalk list RUN' shows the ids.");
@@ -57,7 +57,8 @@ internal static class ForkCommand
                 throw new UserException($"Conversation {parentId} has {parent.Participants.Count} participants; fork works on two.");
             }
 
-            var models = BatchSession.Models(context, TimeSpan.Zero, catalog);
+            using var resolver = new ModelResolver(context, 1, TimeSpan.Zero, parseResult.GetValue(modelsFile));
+            var models = BatchSession.Models(resolver);
             var parentSpecJson = await store.GetConversationSpecAsync(parentId, cancellationToken).ConfigureAwait(false);
             var parentSpec = parentSpecJson is null ? null : JsonSerializer.Deserialize(parentSpecJson, BatchJsonContext.Default.BatchConversationSpec);
             var forkSeed = parseResult.GetValue(seed) ?? parentSpec?.Seed ?? 1;

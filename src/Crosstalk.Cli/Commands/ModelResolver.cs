@@ -1,21 +1,35 @@
+using Crosstalk.Models.Catalog;
 using Crosstalk.Models.Offline;
+using Crosstalk.Models.Providers;
 using Crosstalk.Transcripts.Formats;
 using Microsoft.Extensions.AI;
 
 namespace Crosstalk.Cli.Commands;
 
 /// <summary>A model reference resolved to the client that answers for a seat.</summary>
-internal sealed record ResolvedModel(string Model, string DisplayName, IChatClient Client);
+/// <param name="Model">The reference as the user typed it.</param>
+/// <param name="DisplayName">The name transcripts show.</param>
+/// <param name="Client">The client that answers.</param>
+/// <param name="RecordedOpener">For a replay whose recording starts with this seat: the recorded opener, so the replay reproduces the original.</param>
+/// <param name="BlankMessage">What a blank message is sent to this model as, when its endpoint rejects blank messages.</param>
+internal sealed record ResolvedModel(string Model, string DisplayName, IChatClient Client, string? RecordedOpener = null, string? BlankMessage = null);
 
-/// <summary>Turns what the user typed for a seat (<c>offline:eliza</c>, <c>replay:FILE#2</c>, a catalog name…) into a client.</summary>
-internal sealed class ModelResolver
+/// <summary>
+/// Turns what the user typed for a seat into a client: an offline agent (<c>offline:eliza</c>, <c>replay:FILE#2</c>),
+/// a catalog name, <c>provider:model</c> or a bare OpenRouter id. One resolver per process, so rate limits and
+/// circuit breakers are shared by every conversation.
+/// </summary>
+internal sealed class ModelResolver : IDisposable
 {
     private readonly CliContext _context;
     private readonly OfflineAgentOptions _offline;
+    private readonly string? _modelsFile;
+    private ModelClientFactory? _factory;
 
-    public ModelResolver(CliContext context, int seed, TimeSpan tokenDelay)
+    public ModelResolver(CliContext context, int seed, TimeSpan tokenDelay, string? modelsFile = null)
     {
         _context = context;
+        _modelsFile = modelsFile is null ? null : context.ResolvePath(modelsFile);
         _offline = new OfflineAgentOptions
         {
             Seed = seed,
@@ -25,7 +39,14 @@ internal sealed class ModelResolver
         };
     }
 
-    public ResolvedModel Resolve(string reference, string optionName)
+    /// <summary>The catalog (built-ins merged with the user's file), loaded on first use.</summary>
+    public ModelCatalog Catalog => Factory.Catalog;
+
+    private ModelClientFactory Factory => _factory ??= new ModelClientFactory(
+        LoadCatalog(),
+        new ModelClientFactoryOptions { TimeProvider = _context.TimeProvider });
+
+    public ResolvedModel Resolve(string reference, string optionName, int? seed = null)
     {
         if (string.IsNullOrWhiteSpace(reference))
         {
@@ -34,16 +55,35 @@ internal sealed class ModelResolver
 
         try
         {
-            if (OfflineAgents.TryCreate(reference, _offline, out var client, out var displayName))
+            var options = seed is { } s ? Clone(_offline, s) : _offline;
+            if (OfflineAgents.TryCreate(reference, options, out var client, out var displayName))
             {
-                return new ResolvedModel(reference, displayName!, client!);
+                return new ResolvedModel(reference, displayName!, client!, (client as ReplayChatClient)?.Opener);
             }
+
+            var provided = Factory.CreateClient(reference, out var entry);
+            return new ResolvedModel(reference, entry.DisplayName, provided, BlankMessage: entry.BlankMessage);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or ModelCatalogException or ProviderException or InvalidOperationException)
         {
             throw new UserException($"{optionName} {reference}: {ex.Message}", ex);
         }
-
-        throw new UserException($"{optionName} {reference}: unknown model. Offline agents: offline:eliza, offline:markov, replay:FILE#SEAT.");
     }
+
+    public void Dispose() => _factory?.Dispose();
+
+    private ModelCatalog LoadCatalog()
+    {
+        var secrets = new SecretStore(environment: _context.Environment);
+        return ModelCatalog.Load(_modelsFile, secrets);
+    }
+
+    private static OfflineAgentOptions Clone(OfflineAgentOptions options, int seed) => new()
+    {
+        Seed = seed,
+        CorpusDirectory = options.CorpusDirectory,
+        LoadTranscript = options.LoadTranscript,
+        TokenDelay = options.TokenDelay,
+        TimeProvider = options.TimeProvider,
+    };
 }

@@ -12,6 +12,7 @@ internal static class ResumeCommand
     {
         var run = new Argument<string?>("run") { Description = "The run to continue; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne };
         var db = StoreOptions.CreateDbOption();
+        var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
@@ -29,13 +30,12 @@ internal static class ResumeCommand
               crosstalk resume r-20261123-041500-ab12 --db runs.db
             """)
         {
-            run, db, concurrency, quiet, interval, delay,
+            run, db, modelsFile, concurrency, quiet, interval, delay,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            using var catalog = new CatalogModels(context);
             var runId = parseResult.GetValue(run) ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
             if (runId is null)
             {
@@ -43,7 +43,8 @@ internal static class ResumeCommand
                 return ExitCodes.Success;
             }
 
-            var runner = new BatchRunner(store, BatchSession.Models(context, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), catalog), context.TimeProvider);
+            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile));
+            var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
             var plan = await runner.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
             var left = (await store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
             context.Console.MarkupLine($"Resuming run [bold]{Markup.Escape(runId)}[/] ({Markup.Escape(plan.Name)}): {left} of {plan.Conversations.Count} conversations unfinished · {Markup.Escape(store.Description)}");

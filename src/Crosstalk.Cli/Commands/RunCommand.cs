@@ -34,6 +34,9 @@ internal static class RunCommand
         var output = new Option<string>("--output", "-o") { Description = "Folder for the transcript files (seed Markdown and JSON).", DefaultValueFactory = _ => DefaultOutputDirectory };
         var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
+        var db = StoreOptions.CreateDbOption();
+        var models = ModelsOption.Create();
+        var noStore = new Option<bool>("--no-store") { Description = "Write only the transcript files, not the store." };
 
         var command = new Command(
             "run",
@@ -48,7 +51,7 @@ internal static class RunCommand
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {
-            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet,
+            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -57,7 +60,7 @@ internal static class RunCommand
             {
                 ModelA = parseResult.GetValue(a)!,
                 ModelB = parseResult.GetValue(b)!,
-                Opener = parseResult.GetValue(opener)!,
+                Opener = parseResult.GetResult(opener) is null ? null : parseResult.GetValue(opener)!,
                 System = parseResult.GetValue(system),
                 SystemA = parseResult.GetValue(systemA),
                 SystemB = parseResult.GetValue(systemB),
@@ -73,6 +76,9 @@ internal static class RunCommand
                 OutputDirectory = context.ResolvePath(parseResult.GetValue(output)!),
                 TokenDelay = parseResult.GetValue(delay),
                 Quiet = parseResult.GetValue(quiet),
+                Db = parseResult.GetValue(db),
+                ModelsFile = parseResult.GetValue(models),
+                UseStore = !parseResult.GetValue(noStore),
             };
             return await RunAsync(context, settings, cancellationToken).ConfigureAwait(false);
         });
@@ -88,13 +94,14 @@ internal static class RunCommand
 
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;
         var tokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelay ?? (interactive ? 15 : 0));
-        var resolver = new ModelResolver(context, settings.Seed, tokenDelay);
+        using var resolver = new ModelResolver(context, settings.Seed, tokenDelay, settings.ModelsFile);
         var seatA = resolver.Resolve(settings.ModelA, "--a");
         var seatB = resolver.Resolve(settings.ModelB, "--b");
         var seats = new[] { seatA, seatB };
         var names = DistinctNames(seatA.DisplayName, seatB.DisplayName);
 
-        var stop = StopPolicyFactory.Create(settings);
+        var stopSettings = settings.ToStopSettings();
+        var stop = StopPolicyFactory.Create(stopSettings);
         var seatSpecs = new List<SeatSpec>();
         for (var i = 0; i < 2; i++)
         {
@@ -105,13 +112,16 @@ internal static class RunCommand
                 Name = names[i],
                 Model = seats[i].Model,
                 SystemPrompt = prompt,
+                BlankMessageReplacement = seats[i].BlankMessage,
             });
         }
 
+        // A replay of a recording that this seat opened starts with the recorded opener, so it reproduces the original.
+        var openerText = settings.Opener ?? seats[settings.FirstSeat - 1].RecordedOpener ?? ConversationSpec.DefaultOpener;
         var spec = new ConversationSpec
         {
             Seats = seatSpecs,
-            Opener = string.Equals(settings.Opener, "none", StringComparison.OrdinalIgnoreCase) ? null : settings.Opener,
+            Opener = string.Equals(openerText, "none", StringComparison.OrdinalIgnoreCase) ? null : openerText,
             FirstSeat = settings.FirstSeat,
             EndToken = settings.EndToken,
             Stop = stop,
@@ -124,11 +134,15 @@ internal static class RunCommand
         if (!settings.Quiet)
         {
             console.Write(new Rule($"[bold]{Markup.Escape(names[0])}[/] ↔ [bold]{Markup.Escape(names[1])}[/]") { Justification = Justify.Left });
-            console.MarkupLine($"[grey]{Markup.Escape(seatA.Model)} ↔ {Markup.Escape(seatB.Model)} · stop: {Markup.Escape(StopPolicyFactory.Describe(settings))} · Ctrl+C stops and keeps what is complete[/]");
+            console.MarkupLine($"[grey]{Markup.Escape(seatA.Model)} ↔ {Markup.Escape(seatB.Model)} · stop: {Markup.Escape(StopPolicyFactory.Describe(stopSettings))} · Ctrl+C stops and keeps what is complete[/]");
         }
 
+        await using var recorder = settings.UseStore
+            ? await StoreRecorder.OpenAsync(context, settings.Db, cancellationToken).ConfigureAwait(false)
+            : null;
         var startTimestamp = context.TimeProvider.GetTimestamp();
         long tokens = 0;
+        var shownIndex = 0;
         StopInfo? stopInfo = null;
         await foreach (var @event in runner.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -140,21 +154,42 @@ internal static class RunCommand
                     break;
                 case TextDelta delta when !settings.Quiet:
                     console.Write(new Text(delta.Text));
+                    shownIndex = delta.Index;
+                    break;
+                case MessageRestarted when !settings.Quiet:
+                    console.WriteLine();
+                    console.MarkupLine("[yellow]… the reply was cut off; asking again from the start[/]");
                     break;
                 case MessageCompleted completed:
                     tokens += completed.Message.Usage?.TotalTokens ?? 0;
                     if (!settings.Quiet)
                     {
+                        if (shownIndex != completed.Index)
+                        {
+                            // Nothing streamed (the opener, or a client that answers in one piece): show it whole.
+                            console.Write(MarkdownText.Render(completed.Message.Content));
+                        }
+
                         console.WriteLine();
                         var elapsed = context.TimeProvider.GetElapsedTime(startTimestamp);
-                        console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
+                        console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens so far[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
                     }
 
                     files.Save(runner.Transcript);
+                    if (recorder is not null)
+                    {
+                        await recorder.AppendAsync(runner.Transcript, completed.Index, completed.Message).ConfigureAwait(false);
+                    }
+
                     break;
                 case ConversationStopped stopped:
                     stopInfo = stopped.Stop;
                     files.Save(stopped.Transcript);
+                    if (recorder is not null)
+                    {
+                        await recorder.CompleteAsync(stopped.Transcript).ConfigureAwait(false);
+                    }
+
                     break;
             }
         }
@@ -164,6 +199,10 @@ internal static class RunCommand
         console.MarkupLine($"Stopped: {TranscriptView.StopLine(transcript)}");
         console.MarkupLine($"[green]Saved[/] {Markup.Escape(files.MarkdownPath)}");
         console.MarkupLine($"[green]Saved[/] {Markup.Escape(files.JsonPath)}");
+        if (recorder?.ConversationId is { } id)
+        {
+            console.MarkupLine($"[green]Stored[/] conversation {id} in {Markup.Escape(recorder.Description)} [grey](crosstalk serve shows it)[/]");
+        }
         return stopInfo?.Reason switch
         {
             StopReasons.Interrupted => ExitCodes.Interrupted,

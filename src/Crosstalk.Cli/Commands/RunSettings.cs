@@ -9,7 +9,8 @@ internal sealed class RunSettings
 
     public required string ModelB { get; init; }
 
-    public string Opener { get; init; } = " ";
+    /// <summary>The opener the user asked for; null when not given (then a replay's recorded opener, else a single space).</summary>
+    public string? Opener { get; init; }
 
     public string? System { get; init; }
 
@@ -41,13 +42,18 @@ internal sealed class RunSettings
 
     public bool Quiet { get; init; }
 
-    /// <summary>The stop flags as the stop settings an experiment file would hold.</summary>
+    public string? Db { get; init; }
+
+    public string? ModelsFile { get; init; }
+
+    public bool UseStore { get; init; } = true;
+
     public StopSettings ToStopSettings() => new()
     {
         MaxMessages = MaxMessages,
         EndToken = EndToken,
         EndPolicy = EndPolicy,
-        Guards = StopOn is null ? [] : StopOn.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Guards = (StopOn ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         TimeLimit = TimeLimit,
         TokenBudget = TokenBudget,
         CostBudget = CostBudget,

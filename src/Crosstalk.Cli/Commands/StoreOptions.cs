@@ -3,40 +3,28 @@ using Crosstalk.Storage;
 
 namespace Crosstalk.Cli.Commands;
 
-/// <summary>The <c>--db</c> option every store command takes, and opening the store it names.</summary>
+/// <summary>The <c>--db</c> option every command that reads or writes the store shares.</summary>
 internal static class StoreOptions
 {
     public static Option<string?> CreateDbOption() => new("--db")
     {
-        Description = "The store: a SQLite file, or a PostgreSQL URL (postgres://user:password@host/database). Default: $CROSSTALK_DB, else ~/.local/share/crosstalk/crosstalk.db.",
+        Description = $"The store: a SQLite file path, or a PostgreSQL connection (postgres://user:pass@host/db). Default: ${TranscriptStore.EnvironmentVariable}, else {TranscriptStore.DefaultPath}.",
     };
 
     public static async Task<ITranscriptStore> OpenAsync(CliContext context, string? db, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(db))
+        ArgumentNullException.ThrowIfNull(context);
+        var target = db;
+        if (target is not null && !LooksLikePostgres(target))
         {
-            db = context.Environment(TranscriptStore.EnvironmentVariable);
+            target = context.ResolvePath(target);
         }
 
-        if (string.IsNullOrWhiteSpace(db))
-        {
-            db = TranscriptStore.DefaultPath;
-        }
-        else if (!LooksLikeServer(db) && !db.StartsWith('~'))
-        {
-            db = context.ResolvePath(db);
-        }
-
-        try
-        {
-            return await TranscriptStore.OpenAsync(db, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TranscriptStoreException ex)
-        {
-            throw new UserException(ex.Message, ex);
-        }
+        return await TranscriptStore.OpenAsync(target, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool LooksLikeServer(string db) =>
-        db.Contains("://", StringComparison.Ordinal) || db.Contains('=', StringComparison.Ordinal);
+    private static bool LooksLikePostgres(string db) =>
+        db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+        || db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || db.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 }

@@ -22,6 +22,7 @@ namespace Crosstalk.Analysis;
 /// <param name="TopEmoji">The most used emoji, most used first.</param>
 /// <param name="DistinctiveWords">Words this seat uses much more than the others, most distinctive first.</param>
 /// <param name="GarbledWords">Garbled words found in the seat's messages.</param>
+/// <param name="JudgedWords">Words the garbled-word detector judged in the seat's messages (the rate's denominator).</param>
 public sealed record SeatStatistics(
     int Seat,
     string Name,
@@ -43,4 +44,5 @@ public sealed record SeatStatistics(
     int Emoji,
     IReadOnlyList<string> TopEmoji,
     IReadOnlyList<string> DistinctiveWords,
-    int GarbledWords);
+    int GarbledWords,
+    int JudgedWords);

@@ -12,7 +12,10 @@ public static class TranscriptAnalyzer
     /// <summary>Analyses <paramref name="transcript"/>.</summary>
     /// <param name="transcript">A finished or running conversation.</param>
     /// <param name="options">Settings; defaults when null.</param>
-    public static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options = null)
+    public static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options = null) => Analyze(transcript, options, vocabularies: null);
+
+    /// <summary>Analyses, also handing each seat's content-word and emoji counts to the corpus aggregate.</summary>
+    internal static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options, Dictionary<int, SeatVocabulary>? vocabularies)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         options ??= new AnalysisOptions();
@@ -32,7 +35,7 @@ public static class TranscriptAnalyzer
         var refusals = new bool[n];
         var emoji = new List<string>[n];
         var garbled = new IReadOnlyList<string>[n];
-        var judged = 0;
+        var judged = new int[n];
 
         for (var i = 0; i < n; i++)
         {
@@ -43,8 +46,7 @@ public static class TranscriptAnalyzer
             wordCounts[i] = TextWords.Count(text);
             shingles[i] = ShingleSet.Create(text);
             emoji[i] = TextWords.Emoji(text);
-            garbled[i] = GarbledWordDetector.Find(text);
-            judged += GarbledWordDetector.CountJudged(text);
+            garbled[i] = GarbledWordDetector.Find(text, out judged[i]);
             if (i >= firstJudged)
             {
                 endTokens[i] = EndTokenDetector.EndsWithToken(text, options.EndToken);
@@ -87,9 +89,9 @@ public static class TranscriptAnalyzer
             GoodbyeLoopDetector.Find(farewells, endTokens, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
             NearDuplicates(messages, shingles, wordCounts, options),
-            Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, echo, options),
+            Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies),
             Lexical(messages, wordCounts, perMessage, content, opening, emoji, options),
-            Garbled(messages, garbled, judged),
+            Garbled(messages, garbled, judged.Sum()),
             perMessage);
     }
 
@@ -207,8 +209,10 @@ public static class TranscriptAnalyzer
         bool[] refusals,
         List<string>[] emoji,
         IReadOnlyList<string>[] garbled,
+        int[] judged,
         double?[] echo,
-        AnalysisOptions options)
+        AnalysisOptions options,
+        Dictionary<int, SeatVocabulary>? vocabularies)
     {
         var messages = transcript.Messages;
         var seats = transcript.Participants.Select(p => p.Seat)
@@ -302,7 +306,18 @@ public static class TranscriptAnalyzer
                 mine.Sum(i => emoji[i].Count),
                 TopEmoji(mine.SelectMany(i => emoji[i]), options.TopCount),
                 DistinctiveWords(seatCounts, totalCounts, options.TopCount),
-                mine.Sum(i => garbled[i].Count)));
+                mine.Sum(i => garbled[i].Count),
+                mine.Sum(i => judged[i])));
+            if (vocabularies is not null)
+            {
+                var emojiCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var e in mine.SelectMany(i => emoji[i]))
+                {
+                    emojiCounts[e] = emojiCounts.GetValueOrDefault(e) + 1;
+                }
+
+                vocabularies[seat] = new SeatVocabulary(seatCounts, emojiCounts);
+            }
         }
 
         return result;
@@ -354,9 +369,9 @@ public static class TranscriptAnalyzer
         var first = options.FirstMessageIsOpener && messages.Count > 1 ? 1 : 0;
         var spoken = perMessage.Skip(first).ToList();
         var tail = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = messages.Count - Math.Max(1, (messages.Count - first) / 4); i < messages.Count; i++)
+        for (var i = Math.Max(0, messages.Count - Math.Max(1, (messages.Count - first) / 4)); i < messages.Count; i++)
         {
-            foreach (var (word, c) in content[Math.Max(i, 0)])
+            foreach (var (word, c) in content[i])
             {
                 tail[word] = tail.GetValueOrDefault(word) + c;
             }

@@ -182,7 +182,7 @@ public sealed class ConversationRunner
             List<Attempt>? attempts = null;
             string? finishReason = null;
             long inputTokens = 0, outputTokens = 0, reasoningTokens = 0;
-            bool hasUsage = false, hasReasoningTokens = false;
+            bool hasUsage = false, hasReasoningTokens = false, estimated = false;
             decimal? cost = null;
             string content = string.Empty;
             var empty = false;
@@ -230,6 +230,17 @@ public sealed class ConversationRunner
                             }
 
                             var update = updates.Current;
+                            if (update.AdditionalProperties?.ContainsKey(ChatUpdateKeys.Restart) == true)
+                            {
+                                // Resilience middleware is retrying a reply that had already streamed part of itself.
+                                _splitter.Reset();
+                                _content.Clear();
+                                _reasoning.Clear();
+                                firstChunk = null;
+                                firstToken = null;
+                                yield return new MessageRestarted(index, seat);
+                            }
+
                             var contents = update.Contents;
                             for (var i = 0; i < contents.Count; i++)
                             {
@@ -260,6 +271,7 @@ public sealed class ConversationRunner
 
                                     case UsageContent usage:
                                         hasUsage = true;
+                                        estimated |= usage.Details.AdditionalCounts?.TryGetValue(ChatUpdateKeys.Estimated, out var flag) == true && flag != 0;
                                         inputTokens += usage.Details.InputTokenCount ?? 0;
                                         outputTokens += usage.Details.OutputTokenCount ?? 0;
                                         if (usage.Details.ReasoningTokenCount is { } r)
@@ -331,7 +343,7 @@ public sealed class ConversationRunner
                 Speaker = seatSpec.Name,
                 Content = content,
                 Timestamp = _time.GetLocalNow(),
-                Usage = hasUsage ? new TokenUsage(inputTokens, outputTokens, hasReasoningTokens ? reasoningTokens : null) : null,
+                Usage = hasUsage ? new TokenUsage(inputTokens, outputTokens, hasReasoningTokens ? reasoningTokens : null, estimated) : null,
                 Cost = cost,
                 Latency = _time.GetElapsedTime(requested),
                 TimeToFirstToken = firstToken,
@@ -421,12 +433,9 @@ public sealed class ConversationRunner
         ChatMessage? shared = null;
         for (var seat = 1; seat <= seatCount; seat++)
         {
-            var text = message.Content;
-            var replaced = blank && _spec.Seats[seat - 1].BlankMessageReplacement is { } replacement;
-            if (replaced)
-            {
-                text = _spec.Seats[seat - 1].BlankMessageReplacement!;
-            }
+            var replacement = blank ? _spec.Seats[seat - 1].BlankMessageReplacement : null;
+            var replaced = replacement is not null;
+            var text = replacement ?? message.Content;
 
             if (seat == message.Seat)
             {

@@ -1,3 +1,4 @@
+using Crosstalk.Conversations;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 

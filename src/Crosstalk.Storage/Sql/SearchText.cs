@@ -15,17 +15,21 @@ internal static class SearchText
     public static string[] Terms(string text) =>
         text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>
-    /// True when full-text search can take the text: it has a letter or digit. Punctuation alone (<c>[END]</c>'s
-    /// brackets, <c>---</c>) is dropped by every tokenizer, so such text is matched as a substring.
-    /// </summary>
+    /// <summary>True when full-text search can take part: the text has a letter or digit.</summary>
     public static bool UsesFullText(string text) => text.Any(char.IsLetterOrDigit);
+
+    /// <summary>
+    /// The terms that must also match literally: those with characters a tokenizer drops (<c>[END]</c>, <c>don't</c>,
+    /// <c>---</c>), so that searching for <c>[END]</c> does not find every "end".
+    /// </summary>
+    public static IEnumerable<string> LiteralTerms(string text) =>
+        Terms(text).Where(term => !term.All(char.IsLetterOrDigit)).Distinct(StringComparer.Ordinal);
 
     /// <summary>An FTS5 query of the terms, each a quoted string, so that no term is read as an operator.</summary>
     public static string Fts5Query(string text)
     {
         var builder = new StringBuilder();
-        foreach (var term in Terms(text))
+        foreach (var term in Terms(text).Where(t => t.Any(char.IsLetterOrDigit)))
         {
             if (builder.Length > 0)
             {

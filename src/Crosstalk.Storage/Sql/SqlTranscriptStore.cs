@@ -801,17 +801,28 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
     }
 
-    /// <summary>Full-text where the text has words; a substring match where it has none.</summary>
+    /// <summary>
+    /// Full-text over the words of the text, so the index does the work; each term that holds punctuation, which every
+    /// tokenizer drops (<c>[END]</c>, <c>don't</c>, <c>---</c>), must also occur literally, as a substring.
+    /// </summary>
     private string TextCondition(DbCommand command, string message, string parameter, string text)
     {
+        var conditions = new List<string>();
         if (SearchText.UsesFullText(text))
         {
             AddText(command, parameter, FullTextValue(text));
-            return FullTextCondition(message, "@" + parameter);
+            conditions.Add(FullTextCondition(message, "@" + parameter));
         }
 
-        AddText(command, parameter, SearchText.LikePattern(text.Trim()));
-        return $"{message}.content {LikeOperator} @{parameter} ESCAPE '\\'";
+        var literal = 0;
+        foreach (var term in SearchText.LiteralTerms(text))
+        {
+            var name = $"{parameter}{++literal}";
+            AddText(command, name, SearchText.LikePattern(term));
+            conditions.Add($"{message}.content {LikeOperator} @{name} ESCAPE '\\'");
+        }
+
+        return string.Join(" AND ", conditions);
     }
 
     private decimal? ReadAggregateCost(DbDataReader reader, int ordinal) =>

@@ -13,9 +13,9 @@ public sealed class BatchRunnerTests
 {
     private static readonly CliContext Context = new(new TestConsole(), TextWriter.Null, TextWriter.Null, TimeProvider.System, _ => null, Path.GetTempPath());
 
-    private static readonly CatalogModels Catalog = new(Context);
+    private static readonly ModelResolver Resolver = new(Context, 1, TimeSpan.Zero);
 
-    private static BatchModelFactory Offline => BatchSession.Models(Context, TimeSpan.Zero, Catalog);
+    private static BatchModelFactory Offline => BatchSession.Models(Resolver);
 
     private static Experiment Parse(string yaml) => ExperimentFile.Parse(yaml, "test.yaml");
 

@@ -119,4 +119,16 @@ public sealed class SeedAnalysisTests
             JsonSerializer.Serialize(Seed001.Value, AnalysisJsonContext.Default.TranscriptAnalysis),
             JsonSerializer.Serialize(again, AnalysisJsonContext.Default.TranscriptAnalysis));
     }
+
+    [Fact]
+    public void Render_Seed001_ReportsTheFactsAndASparkline()
+    {
+        var report = TranscriptReportText.Render(Seed001.Value);
+
+        Assert.Contains("first at message 3 (seat 1)", report, StringComparison.Ordinal);
+        Assert.Contains("mutual end at 24", report, StringComparison.Ordinal);
+        Assert.Contains("Goodbye loop: messages 24–97", report, StringComparison.Ordinal);
+        Assert.Contains("80≈94 (1.00)", report, StringComparison.Ordinal);
+        Assert.Matches("Message lengths: [▁▂▃▄▅▆▇█]{80}\n", report);
+    }
 }

@@ -1,5 +1,4 @@
 using Crosstalk.Conversations;
-using Crosstalk.Models.Middleware;
 using Crosstalk.Models.Providers;
 using Crosstalk.Testing.FakeProviders;
 using Microsoft.Extensions.AI;

@@ -71,8 +71,9 @@ public sealed class CorpusAnalyzer
     public TranscriptAnalysis Add(Transcript transcript)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        var analysis = TranscriptAnalyzer.Analyze(transcript, _options);
-        Add(transcript, analysis);
+        var vocabularies = new Dictionary<int, SeatVocabulary>();
+        var analysis = TranscriptAnalyzer.Analyze(transcript, _options, vocabularies);
+        Add(transcript, analysis, vocabularies);
         return analysis;
     }
 
@@ -81,7 +82,11 @@ public sealed class CorpusAnalyzer
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(analysis);
+        Add(transcript, analysis, vocabularies: null);
+    }
 
+    private void Add(Transcript transcript, TranscriptAnalysis analysis, Dictionary<int, SeatVocabulary>? vocabularies)
+    {
         var reason = analysis.StopReason ?? "unknown";
         _stopReasons[reason] = _stopReasons.GetValueOrDefault(reason) + 1;
         _lengths[analysis.Messages] = _lengths.GetValueOrDefault(analysis.Messages) + 1;
@@ -115,7 +120,7 @@ public sealed class CorpusAnalyzer
                 _models[key] = tally;
             }
 
-            TallySeat(tally, transcript, analysis, seat, loop);
+            TallySeat(tally, transcript, analysis, seat, loop, vocabularies?.GetValueOrDefault(seat.Seat) ?? VocabularyOf(transcript, seat.Seat));
         }
 
         var pairKey = string.Join(" ↔ ", modelsHere.Order(StringComparer.Ordinal));
@@ -200,7 +205,7 @@ public sealed class CorpusAnalyzer
             [.. _rows]);
     }
 
-    private void TallySeat(ModelTally tally, Transcript transcript, TranscriptAnalysis analysis, SeatStatistics seat, bool loop)
+    private void TallySeat(ModelTally tally, Transcript transcript, TranscriptAnalysis analysis, SeatStatistics seat, bool loop, SeatVocabulary vocabulary)
     {
         tally.Conversations++;
         tally.Messages += seat.Messages;
@@ -236,31 +241,43 @@ public sealed class CorpusAnalyzer
             }
         }
 
-        for (var i = 0; i < transcript.Messages.Count; i++)
+        tally.Judged += seat.JudgedWords;
+        foreach (var (word, count) in vocabulary.Words)
         {
-            var message = transcript.Messages[i];
-            if (message.Seat != seat.Seat)
+            if (word.All(char.IsDigit))
             {
                 continue;
             }
 
-            tally.Judged += GarbledWordDetector.CountJudged(message.Content);
-            foreach (var word in TextWords.Lower(message.Content))
-            {
-                if (word.Length < 3 || LexicalMeasures.StopWords.Contains(word) || word.All(char.IsDigit))
-                {
-                    continue;
-                }
+            tally.Words2[word] = tally.Words2.GetValueOrDefault(word) + count;
+            _allWords[word] = _allWords.GetValueOrDefault(word) + count;
+        }
 
-                tally.Words2[word] = tally.Words2.GetValueOrDefault(word) + 1;
-                _allWords[word] = _allWords.GetValueOrDefault(word) + 1;
+        foreach (var (emoji, count) in vocabulary.Emoji)
+        {
+            tally.EmojiCounts[emoji] = tally.EmojiCounts.GetValueOrDefault(emoji) + count;
+        }
+    }
+
+    // For analyses made elsewhere: count the seat's words the way the transcript analysis does.
+    private static SeatVocabulary VocabularyOf(Transcript transcript, int seat)
+    {
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        var emoji = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var message in transcript.Messages.Where(m => m.Seat == seat))
+        {
+            foreach (var (word, count) in LexicalMeasures.Counts(TextWords.Lower(message.Content), skipStopWords: true))
+            {
+                words[word] = words.GetValueOrDefault(word) + count;
             }
 
-            foreach (var emoji in TextWords.Emoji(message.Content))
+            foreach (var e in TextWords.Emoji(message.Content))
             {
-                tally.EmojiCounts[emoji] = tally.EmojiCounts.GetValueOrDefault(emoji) + 1;
+                emoji[e] = emoji.GetValueOrDefault(e) + 1;
             }
         }
+
+        return new SeatVocabulary(words, emoji);
     }
 
     private ModelRow BuildModel(string model, ModelTally tally) => new(

@@ -18,50 +18,58 @@ public static partial class GarbledWordDetector
     public const int MinLength = 6;
 
     /// <summary>Returns the garbled words of <paramref name="text"/> in order of appearance, lower-cased, without repeats.</summary>
-    public static IReadOnlyList<string> Find(string text)
+    public static IReadOnlyList<string> Find(string text) => Find(text, out _);
+
+    /// <summary>As <see cref="Find(string)"/>, also counting the words judged (for rates).</summary>
+    internal static IReadOnlyList<string> Find(string text, out int judged)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var found = new List<string>();
+        judged = 0;
+        List<string>? found = null;
         var list = EnglishWordList.Instance;
-        var prose = CodeOrLink().Replace(RefusalDetector.StripFences(text), " ");
-        foreach (Match match in Token().Matches(prose))
+        var prose = RefusalDetector.StripFences(text);
+        if (prose.AsSpan().IndexOfAny("`@:w") >= 0)
         {
-            if (match.Value.Contains('\'', StringComparison.Ordinal) || match.Value.Contains('’', StringComparison.Ordinal))
+            prose = CodeOrLink().Replace(prose, " ");
+        }
+
+        foreach (var match in Token().EnumerateMatches(prose))
+        {
+            var token = prose.AsSpan(match.Index, match.Length);
+            if (token.IndexOfAny('\'', '’') >= 0)
             {
                 continue; // contractions and possessives
             }
 
-            foreach (var part in match.Value.Split('-'))
+            var first = true;
+            foreach (var range in token.Split('-'))
             {
-                if (part.Length < MinLength || !IsPlainWord(part, SentenceStart(prose, match.Index) && part == match.Value.Split('-')[0]))
+                var part = token[range];
+                var atStart = first && SentenceStart(prose, match.Index);
+                first = false;
+                if (part.Length < MinLength)
                 {
                     continue;
                 }
 
-                var lower = part.ToLowerInvariant();
-                if (!list.IsKnown(lower) && !found.Contains(lower))
+                judged++;
+                if (!IsPlainWord(part, atStart))
                 {
-                    found.Add(lower);
+                    continue;
+                }
+
+                var lower = part.ToString().ToLowerInvariant();
+                if (!list.IsKnown(lower) && (found is null || !found.Contains(lower)))
+                {
+                    (found ??= []).Add(lower);
                 }
             }
         }
 
-        return found;
+        return found ?? (IReadOnlyList<string>)[];
     }
 
-    /// <summary>The number of words this detector would judge in <paramref name="text"/>, for rates.</summary>
-    internal static int CountJudged(string text)
-    {
-        var count = 0;
-        foreach (Match match in Token().Matches(text))
-        {
-            count += match.Value.Split('-').Count(p => p.Length >= MinLength);
-        }
-
-        return count;
-    }
-
-    private static bool IsPlainWord(string word, bool atSentenceStart)
+    private static bool IsPlainWord(ReadOnlySpan<char> word, bool atSentenceStart)
     {
         foreach (var c in word)
         {

@@ -274,7 +274,8 @@ internal sealed class SeedMarkdownParser
     /// <summary>
     /// Picks boundaries that give exactly <paramref name="expected"/> messages, for files whose content holds an
     /// unescaped separator and heading (the original system did not escape). Preference goes to the speaker
-    /// whose turn it is, then to the earliest boundary.
+    /// whose turn it is (the last of a run of headings naming them), then to the earliest boundary. This is a
+    /// best guess: such files are ambiguous, and the count only says how many splits to drop.
     /// </summary>
     private static List<int>? ChooseForCount(List<Boundary> candidates, int expected, SeatAssigner seats)
     {
@@ -349,6 +350,16 @@ internal sealed class SeedMarkdownParser
             if (chosen < 0)
             {
                 return null;
+            }
+
+            // Two headings of the same speaker in a row cannot both be real turns: the first is text that imitates
+            // the transcript inside the message before it, so the message ends at the last of the run.
+            if (candidates[chosen].Name == wanted && wanted != candidates[current].Name)
+            {
+                while (chosen + 1 < end && candidates[chosen + 1].Name == wanted && most[chosen + 1] >= remaining - 1)
+                {
+                    chosen++;
+                }
             }
 
             path.Add(chosen);

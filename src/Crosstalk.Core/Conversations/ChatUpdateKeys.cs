@@ -1,4 +1,4 @@
-namespace Crosstalk.Models.Middleware;
+namespace Crosstalk.Conversations;
 
 /// <summary>
 /// Keys of <see cref="Microsoft.Extensions.AI.ChatResponseUpdate.AdditionalProperties"/> that Crosstalk's middleware sets

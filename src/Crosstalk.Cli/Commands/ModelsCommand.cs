@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Crosstalk.Models.Offline;
+using Spectre.Console;
+
+namespace Crosstalk.Cli.Commands;
+
+/// <summary><c>crosstalk models</c>: what is configured, and which keys are present (never the keys themselves).</summary>
+internal static class ModelsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var models = ModelsOption.Create();
+        var command = new Command(
+            "models",
+            """
+            Lists the models Crosstalk can use: the offline agents, the built-in catalog (OpenAI, Anthropic, xAI,
+            Moonshot, DeepSeek, Gemini, OpenRouter, local Ollama / vLLM / llama.cpp) and your own catalog file,
+            with the environment variable each one reads its key from and whether that key is set. Keys are never
+            printed. Any OpenRouter id (e.g. x-ai/grok-4) and any provider:model also work without an entry.
+
+            Examples:
+              crosstalk models
+              crosstalk models --models my-models.yaml
+            """)
+        {
+            models,
+        };
+        command.SetAction(parseResult =>
+        {
+            using var resolver = new ModelResolver(context, seed: 1, TimeSpan.Zero, parseResult.GetValue(models));
+            var catalog = resolver.Catalog;
+            var console = context.Console;
+            console.MarkupLine("[bold]offline[/] [grey]· no key, no network[/]");
+            foreach (var agent in OfflineAgents.Known)
+            {
+                console.MarkupLine($"  {Markup.Escape(agent)}");
+            }
+
+            foreach (var group in catalog.Entries.GroupBy(e => e.Provider))
+            {
+                var first = group.First();
+                var key = first.KeyVariable is null
+                    ? "[grey]no key needed[/]"
+                    : catalog.KeyPresent(first) ? $"key {Markup.Escape(first.KeyVariable)} [green]✓ set[/]" : $"key {Markup.Escape(first.KeyVariable)} [red]✗ not set[/]";
+                console.WriteLine();
+                console.MarkupLine($"[bold]{Markup.Escape(group.Key)}[/] [grey]{Markup.Escape(first.Endpoint?.ToString() ?? "")}[/] · {key}");
+                var width = group.Max(e => e.Name.Length);
+                foreach (var entry in group)
+                {
+                    var price = entry.InputPricePerMillion is { } input && entry.OutputPricePerMillion is { } output
+                        ? string.Create(CultureInfo.InvariantCulture, $" · ${input:0.00}/${output:0.00} per M tokens")
+                        : "";
+                    console.MarkupLine($"  [bold]{Markup.Escape(entry.Name.PadRight(width))}[/]  \"{Markup.Escape(entry.DisplayName)}\" · {Markup.Escape(entry.ModelId)}[grey]{Markup.Escape(price)}[/]");
+                }
+            }
+
+            console.WriteLine();
+            console.MarkupLine("[grey]Also: provider:model (e.g. openai:gpt-4.1-nano) and any OpenRouter id (e.g. x-ai/grok-4, needs OPENROUTER_API_KEY).[/]");
+            context.Console.MarkupLine(catalog.UserFile is null
+                ? $"[grey]Your own models go in {Markup.Escape(ModelsDefaultHint())} (or --models FILE); see docs/models.md.[/]"
+                : $"[grey]Merged with {Markup.Escape(catalog.UserFile)}.[/]");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string ModelsDefaultHint() => Crosstalk.Models.Catalog.ModelCatalog.DefaultUserFile;
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Crosstalk.Analysis;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Crosstalk.Cli.Rendering;
+
+/// <summary>The terminal view of a corpus analysis: distributions, then per-model and per-pair tables.</summary>
+internal static class CorpusView
+{
+    public static IEnumerable<IRenderable> Render(CorpusAnalysis corpus)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        yield return new Markup(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[bold]{corpus.Conversations:N0}[/] conversations, [bold]{corpus.Messages:N0}[/] messages · goodbye loops in [bold]{corpus.GoodbyeLoops:N0}[/] · [bold]{corpus.MessagesAfterFirstEnd:N0}[/] messages spoken after the first end signal\n"));
+
+        yield return Counts("Stop reasons", corpus.StopReasons);
+        yield return Counts("First end signal at message", corpus.FirstEndMessages.Take(15).ToList());
+        var lengths = corpus.Lengths.Select(r => (double)r.Count).ToList();
+        if (lengths.Count > 0)
+        {
+            yield return new Markup($"[bold]Lengths[/] {Markup.Escape(corpus.Lengths[0].Key)}…{Markup.Escape(corpus.Lengths[^1].Key)} messages  {Markup.Escape(Sparkline.Render(lengths, 60))}\n");
+        }
+
+        var models = new Table { Border = TableBorder.Simple, Title = new TableTitle("[bold]Per model[/]") };
+        models.AddColumns("Model", "Conv.", "Refusals", "Goodbye loop", "Ends first", "Msgs after end", "Tokens after end", "Signature");
+        foreach (var row in corpus.Models)
+        {
+            models.AddRow(
+                Markup.Escape(row.Model),
+                row.Conversations.ToString("N0", CultureInfo.InvariantCulture),
+                Percent(row.RefusalRate),
+                Percent(row.GoodbyeLoopRate),
+                Percent(row.EndTokenFirstRate),
+                row.MeanMessagesAfterFirstEnd.ToString("0.0", CultureInfo.InvariantCulture),
+                row.TokensAfterFirstEnd.ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(" ", row.TopEmoji.Take(3).Concat(row.Keywords.Take(5)))));
+        }
+
+        yield return models;
+
+        var pairs = new Table { Border = TableBorder.Simple, Title = new TableTitle("[bold]Per pair[/]") };
+        pairs.AddColumns("Pair", "Conv.", "Mean msgs", "Refusals", "Goodbye loop", "End token", "Msgs after end");
+        foreach (var row in corpus.Pairs)
+        {
+            pairs.AddRow(
+                Markup.Escape(row.Pair),
+                row.Conversations.ToString("N0", CultureInfo.InvariantCulture),
+                row.MeanMessages.ToString("0.0", CultureInfo.InvariantCulture),
+                Percent(row.RefusalRate),
+                Percent(row.GoodbyeLoopRate),
+                Percent(row.EndTokenRate),
+                row.MeanMessagesAfterFirstEnd.ToString("0.0", CultureInfo.InvariantCulture));
+        }
+
+        yield return pairs;
+    }
+
+    private static IRenderable Counts(string title, IReadOnlyList<CountRow> rows)
+    {
+        var chart = new BarChart { Width = 70, Label = $"[bold]{Markup.Escape(title)}[/]" };
+        foreach (var row in rows)
+        {
+            chart.AddItem(row.Key, row.Count, Color.DeepSkyBlue1);
+        }
+
+        return new Padder(chart, new Padding(0, 0, 0, 1));
+    }
+
+    private static string Percent(double rate) => rate.ToString("0%", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Crosstalk.Storage;
+using Crosstalk.Web.Html;
+using Microsoft.AspNetCore.Http;
+
+namespace Crosstalk.Web.Pages;
+
+/// <summary>Full-text search over message content: each hit links to its message in the conversation.</summary>
+internal static class SearchPage
+{
+    private const int Limit = 100;
+
+    public static async Task<string> RenderAsync(WebContext web, HttpContext context)
+    {
+        var text = context.Request.Query["q"].ToString().Trim();
+        var html = new HtmlBuilder();
+        html.Element("h1", text.Length == 0 ? "Search" : "Search: " + text);
+        if (text.Length == 0)
+        {
+            html.Element("p", "Type words to find in any message (case and accents are ignored; every word must occur).", ("class", "empty"));
+            return Layout.Page("Search", "search", html);
+        }
+
+        var hits = new List<MessageHit>();
+        await foreach (var hit in web.Store.SearchMessagesAsync(text, Limit + 1, context.RequestAborted).ConfigureAwait(false))
+        {
+            hits.Add(hit);
+        }
+
+        var more = hits.Count > Limit;
+        if (more)
+        {
+            hits.RemoveAt(hits.Count - 1);
+        }
+
+        html.Open("p", ("class", "count"), ("id", "result-count"))
+            .Text(hits.Count == 0 ? "No message matches." : $"{hits.Count.ToString(CultureInfo.InvariantCulture)}{(more ? "+" : string.Empty)} matching messages")
+            .Text(" · ").Link("/" + new ListFilters(null, null, null, null, null, null, null, text, 1).ToQueryString(), "conversations containing it")
+            .Close("p");
+        html.Raw("<ol class=\"hits\" id=\"hits\">");
+        foreach (var hit in hits)
+        {
+            var href = $"/c/{hit.ConversationId.ToString(CultureInfo.InvariantCulture)}#m{hit.Index.ToString(CultureInfo.InvariantCulture)}";
+            html.Open("li", ("class", "hit"))
+                .Open("a", ("href", href))
+                .Element("span", hit.ConversationTitle, ("class", "title"))
+                .Text(" · message ").Text(hit.Index)
+                .Close("a")
+                .Text(" ")
+                .Element("span", hit.Speaker, ("class", "chip " + Formats.SeatClass(hit.Seat)))
+                .Element("p", hit.Snippet, ("class", "snippet"))
+                .Close("li");
+        }
+
+        html.Raw("</ol>");
+        return Layout.Page("Search: " + text, "search", html, text);
+    }
+}

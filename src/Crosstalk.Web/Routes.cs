@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+using Crosstalk.Web.Html;
+using Crosstalk.Web.Live;
+using Crosstalk.Web.Pages;
+using Crosstalk.Web.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace Crosstalk.Web;
+
+/// <summary>The server's endpoints and the headers every response carries.</summary>
+internal static class Routes
+{
+    // Model output is untrusted: only our own script and style may run or apply, nothing may be framed or fetched elsewhere.
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+    public static void Map(WebApplication app, WebContext web, string? accessToken)
+    {
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            if (accessToken is null && !IsLocalHostHeader(context.Request.Host))
+            {
+                // Without a token the loopback binding is the only protection; a foreign Host header means DNS rebinding.
+                context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+                await context.Response.WriteAsync("This server answers only to localhost.", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        if (accessToken is not null)
+        {
+            app.UseMiddleware<AccessTokenMiddleware>(accessToken);
+        }
+
+        app.MapGet("/", async context => await HtmlAsync(context, await ConversationsPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapGet("/search", async context => await HtmlAsync(context, await SearchPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapGet("/runs", async context => await HtmlAsync(context, await RunsPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapGet("/corpus", async context => await HtmlAsync(context, await CorpusPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapGet("/c/{id:long}", ConversationAsync);
+        app.MapGet("/c/{id:long}/download.md", context => DownloadAsync(context, markdown: true));
+        app.MapGet("/c/{id:long}/download.json", context => DownloadAsync(context, markdown: false));
+        app.MapGet("/live", async context => await HtmlAsync(context, await LivePage.RenderFormAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapPost("/live", StartLiveAsync);
+        app.MapGet("/live/panel", async context =>
+        {
+            var html = new HtmlBuilder();
+            await LivePage.WritePanelAsync(web, html, context.RequestAborted).ConfigureAwait(false);
+            await HtmlAsync(context, html.ToString()).ConfigureAwait(false);
+        });
+        app.MapGet("/live/{id:long}", WatchAsync);
+        app.MapGet("/live/{id:long}/events", EventsAsync);
+        app.MapPost("/live/{id:long}/stop", StopAsync);
+        app.MapGet("/assets/{name}", AssetAsync);
+        app.MapFallback(context => ErrorAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no page here."));
+
+        async Task ConversationAsync(HttpContext context)
+        {
+            var id = RouteId(context);
+            var transcript = await web.Store.GetTranscriptAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (transcript is null)
+            {
+                await ErrorAsync(context, StatusCodes.Status404NotFound, "No such conversation", $"There is no conversation {id.ToString(CultureInfo.InvariantCulture)} in {web.Store.Description}.").ConfigureAwait(false);
+                return;
+            }
+
+            var html = new HtmlBuilder().Raw(ConversationPage.Render(id, transcript, live: false));
+            await HtmlAsync(context, Layout.Page(transcript.Title, "conversations", html)).ConfigureAwait(false);
+        }
+
+        async Task DownloadAsync(HttpContext context, bool markdown)
+        {
+            var id = RouteId(context);
+            var transcript = await web.Store.GetTranscriptAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (transcript is null)
+            {
+                await ErrorAsync(context, StatusCodes.Status404NotFound, "No such conversation", "There is no conversation to download.").ConfigureAwait(false);
+                return;
+            }
+
+            var text = markdown ? SeedMarkdown.Write(transcript) : TranscriptJson.Write(transcript);
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(FileName(transcript, id) + (markdown ? ".md" : ".json"));
+            context.Response.Headers.ContentDisposition = disposition.ToString();
+            context.Response.ContentType = markdown ? "text/markdown; charset=utf-8" : "application/json; charset=utf-8";
+            await context.Response.Body.WriteAsync(new UTF8Encoding(false).GetBytes(text), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        async Task StartLiveAsync(HttpContext context)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            if (!FormKeyMatches(form))
+            {
+                await ErrorAsync(context, StatusCodes.Status403Forbidden, "Form expired", "This form came from elsewhere or from an earlier server; reload the Live page and try again.").ConfigureAwait(false);
+                return;
+            }
+
+            var seats = new List<LiveSeat>();
+            for (var seat = 1; form.ContainsKey("model" + seat.ToString(CultureInfo.InvariantCulture)); seat++)
+            {
+                var n = seat.ToString(CultureInfo.InvariantCulture);
+                seats.Add(new LiveSeat(form["model" + n].ToString(), form["name" + n].ToString(), form["system" + n].ToString()));
+            }
+
+            long? forkOf = long.TryParse(form["fork"], NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : null;
+            int? forkAt = int.TryParse(form["at"], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : null;
+            var request = new LiveRequest(seats, form["opener"].ToString(), form["stop"].ToString(), forkOf, forkAt);
+            try
+            {
+                var id = await web.Live.StartAsync(request, context.RequestAborted).ConfigureAwait(false);
+                context.Response.Redirect("/live/" + id.ToString(CultureInfo.InvariantCulture));
+                context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            }
+            catch (ArgumentException ex)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await HtmlAsync(context, await LivePage.RenderFormAsync(web, context, ex.Message, form).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+        }
+
+        async Task WatchAsync(HttpContext context)
+        {
+            var id = RouteId(context);
+            if (web.Live.Get(id) is not { } session)
+            {
+                // Started elsewhere or before a restart: the recorded conversation is what there is to see.
+                context.Response.Redirect("/c/" + id.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+
+            await HtmlAsync(context, await LivePage.RenderSessionAsync(web, session, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        async Task EventsAsync(HttpContext context)
+        {
+            var id = RouteId(context);
+            if (web.Live.Get(id) is not { } session)
+            {
+                // 204 tells EventSource not to reconnect.
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+
+            var from = int.TryParse(context.Request.Query["from"], NumberStyles.None, CultureInfo.InvariantCulture, out var fromIndex) ? fromIndex : 1;
+            var after = long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            context.Response.ContentType = "text/event-stream; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await foreach (var item in session.ReadAsync(after, from, context.RequestAborted).ConfigureAwait(false))
+                {
+                    await context.Response.WriteAsync(
+                        $"id: {item.Sequence.ToString(CultureInfo.InvariantCulture)}\nevent: {item.Type}\ndata: {item.Json}\n\n",
+                        context.RequestAborted).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The browser went away.
+            }
+        }
+
+        async Task StopAsync(HttpContext context)
+        {
+            var id = RouteId(context);
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            if (!FormKeyMatches(form))
+            {
+                await ErrorAsync(context, StatusCodes.Status403Forbidden, "Form expired", "Reload the page and press Stop again.").ConfigureAwait(false);
+                return;
+            }
+
+            if (web.Live.Get(id) is { } session)
+            {
+                session.RequestStop();
+                try
+                {
+                    // Come back to a page that already says how it ended.
+                    await session.Completion.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // The page will show it when it happens.
+                }
+            }
+
+            context.Response.Redirect("/live/" + id.ToString(CultureInfo.InvariantCulture));
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        }
+
+        bool FormKeyMatches(IFormCollection form) =>
+            string.Equals(form["_k"].ToString(), web.FormKey, StringComparison.Ordinal);
+    }
+
+    private static async Task AssetAsync(HttpContext context)
+    {
+        var name = context.Request.RouteValues["name"] as string;
+        var (resource, type) = name switch
+        {
+            "site.css" => ("Crosstalk.Web.Assets.site.css", "text/css; charset=utf-8"),
+            "app.js" => ("Crosstalk.Web.Assets.app.js", "text/javascript; charset=utf-8"),
+            _ => (null, null),
+        };
+        var stream = resource is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream(resource);
+        if (stream is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            context.Response.ContentType = type;
+            context.Response.Headers.CacheControl = "no-cache";
+            await stream.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static long RouteId(HttpContext context) =>
+        long.Parse((string)context.Request.RouteValues["id"]!, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static async Task HtmlAsync(HttpContext context, string html)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(html, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task ErrorAsync(HttpContext context, int status, string title, string message)
+    {
+        context.Response.StatusCode = status;
+        var html = new HtmlBuilder().Element("h1", title).Element("p", message, ("class", "error"));
+        return HtmlAsync(context, Layout.Page(title, string.Empty, html));
+    }
+
+    /// <summary>The original system's file name: <c>{A}_vs_{B}_{yyyyMMdd_HHmmss}</c>.</summary>
+    private static string FileName(Transcript transcript, long id)
+    {
+        var names = string.Join("_vs_", transcript.Participants.Select(p => Safe(p.Name)));
+        var time = transcript.Started is { } started ? "_" + started.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) : string.Empty;
+        return names.Length == 0 ? "conversation-" + id.ToString(CultureInfo.InvariantCulture) : names + time;
+
+        static string Safe(string name) =>
+            string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+    }
+
+    private static bool IsLocalHostHeader(HostString host)
+    {
+        var name = host.Host;
+        if (string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+}

@@ -1,0 +1,108 @@
+using Crosstalk.Testing.FakeProviders;
+using Crosstalk.Transcripts.Formats;
+
+namespace Crosstalk.Cli.Tests;
+
+/// <summary>
+/// <c>crosstalk run</c> against an OpenAI-compatible and an Anthropic-compatible server on loopback that speak the
+/// providers' wire formats and fail 30% of the time.
+/// </summary>
+public sealed class RunWithProvidersTests
+{
+    private const string OpenAIKey = "sk-cli-test-openai-5f1e2d3c4b5a6978";
+    private const string AnthropicKey = "sk-ant-cli-test-0a9b8c7d6e5f4321";
+
+    [Fact]
+    public async Task Run_TwoProvidersWithThirtyPercentFaults_CompletesAndRecordsTheAttempts()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        await using var anthropic = await FakeAnthropicServer.StartAsync();
+        FaultKind[] kinds = [FaultKind.RateLimited, FaultKind.ServerError, FaultKind.Unavailable, FaultKind.Overloaded, FaultKind.CutStream, FaultKind.MalformedChunk];
+        openAI.Faults = FaultPlan.Random(0.3, seed: 3, kinds);
+        anthropic.Faults = FaultPlan.Random(0.3, seed: 5, kinds);
+        openAI.Reply = r => new FakeReply($"Message {r.Number} from the OpenAI side, streamed word by word.", Reasoning: "thinking quietly");
+        anthropic.Reply = r => new FakeReply($"Message {r.Number} from the Anthropic side, streamed word by word.");
+
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var models = Path.Combine(dir, "models.yaml");
+        File.WriteAllText(models, $"""
+            providers:
+              loop-openai: {"{"} api: openai, endpoint: "{openAI.Endpoint}", key: CROSSTALK_CLI_OPENAI_KEY {"}"}
+              loop-anthropic: {"{"} api: anthropic, endpoint: "{anthropic.Endpoint}", key: CROSSTALK_CLI_ANTHROPIC_KEY, blankMessage: "(silence)" {"}"}
+            models:
+              - name: loop-4o
+                display: "4o"
+                provider: loop-openai
+                model: gpt-4o
+                price: {"{"} input: 2.50, output: 10.00 {"}"}
+              - name: loop-claude
+                display: "Claude"
+                provider: loop-anthropic
+                model: claude-sonnet-4-5
+                price: {"{"} input: 3.00, output: 15.00 {"}"}
+            """);
+
+        var result = await CrosstalkProcess.RunAsync(
+            dir,
+            new Dictionary<string, string> { ["CROSSTALK_CLI_OPENAI_KEY"] = OpenAIKey, ["CROSSTALK_CLI_ANTHROPIC_KEY"] = AnthropicKey },
+            "run", "--a", "loop-4o", "--b", "loop-claude", "--models", models, "--max-messages", "13", "--end-policy", "off", "-o", "out");
+
+        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        var json = Assert.Single(Directory.GetFiles(Path.Combine(dir, "out"), "*.json"));
+        var transcript = TranscriptFile.Read(json);
+        Assert.Equal(13, transcript.Messages.Count);
+        Assert.Equal("max-messages", transcript.Stop!.Reason);
+        Assert.Equal(["4o", "Claude"], transcript.Participants.Select(p => p.Name));
+        Assert.All(transcript.Messages.Skip(1), m =>
+        {
+            Assert.Matches(@"^Message \d+ from the (OpenAI|Anthropic) side, streamed word by word\.$", m.Content);
+            Assert.NotNull(m.Usage);
+            Assert.NotNull(m.Cost);
+        });
+        Assert.All(transcript.Messages.Where(m => m.Seat == 1).Skip(1), m => Assert.Equal("thinking quietly", m.Reasoning));
+
+        // Every injected fault shows up as an attempt in the JSON transcript.
+        var injected = openAI.Faults.Injected + anthropic.Faults.Injected;
+        Assert.True(injected > 0, "no fault was injected");
+        Assert.Equal(injected, transcript.Messages.Sum(m => m.Attempts.Count));
+        Assert.Contains("\"attempts\"", File.ReadAllText(json), StringComparison.Ordinal);
+
+        // The blank opener reached the Anthropic model in a form it accepts, and the transcript says so.
+        Assert.Equal(" ", transcript.Messages[0].Content);
+        Assert.Equal("(silence)", transcript.Messages[0].SentAs);
+
+        // No key anywhere a user could see it.
+        foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllText(file);
+            Assert.DoesNotContain(OpenAIKey, bytes, StringComparison.Ordinal);
+            Assert.DoesNotContain(AnthropicKey, bytes, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(OpenAIKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(AnthropicKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_MissingKey_FailsWithOneLineNamingTheVariableButNoValue()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, new Dictionary<string, string> { ["OPENAI_API_KEY"] = "" }, "run", "--a", "gpt-4o", "--b", "offline:eliza");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("OPENAI_API_KEY", result.StandardError, StringComparison.Ordinal);
+        Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Models_KeyPresent_IsMarkedButNeverPrinted()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAIKey }, "models");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("OPENAI_API_KEY ✓", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("offline:eliza", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(OpenAIKey, result.StandardOutput, StringComparison.Ordinal);
+    }
+}

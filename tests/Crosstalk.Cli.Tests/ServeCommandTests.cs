@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Crosstalk.Cli.Tests;
+
+public sealed partial class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_AfterARun_PrintsAUrlThatShowsTheConversation()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var run = await CrosstalkProcess.RunAsync(dir, "run", "--quiet", "--max-messages", "6");
+        Assert.Equal(0, run.ExitCode);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crosstalk.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add("0");
+        start.Environment["CROSSTALK_DB"] = Path.Combine(dir, "crosstalk.db");
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        try
+        {
+            Uri? url = null;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (url is null)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("serve exited: " + await process.StandardError.ReadToEndAsync());
+                var match = UrlPattern().Match(line);
+                if (match.Success)
+                {
+                    url = new Uri(match.Value);
+                }
+            }
+
+            Assert.Equal("127.0.0.1", url.Host);
+            using var http = new HttpClient();
+            var page = await http.GetStringAsync(url);
+            Assert.Contains("ELIZA", page, StringComparison.Ordinal);
+            Assert.Contains("Markov", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Serve_BadHost_FailsWithOneLine()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "serve", "--host", "not an address", "--port", "0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [GeneratedRegex(@"http://[^\s]+")]
+    private static partial Regex UrlPattern();
+}

@@ -1,0 +1,51 @@
+using Crosstalk.Web.Markdown;
+
+namespace Crosstalk.Web.Tests;
+
+public sealed class SafeMarkdownTests
+{
+    [Theory]
+    [InlineData("[x](javascript:alert(1))")]
+    [InlineData("[x](JaVaScRiPt:alert(1))")]
+    [InlineData("[x](jav&#x61;script:alert(1))")]
+    [InlineData("[x](data:text/html,hi)")]
+    [InlineData("[x](vbscript:msgbox)")]
+    [InlineData("<javascript:alert(1)>")]
+    [InlineData("[x][r]\n\n[r]: javascript:alert(1)")]
+    [InlineData("![x](javascript:alert(1))")]
+    public void ToHtml_DangerousLink_BecomesText(string markdown)
+    {
+        var html = SafeMarkdown.ToHtml(markdown);
+
+        Assert.DoesNotContain("href", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_RawHtml_IsEscaped()
+    {
+        var html = SafeMarkdown.ToHtml("<script>alert(1)</script>\n\nhi <b onclick=x>bold</b>");
+
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b ", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_HttpsLink_KeptWithRel()
+    {
+        var html = SafeMarkdown.ToHtml("see [docs](https://example.org/a?b=1)");
+
+        Assert.Contains("href=\"https://example.org/a?b=1\"", html, StringComparison.Ordinal);
+        Assert.Contains("rel=\"nofollow noopener noreferrer\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_GenericAttributes_NotInterpreted()
+    {
+        var html = SafeMarkdown.ToHtml("# Title {onclick=alert(1)}\n\n*x*{onmouseover=alert(1)}");
+
+        Assert.DoesNotContain("onclick=\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("onmouseover=\"", html, StringComparison.Ordinal);
+    }
+}

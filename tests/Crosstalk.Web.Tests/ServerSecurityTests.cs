@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Crosstalk.Storage;
+
+namespace Crosstalk.Web.Tests;
+
+public sealed class ServerSecurityTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-sec-" + Guid.NewGuid().ToString("N"));
+    private ITranscriptStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "crosstalk.db"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("192.168.1.10")]
+    public async Task StartAsync_NonLoopbackWithoutToken_IsRefused(string host)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store, Host = host }));
+        Assert.Contains("needs an access token (--token)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(host, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_Defaults_ListensOnLoopbackOnly()
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+
+        Assert.Equal("127.0.0.1", server.Address.Host);
+        Assert.True(server.Address.Port > 0);
+        Assert.Equal(string.Empty, server.Address.Query);
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(server.Address);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_ForeignHostHeaderWithoutToken_IsRefused()
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.Address);
+        request.Headers.Host = "attacker.example";
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_WithoutTokenWhenTokenSet_Is401()
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store, Host = "0.0.0.0", AccessToken = "s3cret-token" });
+        Assert.Equal("token=s3cret-token", server.Address.Query.TrimStart('?'));
+        var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+
+        using var none = await http.GetAsync(bare);
+        using var wrong = await http.GetAsync(new Uri(bare, "/?token=wrong"));
+        using var asset = await http.GetAsync(new Uri(bare, "/assets/app.js"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Contains("access token", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, asset.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_WithToken_IsServedAndRemembered()
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store, AccessToken = "s3cret-token" });
+        var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+
+        using var first = await http.GetAsync(new Uri(bare, "/runs?token=s3cret-token"));
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal("/runs", first.Headers.Location!.OriginalString);
+        var cookie = first.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, new Uri(bare, "/runs"));
+        withCookie.Headers.Add("Cookie", cookie.Split(';')[0]);
+        using var second = await http.SendAsync(withCookie);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, new Uri(bare, "/"));
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret-token");
+        using var third = await http.SendAsync(bearer);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task StartLive_PostWithoutFormKey_IsRefused()
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["model1"] = "offline:eliza", ["model2"] = "offline:eliza" });
+
+        using var response = await http.PostAsync(new Uri(server.Address, "/live"), form);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, await _store.CountConversationsAsync(ConversationQuery.All));
+    }
+}
