@@ -104,7 +104,7 @@ internal sealed class BatchDisplay
         var room = Math.Max(3, _console.Profile.Height - rows.Count - 3);
         foreach (var live in running.Take(room))
         {
-            var head = string.Create(CultureInfo.InvariantCulture, $"#{live.Id} {live.Pair} · {live.CurrentIndex}/{live.MaxMessages} {live.Speaker}: ");
+            var head = string.Create(CultureInfo.InvariantCulture, $"#{live.Id} {live.Pair} · {live.CurrentIndex}/{live.MaxMessages} ");
             var words = live.LastWords(Math.Max(10, width - head.Length - 1));
             rows.Add(new Markup($"[grey]{Markup.Escape(head)}[/]{Markup.Escape(words)}"));
         }

@@ -7,6 +7,7 @@ internal sealed class LiveConversation
 {
     private const int TailLength = 160;
     private readonly StringBuilder _tail = new();
+    private bool _fresh;
 
     public LiveConversation(long id, string pair, int maxMessages, int messages)
     {
@@ -29,13 +30,16 @@ internal sealed class LiveConversation
 
     public string Speaker { get; private set; } = string.Empty;
 
+    /// <summary>Who wrote the words <see cref="LastWords"/> shows: the previous message's speaker until the new one writes.</summary>
+    public string WordsSpeaker { get; private set; } = string.Empty;
+
     public void Start(int index, string speaker)
     {
         lock (_tail)
         {
             CurrentIndex = index;
             Speaker = speaker;
-            _tail.Clear();
+            _fresh = true;
         }
     }
 
@@ -43,6 +47,13 @@ internal sealed class LiveConversation
     {
         lock (_tail)
         {
+            if (_fresh)
+            {
+                _tail.Clear();
+                WordsSpeaker = Speaker;
+                _fresh = false;
+            }
+
             _tail.Append(text);
             if (_tail.Length > TailLength * 2)
             {
@@ -56,9 +67,13 @@ internal sealed class LiveConversation
         lock (_tail)
         {
             Messages = index;
-            if (_tail.Length == 0)
+            if (_fresh)
             {
+                // A reply that did not stream arrives whole.
+                _tail.Clear();
                 _tail.Append(content.Length > TailLength ? content[^TailLength..] : content);
+                WordsSpeaker = Speaker;
+                _fresh = false;
             }
         }
     }
@@ -69,7 +84,7 @@ internal sealed class LiveConversation
         string text;
         lock (_tail)
         {
-            text = _tail.ToString();
+            text = WordsSpeaker.Length == 0 ? string.Empty : WordsSpeaker + ": " + _tail;
         }
 
         text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

@@ -1,0 +1,54 @@
+using Crosstalk.Cli.Batch;
+using Crosstalk.Cli.Commands;
+using Crosstalk.Experiments;
+using Crosstalk.Storage;
+using Spectre.Console.Testing;
+
+namespace Crosstalk.Cli.Tests.Batch;
+
+public sealed class BatchDisplayTests
+{
+    [Fact]
+    public async Task RunAsync_NotATerminal_PrintsProgressLinesThenASummaryPerPair()
+    {
+        var console = new TestConsole().Width(120);
+        var context = new CliContext(console, TextWriter.Null, TextWriter.Null, TimeProvider.System, _ => null, Path.GetTempPath());
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(CrosstalkProcess.NewTempDirectory(), "d.db"));
+        BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference == "a" ? "Alpha" : "Beta", new PacedChatClient(reference, TimeSpan.FromMilliseconds(40), cost: 0.01m));
+        var runner = new BatchRunner(store, paced, TimeProvider.System);
+        var runId = await runner.CreateRunAsync(ExperimentFile.Parse("models: [a, b]\nrepetitions: 3\nstop: { max_messages: 8 }\nconcurrency: 2\n", "d.yaml"), null);
+
+        var exit = await BatchSession.RunAsync(context, store, runner, runId, new BatchSessionOptions { LineInterval = TimeSpan.FromMilliseconds(150) }, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var lines = console.Lines.Where(l => l.Contains("conversations ·", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count >= 3, console.Output);
+        Assert.Contains("6/6 conversations · 48 messages", lines[^1], StringComparison.Ordinal);
+        Assert.Contains("$0.4200", lines[^1], StringComparison.Ordinal);
+        Assert.Contains("max-messages 6", lines[^1], StringComparison.Ordinal);
+        Assert.Contains(console.Lines, l => l.Contains("Alpha ↔ Beta", StringComparison.Ordinal) && l.Contains("8.0", StringComparison.Ordinal));
+        Assert.Contains(console.Lines, l => l.Contains("Beta ↔ Alpha", StringComparison.Ordinal) && l.Contains("$0.2100", StringComparison.Ordinal));
+        Assert.Contains($"Run {runId} is complete", console.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Terminal_ShowsALiveLinePerRunningConversation()
+    {
+        var console = new TestConsole().Width(120).Interactive();
+        console.Profile.Capabilities.Interactive = true;
+        var context = new CliContext(console, TextWriter.Null, TextWriter.Null, TimeProvider.System, _ => null, Path.GetTempPath());
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(CrosstalkProcess.NewTempDirectory(), "d.db"));
+        BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference, new PacedChatClient(reference, TimeSpan.FromMilliseconds(100)));
+        var runner = new BatchRunner(store, paced, TimeProvider.System);
+        var runId = await runner.CreateRunAsync(ExperimentFile.Parse("models: [a, b]\nrepetitions: 2\nstop: { max_messages: 6 }\nconcurrency: 4\n", "d.yaml"), null);
+
+        await BatchSession.RunAsync(context, store, runner, runId, new BatchSessionOptions(), CancellationToken.None);
+
+        Assert.Contains("ETA", console.Output, StringComparison.Ordinal);
+        Assert.Contains("a ↔ b · ", console.Output, StringComparison.Ordinal);
+        // The last words are those of the previous message until the next one writes, named after who wrote them.
+        Assert.Matches(@"#\d+ a ↔ b · \d/6 (a: a|b: b) reply \d", console.Output);
+        Assert.DoesNotMatch(@"(a: b|b: a) reply", console.Output);
+        Assert.Contains("Ctrl+C stops", console.Output, StringComparison.Ordinal);
+    }
+}
