@@ -64,4 +64,28 @@ public sealed partial class InterruptTests
         Assert.Equal(100, all.Count);
         Assert.All(all, c => Assert.Equal((30, StopReasons.MaxMessages), (c.MessageCount, c.StopReason)));
     }
+
+    [Fact]
+    public async Task Batch_TwoInterruptSignals_Exit130AndResumeStillFinishesCleanly()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 30, end_policy: off }\nconcurrency: 8\n");
+        using var process = CrosstalkProcess.Start(dir, "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
+        await Task.Delay(2500);
+        Assert.False(process.HasExited, "The batch ended before it could be interrupted.");
+
+        Assert.Equal(0, SendSignal(process.Id, SigTerm));
+        await Task.Delay(50);
+        Assert.Equal(0, SendSignal(process.Id, SigTerm));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.Equal(130, process.ExitCode);
+
+        var resumed = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "c.db", "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.StandardError);
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "c.db"));
+        var all = await store.ListConversationsAsync(ConversationQuery.All).ToListAsync();
+        Assert.Equal(100, all.Count);
+        Assert.All(all, c => Assert.Equal((30, StopReasons.MaxMessages), (c.MessageCount, c.StopReason)));
+    }
 }
