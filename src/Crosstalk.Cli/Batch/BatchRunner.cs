@@ -4,7 +4,6 @@ using System.Text.Json;
 using Crosstalk.Cli.Commands;
 using Crosstalk.Conversations;
 using Crosstalk.Experiments;
-using Crosstalk.Stopping;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
@@ -161,35 +160,6 @@ internal sealed class BatchRunner
         };
     }
 
-    /// <summary>
-    /// The stop a conversation already reached with its stored messages: a process killed after storing the last
-    /// message but before recording the stop must not add a message on resume.
-    /// </summary>
-    public static StopInfo? StopAlreadyReached(ConversationSpec spec, IList<TranscriptMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(messages);
-        var hasOpener = spec.Opener is not null;
-        var state = new ConversationState(spec.Seats.Count, spec.EndToken, hasOpener);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var message = messages[i];
-            state.Add(message);
-            var index = i + 1;
-            if (!(hasOpener && index == 1) && string.IsNullOrWhiteSpace(message.Content) && spec.EmptyReplyPolicy == EmptyReplyPolicy.RetryThenStop)
-            {
-                return new StopInfo(StopReasons.EmptyReply, message.Seat, index, $"{message.Speaker} replied with nothing, twice.");
-            }
-
-            if (spec.Stop.Check(state) is { } stop)
-            {
-                return stop;
-            }
-        }
-
-        return null;
-    }
-
     internal static BatchRunSpec ReadPlan(RunRecord run)
     {
         if (string.IsNullOrEmpty(run.SpecJson))
@@ -267,17 +237,6 @@ internal sealed class BatchRunner
         var live = progress.Started(id, transcript.Title, plan.Stop.MaxMessages, transcript.Messages.Count);
         try
         {
-            if (transcript.Messages.Count > 0 && StopAlreadyReached(spec, transcript.Messages) is { } reached)
-            {
-                var ended = transcript.Messages[^1].Timestamp ?? _time.GetLocalNow();
-                await _store.CompleteConversationAsync(id, reached, ended, CancellationToken.None).ConfigureAwait(false);
-                transcript.Stop = reached;
-                transcript.Ended = ended;
-                SaveFiles(plan, transcript);
-                progress.Stopped(live, reached);
-                return;
-            }
-
             var runner = new ConversationRunner(spec, [.. resolved.Select(r => r.Client)], _time);
             var resumeFrom = transcript.Messages.Count > 0 ? transcript : null;
             await foreach (var @event in runner.RunAsync(resumeFrom, cancellationToken).ConfigureAwait(false))

@@ -130,6 +130,17 @@ public sealed class ConversationRunner
 
                 state.Add(message);
                 AppendToViews(message);
+
+                // A process killed after storing a message but before recording the stop it caused must not add a
+                // message on resume: the stop is decided again, message by message, exactly as it was the first time.
+                if (stop is null)
+                {
+                    var index = state.Messages.Count;
+                    var isOpener = index == 1 && _spec.Opener is not null;
+                    stop = !isOpener && string.IsNullOrWhiteSpace(message.Content) && _spec.EmptyReplyPolicy == EmptyReplyPolicy.RetryThenStop
+                        ? new StopInfo(StopReasons.EmptyReply, message.Seat, index, $"{message.Speaker} replied with nothing, twice.")
+                        : _spec.Stop.Check(state);
+                }
             }
 
             Transcript.Started = resumeFrom.Started ?? _time.GetLocalNow();
