@@ -37,6 +37,7 @@ internal static class CliApplication
         root.Add(ForkCommand.Create(context));
         root.Add(ServeCommand.Create(context));
         root.Add(ModelsCommand.Create(context));
+        root.Add(AnalyzeCommand.Create(context));
         return root;
     }
 

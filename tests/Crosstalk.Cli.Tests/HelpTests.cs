@@ -9,6 +9,13 @@ public sealed class HelpTests
     [InlineData("convert")]
     [InlineData("serve")]
     [InlineData("models")]
+    [InlineData("analyze")]
+    [InlineData("batch")]
+    [InlineData("resume")]
+    [InlineData("list")]
+    [InlineData("export")]
+    [InlineData("import")]
+    [InlineData("fork")]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -24,7 +24,7 @@ internal static class CorpusView
         }
 
         var models = new Table { Border = TableBorder.Simple, Title = new TableTitle("[bold]Per model[/]") };
-        models.AddColumns("Model", "Conv.", "Refusals", "Goodbye loop", "Ends first", "Msgs after end", "Tokens after end", "Signature");
+        models.AddColumns("Model", "Conv.", "Refusals", "Goodbye loop", "Ends first", "Msgs after end", "Tokens after end");
         foreach (var row in corpus.Models)
         {
             models.AddRow(
@@ -34,11 +34,21 @@ internal static class CorpusView
                 Percent(row.GoodbyeLoopRate),
                 Percent(row.EndTokenFirstRate),
                 row.MeanMessagesAfterFirstEnd.ToString("0.0", CultureInfo.InvariantCulture),
-                row.TokensAfterFirstEnd.ToString("N0", CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join(" ", row.TopEmoji.Take(3).Concat(row.Keywords.Take(5)))));
+                row.TokensAfterFirstEnd.ToString("N0", CultureInfo.InvariantCulture));
         }
 
         yield return models;
+
+        var signatures = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
+        foreach (var row in corpus.Models)
+        {
+            signatures.AddRow(
+                new Markup($"[bold]{Markup.Escape(row.Model)}[/]"),
+                new Text(string.Join(" ", row.TopEmoji.Take(5).Concat(row.Keywords.Take(10)))));
+        }
+
+        yield return new Markup("[bold]Signatures[/] [grey](top emoji and most distinctive words per model)[/]");
+        yield return new Padder(signatures, new Padding(0, 0, 0, 1));
 
         var pairs = new Table { Border = TableBorder.Simple, Title = new TableTitle("[bold]Per pair[/]") };
         pairs.AddColumns("Pair", "Conv.", "Mean msgs", "Refusals", "Goodbye loop", "End token", "Msgs after end");

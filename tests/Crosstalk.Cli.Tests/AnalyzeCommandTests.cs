@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Crosstalk.Testing;
+
+namespace Crosstalk.Cli.Tests;
+
+public sealed class AnalyzeCommandTests
+{
+    [Fact]
+    public async Task Analyze_Seed001Json_ReportsEndSignalsLoopRefusalsAndDuplicates()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", SharedFiles.Seed001, "--json");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var root = json.RootElement;
+        Assert.Equal(97, root.GetProperty("messages").GetInt32());
+        Assert.Equal(3, root.GetProperty("endToken").GetProperty("first").GetInt32());
+        Assert.Equal(1, root.GetProperty("endToken").GetProperty("firstSeat").GetInt32());
+        Assert.Equal(24, root.GetProperty("endToken").GetProperty("mutual").GetInt32());
+        Assert.Equal(24, root.GetProperty("goodbyeLoop").GetProperty("start").GetInt32());
+        Assert.Contains(2, root.GetProperty("refusals").EnumerateArray().Select(e => e.GetInt32()));
+        var pairs = root.GetProperty("nearDuplicates").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32())).ToList();
+        Assert.Contains((9, 11), pairs);
+        Assert.Contains((80, 94), pairs);
+        Assert.Equal(2, root.GetProperty("seats").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Analyze_Seed000_FindsTheGarbledWords()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", SharedFiles.Seed000);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("thanation", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("genderotidural", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches("[▁▂▃▄▅▆▇█]{3,}", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Analyze_BackroomsCorpus_PrintsTablesAndWritesHtmlAndCsv()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var corpus = Path.Combine(AppContext.BaseDirectory, "Backrooms");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", corpus, "--html", "report.html", "--csv", "tables");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("Per model", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Per pair", result.StandardOutput, StringComparison.Ordinal);
+        var html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.True(File.Exists(Path.Combine(dir, "tables", "models.csv")));
+    }
+
+    [Fact]
+    public async Task Analyze_UnknownTarget_FailsWithOneLine()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", "r-nothing-here");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("r-nothing-here", result.StandardError, StringComparison.Ordinal);
+        Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
