@@ -38,6 +38,7 @@ internal static class CliApplication
         root.Add(ServeCommand.Create(context));
         root.Add(ModelsCommand.Create(context));
         root.Add(AnalyzeCommand.Create(context));
+        root.Add(JudgeCommand.Create(context));
         return root;
     }
 

@@ -16,6 +16,7 @@ public sealed class HelpTests
     [InlineData("export")]
     [InlineData("import")]
     [InlineData("fork")]
+    [InlineData("judge")]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();

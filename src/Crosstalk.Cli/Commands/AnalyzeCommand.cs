@@ -3,7 +3,6 @@ using System.Text.Json;
 using Crosstalk.Analysis;
 using Crosstalk.Cli.Reports;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
@@ -14,7 +13,7 @@ internal static class AnalyzeCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = new Argument<string>("target") { Description = "A transcript file, a folder of transcripts (any format, UniversalBackrooms logs too), a run id from the store, or 'store' for everything in it." };
+        var target = new Argument<string>("target") { Description = TranscriptTargets.Description };
         var json = new Option<bool>("--json") { Description = "Print the analysis as JSON (one transcript: its analysis; several: the corpus analysis)." };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with charts to this file (corpus)." };
         var csv = new Option<string?>("--csv") { Description = "Also write the corpus tables as CSV files into this folder." };
@@ -46,34 +45,10 @@ internal static class AnalyzeCommand
             var corpus = new CorpusAnalyzer(options);
             TranscriptAnalysis? single = null;
             Transcript? singleTranscript = null;
-            if (File.Exists(path) || Directory.Exists(path))
+            await foreach (var transcript in TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
             {
-                foreach (var (_, transcript) in TranscriptSources.Read(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}")))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    single = corpus.Add(transcript);
-                    singleTranscript = transcript;
-                }
-            }
-            else
-            {
-                await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-                var query = ConversationQuery.All;
-                if (!string.Equals(what, "store", StringComparison.OrdinalIgnoreCase))
-                {
-                    if (await store.GetRunAsync(what, cancellationToken).ConfigureAwait(false) is null)
-                    {
-                        throw new UserException($"{what} is neither a file, a folder, nor a run in {store.Description} (see 'crosstalk list').");
-                    }
-
-                    query = new ConversationQuery { RunId = what };
-                }
-
-                await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
-                {
-                    single = corpus.Add(transcript);
-                    singleTranscript = transcript;
-                }
+                single = corpus.Add(transcript);
+                singleTranscript = transcript;
             }
 
             if (corpus.Count == 0)

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Crosstalk.Analysis.Judge;
+using Spectre.Console;
+
+namespace Crosstalk.Cli.Commands;
+
+/// <summary><c>crosstalk judge TARGET --rubric ID --model MODEL</c>: optional LLM-judge scores, cached.</summary>
+internal static class JudgeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var target = new Argument<string>("target") { Description = TranscriptTargets.Description };
+        var rubric = new Option<string>("--rubric", "-r") { Description = $"The rubric: {string.Join(", ", JudgeRubrics.All.Select(r => r.Id))}.", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "The judge: any model Crosstalk can use (a catalog name, provider:model, an OpenRouter id).", Required = true };
+        var cache = new Option<string?>("--cache") { Description = "Folder of cached answers, so a re-run costs nothing. Default: ~/.cache/crosstalk/judge." };
+        var json = new Option<bool>("--json") { Description = "Print every result as JSON lines." };
+        var models = ModelsOption.Create();
+        var db = StoreOptions.CreateDbOption();
+        var command = new Command(
+            "judge",
+            """
+            Scores conversations with an LLM judge and a rubric, answered as structured JSON. Every answer is
+            cached (by rubric, judge model and the exact prompt), so running the same judgement again costs
+            nothing. Rubrics: politeness-1-5 and persona-constraint-break and topic-label (per message),
+            constraint-break-first (per conversation: which seat breaks its assigned constraint first — the
+            question of seed 000).
+
+            Examples:
+              crosstalk judge 000_9b49a01de80e6c50.txt --rubric constraint-break-first --model gpt-4o
+              crosstalk judge r-20261123-101500-ab12 --rubric politeness-1-5 --model claude-haiku-4-5 --json
+            """)
+        {
+            target, rubric, model, cache, json, models, db,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var chosen = JudgeRubrics.Find(parseResult.GetValue(rubric)!)
+                ?? throw new UserException($"--rubric: unknown rubric '{parseResult.GetValue(rubric)}'; known: {string.Join(", ", JudgeRubrics.All.Select(r => r.Id))}.");
+            var modelReference = parseResult.GetValue(model)!;
+            using var resolver = new ModelResolver(context, seed: 1, TimeSpan.Zero, parseResult.GetValue(models));
+            var judge = resolver.Resolve(modelReference, "--model");
+            var cacheDirectory = parseResult.GetValue(cache) is { } c
+                ? context.ResolvePath(c)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge");
+            var scorer = new JudgeScorer(judge.Client, modelReference, new FileJudgeCache(cacheDirectory));
+            var asJson = parseResult.GetValue(json);
+            int scored = 0, cached = 0, failed = 0;
+            await foreach (var transcript in TranscriptTargets.ReadAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
+            {
+                var results = await scorer.ScoreAsync(transcript, chosen, cancellationToken).ConfigureAwait(false);
+                if (!asJson)
+                {
+                    context.Console.Write(new Rule($"[bold]{Markup.Escape(transcript.Title)}[/]") { Justification = Justify.Left });
+                }
+
+                foreach (var result in results)
+                {
+                    scored++;
+                    cached += result.Cached ? 1 : 0;
+                    failed += result.Error is null ? 0 : 1;
+                    if (asJson)
+                    {
+                        await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, JudgeJsonContext.Default.JudgeResult)).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var where = result.Message is { } m ? string.Create(CultureInfo.InvariantCulture, $"#{m}") : "conversation";
+                    var answer = result.Error is { } error ? $"[red]{Markup.Escape(error)}[/]" : Markup.Escape(result.Answer?.GetRawText() ?? "");
+                    context.Console.MarkupLine($"  [grey]{where}[/] {answer}{(result.Cached ? " [grey](cached)[/]" : "")}");
+                }
+            }
+
+            await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (!asJson)
+            {
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} judgements, {1} from the cache ({2}), {3} failed.[/]", scored, cached, Markup.Escape(cacheDirectory), failed);
+            }
+
+            return failed > 0 && failed == scored ? ExitCodes.UserError : ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using Crosstalk.Storage;
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Cli.Commands;
+
+/// <summary>
+/// What <c>analyze</c> and <c>judge</c> read: a transcript file, a folder of them, a run in the store, or
+/// <c>store</c> for everything in it — streamed one transcript at a time.
+/// </summary>
+internal static class TranscriptTargets
+{
+    public const string Description = "A transcript file, a folder of transcripts (any format, UniversalBackrooms logs too), a run id from the store, or 'store' for everything in it.";
+
+    public static async IAsyncEnumerable<Transcript> ReadAsync(CliContext context, string target, string? db, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var path = context.ResolvePath(target);
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            foreach (var (_, transcript) in TranscriptSources.Read(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}")))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return transcript;
+            }
+
+            yield break;
+        }
+
+        await using var store = await StoreOptions.OpenAsync(context, db, cancellationToken).ConfigureAwait(false);
+        var query = ConversationQuery.All;
+        if (!string.Equals(target, "store", StringComparison.OrdinalIgnoreCase))
+        {
+            if (await store.GetRunAsync(target, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new UserException($"{target} is neither a file, a folder, nor a run in {store.Description} (see 'crosstalk list').");
+            }
+
+            query = new ConversationQuery { RunId = target };
+        }
+
+        await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return transcript;
+        }
+    }
+}

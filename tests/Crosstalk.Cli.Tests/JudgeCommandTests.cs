@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Crosstalk.Testing;
+using Crosstalk.Testing.FakeProviders;
+
+namespace Crosstalk.Cli.Tests;
+
+public sealed class JudgeCommandTests
+{
+    [Fact]
+    public async Task Judge_Seed000ConstraintBreakFirst_AsksOnceThenAnswersFromTheCache()
+    {
+        await using var judge = await FakeOpenAIServer.StartAsync();
+        judge.Reply = _ => new FakeReply("""{"seat": 2, "message": 6, "constraint": "politeness", "reason": "4o invents words instead of staying rigorous."}""");
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var models = Path.Combine(dir, "models.yaml");
+        File.WriteAllText(models, $"""
+            providers:
+              judge-server: {"{"} api: openai, endpoint: "{judge.Endpoint}", key: CROSSTALK_JUDGE_KEY {"}"}
+            models:
+              - name: judge
+                display: "Judge"
+                provider: judge-server
+                model: gpt-4o
+            """);
+        var environment = new Dictionary<string, string> { ["CROSSTALK_JUDGE_KEY"] = "sk-judge-test" };
+        string[] args = ["judge", SharedFiles.Seed000, "--rubric", "constraint-break-first", "--model", "judge", "--models", models, "--cache", "cache", "--json"];
+
+        var first = await CrosstalkProcess.RunAsync(dir, environment, args);
+        var requests = judge.RequestCount;
+        var second = await CrosstalkProcess.RunAsync(dir, environment, args);
+
+        Assert.True(first.ExitCode == 0, first.StandardError);
+        Assert.Equal(1, requests);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(requests, judge.RequestCount);
+        using var answer = JsonDocument.Parse(second.StandardOutput.Trim());
+        Assert.True(answer.RootElement.GetProperty("cached").GetBoolean());
+        Assert.Equal(2, answer.RootElement.GetProperty("answer").GetProperty("seat").GetInt32());
+        Assert.Contains("Human Transformer", judge.Requests[0].Body.ToJsonString(), StringComparison.Ordinal);
+    }
+}
