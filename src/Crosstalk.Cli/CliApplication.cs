@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Crosstalk.Cli.Commands;
 using Crosstalk.Experiments;
@@ -39,7 +41,86 @@ internal static class CliApplication
         root.Add(ModelsCommand.Create(context));
         root.Add(AnalyzeCommand.Create(context));
         root.Add(JudgeCommand.Create(context));
+        UseShortRootHelp(root);
         return root;
+    }
+
+    /// <summary>
+    /// The command list of <c>crosstalk --help</c> shows each command's first sentence; its whole description,
+    /// with examples, is in <c>crosstalk COMMAND --help</c>.
+    /// </summary>
+    private static void UseShortRootHelp(RootCommand root)
+    {
+        if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: SynchronousCommandLineAction original } helpOption)
+        {
+            helpOption.Action = new HelpWithSummaries(original);
+        }
+    }
+
+    private static readonly Dictionary<string, string> Summaries = new(StringComparer.Ordinal)
+    {
+        ["run"] = "One conversation, streamed live, saved as Markdown and JSON (offline agents by default).",
+        ["show"] = "Read a transcript in the terminal.",
+        ["convert"] = "Convert between seed Markdown, JSON, JSONL and the original system's JSON.",
+        ["batch"] = "Run an experiment (YAML, or the original config.json) in parallel, into the store.",
+        ["resume"] = "Continue a run after Ctrl+C, a crash or kill -9.",
+        ["list"] = "Runs and conversations in the store, with filters.",
+        ["export"] = "Write a run as Markdown, JSON, JSONL, ShareGPT or OpenAI chat data.",
+        ["import"] = "Bring transcripts (seed Markdown, JSON, UniversalBackrooms logs) into the store.",
+        ["fork"] = "A new conversation from the first N messages of a stored one.",
+        ["serve"] = "Browse, search and watch conversations in the browser.",
+        ["models"] = "The models you can use, and whether their keys are set.",
+        ["analyze"] = "End signals, goodbye loops, refusals, repetition, signatures (no network).",
+        ["judge"] = "Score conversations with an LLM judge and a rubric (cached).",
+    };
+
+    private static string Summary(Command command)
+    {
+        if (Summaries.TryGetValue(command.Name, out var summary))
+        {
+            return summary;
+        }
+
+        var paragraph = (command.Description ?? string.Empty).Split("\n\n", 2)[0].ReplaceLineEndings(" ");
+        var end = paragraph.IndexOf(". ", StringComparison.Ordinal);
+        return (end < 0 ? paragraph.TrimEnd('.') : paragraph[..end]) + ".";
+    }
+
+    private sealed class HelpWithSummaries(SynchronousCommandLineAction original) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            if (parseResult.CommandResult.Command is not RootCommand root)
+            {
+                return original.Invoke(parseResult);
+            }
+
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine("Description:");
+            foreach (var line in (root.Description ?? string.Empty).Split('\n'))
+            {
+                output.WriteLine(("  " + line).TrimEnd());
+            }
+
+            output.WriteLine();
+            output.WriteLine("Usage:");
+            output.WriteLine("  crosstalk [command] [options]");
+            output.WriteLine();
+            output.WriteLine("Commands:");
+            var width = root.Subcommands.Max(c => c.Name.Length);
+            foreach (var command in root.Subcommands)
+            {
+                output.WriteLine($"  {command.Name.PadRight(width)}  {Summary(command)}");
+            }
+
+            output.WriteLine();
+            output.WriteLine("Options:");
+            output.WriteLine("  -?, -h, --help  Show help and usage information");
+            output.WriteLine("  --version       Show version information");
+            output.WriteLine();
+            output.WriteLine("Run 'crosstalk COMMAND --help' for a command's options and examples.");
+            return ExitCodes.Success;
+        }
     }
 
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
@@ -48,7 +129,7 @@ internal static class CliApplication
         ArgumentNullException.ThrowIfNull(context);
         var root = CreateRootCommand(context);
         var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not (HelpAction or HelpWithSummaries))
         {
             foreach (var error in parseResult.Errors)
             {
