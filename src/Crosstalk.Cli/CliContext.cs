@@ -40,6 +40,13 @@ internal sealed class CliContext
     {
         var stdout = new StreamWriter(System.Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = true };
         var stderr = new StreamWriter(System.Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = true };
-        return new CliContext(AnsiConsole.Console, stdout, stderr, TimeProvider.System, System.Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            // Piped or captured output has no window to fit: honour COLUMNS, else use a width tables read well at.
+            console.Profile.Width = int.TryParse(System.Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 20 ? columns : 120;
+        }
+
+        return new CliContext(console, stdout, stderr, TimeProvider.System, System.Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
     }
 }

@@ -47,7 +47,7 @@ internal static class CorpusView
                 new Text(string.Join(" ", row.TopEmoji.Take(5).Concat(row.Keywords.Take(10)))));
         }
 
-        yield return new Markup("[bold]Signatures[/] [grey](top emoji and most distinctive words per model)[/]");
+        yield return new Markup("[bold]Signatures[/] [grey](top emoji and most distinctive words per model)[/]\n");
         yield return new Padder(signatures, new Padding(0, 0, 0, 1));
 
         var pairs = new Table { Border = TableBorder.Simple, Title = new TableTitle("[bold]Per pair[/]") };
