@@ -30,7 +30,7 @@ internal static class RunCommand
         var timeLimit = new Option<TimeSpan?>("--time-limit") { Description = "Stop when the conversation has run this long (e.g. 00:10:00)." };
         var tokenBudget = new Option<long?>("--token-budget") { Description = "Stop when this many tokens (in + out) have been used." };
         var costBudget = new Option<decimal?>("--cost-budget") { Description = "Stop when this many US dollars have been spent." };
-        var seed = new Option<int>("--seed") { Description = "Seed for the offline agents, so a run can be repeated exactly.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the offline agents (and sampling, where a provider takes one), so a run can be repeated exactly. Default: a new one each run, printed and kept in the transcript." };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the transcript files (seed Markdown and JSON).", DefaultValueFactory = _ => DefaultOutputDirectory };
         var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
@@ -72,7 +72,7 @@ internal static class RunCommand
                 TimeLimit = parseResult.GetValue(timeLimit),
                 TokenBudget = parseResult.GetValue(tokenBudget),
                 CostBudget = parseResult.GetValue(costBudget),
-                Seed = parseResult.GetValue(seed),
+                Seed = parseResult.GetValue(seed) ?? Random.Shared.Next(1, 100_000),
                 OutputDirectory = context.ResolvePath(parseResult.GetValue(output)!),
                 TokenDelay = parseResult.GetValue(delay),
                 Quiet = parseResult.GetValue(quiet),
@@ -128,13 +128,14 @@ internal static class RunCommand
         };
 
         var runner = new ConversationRunner(spec, [seatA.Client, seatB.Client], context.TimeProvider);
+        runner.Transcript.Metadata["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture);
         var started = context.TimeProvider.GetLocalNow();
         var files = TranscriptFiles.Choose(settings.OutputDirectory, names[0], names[1], started);
         var console = context.Console;
         if (!settings.Quiet)
         {
             console.Write(new Rule($"[bold]{Markup.Escape(names[0])}[/] ↔ [bold]{Markup.Escape(names[1])}[/]") { Justification = Justify.Left });
-            console.MarkupLine($"[grey]{Markup.Escape(seatA.Model)} ↔ {Markup.Escape(seatB.Model)} · stop: {Markup.Escape(StopPolicyFactory.Describe(stopSettings))} · Ctrl+C stops and keeps what is complete[/]");
+            console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} ↔ {1} · stop: {2} · seed {3} · Ctrl+C stops and keeps what is complete[/]", Markup.Escape(seatA.Model), Markup.Escape(seatB.Model), Markup.Escape(StopPolicyFactory.Describe(stopSettings)), settings.Seed);
         }
 
         await using var recorder = settings.UseStore
