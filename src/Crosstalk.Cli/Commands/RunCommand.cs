@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Conversations;
 using Crosstalk.Transcripts;
@@ -144,6 +145,7 @@ internal static class RunCommand
         var startTimestamp = context.TimeProvider.GetTimestamp();
         long tokens = 0;
         var shownIndex = 0;
+        var indicators = new LiveIndicators(2, settings.EndToken, spec.Opener is not null);
         StopInfo? stopInfo = null;
         await foreach (var @event in runner.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -174,6 +176,10 @@ internal static class RunCommand
                         console.WriteLine();
                         var elapsed = context.TimeProvider.GetElapsedTime(startTimestamp);
                         console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens so far[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
+                        foreach (var indicator in indicators.Observe(completed.Message))
+                        {
+                            console.MarkupLine($"[yellow]⚠ {Markup.Escape(indicator)}[/]");
+                        }
                     }
 
                     files.Save(runner.Transcript);
