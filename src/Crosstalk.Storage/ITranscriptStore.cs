@@ -49,6 +49,13 @@ public interface ITranscriptStore : IAsyncDisposable
     /// <exception cref="TranscriptStoreException">The conversation does not exist, or it already ended differently.</exception>
     Task CompleteConversationAsync(long conversationId, StopInfo stop, DateTimeOffset ended, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets one metadata entry of a conversation (for example an LLM judge's results), in its own transaction;
+    /// the other entries are kept.
+    /// </summary>
+    /// <exception cref="TranscriptStoreException">The conversation does not exist.</exception>
+    Task SetConversationMetadataAsync(long conversationId, string key, string value, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one whole transcript (usage, timing, attempts, reasoning, cost and all), or <see langword="null"/>.</summary>
     Task<Transcript?> GetTranscriptAsync(long conversationId, CancellationToken cancellationToken = default);
 

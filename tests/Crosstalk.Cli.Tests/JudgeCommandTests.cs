@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crosstalk.Storage;
 using Crosstalk.Testing;
 using Crosstalk.Testing.FakeProviders;
 
@@ -37,5 +38,24 @@ public sealed class JudgeCommandTests
         Assert.True(answer.RootElement.GetProperty("cached").GetBoolean());
         Assert.Equal(2, answer.RootElement.GetProperty("answer").GetProperty("seat").GetInt32());
         Assert.Contains("Human Transformer", judge.Requests[0].Body.ToJsonString(), StringComparison.Ordinal);
+
+        // Judging a run keeps the results with its conversations in the store.
+        var import = await CrosstalkProcess.RunAsync(dir, "import", SharedFiles.Seed000);
+        Assert.Equal(0, import.ExitCode);
+        string runId;
+        await using (var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "crosstalk.db")))
+        {
+            runId = (await store.ListRunsAsync().ToListAsync()).Single().Id;
+        }
+
+        var onRun = await CrosstalkProcess.RunAsync(dir, environment, ["judge", runId, "--rubric", "constraint-break-first", "--model", "judge", "--models", models, "--cache", "cache"]);
+        Assert.True(onRun.ExitCode == 0, onRun.StandardError);
+        Assert.Contains("(cached)", onRun.StandardOutput, StringComparison.Ordinal);
+        await using (var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "crosstalk.db")))
+        {
+            var summary = (await store.ListConversationsAsync(ConversationQuery.All).ToListAsync()).Single();
+            var stored = await store.GetTranscriptAsync(summary.Id);
+            Assert.Contains("\"seat\":2", stored!.Metadata["judge.constraint-break-first.judge"], StringComparison.Ordinal);
+        }
     }
 }

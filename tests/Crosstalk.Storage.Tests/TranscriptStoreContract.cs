@@ -644,6 +644,27 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
         Assert.Equal(expected.Attempts, actual.Attempts);
     }
 
+    [Fact]
+    public async Task SetConversationMetadataAsync_NewEntry_KeepsTheOthersAndSurvivesReading()
+    {
+        var header = Header("Kimi K2", "kimi", "4o", "gpt-4o");
+        header.Metadata["seed"] = "7";
+        var id = await Store.CreateConversationAsync(null, header, null);
+
+        await Store.SetConversationMetadataAsync(id, "judge.politeness-1-5.gpt-4o", "[{\"score\":4}]");
+        await Store.SetConversationMetadataAsync(id, "judge.politeness-1-5.gpt-4o", "[{\"score\":5}]");
+
+        var stored = await Store.GetTranscriptAsync(id);
+        Assert.Equal("7", stored!.Metadata["seed"]);
+        Assert.Equal("[{\"score\":5}]", stored.Metadata["judge.politeness-1-5.gpt-4o"]);
+    }
+
+    [Fact]
+    public async Task SetConversationMetadataAsync_UnknownConversation_Throws()
+    {
+        await Assert.ThrowsAsync<TranscriptStoreException>(() => Store.SetConversationMetadataAsync(987654, "k", "v"));
+    }
+
     protected static Transcript Header(string a, string? modelA, string b, string? modelB)
     {
         var participants = new List<Participant>

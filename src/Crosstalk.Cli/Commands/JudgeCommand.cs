@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis.Judge;
+using Crosstalk.Storage;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
@@ -47,28 +48,48 @@ internal static class JudgeCommand
             var scorer = new JudgeScorer(judge.Client, modelReference, new FileJudgeCache(cacheDirectory));
             var asJson = parseResult.GetValue(json);
             int scored = 0, cached = 0, failed = 0;
-            await foreach (var transcript in TranscriptTargets.ReadAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
+            ITranscriptStore? store = null;
+            try
             {
-                var results = await scorer.ScoreAsync(transcript, chosen, cancellationToken).ConfigureAwait(false);
-                if (!asJson)
+                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, cancellationToken).ConfigureAwait(false))
                 {
-                    context.Console.Write(new Rule($"[bold]{Markup.Escape(transcript.Title)}[/]") { Justification = Justify.Left });
-                }
-
-                foreach (var result in results)
-                {
-                    scored++;
-                    cached += result.Cached ? 1 : 0;
-                    failed += result.Error is null ? 0 : 1;
-                    if (asJson)
+                    var results = await scorer.ScoreAsync(transcript, chosen, cancellationToken).ConfigureAwait(false);
+                    if (conversationId is { } id)
                     {
-                        await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, JudgeJsonContext.Default.JudgeResult)).ConfigureAwait(false);
-                        continue;
+                        // Kept with the conversation in the store, where the web viewer and exports find it.
+                        store ??= await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+                        JudgeScorer.Attach(transcript, results);
+                        var key = $"judge.{chosen.Id}.{modelReference}";
+                        await store.SetConversationMetadataAsync(id, key, transcript.Metadata[key], cancellationToken).ConfigureAwait(false);
                     }
 
-                    var where = result.Message is { } m ? string.Create(CultureInfo.InvariantCulture, $"#{m}") : "conversation";
-                    var answer = result.Error is { } error ? $"[red]{Markup.Escape(error)}[/]" : Markup.Escape(result.Answer?.GetRawText() ?? "");
-                    context.Console.MarkupLine($"  [grey]{where}[/] {answer}{(result.Cached ? " [grey](cached)[/]" : "")}");
+                    if (!asJson)
+                    {
+                        context.Console.Write(new Rule($"[bold]{Markup.Escape(transcript.Title)}[/]") { Justification = Justify.Left });
+                    }
+
+                    foreach (var result in results)
+                    {
+                        scored++;
+                        cached += result.Cached ? 1 : 0;
+                        failed += result.Error is null ? 0 : 1;
+                        if (asJson)
+                        {
+                            await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, JudgeJsonContext.Default.JudgeResult)).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        var where = result.Message is { } m ? string.Create(CultureInfo.InvariantCulture, $"#{m}") : "conversation";
+                        var answer = result.Error is { } error ? $"[red]{Markup.Escape(error)}[/]" : Markup.Escape(result.Answer?.GetRawText() ?? "");
+                        context.Console.MarkupLine($"  [grey]{where}[/] {answer}{(result.Cached ? " [grey](cached)[/]" : "")}");
+                    }
+                }
+            }
+            finally
+            {
+                if (store is not null)
+                {
+                    await store.DisposeAsync().ConfigureAwait(false);
                 }
             }
 

@@ -14,13 +14,26 @@ internal static class TranscriptTargets
 
     public static async IAsyncEnumerable<Transcript> ReadAsync(CliContext context, string target, string? db, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield return transcript;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAsync"/>, with each stored conversation's id when <paramref name="withIds"/> is set
+    /// (files have none), so results can be written back to the store.
+    /// </summary>
+    public static async IAsyncEnumerable<(Transcript Transcript, long? ConversationId)> ReadWithIdsAsync(
+        CliContext context, string target, string? db, bool withIds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var path = context.ResolvePath(target);
         if (File.Exists(path) || Directory.Exists(path))
         {
             foreach (var (_, transcript) in TranscriptSources.Read(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}")))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return transcript;
+                yield return (transcript, null);
             }
 
             yield break;
@@ -38,9 +51,28 @@ internal static class TranscriptTargets
             query = new ConversationQuery { RunId = target };
         }
 
-        await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
+        if (!withIds)
         {
-            yield return transcript;
+            await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                yield return (transcript, null);
+            }
+
+            yield break;
+        }
+
+        var ids = new List<long>();
+        await foreach (var summary in store.ListConversationsAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(summary.Id);
+        }
+
+        foreach (var id in ids)
+        {
+            if (await store.GetTranscriptAsync(id, cancellationToken).ConfigureAwait(false) is { } transcript)
+            {
+                yield return (transcript, id);
+            }
         }
     }
 }

@@ -339,6 +339,36 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     }
 
     /// <inheritdoc />
+    public Task SetConversationMetadataAsync(long conversationId, string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                SortedDictionary<string, string> metadata;
+                await using (var read = Command(connection, transaction, "SELECT metadata FROM conversations WHERE id = @id" + ForUpdate))
+                {
+                    AddInt64(read, "id", conversationId);
+                    await using var reader = await read.ExecuteReaderAsync(token);
+                    if (!await reader.ReadAsync(token))
+                    {
+                        throw NoConversation(conversationId);
+                    }
+
+                    metadata = StoreJson.ReadMetadata(GetString(reader, 0));
+                }
+
+                metadata[key] = value;
+                await using var write = Command(connection, transaction, "UPDATE conversations SET metadata = @metadata WHERE id = @id");
+                AddInt64(write, "id", conversationId);
+                AddJson(write, "metadata", StoreJson.WriteMetadata(metadata));
+                await write.ExecuteNonQueryAsync(token);
+                return true;
+            },
+            cancellationToken);
+    }
+
     public async Task<Transcript?> GetTranscriptAsync(long conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
