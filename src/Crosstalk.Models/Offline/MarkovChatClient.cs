@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace Crosstalk.Models.Offline;
@@ -12,12 +11,11 @@ namespace Crosstalk.Models.Offline;
 /// respond. It depends only on the seed and the conversation so far, so a rerun or a resumed conversation
 /// gets the same reply. The chain is built once per client (the bundled one once per process).
 /// </remarks>
-public sealed class MarkovChatClient : IChatClient
+public sealed class MarkovChatClient : OfflineChatClient
 {
     /// <summary>The model id the Markov agent reports.</summary>
     public const string ModelId = "offline:markov";
 
-    private static readonly ChatClientMetadata Metadata = new("offline", null, ModelId);
 
     private readonly MarkovModel _model;
     private readonly int _seed;
@@ -26,6 +24,7 @@ public sealed class MarkovChatClient : IChatClient
     /// <exception cref="DirectoryNotFoundException">The corpus directory does not exist.</exception>
     /// <exception cref="InvalidOperationException">The corpus directory holds no messages to learn from.</exception>
     public MarkovChatClient(MarkovOptions? options = null)
+        : base(ModelId)
     {
         options ??= new MarkovOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWords, 1, nameof(options));
@@ -36,44 +35,9 @@ public sealed class MarkovChatClient : IChatClient
             : TrainOnDirectory(options.CorpusDirectory, options.ReadMessages ?? TranscriptMessageSplitter.ReadMessages);
     }
 
-    /// <summary>How long to wait before each streamed word; zero (the default) streams at once.</summary>
-    public TimeSpan TokenDelay { get; init; }
-
-    /// <summary>The clock <see cref="TokenDelay"/> waits on.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
-    /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
-
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var history = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var reply = Reply(history, options);
-        var usage = OfflineStreaming.EstimateUsage(history, reply);
-        await foreach (var update in OfflineStreaming.StreamAsync(ModelId, reply, null, usage, ChatFinishReason.Stop, TokenDelay, TimeProvider, cancellationToken))
-        {
-            yield return update;
-        }
-    }
-
-    /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        OfflineStreaming.GetService(this, Metadata, serviceType, serviceKey);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-    }
-
     internal MarkovModel Model => _model;
 
-    internal string Reply(IReadOnlyList<ChatMessage> history, ChatOptions? options)
+    internal override string Reply(IReadOnlyList<ChatMessage> history, ChatOptions? options)
     {
         var hash = StableRandom.Fnv(string.Empty);
         foreach (var message in history)
