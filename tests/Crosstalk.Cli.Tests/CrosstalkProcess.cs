@@ -13,7 +13,22 @@ internal static class CrosstalkProcess
 
     public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "crosstalk.dll");
+        var start = StartInfo(workingDirectory, environment, args);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// How the command is started: <c>dotnet crosstalk.dll ARGS</c> in <paramref name="workingDirectory"/>, with its own
+    /// store and no secrets file there (never the user's), plain output, and <paramref name="environment"/> on top.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -24,13 +39,12 @@ internal static class CrosstalkProcess
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
-        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crosstalk.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        // Never touch the user's own store: each test folder gets its own.
         start.Environment["CROSSTALK_DB"] = Path.Combine(workingDirectory, "crosstalk.db");
         start.Environment["CROSSTALK_SECRETS"] = Path.Combine(workingDirectory, "no-secrets.env");
         start.Environment["NO_COLOR"] = "1";
@@ -41,35 +55,13 @@ internal static class CrosstalkProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 
     /// <summary>Starts the command without waiting, with its output discarded, so a test can kill it.</summary>
     public static Process Start(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crosstalk.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["TERM"] = "dumb";
-        var process = Process.Start(start)!;
+        var process = Process.Start(StartInfo(workingDirectory, new Dictionary<string, string>(), args))!;
         process.StandardInput.Close();
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -12,19 +12,7 @@ public sealed partial class ServeCommandTests
         var run = await CrosstalkProcess.RunAsync(dir, "run", "--quiet", "--max-messages", "6");
         Assert.Equal(0, run.ExitCode);
 
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "crosstalk.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        start.Environment["CROSSTALK_DB"] = Path.Combine(dir, "crosstalk.db");
-        start.Environment["NO_COLOR"] = "1";
+        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "serve", "--port", "0");
         using var process = Process.Start(start)!;
         try
         {

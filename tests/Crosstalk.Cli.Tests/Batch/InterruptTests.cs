@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
@@ -18,22 +17,7 @@ public sealed partial class InterruptTests
     {
         var dir = CrosstalkProcess.NewTempDirectory();
         await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 30, end_policy: off }\nconcurrency: 8\n");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "crosstalk.dll"), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["TERM"] = "dumb";
+        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
