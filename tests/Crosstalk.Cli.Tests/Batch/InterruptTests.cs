@@ -72,4 +72,30 @@ public sealed partial class InterruptTests
         Assert.Equal(100, all.Count);
         Assert.All(all, c => Assert.Equal((30, StopReasons.MaxMessages), (c.MessageCount, c.StopReason)));
     }
+
+    [Fact]
+    public async Task Run_InterruptSignal_KeepsTheCompletedMessagesInFilesAndStore()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "run", "--token-delay", "40", "--end-policy", "off", "-o", "out");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(3000);
+        Assert.False(process.HasExited, "The conversation ended before it could be interrupted.");
+        Assert.Equal(0, SendSignal(process.Id, SigTerm));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 130, await stderr);
+        Assert.Contains("interrupted", await stdout, StringComparison.Ordinal);
+        var saved = Crosstalk.Transcripts.Formats.TranscriptFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "out"), "*.json")));
+        Assert.Equal(StopReasons.Interrupted, saved.Stop!.Reason);
+        Assert.True(saved.Messages.Count >= 2);
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "crosstalk.db"));
+        var stored = await store.GetTranscriptAsync((await store.ListConversationsAsync(ConversationQuery.All).ToListAsync()).Single().Id);
+        Assert.Equal(saved.Messages.Select(m => m.Content), stored!.Messages.Select(m => m.Content));
+        Assert.Equal(StopReasons.Interrupted, stored.Stop!.Reason);
+    }
 }
