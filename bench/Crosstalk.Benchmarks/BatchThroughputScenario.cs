@@ -32,9 +32,9 @@ internal static class BatchThroughputScenario
         var dir = Path.Combine(Path.GetTempPath(), "crosstalk-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
 
-        // A one-word reply streams as 4 events (text, finish, usage, [DONE]): 3 gaps make up the reply's latency.
+        // A one-word reply streams as 5 events (role, text, finish, usage, [DONE]): 4 gaps make up the reply's latency.
         // The server runs in its own process, so it competes with crosstalk for the cores but not for its thread pool.
-        var server = await FakeServerProcess.StartAsync("openai", TimeSpan.FromMilliseconds(latencyMs / 3.0), "Hello.");
+        var server = await FakeServerProcess.StartAsync("openai", TimeSpan.FromMilliseconds(latencyMs / 4.0), "Hello.");
         await File.WriteAllTextAsync(Path.Combine(dir, "models.yaml"), $"""
             providers:
               fake:

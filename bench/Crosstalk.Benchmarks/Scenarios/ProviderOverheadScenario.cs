@@ -114,8 +114,10 @@ internal static class ProviderOverheadScenario
         return 0;
     }
 
-    // Gaps between streamed events of a one-piece reply: the server waits before every event but the first.
-    private static int ReplyGaps(string api) => api == "anthropic" ? 6 : 3;
+    // Gaps between streamed events of a one-piece reply (the server waits before every event but the first): OpenAI sends
+    // role, text, finish, usage, [DONE]; Anthropic message_start, content_block_start, ping, text, content_block_stop,
+    // message_delta, message_stop.
+    private static int ReplyGaps(string api) => api == "anthropic" ? 6 : 4;
 
     private static async Task<(double Wall, double Cpu, double ServerCpu)> MeasureAsync(FakeServerProcess server, Func<Task> run)
     {

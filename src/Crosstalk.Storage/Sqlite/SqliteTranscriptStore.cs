@@ -7,8 +7,9 @@ namespace Crosstalk.Storage.Sqlite;
 
 /// <summary>
 /// The store in one SQLite file: WAL journal, <c>synchronous=FULL</c> so a committed message survives power loss,
-/// one writer connection (SQLite has one writer anyway) with its append statements prepared once, and pooled
-/// reader connections that WAL lets read while the writer writes.
+/// one writer connection (SQLite has one writer anyway) with its append statements prepared once, group commit (writes
+/// that queue up while another commits share the next transaction and its fsync, each in its own savepoint), and
+/// pooled reader connections that WAL lets read while the writer writes.
 /// </summary>
 internal sealed class SqliteTranscriptStore : SqlTranscriptStore
 {
