@@ -19,7 +19,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
-/// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 3]</c>.
+/// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 3] [--split] [--show-requests]</c>.
 /// </remarks>
 internal static class ProviderOverheadScenario
 {
@@ -60,24 +60,31 @@ internal static class ProviderOverheadScenario
         await BareAsync(bareClients, Math.Min(conversations, concurrency), 3, concurrency);
         await CrosstalkAsync(crosstalkClients, Math.Min(conversations, concurrency), 3, concurrency);
 
-        var bare = new List<(double Wall, double Cpu, double ServerCpu)>();
-        var crosstalk = new List<(double Wall, double Cpu, double ServerCpu)>();
+        // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
+        // which splits Crosstalk's cost into runner and middleware.
+        var sides = args.Contains("--split") ? 3 : 2;
+        string[] names = ["bare     ", "crosstalk", "runner   "];
+        var results = Enumerable.Range(0, sides).Select(_ => new List<(double Wall, double Cpu, double ServerCpu)>()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
-            // Alternate the order so neither side always runs on a warmer (or more tired) machine.
-            var crosstalkFirst = round % 2 == 1;
-            for (var side = 0; side < 2; side++)
+            // Rotate the order so no side always runs on a warmer (or more tired) machine.
+            for (var k = 0; k < sides; k++)
             {
-                var isCrosstalk = (side == 0) == crosstalkFirst;
-                var result = await MeasureAsync(server, () => isCrosstalk
-                    ? CrosstalkAsync(crosstalkClients, conversations, messages, concurrency)
-                    : BareAsync(bareClients, conversations, messages, concurrency));
-                (isCrosstalk ? crosstalk : bare).Add(result);
+                var side = (k + round) % sides;
+                var result = await MeasureAsync(server, () => side switch
+                {
+                    0 => BareAsync(bareClients, conversations, messages, concurrency),
+                    1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
+                    _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
+                });
+                results[side].Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round + 1} {(isCrosstalk ? "crosstalk" : "bare     ")}: wall {result.Wall:0.000} s, cpu {result.Cpu:0.000} s (server process cpu {result.ServerCpu:0.000} s)"));
+                    $"round {round + 1} {names[side]}: wall {result.Wall:0.000} s, cpu {result.Cpu:0.000} s (server process cpu {result.ServerCpu:0.000} s)"));
             }
         }
 
+        var bare = results[0];
+        var crosstalk = results[1];
         var replies = conversations * (messages - 1);
         var ideal = replies * (tokenLatencyMs * ReplyGaps(api) / 1000.0) / concurrency;
         double bareWall = Options.Median(bare.Select(r => r.Wall)), bareCpu = Options.Median(bare.Select(r => r.Cpu));
@@ -86,6 +93,12 @@ internal static class ProviderOverheadScenario
             $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median crosstalk wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
+        if (sides == 3)
+        {
+            double rWall = Options.Median(results[2].Select(r => r.Wall)), rCpu = Options.Median(results[2].Select(r => r.Cpu));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median runner over bare SDK clients wall {rWall:0.000} s  cpu {rCpu:0.000} s ({rCpu / replies * 1e6:0} µs per call)"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio crosstalk/bare: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
         return 0;
     }
