@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Crosstalk.Storage;
-using Crosstalk.Testing.FakeProviders;
+using Crosstalk.Benchmarks.Scenarios;
 
 namespace Crosstalk.Benchmarks;
 
@@ -31,11 +31,10 @@ internal static class BatchThroughputScenario
 
         var dir = Path.Combine(Path.GetTempPath(), "crosstalk-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
-        await using var server = await FakeOpenAIServer.StartAsync();
 
-        // A one-word reply streams as 4 events (text, finish, usage, [DONE]): 3 gaps make up the reply's latency.
-        server.Reply = _ => new FakeReply("Hello.");
-        server.TokenLatency = TimeSpan.FromMilliseconds(latencyMs / 3.0);
+        // A one-word reply streams as 5 events (role, text, finish, usage, [DONE]): 4 gaps make up the reply's latency.
+        // The server runs in its own process, so it competes with crosstalk for the cores but not for its thread pool.
+        var server = await FakeServerProcess.StartAsync("openai", TimeSpan.FromMilliseconds(latencyMs / 4.0), "Hello.");
         await File.WriteAllTextAsync(Path.Combine(dir, "models.yaml"), $"""
             providers:
               fake:
@@ -61,9 +60,26 @@ internal static class BatchThroughputScenario
 
         start.Environment["CROSSTALK_MODELS"] = Path.Combine(dir, "models.yaml");
         start.Environment["CROSSTALK_SECRETS"] = Path.Combine(dir, "no-secrets.env");
+        var serverCpu = server.ProcessorTime;
         var clock = Stopwatch.StartNew();
+        TimeSpan batchCpu;
         using (var process = Process.Start(start)!)
         {
+            // Linux forgets an exited process's CPU time, so sample it until the end (the last second is missed).
+            batchCpu = TimeSpan.Zero;
+            while (!process.WaitForExit(TimeSpan.FromSeconds(1)))
+            {
+                try
+                {
+                    process.Refresh();
+                    batchCpu = process.TotalProcessorTime;
+                }
+                catch (InvalidOperationException)
+                {
+                    break;
+                }
+            }
+
             await process.WaitForExitAsync();
             if (process.ExitCode != 0)
             {
@@ -73,6 +89,8 @@ internal static class BatchThroughputScenario
         }
 
         var wall = clock.Elapsed;
+        serverCpu = server.ProcessorTime - serverCpu;
+        await server.DisposeAsync();
         long stored = 0, replies = 0;
         double latencySum = 0;
         await using (var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "bench.db")))
@@ -93,6 +111,7 @@ internal static class BatchThroughputScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conversations {conversations}, messages stored {stored:N0}, replies {replies:N0}, concurrency {concurrency}, server requests {server.RequestCount:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall {wall.TotalSeconds:0.0} s (process start to exit); ideal {nominal:0.0} s at {latencyMs} ms per reply; ratio {wall.TotalSeconds / nominal:0.00}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean reply latency seen by the runner {measuredLatency * 1000:0} ms; throughput {stored / wall.TotalSeconds:0} messages/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu: crosstalk batch process {batchCpu.TotalSeconds:0.0} s, fake server process {serverCpu.TotalSeconds:0.0} s"));
         Directory.Delete(dir, recursive: true);
         return 0;
     }

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Crosstalk.Benchmarks.Scenarios;
 
 namespace Crosstalk.Benchmarks;
 
@@ -8,9 +9,18 @@ internal static class Program
     // Whole-process batch throughput: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- batch-throughput
     private static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "batch-throughput")
+        switch (args.Length > 0 ? args[0] : "")
         {
-            return await BatchThroughputScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "batch-throughput":
+                return await BatchThroughputScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "provider-overhead":
+                return await ProviderOverheadScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "store-append":
+                return await StoreAppendScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "web-large-store":
+                return await WebLargeStoreScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "fake-server":
+                return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -142,6 +142,43 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendMessage_ManyWritersAtOnceOneConflicting_OnlyTheConflictFailsAndEveryOtherMessageIsStored()
+    {
+        // Sixteen conversations append at once (the SQLite store commits such writes together); one write in the
+        // middle rewrites a stored message and must fail alone, without taking its neighbours' writes with it.
+        var ids = new long[16];
+        for (var c = 0; c < ids.Length; c++)
+        {
+            ids[c] = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        }
+
+        await Store.AppendMessageAsync(ids[7], 1, Message(1, "kept"));
+        var conflict = Task.Run(async () =>
+        {
+            await Task.Delay(5);
+            await Store.AppendMessageAsync(ids[7], 1, Message(1, "rewritten"));
+        });
+        var writers = ids.Select((id, c) => Task.Run(async () =>
+        {
+            for (var i = c == 7 ? 2 : 1; i <= 12; i++)
+            {
+                await Store.AppendMessageAsync(id, i, Message(i % 2 == 1 ? 1 : 2, $"conversation {c} message {i}"));
+            }
+        })).ToArray();
+
+        await Task.WhenAll(writers);
+        await Assert.ThrowsAsync<TranscriptStoreException>(() => conflict);
+        await ReopenAsync();
+        for (var c = 0; c < ids.Length; c++)
+        {
+            var messages = (await Store.GetTranscriptAsync(ids[c]))!.Messages;
+            Assert.Equal(12, messages.Count);
+            Assert.Equal(c == 7 ? "kept" : $"conversation {c} message 1", messages[0].Content);
+            Assert.Equal($"conversation {c} message 12", messages[11].Content);
+        }
+    }
+
+    [Fact]
     public async Task AppendMessage_Gap_ThrowsAndStoresNothing()
     {
         var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);

@@ -7,17 +7,20 @@ namespace Crosstalk.Storage.Sqlite;
 
 /// <summary>
 /// The store in one SQLite file: WAL journal, <c>synchronous=FULL</c> so a committed message survives power loss,
-/// one writer connection (SQLite has one writer anyway) with its append statements prepared once, and pooled
-/// reader connections that WAL lets read while the writer writes.
+/// one writer connection (SQLite has one writer anyway) with its append statements prepared once, group commit (writes
+/// that queue up while another commits share the next transaction and its fsync, each in its own savepoint), and
+/// pooled reader connections that WAL lets read while the writer writes.
 /// </summary>
 internal sealed class SqliteTranscriptStore : SqlTranscriptStore
 {
     private const int BusyTimeoutMilliseconds = 30_000;
+    private const string SavepointName = "crosstalk_write";
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _hotCommands = new(StringComparer.Ordinal);
+    private readonly List<PendingWrite> _pending = [];
     private bool _disposed;
 
     private SqliteTranscriptStore(string path)
@@ -114,7 +117,59 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
     protected override async Task<T> InWriteTransactionAsync<T>(
         Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        // Group commit: writes that arrive while another is committing wait together, and the next writer to take the
+        // lock commits all of them in one transaction (one fsync), each in its own savepoint so a failing write undoes
+        // only itself. Every caller still returns only once its own write is committed.
+        var write = new PendingWrite<T>(work, cancellationToken);
+        lock (_pending)
+        {
+            _pending.Add(write);
+        }
+
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_pending)
+            {
+                if (_pending.Remove(write))
+                {
+                    throw;
+                }
+            }
+
+            // Another writer already took this write into its batch; its outcome is this call's outcome.
+            return await write.Task;
+        }
+
+        try
+        {
+            if (!write.Task.IsCompleted)
+            {
+                await CommitPendingAsync();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        return await write.Task;
+    }
+
+    // Runs under the write lock.
+    private async Task CommitPendingAsync()
+    {
+        List<PendingWrite> batch;
+        lock (_pending)
+        {
+            batch = [.. _pending];
+            _pending.Clear();
+        }
+
+        var done = new List<PendingWrite>(batch.Count);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -122,13 +177,58 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
             // BEGIN IMMEDIATE: take the write lock up front, so another process's writer waits (busy_timeout)
             // instead of failing half-way through the transaction.
             await using var transaction = _writer.BeginTransaction(deferred: false);
-            var result = await work(_writer, transaction, cancellationToken);
+            if (batch.Count == 1)
+            {
+                // Alone: no savepoint; a failure rolls the whole transaction back, as it always did.
+                await batch[0].RunAsync(_writer, transaction);
+                done.Add(batch[0]);
+            }
+            else
+            {
+                foreach (var write in batch)
+                {
+                    if (write.CancellationToken.IsCancellationRequested)
+                    {
+                        write.Fail(new OperationCanceledException(write.CancellationToken));
+                        continue;
+                    }
+
+                    await transaction.SaveAsync(SavepointName, CancellationToken.None);
+                    try
+                    {
+                        await write.RunAsync(_writer, transaction);
+                    }
+                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 })
+                    {
+                        // Undo this write only. If SQLite already rolled the whole transaction back, this throws and
+                        // the whole batch fails below.
+                        await transaction.RollbackAsync(SavepointName, CancellationToken.None);
+                        await transaction.ReleaseAsync(SavepointName, CancellationToken.None);
+                        write.Fail(e);
+                        continue;
+                    }
+
+                    await transaction.ReleaseAsync(SavepointName, CancellationToken.None);
+                    done.Add(write);
+                }
+            }
+
             await transaction.CommitAsync(CancellationToken.None);
-            return result;
         }
-        finally
+        catch (Exception e)
         {
-            _writeLock.Release();
+            // Nothing of this batch was committed: every write not yet answered fails with the cause.
+            foreach (var write in batch)
+            {
+                write.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var write in done)
+        {
+            write.Succeed();
         }
     }
 
@@ -221,5 +321,43 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
         command.CommandText =
             $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)}; PRAGMA synchronous = FULL;";
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A write waiting for the writer connection.</summary>
+    private abstract class PendingWrite(CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        : PendingWrite(cancellationToken)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public override async Task RunAsync(DbConnection connection, DbTransaction transaction) =>
+            _result = await work(connection, transaction, CancellationToken);
+
+        public override void Succeed() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException canceled)
+            {
+                _completion.TrySetCanceled(canceled.CancellationToken);
+            }
+            else
+            {
+                _completion.TrySetException(exception);
+            }
+        }
     }
 }

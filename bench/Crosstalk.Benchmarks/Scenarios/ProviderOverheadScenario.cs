@@ -1,0 +1,207 @@
+using System.ClientModel;
+using System.Diagnostics;
+using System.Globalization;
+using Anthropic;
+using Crosstalk.Conversations;
+using Crosstalk.Models.Catalog;
+using Crosstalk.Models.Providers;
+using Crosstalk.Stopping;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace Crosstalk.Benchmarks.Scenarios;
+
+/// <summary>
+/// Whole-process comparison: N two-seat conversations against the fake provider server (in its own process), once as a
+/// bare loop over the official SDK's <see cref="IChatClient"/> and once through <see cref="ModelClientFactory"/> (every
+/// middleware) and <see cref="ConversationRunner"/>; same calls, same concurrency, same history growth. Rounds alternate
+/// the order; the medians of wall time and of this process's CPU time are compared.
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
+/// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 3] [--split] [--show-requests]</c>.
+/// </remarks>
+internal static class ProviderOverheadScenario
+{
+    private const string ModelA = "fake-a";
+    private const string ModelB = "fake-b";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var api = Options.Text(args, "--api") ?? "openai";
+        var conversations = Options.Int(args, "--conversations", 256);
+        var messages = Options.Int(args, "--messages", 21);
+        var concurrency = Options.Int(args, "--concurrency", 64);
+        var tokenLatencyMs = Options.Int(args, "--token-latency-ms", 20);
+        var rounds = Options.Int(args, "--rounds", 3);
+
+        if (args.Contains("--show-requests"))
+        {
+            return await ShowRequestsAsync(api);
+        }
+
+        await using var server = await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), "Hello.");
+        var catalog = ModelCatalog.Parse($$"""
+            providers:
+              fake:
+                api: {{api}}
+                endpoint: {{server.Endpoint}}
+            models:
+              - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
+              - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
+            """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
+
+        using var factory = new ModelClientFactory(catalog);
+        var crosstalkClients = new[] { factory.CreateClient(ModelA, out _), factory.CreateClient(ModelB, out _) };
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var bareClients = new[] { BareClient(api, server.Endpoint, ModelA, http), BareClient(api, server.Endpoint, ModelB, http) };
+
+        // Warm-up: JIT, connections, the server's first requests; not measured.
+        await BareAsync(bareClients, Math.Min(conversations, concurrency), 3, concurrency);
+        await CrosstalkAsync(crosstalkClients, Math.Min(conversations, concurrency), 3, concurrency);
+
+        // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
+        // which splits Crosstalk's cost into runner and middleware.
+        var sides = args.Contains("--split") ? 3 : 2;
+        string[] names = ["bare     ", "crosstalk", "runner   "];
+        var results = Enumerable.Range(0, sides).Select(_ => new List<(double Wall, double Cpu, double ServerCpu)>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            // Rotate the order so no side always runs on a warmer (or more tired) machine.
+            for (var k = 0; k < sides; k++)
+            {
+                var side = (k + round) % sides;
+                var result = await MeasureAsync(server, () => side switch
+                {
+                    0 => BareAsync(bareClients, conversations, messages, concurrency),
+                    1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
+                    _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
+                });
+                results[side].Add(result);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round + 1} {names[side]}: wall {result.Wall:0.000} s, cpu {result.Cpu:0.000} s (server process cpu {result.ServerCpu:0.000} s)"));
+            }
+        }
+
+        var bare = results[0];
+        var crosstalk = results[1];
+        var replies = conversations * (messages - 1);
+        var ideal = replies * (tokenLatencyMs * ReplyGaps(api) / 1000.0) / concurrency;
+        double bareWall = Options.Median(bare.Select(r => r.Wall)), bareCpu = Options.Median(bare.Select(r => r.Cpu));
+        double ctWall = Options.Median(crosstalk.Select(r => r.Wall)), ctCpu = Options.Median(crosstalk.Select(r => r.Cpu));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median crosstalk wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
+        if (sides == 3)
+        {
+            double rWall = Options.Median(results[2].Select(r => r.Wall)), rCpu = Options.Median(results[2].Select(r => r.Cpu));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median runner over bare SDK clients wall {rWall:0.000} s  cpu {rCpu:0.000} s ({rCpu / replies * 1e6:0} µs per call)"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio crosstalk/bare: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
+        return 0;
+    }
+
+    // Prints the third request body each side sends, to check that both make the same calls.
+    private static async Task<int> ShowRequestsAsync(string api)
+    {
+        await using Crosstalk.Testing.FakeProviders.FakeProviderServer server = api == "anthropic"
+            ? await Crosstalk.Testing.FakeProviders.FakeAnthropicServer.StartAsync()
+            : await Crosstalk.Testing.FakeProviders.FakeOpenAIServer.StartAsync();
+        var catalog = ModelCatalog.Parse($$"""
+            providers:
+              fake:
+                api: {{api}}
+                endpoint: {{server.Endpoint}}
+            models:
+              - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
+              - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
+            """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
+        using var factory = new ModelClientFactory(catalog);
+        using var http = new HttpClient();
+        await BareAsync([BareClient(api, server.Endpoint, ModelA, http), BareClient(api, server.Endpoint, ModelB, http)], 1, 4, 1);
+        await CrosstalkAsync([factory.CreateClient(ModelA, out _), factory.CreateClient(ModelB, out _)], 1, 4, 1);
+        Console.WriteLine("bare:      " + server.Requests[2].Body.ToJsonString());
+        Console.WriteLine("crosstalk: " + server.Requests[5].Body.ToJsonString());
+        return 0;
+    }
+
+    // Gaps between streamed events of a one-piece reply (the server waits before every event but the first): OpenAI sends
+    // role, text, finish, usage, [DONE]; Anthropic message_start, content_block_start, ping, text, content_block_stop,
+    // message_delta, message_stop.
+    private static int ReplyGaps(string api) => api == "anthropic" ? 6 : 4;
+
+    private static async Task<(double Wall, double Cpu, double ServerCpu)> MeasureAsync(FakeServerProcess server, Func<Task> run)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var serverCpu = server.ProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await run();
+        var wall = clock.Elapsed;
+        self.Refresh();
+        return (wall.TotalSeconds, (self.TotalProcessorTime - cpu).TotalSeconds, (server.ProcessorTime - serverCpu).TotalSeconds);
+    }
+
+    private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http)
+    {
+        if (api == "anthropic")
+        {
+            var anthropic = new AnthropicClient(new Anthropic.Core.ClientOptions
+            {
+                ApiKey = "no-key",
+                BaseUrl = endpoint.ToString().TrimEnd('/'),
+                HttpClient = http,
+                MaxRetries = 0,
+            });
+            return anthropic.AsIChatClient(model, 4096);
+        }
+
+        var options = new OpenAIClientOptions { Endpoint = endpoint, Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(http) };
+        return new OpenAI.Chat.ChatClient(model, new ApiKeyCredential("no-key"), options).AsIChatClient();
+    }
+
+    // The same conversation shape as the runner's: opener " " from seat 1, then replies in turn, each seat seeing its
+    // own messages as assistant and the other's as user.
+    private static Task BareAsync(IChatClient[] clients, int conversations, int messages, int concurrency) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, conversations), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, cancellationToken) =>
+        {
+            List<ChatMessage>[] views = [[new ChatMessage(ChatRole.Assistant, " ")], [new ChatMessage(ChatRole.User, " ")]];
+            var seat = 1;
+            for (var message = 1; message < messages; message++)
+            {
+                var text = new System.Text.StringBuilder();
+                await foreach (var update in clients[seat].GetStreamingResponseAsync(views[seat], cancellationToken: cancellationToken))
+                {
+                    text.Append(update.Text);
+                }
+
+                var reply = text.ToString();
+                views[seat].Add(new ChatMessage(ChatRole.Assistant, reply));
+                views[1 - seat].Add(new ChatMessage(ChatRole.User, reply));
+                seat = 1 - seat;
+            }
+        });
+
+    private static Task CrosstalkAsync(IChatClient[] clients, int conversations, int messages, int concurrency) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, conversations), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, cancellationToken) =>
+        {
+            var spec = new ConversationSpec
+            {
+                Seats = [new SeatSpec { Name = "Fake A", Model = ModelA }, new SeatSpec { Name = "Fake B", Model = ModelB }],
+                Stop = StopConditions.Default(messages, EndTokenPolicy.Off),
+            };
+            var runner = new ConversationRunner(spec, clients);
+            await foreach (var e in runner.RunAsync(cancellationToken: cancellationToken))
+            {
+                if (e is ConversationStopped stopped && runner.Transcript.Messages.Count != messages)
+                {
+                    throw new InvalidOperationException($"A conversation stopped early: {stopped}.");
+                }
+            }
+        });
+}
