@@ -108,8 +108,9 @@ public sealed class BatchRunnerTests
     [Fact]
     public async Task RunAsync_Concurrency512_AllConversationsWaitOnTheirModelsAtOnce()
     {
+        // Long enough that starting all 512 conversations on a busy 2-core machine takes less than one reply.
         await using var store = await NewStoreAsync();
-        var latency = TimeSpan.FromMilliseconds(300);
+        var latency = TimeSpan.FromSeconds(2);
         BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference, new PacedChatClient(reference, latency));
         var runner = new BatchRunner(store, paced, TimeProvider.System);
         var runId = await runner.CreateRunAsync(Parse("models: [a, b]\nrepetitions: 256\nstop: { max_messages: 3 }\nconcurrency: 512\n"), null);

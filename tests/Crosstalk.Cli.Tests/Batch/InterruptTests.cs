@@ -60,7 +60,9 @@ public sealed partial class InterruptTests
 
         Assert.Equal(0, SendSignal(process.Id, SigTerm));
         await Task.Delay(50);
-        Assert.Equal(0, SendSignal(process.Id, SigTerm));
+
+        // The graceful stop may already be over; if not, the second signal ends the process at once.
+        _ = SendSignal(process.Id, SigTerm);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(timeout.Token);
         Assert.Equal(130, process.ExitCode);
