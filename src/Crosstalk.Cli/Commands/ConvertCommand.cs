@@ -60,7 +60,7 @@ internal static class ConvertCommand
             else
             {
                 var targetPath = context.ResolvePath(target);
-                WriteFileAtomically(targetPath, text);
+                AtomicFile.WriteAllText(targetPath, text);
                 context.Console.MarkupLineInterpolated($"[green]Wrote[/] {targetPath}");
             }
 
@@ -78,18 +78,5 @@ internal static class ConvertCommand
         }
 
         return writer.ToString();
-    }
-
-    internal static void WriteFileAtomically(string path, string text)
-    {
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text, new System.Text.UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
     }
 }

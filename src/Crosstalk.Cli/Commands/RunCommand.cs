@@ -99,7 +99,8 @@ internal static class RunCommand
         var seatA = resolver.Resolve(settings.ModelA, "--a");
         var seatB = resolver.Resolve(settings.ModelB, "--b");
         var seats = new[] { seatA, seatB };
-        var names = DistinctNames(seatA.DisplayName, seatB.DisplayName);
+        // Seats, not names, tell the speakers apart: a model talking to itself keeps its name on both seats.
+        string[] names = [seatA.DisplayName, seatB.DisplayName];
 
         var stopSettings = settings.ToStopSettings();
         var stop = StopPolicyFactory.Create(stopSettings);
@@ -217,7 +218,4 @@ internal static class RunCommand
             _ => ExitCodes.Success,
         };
     }
-
-    /// <summary>Two seats with the same display name stay the same name: seats, not names, tell them apart.</summary>
-    private static string[] DistinctNames(string a, string b) => [a, b];
 }

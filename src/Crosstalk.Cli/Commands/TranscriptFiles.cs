@@ -36,8 +36,8 @@ internal sealed class TranscriptFiles
 
     public void Save(Transcript transcript)
     {
-        ConvertCommand.WriteFileAtomically(MarkdownPath, SeedMarkdown.Write(transcript));
-        ConvertCommand.WriteFileAtomically(JsonPath, TranscriptJson.Write(transcript));
+        SeedMarkdown.WriteFile(transcript, MarkdownPath);
+        TranscriptJson.WriteFile(transcript, JsonPath);
     }
 
     /// <summary>A display name made safe for a file name on every common file system.</summary>

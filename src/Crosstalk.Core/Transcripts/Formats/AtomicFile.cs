@@ -2,8 +2,8 @@ using System.Text;
 
 namespace Crosstalk.Transcripts.Formats;
 
-/// <summary>Writes and reads whole transcript files.</summary>
-internal static class AtomicFile
+/// <summary>Writes and reads whole files: writes land beside the target and are renamed over it, so nothing ever sees half a file.</summary>
+public static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
