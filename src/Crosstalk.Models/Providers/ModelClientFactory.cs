@@ -44,7 +44,7 @@ public sealed class ModelClientFactory : IDisposable
         var transport = _options.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
         // Timeouts belong to the resilience layer, which knows first-token, idle and total bounds.
-        _http = new HttpClient(new ProviderHttpHandler(transport), disposeHandler: _options.HttpHandler is null)
+        _http = new HttpClient(new ProviderHttpHandler(transport, _options.TimeProvider), disposeHandler: _options.HttpHandler is null)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

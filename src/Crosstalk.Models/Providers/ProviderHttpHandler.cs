@@ -12,9 +12,12 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
 {
     private const int MaxErrorBody = 8 * 1024;
 
-    public ProviderHttpHandler(HttpMessageHandler inner)
+    private readonly TimeProvider _time;
+
+    public ProviderHttpHandler(HttpMessageHandler inner, TimeProvider? timeProvider = null)
         : base(inner)
     {
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -38,7 +41,7 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
         using (response)
         {
             var status = (int)response.StatusCode;
-            var retryAfter = ReadRetryAfter(response);
+            var retryAfter = ReadRetryAfter(response, _time);
             var body = await ReadBoundedAsync(response, cancellationToken);
             var (type, message) = ReadError(body);
             var kind = Kind(status, type);
@@ -68,7 +71,7 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
         _ => type ?? "bad_request",
     };
 
-    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+    private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, TimeProvider time)
     {
         if (response.Headers.TryGetValues("retry-after-ms", out var ms)
             && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
@@ -84,7 +87,7 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
 
         if (header?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - time.GetUtcNow();
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
