@@ -105,4 +105,31 @@ public sealed class RunWithProvidersTests
         Assert.Contains("offline:eliza", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(OpenAIKey, result.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_WithOtelConsole_PrintsASpanPerModelCall()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var models = Path.Combine(dir, "models.yaml");
+        File.WriteAllText(models, $"""
+            providers:
+              loop-openai: {"{"} api: openai, endpoint: "{openAI.Endpoint}", key: CROSSTALK_CLI_OPENAI_KEY {"}"}
+            models:
+              - name: loop-4o
+                display: "4o"
+                provider: loop-openai
+                model: gpt-4o
+            """);
+
+        var result = await CrosstalkProcess.RunAsync(
+            dir,
+            new Dictionary<string, string> { ["CROSSTALK_CLI_OPENAI_KEY"] = OpenAIKey },
+            "run", "--a", "offline:eliza", "--b", "loop-4o", "--models", models, "--max-messages", "4", "--end-policy", "off", "--quiet", "--otel", "console");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("Activity.DisplayName", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("gpt-4o", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(OpenAIKey, result.StandardOutput, StringComparison.Ordinal);
+    }
 }

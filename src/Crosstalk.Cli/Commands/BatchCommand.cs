@@ -19,6 +19,7 @@ internal static class BatchCommand
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 };
 
+        var otel = Telemetry.CreateOption();
         var command = new Command(
             "batch",
             """
@@ -34,7 +35,7 @@ internal static class BatchCommand
               crosstalk batch experiment.yaml -j 64 --quiet
             """)
         {
-            file, db, modelsFile, concurrency, quiet, interval, delay,
+            file, db, modelsFile, concurrency, quiet, interval, delay, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -53,7 +54,8 @@ internal static class BatchCommand
             }
 
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile));
+            using var tracing = Telemetry.Start(parseResult.GetValue(otel));
+            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
             var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
             var output = experiment.OutputDirectory is { } dir ? context.ResolvePath(dir) : null;
             var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);

@@ -24,11 +24,13 @@ internal sealed class ModelResolver : IDisposable
     private readonly CliContext _context;
     private readonly OfflineAgentOptions _offline;
     private readonly string? _modelsFile;
+    private readonly bool _telemetry;
     private ModelClientFactory? _factory;
 
-    public ModelResolver(CliContext context, int seed, TimeSpan tokenDelay, string? modelsFile = null)
+    public ModelResolver(CliContext context, int seed, TimeSpan tokenDelay, string? modelsFile = null, bool telemetry = false)
     {
         _context = context;
+        _telemetry = telemetry;
         _modelsFile = modelsFile is null ? null : context.ResolvePath(modelsFile);
         _offline = new OfflineAgentOptions
         {
@@ -44,7 +46,7 @@ internal sealed class ModelResolver : IDisposable
 
     private ModelClientFactory Factory => _factory ??= new ModelClientFactory(
         LoadCatalog(),
-        new ModelClientFactoryOptions { TimeProvider = _context.TimeProvider });
+        new ModelClientFactoryOptions { TimeProvider = _context.TimeProvider, EnableOpenTelemetry = _telemetry, TelemetrySourceName = Telemetry.SourceName });
 
     public ResolvedModel Resolve(string reference, string optionName, int? seed = null)
     {

@@ -18,6 +18,7 @@ internal static class ResumeCommand
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 };
 
+        var otel = Telemetry.CreateOption();
         var command = new Command(
             "resume",
             """
@@ -30,7 +31,7 @@ internal static class ResumeCommand
               crosstalk resume r-20261123-041500-ab12 --db runs.db
             """)
         {
-            run, db, modelsFile, concurrency, quiet, interval, delay,
+            run, db, modelsFile, concurrency, quiet, interval, delay, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -43,7 +44,8 @@ internal static class ResumeCommand
                 return ExitCodes.Success;
             }
 
-            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile));
+            using var tracing = Telemetry.Start(parseResult.GetValue(otel));
+            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
             var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
             var plan = await runner.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
             var left = (await store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;

@@ -37,6 +37,7 @@ internal static class RunCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
         var db = StoreOptions.CreateDbOption();
         var models = ModelsOption.Create();
+        var otel = Telemetry.CreateOption();
         var noStore = new Option<bool>("--no-store") { Description = "Write only the transcript files, not the store." };
 
         var command = new Command(
@@ -52,7 +53,7 @@ internal static class RunCommand
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {
-            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models,
+            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -79,6 +80,7 @@ internal static class RunCommand
                 Quiet = parseResult.GetValue(quiet),
                 Db = parseResult.GetValue(db),
                 ModelsFile = parseResult.GetValue(models),
+                Telemetry = parseResult.GetValue(otel),
                 UseStore = !parseResult.GetValue(noStore),
             };
             return await RunAsync(context, settings, cancellationToken).ConfigureAwait(false);
@@ -95,7 +97,8 @@ internal static class RunCommand
 
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;
         var tokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelay ?? (interactive ? 15 : 0));
-        using var resolver = new ModelResolver(context, settings.Seed, tokenDelay, settings.ModelsFile);
+        using var tracing = Telemetry.Start(settings.Telemetry);
+        using var resolver = new ModelResolver(context, settings.Seed, tokenDelay, settings.ModelsFile, telemetry: tracing is not null);
         var seatA = resolver.Resolve(settings.ModelA, "--a");
         var seatB = resolver.Resolve(settings.ModelB, "--b");
         var seats = new[] { seatA, seatB };

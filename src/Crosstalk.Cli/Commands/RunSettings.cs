@@ -46,6 +46,9 @@ internal sealed class RunSettings
 
     public string? ModelsFile { get; init; }
 
+    /// <summary>OpenTelemetry export: null (off), <c>console</c> or <c>otlp</c>.</summary>
+    public string? Telemetry { get; init; }
+
     public bool UseStore { get; init; } = true;
 
     public StopSettings ToStopSettings() => new()
