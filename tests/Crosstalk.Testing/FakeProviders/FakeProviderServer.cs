@@ -39,8 +39,14 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     /// <summary>The faults to inject.</summary>
     public FaultPlan Faults { get; set; } = FaultPlan.None;
 
-    /// <summary>Delay between streamed pieces.</summary>
+    /// <summary>
+    /// Delay between streamed pieces. Pacing is deadline-based: piece <c>i</c> is due at <c>start + i × TokenLatency</c>,
+    /// so a reply of <c>N + 1</c> pieces takes <c>N × TokenLatency</c> however long each write takes.
+    /// </summary>
     public TimeSpan TokenLatency { get; set; }
+
+    /// <summary>The clock the streaming pace is measured and waited on (the system clock unless a test fakes it).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>How many requests arrived (faulted ones included).</summary>
     public int RequestCount => Volatile.Read(ref _count);
@@ -110,6 +116,12 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     {
         // Halfway, so some text has been streamed when the fault hits.
         var faultAt = events.Count / 2;
+        var latency = TokenLatency;
+        var clock = TimeProvider;
+        // Deadlines from a fixed origin: sleeping a fixed gap after each write would add every write's and timer's
+        // overshoot to the reply (~233 ms instead of 200 ms for 4 × 50 ms under load).
+        var origin = clock.GetTimestamp();
+        var originIndex = 0;
         for (var i = 0; i < events.Count; i++)
         {
             if (i == faultAt)
@@ -121,6 +133,9 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                         return false;
                     case FaultKind.StallMidStream:
                         await Task.Delay(Faults.Stall, cancellationToken);
+                        // The stall is extra time: the pieces after it keep their pace instead of bursting to catch up.
+                        origin = clock.GetTimestamp();
+                        originIndex = i - 1;
                         break;
                     case FaultKind.MalformedChunk:
                         await WriteEventAsync(context, malformed, cancellationToken);
@@ -128,9 +143,14 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                 }
             }
 
-            if (TokenLatency > TimeSpan.Zero && i > 0)
+            if (latency > TimeSpan.Zero && i > 0)
             {
-                await Task.Delay(TokenLatency, cancellationToken);
+                var due = latency * (i - originIndex);
+                var remaining = due - clock.GetElapsedTime(origin);
+                if (remaining > TimeSpan.Zero)
+                {
+                    await Task.Delay(remaining, clock, cancellationToken);
+                }
             }
 
             await WriteEventAsync(context, events[i], cancellationToken);
