@@ -21,6 +21,8 @@ namespace Crosstalk.Testing.FakeProviders;
 /// </summary>
 public abstract partial class FakeProviderServer : IAsyncDisposable
 {
+    private const string ArrivedKey = "crosstalk.fake.arrived";
+
     private readonly ConcurrentQueue<RecordedResponse> _scripted = new();
     private readonly List<FakeRequest> _requests = [];
     private readonly Lock _gate = new();
@@ -40,8 +42,9 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     public FaultPlan Faults { get; set; } = FaultPlan.None;
 
     /// <summary>
-    /// Delay between streamed pieces. Pacing is deadline-based: piece <c>i</c> is due at <c>start + i × TokenLatency</c>,
-    /// so a reply of <c>N + 1</c> pieces takes <c>N × TokenLatency</c> however long each write takes.
+    /// Delay between streamed pieces. Pacing is deadline-based: piece <c>i</c> is due <c>i × TokenLatency</c> after the
+    /// request arrived (after a slow-first-byte fault's pause), so a reply of <c>N + 1</c> pieces ends
+    /// <c>N × TokenLatency</c> after its request however long reading the request and each write take.
     /// </summary>
     public TimeSpan TokenLatency { get; set; }
 
@@ -120,7 +123,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
         var clock = TimeProvider;
         // Deadlines from a fixed origin: sleeping a fixed gap after each write would add every write's and timer's
         // overshoot to the reply (~233 ms instead of 200 ms for 4 × 50 ms under load).
-        var origin = clock.GetTimestamp();
+        var origin = context.Items.TryGetValue(ArrivedKey, out var arrived) && arrived is long at ? at : clock.GetTimestamp();
         var originIndex = 0;
         for (var i = 0; i < events.Count; i++)
         {
@@ -162,6 +165,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
+        context.Items[ArrivedKey] = TimeProvider.GetTimestamp();
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: cancellationToken) as JsonObject ?? [];
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         FakeRequest request;
@@ -198,6 +202,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                     return;
                 case FaultKind.SlowFirstByte:
                     await Task.Delay(Faults.SlowFirstByte, cancellationToken);
+                    context.Items[ArrivedKey] = TimeProvider.GetTimestamp();
                     break;
             }
 
