@@ -28,6 +28,8 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private WebApplication? _app;
     private int _count;
+    private long _streamedReplies;
+    private TimeSpan _streamedTime;
 
     /// <summary>The address the server listens on (<c>http://127.0.0.1:port</c>).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -50,6 +52,21 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
 
     /// <summary>The clock the streaming pace is measured and waited on (the system clock unless a test fakes it).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Streamed replies served to the end, and their summed time from the request's arrival to the last piece written:
+    /// the latency the server actually delivered, to compare with what <see cref="TokenLatency"/> asks for.
+    /// </summary>
+    public (long Replies, TimeSpan Total) StreamedReplyTime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_streamedReplies, _streamedTime);
+            }
+        }
+    }
 
     /// <summary>How many requests arrived (faulted ones included).</summary>
     public int RequestCount => Volatile.Read(ref _count);
@@ -157,6 +174,13 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
             }
 
             await WriteEventAsync(context, events[i], cancellationToken);
+        }
+
+        var took = clock.GetElapsedTime(context.Items.TryGetValue(ArrivedKey, out var first) && first is long f ? f : origin);
+        lock (_gate)
+        {
+            _streamedReplies++;
+            _streamedTime += took;
         }
 
         return true;
