@@ -111,6 +111,7 @@ internal static class BatchThroughputScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conversations {conversations}, messages stored {stored:N0}, replies {replies:N0}, concurrency {concurrency}, server requests {server.RequestCount:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall {wall.TotalSeconds:0.0} s (process start to exit); ideal {nominal:0.0} s at {latencyMs} ms per reply; ratio {wall.TotalSeconds / nominal:0.00}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean reply latency seen by the runner {measuredLatency * 1000:0} ms; throughput {stored / wall.TotalSeconds:0} messages/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean reply time at the server (request arrival to last event written) {server.MeanReplyMilliseconds:0.0} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu: crosstalk batch process {batchCpu.TotalSeconds:0.0} s, fake server process {serverCpu.TotalSeconds:0.0} s"));
         Directory.Delete(dir, recursive: true);
         return 0;

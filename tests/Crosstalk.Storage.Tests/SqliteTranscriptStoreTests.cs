@@ -42,6 +42,51 @@ public sealed class SqliteTranscriptStoreTests : TranscriptStoreContract
     }
 
     [Fact]
+    public async Task SearchMessages_AppendsAfterAnEarlierSearch_FindsEveryMessageOnce()
+    {
+        // The full-text index catches up lazily before each text query; a second catch-up must neither miss the
+        // messages appended since the first nor index the earlier ones twice.
+        var first = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        await Store.AppendMessageAsync(first, 1, Message(1, "the harbour at dawn"));
+        await Store.AppendMessageAsync(first, 2, Message(2, "nothing to see"));
+        Assert.Single(await ToListAsync(Store.SearchMessagesAsync("harbour", 10)));
+
+        await Store.AppendMessageAsync(first, 3, Message(1, "back to the harbour"));
+        var second = await Store.CreateConversationAsync(null, Header("C", null, "D", null), null);
+        await Store.AppendMessageAsync(second, 1, Message(1, "Harbour lights"));
+
+        var hits = await ToListAsync(Store.SearchMessagesAsync("harbour", 10));
+        Assert.Equal([(first, 1), (first, 3), (second, 1)], hits.Select(h => (h.ConversationId, h.Index)));
+        Assert.Equal(2, await Store.CountConversationsAsync(new ConversationQuery { Text = "harbour" }));
+        Assert.Equal([second], (await ToListAsync(Store.ListConversationsAsync(new ConversationQuery { Text = "lights" }))).Select(c => c.Id));
+
+        await Store.AppendMessageAsync(second, 2, Message(2, "dawn again"));
+        await ReopenAsync();
+        Assert.Equal(2, await Store.CountConversationsAsync(new ConversationQuery { Text = "dawn" }));
+    }
+
+    [Fact]
+    public async Task SearchMessages_HighestMessageDeletedAndItsIdReused_FindsTheNewTextNotTheOld()
+    {
+        // Without AUTOINCREMENT SQLite reuses the highest rowid after a delete, below the full-text watermark: that row
+        // must be indexed at once, and the deleted one must leave the index.
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        await Store.AppendMessageAsync(id, 1, Message(1, "opening words"));
+        await Store.AppendMessageAsync(id, 2, Message(2, "a quince tree"));
+        Assert.Single(await ToListAsync(Store.SearchMessagesAsync("quince", 10)));
+        await Store.DisposeAsync();
+        await ExecuteRawAsync(
+            "DELETE FROM messages WHERE id = (SELECT MAX(id) FROM messages); UPDATE conversations SET message_count = 1;");
+        await ReopenAsync();
+
+        await Store.AppendMessageAsync(id, 2, Message(2, "a walnut tree"));
+
+        Assert.Empty(await ToListAsync(Store.SearchMessagesAsync("quince", 10)));
+        Assert.Equal(2, Assert.Single(await ToListAsync(Store.SearchMessagesAsync("walnut", 10))).Index);
+        Assert.Single(await ToListAsync(Store.SearchMessagesAsync("tree", 10)));
+    }
+
+    [Fact]
     public async Task Open_FileThatIsNotADatabase_FailsWithOneClearSentence()
     {
         var path = Path.Combine(_folder, "notes.db");

@@ -24,6 +24,9 @@ internal sealed class FakeServerProcess : IAsyncDisposable
     /// <summary>Requests the server answered, known once it has been stopped.</summary>
     public long RequestCount { get; private set; }
 
+    /// <summary>Mean time from a streamed request's arrival to its last piece written, in ms, known once the server has been stopped.</summary>
+    public double MeanReplyMilliseconds { get; private set; }
+
     /// <summary>The child's CPU time so far (user + system).</summary>
     public TimeSpan ProcessorTime
     {
@@ -77,6 +80,8 @@ internal sealed class FakeServerProcess : IAsyncDisposable
         Console.WriteLine($"endpoint {server.Endpoint}");
         Console.Out.Flush();
         await Console.In.ReadToEndAsync();
+        var (replies, total) = server.StreamedReplyTime;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replytime {(replies == 0 ? 0 : total.TotalMilliseconds / replies)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"requests {server.RequestCount}"));
         return 0;
     }
@@ -87,6 +92,11 @@ internal sealed class FakeServerProcess : IAsyncDisposable
         var rest = await _process.StandardOutput.ReadToEndAsync();
         foreach (var line in rest.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
+            if (line.StartsWith("replytime ", StringComparison.Ordinal))
+            {
+                MeanReplyMilliseconds = double.Parse(line["replytime ".Length..], CultureInfo.InvariantCulture);
+            }
+
             if (line.StartsWith("requests ", StringComparison.Ordinal))
             {
                 RequestCount = long.Parse(line["requests ".Length..], CultureInfo.InvariantCulture);

@@ -49,10 +49,13 @@ internal static class StoreAppendScenario
                     ($"sqlite raw INSERT, synchronous=FULL, 1 writer", dir => SqliteRawAsync(dir, "FULL", appends, 1)),
                     ($"sqlite raw INSERT, synchronous=FULL, {writers} writers", dir => SqliteRawAsync(dir, "FULL", appends, writers)),
                     ($"sqlite raw INSERT, synchronous=NORMAL, 1 writer", dir => SqliteRawAsync(dir, "NORMAL", appends, 1)),
-                    ($"sqlite raw, store schema (FTS trigger, indexes), its 3 statements, FULL, 1 writer", dir => SqliteStoreSchemaAsync(dir, "FULL", appends, totals: true)),
+                    ($"sqlite raw, store schema (lazy full-text, indexes), its 3 statements, FULL, 1 writer", dir => SqliteStoreSchemaAsync(dir, "FULL", appends, totals: true)),
                     ($"sqlite raw, store schema, INSERT only, FULL, 1 writer", dir => SqliteStoreSchemaAsync(dir, "FULL", appends, totals: false)),
+                    ($"sqlite raw, store schema with the v1 eager FTS trigger, INSERT only, FULL, 1 writer", dir => SqliteStoreSchemaAsync(dir, "FULL", appends, totals: false, eagerFullText: true)),
                     ($"sqlite raw, store schema, its 3 statements, NORMAL, 1 writer", dir => SqliteStoreSchemaAsync(dir, "NORMAL", appends, totals: true)),
                     ($"sqlite store, 1 writer", dir => StoreAsync(Path.Combine(dir, "store.db"), appends, 1)),
+                    ($"sqlite store, 1 writer, then one search (full-text catch-up counted)", dir => StoreAsync(Path.Combine(dir, "store.db"), appends, 1, search: true)),
+                    ($"sqlite store with the v1 eager FTS trigger, 1 writer", dir => StoreAsync(Path.Combine(dir, "store.db"), appends, 1, eagerFullText: true)),
                     ($"sqlite store, {writers} writers", dir => StoreAsync(Path.Combine(dir, "store.db"), appends, writers)),
                 };
                 if (!string.IsNullOrEmpty(postgres))
@@ -103,10 +106,43 @@ internal static class StoreAppendScenario
         FinishReason = "stop",
     };
 
-    private static async Task<double> StoreAsync(string db, int appends, int writers)
+    // Puts back version 1's trigger that indexed every message inside its append transaction (before/after in one run).
+    private const string EagerFullTextTrigger =
+        "DROP TRIGGER messages_fts_insert; CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN " +
+        "INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content); END;";
+
+    private static async Task<double> StoreAsync(string db, int appends, int writers, bool eagerFullText = false, bool search = false)
     {
+        if (eagerFullText)
+        {
+            await (await TranscriptStore.OpenAsync(db)).DisposeAsync();
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString());
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = EagerFullTextTrigger;
+            await command.ExecuteNonQueryAsync();
+        }
+
         await using var store = await TranscriptStore.OpenAsync(db);
-        return await AppendThroughStoreAsync(store, appends, writers);
+        var clock = Stopwatch.StartNew();
+        var perSecond = await AppendThroughStoreAsync(store, appends, writers);
+        if (!search)
+        {
+            return perSecond;
+        }
+
+        var hits = 0;
+        await foreach (var _ in store.SearchMessagesAsync("lighthouse", appends + 1))
+        {
+            hits++;
+        }
+
+        if (hits != appends / writers * writers)
+        {
+            throw new InvalidOperationException($"The search found {hits} messages, not {appends}.");
+        }
+
+        return appends / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> PostgresStoreAsync(string server, int appends, int writers)
@@ -186,7 +222,7 @@ internal static class StoreAppendScenario
 
     // The store's own tables and statements (select the count, insert the message, update the totals), without the
     // store's code around them: splits the store's cost into schema (full-text trigger, indexes) and code.
-    private static async Task<double> SqliteStoreSchemaAsync(string dir, string synchronous, int appends, bool totals)
+    private static async Task<double> SqliteStoreSchemaAsync(string dir, string synchronous, int appends, bool totals, bool eagerFullText = false)
     {
         var path = Path.Combine(dir, "schema.db");
         long id;
@@ -200,7 +236,7 @@ internal static class StoreAppendScenario
         await connection.OpenAsync();
         await using (var setup = connection.CreateCommand())
         {
-            setup.CommandText = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 30000;";
+            setup.CommandText = $"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 30000;" + (eagerFullText ? EagerFullTextTrigger : "");
             await setup.ExecuteNonQueryAsync();
         }
 

@@ -76,6 +76,12 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     protected virtual DbCommand HotCommand(DbConnection connection, DbTransaction transaction, string sql) =>
         Command(connection, transaction, sql);
 
+    /// <summary>
+    /// Brings the full-text index up to date before a query that uses it, for a provider that indexes lazily instead of
+    /// in every append's transaction.
+    /// </summary>
+    protected virtual Task CatchUpFullTextAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Gives back a command from <see cref="HotCommand"/>.</summary>
     protected virtual ValueTask ReleaseHotCommandAsync(DbCommand command) => command.DisposeAsync();
 
@@ -391,6 +397,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ValidateQuery(query);
+        await PrepareTextQueryAsync(query.Text, cancellationToken);
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         var where = BuildWhere(command, query, after: null);
@@ -421,6 +428,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ValidateQuery(query);
+        await PrepareTextQueryAsync(query.Text, cancellationToken);
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         command.CommandText = "SELECT COUNT(*) FROM conversations c" + BuildWhere(command, query, after: null);
@@ -433,6 +441,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ValidateQuery(query);
+        await PrepareTextQueryAsync(query.Text, cancellationToken);
         long? after = null;
         var offset = query.Offset;
         var remaining = query.Limit ?? long.MaxValue;
@@ -490,6 +499,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             yield break;
         }
 
+        await PrepareTextQueryAsync(text, cancellationToken);
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         command.CommandText =
@@ -830,6 +840,9 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
 
         return conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
     }
+
+    private Task PrepareTextQueryAsync(string? text, CancellationToken cancellationToken) =>
+        !string.IsNullOrWhiteSpace(text) && SearchText.UsesFullText(text) ? CatchUpFullTextAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>
     /// Full-text over the words of the text, so the index does the work; each term that holds punctuation, which every

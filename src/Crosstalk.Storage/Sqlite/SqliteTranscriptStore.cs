@@ -16,6 +16,17 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
     private const int BusyTimeoutMilliseconds = 30_000;
     private const string SavepointName = "crosstalk_write";
 
+    private const string FullTextBehindSql =
+        "SELECT 1 FROM messages WHERE id > (SELECT indexed_upto FROM fts_state WHERE id = 1) LIMIT 1";
+
+    // Messages are indexed lazily (migration 0002): every message above the watermark, then the watermark moves to the
+    // highest id, in one transaction, so the index and the watermark never disagree.
+    private const string CatchUpFullTextSql =
+        "INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages " +
+        "WHERE id > (SELECT indexed_upto FROM fts_state WHERE id = 1) ORDER BY id; " +
+        "UPDATE fts_state SET indexed_upto = (SELECT COALESCE(MAX(id), 0) FROM messages) WHERE id = 1 " +
+        "AND indexed_upto < (SELECT COALESCE(MAX(id), 0) FROM messages);";
+
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -255,6 +266,28 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
 
     protected override ValueTask ReleaseHotCommandAsync(DbCommand command) =>
         _hotCommands.ContainsValue((SqliteCommand)command) ? ValueTask.CompletedTask : base.ReleaseHotCommandAsync(command);
+
+    protected override async Task CatchUpFullTextAsync(CancellationToken cancellationToken)
+    {
+        // A cheap read first: a search with nothing new to index takes no write lock (another process may be appending).
+        await using (var connection = await OpenReadConnectionAsync(cancellationToken))
+        {
+            await using var check = Command(connection, null, FullTextBehindSql);
+            if (await check.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return;
+            }
+        }
+
+        await InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                // Re-read the watermark inside the write transaction: another search may have caught up meanwhile.
+                await ExecuteAsync(connection, transaction, CatchUpFullTextSql, token);
+                return true;
+            },
+            cancellationToken);
+    }
 
     protected override string Instant(string expression) => $"julianday({expression})";
 

@@ -21,11 +21,15 @@ namespace Crosstalk.Testing.FakeProviders;
 /// </summary>
 public abstract partial class FakeProviderServer : IAsyncDisposable
 {
+    private const string ArrivedKey = "crosstalk.fake.arrived";
+
     private readonly ConcurrentQueue<RecordedResponse> _scripted = new();
     private readonly List<FakeRequest> _requests = [];
     private readonly Lock _gate = new();
     private WebApplication? _app;
     private int _count;
+    private long _streamedReplies;
+    private TimeSpan _streamedTime;
 
     /// <summary>The address the server listens on (<c>http://127.0.0.1:port</c>).</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -39,8 +43,30 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     /// <summary>The faults to inject.</summary>
     public FaultPlan Faults { get; set; } = FaultPlan.None;
 
-    /// <summary>Delay between streamed pieces.</summary>
+    /// <summary>
+    /// Delay between streamed pieces. Pacing is deadline-based: piece <c>i</c> is due <c>i × TokenLatency</c> after the
+    /// request arrived (after a slow-first-byte fault's pause), so a reply of <c>N + 1</c> pieces ends
+    /// <c>N × TokenLatency</c> after its request however long reading the request and each write take.
+    /// </summary>
     public TimeSpan TokenLatency { get; set; }
+
+    /// <summary>The clock the streaming pace is measured and waited on (the system clock unless a test fakes it).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Streamed replies served to the end, and their summed time from the request's arrival to the last piece written:
+    /// the latency the server actually delivered, to compare with what <see cref="TokenLatency"/> asks for.
+    /// </summary>
+    public (long Replies, TimeSpan Total) StreamedReplyTime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_streamedReplies, _streamedTime);
+            }
+        }
+    }
 
     /// <summary>How many requests arrived (faulted ones included).</summary>
     public int RequestCount => Volatile.Read(ref _count);
@@ -110,6 +136,12 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     {
         // Halfway, so some text has been streamed when the fault hits.
         var faultAt = events.Count / 2;
+        var latency = TokenLatency;
+        var clock = TimeProvider;
+        // Deadlines from a fixed origin: sleeping a fixed gap after each write would add every write's and timer's
+        // overshoot to the reply (~233 ms instead of 200 ms for 4 × 50 ms under load).
+        var origin = context.Items.TryGetValue(ArrivedKey, out var arrived) && arrived is long at ? at : clock.GetTimestamp();
+        var originIndex = 0;
         for (var i = 0; i < events.Count; i++)
         {
             if (i == faultAt)
@@ -121,6 +153,9 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                         return false;
                     case FaultKind.StallMidStream:
                         await Task.Delay(Faults.Stall, cancellationToken);
+                        // The stall is extra time: the pieces after it keep their pace instead of bursting to catch up.
+                        origin = clock.GetTimestamp();
+                        originIndex = i - 1;
                         break;
                     case FaultKind.MalformedChunk:
                         await WriteEventAsync(context, malformed, cancellationToken);
@@ -128,12 +163,24 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                 }
             }
 
-            if (TokenLatency > TimeSpan.Zero && i > 0)
+            if (latency > TimeSpan.Zero && i > 0)
             {
-                await Task.Delay(TokenLatency, cancellationToken);
+                var due = latency * (i - originIndex);
+                var remaining = due - clock.GetElapsedTime(origin);
+                if (remaining > TimeSpan.Zero)
+                {
+                    await Task.Delay(remaining, clock, cancellationToken);
+                }
             }
 
             await WriteEventAsync(context, events[i], cancellationToken);
+        }
+
+        var took = clock.GetElapsedTime(context.Items.TryGetValue(ArrivedKey, out var first) && first is long f ? f : origin);
+        lock (_gate)
+        {
+            _streamedReplies++;
+            _streamedTime += took;
         }
 
         return true;
@@ -142,6 +189,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
+        context.Items[ArrivedKey] = TimeProvider.GetTimestamp();
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: cancellationToken) as JsonObject ?? [];
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         FakeRequest request;
@@ -178,6 +226,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                     return;
                 case FaultKind.SlowFirstByte:
                     await Task.Delay(Faults.SlowFirstByte, cancellationToken);
+                    context.Items[ArrivedKey] = TimeProvider.GetTimestamp();
                     break;
             }
 
