@@ -49,15 +49,19 @@ internal sealed class BlankMessageChatClient : DelegatingChatClient
         }
     }
 
-    private (List<ChatMessage> Messages, bool Replaced) Replace(IEnumerable<ChatMessage> messages)
+    private (IEnumerable<ChatMessage> Messages, bool Replaced) Replace(IEnumerable<ChatMessage> messages)
     {
+        if (messages is IReadOnlyList<ChatMessage> list && !AnyBlank(list))
+        {
+            // The usual case: nothing to replace, so no copy of the history.
+            return (messages, false);
+        }
+
         var replaced = false;
         var result = new List<ChatMessage>();
         foreach (var message in messages)
         {
-            // The opener is a user message for one seat and the seat's own (assistant) message for the other; both are rejected.
-            if ((message.Role == ChatRole.User || message.Role == ChatRole.Assistant)
-                && message.Contents.All(c => c is TextContent) && string.IsNullOrWhiteSpace(message.Text))
+            if (IsBlank(message))
             {
                 result.Add(new ChatMessage(message.Role, _replacement) { AuthorName = message.AuthorName, MessageId = message.MessageId });
                 replaced = true;
@@ -69,5 +73,38 @@ internal sealed class BlankMessageChatClient : DelegatingChatClient
         }
 
         return (result, replaced);
+    }
+
+    private static bool AnyBlank(IReadOnlyList<ChatMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (IsBlank(messages[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The opener is a user message for one seat and the seat's own (assistant) message for the other; both are rejected.
+    private static bool IsBlank(ChatMessage message)
+    {
+        if (message.Role != ChatRole.User && message.Role != ChatRole.Assistant)
+        {
+            return false;
+        }
+
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is not TextContent { Text: var text } || !string.IsNullOrWhiteSpace(text))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

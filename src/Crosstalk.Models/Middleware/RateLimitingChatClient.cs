@@ -27,8 +27,15 @@ internal sealed class RateLimitingChatClient : DelegatingChatClient
         return await base.GetResponseAsync(history, options, cancellationToken);
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        // Without limits there is nothing to hold, so the updates need not pass through another iterator.
+        _limiters is { Requests: null, Tokens: null, Concurrency: null }
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : StreamLimitedAsync(messages, options, cancellationToken);
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamLimitedAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         using var lease = await AcquireAsync(history, options, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Providers;
 using Crosstalk.Transcripts;
@@ -140,123 +139,191 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
 
-        // The pipeline runs the attempts; the caller reads what they stream through a channel, so a retry can happen
-        // after updates were already handed out.
-        var channel = Channel.CreateBounded<ChatResponseUpdate>(new BoundedChannelOptions(128) { SingleReader = true, SingleWriter = true });
+        // The pipeline decides when each attempt starts (backoff, breaker, total timeout) and waits for its outcome; the
+        // attempt itself is read here, inline, so an update reaches the caller without a task or a channel in between.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => ProduceAsync(history, options, channel.Writer, stop.Token), CancellationToken.None);
+        var context = ResilienceContextPool.Shared.Get(stop.Token);
+        var run = new StreamRun();
+        var pipeline = RunAttemptsAsync(run, context);
+        var attempts = new List<Attempt>();
+        AttemptTicket? ticket = null;
         var finished = false;
         try
         {
-            while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
+            while (await run.Signal.Task is { } next)
             {
-                while (channel.Reader.TryRead(out var update))
+                ticket = next;
+                run.Signal = new TaskCompletionSource<AttemptTicket?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var started = _time.GetTimestamp();
+                var produced = false;
+                var complete = false;
+                Exception? failure = null;
+                using (var watch = new AttemptWatch(_time, _options, ticket.CancellationToken))
                 {
-                    yield return update;
+                    var updates = base.GetStreamingResponseAsync(history, options, watch.Token).GetAsyncEnumerator(watch.Token);
+                    var disposed = false;
+                    try
+                    {
+                        while (true)
+                        {
+                            ChatResponseUpdate update;
+                            try
+                            {
+                                watch.Waiting();
+                                if (!await updates.MoveNextAsync())
+                                {
+                                    break;
+                                }
+
+                                update = updates.Current;
+                                watch.Arrived();
+                            }
+                            catch (Exception ex)
+                            {
+                                failure = ex;
+                                break;
+                            }
+
+                            if (!produced && HasText(update))
+                            {
+                                produced = true;
+                            }
+
+                            complete |= update.FinishReason is not null;
+                            yield return update;
+                        }
+
+                        disposed = true;
+                        try
+                        {
+                            await updates.DisposeAsync();
+                        }
+                        catch (Exception ex)
+                        {
+                            failure ??= ex;
+                        }
+                    }
+                    finally
+                    {
+                        if (!disposed)
+                        {
+                            try
+                            {
+                                await updates.DisposeAsync();
+                            }
+                            catch (Exception)
+                            {
+                                // The caller stopped reading; there is nobody to tell.
+                            }
+                        }
+                    }
+
+                    if (failure is OperationCanceledException && watch.TimedOut && !ticket.CancellationToken.IsCancellationRequested)
+                    {
+                        failure = produced
+                            ? new ProviderException($"{_name} stopped streaming for {_options.IdleTimeout.TotalSeconds:0.#} s.", "stream_stalled", null, true, null, failure)
+                            : new ProviderException($"{_name} sent nothing within {_options.FirstTokenTimeout.TotalSeconds:0.#} s.", "first_token_timeout", null, true, null, failure);
+                    }
+                    else if (failure is null && !complete)
+                    {
+                        failure = new ProviderException($"{_name} ended the stream before the reply was finished.", "stream_cut", null, true);
+                    }
                 }
+
+                var current = ticket;
+                ticket = null;
+                if (failure is null)
+                {
+                    current.Outcome.TrySetResult();
+                    continue;
+                }
+
+                if (current.CancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled by the caller or the total timeout: not an attempt that failed, the pipeline decides.
+                    current.Outcome.TrySetException(failure);
+                    continue;
+                }
+
+                var attempt = Record(attempts.Count + 1, failure, started);
+                attempts.Add(attempt);
+                var report = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(attempt)]);
+                if (produced)
+                {
+                    report.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
+                }
+
+                // The outcome goes first so the backoff starts now, as it did when the attempt ran on its own task.
+                current.Outcome.TrySetException(failure);
+                yield return report;
             }
 
             finished = true;
+            try
+            {
+                await pipeline;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw GiveUp(ex, attempts);
+            }
         }
         finally
         {
             if (!finished)
             {
                 await stop.CancelAsync();
-            }
-
-            try
-            {
-                await producer;
-            }
-            catch (Exception) when (!finished)
-            {
-                // The consumer stopped reading; there is nobody to tell.
-            }
-        }
-    }
-
-    private async Task ProduceAsync(
-        IReadOnlyList<ChatMessage> history, ChatOptions? options, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
-    {
-        var attempts = new List<Attempt>();
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            await _pipeline.ExecuteAsync(
-                async ctx =>
+                ticket?.Outcome.TrySetException(new OperationCanceledException(stop.Token));
+                try
                 {
-                    var started = _time.GetTimestamp();
-                    var produced = false;
-                    try
-                    {
-                        produced = await StreamAttemptAsync(history, options, writer, () => produced = true, ctx.CancellationToken);
-                    }
-                    catch (Exception ex) when (!ctx.CancellationToken.IsCancellationRequested)
-                    {
-                        var attempt = Record(attempts.Count + 1, ex, started);
-                        attempts.Add(attempt);
-                        var report = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(attempt)]);
-                        if (produced)
-                        {
-                            report.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
-                        }
+                    await pipeline;
+                }
+                catch (Exception)
+                {
+                    // The consumer stopped reading; there is nobody to tell.
+                }
+            }
 
-                        await writer.WriteAsync(report, cancellationToken);
-                        throw;
-                    }
-                },
-                context);
-            writer.TryComplete();
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            writer.TryComplete();
-            throw GiveUp(ex, attempts);
-        }
-        finally
-        {
-            writer.TryComplete();
             ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    // Streams one attempt into the channel; throws a transient ProviderException when the stream is late, stalls or ends early.
-    private async Task<bool> StreamAttemptAsync(
-        IReadOnlyList<ChatMessage> history, ChatOptions? options, ChannelWriter<ChatResponseUpdate> writer, Action onContent, CancellationToken cancellationToken)
+    // Runs the pipeline; each attempt it starts is handed to the reader through run.Signal, and the attempt ends when
+    // the reader sets its outcome. Signal gets null when the pipeline is done.
+    private async Task RunAttemptsAsync(StreamRun run, ResilienceContext context)
     {
-        using var timer = new CancellationTokenSource(_options.FirstTokenTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        var produced = false;
-        var finished = false;
         try
         {
-            await foreach (var update in base.GetStreamingResponseAsync(history, options, linked.Token).WithCancellation(linked.Token))
-            {
-                if (!produced && update.Contents.Any(c => c is TextContent { Text.Length: > 0 } or TextReasoningContent { Text.Length: > 0 }))
+            await _pipeline.ExecuteAsync(
+                static async (ctx, state) =>
                 {
-                    produced = true;
-                    onContent();
-                }
+                    var ticket = new AttemptTicket(ctx.CancellationToken);
+                    state.Signal.TrySetResult(ticket);
 
-                finished |= update.FinishReason is not null;
-                timer.CancelAfter(_options.IdleTimeout);
-                await writer.WriteAsync(update, cancellationToken);
+                    // The reader sets the outcome; continuing inline lets a successful reply finish without a thread hop.
+                    await ticket.Outcome.Task.ConfigureAwait(false);
+                },
+                context,
+                run).ConfigureAwait(false);
+        }
+        finally
+        {
+            run.Signal.TrySetResult(null);
+        }
+    }
+
+    private static bool HasText(ChatResponseUpdate update)
+    {
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextContent { Text.Length: > 0 } or TextReasoningContent { Text.Length: > 0 })
+            {
+                return true;
             }
         }
-        catch (OperationCanceledException ex) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw produced
-                ? new ProviderException($"{_name} stopped streaming for {_options.IdleTimeout.TotalSeconds:0.#} s.", "stream_stalled", null, true, null, ex)
-                : new ProviderException($"{_name} sent nothing within {_options.FirstTokenTimeout.TotalSeconds:0.#} s.", "first_token_timeout", null, true, null, ex);
-        }
 
-        if (!finished)
-        {
-            throw new ProviderException($"{_name} ended the stream before the reply was finished.", "stream_cut", null, true);
-        }
-
-        return produced;
+        return false;
     }
 
     private Attempt Record(int number, Exception ex, long started)
@@ -333,4 +400,93 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Model}: gave up after {Count} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, string model, int count, string error);
+
+    private sealed class StreamRun
+    {
+        public TaskCompletionSource<AttemptTicket?> Signal { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class AttemptTicket(CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        // Continuations run inline on purpose: the pipeline's bookkeeping after an attempt is short and never waits on the reader.
+        public TaskCompletionSource Outcome { get; } = new();
+    }
+
+    /// <summary>
+    /// The first-token and idle timeouts of one attempt with one timer: an update only stamps the time, and the timer,
+    /// when it fires, re-arms itself for whatever is left instead of being reset on every update. Time the caller spends
+    /// on an update does not count as the provider being idle.
+    /// </summary>
+    private sealed class AttemptWatch : IDisposable
+    {
+        private readonly TimeProvider _time;
+        private readonly TimeSpan _idle;
+        private readonly CancellationTokenSource _source;
+        private readonly ITimer _timer;
+        private long _lastActivity;
+        private volatile bool _streaming;
+        private volatile bool _waiting = true;
+        private volatile bool _timedOut;
+
+        public AttemptWatch(TimeProvider time, ResilienceOptions options, CancellationToken cancellationToken)
+        {
+            _time = time;
+            _idle = options.IdleTimeout;
+            _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _lastActivity = time.GetTimestamp();
+            _timer = time.CreateTimer(static s => ((AttemptWatch)s!).OnTimer(), this, options.FirstTokenTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        public bool TimedOut => _timedOut;
+
+        public void Waiting()
+        {
+            Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+            _waiting = true;
+        }
+
+        public void Arrived()
+        {
+            _waiting = false;
+            if (!_streaming)
+            {
+                _streaming = true;
+                Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+                _timer.Change(_idle, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public void Dispose()
+        {
+            _timer.Dispose();
+            _source.Dispose();
+        }
+
+        private void OnTimer()
+        {
+            try
+            {
+                if (_streaming)
+                {
+                    var left = _idle - _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+                    if (!_waiting || left > TimeSpan.Zero)
+                    {
+                        _timer.Change(_waiting ? left : _idle, Timeout.InfiniteTimeSpan);
+                        return;
+                    }
+                }
+
+                _timedOut = true;
+                _source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt ended while the timer fired.
+            }
+        }
+    }
 }

@@ -74,9 +74,11 @@ internal sealed class UsageChatClient : DelegatingChatClient
             responseId ??= update.ResponseId;
             modelId ??= update.ModelId;
             finished |= update.FinishReason is not null;
-            foreach (var content in update.Contents)
+            var parts = update.Contents;
+            var hasUsage = false;
+            for (var i = 0; i < parts.Count; i++)
             {
-                switch (content)
+                switch (parts[i])
                 {
                     case TextContent t when t.Text.Length > 0:
                         firstToken ??= _time.GetElapsedTime(started);
@@ -88,15 +90,16 @@ internal sealed class UsageChatClient : DelegatingChatClient
                         break;
                     case UsageContent u:
                         usage = Merge(usage, u.Details);
+                        hasUsage = true;
                         break;
                 }
             }
 
             // Providers report usage in pieces (Anthropic: input at the start, cumulative output at the end); the caller
             // gets one merged UsageContent at the end instead, so summing them cannot double count.
-            if (update.Contents.Any(c => c is UsageContent))
+            if (hasUsage)
             {
-                update.Contents = update.Contents.Where(c => c is not UsageContent).ToList();
+                update.Contents = parts.Where(c => c is not UsageContent).ToList();
             }
 
             yield return update;

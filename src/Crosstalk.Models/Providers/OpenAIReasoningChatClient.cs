@@ -37,7 +37,7 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
         {
             if (update.RawRepresentation is StreamingChatCompletionUpdate raw
-                && !update.Contents.OfType<TextReasoningContent>().Any()
+                && !HasReasoning(update.Contents)
                 && ReadReasoning(raw) is { Length: > 0 } reasoning)
             {
                 update.Contents.Insert(0, new TextReasoningContent(reasoning));
@@ -45,6 +45,19 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
 
             yield return update;
         }
+    }
+
+    private static bool HasReasoning(IList<AIContent> contents)
+    {
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextReasoningContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // JsonPatch is marked experimental; Microsoft.Extensions.AI.OpenAI reads reasoning_content the same way.

@@ -1,0 +1,118 @@
+using System.Runtime.CompilerServices;
+using Crosstalk.Conversations;
+using Crosstalk.Models.Middleware;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Crosstalk.Models.Tests.Providers;
+
+/// <summary>The idle timeout of a streamed attempt, with the time provider under the test's control.</summary>
+public sealed class StreamTimeoutTests
+{
+    private static readonly ResilienceOptions Options = new()
+    {
+        MaxAttempts = 3,
+        BaseDelay = TimeSpan.FromSeconds(1),
+        FirstTokenTimeout = TimeSpan.FromSeconds(20),
+        IdleTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_CallerHoldsAnUpdateLongerThanTheIdleTimeout_NotTreatedAsAStall()
+    {
+        var time = new FakeTimeProvider();
+        var provider = new ScriptedProvider(stallFirstCall: false);
+        using var client = Create(provider, time);
+        await using var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi.")]).GetAsyncEnumerator();
+
+        Assert.True(await updates.MoveNextAsync());
+        time.Advance(Options.IdleTimeout * 3);
+        var rest = new List<ChatResponseUpdate>();
+        while (await updates.MoveNextAsync())
+        {
+            rest.Add(updates.Current);
+        }
+
+        Assert.Equal(1, provider.Calls);
+        Assert.DoesNotContain(rest, u => u.Contents.OfType<AttemptContent>().Any());
+        Assert.Contains(rest, u => u.FinishReason == ChatFinishReason.Stop);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_ProviderStallsAfterTheFirstUpdate_RestartedAfterExactlyTheIdleTimeout()
+    {
+        var time = new FakeTimeProvider();
+        var provider = new ScriptedProvider(stallFirstCall: true);
+        using var client = Create(provider, time);
+        await using var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi.")]).GetAsyncEnumerator();
+
+        Assert.True(await updates.MoveNextAsync());
+        time.Advance(TimeSpan.FromSeconds(4));
+        var next = updates.MoveNextAsync().AsTask();
+        time.Advance(Options.IdleTimeout - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(10)));
+        var report = updates.Current;
+        var attempt = Assert.Single(report.Contents.OfType<AttemptContent>()).Attempt;
+        Assert.Contains("stopped streaming", attempt.Error, StringComparison.Ordinal);
+        Assert.Equal(true, report.AdditionalProperties?[ChatUpdateKeys.Restart]);
+
+        var retried = updates.MoveNextAsync().AsTask();
+        for (var i = 0; i < 100 && !retried.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.True(await retried.WaitAsync(TimeSpan.FromSeconds(10)));
+        var rest = new List<ChatResponseUpdate> { updates.Current };
+        while (await updates.MoveNextAsync())
+        {
+            rest.Add(updates.Current);
+        }
+
+        Assert.Equal(2, provider.Calls);
+        Assert.Contains(rest, u => u.FinishReason == ChatFinishReason.Stop);
+    }
+
+    private static ResilientChatClient Create(IChatClient provider, TimeProvider time) =>
+        new(provider, Options, ResilientChatClient.CreateCircuitBreaker(Options, time), "Scripted", time);
+
+    // The provider: two chunks of a reply; the first call can go silent after the first chunk until it is cancelled.
+    private sealed class ScriptedProvider(bool stallFirstCall) : IChatClient
+    {
+        public int Calls { get; private set; }
+
+        public Task<ChatResponse> GetResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var stall = stallFirstCall && ++Calls == 1;
+            if (!stallFirstCall)
+            {
+                Calls++;
+            }
+
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "Hel");
+            if (stall)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "lo.") { FinishReason = ChatFinishReason.Stop };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
