@@ -16,6 +16,9 @@ public sealed class MarkovChatClient : OfflineChatClient
     /// <summary>The model id the Markov agent reports.</summary>
     public const string ModelId = "offline:markov";
 
+    /// <summary>Messages a conversation must hold before the Markov agent may end it with the end token.</summary>
+    public const int MessagesBeforeEnding = 6;
+
 
     private readonly MarkovModel _model;
     private readonly int _seed;
@@ -52,7 +55,19 @@ public sealed class MarkovChatClient : OfflineChatClient
         var ownWords = history
             .Where(m => m.Role == ChatRole.Assistant)
             .SelectMany(m => m.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return _model.Generate(OfflineStreaming.LastUserText(history), ownWords, seed, _maxWords, OfflineStreaming.FindEndToken(history, options));
+        var endToken = OfflineStreaming.FindEndToken(history, options);
+        var prompt = OfflineStreaming.LastUserText(history);
+
+        // A conversation that has barely begun is not ended by a stray farewell: draw again (deterministically).
+        var mayEnd = history.Count(m => m.Role != ChatRole.System) >= MessagesBeforeEnding;
+        for (var draw = 0UL; ; draw++)
+        {
+            var text = _model.Generate(prompt, ownWords, seed + (draw * 0x9E3779B97F4A7C15UL), _maxWords, endToken);
+            if (mayEnd || draw == 7 || !text.Contains(endToken, StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
     }
 
     private static MarkovModel TrainOnDirectory(string directory, Func<string, IEnumerable<string>> readMessages)

@@ -110,7 +110,7 @@ public sealed class MarkovChatClientTests : IDisposable
         for (var seed = 0; seed < 40 && !sawCodeword; seed++)
         {
             using var markov = new MarkovChatClient(new MarkovOptions { Seed = seed });
-            ChatMessage[] history = [new(ChatRole.System, "End by writing [STOP]."), new(ChatRole.User, "Goodbye, and take care.")];
+            ChatMessage[] history = [new(ChatRole.System, "End by writing [STOP]."), .. LongEnoughToEnd, new(ChatRole.User, "Goodbye, and take care.")];
 
             var reply = (await markov.GetResponseAsync(history)).Text;
 
@@ -120,6 +120,30 @@ public sealed class MarkovChatClientTests : IDisposable
 
         Assert.True(sawCodeword);
     }
+
+    [Fact]
+    public async Task GetResponseAsync_ConversationJustBegun_NeverEndsIt()
+    {
+        for (var seed = 0; seed < 40; seed++)
+        {
+            using var markov = new MarkovChatClient(new MarkovOptions { Seed = seed });
+            ChatMessage[] history = [new(ChatRole.User, " "), new(ChatRole.Assistant, "Hello there."), new(ChatRole.User, "Goodbye, and take care.")];
+
+            var reply = (await markov.GetResponseAsync(history)).Text;
+
+            Assert.DoesNotContain("[END]", reply, StringComparison.Ordinal);
+        }
+    }
+
+    private static readonly ChatMessage[] LongEnoughToEnd =
+    [
+        new(ChatRole.User, " "),
+        new(ChatRole.Assistant, "What a lovely day for a chat."),
+        new(ChatRole.User, "Tell me about the sea."),
+        new(ChatRole.Assistant, "The sea is wide and full of questions."),
+        new(ChatRole.User, "That sounds wonderful."),
+        new(ChatRole.Assistant, "It was lovely talking with you."),
+    ];
 
     [Fact]
     public async Task GetResponseAsync_CorpusDirectory_SpeaksOnlyTheCorpusWords()
