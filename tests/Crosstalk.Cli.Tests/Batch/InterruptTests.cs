@@ -17,23 +17,11 @@ public sealed partial class InterruptTests
     {
         var dir = CrosstalkProcess.NewTempDirectory();
         await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 30, end_policy: off }\nconcurrency: 8\n");
-        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await Task.Delay(2500);
-        Assert.False(process.HasExited, "The batch ended before it could be interrupted.");
-        // SIGTERM takes the same path as Ctrl+C's SIGINT; SIGINT itself cannot be tested here, because a process started
-        // in the background of a non-interactive shell inherits SIGINT as ignored.
-        Assert.Equal(0, SendSignal(process.Id, SigTerm));
+        var (exitCode, stdout, stderr) = await InterruptAfterAsync(dir, TimeSpan.FromSeconds(2.5), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.True(process.ExitCode == 130, await stderr);
-        Assert.Contains("Stopping… (Ctrl+C again to quit now)", await stderr, StringComparison.Ordinal);
-        Assert.Contains("crosstalk resume", await stdout, StringComparison.Ordinal);
+        Assert.True(exitCode == 130, stderr);
+        Assert.Contains("Stopping… (Ctrl+C again to quit now)", stderr, StringComparison.Ordinal);
+        Assert.Contains("crosstalk resume", stdout, StringComparison.Ordinal);
         await using (var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "c.db")))
         {
             var interrupted = await store.ListConversationsAsync(new ConversationQuery { StopReason = StopReasons.Interrupted }).ToListAsync();
@@ -79,19 +67,10 @@ public sealed partial class InterruptTests
     public async Task Run_InterruptSignal_KeepsTheCompletedMessagesInFilesAndStore()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "run", "--token-delay", "40", "--end-policy", "off", "-o", "out");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(3000);
-        Assert.False(process.HasExited, "The conversation ended before it could be interrupted.");
-        Assert.Equal(0, SendSignal(process.Id, SigTerm));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, stdout, stderr) = await InterruptAfterAsync(dir, TimeSpan.FromSeconds(3), "run", "--token-delay", "40", "--end-policy", "off", "-o", "out");
 
-        Assert.True(process.ExitCode == 130, await stderr);
-        Assert.Contains("interrupted", await stdout, StringComparison.Ordinal);
+        Assert.True(exitCode == 130, stderr);
+        Assert.Contains("interrupted", stdout, StringComparison.Ordinal);
         var saved = Crosstalk.Transcripts.Formats.TranscriptFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "out"), "*.json")));
         Assert.Equal(StopReasons.Interrupted, saved.Stop!.Reason);
         Assert.True(saved.Messages.Count >= 2);
@@ -99,5 +78,24 @@ public sealed partial class InterruptTests
         var stored = await store.GetTranscriptAsync((await store.ListConversationsAsync(ConversationQuery.All).ToListAsync()).Single().Id);
         Assert.Equal(saved.Messages.Select(m => m.Content), stored!.Messages.Select(m => m.Content));
         Assert.Equal(StopReasons.Interrupted, stored.Stop!.Reason);
+    }
+
+    /// <summary>
+    /// Starts the command, lets it work for <paramref name="after"/>, then sends SIGTERM, which takes the same path as
+    /// Ctrl+C's SIGINT (SIGINT itself cannot be tested here: a process started in the background of a non-interactive
+    /// shell inherits SIGINT as ignored).
+    /// </summary>
+    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> InterruptAfterAsync(string dir, TimeSpan after, params string[] args)
+    {
+        using var process = Process.Start(CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), args))!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Task.Delay(after);
+        Assert.False(process.HasExited, "The command ended before it could be interrupted.");
+        Assert.Equal(0, SendSignal(process.Id, SigTerm));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
