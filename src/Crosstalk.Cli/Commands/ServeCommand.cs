@@ -16,6 +16,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "The address to bind. Only 127.0.0.1 is reachable from this machine alone; any other address needs an access token.", DefaultValueFactory = _ => WebServerOptions.DefaultHost };
         var token = new Option<string?>("--token") { Description = "The access token every request must carry. Generated and printed when you bind a non-loopback address without one." };
         var db = StoreOptions.CreateDbOption();
+        var models = ModelsOption.Create();
         var command = new Command(
             "serve",
             """
@@ -28,7 +29,7 @@ internal static class ServeCommand
               crosstalk serve --host 0.0.0.0        prints a URL with a generated access token
             """)
         {
-            port, host, token, db,
+            port, host, token, db, models,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -40,6 +41,7 @@ internal static class ServeCommand
             }
 
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            using var resolver = new ModelResolver(context, seed: 1, OfflineModels.LiveTokenDelay, parseResult.GetValue(models));
             CrosstalkWebServer server;
             try
             {
@@ -50,6 +52,7 @@ internal static class ServeCommand
                         Host = hostValue,
                         Port = parseResult.GetValue(port),
                         AccessToken = tokenValue,
+                        ModelResolver = reference => ResolveForLivePage(resolver, reference),
                         TimeProvider = context.TimeProvider,
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -77,6 +80,30 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The live page starts conversations with any model the CLI can use: the offline agents first (each conversation
+    /// gets its own seed), then the catalog, provider:model and OpenRouter ids, with the keys in this environment.
+    /// </summary>
+    private static (Microsoft.Extensions.AI.IChatClient Client, string DisplayName) ResolveForLivePage(ModelResolver resolver, string reference)
+    {
+        try
+        {
+            return OfflineModels.Resolve(reference);
+        }
+        catch (ArgumentException) when (!reference.StartsWith("offline:", StringComparison.Ordinal) && !reference.StartsWith("replay:", StringComparison.Ordinal))
+        {
+            try
+            {
+                var resolved = resolver.Resolve(reference, "model");
+                return (resolved.Client, resolved.DisplayName);
+            }
+            catch (UserException ex)
+            {
+                throw new ArgumentException(ex.Message, nameof(reference), ex);
+            }
+        }
     }
 
     private static bool IsLoopback(string host) =>
