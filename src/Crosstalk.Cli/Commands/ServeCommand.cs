@@ -101,7 +101,7 @@ internal static class ServeCommand
             }
             catch (UserException ex)
             {
-                throw new ArgumentException(ex.Message, nameof(reference), ex);
+                throw new ArgumentException(ex.Message, ex);
             }
         }
     }
