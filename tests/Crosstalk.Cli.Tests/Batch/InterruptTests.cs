@@ -53,7 +53,10 @@ public sealed partial class InterruptTests
         _ = SendSignal(process.Id, SigTerm);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.Equal(130, process.ExitCode);
+
+        // 130: our handler quit at once. 143 (128 + SIGTERM): the signal landed after the graceful stop had already
+        // released the handler, in the last instant of shutdown. Either way the store must be clean and resumable.
+        Assert.Contains(process.ExitCode, new[] { 130, 143 });
 
         var resumed = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "c.db", "--quiet");
         Assert.True(resumed.ExitCode == 0, resumed.StandardError);
