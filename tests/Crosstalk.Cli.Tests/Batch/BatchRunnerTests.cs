@@ -111,15 +111,15 @@ public sealed class BatchRunnerTests
         // Long enough that starting all 512 conversations on a busy 2-core machine takes less than one reply.
         await using var store = await NewStoreAsync();
         var latency = TimeSpan.FromSeconds(2);
-        BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference, new PacedChatClient(reference, latency));
+        var inFlight = new PacedChatClient.Counter();
+        BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference, new PacedChatClient(reference, latency, inFlight: inFlight));
         var runner = new BatchRunner(store, paced, TimeProvider.System);
         var runId = await runner.CreateRunAsync(Parse("models: [a, b]\nrepetitions: 256\nstop: { max_messages: 3 }\nconcurrency: 512\n"), null);
-        PacedChatClient.ResetPeak();
 
         var outcome = await runner.RunAsync(runId);
 
         Assert.Equal(0, outcome.Unfinished);
-        Assert.Equal(512, PacedChatClient.Peak);
+        Assert.Equal(512, inFlight.Peak);
         var run = await store.ListRunsAsync().SingleAsync();
         Assert.Equal(512 * 3, run.Messages);
     }

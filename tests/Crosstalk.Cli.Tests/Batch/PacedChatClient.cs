@@ -8,16 +8,11 @@ namespace Crosstalk.Cli.Tests.Batch;
 /// A provider stand-in: waits <see cref="Latency"/>, then answers with a reply that depends only on the history,
 /// optionally priced; counts how many requests are in flight at once.
 /// </summary>
-internal sealed class PacedChatClient(string name, TimeSpan latency, decimal? cost = null) : IChatClient
+internal sealed class PacedChatClient(string name, TimeSpan latency, decimal? cost = null, PacedChatClient.Counter? inFlight = null) : IChatClient
 {
-    private static int s_inFlight;
-    private static int s_peak;
+    private readonly Counter _inFlight = inFlight ?? new Counter();
 
     public TimeSpan Latency { get; } = latency;
-
-    public static int Peak => Volatile.Read(ref s_peak);
-
-    public static void ResetPeak() => Volatile.Write(ref s_peak, 0);
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
@@ -25,19 +20,14 @@ internal sealed class PacedChatClient(string name, TimeSpan latency, decimal? co
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var history = messages.ToList();
-        var now = Interlocked.Increment(ref s_inFlight);
-        int peak;
-        while (now > (peak = Volatile.Read(ref s_peak)) && Interlocked.CompareExchange(ref s_peak, now, peak) != peak)
-        {
-        }
-
+        _inFlight.Enter();
         try
         {
             await Task.Delay(Latency, cancellationToken);
         }
         finally
         {
-            Interlocked.Decrement(ref s_inFlight);
+            _inFlight.Exit();
         }
 
         var contents = new List<AIContent> { new TextContent($"{name} reply {history.Count} to '{history[^1].Text}'") };
@@ -53,5 +43,25 @@ internal sealed class PacedChatClient(string name, TimeSpan latency, decimal? co
 
     public void Dispose()
     {
+    }
+
+    /// <summary>Requests in flight at once across the clients that share it (one per test, so parallel tests don't mix).</summary>
+    public sealed class Counter
+    {
+        private int _now;
+        private int _peak;
+
+        public int Peak => Volatile.Read(ref _peak);
+
+        public void Enter()
+        {
+            var now = Interlocked.Increment(ref _now);
+            int peak;
+            while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+            {
+            }
+        }
+
+        public void Exit() => Interlocked.Decrement(ref _now);
     }
 }
