@@ -4,6 +4,8 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Crosstalk.Cli.Commands;
 using Crosstalk.Experiments;
+using Crosstalk.Models.Catalog;
+using Crosstalk.Models.Providers;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
@@ -167,6 +169,12 @@ internal static class CliApplication
             await context.Error.WriteLineAsync("Interrupted.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
+        catch (Exception ex) when (context.Environment("CROSSTALK_DEBUG") is not ("1" or "true"))
+        {
+            // Never a stack trace on the terminal: one line, and how to get the details for a bug report.
+            await context.Error.WriteLineAsync($"error: {ex.Message} ({ex.GetType().Name}; this is a bug in Crosstalk — run again with CROSSTALK_DEBUG=1 for the details to report)").ConfigureAwait(false);
+            return ExitCodes.Internal;
+        }
     }
 
     private static string? OptionOf(SymbolResult? result)
@@ -183,5 +191,6 @@ internal static class CliApplication
     }
 
     private static bool IsUserError(Exception ex) =>
-        ex is UserException or TranscriptFormatException or TranscriptStoreException or ExperimentFileException;
+        ex is UserException or TranscriptFormatException or TranscriptStoreException or ExperimentFileException
+            or ModelCatalogException or ProviderException;
 }

@@ -132,4 +132,20 @@ public sealed class RunWithProvidersTests
         Assert.Contains("gpt-4o", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(OpenAIKey, result.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("missing.yaml", "does not exist")]
+    [InlineData("bad.yaml", "line 3, column 15")]
+    public async Task Models_BadCatalogFile_FailsWithOneLineNamingTheFile(string file, string expected)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        File.WriteAllText(Path.Combine(dir, "bad.yaml"), "models:\n  - name: x\n    provider: [oops\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "models", "--models", file);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(file, line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
 }

@@ -26,6 +26,12 @@ internal static partial class CatalogParser
                 reason = inner.Message.TrimEnd('.');
             }
 
+            if (reason.StartsWith("No node deserializer", StringComparison.Ordinal))
+            {
+                // YamlDotNet's wording names CLR types; say what the file needs instead.
+                reason = "expected a single value here, not a list or a mapping";
+            }
+
             throw new ModelCatalogException(
                 $"The model catalog {source} is not valid at line {ex.Start.Line}, column {ex.Start.Column}: {reason}.", ex);
         }
