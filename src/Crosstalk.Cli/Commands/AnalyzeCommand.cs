@@ -39,7 +39,13 @@ internal static class AnalyzeCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var options = new AnalysisOptions { EndToken = parseResult.GetValue(endToken)! };
+            var token = parseResult.GetValue(endToken);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                throw new UserException("--end-token cannot be empty.");
+            }
+
+            var options = new AnalysisOptions { EndToken = token };
             var what = parseResult.GetValue(target)!;
             var path = context.ResolvePath(what);
             var corpus = new CorpusAnalyzer(options);

@@ -95,6 +95,11 @@ internal static class RunCommand
             throw new UserException($"--max-messages must be at least 1 (was {settings.MaxMessages}).");
         }
 
+        if (string.IsNullOrWhiteSpace(settings.EndToken))
+        {
+            throw new UserException("--end-token cannot be empty; use --end-policy off to ignore end tokens.");
+        }
+
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;
         var tokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelay ?? (interactive ? 15 : 0));
         using var tracing = Telemetry.Start(settings.Telemetry);

@@ -37,6 +37,11 @@ public static class AtomicFile
     public static string ReadAllText(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new TranscriptFormatException(path, null, "this is a folder, not a transcript file");
+        }
+
         try
         {
             return File.ReadAllText(path, Encoding.UTF8);
@@ -55,6 +60,11 @@ public static class AtomicFile
     public static StreamReader OpenText(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new TranscriptFormatException(path, null, "this is a folder, not a transcript file");
+        }
+
         try
         {
             return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
