@@ -16,7 +16,7 @@ public sealed partial class InterruptTests
     public async Task Batch_InterruptSignal_StopsGracefullyKeepsMessagesAndResumeFinishes()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 30, end_policy: off }\nconcurrency: 8\n");
+        await WriteExperimentAsync(dir);
         var (exitCode, stdout, stderr) = await InterruptAfterAsync(dir, TimeSpan.FromSeconds(2.5), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
 
         Assert.True(exitCode == 130, stderr);
@@ -29,19 +29,14 @@ public sealed partial class InterruptTests
             Assert.Contains(interrupted, c => c.MessageCount > 1);
         }
 
-        var resumed = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "c.db", "--quiet");
-        Assert.True(resumed.ExitCode == 0, resumed.StandardError);
-        await using var after = await TranscriptStore.OpenAsync(Path.Combine(dir, "c.db"));
-        var all = await after.ListConversationsAsync(ConversationQuery.All).ToListAsync();
-        Assert.Equal(100, all.Count);
-        Assert.All(all, c => Assert.Equal((30, StopReasons.MaxMessages), (c.MessageCount, c.StopReason)));
+        await ResumeAndAssertEveryConversationFinishedAsync(dir);
     }
 
     [Fact]
     public async Task Batch_TwoInterruptSignals_Exit130AndResumeStillFinishesCleanly()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 30, end_policy: off }\nconcurrency: 8\n");
+        await WriteExperimentAsync(dir);
         using var process = CrosstalkProcess.Start(dir, "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
         await Task.Delay(2500);
         Assert.False(process.HasExited, "The batch ended before it could be interrupted.");
@@ -58,12 +53,7 @@ public sealed partial class InterruptTests
         // released the handler, in the last instant of shutdown. Either way the store must be clean and resumable.
         Assert.Contains(process.ExitCode, new[] { 130, 143 });
 
-        var resumed = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "c.db", "--quiet");
-        Assert.True(resumed.ExitCode == 0, resumed.StandardError);
-        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "c.db"));
-        var all = await store.ListConversationsAsync(ConversationQuery.All).ToListAsync();
-        Assert.Equal(100, all.Count);
-        Assert.All(all, c => Assert.Equal((30, StopReasons.MaxMessages), (c.MessageCount, c.StopReason)));
+        await ResumeAndAssertEveryConversationFinishedAsync(dir);
     }
 
     [Fact]
@@ -100,5 +90,19 @@ public sealed partial class InterruptTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>100 offline conversations of 30 messages each, 8 at a time: long enough to interrupt midway.</summary>
+    private static Task WriteExperimentAsync(string dir) =>
+        File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 30, end_policy: off }\nconcurrency: 8\n");
+
+    private static async Task ResumeAndAssertEveryConversationFinishedAsync(string dir)
+    {
+        var resumed = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "c.db", "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.StandardError);
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "c.db"));
+        var all = await store.ListConversationsAsync(ConversationQuery.All).ToListAsync();
+        Assert.Equal(100, all.Count);
+        Assert.All(all, c => Assert.Equal((30, StopReasons.MaxMessages), (c.MessageCount, c.StopReason)));
     }
 }
