@@ -41,15 +41,7 @@ internal static class ProviderOverheadScenario
         }
 
         await using var server = await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), "Hello.");
-        var catalog = ModelCatalog.Parse($$"""
-            providers:
-              fake:
-                api: {{api}}
-                endpoint: {{server.Endpoint}}
-            models:
-              - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
-              - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
-            """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
+        var catalog = FakeCatalog(api, server.Endpoint);
 
         using var factory = new ModelClientFactory(catalog);
         var crosstalkClients = new[] { factory.CreateClient(ModelA, out _), factory.CreateClient(ModelB, out _) };
@@ -109,15 +101,7 @@ internal static class ProviderOverheadScenario
         await using Crosstalk.Testing.FakeProviders.FakeProviderServer server = api == "anthropic"
             ? await Crosstalk.Testing.FakeProviders.FakeAnthropicServer.StartAsync()
             : await Crosstalk.Testing.FakeProviders.FakeOpenAIServer.StartAsync();
-        var catalog = ModelCatalog.Parse($$"""
-            providers:
-              fake:
-                api: {{api}}
-                endpoint: {{server.Endpoint}}
-            models:
-              - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
-              - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
-            """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
+        var catalog = FakeCatalog(api, server.Endpoint);
         using var factory = new ModelClientFactory(catalog);
         using var http = new HttpClient();
         await BareAsync([BareClient(api, server.Endpoint, ModelA, http), BareClient(api, server.Endpoint, ModelB, http)], 1, 4, 1);
@@ -204,4 +188,15 @@ internal static class ProviderOverheadScenario
                 }
             }
         });
+
+    /// <summary>A catalog with the two benchmark models on the fake server at <paramref name="endpoint"/>.</summary>
+    private static ModelCatalog FakeCatalog(string api, Uri endpoint) => ModelCatalog.Parse($$"""
+        providers:
+          fake:
+            api: {{api}}
+            endpoint: {{endpoint}}
+        models:
+          - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
+          - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
+        """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
 }

@@ -93,7 +93,8 @@ internal static class StoreAppendScenario
         return 0;
     }
 
-    private static TranscriptMessage Message(int index) => new()
+    /// <summary>The message both store-append measurements write: a realistic reply with usage and timing.</summary>
+    internal static TranscriptMessage Message(int index) => new()
     {
         Seat = index % 2 == 1 ? 1 : 2,
         Speaker = index % 2 == 1 ? "A" : "B",

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Crosstalk.Benchmarks.Scenarios;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Npgsql;
@@ -79,19 +80,7 @@ public class StoreAppendBenchmarks
     public Task AppendMessageAsync()
     {
         var index = _next++;
-        return _store.AppendMessageAsync(_conversationId, index, new TranscriptMessage
-        {
-            Seat = index % 2 == 1 ? 1 : 2,
-            Speaker = index % 2 == 1 ? "A" : "B",
-            Content = Reply,
-            Timestamp = DateTimeOffset.UnixEpoch.AddSeconds(index),
-            Usage = new TokenUsage(1200 + index, 150),
-            Cost = 0.00042m,
-            Latency = TimeSpan.FromMilliseconds(900),
-            TimeToFirstToken = TimeSpan.FromMilliseconds(240),
-            FinishReason = "stop",
-        });
+        return _store.AppendMessageAsync(_conversationId, index, StoreAppendScenario.Message(index));
     }
 
-    private static readonly string Reply = string.Concat(Enumerable.Repeat("The lighthouse keeps its light for ships it never sees. ", 11));
 }
