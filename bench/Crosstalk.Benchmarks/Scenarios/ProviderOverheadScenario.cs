@@ -48,15 +48,43 @@ internal static class ProviderOverheadScenario
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var bareClients = new[] { BareClient(api, server.Endpoint, ModelA, http), BareClient(api, server.Endpoint, ModelB, http) };
 
-        // Warm-up: JIT, connections, the server's first requests; not measured.
-        await BareAsync(bareClients, Math.Min(conversations, concurrency), 3, concurrency);
-        await CrosstalkAsync(crosstalkClients, Math.Min(conversations, concurrency), 3, concurrency);
+        // Warm-up: one whole unmeasured round of each side, so tiered compilation, the thread pool and the connections
+        // have settled before anything is measured (a shorter one left the first measured round up to 2.5 times slower).
+        await BareAsync(bareClients, conversations, messages, concurrency);
+        await CrosstalkAsync(crosstalkClients, conversations, messages, concurrency);
+        if (args.Contains("--split"))
+        {
+            await CrosstalkAsync(bareClients, conversations, messages, concurrency);
+        }
 
         // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
         // which splits Crosstalk's cost into runner and middleware.
         var sides = args.Contains("--split") ? 3 : 2;
         string[] names = ["bare     ", "crosstalk", "runner   "];
-        var results = Enumerable.Range(0, sides).Select(_ => new List<(double Wall, double Cpu, double ServerCpu)>()).ToArray();
+        if (args.Contains("--layers"))
+        {
+            return await LayersAsync(server, bareClients, crosstalkClients, conversations, messages, concurrency, rounds, factory);
+        }
+
+        if (Options.Text(args, "--only") is { } only)
+        {
+            // One side alone, for a profiler: dotnet-trace collect -- <this command> --only crosstalk
+            var side = Array.FindIndex(names, n => n.Trim() == only);
+            for (var round = 0; round < rounds; round++)
+            {
+                var result = await MeasureAsync(server, () => side switch
+                {
+                    0 => BareAsync(bareClients, conversations, messages, concurrency),
+                    1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
+                    _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
+                });
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only}: {result}"));
+            }
+
+            return 0;
+        }
+
+        var results = Enumerable.Range(0, sides).Select(_ => new List<Measurement>()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
             // Rotate the order so no side always runs on a warmer (or more tired) machine.
@@ -71,7 +99,7 @@ internal static class ProviderOverheadScenario
                 });
                 results[side].Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round + 1} {names[side]}: wall {result.Wall:0.000} s, cpu {result.Cpu:0.000} s (server process cpu {result.ServerCpu:0.000} s)"));
+                    $"round {round + 1} {names[side]}: {result}"));
             }
         }
 
@@ -92,6 +120,49 @@ internal static class ProviderOverheadScenario
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio crosstalk/bare: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
+        return 0;
+    }
+
+    // Experiment: the runner over the SDK clients with one more middleware layer at a time, to see which one costs CPU.
+    private static async Task<int> LayersAsync(
+        FakeServerProcess server, IChatClient[] bare, IChatClient[] full, int conversations, int messages, int concurrency, int rounds, ModelClientFactory factory)
+    {
+        var entry = factory.Catalog.Resolve(ModelA);
+        var resilience = new Crosstalk.Models.Middleware.ResilienceOptions();
+        var circuit = Crosstalk.Models.Middleware.ResilientChatClient.CreateCircuitBreaker(resilience);
+        IChatClient Reasoning(IChatClient c) => new OpenAIReasoningChatClient(c);
+        IChatClient Usage(IChatClient c) => new Crosstalk.Models.Middleware.UsageChatClient(Reasoning(c), entry);
+        IChatClient Resilient(IChatClient c) => new Crosstalk.Models.Middleware.ResilientChatClient(Usage(c), resilience, circuit, "x");
+        var sides = new (string Name, IChatClient[] Clients)[]
+        {
+            ("runner   ", bare),
+            ("reasoning", bare.Select(Reasoning).ToArray()),
+            ("usage    ", bare.Select(Usage).ToArray()),
+            ("resilient", bare.Select(Resilient).ToArray()),
+            ("factory  ", full),
+        };
+        foreach (var side in sides)
+        {
+            await CrosstalkAsync(side.Clients, conversations, messages, concurrency);
+        }
+
+        var cpu = sides.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var k = 0; k < sides.Length; k++)
+            {
+                var i = (k + round) % sides.Length;
+                var result = await MeasureAsync(server, () => CrosstalkAsync(sides[i].Clients, conversations, messages, concurrency));
+                cpu[i].Add(result.Cpu);
+                Console.WriteLine($"round {round + 1} {sides[i].Name}: {result}");
+            }
+        }
+
+        for (var i = 0; i < sides.Length; i++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {sides[i].Name} cpu {Options.Median(cpu[i]):0.000} s"));
+        }
+
         return 0;
     }
 
@@ -116,7 +187,7 @@ internal static class ProviderOverheadScenario
     // message_delta, message_stop.
     private static int ReplyGaps(string api) => api == "anthropic" ? 6 : 4;
 
-    private static async Task<(double Wall, double Cpu, double ServerCpu)> MeasureAsync(FakeServerProcess server, Func<Task> run)
+    private static async Task<Measurement> MeasureAsync(FakeServerProcess server, Func<Task> run)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -124,11 +195,29 @@ internal static class ProviderOverheadScenario
         var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var serverCpu = server.ProcessorTime;
+        var user = self.UserProcessorTime;
+        var items = ThreadPool.CompletedWorkItemCount;
+        var allocated = GC.GetTotalAllocatedBytes();
+        var collections = GC.CollectionCount(0);
         var clock = Stopwatch.StartNew();
         await run();
         var wall = clock.Elapsed;
         self.Refresh();
-        return (wall.TotalSeconds, (self.TotalProcessorTime - cpu).TotalSeconds, (server.ProcessorTime - serverCpu).TotalSeconds);
+        return new Measurement(
+            wall.TotalSeconds,
+            (self.TotalProcessorTime - cpu).TotalSeconds,
+            (server.ProcessorTime - serverCpu).TotalSeconds,
+            GC.GetTotalAllocatedBytes() - allocated,
+            GC.CollectionCount(0) - collections,
+            (self.UserProcessorTime - user).TotalSeconds,
+            ThreadPool.ThreadCount,
+            ThreadPool.CompletedWorkItemCount - items);
+    }
+
+    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, double User, int Threads, long WorkItems)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} gen0 GCs, {Threads} pool threads, {WorkItems} items (server process cpu {ServerCpu:0.000} s)");
     }
 
     private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http)

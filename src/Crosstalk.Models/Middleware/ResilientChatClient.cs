@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Providers;
@@ -6,10 +7,6 @@ using Crosstalk.Transcripts;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Crosstalk.Models.Middleware;
 
@@ -19,118 +16,83 @@ namespace Crosstalk.Models.Middleware;
 /// same endpoint, and per-attempt timeouts for a slow first token or a stalled stream.
 /// </summary>
 /// <remarks>
-/// Streaming contract: each failed attempt is reported as an update holding an <see cref="AttemptContent"/>. If that
+/// <para>Streaming contract: each failed attempt is reported as an update holding an <see cref="AttemptContent"/>. If that
 /// attempt had already streamed text or reasoning, the update also carries
 /// <c>AdditionalProperties[<see cref="ChatUpdateKeys.Restart"/>] = true</c>: the consumer must discard what it received
 /// for the message, because the next updates belong to a new attempt that starts from the beginning. When every attempt
-/// fails, a <see cref="ProviderException"/> with <see cref="ProviderException.Attempts"/> is thrown.
+/// fails, a <see cref="ProviderException"/> with <see cref="ProviderException.Attempts"/> is thrown.</para>
+/// <para>The attempt loop is written out here rather than run by a Polly retry pipeline: an attempt's updates are handed
+/// to the caller while it runs, and keeping a Polly callback chain suspended across a whole reply cost allocations and
+/// CPU on every call (see BENCHMARKS.md, provider overhead). The circuit breaker is Polly's (<see cref="EndpointCircuit"/>).
+/// One timer per call watches the total time, the first token and the gaps between chunks.</para>
 /// </remarks>
 internal sealed partial class ResilientChatClient : DelegatingChatClient
 {
     private readonly ResilienceOptions _options;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly EndpointCircuit _circuit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _name;
 
     public ResilientChatClient(
-        IChatClient innerClient, ResilienceOptions options, ResiliencePipeline circuitBreaker, string name, TimeProvider? timeProvider = null, ILogger? logger = null)
+        IChatClient innerClient, ResilienceOptions options, EndpointCircuit circuit, string name, TimeProvider? timeProvider = null, ILogger? logger = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(circuitBreaker);
+        ArgumentNullException.ThrowIfNull(circuit);
         options.Validate();
         _options = options;
+        _circuit = circuit;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _name = name;
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout })
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex)),
-                DelayGenerator = args => ValueTask.FromResult(RequestedDelay(args.Outcome.Exception)),
-            })
-            .AddPipeline(circuitBreaker)
-            .Build();
     }
 
     /// <summary>The breaker for one endpoint; share the result between every client of that endpoint.</summary>
-    public static ResiliencePipeline CreateCircuitBreaker(ResilienceOptions options, TimeProvider? timeProvider = null) =>
-        new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput),
-                SamplingDuration = options.BreakerSamplingDuration,
-                BreakDuration = options.BreakerBreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex)),
-            })
-            .Build();
+    public static EndpointCircuit CreateCircuitBreaker(ResilienceOptions options, TimeProvider? timeProvider = null) => new(options, timeProvider);
 
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var attempts = new List<Attempt>();
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
+        List<Attempt>? attempts = null;
+        using var watch = new CallWatch(_time, _options, cancellationToken);
+        for (var number = 1; ; number++)
         {
-            var response = await _pipeline.ExecuteAsync(
-                async ctx =>
-                {
-                    var started = _time.GetTimestamp();
-                    using var timer = new CancellationTokenSource(_options.AttemptTimeout, _time);
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken, timer.Token);
-                    try
-                    {
-                        return await base.GetResponseAsync(history, options, linked.Token);
-                    }
-                    catch (Exception ex) when (!ctx.CancellationToken.IsCancellationRequested)
-                    {
-                        var failure = timer.IsCancellationRequested && ex is OperationCanceledException
-                            ? new ProviderException($"{_name} sent no reply within {_options.AttemptTimeout.TotalSeconds:0.#} s.", "timeout", null, true)
-                            : ex;
-                        attempts.Add(Record(attempts.Count + 1, failure, started));
-                        if (failure != ex)
-                        {
-                            throw failure;
-                        }
-
-                        throw;
-                    }
-                },
-                context);
-
-            if (attempts.Count > 0)
+            var started = _time.GetTimestamp();
+            Exception? failure;
+            if (_circuit.Rejects(out var closedFor))
             {
-                var message = response.Messages.LastOrDefault();
-                if (message is null)
+                failure = CircuitOpen(closedFor);
+            }
+            else
+            {
+                var token = watch.StartAttempt(_options.AttemptTimeout);
+                ChatResponse? response = null;
+                try
                 {
-                    message = new ChatMessage(ChatRole.Assistant, []);
-                    response.Messages.Add(message);
+                    response = await base.GetResponseAsync(history, options, token);
+                    failure = null;
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
                 }
 
-                foreach (var attempt in attempts)
+                watch.EndAttempt();
+                if (response is not null)
                 {
-                    message.Contents.Insert(0, new AttemptContent(attempt));
+                    await _circuit.ReportAsync(null);
+                    AddAttempts(response, attempts);
+                    return response;
                 }
+
+                failure = Classify(failure, streamed: false, complete: false, produced: false, watch, attempts, cancellationToken);
+                await _circuit.ReportAsync(failure);
             }
 
-            return response;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw GiveUp(ex, attempts);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            (attempts ??= []).Add(Record(number, failure!, started));
+            await WaitBeforeRetryAsync(failure!, number, watch, attempts, cancellationToken);
         }
     }
 
@@ -138,29 +100,34 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-
-        // The pipeline decides when each attempt starts (backoff, breaker, total timeout) and waits for its outcome; the
-        // attempt itself is read here, inline, so an update reaches the caller without a task or a channel in between.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var context = ResilienceContextPool.Shared.Get(stop.Token);
-        var run = new StreamRun();
-        var pipeline = RunAttemptsAsync(run, context);
-        var attempts = new List<Attempt>();
-        AttemptTicket? ticket = null;
-        var finished = false;
-        try
+        List<Attempt>? attempts = null;
+        using var watch = new CallWatch(_time, _options, cancellationToken);
+        for (var number = 1; ; number++)
         {
-            while (await run.Signal.Task is { } next)
+            var started = _time.GetTimestamp();
+            var produced = false;
+            Exception? failure = null;
+            if (_circuit.Rejects(out var closedFor))
             {
-                ticket = next;
-                run.Signal = new TaskCompletionSource<AttemptTicket?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var started = _time.GetTimestamp();
-                var produced = false;
+                failure = CircuitOpen(closedFor);
+            }
+            else
+            {
+                // The attempt is read here, inline: an update reaches the caller without a task or a channel in between.
                 var complete = false;
-                Exception? failure = null;
-                using (var watch = new AttemptWatch(_time, _options, ticket.CancellationToken))
+                var token = watch.StartAttempt(_options.FirstTokenTimeout);
+                IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+                try
                 {
-                    var updates = base.GetStreamingResponseAsync(history, options, watch.Token).GetAsyncEnumerator(watch.Token);
+                    updates = base.GetStreamingResponseAsync(history, options, token).GetAsyncEnumerator(token);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+
+                if (updates is not null)
+                {
                     var disposed = false;
                     try
                     {
@@ -217,98 +184,134 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                             }
                         }
                     }
-
-                    if (failure is OperationCanceledException && watch.TimedOut && !ticket.CancellationToken.IsCancellationRequested)
-                    {
-                        failure = produced
-                            ? new ProviderException($"{_name} stopped streaming for {_options.IdleTimeout.TotalSeconds:0.#} s.", "stream_stalled", null, true, null, failure)
-                            : new ProviderException($"{_name} sent nothing within {_options.FirstTokenTimeout.TotalSeconds:0.#} s.", "first_token_timeout", null, true, null, failure);
-                    }
-                    else if (failure is null && !complete)
-                    {
-                        failure = new ProviderException($"{_name} ended the stream before the reply was finished.", "stream_cut", null, true);
-                    }
                 }
 
-                var current = ticket;
-                ticket = null;
+                watch.EndAttempt();
+                failure = Classify(failure, streamed: true, complete, produced, watch, attempts, cancellationToken);
+                await _circuit.ReportAsync(failure);
                 if (failure is null)
                 {
-                    current.Outcome.TrySetResult();
-                    continue;
+                    yield break;
                 }
-
-                if (current.CancellationToken.IsCancellationRequested)
-                {
-                    // Cancelled by the caller or the total timeout: not an attempt that failed, the pipeline decides.
-                    current.Outcome.TrySetException(failure);
-                    continue;
-                }
-
-                var attempt = Record(attempts.Count + 1, failure, started);
-                attempts.Add(attempt);
-                var report = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(attempt)]);
-                if (produced)
-                {
-                    report.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
-                }
-
-                // The outcome goes first so the backoff starts now, as it did when the attempt ran on its own task.
-                current.Outcome.TrySetException(failure);
-                yield return report;
             }
 
-            finished = true;
-            try
+            var attempt = Record(number, failure, started);
+            (attempts ??= []).Add(attempt);
+            var report = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(attempt)]);
+            if (produced)
             {
-                await pipeline;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw GiveUp(ex, attempts);
-            }
-        }
-        finally
-        {
-            if (!finished)
-            {
-                await stop.CancelAsync();
-                ticket?.Outcome.TrySetException(new OperationCanceledException(stop.Token));
-                try
-                {
-                    await pipeline;
-                }
-                catch (Exception)
-                {
-                    // The consumer stopped reading; there is nobody to tell.
-                }
+                report.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
             }
 
-            ResilienceContextPool.Shared.Return(context);
+            yield return report;
+            await WaitBeforeRetryAsync(failure, number, watch, attempts, cancellationToken);
         }
     }
 
-    // Runs the pipeline; each attempt it starts is handed to the reader through run.Signal, and the attempt ends when
-    // the reader sets its outcome. Signal gets null when the pipeline is done.
-    private async Task RunAttemptsAsync(StreamRun run, ResilienceContext context)
+    /// <summary>Whether an exception means the attempt is worth repeating.</summary>
+    internal static bool IsTransient(Exception ex) => ex switch
     {
-        try
-        {
-            await _pipeline.ExecuteAsync(
-                static async (ctx, state) =>
-                {
-                    var ticket = new AttemptTicket(ctx.CancellationToken);
-                    state.Signal.TrySetResult(ticket);
+        ProviderException p => p.IsTransient,
+        HttpRequestException or IOException or JsonException or FormatException => true,
+        OperationCanceledException => false,
+        // SDK-specific wrappers of a broken or garbled stream (AnthropicIOException, AnthropicSseException, …).
+        _ when ex.InnerException is { } inner => IsTransient(inner) || IsSdkStreamFailure(ex),
+        _ => IsSdkStreamFailure(ex),
+    };
 
-                    // The reader sets the outcome; continuing inline lets a successful reply finish without a thread hop.
-                    await ticket.Outcome.Task.ConfigureAwait(false);
-                },
-                context,
-                run).ConfigureAwait(false);
-        }
-        finally
+    // What an attempt's end means: null for a whole reply, else the failure to record. Throws when there is nothing left to
+    // try: the caller cancelled (its own exception), or the total time ran out.
+    private Exception? Classify(
+        Exception? failure, bool streamed, bool complete, bool produced, CallWatch watch, List<Attempt>? attempts, CancellationToken cancellationToken)
+    {
+        if (failure is null && (complete || !streamed))
         {
-            run.Signal.TrySetResult(null);
+            return null;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by the caller: not an attempt that failed.
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if (watch.Expired)
+        {
+            throw GiveUp(TotalTimeout(attempts), attempts);
+        }
+
+        if (failure is OperationCanceledException && watch.AttemptTimedOut)
+        {
+            return !streamed
+                ? new ProviderException($"{_name} sent no reply within {_options.AttemptTimeout.TotalSeconds:0.#} s.", "timeout", null, true, null, failure)
+                : produced
+                    ? new ProviderException($"{_name} stopped streaming for {_options.IdleTimeout.TotalSeconds:0.#} s.", "stream_stalled", null, true, null, failure)
+                    : new ProviderException($"{_name} sent nothing within {_options.FirstTokenTimeout.TotalSeconds:0.#} s.", "first_token_timeout", null, true, null, failure);
+        }
+
+        return failure ?? new ProviderException($"{_name} ended the stream before the reply was finished.", "stream_cut", null, true);
+    }
+
+    // Waits before the next attempt, or throws when there is none: the failure is permanent, the attempts are used up,
+    // or the wait would end after the total time.
+    private async ValueTask WaitBeforeRetryAsync(Exception failure, int number, CallWatch watch, List<Attempt> attempts, CancellationToken cancellationToken)
+    {
+        if (!IsTransient(failure) || number >= _options.MaxAttempts)
+        {
+            throw GiveUp(failure, attempts);
+        }
+
+        var wait = RequestedDelay(failure) ?? Backoff(number);
+        if (wait >= watch.Remaining)
+        {
+            throw GiveUp(TotalTimeout(attempts), attempts);
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+    }
+
+    // Exponential, with "equal jitter": between half and all of BaseDelay × 2^(n−1), never more than MaxDelay.
+    private TimeSpan Backoff(int number)
+    {
+        var exponential = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(number - 1, 30));
+        var capped = Math.Min(exponential, _options.MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private TimeSpan? RequestedDelay(Exception ex) =>
+        ex is ProviderException { RetryAfter: { } after } ? (after > _options.MaxRetryAfter ? _options.MaxRetryAfter : after) : null;
+
+    private ProviderException CircuitOpen(TimeSpan closedFor) =>
+        new($"The circuit for {_name} is open after repeated failures.", "circuit_open", null, true, closedFor);
+
+    private ProviderException TotalTimeout(List<Attempt>? attempts) =>
+        new($"{_name} did not answer within {_options.TotalTimeout.TotalSeconds:0.#} s ({attempts?.Count ?? 0} attempts).", "timeout", null, true);
+
+    private static void AddAttempts(ChatResponse response, List<Attempt>? attempts)
+    {
+        if (attempts is null)
+        {
+            return;
+        }
+
+        var message = response.Messages.LastOrDefault();
+        if (message is null)
+        {
+            message = new ChatMessage(ChatRole.Assistant, []);
+            response.Messages.Add(message);
+        }
+
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            message.Contents.Insert(i, new AttemptContent(attempts[i]));
         }
     }
 
@@ -339,25 +342,17 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         return attempt;
     }
 
-    private ProviderException GiveUp(Exception ex, List<Attempt> attempts)
+    private ProviderException GiveUp(Exception ex, List<Attempt>? attempts)
     {
-        var failure = ex switch
-        {
-            ProviderException p => p,
-            TimeoutRejectedException => new ProviderException(
-                $"{_name} did not answer within {_options.TotalTimeout.TotalSeconds:0.#} s ({attempts.Count} attempts).", "timeout", null, true, null, ex),
-            BrokenCircuitException => new ProviderException($"The circuit for {_name} is open after repeated failures.", "circuit_open", null, true, null, ex),
-            _ => new ProviderException($"{_name} failed: {Describe(ex)}.", KindOf(ex), null, IsTransient(ex), null, ex),
-        };
-        failure.Attempts = attempts.ToArray();
-        LogGaveUp(_logger, _name, attempts.Count, failure.Message);
+        var failure = ex as ProviderException ?? new ProviderException($"{_name} failed: {Describe(ex)}.", KindOf(ex), null, IsTransient(ex), null, ex);
+        failure.Attempts = attempts?.ToArray() ?? [];
+        LogGaveUp(_logger, _name, failure.Attempts.Count, failure.Message);
         return failure;
     }
 
     private static string Describe(Exception ex) => ex switch
     {
         ProviderException p => p.Message.TrimEnd('.'),
-        BrokenCircuitException => "circuit open",
         JsonException or FormatException => "malformed_stream: the provider sent a chunk that could not be read",
         _ when ex.GetType().Name is "AnthropicSseException" or "AnthropicInvalidDataException" => "malformed_stream: the provider sent an event that could not be read",
         IOException or HttpRequestException => "network: the connection broke in the middle of the reply",
@@ -374,26 +369,8 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         _ => "error",
     };
 
-    private static bool IsTransient(Exception ex) => ex switch
-    {
-        ProviderException p => p.IsTransient,
-        BrokenCircuitException or TimeoutRejectedException => ex is BrokenCircuitException,
-        HttpRequestException or IOException or JsonException or FormatException => true,
-        OperationCanceledException => false,
-        // SDK-specific wrappers of a broken or garbled stream (AnthropicIOException, AnthropicSseException, …).
-        _ when ex.InnerException is { } inner => IsTransient(inner) || IsSdkStreamFailure(ex),
-        _ => IsSdkStreamFailure(ex),
-    };
-
     private static bool IsSdkStreamFailure(Exception ex) =>
         ex.GetType().Name is "AnthropicIOException" or "AnthropicSseException" or "AnthropicInvalidDataException";
-
-    private TimeSpan? RequestedDelay(Exception? ex) => ex switch
-    {
-        ProviderException { RetryAfter: { } after } => after > _options.MaxRetryAfter ? _options.MaxRetryAfter : after,
-        BrokenCircuitException { RetryAfter: { } after } => after,
-        _ => null,
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Model}: attempt {Number} failed: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, string model, int number, string error);
@@ -401,54 +378,86 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     [LoggerMessage(Level = LogLevel.Error, Message = "{Model}: gave up after {Count} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, string model, int count, string error);
 
-    private sealed class StreamRun
-    {
-        public TaskCompletionSource<AttemptTicket?> Signal { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class AttemptTicket(CancellationToken cancellationToken)
-    {
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        // Continuations run inline on purpose: the pipeline's bookkeeping after an attempt is short and never waits on the reader.
-        public TaskCompletionSource Outcome { get; } = new();
-    }
-
     /// <summary>
-    /// The first-token and idle timeouts of one attempt with one timer: an update only stamps the time, and the timer,
+    /// The clock of one call, with one timer: the total time of the call, and for the attempt under way the time to its
+    /// first chunk (or, unstreamed, to its reply) and the gaps between chunks. An update only stamps the time; the timer,
     /// when it fires, re-arms itself for whatever is left instead of being reset on every update. Time the caller spends
     /// on an update does not count as the provider being idle.
     /// </summary>
-    private sealed class AttemptWatch : IDisposable
+    private sealed class CallWatch : IDisposable
     {
         private readonly TimeProvider _time;
+        private readonly CancellationToken _caller;
+        private readonly TimeSpan _total;
         private readonly TimeSpan _idle;
-        private readonly CancellationTokenSource _source;
+        private readonly long _started;
         private readonly ITimer _timer;
+        private readonly Lock _gate = new();
+        private CancellationTokenSource? _attempt;
+        private TimeSpan _firstReply;
+        private long _attemptStarted;
         private long _lastActivity;
+        private bool _active;
         private volatile bool _streaming;
-        private volatile bool _waiting = true;
-        private volatile bool _timedOut;
+        private volatile bool _waiting;
+        private volatile bool _attemptTimedOut;
+        private volatile bool _expired;
 
-        public AttemptWatch(TimeProvider time, ResilienceOptions options, CancellationToken cancellationToken)
+        public CallWatch(TimeProvider time, ResilienceOptions options, CancellationToken caller)
         {
             _time = time;
+            _caller = caller;
+            _total = options.TotalTimeout;
             _idle = options.IdleTimeout;
-            _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _lastActivity = time.GetTimestamp();
-            _timer = time.CreateTimer(static s => ((AttemptWatch)s!).OnTimer(), this, options.FirstTokenTimeout, Timeout.InfiniteTimeSpan);
+            _started = time.GetTimestamp();
+            _timer = time.CreateTimer(static s => ((CallWatch)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
-        public CancellationToken Token => _source.Token;
+        /// <summary>The total time of the call ran out.</summary>
+        public bool Expired => _expired;
 
-        public bool TimedOut => _timedOut;
+        /// <summary>The last attempt was abandoned for its first-token or idle bound.</summary>
+        public bool AttemptTimedOut => _attemptTimedOut;
 
+        /// <summary>What is left of the total time.</summary>
+        public TimeSpan Remaining => _total - _time.GetElapsedTime(_started);
+
+        /// <summary>Starts watching an attempt that must show its first chunk (or reply) within <paramref name="firstReply"/>.</summary>
+        public CancellationToken StartAttempt(TimeSpan firstReply)
+        {
+            CancellationTokenSource attempt;
+            lock (_gate)
+            {
+                _attempt?.Dispose();
+                _attempt = attempt = CancellationTokenSource.CreateLinkedTokenSource(_caller);
+                _firstReply = firstReply;
+                _attemptStarted = _lastActivity = _time.GetTimestamp();
+                _streaming = false;
+                _waiting = true;
+                _attemptTimedOut = false;
+                _active = true;
+            }
+
+            _timer.Change(Min(firstReply, Remaining), Timeout.InfiniteTimeSpan);
+            return attempt.Token;
+        }
+
+        public void EndAttempt()
+        {
+            lock (_gate)
+            {
+                _active = false;
+            }
+        }
+
+        /// <summary>The caller asks for the next chunk: from now on, waiting is the provider's time.</summary>
         public void Waiting()
         {
             Volatile.Write(ref _lastActivity, _time.GetTimestamp());
             _waiting = true;
         }
 
+        /// <summary>A chunk arrived; the first one switches from the first-token bound to the idle bound.</summary>
         public void Arrived()
         {
             _waiting = false;
@@ -456,36 +465,81 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             {
                 _streaming = true;
                 Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-                _timer.Change(_idle, Timeout.InfiniteTimeSpan);
+                _timer.Change(Min(_idle, Remaining), Timeout.InfiniteTimeSpan);
             }
         }
 
         public void Dispose()
         {
             _timer.Dispose();
-            _source.Dispose();
+            lock (_gate)
+            {
+                _attempt?.Dispose();
+                _attempt = null;
+            }
         }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
         private void OnTimer()
         {
-            try
+            CancellationTokenSource? cancel = null;
+            TimeSpan next;
+            lock (_gate)
             {
-                if (_streaming)
+                var left = Remaining;
+                if (left <= TimeSpan.Zero)
                 {
-                    var left = _idle - _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
-                    if (!_waiting || left > TimeSpan.Zero)
+                    _expired = true;
+                    cancel = _active ? _attempt : null;
+                    next = Timeout.InfiniteTimeSpan;
+                }
+                else if (!_active)
+                {
+                    next = Timeout.InfiniteTimeSpan;
+                }
+                else if (_streaming)
+                {
+                    var idleLeft = _idle - _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+                    if (_waiting && idleLeft <= TimeSpan.Zero)
                     {
-                        _timer.Change(_waiting ? left : _idle, Timeout.InfiniteTimeSpan);
-                        return;
+                        _attemptTimedOut = true;
+                        cancel = _attempt;
+                        next = Timeout.InfiniteTimeSpan;
+                    }
+                    else
+                    {
+                        next = Min(_waiting ? idleLeft : _idle, left);
                     }
                 }
+                else
+                {
+                    var firstLeft = _firstReply - _time.GetElapsedTime(_attemptStarted);
+                    if (firstLeft <= TimeSpan.Zero)
+                    {
+                        _attemptTimedOut = true;
+                        cancel = _attempt;
+                        next = Timeout.InfiniteTimeSpan;
+                    }
+                    else
+                    {
+                        next = Min(firstLeft, left);
+                    }
+                }
+            }
 
-                _timedOut = true;
-                _source.Cancel();
+            try
+            {
+                if (next != Timeout.InfiniteTimeSpan)
+                {
+                    _timer.Change(next, Timeout.InfiniteTimeSpan);
+                }
+
+                cancel?.Cancel();
             }
             catch (ObjectDisposedException)
             {
-                // The attempt ended while the timer fired.
+                // The call ended while the timer fired.
             }
         }
     }

@@ -6,7 +6,6 @@ using Crosstalk.Models.Catalog;
 using Crosstalk.Models.Middleware;
 using Microsoft.Extensions.AI;
 using OpenAI;
-using Polly;
 
 namespace Crosstalk.Models.Providers;
 
@@ -32,7 +31,7 @@ public sealed class ModelClientFactory : IDisposable
     private readonly ModelClientFactoryOptions _options;
     private readonly HttpClient _http;
     private readonly RateLimiterRegistry _limiters = new();
-    private readonly ConcurrentDictionary<string, ResiliencePipeline> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, EndpointCircuit> _breakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Func<string, IChatClient>> _schemes = new(StringComparer.OrdinalIgnoreCase);
 
     public ModelClientFactory(ModelCatalog catalog, ModelClientFactoryOptions? options = null)
