@@ -104,12 +104,18 @@ public sealed class ModelClientFactory : IDisposable
         var breaker = _breakers.GetOrAdd(entry.Endpoint.ToString(), _ => ResilientChatClient.CreateCircuitBreaker(_options.Resilience, time));
         var limiters = _limiters.For(entry);
 
-        var builder = new ChatClientBuilder(sdk).ConfigureOptions(o =>
+        var builder = new ChatClientBuilder(sdk);
+        if (entry.Sampling is { Temperature: not null } or { TopP: not null } or { MaxOutputTokens: not null })
         {
-            o.Temperature ??= entry.Sampling.Temperature;
-            o.TopP ??= entry.Sampling.TopP;
-            o.MaxOutputTokens ??= entry.Sampling.MaxOutputTokens;
-        });
+            // Only when there is something to apply: ConfigureOptions copies the options on every call.
+            builder.ConfigureOptions(o =>
+            {
+                o.Temperature ??= entry.Sampling.Temperature;
+                o.TopP ??= entry.Sampling.TopP;
+                o.MaxOutputTokens ??= entry.Sampling.MaxOutputTokens;
+            });
+        }
+
         if (entry.BlankMessage is { } blank)
         {
             builder.Use(inner => new BlankMessageChatClient(inner, blank));

@@ -66,4 +66,28 @@ public sealed class ProviderClientTests
         Assert.Equal("The answer.", response.Text);
         Assert.Equal("Private thoughts.", string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text)));
     }
+
+    [Fact]
+    public async Task OpenAICompatible_OneChunkEndsTheReasoningAndStartsTheAnswer_BothKeptApart()
+    {
+        // vLLM's reasoning parsers send the end of the reasoning and the start of the answer in one delta.
+        await using var fakes = await FakeModels.StartAsync();
+        static string Chunk(string delta, string? finish = null) =>
+            $"data: {{\"id\":\"chatcmpl-t\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":{(finish is null ? "null" : $"\"{finish}\"")}}}]}}\n\n";
+        fakes.OpenAI.Enqueue(new RecordedResponse(200, "text/event-stream",
+        [
+            Chunk("""{"role":"assistant","content":"","reasoning":"Let me "}"""),
+            Chunk("""{"reasoning":"think."}"""),
+            Chunk("""{"reasoning":" Done.","content":"The "}"""),
+            Chunk("""{"content":"answer."}"""),
+            Chunk("{}", "stop"),
+            "data: [DONE]\n\n",
+        ]));
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+
+        var response = (await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).ToListAsync()).ToChatResponse();
+
+        Assert.Equal("The answer.", response.Text);
+        Assert.Equal("Let me think. Done.", string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text)));
+    }
 }
