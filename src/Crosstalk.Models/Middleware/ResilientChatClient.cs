@@ -275,6 +275,12 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _time, cancellationToken);
+
+            // A wait can end late (a busy or suspended machine): an attempt with no time left could only be cancelled.
+            if (watch.Remaining <= TimeSpan.Zero)
+            {
+                throw GiveUp(TotalTimeout(attempts), attempts);
+            }
         }
     }
 
@@ -479,7 +485,13 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             }
         }
 
-        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+        // Never negative: the time left can run out between reading it and arming the timer, and a timer cannot be
+        // armed in the past (Change throws below −1 ms); due now, it fires at once and finds the time expired.
+        private static TimeSpan Min(TimeSpan a, TimeSpan b)
+        {
+            var min = a < b ? a : b;
+            return min > TimeSpan.Zero ? min : TimeSpan.Zero;
+        }
 
         private void OnTimer()
         {
