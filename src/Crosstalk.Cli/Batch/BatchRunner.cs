@@ -235,6 +235,11 @@ internal sealed class BatchRunner
         var resolved = plan.Seats.Select(seat => _models(seat.Model, plan.Seed)).ToList();
         var spec = ToConversationSpec(plan, [.. resolved.Select(r => r.BlankMessage)]);
         var live = progress.Started(id, transcript.Title, plan.Stop.MaxMessages, transcript.Messages.Count);
+
+        // A completed message is written (and fsynced) while the next reply is already being asked for: the next request
+        // needs only the text, not the disk. Writes stay in order, one at a time per conversation, and the last one is
+        // awaited before the conversation is marked complete or the method returns, whatever happens.
+        Task pending = Task.CompletedTask;
         try
         {
             var runner = new ConversationRunner(spec, [.. resolved.Select(r => r.Client)], _time);
@@ -251,11 +256,13 @@ internal sealed class BatchRunner
                         break;
                     case MessageCompleted completed:
                         // Never cancelled: a message that is complete is kept, Ctrl+C or not.
-                        await _store.AppendMessageAsync(id, completed.Index, completed.Message, CancellationToken.None).ConfigureAwait(false);
+                        await pending.ConfigureAwait(false);
+                        pending = _store.AppendMessageAsync(id, completed.Index, completed.Message, CancellationToken.None);
                         progress.MessageCompleted(live, completed.Index, completed.Message);
                         SaveFiles(plan, runner.Transcript);
                         break;
                     case ConversationStopped stopped:
+                        await pending.ConfigureAwait(false);
                         var ended = stopped.Transcript.Ended ?? _time.GetLocalNow();
                         await _store.CompleteConversationAsync(id, stopped.Stop, ended, CancellationToken.None).ConfigureAwait(false);
                         if (stopped.Stop.Reason == StopReasons.Interrupted)
@@ -272,7 +279,14 @@ internal sealed class BatchRunner
         }
         finally
         {
-            progress.Abandoned(live);
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Abandoned(live);
+            }
         }
     }
 
