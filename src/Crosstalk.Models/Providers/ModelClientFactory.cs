@@ -165,7 +165,7 @@ public sealed class ModelClientFactory : IDisposable
 
         // Local servers (Ollama, vLLM, llama.cpp) take any key, but the SDK insists on one.
         var chat = new OpenAI.Chat.ChatClient(entry.ModelId, new ApiKeyCredential(key ?? "no-key"), options);
-        return new OpenAIReasoningChatClient(chat.AsIChatClient());
+        return new OpenAIReasoningChatClient(new OpenAIHistoryChatClient(chat.AsIChatClient()));
     }
 
     private IChatClient CreateAnthropic(ModelEntry entry, string? key)

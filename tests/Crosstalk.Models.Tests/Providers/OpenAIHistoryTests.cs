@@ -1,0 +1,58 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace Crosstalk.Models.Tests.Providers;
+
+/// <summary>Each history message is converted to the OpenAI SDK's type once; what goes on the wire must not change.</summary>
+public sealed class OpenAIHistoryTests
+{
+    [Fact]
+    public async Task GetStreamingResponseAsync_SameHistoryTwice_SendsExactlyWhatTheSdkAloneSends()
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+        List<ChatMessage> history =
+        [
+            new(ChatRole.System, "You are A."),
+            new(ChatRole.User, " "),
+            new(ChatRole.Assistant, "Hello there."),
+            new(ChatRole.User, "Ünïcode, \"quotes\" and\nnew lines."),
+        ];
+
+        await client.GetStreamingResponseAsync(history).ToListAsync();
+        await client.GetStreamingResponseAsync(history).ToListAsync();
+        using var http = new HttpClient();
+        var bare = new OpenAI.Chat.ChatClient(
+            "gpt-4o", new ApiKeyCredential(FakeModels.OpenAIKey), new OpenAIClientOptions { Endpoint = fakes.OpenAI.Endpoint, Transport = new HttpClientPipelineTransport(http) })
+            .AsIChatClient();
+        List<ChatMessage> fresh = [.. history.Select(m => new ChatMessage(m.Role, m.Text))];
+        await bare.GetStreamingResponseAsync(fresh).ToListAsync();
+
+        var requests = fakes.OpenAI.Requests;
+        Assert.Equal(3, requests.Count);
+        var expected = requests[2].Body["messages"]!.ToJsonString();
+        Assert.Equal(expected, requests[0].Body["messages"]!.ToJsonString());
+        Assert.Equal(expected, requests[1].Body["messages"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_MessageTextReplacedBetweenCalls_NewTextIsSent()
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+        var message = new ChatMessage(ChatRole.User, "First version.");
+
+        await client.GetResponseAsync([message]);
+        message.Contents = [new TextContent("Second version.")];
+        await client.GetResponseAsync([message]);
+        message.Role = ChatRole.Assistant;
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi."), message]);
+
+        var requests = fakes.OpenAI.Requests;
+        Assert.Equal("First version.", requests[0].Body["messages"]![0]!["content"]!.ToString());
+        Assert.Equal("Second version.", requests[1].Body["messages"]![0]!["content"]!.ToString());
+        Assert.Equal("assistant", requests[2].Body["messages"]![1]!["role"]!.ToString());
+    }
+}
