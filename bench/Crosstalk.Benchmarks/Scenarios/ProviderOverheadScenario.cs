@@ -19,7 +19,10 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
-/// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 3] [--split] [--show-requests]</c>.
+/// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
+/// [--layers] [--only bare|crosstalk|runner] [--show-requests]</c>. Use an even number of rounds: the order alternates.
+/// <c>--pin</c> keeps this process and the server on different cores; <c>--calibrate</c> measures the bare loop against
+/// itself, which shows the noise floor of the comparison on this machine.
 /// </remarks>
 internal static class ProviderOverheadScenario
 {
@@ -29,11 +32,13 @@ internal static class ProviderOverheadScenario
     public static async Task<int> RunAsync(string[] args)
     {
         var api = Options.Text(args, "--api") ?? "openai";
+        AppDomain.CurrentDomain.FirstChanceException += (_, _) => Interlocked.Increment(ref s_exceptions);
         var conversations = Options.Int(args, "--conversations", 256);
         var messages = Options.Int(args, "--messages", 21);
         var concurrency = Options.Int(args, "--concurrency", 64);
         var tokenLatencyMs = Options.Int(args, "--token-latency-ms", 20);
-        var rounds = Options.Int(args, "--rounds", 3);
+        var rounds = Options.Int(args, "--rounds", 6);
+        var calibrate = args.Contains("--calibrate");
 
         if (args.Contains("--show-requests"))
         {
@@ -41,6 +46,11 @@ internal static class ProviderOverheadScenario
         }
 
         await using var server = await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), "Hello.");
+        if (args.Contains("--pin"))
+        {
+            server.PinApart();
+        }
+
         var catalog = FakeCatalog(api, server.Endpoint);
 
         using var factory = new ModelClientFactory(catalog);
@@ -68,7 +78,7 @@ internal static class ProviderOverheadScenario
 
         if (Options.Text(args, "--only") is { } only)
         {
-            // One side alone, for a profiler: dotnet-trace collect -- <this command> --only crosstalk
+            // One side alone, for a profiler to attach to (perf record -p PID, dotnet-trace collect -p PID; DOTNET_PerfMapEnabled=1).
             var side = Array.FindIndex(names, n => n.Trim() == only);
             for (var round = 0; round < rounds; round++)
             {
@@ -94,6 +104,8 @@ internal static class ProviderOverheadScenario
                 var result = await MeasureAsync(server, () => side switch
                 {
                     0 => BareAsync(bareClients, conversations, messages, concurrency),
+                    // --calibrate: the bare loop against itself, to show how far apart two identical sides measure.
+                    1 when calibrate => BareAsync(bareClients, conversations, messages, concurrency),
                     1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
                     _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
                 });
@@ -119,7 +131,10 @@ internal static class ProviderOverheadScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median runner over bare SDK clients wall {rWall:0.000} s  cpu {rCpu:0.000} s ({rCpu / replies * 1e6:0} µs per call)"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio crosstalk/bare: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {(calibrate ? "bare/bare (calibration)" : "crosstalk/bare")}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
+        var pairs = bare.Zip(crosstalk, (b, c) => c.Cpu / b.Cpu).Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cpu ratio of each round: {string.Join(" ", pairs.Select(p => p.ToString("0.000", CultureInfo.InvariantCulture)))} (median {Options.Median(pairs):0.000})"));
         return 0;
     }
 
@@ -196,6 +211,7 @@ internal static class ProviderOverheadScenario
         var cpu = self.TotalProcessorTime;
         var serverCpu = server.ProcessorTime;
         var user = self.UserProcessorTime;
+        var exceptions = Volatile.Read(ref s_exceptions);
         var items = ThreadPool.CompletedWorkItemCount;
         var allocated = GC.GetTotalAllocatedBytes();
         var collections = GC.CollectionCount(0);
@@ -211,13 +227,16 @@ internal static class ProviderOverheadScenario
             GC.CollectionCount(0) - collections,
             (self.UserProcessorTime - user).TotalSeconds,
             ThreadPool.ThreadCount,
-            ThreadPool.CompletedWorkItemCount - items);
+            ThreadPool.CompletedWorkItemCount - items,
+            Volatile.Read(ref s_exceptions) - exceptions);
     }
 
-    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, double User, int Threads, long WorkItems)
+    private static long s_exceptions;
+
+    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, double User, int Threads, long WorkItems, long Exceptions)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} gen0 GCs, {Threads} pool threads, {WorkItems} items (server process cpu {ServerCpu:0.000} s)");
+            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} gen0 GCs, {Threads} pool threads, {WorkItems} items, {Exceptions} exceptions (server process cpu {ServerCpu:0.000} s)");
     }
 
     private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http)
