@@ -62,7 +62,7 @@ public class MiddlewareBenchmarks
         _usage = new global::Crosstalk.Models.Middleware.UsageChatClient(_reasoning, entry);
         var resilience = new global::Crosstalk.Models.Middleware.ResilienceOptions();
         _resilient = new global::Crosstalk.Models.Middleware.ResilientChatClient(
-            _usage, resilience, global::Crosstalk.Models.Middleware.ResilientChatClient.CreateCircuitBreaker(resilience), "Fake A");
+            _usage, resilience, new global::Crosstalk.Models.Middleware.EndpointCircuit(resilience), "Fake A");
         _history.Add(new ChatMessage(ChatRole.Assistant, " "));
         for (var i = 0; i < 10; i++)
         {

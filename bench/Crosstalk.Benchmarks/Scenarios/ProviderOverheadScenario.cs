@@ -58,19 +58,26 @@ internal static class ProviderOverheadScenario
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var bareClients = new[] { BareClient(api, server.Endpoint, ModelA, http), BareClient(api, server.Endpoint, ModelB, http) };
 
-        // Warm-up: one whole unmeasured round of each side, so tiered compilation, the thread pool and the connections
-        // have settled before anything is measured (a shorter one left the first measured round up to 2.5 times slower).
-        await BareAsync(bareClients, conversations, messages, concurrency);
-        await CrosstalkAsync(crosstalkClients, conversations, messages, concurrency);
-        if (args.Contains("--split"))
-        {
-            await CrosstalkAsync(bareClients, conversations, messages, concurrency);
-        }
-
         // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
         // which splits Crosstalk's cost into runner and middleware.
         var sides = args.Contains("--split") ? 3 : 2;
         string[] names = ["bare     ", "crosstalk", "runner   "];
+        Task Run(int side) => side switch
+        {
+            0 => BareAsync(bareClients, conversations, messages, concurrency),
+            // --calibrate: the bare loop against itself, to show how far apart two identical sides measure.
+            1 when calibrate => BareAsync(bareClients, conversations, messages, concurrency),
+            1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
+            _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
+        };
+
+        // Warm-up: one whole unmeasured round of each side, so tiered compilation, the thread pool and the connections
+        // have settled before anything is measured (a shorter one left the first measured round up to 2.5 times slower).
+        for (var side = 0; side < sides; side++)
+        {
+            await Run(side);
+        }
+
         if (args.Contains("--layers"))
         {
             return await LayersAsync(server, bareClients, crosstalkClients, conversations, messages, concurrency, rounds, factory);
@@ -82,12 +89,7 @@ internal static class ProviderOverheadScenario
             var side = Array.FindIndex(names, n => n.Trim() == only);
             for (var round = 0; round < rounds; round++)
             {
-                var result = await MeasureAsync(server, () => side switch
-                {
-                    0 => BareAsync(bareClients, conversations, messages, concurrency),
-                    1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
-                    _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
-                });
+                var result = await MeasureAsync(server, () => Run(side));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only}: {result}"));
             }
 
@@ -101,14 +103,7 @@ internal static class ProviderOverheadScenario
             for (var k = 0; k < sides; k++)
             {
                 var side = (k + round) % sides;
-                var result = await MeasureAsync(server, () => side switch
-                {
-                    0 => BareAsync(bareClients, conversations, messages, concurrency),
-                    // --calibrate: the bare loop against itself, to show how far apart two identical sides measure.
-                    1 when calibrate => BareAsync(bareClients, conversations, messages, concurrency),
-                    1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
-                    _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
-                });
+                var result = await MeasureAsync(server, () => Run(side));
                 results[side].Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"round {round + 1} {names[side]}: {result}"));
@@ -144,7 +139,7 @@ internal static class ProviderOverheadScenario
     {
         var entry = factory.Catalog.Resolve(ModelA);
         var resilience = new Crosstalk.Models.Middleware.ResilienceOptions();
-        var circuit = Crosstalk.Models.Middleware.ResilientChatClient.CreateCircuitBreaker(resilience);
+        var circuit = new Crosstalk.Models.Middleware.EndpointCircuit(resilience);
         IChatClient Reasoning(IChatClient c) => new OpenAIReasoningChatClient(c);
         IChatClient Usage(IChatClient c) => new Crosstalk.Models.Middleware.UsageChatClient(Reasoning(c), entry);
         IChatClient Resilient(IChatClient c) => new Crosstalk.Models.Middleware.ResilientChatClient(Usage(c), resilience, circuit, "x");

@@ -48,9 +48,6 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         _name = name;
     }
 
-    /// <summary>The breaker for one endpoint; share the result between every client of that endpoint.</summary>
-    public static EndpointCircuit CreateCircuitBreaker(ResilienceOptions options, TimeProvider? timeProvider = null) => new(options, timeProvider);
-
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -31,7 +31,7 @@ public sealed class ModelClientFactory : IDisposable
     private readonly ModelClientFactoryOptions _options;
     private readonly HttpClient _http;
     private readonly RateLimiterRegistry _limiters = new();
-    private readonly ConcurrentDictionary<string, EndpointCircuit> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, EndpointCircuit> _circuits = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Func<string, IChatClient>> _schemes = new(StringComparer.OrdinalIgnoreCase);
 
     public ModelClientFactory(ModelCatalog catalog, ModelClientFactoryOptions? options = null)
@@ -101,7 +101,7 @@ public sealed class ModelClientFactory : IDisposable
         var sdk = entry.Api == ModelApi.Anthropic ? CreateAnthropic(entry, key) : CreateOpenAI(entry, key);
         var time = _options.TimeProvider;
         var logger = _options.LoggerFactory?.CreateLogger("Crosstalk.Models");
-        var breaker = _breakers.GetOrAdd(entry.Endpoint.ToString(), _ => ResilientChatClient.CreateCircuitBreaker(_options.Resilience, time));
+        var circuit = _circuits.GetOrAdd(entry.Endpoint.ToString(), _ => new EndpointCircuit(_options.Resilience, time));
         var limiters = _limiters.For(entry);
 
         var builder = new ChatClientBuilder(sdk);
@@ -123,7 +123,7 @@ public sealed class ModelClientFactory : IDisposable
 
         builder
             .Use(inner => new RateLimitingChatClient(inner, limiters))
-            .Use(inner => new ResilientChatClient(inner, _options.Resilience, breaker, entry.DisplayName, time, logger))
+            .Use(inner => new ResilientChatClient(inner, _options.Resilience, circuit, entry.DisplayName, time, logger))
             .Use(inner => new UsageChatClient(inner, entry, time));
         if (_options.EnableOpenTelemetry)
         {

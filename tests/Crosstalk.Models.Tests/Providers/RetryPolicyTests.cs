@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Middleware;
 using Crosstalk.Models.Providers;
@@ -30,7 +29,7 @@ public sealed class RetryPolicyTests
     public async Task GetResponse_RateLimitedWithRetryAfter_NextAttemptStartsExactlyWhenAsked(bool streaming)
     {
         var time = new RecordingTime();
-        var provider = new ScriptedProvider(time, Step.Fails(RateLimited(TimeSpan.FromSeconds(7))));
+        var provider = new ScriptedProvider(time, ProviderStep.Fails(RateLimited(TimeSpan.FromSeconds(7))));
         using var client = Create(provider, new ResilienceOptions(), time);
 
         var call = Task.Run(() => AskAsync(client, streaming));
@@ -49,7 +48,7 @@ public sealed class RetryPolicyTests
     {
         var time = new RecordingTime();
         var options = new ResilienceOptions { MaxRetryAfter = TimeSpan.FromSeconds(10) };
-        var provider = new ScriptedProvider(time, Step.Fails(RateLimited(TimeSpan.FromMinutes(2))));
+        var provider = new ScriptedProvider(time, ProviderStep.Fails(RateLimited(TimeSpan.FromMinutes(2))));
         using var client = Create(provider, options, time);
 
         var call = Task.Run(() => AskAsync(client, streaming));
@@ -66,7 +65,7 @@ public sealed class RetryPolicyTests
     {
         var time = new RecordingTime();
         var options = new ResilienceOptions { MaxAttempts = 6, BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(5) };
-        var provider = new ScriptedProvider(time, [.. Enumerable.Range(0, 5).Select(_ => Step.Fails(ServerError()))]);
+        var provider = new ScriptedProvider(time, [.. Enumerable.Range(0, 5).Select(_ => ProviderStep.Fails(ServerError()))]);
         using var client = Create(provider, options, time);
 
         var call = Task.Run(() => AskAsync(client, streaming));
@@ -90,7 +89,7 @@ public sealed class RetryPolicyTests
     {
         var time = new RecordingTime();
         var refused = new ProviderException("Scripted refused the key (401 unauthorized).", "unauthorized", 401, false);
-        var provider = new ScriptedProvider(time, Step.Fails(refused));
+        var provider = new ScriptedProvider(time, ProviderStep.Fails(refused));
         using var client = Create(provider, new ResilienceOptions(), time);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => AskAsync(client, streaming).WaitAsync(Patience));
@@ -116,7 +115,7 @@ public sealed class RetryPolicyTests
             AttemptTimeout = TimeSpan.FromSeconds(20),
             MaxDelay = TimeSpan.FromSeconds(1),
         };
-        var provider = new ScriptedProvider(time, [.. Enumerable.Range(0, 10).Select(_ => Step.Stalls)]);
+        var provider = new ScriptedProvider(time, [.. Enumerable.Range(0, 10).Select(_ => ProviderStep.Stalls)]);
         using var client = Create(provider, options, time);
         var origin = time.GetUtcNow();
 
@@ -150,7 +149,7 @@ public sealed class RetryPolicyTests
     {
         var time = new RecordingTime();
         var options = new ResilienceOptions { MaxAttempts = 10, TotalTimeout = TimeSpan.FromSeconds(30) };
-        var provider = new ScriptedProvider(time, [.. Enumerable.Range(0, 10).Select(_ => Step.Fails(RateLimited(TimeSpan.FromSeconds(20))))]);
+        var provider = new ScriptedProvider(time, [.. Enumerable.Range(0, 10).Select(_ => ProviderStep.Fails(RateLimited(TimeSpan.FromSeconds(20))))]);
         using var client = Create(provider, options, time);
         var origin = time.GetUtcNow();
 
@@ -172,7 +171,7 @@ public sealed class RetryPolicyTests
         // The process was suspended or starved during the wait, so the wait ended after the total time had run out.
         var time = new RecordingTime();
         var options = new ResilienceOptions { MaxAttempts = 10, TotalTimeout = TimeSpan.FromSeconds(10) };
-        var provider = new ScriptedProvider(time, Step.Fails(RateLimited(TimeSpan.FromSeconds(9))));
+        var provider = new ScriptedProvider(time, ProviderStep.Fails(RateLimited(TimeSpan.FromSeconds(9))));
         using var client = Create(provider, options, time);
 
         var call = Task.Run(() => AskAsync(client, streaming));
@@ -197,8 +196,8 @@ public sealed class RetryPolicyTests
             BreakerSamplingDuration = TimeSpan.FromSeconds(30),
             BreakerBreakDuration = TimeSpan.FromSeconds(15),
         };
-        var circuit = ResilientChatClient.CreateCircuitBreaker(options, time);
-        var failing = new ScriptedProvider(time, Step.Fails(Overloaded()), Step.Fails(Overloaded()));
+        var circuit = new EndpointCircuit(options, time);
+        var failing = new ScriptedProvider(time, ProviderStep.Fails(Overloaded()), ProviderStep.Fails(Overloaded()));
         var healthy = new ScriptedProvider(time);
         using var first = new ResilientChatClient(failing, options, circuit, "First", time);
         using var second = new ResilientChatClient(healthy, options, circuit, "Second", time);
@@ -233,9 +232,9 @@ public sealed class RetryPolicyTests
     {
         var time = new RecordingTime();
         var breaker = new ResilienceOptions { MaxAttempts = 1, BreakerMinimumThroughput = 2, BreakerBreakDuration = TimeSpan.FromSeconds(15) };
-        var circuit = ResilientChatClient.CreateCircuitBreaker(breaker, time);
+        var circuit = new EndpointCircuit(breaker, time);
         var healthy = new ScriptedProvider(time);
-        using var first = new ResilientChatClient(new ScriptedProvider(time, Step.Fails(Overloaded()), Step.Fails(Overloaded())), breaker, circuit, "First", time);
+        using var first = new ResilientChatClient(new ScriptedProvider(time, ProviderStep.Fails(Overloaded()), ProviderStep.Fails(Overloaded())), breaker, circuit, "First", time);
         using var second = new ResilientChatClient(healthy, new ResilienceOptions { MaxAttempts = 3, BreakerMinimumThroughput = 2 }, circuit, "Second", time);
         await Assert.ThrowsAsync<ProviderException>(() => AskAsync(first, streaming));
         await Assert.ThrowsAsync<ProviderException>(() => AskAsync(first, streaming));
@@ -259,10 +258,10 @@ public sealed class RetryPolicyTests
     public async Task GetStreamingResponseAsync_CallerCancelsMidStream_OperationCanceledAndNoAttemptRecorded()
     {
         var time = new RecordingTime();
-        var provider = new ScriptedProvider(time, Step.StallsAfterText);
+        var provider = new ScriptedProvider(time, ProviderStep.StallsAfterText);
         var log = new AttemptLog();
         using var client = new ResilientChatClient(
-            provider, new ResilienceOptions(), ResilientChatClient.CreateCircuitBreaker(new ResilienceOptions(), time), "Scripted", time, log);
+            provider, new ResilienceOptions(), new EndpointCircuit(new ResilienceOptions(), time), "Scripted", time, log);
         using var caller = new CancellationTokenSource();
         var received = new List<ChatResponseUpdate>();
         await using var updates = client.GetStreamingResponseAsync(Question, cancellationToken: caller.Token).GetAsyncEnumerator();
@@ -285,10 +284,10 @@ public sealed class RetryPolicyTests
     public async Task GetResponseAsync_CallerCancelsWhileWaitingForTheReply_OperationCanceledAndNoAttemptRecorded()
     {
         var time = new RecordingTime();
-        var provider = new ScriptedProvider(time, Step.Stalls);
+        var provider = new ScriptedProvider(time, ProviderStep.Stalls);
         var log = new AttemptLog();
         using var client = new ResilientChatClient(
-            provider, new ResilienceOptions(), ResilientChatClient.CreateCircuitBreaker(new ResilienceOptions(), time), "Scripted", time, log);
+            provider, new ResilienceOptions(), new EndpointCircuit(new ResilienceOptions(), time), "Scripted", time, log);
         using var caller = new CancellationTokenSource();
 
         var call = Task.Run(() => client.GetResponseAsync(Question, cancellationToken: caller.Token));
@@ -306,7 +305,7 @@ public sealed class RetryPolicyTests
     public async Task GetResponse_CallerCancelsDuringTheWaitBeforeARetry_OperationCanceledAndNotRetried(bool streaming)
     {
         var time = new RecordingTime();
-        var provider = new ScriptedProvider(time, Step.Fails(ServerError()));
+        var provider = new ScriptedProvider(time, ProviderStep.Fails(ServerError()));
         using var client = Create(provider, new ResilienceOptions(), time);
         using var caller = new CancellationTokenSource();
 
@@ -321,7 +320,7 @@ public sealed class RetryPolicyTests
     }
 
     private static ResilientChatClient Create(IChatClient provider, ResilienceOptions options, TimeProvider time) =>
-        new(provider, options, ResilientChatClient.CreateCircuitBreaker(options, time), "Scripted", time);
+        new(provider, options, new EndpointCircuit(options, time), "Scripted", time);
 
     private static ProviderException RateLimited(TimeSpan retryAfter) =>
         new("Scripted is rate limited (429).", "rate_limited", 429, true, retryAfter);
@@ -388,149 +387,37 @@ public sealed class RetryPolicyTests
 
     private sealed record Reply(string Text, IReadOnlyList<Attempt> Attempts);
 
-    private sealed record Step(Exception? Failure = null, bool Stall = false, bool StallAfterText = false)
-    {
-        public static Step Stalls { get; } = new(Stall: true);
-
-        public static Step StallsAfterText { get; } = new(StallAfterText: true);
-
-        public static Step Fails(Exception failure) => new(failure);
-    }
-
-    private sealed record Call(DateTimeOffset Started, CancellationToken Token);
-
     // The fake clock, which also notes every timer armed with a due time: the middleware's waits before a retry.
     private sealed class RecordingTime : FakeTimeProvider
     {
-        private readonly Lock _gate = new();
-        private readonly List<TimeSpan> _waits = [];
+        private readonly SnapshotList<TimeSpan> _waits = new();
 
-        public IReadOnlyList<TimeSpan> Waits
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _waits];
-                }
-            }
-        }
+        public IReadOnlyList<TimeSpan> Waits => _waits.Snapshot();
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
             if (dueTime != Timeout.InfiniteTimeSpan)
             {
-                lock (_gate)
-                {
-                    _waits.Add(dueTime);
-                }
+                _waits.Add(dueTime);
             }
 
             return base.CreateTimer(callback, state, dueTime, period);
         }
     }
 
-    // The provider: follows its script one step per call, then answers "Hello." in two chunks.
-    private sealed class ScriptedProvider(TimeProvider time, params Step[] script) : IChatClient
-    {
-        private readonly Lock _gate = new();
-        private readonly List<Call> _calls = [];
-
-        public IReadOnlyList<Call> Calls
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _calls];
-                }
-            }
-        }
-
-        public async Task<ChatResponse> GetResponseAsync(
-            IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        {
-            var step = Begin(cancellationToken);
-            if (step.Failure is not null)
-            {
-                throw step.Failure;
-            }
-
-            if (step.Stall || step.StallAfterText)
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-
-            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hello.")) { FinishReason = ChatFinishReason.Stop };
-        }
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            var step = Begin(cancellationToken);
-            if (step.Failure is not null)
-            {
-                throw step.Failure;
-            }
-
-            if (step.Stall)
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-
-            yield return new ChatResponseUpdate(ChatRole.Assistant, "Hel");
-            if (step.StallAfterText)
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-
-            yield return new ChatResponseUpdate(ChatRole.Assistant, "lo.") { FinishReason = ChatFinishReason.Stop };
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-
-        private Step Begin(CancellationToken cancellationToken)
-        {
-            lock (_gate)
-            {
-                _calls.Add(new Call(time.GetUtcNow(), cancellationToken));
-                return _calls.Count <= script.Length ? script[_calls.Count - 1] : new Step();
-            }
-        }
-    }
-
     // Collects what the middleware logs; every failed attempt is logged.
     private sealed class AttemptLog : ILogger
     {
-        private readonly Lock _gate = new();
-        private readonly List<string> _messages = [];
+        private readonly SnapshotList<string> _messages = new();
 
-        public IReadOnlyList<string> Messages
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
+        public IReadOnlyList<string> Messages => _messages.Snapshot();
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_gate)
-            {
-                _messages.Add(formatter(state, exception));
-            }
-        }
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Add(formatter(state, exception));
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Middleware;
 using Microsoft.Extensions.AI;
@@ -21,7 +20,7 @@ public sealed class StreamTimeoutTests
     public async Task GetStreamingResponseAsync_CallerHoldsAnUpdateLongerThanTheIdleTimeout_NotTreatedAsAStall()
     {
         var time = new FakeTimeProvider();
-        var provider = new ScriptedProvider(stallFirstCall: false);
+        var provider = new ScriptedProvider(time);
         using var client = Create(provider, time);
         await using var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi.")]).GetAsyncEnumerator();
 
@@ -33,7 +32,7 @@ public sealed class StreamTimeoutTests
             rest.Add(updates.Current);
         }
 
-        Assert.Equal(1, provider.Calls);
+        Assert.Single(provider.Calls);
         Assert.DoesNotContain(rest, u => u.Contents.OfType<AttemptContent>().Any());
         Assert.Contains(rest, u => u.FinishReason == ChatFinishReason.Stop);
     }
@@ -42,7 +41,7 @@ public sealed class StreamTimeoutTests
     public async Task GetStreamingResponseAsync_ProviderStallsAfterTheFirstUpdate_RestartedAfterExactlyTheIdleTimeout()
     {
         var time = new FakeTimeProvider();
-        var provider = new ScriptedProvider(stallFirstCall: true);
+        var provider = new ScriptedProvider(time, ProviderStep.StallsAfterText);
         using var client = Create(provider, time);
         await using var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi.")]).GetAsyncEnumerator();
 
@@ -74,45 +73,10 @@ public sealed class StreamTimeoutTests
             rest.Add(updates.Current);
         }
 
-        Assert.Equal(2, provider.Calls);
+        Assert.Equal(2, provider.Calls.Count);
         Assert.Contains(rest, u => u.FinishReason == ChatFinishReason.Stop);
     }
 
     private static ResilientChatClient Create(IChatClient provider, TimeProvider time) =>
-        new(provider, Options, ResilientChatClient.CreateCircuitBreaker(Options, time), "Scripted", time);
-
-    // The provider: two chunks of a reply; the first call can go silent after the first chunk until it is cancelled.
-    private sealed class ScriptedProvider(bool stallFirstCall) : IChatClient
-    {
-        public int Calls { get; private set; }
-
-        public Task<ChatResponse> GetResponseAsync(
-            IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            var stall = stallFirstCall && ++Calls == 1;
-            if (!stallFirstCall)
-            {
-                Calls++;
-            }
-
-            yield return new ChatResponseUpdate(ChatRole.Assistant, "Hel");
-            if (stall)
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, "lo.") { FinishReason = ChatFinishReason.Stop };
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
+        new(provider, Options, new EndpointCircuit(Options, time), "Scripted", time);
 }
