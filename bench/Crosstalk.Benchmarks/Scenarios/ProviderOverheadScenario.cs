@@ -119,7 +119,7 @@ internal static class ProviderOverheadScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median crosstalk wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {(calibrate ? "bare (again)" : "crosstalk   ")} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
         if (sides == 3)
         {
             double rWall = Options.Median(results[2].Select(r => r.Wall)), rCpu = Options.Median(results[2].Select(r => r.Cpu));
