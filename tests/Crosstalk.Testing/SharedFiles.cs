@@ -1,8 +1,8 @@
 namespace Crosstalk.Testing;
 
 /// <summary>
-/// Finds the project's <c>shared/</c> folder (seeds and provider fixtures), which lies beside the
-/// repository: in CI beside the fresh clone, on a developer machine beside the work tree.
+/// Finds the project's <c>shared/</c> folder (seeds and provider fixtures): <c>CROSSTALK_SHARED</c> when set, else the
+/// nearest <c>shared/</c> above the test binaries — the copy in the repository, so any clone runs every test.
 /// </summary>
 public static class SharedFiles
 {
@@ -44,6 +44,6 @@ public static class SharedFiles
         }
 
         throw new InvalidOperationException(
-            "The shared/ folder (seeds and fixtures) was not found beside the repository; set CROSSTALK_SHARED to its path.");
+            "The shared/ folder (seeds and fixtures) was not found in the repository; set CROSSTALK_SHARED to its path.");
     }
 }
