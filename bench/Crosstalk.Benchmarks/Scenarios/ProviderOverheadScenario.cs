@@ -208,8 +208,11 @@ internal static class ProviderOverheadScenario
         var user = self.UserProcessorTime;
         var exceptions = Volatile.Read(ref s_exceptions);
         var items = ThreadPool.CompletedWorkItemCount;
+        var contention = Monitor.LockContentionCount;
         var allocated = GC.GetTotalAllocatedBytes();
         var collections = GC.CollectionCount(0);
+        var older = GC.CollectionCount(1);
+        var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         await run();
         var wall = clock.Elapsed;
@@ -220,18 +223,21 @@ internal static class ProviderOverheadScenario
             (server.ProcessorTime - serverCpu).TotalSeconds,
             GC.GetTotalAllocatedBytes() - allocated,
             GC.CollectionCount(0) - collections,
+            GC.CollectionCount(1) - older,
+            (GC.GetTotalPauseDuration() - paused).TotalSeconds,
             (self.UserProcessorTime - user).TotalSeconds,
             ThreadPool.ThreadCount,
             ThreadPool.CompletedWorkItemCount - items,
+            Monitor.LockContentionCount - contention,
             Volatile.Read(ref s_exceptions) - exceptions);
     }
 
     private static long s_exceptions;
 
-    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, double User, int Threads, long WorkItems, long Exceptions)
+    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, int Gen1, double GcPause, double User, int Threads, long WorkItems, long Contention, long Exceptions)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} gen0 GCs, {Threads} pool threads, {WorkItems} items, {Exceptions} exceptions (server process cpu {ServerCpu:0.000} s)");
+            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} GCs ({Gen1} gen1+, paused {GcPause * 1000:0} ms), {Threads} pool threads, {WorkItems} items, {Contention} lock waits, {Exceptions} exceptions (server process cpu {ServerCpu:0.000} s)");
     }
 
     private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http)
