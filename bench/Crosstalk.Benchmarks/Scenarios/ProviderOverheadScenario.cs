@@ -22,7 +22,8 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
 /// [--layers] [--only bare|crosstalk|runner] [--show-requests]</c>. Use an even number of rounds: the order alternates.
 /// <c>--pin</c> keeps this process and the server on different cores; <c>--calibrate</c> measures the bare loop against
-/// itself, which shows the noise floor of the comparison on this machine.
+/// itself, which shows the noise floor of the comparison on this machine. <c>--token-latency-ms 0</c> with many
+/// conversations keeps the process busy, so the thread pool does not spin between events: the steadiest CPU comparison.
 /// </remarks>
 internal static class ProviderOverheadScenario
 {
