@@ -353,27 +353,33 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         return failure;
     }
 
-    private static string Describe(Exception ex) => ex switch
-    {
-        ProviderException p => p.Message.TrimEnd('.'),
-        JsonException or FormatException => "malformed_stream: the provider sent a chunk that could not be read",
-        _ when ex.GetType().Name is "AnthropicSseException" or "AnthropicInvalidDataException" => "malformed_stream: the provider sent an event that could not be read",
-        IOException or HttpRequestException => "network: the connection broke in the middle of the reply",
-        _ when ex.GetType().Name is "AnthropicIOException" => "network: the connection broke in the middle of the reply",
-        _ => $"{KindOf(ex)}: {SecretRedactor.Redact(ex.Message).TrimEnd('.')}",
-    };
+    private static string Describe(Exception ex) => ex is ProviderException p
+        ? p.Message.TrimEnd('.')
+        : KindOf(ex) switch
+        {
+            "malformed_stream" => "malformed_stream: the provider sent a chunk that could not be read",
+            "network" => "network: the connection broke in the middle of the reply",
+            var kind => $"{kind}: {SecretRedactor.Redact(ex.Message).TrimEnd('.')}",
+        };
 
     private static string KindOf(Exception ex) => ex switch
     {
         ProviderException p => p.Kind,
         JsonException or FormatException => "malformed_stream",
         IOException or HttpRequestException => "network",
-        _ when ex.GetType().Name.Contains("Sse", StringComparison.Ordinal) => "malformed_stream",
-        _ => "error",
+        _ => SdkStreamFailureKind(ex) ?? (ex.GetType().Name.Contains("Sse", StringComparison.Ordinal) ? "malformed_stream" : "error"),
     };
 
-    private static bool IsSdkStreamFailure(Exception ex) =>
-        ex.GetType().Name is "AnthropicIOException" or "AnthropicSseException" or "AnthropicInvalidDataException";
+    // The Anthropic SDK wraps a broken or garbled stream in its own exception types; they are told apart by name so that
+    // this layer does not depend on the SDK.
+    private static string? SdkStreamFailureKind(Exception ex) => ex.GetType().Name switch
+    {
+        "AnthropicIOException" => "network",
+        "AnthropicSseException" or "AnthropicInvalidDataException" => "malformed_stream",
+        _ => null,
+    };
+
+    private static bool IsSdkStreamFailure(Exception ex) => SdkStreamFailureKind(ex) is not null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Model}: attempt {Number} failed: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, string model, int number, string error);

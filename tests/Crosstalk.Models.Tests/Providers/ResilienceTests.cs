@@ -72,6 +72,26 @@ public sealed class ResilienceTests
         Assert.Contains("500", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fake-4o")]
+    [InlineData("fake-claude")]
+    public async Task GetStreamingResponseAsync_MalformedChunkEveryTime_GivesUpAsMalformedStreamLikeEachAttempt(string model)
+    {
+        const string kind = "malformed_stream";
+        var resilience = FakeModels.FastResilience();
+        resilience.MaxAttempts = 2;
+        await using var fakes = await FakeModels.StartAsync(resilience: resilience);
+        fakes.OpenAI.Faults = fakes.Anthropic.Faults = FaultPlan.Random(1.0, 1, FaultKind.MalformedChunk);
+        fakes.OpenAI.Reply = fakes.Anthropic.Reply = r => new FakeReply("One two three four five six.");
+        using var client = fakes.Factory.CreateClient(model, out _);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Count.")]).ToListAsync().AsTask());
+
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal(2, error.Attempts.Count);
+        Assert.All(error.Attempts, a => Assert.StartsWith(kind + ":", a.Error, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task GetResponseAsync_Unauthorized_FailsAtOnceWithOneSentence()
     {
