@@ -76,9 +76,41 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
 
     // JsonPatch is marked experimental; Microsoft.Extensions.AI.OpenAI reads reasoning_content the same way.
 #pragma warning disable SCME0001
-    private static string? ReadReasoning(StreamingChatCompletionUpdate update) => Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
+    private static string? ReadReasoning(StreamingChatCompletionUpdate update)
+    {
+        // The JSON path from the root is resolved step by step through every model on the way (~0.4 µs warm, over 1 µs
+        // in a busy process); the delta's own patch answers in ~0.1 µs. The delta is internal to the OpenAI SDK, so it is
+        // reached with an UnsafeAccessor; should a later SDK rename it, the path from the root is used from then on.
+        if (s_deltaAccessible)
+        {
+            try
+            {
+                return DeltaOf(update) is { } delta ? Read(ref PatchOf(delta), "$.reasoning"u8) : null;
+            }
+            catch (Exception ex) when (ex is MissingMemberException or TypeLoadException)
+            {
+                s_deltaAccessible = false;
+            }
+        }
+
+        return Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
+    }
 
     private static string? ReadReasoning(ChatCompletion completion) => Read(ref completion.Patch, "$.choices[0].message.reasoning"u8);
+
+    /// <summary>Whether the delta of a streamed chunk is read directly (true with the OpenAI SDK this was built against).</summary>
+    internal static bool ReadsDeltaDirectly => s_deltaAccessible;
+
+    private static volatile bool s_deltaAccessible = true;
+
+    private const string DeltaType = "OpenAI.Chat.InternalChatCompletionStreamResponseDelta, OpenAI";
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_InternalChoiceDelta")]
+    [return: UnsafeAccessorType(DeltaType)]
+    private static extern object? DeltaOf(StreamingChatCompletionUpdate update);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_Patch")]
+    private static extern ref System.ClientModel.Primitives.JsonPatch PatchOf([UnsafeAccessorType(DeltaType)] object delta);
 
     private static string? Read(ref System.ClientModel.Primitives.JsonPatch patch, ReadOnlySpan<byte> path)
     {

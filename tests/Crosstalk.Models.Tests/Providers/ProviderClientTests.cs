@@ -1,4 +1,5 @@
 using Crosstalk.Conversations;
+using Crosstalk.Models.Providers;
 using Crosstalk.Testing.FakeProviders;
 using Microsoft.Extensions.AI;
 
@@ -89,5 +90,9 @@ public sealed class ProviderClientTests
 
         Assert.Equal("The answer.", response.Text);
         Assert.Equal("Let me think. Done.", string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text)));
+
+        // The chunk's delta was read directly, not through the slower path from the root: an OpenAI SDK that renamed
+        // its internal delta would still be read correctly, but this says it is time to look at the accessor again.
+        Assert.True(OpenAIReasoningChatClient.ReadsDeltaDirectly);
     }
 }
