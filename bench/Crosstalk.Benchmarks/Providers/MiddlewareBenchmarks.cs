@@ -104,7 +104,7 @@ public class MiddlewareBenchmarks
     }
 
     // One streamed reply from the fake server, as bytes on the wire.
-    private static async Task<(byte[] Bytes, string MediaType)> CaptureAsync(string api)
+    internal static async Task<(byte[] Bytes, string MediaType)> CaptureAsync(string api)
     {
         await using FakeProviderServer server = api == "anthropic" ? await FakeAnthropicServer.StartAsync() : await FakeOpenAIServer.StartAsync();
         server.Reply = _ => new FakeReply("Hello.");
@@ -122,7 +122,7 @@ public class MiddlewareBenchmarks
         return (await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.MediaType ?? "text/event-stream");
     }
 
-    private sealed class ReplayHandler(byte[] bytes, string mediaType, bool paced) : HttpMessageHandler
+    internal sealed class ReplayHandler(byte[] bytes, string mediaType, bool paced) : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -20,7 +20,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
 /// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
-/// [--layers] [--only bare|crosstalk|runner] [--show-requests]</c>. Use an even number of rounds: the order alternates.
+/// [--layers] [--only bare|crosstalk|runner] [--in-memory] [--show-requests]</c>. Use an even number of rounds: the order alternates.
 /// <c>--pin</c> keeps this process and the server on different cores; <c>--calibrate</c> measures the bare loop against
 /// itself, which shows the noise floor of the comparison on this machine. <c>--token-latency-ms 0</c> with many
 /// conversations keeps the process busy, so the thread pool does not spin between events: the steadiest CPU comparison.
@@ -46,18 +46,25 @@ internal static class ProviderOverheadScenario
             return await ShowRequestsAsync(api);
         }
 
-        await using var server = await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), "Hello.");
+        // --in-memory: no server and no sockets; one reply's exact bytes, captured from the fake server once, are served
+        // from memory to both sides, one server-sent event per read after a trip through the thread pool. What is left is
+        // the client side alone, without the network stack's and the server process's noise.
+        var inMemory = args.Contains("--in-memory");
+        await using var server = inMemory ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), "Hello.");
         if (args.Contains("--pin"))
         {
-            server.PinApart();
+            server?.PinApart();
         }
 
-        var catalog = FakeCatalog(api, server.Endpoint);
+        var (bytes, mediaType) = inMemory ? await Providers.MiddlewareBenchmarks.CaptureAsync(api) : (null, null);
+        using var replay = inMemory ? new Providers.MiddlewareBenchmarks.ReplayHandler(bytes!, mediaType!, paced: true) : null;
+        var endpoint = server?.Endpoint ?? new Uri(api == "anthropic" ? "http://127.0.0.1:9/" : "http://127.0.0.1:9/v1/");
+        var catalog = FakeCatalog(api, endpoint);
 
-        using var factory = new ModelClientFactory(catalog);
+        using var factory = new ModelClientFactory(catalog, new ModelClientFactoryOptions { HttpHandler = replay });
         var crosstalkClients = new[] { factory.CreateClient(ModelA, out _), factory.CreateClient(ModelB, out _) };
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var bareClients = new[] { BareClient(api, server.Endpoint, ModelA, http), BareClient(api, server.Endpoint, ModelB, http) };
+        using var http = replay is null ? new HttpClient { Timeout = Timeout.InfiniteTimeSpan } : new HttpClient(replay, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var bareClients = new[] { BareClient(api, endpoint, ModelA, http), BareClient(api, endpoint, ModelB, http) };
 
         // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
         // which splits Crosstalk's cost into runner and middleware.
@@ -136,7 +143,7 @@ internal static class ProviderOverheadScenario
 
     // Experiment: the runner over the SDK clients with one more middleware layer at a time, to see which one costs CPU.
     private static async Task<int> LayersAsync(
-        FakeServerProcess server, IChatClient[] bare, IChatClient[] full, int conversations, int messages, int concurrency, int rounds, ModelClientFactory factory)
+        FakeServerProcess? server, IChatClient[] bare, IChatClient[] full, int conversations, int messages, int concurrency, int rounds, ModelClientFactory factory)
     {
         var entry = factory.Catalog.Resolve(ModelA);
         var resilience = new Crosstalk.Models.Middleware.ResilienceOptions();
@@ -198,14 +205,14 @@ internal static class ProviderOverheadScenario
     // message_delta, message_stop.
     private static int ReplyGaps(string api) => api == "anthropic" ? 6 : 4;
 
-    private static async Task<Measurement> MeasureAsync(FakeServerProcess server, Func<Task> run)
+    private static async Task<Measurement> MeasureAsync(FakeServerProcess? server, Func<Task> run)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
-        var serverCpu = server.ProcessorTime;
+        var serverCpu = server?.ProcessorTime ?? TimeSpan.Zero;
         var user = self.UserProcessorTime;
         var exceptions = Volatile.Read(ref s_exceptions);
         var items = ThreadPool.CompletedWorkItemCount;
@@ -221,7 +228,7 @@ internal static class ProviderOverheadScenario
         return new Measurement(
             wall.TotalSeconds,
             (self.TotalProcessorTime - cpu).TotalSeconds,
-            (server.ProcessorTime - serverCpu).TotalSeconds,
+            ((server?.ProcessorTime ?? TimeSpan.Zero) - serverCpu).TotalSeconds,
             GC.GetTotalAllocatedBytes() - allocated,
             GC.CollectionCount(0) - collections,
             GC.CollectionCount(1) - older,
