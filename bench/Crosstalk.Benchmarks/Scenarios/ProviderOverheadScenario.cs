@@ -125,7 +125,7 @@ internal static class ProviderOverheadScenario
         double bareWall = Options.Median(bare.Select(r => r.Wall)), bareCpu = Options.Median(bare.Select(r => r.Cpu));
         double ctWall = Options.Median(crosstalk.Select(r => r.Wall)), ctCpu = Options.Median(crosstalk.Select(r => r.Cpu));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s"));
+            $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {(inMemory ? "replies from memory" : $"{tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {(calibrate ? "bare (again)" : "crosstalk   ")} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
         if (sides == 3)

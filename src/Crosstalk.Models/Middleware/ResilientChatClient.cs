@@ -367,7 +367,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         ProviderException p => p.Kind,
         JsonException or FormatException => "malformed_stream",
         IOException or HttpRequestException => "network",
-        _ => SdkStreamFailureKind(ex) ?? (ex.GetType().Name.Contains("Sse", StringComparison.Ordinal) ? "malformed_stream" : "error"),
+        _ => SdkStreamFailureKind(ex) ?? "error",
     };
 
     // The Anthropic SDK wraps a broken or garbled stream in its own exception types; they are told apart by name so that

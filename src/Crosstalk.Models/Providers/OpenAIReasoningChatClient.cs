@@ -35,8 +35,8 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Reasoning comes before the answer: once a chunk with answer text has been read (that chunk too, since a server
-        // may end the reasoning and start the answer in one), later chunks are not searched, which saves a JSON-path lookup
-        // (~0.4 µs) on every chunk of every reply.
+        // may end the reasoning and start the answer in one), later chunks are not searched, which saves a lookup (see
+        // ReadReasoning) on every chunk of every reply.
         var answering = false;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
         {
