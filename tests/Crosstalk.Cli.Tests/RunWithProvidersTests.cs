@@ -134,14 +134,17 @@ public sealed class RunWithProvidersTests
     }
 
     [Theory]
-    [InlineData("missing.yaml", "does not exist")]
-    [InlineData("bad.yaml", "line 3, column 15")]
-    public async Task Models_BadCatalogFile_FailsWithOneLineNamingTheFile(string file, string expected)
+    [InlineData("models", "missing.yaml", "does not exist")]
+    [InlineData("models", "bad.yaml", "line 3, column 15")]
+    // A run between offline agents needs no catalog, but a catalog the user names is still read, not silently skipped.
+    [InlineData("run", "missing.yaml", "does not exist")]
+    [InlineData("run", "bad.yaml", "line 3, column 15")]
+    public async Task BadCatalogFile_FailsWithOneLineNamingTheFile(string command, string file, string expected)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
         File.WriteAllText(Path.Combine(dir, "bad.yaml"), "models:\n  - name: x\n    provider: [oops\n");
 
-        var result = await CrosstalkProcess.RunAsync(dir, "models", "--models", file);
+        var result = await CrosstalkProcess.RunAsync(dir, command, "--models", file);
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -39,6 +39,12 @@ internal sealed class ModelResolver : IDisposable
             TimeProvider = context.TimeProvider,
             LoadTranscript = path => TranscriptFile.Read(context.ResolvePath(path)),
         };
+
+        if (_modelsFile is not null)
+        {
+            // A catalog the user names is read now, so a mistake in it is reported even when every seat is offline.
+            _ = Factory;
+        }
     }
 
     /// <summary>The catalog (built-ins merged with the user's file), loaded on first use.</summary>
