@@ -160,7 +160,10 @@ public sealed class ModelClientFactory : IDisposable
             Endpoint = entry.Endpoint,
             Transport = new HttpClientPipelineTransport(_http),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = _options.Resilience.TotalTimeout,
+            // No per-read timeout in the SDK: the resilience layer already bounds the first token, every gap between
+            // chunks and the whole call with one timer per call, where the SDK would re-arm a timer on every read of
+            // every streamed reply (a timer-queue update and a cancellation registration per chunk, BENCHMARKS.md).
+            NetworkTimeout = Timeout.InfiniteTimeSpan,
         };
 
         // Local servers (Ollama, vLLM, llama.cpp) take any key, but the SDK insists on one.
