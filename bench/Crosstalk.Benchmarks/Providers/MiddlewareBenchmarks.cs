@@ -104,10 +104,10 @@ public class MiddlewareBenchmarks
     }
 
     // One streamed reply from the fake server, as bytes on the wire.
-    internal static async Task<(byte[] Bytes, string MediaType)> CaptureAsync(string api)
+    internal static async Task<(byte[] Bytes, string MediaType)> CaptureAsync(string api, string reply = "Hello.")
     {
         await using FakeProviderServer server = api == "anthropic" ? await FakeAnthropicServer.StartAsync() : await FakeOpenAIServer.StartAsync();
-        server.Reply = _ => new FakeReply("Hello.");
+        server.Reply = _ => new FakeReply(reply);
         using var http = new HttpClient();
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, api == "anthropic" ? "v1/messages" : "v1/chat/completions"))
         {

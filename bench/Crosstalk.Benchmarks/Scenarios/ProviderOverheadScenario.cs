@@ -20,7 +20,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
 /// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
-/// [--layers] [--only bare|crosstalk|runner] [--in-memory] [--show-requests]</c>. Use an even number of rounds: the order alternates.
+/// [--layers] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT] [--bare-without-read-timeout] [--show-requests]</c>. Use an even number of rounds: the order alternates.
 /// <c>--pin</c> keeps this process and the server on different cores; <c>--calibrate</c> measures the bare loop against
 /// itself, which shows the noise floor of the comparison on this machine. <c>--token-latency-ms 0</c> with many
 /// conversations keeps the process busy, so the thread pool does not spin between events: the steadiest CPU comparison.
@@ -41,6 +41,14 @@ internal static class ProviderOverheadScenario
         var rounds = Options.Int(args, "--rounds", 6);
         var calibrate = args.Contains("--calibrate");
 
+        // The reply every call gets; the fake server streams it one word at a time. "Hello." (one piece) is the worst
+        // case for per-call costs; the seed conversation's median reply is 7 words, its mean 60.
+        var reply = Options.Text(args, "--reply") ?? "Hello.";
+
+        // --bare-without-read-timeout: the bare loop also switches off the OpenAI SDK's per-read timer, as Crosstalk does
+        // (its own watchdog bounds the gaps between chunks), to compare like with like rather than with the SDK's defaults.
+        s_bareWithoutReadTimeout = args.Contains("--bare-without-read-timeout");
+
         if (args.Contains("--show-requests"))
         {
             return await ShowRequestsAsync(api);
@@ -50,13 +58,13 @@ internal static class ProviderOverheadScenario
         // from memory to both sides, one server-sent event per read after a trip through the thread pool. What is left is
         // the client side alone, without the network stack's and the server process's noise.
         var inMemory = args.Contains("--in-memory");
-        await using var server = inMemory ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), "Hello.");
+        await using var server = inMemory ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply);
         if (args.Contains("--pin"))
         {
             server?.PinApart();
         }
 
-        var (bytes, mediaType) = inMemory ? await Providers.MiddlewareBenchmarks.CaptureAsync(api) : (null, null);
+        var (bytes, mediaType) = inMemory ? await Providers.MiddlewareBenchmarks.CaptureAsync(api, reply) : (null, null);
         using var replay = inMemory ? new Providers.MiddlewareBenchmarks.ReplayHandler(bytes!, mediaType!, paced: true) : null;
         var endpoint = server?.Endpoint ?? new Uri(api == "anthropic" ? "http://127.0.0.1:9/" : "http://127.0.0.1:9/v1/");
         var catalog = FakeCatalog(api, endpoint);
@@ -121,7 +129,7 @@ internal static class ProviderOverheadScenario
         var bare = results[0];
         var crosstalk = results[1];
         var replies = conversations * (messages - 1);
-        var ideal = replies * (tokenLatencyMs * ReplyGaps(api) / 1000.0) / concurrency;
+        var ideal = replies * (tokenLatencyMs * ReplyGaps(api, reply) / 1000.0) / concurrency;
         double bareWall = Options.Median(bare.Select(r => r.Wall)), bareCpu = Options.Median(bare.Select(r => r.Cpu));
         double ctWall = Options.Median(crosstalk.Select(r => r.Wall)), ctCpu = Options.Median(crosstalk.Select(r => r.Cpu));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -200,10 +208,11 @@ internal static class ProviderOverheadScenario
         return 0;
     }
 
-    // Gaps between streamed events of a one-piece reply (the server waits before every event but the first): OpenAI sends
-    // role, text, finish, usage, [DONE]; Anthropic message_start, content_block_start, ping, text, content_block_stop,
-    // message_delta, message_stop.
-    private static int ReplyGaps(string api) => api == "anthropic" ? 6 : 4;
+    // Gaps between streamed events of a reply (the server waits before every event but the first): OpenAI sends role, one
+    // event per word, finish, usage, [DONE]; Anthropic message_start, content_block_start, ping, one event per word,
+    // content_block_stop, message_delta, message_stop.
+    private static int ReplyGaps(string api, string reply) =>
+        (api == "anthropic" ? 5 : 3) + Math.Max(1, reply.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
 
     private static async Task<Measurement> MeasureAsync(FakeServerProcess? server, Func<Task> run)
     {
@@ -241,6 +250,7 @@ internal static class ProviderOverheadScenario
     }
 
     private static long s_exceptions;
+    private static bool s_bareWithoutReadTimeout;
 
     private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, int Gen1, double GcPause, double User, int Threads, long WorkItems, long Contention, long Exceptions)
     {
@@ -263,6 +273,11 @@ internal static class ProviderOverheadScenario
         }
 
         var options = new OpenAIClientOptions { Endpoint = endpoint, Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(http) };
+        if (s_bareWithoutReadTimeout)
+        {
+            options.NetworkTimeout = Timeout.InfiniteTimeSpan;
+        }
+
         return new OpenAI.Chat.ChatClient(model, new ApiKeyCredential("no-key"), options).AsIChatClient();
     }
 
