@@ -47,7 +47,7 @@ internal static class ProviderOverheadScenario
 
         // --bare-without-read-timeout: the bare loop also switches off the OpenAI SDK's per-read timer, as Crosstalk does
         // (its own watchdog bounds the gaps between chunks), to compare like with like rather than with the SDK's defaults.
-        s_bareWithoutReadTimeout = args.Contains("--bare-without-read-timeout");
+        var bareWithoutReadTimeout = args.Contains("--bare-without-read-timeout");
 
         if (args.Contains("--show-requests"))
         {
@@ -72,7 +72,7 @@ internal static class ProviderOverheadScenario
         using var factory = new ModelClientFactory(catalog, new ModelClientFactoryOptions { HttpHandler = replay });
         var crosstalkClients = new[] { factory.CreateClient(ModelA, out _), factory.CreateClient(ModelB, out _) };
         using var http = replay is null ? new HttpClient { Timeout = Timeout.InfiniteTimeSpan } : new HttpClient(replay, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        var bareClients = new[] { BareClient(api, endpoint, ModelA, http), BareClient(api, endpoint, ModelB, http) };
+        var bareClients = new[] { BareClient(api, endpoint, ModelA, http, bareWithoutReadTimeout), BareClient(api, endpoint, ModelB, http, bareWithoutReadTimeout) };
 
         // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
         // which splits Crosstalk's cost into runner and middleware.
@@ -250,7 +250,6 @@ internal static class ProviderOverheadScenario
     }
 
     private static long s_exceptions;
-    private static bool s_bareWithoutReadTimeout;
 
     private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, int Gen1, double GcPause, double User, int Threads, long WorkItems, long Contention, long Exceptions)
     {
@@ -258,7 +257,7 @@ internal static class ProviderOverheadScenario
             $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} GCs ({Gen1} gen1+, paused {GcPause * 1000:0} ms), {Threads} pool threads, {WorkItems} items, {Contention} lock waits, {Exceptions} exceptions (server process cpu {ServerCpu:0.000} s)");
     }
 
-    private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http)
+    private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http, bool withoutReadTimeout = false)
     {
         if (api == "anthropic")
         {
@@ -273,7 +272,7 @@ internal static class ProviderOverheadScenario
         }
 
         var options = new OpenAIClientOptions { Endpoint = endpoint, Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(http) };
-        if (s_bareWithoutReadTimeout)
+        if (withoutReadTimeout)
         {
             options.NetworkTimeout = Timeout.InfiniteTimeSpan;
         }

@@ -63,9 +63,8 @@ internal sealed class UsageChatClient : DelegatingChatClient
         var started = _time.GetTimestamp();
         TimeSpan? firstToken = null;
         UsageDetails? usage = null;
-        // Kept only in case the provider reports no usage and it has to be estimated from the text.
-        var text = default(TextCollector);
-        var reasoning = default(TextCollector);
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
         string? responseId = null;
         string? modelId = null;
         var finished = false;
@@ -100,14 +99,7 @@ internal sealed class UsageChatClient : DelegatingChatClient
             // gets one merged UsageContent at the end instead, so summing them cannot double count.
             if (hasUsage)
             {
-                if (parts is List<AIContent> list)
-                {
-                    list.RemoveAll(static c => c is UsageContent);
-                }
-                else
-                {
-                    update.Contents = parts.Where(c => c is not UsageContent).ToList();
-                }
+                update.Contents = parts.Where(c => c is not UsageContent).ToList();
             }
 
             yield return update;
@@ -160,33 +152,6 @@ internal sealed class UsageChatClient : DelegatingChatClient
         details.TotalTokenCount = details.InputTokenCount + details.OutputTokenCount;
         details.AdditionalCounts[ChatUpdateKeys.Estimated] = 1;
         return details;
-    }
-
-    // A reply's text as it streams in: a reply of one piece is kept as that string, a longer one in a builder made when
-    // the second piece arrives.
-    private struct TextCollector
-    {
-        private string? _first;
-        private StringBuilder? _builder;
-
-        public void Append(string piece)
-        {
-            if (_builder is not null)
-            {
-                _builder.Append(piece);
-            }
-            else if (_first is null)
-            {
-                _first = piece;
-            }
-            else
-            {
-                _builder = new StringBuilder(_first, Math.Max(256, (_first.Length + piece.Length) * 2)).Append(piece);
-                _first = null;
-            }
-        }
-
-        public override readonly string ToString() => _builder?.ToString() ?? _first ?? string.Empty;
     }
 
     // Anthropic reports input tokens at the start and output tokens at the end; keep the latest value of each.
