@@ -31,27 +31,77 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         return response;
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        new ReasoningStream(base.GetStreamingResponseAsync(messages, options, cancellationToken));
+
+    // Checks each update for a `reasoning` field until the answer starts, then hands the SDK's own updates on as they
+    // are. Written out rather than as an async iterator: once the answer has started, MoveNextAsync returns the SDK's own
+    // ValueTask, so the chunks after that cost no state machine, continuation or copy here.
+    private sealed class ReasoningStream(IAsyncEnumerable<ChatResponseUpdate> updates) : IAsyncEnumerable<ChatResponseUpdate>
     {
-        // Reasoning comes before the answer: once a chunk with answer text has been read (that chunk too, since a server
-        // may end the reasoning and start the answer in one), later chunks are not searched, which saves a lookup (see
-        // ReadReasoning) on every chunk of every reply.
-        var answering = false;
-        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+            new Enumerator(updates.GetAsyncEnumerator(cancellationToken));
+
+        private sealed class Enumerator(IAsyncEnumerator<ChatResponseUpdate> inner) : IAsyncEnumerator<ChatResponseUpdate>
         {
-            if (!answering && update.RawRepresentation is StreamingChatCompletionUpdate raw)
+            // Reasoning comes before the answer: once a chunk with answer text has been read (that chunk too, since a
+            // server may end the reasoning and start the answer in one), later chunks are not searched, which saves a
+            // lookup (see ReadReasoning) on every chunk of every reply.
+            private bool _answering;
+
+            public ChatResponseUpdate Current => inner.Current;
+
+            public ValueTask<bool> MoveNextAsync()
             {
+                if (_answering)
+                {
+                    return inner.MoveNextAsync();
+                }
+
+                var next = inner.MoveNextAsync();
+                if (!next.IsCompletedSuccessfully)
+                {
+                    return InspectLaterAsync(next);
+                }
+
+                var moved = next.Result;
+                if (moved)
+                {
+                    Inspect(inner.Current);
+                }
+
+                return new ValueTask<bool>(moved);
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+            private async ValueTask<bool> InspectLaterAsync(ValueTask<bool> next)
+            {
+                var moved = await next;
+                if (moved)
+                {
+                    Inspect(inner.Current);
+                }
+
+                return moved;
+            }
+
+            private void Inspect(ChatResponseUpdate update)
+            {
+                if (update.RawRepresentation is not StreamingChatCompletionUpdate raw)
+                {
+                    return;
+                }
+
                 var (hasReasoning, hasText) = Scan(update.Contents);
                 if (!hasReasoning && ReadReasoning(raw) is { Length: > 0 } reasoning)
                 {
                     update.Contents.Insert(0, new TextReasoningContent(reasoning));
                 }
 
-                answering = hasText;
+                _answering = hasText;
             }
-
-            yield return update;
         }
     }
 

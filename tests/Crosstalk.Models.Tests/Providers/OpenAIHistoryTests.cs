@@ -55,4 +55,62 @@ public sealed class OpenAIHistoryTests
         Assert.Equal("Second version.", requests[1].Body["messages"]![0]!["content"]!.ToString());
         Assert.Equal("assistant", requests[2].Body["messages"]![1]!["role"]!.ToString());
     }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_HistoryGrowsBetweenCalls_EveryRequestSendsWhatTheSdkAloneSends()
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+        using var http = new HttpClient();
+        var bare = new OpenAI.Chat.ChatClient(
+            "gpt-4o", new ApiKeyCredential(FakeModels.OpenAIKey), new OpenAIClientOptions { Endpoint = fakes.OpenAI.Endpoint, Transport = new HttpClientPipelineTransport(http) })
+            .AsIChatClient();
+        List<ChatMessage> history = [new(ChatRole.System, "You are A."), new(ChatRole.User, " ")];
+
+        // A conversation's view: the same list, one reply and one answer longer each time.
+        for (var turn = 0; turn < 3; turn++)
+        {
+            await client.GetStreamingResponseAsync(history).ToListAsync();
+            await bare.GetStreamingResponseAsync([.. history.Select(m => new ChatMessage(m.Role, m.Text))]).ToListAsync();
+            history.Add(new ChatMessage(ChatRole.Assistant, $"Reply {turn}."));
+            history.Add(new ChatMessage(ChatRole.User, $"Answer {turn}, \"quoted\"."));
+        }
+
+        var requests = fakes.OpenAI.Requests;
+        Assert.Equal(6, requests.Count);
+        for (var turn = 0; turn < 3; turn++)
+        {
+            Assert.Equal(requests[(2 * turn) + 1].Body["messages"]!.ToJsonString(), requests[2 * turn].Body["messages"]!.ToJsonString());
+        }
+
+        Assert.Equal(6, requests[4].Body["messages"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_SameListShrunkOrItsLastMessageReplaced_EditedTextIsSent()
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+        var first = new ChatMessage(ChatRole.User, "First version.");
+        List<ChatMessage> history = [first, new(ChatRole.Assistant, "Reply."), new(ChatRole.User, "Next.")];
+        await client.GetResponseAsync(history);
+
+        // Shrunk, with its first message edited in place.
+        history.RemoveRange(1, 2);
+        first.Contents = [new TextContent("Second version.")];
+        await client.GetResponseAsync(history);
+
+        // Grown again, then its last message swapped for another, with the first edited once more.
+        history.Add(new ChatMessage(ChatRole.Assistant, "Reply."));
+        await client.GetResponseAsync(history);
+        first.Contents = [new TextContent("Third version.")];
+        history[^1] = new ChatMessage(ChatRole.Assistant, "Another reply.");
+        await client.GetResponseAsync(history);
+
+        var requests = fakes.OpenAI.Requests;
+        Assert.Equal("First version.", requests[0].Body["messages"]![0]!["content"]!.ToString());
+        Assert.Equal("Second version.", requests[1].Body["messages"]![0]!["content"]!.ToString());
+        Assert.Equal("Third version.", requests[3].Body["messages"]![0]!["content"]!.ToString());
+        Assert.Equal("Another reply.", requests[3].Body["messages"]![1]!["content"]!.ToString());
+    }
 }
