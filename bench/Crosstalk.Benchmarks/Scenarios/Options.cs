@@ -21,4 +21,18 @@ internal static class Options
             : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
             : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    /// <summary>
+    /// A distribution-free 95 % confidence interval for the median of <paramref name="values"/>: two order statistics,
+    /// by the normal approximation to the binomial; null for fewer than 6 values, where no such interval exists.
+    /// </summary>
+    public static (double Low, double High)? MedianInterval(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var n = sorted.Length;
+        var spread = 1.96 * Math.Sqrt(n) / 2;
+        var low = (int)Math.Ceiling((n / 2.0) - spread);
+        var high = (int)Math.Floor(1 + (n / 2.0) + spread);
+        return n < 6 || low < 1 || high > n ? null : (sorted[low - 1], sorted[high - 1]);
+    }
 }

@@ -144,8 +144,13 @@ internal static class ProviderOverheadScenario
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {(calibrate ? "bare/bare (calibration)" : "crosstalk/bare")}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
         var pairs = bare.Zip(crosstalk, (b, c) => c.Cpu / b.Cpu).Order().ToList();
+        // The rounds' ratios are what varies with the host; their median comes with a 95 % interval, so that two runs (or
+        // a run and the target) can be told apart from noise.
+        var interval = Options.MedianInterval(pairs) is { } ci
+            ? string.Create(CultureInfo.InvariantCulture, $", 95 % interval {ci.Low:0.000}–{ci.High:0.000}")
+            : ", too few rounds for an interval";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cpu ratio of each round: {string.Join(" ", pairs.Select(p => p.ToString("0.000", CultureInfo.InvariantCulture)))} (median {Options.Median(pairs):0.000})"));
+            $"cpu ratio of each round: {string.Join(" ", pairs.Select(p => p.ToString("0.000", CultureInfo.InvariantCulture)))} (median {Options.Median(pairs):0.000}{interval})"));
         return 0;
     }
 
