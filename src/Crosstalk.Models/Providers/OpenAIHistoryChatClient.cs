@@ -16,9 +16,10 @@ namespace Crosstalk.Models.Providers;
 /// name, are left to Microsoft.Extensions.AI as they are.</para>
 /// <para>A history is taken to grow at its end, as a conversation's views do: when the same list comes back with the
 /// message it ended with last time still in its place, only the messages after it are checked. Walking the whole history
-/// on every call touched every earlier message again, which cost more than the conversion it saved when calls are
-/// minutes apart (BENCHMARKS.md, provider overhead). A list that shrank, or whose last-seen message was replaced, is
-/// checked from the start; a message edited in place inside a list that is passed again is not noticed (pass a new list).</para>
+/// on every call touched every earlier message again, which cost more than the conversion it saved once calls are far
+/// enough apart for those messages to have left the CPU's caches (BENCHMARKS.md, provider overhead). A list that shrank,
+/// or whose last-seen message was replaced, is checked from the start; a message edited in place inside a list that is
+/// passed again is not noticed (pass a new list).</para>
 /// </remarks>
 internal sealed class OpenAIHistoryChatClient : DelegatingChatClient
 {
