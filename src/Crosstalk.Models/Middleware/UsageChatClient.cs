@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Catalog;
@@ -56,90 +55,174 @@ internal sealed class UsageChatClient : DelegatingChatClient
         return response;
     }
 
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var started = _time.GetTimestamp();
-        TimeSpan? firstToken = null;
-        UsageDetails? usage = null;
-        var text = new StringBuilder();
-        var reasoning = new StringBuilder();
-        string? responseId = null;
-        string? modelId = null;
-        var finished = false;
-
-        await foreach (var update in base.GetStreamingResponseAsync(history, options, cancellationToken).WithCancellation(cancellationToken))
-        {
-            responseId ??= update.ResponseId;
-            modelId ??= update.ModelId;
-            finished |= update.FinishReason is not null;
-            var parts = update.Contents;
-            var hasUsage = false;
-            for (var i = 0; i < parts.Count; i++)
-            {
-                switch (parts[i])
-                {
-                    case TextContent t when t.Text.Length > 0:
-                        firstToken ??= _time.GetElapsedTime(started);
-                        text.Append(t.Text);
-                        break;
-                    case TextReasoningContent r when r.Text.Length > 0:
-                        firstToken ??= _time.GetElapsedTime(started);
-                        reasoning.Append(r.Text);
-                        break;
-                    case UsageContent u:
-                        usage = Merge(usage, u.Details);
-                        hasUsage = true;
-                        break;
-                }
-            }
-
-            // Providers report usage in pieces (Anthropic: input at the start, cumulative output at the end); the caller
-            // gets one merged UsageContent at the end instead, so summing them cannot double count.
-            if (hasUsage)
-            {
-                update.Contents = parts.Where(c => c is not UsageContent).ToList();
-            }
-
-            yield return update;
-        }
-
-        if (!finished)
-        {
-            // A stream cut short is not a message; the resilience layer retries it, so there is nothing to account yet.
-            yield break;
-        }
-
-        if (usage is not { InputTokenCount: not null, OutputTokenCount: not null })
-        {
-            usage = Estimate(history, text.ToString(), reasoning.ToString(), usage);
-        }
-
-        usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
-        var contents = new List<AIContent> { new UsageContent(usage) };
-
-        if (CostOf(usage) is { } cost)
-        {
-            contents.Add(new CostContent(cost));
-        }
-
-        var latency = _time.GetElapsedTime(started);
-        yield return new ChatResponseUpdate(ChatRole.Assistant, contents)
-        {
-            ResponseId = responseId,
-            MessageId = responseId,
-            ModelId = modelId,
-            AdditionalProperties = new()
-            {
-                [ChatUpdateKeys.TimeToFirstToken] = firstToken ?? latency,
-                [ChatUpdateKeys.Latency] = latency,
-            },
-        };
+        return new UsageStream(this, history, base.GetStreamingResponseAsync(history, options, cancellationToken));
     }
 
     private decimal? CostOf(UsageDetails? usage) =>
         usage is null ? null : _entry.Cost(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0);
+
+    // The updates of one reply, handed on as the provider sends them plus one of its own at the end (usage, cost,
+    // timings). Written out rather than as an async iterator: until the provider has sent its finish reason,
+    // MoveNextAsync returns the inner ValueTask itself and each update is looked at when it is read (Current), so those
+    // chunks cost no state machine or continuation in this layer. Only the last one or two moves (the usage chunk and
+    // the end of the stream) are awaited here, because the end is when the closing update is made.
+    private sealed class UsageStream(UsageChatClient owner, IReadOnlyList<ChatMessage> history, IAsyncEnumerable<ChatResponseUpdate> updates)
+        : IAsyncEnumerable<ChatResponseUpdate>
+    {
+        public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+            new Enumerator(owner, history, updates.GetAsyncEnumerator(cancellationToken));
+
+        private sealed class Enumerator(UsageChatClient owner, IReadOnlyList<ChatMessage> history, IAsyncEnumerator<ChatResponseUpdate> inner)
+            : IAsyncEnumerator<ChatResponseUpdate>
+        {
+            private readonly long _started = owner._time.GetTimestamp();
+            private TimeSpan? _firstToken;
+            private UsageDetails? _usage;
+            private StringBuilder? _text;
+            private StringBuilder? _reasoning;
+            private string? _responseId;
+            private string? _modelId;
+            private bool _finished;
+            private bool _unread;
+            private ChatResponseUpdate? _closing;
+            private bool _ended;
+
+            public ChatResponseUpdate Current
+            {
+                get
+                {
+                    if (_closing is { } closing)
+                    {
+                        return closing;
+                    }
+
+                    Inspect();
+                    return inner.Current;
+                }
+            }
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                // An update the caller moved past without reading still counts.
+                Inspect();
+                if (_closing is not null || _ended)
+                {
+                    _ended = true;
+                    return new ValueTask<bool>(false);
+                }
+
+                var next = inner.MoveNextAsync();
+                if (!_finished)
+                {
+                    // A stream that ends before the finish reason is cut short, not a message: the resilience layer
+                    // retries it, so there is nothing to account, and the end is handed on as it is.
+                    _unread = true;
+                    return next;
+                }
+
+                return next.IsCompletedSuccessfully ? new ValueTask<bool>(Moved(next.Result)) : MovedLaterAsync(next);
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+            private async ValueTask<bool> MovedLaterAsync(ValueTask<bool> next) => Moved(await next);
+
+            private bool Moved(bool moved)
+            {
+                if (moved)
+                {
+                    _unread = true;
+                    return true;
+                }
+
+                _closing = Close();
+                return true;
+            }
+
+            private void Inspect()
+            {
+                if (!_unread)
+                {
+                    return;
+                }
+
+                _unread = false;
+                var update = inner.Current;
+                _responseId ??= update.ResponseId;
+                _modelId ??= update.ModelId;
+                _finished |= update.FinishReason is not null;
+                var parts = update.Contents;
+                var usageParts = 0;
+                for (var i = 0; i < parts.Count; i++)
+                {
+                    switch (parts[i])
+                    {
+                        case TextContent t when t.Text.Length > 0:
+                            _firstToken ??= owner._time.GetElapsedTime(_started);
+                            (_text ??= new StringBuilder()).Append(t.Text);
+                            break;
+                        case TextReasoningContent r when r.Text.Length > 0:
+                            _firstToken ??= owner._time.GetElapsedTime(_started);
+                            (_reasoning ??= new StringBuilder()).Append(r.Text);
+                            break;
+                        case UsageContent u:
+                            _usage = Merge(_usage, u.Details);
+                            usageParts++;
+                            break;
+                    }
+                }
+
+                // Providers report usage in pieces (Anthropic: input at the start, cumulative output at the end); the
+                // caller gets one merged UsageContent at the end instead, so summing them cannot double count.
+                if (usageParts > 0)
+                {
+                    var rest = new List<AIContent>(parts.Count - usageParts);
+                    for (var i = 0; i < parts.Count; i++)
+                    {
+                        if (parts[i] is not UsageContent)
+                        {
+                            rest.Add(parts[i]);
+                        }
+                    }
+
+                    update.Contents = rest;
+                }
+            }
+
+            private ChatResponseUpdate Close()
+            {
+                var usage = _usage;
+                if (usage is not { InputTokenCount: not null, OutputTokenCount: not null })
+                {
+                    usage = Estimate(history, _text?.ToString() ?? string.Empty, _reasoning?.ToString() ?? string.Empty, usage);
+                }
+
+                usage.TotalTokenCount = usage.InputTokenCount + usage.OutputTokenCount;
+                var contents = new List<AIContent>(2) { new UsageContent(usage) };
+                if (owner.CostOf(usage) is { } cost)
+                {
+                    contents.Add(new CostContent(cost));
+                }
+
+                var latency = owner._time.GetElapsedTime(_started);
+                return new ChatResponseUpdate(ChatRole.Assistant, contents)
+                {
+                    ResponseId = _responseId,
+                    MessageId = _responseId,
+                    ModelId = _modelId,
+                    AdditionalProperties = new()
+                    {
+                        [ChatUpdateKeys.TimeToFirstToken] = _firstToken ?? latency,
+                        [ChatUpdateKeys.Latency] = latency,
+                    },
+                };
+            }
+        }
+    }
 
     private static UsageDetails Estimate(IReadOnlyList<ChatMessage> history, string text, string reasoning, UsageDetails? partial)
     {
