@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Crosstalk.Conversations;
@@ -23,9 +24,7 @@ namespace Crosstalk.Models.Middleware;
 /// <para>The attempt loop is written out here rather than run by a Polly retry pipeline: an attempt's updates are handed
 /// to the caller while it runs, and keeping a Polly callback chain suspended across a whole reply cost allocations and
 /// CPU on every call (see BENCHMARKS.md, provider overhead). The circuit breaker is Polly's (<see cref="EndpointCircuit"/>).
-/// One timer per call watches the total time, the first token and the gaps between chunks. The streamed loop is an
-/// enumerator written out by hand (ResilientChatClient.Streaming.cs), so that a chunk of a healthy stream reaches the
-/// caller without a state machine or continuation of this layer's own.</para>
+/// One timer per call watches the total time, the first token and the gaps between chunks.</para>
 /// </remarks>
 internal sealed partial class ResilientChatClient : DelegatingChatClient
 {
@@ -94,9 +93,117 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        new ResilientStream(this, messages as IReadOnlyList<ChatMessage> ?? messages.ToList(), options, cancellationToken);
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        List<Attempt>? attempts = null;
+        using var watch = new CallWatch(_time, _options, cancellationToken);
+        for (var number = 1; ; number++)
+        {
+            var started = _time.GetTimestamp();
+            var produced = false;
+            Exception? failure = null;
+            if (_circuit.Rejects(out var closedFor))
+            {
+                failure = CircuitOpen(closedFor);
+            }
+            else
+            {
+                // The attempt is read here, inline: an update reaches the caller without a task or a channel in between.
+                var complete = false;
+                var token = watch.StartAttempt(_options.FirstTokenTimeout);
+                IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+                try
+                {
+                    updates = base.GetStreamingResponseAsync(history, options, token).GetAsyncEnumerator(token);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+
+                if (updates is not null)
+                {
+                    var disposed = false;
+                    try
+                    {
+                        while (true)
+                        {
+                            ChatResponseUpdate update;
+                            try
+                            {
+                                watch.Waiting();
+                                if (!await updates.MoveNextAsync())
+                                {
+                                    break;
+                                }
+
+                                update = updates.Current;
+                                watch.Arrived();
+                            }
+                            catch (Exception ex)
+                            {
+                                failure = ex;
+                                break;
+                            }
+
+                            if (!produced && HasText(update))
+                            {
+                                produced = true;
+                            }
+
+                            complete |= update.FinishReason is not null;
+                            yield return update;
+                        }
+
+                        disposed = true;
+                        try
+                        {
+                            await updates.DisposeAsync();
+                        }
+                        catch (Exception ex)
+                        {
+                            failure ??= ex;
+                        }
+                    }
+                    finally
+                    {
+                        if (!disposed)
+                        {
+                            try
+                            {
+                                await updates.DisposeAsync();
+                            }
+                            catch (Exception)
+                            {
+                                // The caller stopped reading; there is nobody to tell.
+                            }
+                        }
+                    }
+                }
+
+                watch.EndAttempt();
+                failure = Classify(failure, streamed: true, complete, produced, watch, attempts, cancellationToken);
+                await _circuit.ReportAsync(failure);
+                if (failure is null)
+                {
+                    yield break;
+                }
+            }
+
+            var attempt = Record(number, failure, started);
+            (attempts ??= []).Add(attempt);
+            var report = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(attempt)]);
+            if (produced)
+            {
+                report.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
+            }
+
+            yield return report;
+            await WaitBeforeRetryAsync(failure, number, watch, attempts, cancellationToken);
+        }
+    }
 
     /// <summary>Whether an exception means the attempt is worth repeating.</summary>
     internal static bool IsTransient(Exception ex) => ex switch

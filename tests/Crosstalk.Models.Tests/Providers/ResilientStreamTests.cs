@@ -5,8 +5,9 @@ using Microsoft.Extensions.AI;
 namespace Crosstalk.Models.Tests.Providers;
 
 /// <summary>
-/// The resilience layer hands a healthy stream's moves straight on to the provider's stream; the caller's way of
-/// awaiting (its synchronization context, or none) must be kept exactly as an async iterator would keep it.
+/// How the resilience layer's stream treats the caller's way of awaiting it (on a synchronization context, or on none),
+/// pinned so that any rewrite of its enumerator keeps what an async iterator does (one written by hand was tried and
+/// not kept, BENCHMARKS.md).
 /// </summary>
 public sealed class ResilientStreamTests
 {
@@ -51,20 +52,6 @@ public sealed class ResilientStreamTests
         }
 
         Assert.Equal(["Hel", "lo."], texts);
-    }
-
-    [Fact]
-    public async Task GetStreamingResponseAsync_MoveAwaitedTwice_Refused()
-    {
-        using var client = Create(new PacedProvider());
-        await using var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi.")]).GetAsyncEnumerator();
-        Assert.True(await updates.MoveNextAsync());
-
-        var move = updates.MoveNextAsync();
-        Assert.True(await move);
-
-        // A ValueTask may be awaited once; a second await must not read whatever the stream is doing now.
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await move);
     }
 
     private static ResilientChatClient Create(IChatClient provider) =>
