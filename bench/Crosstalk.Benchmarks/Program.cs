@@ -7,6 +7,7 @@ internal static class Program
 {
     // Micro benchmarks: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- --filter '*'
     // Whole-process batch throughput: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- batch-throughput
+    // Streaming middleware, layer by layer, in process: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost
     private static async Task<int> Main(string[] args)
     {
         switch (args.Length > 0 ? args[0] : "")
@@ -19,6 +20,8 @@ internal static class Program
                 return await StoreAppendScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "web-large-store":
                 return await WebLargeStoreScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "layer-cost":
+                return await LayerCostScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "fake-server":
                 return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }

@@ -132,14 +132,18 @@ public class MiddlewareBenchmarks
                 await content.CopyToAsync(Stream.Null, cancellationToken);
             }
 
-            HttpContent body = paced ? new StreamContent(new EventPacedStream(bytes)) : new ByteArrayContent(bytes);
+            // Not seekable either way, as a socket's stream is not. System.ClientModel, disposing a response whose stream
+            // is seekable, tries to buffer it and fails once it has been read from ("Content stream position is not at
+            // beginning of stream"); with a read timeout the SDK wraps the stream and hides this, without one it does not.
+            HttpContent body = new StreamContent(new ReplayStream(bytes, paced));
             body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = body, RequestMessage = request };
         }
     }
 
-    // Returns one server-sent event per read, each after yielding to the thread pool.
-    private sealed class EventPacedStream(byte[] bytes) : Stream
+    // Paced: returns one server-sent event per read, each after yielding to the thread pool. Otherwise: as much as the
+    // reader asks for, at once.
+    private sealed class ReplayStream(byte[] bytes, bool paced) : Stream
     {
         private int _position;
 
@@ -158,6 +162,14 @@ public class MiddlewareBenchmarks
             if (_position >= bytes.Length)
             {
                 return 0;
+            }
+
+            if (!paced)
+            {
+                var all = Math.Min(buffer.Length, bytes.Length - _position);
+                bytes.AsSpan(_position, all).CopyTo(buffer.Span);
+                _position += all;
+                return all;
             }
 
             await Task.Yield();

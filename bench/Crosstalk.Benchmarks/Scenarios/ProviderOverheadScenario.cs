@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Anthropic;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Catalog;
@@ -20,7 +21,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
 /// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
-/// [--layers] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT] [--bare-without-read-timeout] [--show-requests]</c>. Use an even number of rounds: the order alternates.
+/// [--layers] [--hops N] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT] [--bare-without-read-timeout] [--show-requests]</c>. Use an even number of rounds: the order alternates.
 /// <c>--pin</c> keeps this process and the server on different cores; <c>--calibrate</c> measures the bare loop against
 /// itself, which shows the noise floor of the comparison on this machine. <c>--token-latency-ms 0</c> with many
 /// conversations keeps the process busy, so the thread pool does not spin between events: the steadiest CPU comparison.
@@ -40,6 +41,7 @@ internal static class ProviderOverheadScenario
         var tokenLatencyMs = Options.Int(args, "--token-latency-ms", 20);
         var rounds = Options.Int(args, "--rounds", 6);
         var calibrate = args.Contains("--calibrate");
+        var hops = Options.Int(args, "--hops", 0);
 
         // The reply every call gets; the fake server streams it one word at a time. "Hello." (one piece) is the worst
         // case for per-call costs; the seed conversation's median reply is 7 words, its mean 60.
@@ -77,12 +79,15 @@ internal static class ProviderOverheadScenario
         // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
         // which splits Crosstalk's cost into runner and middleware.
         var sides = args.Contains("--split") ? 3 : 2;
-        string[] names = ["bare     ", "crosstalk", "runner   "];
+        string[] names = ["bare     ", calibrate ? "bare 2   " : hops > 0 ? "layers   " : "crosstalk", "runner   "];
         Task Run(int side) => side switch
         {
             0 => BareAsync(bareClients, conversations, messages, concurrency),
             // --calibrate: the bare loop against itself, to show how far apart two identical sides measure.
             1 when calibrate => BareAsync(bareClients, conversations, messages, concurrency),
+            // --hops N: the bare loop against itself with N do-nothing async iterator layers over each SDK client, to show
+            // what one more layer per chunk costs in this scenario.
+            1 when hops > 0 => BareAsync(bareClients.Select(c => PassThrough.Wrap(c, hops)).ToArray(), conversations, messages, concurrency),
             1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
             _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
         };
@@ -135,14 +140,15 @@ internal static class ProviderOverheadScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {(inMemory ? "replies from memory" : $"{tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {(calibrate ? "bare (again)" : "crosstalk   ")} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
+        var second = calibrate ? "bare (again)" : hops > 0 ? $"bare + {hops} layers" : "crosstalk   ";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {second} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
         if (sides == 3)
         {
             double rWall = Options.Median(results[2].Select(r => r.Wall)), rCpu = Options.Median(results[2].Select(r => r.Cpu));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median runner over bare SDK clients wall {rWall:0.000} s  cpu {rCpu:0.000} s ({rCpu / replies * 1e6:0} µs per call)"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {(calibrate ? "bare/bare (calibration)" : "crosstalk/bare")}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {(calibrate ? "bare/bare (calibration)" : hops > 0 ? "layers/bare" : "crosstalk/bare")}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
         var pairs = bare.Zip(crosstalk, (b, c) => c.Cpu / b.Cpu).Order().ToList();
         // The rounds' ratios are what varies with the host; their median comes with a 95 % interval, so that two runs (or
         // a run and the target) can be told apart from noise.
@@ -335,4 +341,19 @@ internal static class ProviderOverheadScenario
           - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
           - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
         """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
+
+    // A layer that only hands the updates on, as an async iterator does.
+    private sealed class PassThrough(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public static IChatClient Wrap(IChatClient client, int layers) => layers == 0 ? client : Wrap(new PassThrough(client), layers - 1);
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
+            {
+                yield return update;
+            }
+        }
+    }
 }

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Crosstalk.Models.Catalog;
+using Crosstalk.Models.Middleware;
+using Microsoft.Extensions.AI;
+
+namespace Crosstalk.Benchmarks.Scenarios;
+
+/// <summary>
+/// What each streaming middleware layer costs per call, in process and without HTTP: a synthetic provider streams a
+/// one-word reply as the OpenAI SDK does (role, text, finish, usage, end), every move completing later after a trip
+/// through the thread pool, and the calls run one after another through the provider alone, the usage layer over it,
+/// and the resilience layer over that (and, for scale, a layer that does nothing but hand the updates on, over the usage
+/// layer). Each side's figure is the least CPU per call over several repetitions, which
+/// leaves out most of what a busy host adds; the layers are read as differences against the provider alone, measured in
+/// the same run.
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost [--calls 200000] [--repetitions 6]</c>.
+/// </remarks>
+internal static class LayerCostScenario
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var calls = Options.Int(args, "--calls", 200_000);
+        var repetitions = Options.Int(args, "--repetitions", 6);
+        var entry = new ModelEntry
+        {
+            Name = "synthetic",
+            DisplayName = "Synthetic",
+            Provider = "synthetic",
+            Api = ModelApi.OpenAI,
+            ModelId = "synthetic",
+            InputPricePerMillion = 1m,
+            OutputPricePerMillion = 2m,
+        };
+        var provider = new SyntheticProvider();
+        var usage = new UsageChatClient(provider, entry);
+        var resilience = new ResilienceOptions();
+        var circuit = new EndpointCircuit(resilience);
+        var resilient = new ResilientChatClient(usage, resilience, circuit, "Synthetic");
+        // For scale: a layer that only hands each update on, as an async iterator, over the usage layer.
+        var passThrough = new PassThroughChatClient(usage);
+        (string Name, IChatClient Client)[] sides = [("provider alone", provider), ("+ usage", usage), ("+ resilience", resilient), ("(+ empty layer)", passThrough)];
+        List<ChatMessage> history = [new(ChatRole.User, "Hi.")];
+
+        var best = new double[sides.Length];
+        Array.Fill(best, double.MaxValue);
+        for (var repetition = 0; repetition < repetitions; repetition++)
+        {
+            for (var i = 0; i < sides.Length; i++)
+            {
+                var client = sides[i].Client;
+                best[i] = Math.Min(best[i], await CpuPerCallAsync(calls, async () =>
+                {
+                    await foreach (var update in client.GetStreamingResponseAsync(history))
+                    {
+                        _ = update.Contents.Count;
+                    }
+                }));
+            }
+        }
+
+        for (var i = 0; i < sides.Length; i++)
+        {
+            // Each layer over the one before it; the empty layer, like resilience, over usage.
+            var under = i == 3 ? 1 : i - 1;
+            var over = i == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", the layer {best[i] - best[under]:+0.00;-0.00} µs");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{sides[i].Name,-15} {best[i],6:0.00} µs per call ({best[i] / best[0]:0.00} × the provider alone{over})"));
+        }
+
+        // Parts of the resilience layer's work per call, each alone in a loop.
+        using var caller = new CancellationTokenSource();
+        var outcome = await CpuPerCallAsync(calls, () => circuit.ReportAsync(null).AsTask());
+        var timer = await CpuPerCallAsync(calls, TimerOnce);
+        var linked = await CpuPerCallAsync(calls, () => LinkedOnce(caller.Token));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"parts: circuit outcome {outcome:0.00} µs, timer created, re-armed twice and disposed {timer:0.00} µs, linked cancellation source {linked:0.00} µs"));
+        return 0;
+    }
+
+    private static async Task<double> CpuPerCallAsync(int calls, Func<Task> call)
+    {
+        var self = Process.GetCurrentProcess();
+        var before = self.TotalProcessorTime;
+        for (var i = 0; i < calls; i++)
+        {
+            await call();
+        }
+
+        self.Refresh();
+        return (self.TotalProcessorTime - before).TotalMicroseconds / calls;
+    }
+
+    private static Task TimerOnce()
+    {
+        using var timer = TimeProvider.System.CreateTimer(static _ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        timer.Change(TimeSpan.FromSeconds(60), Timeout.InfiniteTimeSpan);
+        timer.Change(TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    private static Task LinkedOnce(CancellationToken token)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);
+        return Task.CompletedTask;
+    }
+
+    private sealed class PassThroughChatClient(IChatClient inner) : DelegatingChatClient(inner)
+    {
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
+            {
+                yield return update;
+            }
+        }
+    }
+
+    private sealed class SyntheticProvider : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, string.Empty);
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "Hello.");
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, []) { FinishReason = ChatFinishReason.Stop };
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { InputTokenCount = 3, OutputTokenCount = 2 })]);
+            await Task.Yield();
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
