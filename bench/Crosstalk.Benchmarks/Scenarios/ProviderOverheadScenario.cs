@@ -66,8 +66,8 @@ internal static class ProviderOverheadScenario
             server?.PinApart();
         }
 
-        var (bytes, mediaType) = inMemory ? await Providers.MiddlewareBenchmarks.CaptureAsync(api, reply) : (null, null);
-        using var replay = inMemory ? new Providers.MiddlewareBenchmarks.ReplayHandler(bytes!, mediaType!, paced: true) : null;
+        var (bytes, mediaType) = inMemory ? await Providers.ReplayTransport.CaptureAsync(api, reply) : (null, null);
+        using var replay = inMemory ? new Providers.ReplayTransport.Handler(bytes!, mediaType!, paced: true) : null;
         var endpoint = server?.Endpoint ?? new Uri(api == "anthropic" ? "http://127.0.0.1:9/" : "http://127.0.0.1:9/v1/");
         var catalog = FakeCatalog(api, endpoint);
 
