@@ -41,7 +41,7 @@ internal static class LayerCostScenario
         var circuit = new EndpointCircuit(resilience);
         var resilient = new ResilientChatClient(usage, resilience, circuit, "Synthetic");
         // For scale: a layer that only hands each update on, as an async iterator, over the usage layer.
-        var passThrough = new PassThroughChatClient(usage);
+        var passThrough = new Providers.PassThroughChatClient(usage);
         (string Name, IChatClient Client)[] sides = [("provider alone", provider), ("+ usage", usage), ("+ resilience", resilient), ("(+ empty layer)", passThrough)];
         List<ChatMessage> history = [new(ChatRole.User, "Hi.")];
 
@@ -106,18 +106,6 @@ internal static class LayerCostScenario
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);
         return Task.CompletedTask;
-    }
-
-    private sealed class PassThroughChatClient(IChatClient inner) : DelegatingChatClient(inner)
-    {
-        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
-            {
-                yield return update;
-            }
-        }
     }
 
     private sealed class SyntheticProvider : IChatClient

@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Anthropic;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Catalog;
@@ -87,7 +86,7 @@ internal static class ProviderOverheadScenario
             1 when calibrate => BareAsync(bareClients, conversations, messages, concurrency),
             // --hops N: the bare loop against itself with N do-nothing async iterator layers over each SDK client, to show
             // what one more layer per chunk costs in this scenario.
-            1 when hops > 0 => BareAsync(bareClients.Select(c => PassThrough.Wrap(c, hops)).ToArray(), conversations, messages, concurrency),
+            1 when hops > 0 => BareAsync(bareClients.Select(c => Providers.PassThroughChatClient.Wrap(c, hops)).ToArray(), conversations, messages, concurrency),
             1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
             _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
         };
@@ -341,19 +340,4 @@ internal static class ProviderOverheadScenario
           - { name: {{ModelA}}, display: "Fake A", provider: fake, model: {{ModelA}} }
           - { name: {{ModelB}}, display: "Fake B", provider: fake, model: {{ModelB}} }
         """, "provider-overhead", new SecretStore(Path.Combine(Path.GetTempPath(), "crosstalk-bench-no-secrets.env"), _ => null));
-
-    // A layer that only hands the updates on, as an async iterator does.
-    private sealed class PassThrough(IChatClient inner) : DelegatingChatClient(inner)
-    {
-        public static IChatClient Wrap(IChatClient client, int layers) => layers == 0 ? client : Wrap(new PassThrough(client), layers - 1);
-
-        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
-            {
-                yield return update;
-            }
-        }
-    }
 }
