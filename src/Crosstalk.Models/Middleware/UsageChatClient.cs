@@ -66,10 +66,9 @@ internal sealed class UsageChatClient : DelegatingChatClient
         usage is null ? null : _entry.Cost(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0);
 
     // The updates of one reply, handed on as the provider sends them plus one of its own at the end (usage, cost,
-    // timings). Written out rather than as an async iterator: until the provider has sent its finish reason,
-    // MoveNextAsync returns the inner ValueTask itself and each update is looked at when it is read (Current), so those
-    // chunks cost no state machine or continuation in this layer. Only the last one or two moves (the usage chunk and
-    // the end of the stream) are awaited here, because the end is when the closing update is made.
+    // timings). Until the provider has sent its finish reason, each move is handed on as it is (InspectingEnumerator);
+    // only the last one or two moves (the usage chunk and the end of the stream) are awaited here, because the end is
+    // when the closing update is made.
     private sealed class UsageStream(UsageChatClient owner, IReadOnlyList<ChatMessage> history, IAsyncEnumerable<ChatResponseUpdate> updates)
         : IAsyncEnumerable<ChatResponseUpdate>
     {
@@ -77,7 +76,7 @@ internal sealed class UsageChatClient : DelegatingChatClient
             new Enumerator(owner, history, updates.GetAsyncEnumerator(cancellationToken));
 
         private sealed class Enumerator(UsageChatClient owner, IReadOnlyList<ChatMessage> history, IAsyncEnumerator<ChatResponseUpdate> inner)
-            : IAsyncEnumerator<ChatResponseUpdate>
+            : InspectingEnumerator(inner)
         {
             private readonly long _started = owner._time.GetTimestamp();
             private TimeSpan? _firstToken;
@@ -87,47 +86,28 @@ internal sealed class UsageChatClient : DelegatingChatClient
             private string? _responseId;
             private string? _modelId;
             private bool _finished;
-            private bool _unread;
             private ChatResponseUpdate? _closing;
-            private bool _ended;
 
-            public ChatResponseUpdate Current
+            public override ChatResponseUpdate Current => _closing ?? base.Current;
+
+            public override ValueTask<bool> MoveNextAsync()
             {
-                get
+                InspectUnread();
+                if (_closing is not null)
                 {
-                    if (_closing is { } closing)
-                    {
-                        return closing;
-                    }
-
-                    Inspect();
-                    return inner.Current;
-                }
-            }
-
-            public ValueTask<bool> MoveNextAsync()
-            {
-                // An update the caller moved past without reading still counts.
-                Inspect();
-                if (_closing is not null || _ended)
-                {
-                    _ended = true;
                     return new ValueTask<bool>(false);
                 }
 
-                var next = inner.MoveNextAsync();
                 if (!_finished)
                 {
                     // A stream that ends before the finish reason is cut short, not a message: the resilience layer
                     // retries it, so there is nothing to account, and the end is handed on as it is.
-                    _unread = true;
-                    return next;
+                    return base.MoveNextAsync();
                 }
 
+                var next = Inner.MoveNextAsync();
                 return next.IsCompletedSuccessfully ? new ValueTask<bool>(Moved(next.Result)) : MovedLaterAsync(next);
             }
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
 
             private async ValueTask<bool> MovedLaterAsync(ValueTask<bool> next) => Moved(await next);
 
@@ -135,23 +115,18 @@ internal sealed class UsageChatClient : DelegatingChatClient
             {
                 if (moved)
                 {
-                    _unread = true;
-                    return true;
+                    MarkUnread();
+                }
+                else
+                {
+                    _closing = Close();
                 }
 
-                _closing = Close();
                 return true;
             }
 
-            private void Inspect()
+            protected override void Inspect(ChatResponseUpdate update)
             {
-                if (!_unread)
-                {
-                    return;
-                }
-
-                _unread = false;
-                var update = inner.Current;
                 _responseId ??= update.ResponseId;
                 _modelId ??= update.ModelId;
                 _finished |= update.FinishReason is not null;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Crosstalk.Models.Middleware;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 
@@ -35,61 +36,23 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         new ReasoningStream(base.GetStreamingResponseAsync(messages, options, cancellationToken));
 
-    // Checks each update for a `reasoning` field until the answer starts, then hands the SDK's own updates on as they
-    // are. Written out rather than as an async iterator: once the answer has started, MoveNextAsync returns the SDK's own
-    // ValueTask, so the chunks after that cost no state machine, continuation or copy here.
+    // Checks each update for a `reasoning` field until the answer starts; the moves themselves are handed on as they are
+    // (InspectingEnumerator).
     private sealed class ReasoningStream(IAsyncEnumerable<ChatResponseUpdate> updates) : IAsyncEnumerable<ChatResponseUpdate>
     {
         public IAsyncEnumerator<ChatResponseUpdate> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
             new Enumerator(updates.GetAsyncEnumerator(cancellationToken));
 
-        private sealed class Enumerator(IAsyncEnumerator<ChatResponseUpdate> inner) : IAsyncEnumerator<ChatResponseUpdate>
+        private sealed class Enumerator(IAsyncEnumerator<ChatResponseUpdate> inner) : InspectingEnumerator(inner)
         {
             // Reasoning comes before the answer: once a chunk with answer text has been read (that chunk too, since a
             // server may end the reasoning and start the answer in one), later chunks are not searched, which saves a
             // lookup (see ReadReasoning) on every chunk of every reply.
             private bool _answering;
 
-            public ChatResponseUpdate Current => inner.Current;
-
-            public ValueTask<bool> MoveNextAsync()
+            protected override void Inspect(ChatResponseUpdate update)
             {
-                if (_answering)
-                {
-                    return inner.MoveNextAsync();
-                }
-
-                var next = inner.MoveNextAsync();
-                if (!next.IsCompletedSuccessfully)
-                {
-                    return InspectLaterAsync(next);
-                }
-
-                var moved = next.Result;
-                if (moved)
-                {
-                    Inspect(inner.Current);
-                }
-
-                return new ValueTask<bool>(moved);
-            }
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
-
-            private async ValueTask<bool> InspectLaterAsync(ValueTask<bool> next)
-            {
-                var moved = await next;
-                if (moved)
-                {
-                    Inspect(inner.Current);
-                }
-
-                return moved;
-            }
-
-            private void Inspect(ChatResponseUpdate update)
-            {
-                if (update.RawRepresentation is not StreamingChatCompletionUpdate raw)
+                if (_answering || update.RawRepresentation is not StreamingChatCompletionUpdate raw)
                 {
                     return;
                 }
