@@ -44,7 +44,9 @@ internal static class LayerCostScenario
         var resilient = new ResilientChatClient(usage, resilience, circuit, "Synthetic");
         // For scale: a layer that only hands each update on, as an async iterator, over the usage layer.
         var passThrough = new Providers.PassThroughChatClient(usage);
-        (string Name, IChatClient Client)[] sides = [("provider alone", provider), ("+ usage", usage), ("+ resilience", resilient), ("(+ empty layer)", passThrough)];
+        // Each side with the side it adds one layer to (-1: none); the empty layer, like resilience, sits over usage.
+        (string Name, IChatClient Client, int Under)[] sides =
+            [("provider alone", provider, -1), ("+ usage", usage, 0), ("+ resilience", resilient, 1), ("(+ empty layer)", passThrough, 1)];
         List<ChatMessage> history = [new(ChatRole.User, "Hi.")];
 
         Func<Task> Call(IChatClient client) => async () =>
@@ -77,9 +79,8 @@ internal static class LayerCostScenario
 
         for (var i = 0; i < sides.Length; i++)
         {
-            // Each layer over the one before it; the empty layer, like resilience, over usage.
-            var under = i == 3 ? 1 : i - 1;
-            var over = i == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", the layer {best[i] - best[under]:+0.00;-0.00} µs");
+            var under = sides[i].Under;
+            var over = under < 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", the layer {best[i] - best[under]:+0.00;-0.00} µs");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{sides[i].Name,-15} {best[i],6:0.00} µs per call ({best[i] / best[0]:0.00} × the provider alone{over})"));
         }

@@ -78,7 +78,11 @@ internal static class ProviderOverheadScenario
         // Sides: 0 bare SDK loop, 1 Crosstalk (factory + runner), 2 (with --split) the runner over the bare SDK clients,
         // which splits Crosstalk's cost into runner and middleware.
         var sides = args.Contains("--split") ? 3 : 2;
-        string[] names = ["bare     ", calibrate ? "bare 2   " : hops > 0 ? "layers   " : "crosstalk", "runner   "];
+        // What side 1 is: Crosstalk, or (--calibrate, --hops) the bare loop again.
+        var (second, secondMedian, ratioName) = calibrate ? ("bare 2   ", "bare (again)", "bare/bare (calibration)")
+            : hops > 0 ? ("layers   ", $"bare + {hops} layers", "layers/bare")
+            : ("crosstalk", "crosstalk   ", "crosstalk/bare");
+        string[] names = ["bare     ", second, "runner   "];
         Task Run(int side) => side switch
         {
             0 => BareAsync(bareClients, conversations, messages, concurrency),
@@ -139,15 +143,14 @@ internal static class ProviderOverheadScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {(inMemory ? "replies from memory" : $"{tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
-        var second = calibrate ? "bare (again)" : hops > 0 ? $"bare + {hops} layers" : "crosstalk   ";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {second} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {secondMedian} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
         if (sides == 3)
         {
             double rWall = Options.Median(results[2].Select(r => r.Wall)), rCpu = Options.Median(results[2].Select(r => r.Cpu));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median runner over bare SDK clients wall {rWall:0.000} s  cpu {rCpu:0.000} s ({rCpu / replies * 1e6:0} µs per call)"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {(calibrate ? "bare/bare (calibration)" : hops > 0 ? "layers/bare" : "crosstalk/bare")}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {ratioName}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
         var pairs = bare.Zip(crosstalk, (b, c) => c.Cpu / b.Cpu).Order().ToList();
         // The rounds' ratios are what varies with the host; their median comes with a 95 % interval, so that two runs (or
         // a run and the target) can be told apart from noise.
