@@ -20,7 +20,11 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
 /// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
-/// [--layers] [--hops N] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT] [--bare-without-read-timeout] [--show-requests]</c>. Use an even number of rounds: the order alternates.
+/// [--layers] [--hops N] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT] [--bare-without-read-timeout] [--show-requests]
+/// [--side-by-side [--versus crosstalk|runner|middleware|bare]] [--gc-events] [--alloc-types]</c>. Use an even number of rounds: the order alternates.
+/// <c>--side-by-side</c> runs the bare loop and the other side (Crosstalk by default) each in a process of its own, at the
+/// same time (<see cref="SideBySide"/>); <c>--versus</c> picks the other side: the runner over the bare SDK clients, the
+/// bare loop over Crosstalk's clients (<c>middleware</c>), or the bare loop again (calibration).
 /// <c>--pin</c> keeps this process and the server on different cores; <c>--calibrate</c> measures the bare loop against
 /// itself, which shows the noise floor of the comparison on this machine. <c>--token-latency-ms 0</c> with many
 /// conversations keeps the process busy, so the thread pool does not spin between events: the steadiest CPU comparison.
@@ -59,7 +63,21 @@ internal static class ProviderOverheadScenario
         // from memory to both sides, one server-sent event per read after a trip through the thread pool. What is left is
         // the client side alone, without the network stack's and the server process's noise.
         var inMemory = args.Contains("--in-memory");
-        await using var server = inMemory ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply);
+        if (args.Contains("--side-by-side"))
+        {
+            return inMemory
+                ? throw new ArgumentException("--side-by-side runs each side against a fake server process of its own; it cannot be combined with --in-memory.")
+                : await SideBySide.CoordinateAsync(args, api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply, rounds, conversations * (messages - 1));
+        }
+
+        // --gc-events: each round also reports, from the runtime's GC events, what the collections promoted; --alloc-types
+        // (with --only) ends with what was allocated, by type, sampled.
+        using var gcEvents = args.Contains("--gc-events") || args.Contains("--alloc-types") ? new GcEvents(args.Contains("--alloc-types")) : null;
+        s_gcEvents = gcEvents;
+
+        // --serve-side SIDE --endpoint URI: one side of a --side-by-side run, against the server the coordinator started.
+        var serveSide = Options.Text(args, "--serve-side");
+        await using var server = inMemory || serveSide is not null ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply);
         if (args.Contains("--pin"))
         {
             server?.PinApart();
@@ -67,7 +85,7 @@ internal static class ProviderOverheadScenario
 
         var (bytes, mediaType) = inMemory ? await Providers.ReplayTransport.CaptureAsync(api, reply) : (null, null);
         using var replay = inMemory ? new Providers.ReplayTransport.Handler(bytes!, mediaType!, paced: true) : null;
-        var endpoint = server?.Endpoint ?? new Uri(api == "anthropic" ? "http://127.0.0.1:9/" : "http://127.0.0.1:9/v1/");
+        var endpoint = server?.Endpoint ?? (Options.Text(args, "--endpoint") is { } given ? new Uri(given) : null) ?? new Uri(api == "anthropic" ? "http://127.0.0.1:9/" : "http://127.0.0.1:9/v1/");
         var catalog = FakeCatalog(api, endpoint);
 
         using var factory = new ModelClientFactory(catalog, new ModelClientFactoryOptions { HttpHandler = replay });
@@ -92,8 +110,20 @@ internal static class ProviderOverheadScenario
             // what one more layer per chunk costs in this scenario.
             1 when hops > 0 => BareAsync(bareClients.Select(c => Providers.PassThroughChatClient.Wrap(c, hops)).ToArray(), conversations, messages, concurrency),
             1 => CrosstalkAsync(crosstalkClients, conversations, messages, concurrency),
+            // The bare loop over Crosstalk's clients (every middleware, no runner); --side-by-side --versus middleware only.
+            3 => BareAsync(crosstalkClients, conversations, messages, concurrency),
             _ => CrosstalkAsync(bareClients, conversations, messages, concurrency),
         };
+
+        if (serveSide is not null)
+        {
+            var side = serveSide switch { "bare" => 0, "runner" => 2, "middleware" => 3, _ => 1 };
+            return await SideBySide.ServeAsync(() => Run(side), async () =>
+            {
+                var result = await MeasureAsync(null, () => Run(side));
+                return string.Create(CultureInfo.InvariantCulture, $"result {result.Cpu} {result.Wall} {result.Allocated / 1048576.0:0} MB, {result.Collections} GCs, paused {result.GcPause * 1000:0} ms{result.Gc}");
+            });
+        }
 
         // Warm-up: one whole unmeasured round of each side, so tiered compilation, the thread pool and the connections
         // have settled before anything is measured (a shorter one left the first measured round up to 2.5 times slower).
@@ -117,6 +147,16 @@ internal static class ProviderOverheadScenario
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only}: {result}"));
             }
 
+            if (args.Contains("--alloc-types") && gcEvents is not null)
+            {
+                var types = gcEvents.AllocatedTypes();
+                var total = types.Sum(t => t.Bytes);
+                foreach (var (type, sampled) in types.Take(40))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sampled * 100.0 / total,6:0.0} %  {type}"));
+                }
+            }
+
             return 0;
         }
 
@@ -134,31 +174,19 @@ internal static class ProviderOverheadScenario
             }
         }
 
-        var bare = results[0];
-        var crosstalk = results[1];
         var replies = conversations * (messages - 1);
         var ideal = replies * (tokenLatencyMs * ReplyGaps(api, reply) / 1000.0) / concurrency;
-        double bareWall = Options.Median(bare.Select(r => r.Wall)), bareCpu = Options.Median(bare.Select(r => r.Cpu));
-        double ctWall = Options.Median(crosstalk.Select(r => r.Wall)), ctCpu = Options.Median(crosstalk.Select(r => r.Cpu));
+        var measured = results.Select(side => side.Select(r => (r.Cpu, r.Wall)).ToList()).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{api}: {conversations} conversations x {messages} messages ({replies} calls), concurrency {concurrency}, {(inMemory ? "replies from memory" : $"{tokenLatencyMs} ms per streamed event, ideal wall {ideal:0.00} s")}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median bare      wall {bareWall:0.000} s  cpu {bareCpu:0.000} s ({bareCpu / replies * 1e6:0} µs per call)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {secondMedian} wall {ctWall:0.000} s  cpu {ctCpu:0.000} s ({ctCpu / replies * 1e6:0} µs per call)"));
+        Options.PrintMedians("bare     ", measured[0], replies);
+        Options.PrintMedians(secondMedian, measured[1], replies);
         if (sides == 3)
         {
-            double rWall = Options.Median(results[2].Select(r => r.Wall)), rCpu = Options.Median(results[2].Select(r => r.Cpu));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median runner over bare SDK clients wall {rWall:0.000} s  cpu {rCpu:0.000} s ({rCpu / replies * 1e6:0} µs per call)"));
+            Options.PrintMedians("runner over bare SDK clients", measured[2], replies);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {ratioName}: wall {ctWall / bareWall:0.000}, cpu {ctCpu / bareCpu:0.000}"));
-        var pairs = bare.Zip(crosstalk, (b, c) => c.Cpu / b.Cpu).Order().ToList();
-        // The rounds' ratios are what varies with the host; their median comes with a 95 % interval, so that two runs (or
-        // a run and the target) can be told apart from noise.
-        var interval = Options.MedianInterval(pairs) is { } ci
-            ? string.Create(CultureInfo.InvariantCulture, $", 95 % interval {ci.Low:0.000}–{ci.High:0.000}")
-            : ", too few rounds for an interval";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cpu ratio of each round: {string.Join(" ", pairs.Select(p => p.ToString("0.000", CultureInfo.InvariantCulture)))} (median {Options.Median(pairs):0.000}{interval})"));
+        Options.PrintRatios(ratioName, measured[0], measured[1]);
         return 0;
     }
 
@@ -232,6 +260,12 @@ internal static class ProviderOverheadScenario
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        if (s_gcEvents is not null)
+        {
+            // The runtime hands its events to listeners a little later: let those of the collections above arrive first.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
         var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var serverCpu = server?.ProcessorTime ?? TimeSpan.Zero;
@@ -243,6 +277,7 @@ internal static class ProviderOverheadScenario
         var collections = GC.CollectionCount(0);
         var older = GC.CollectionCount(1);
         var paused = GC.GetTotalPauseDuration();
+        var (promoted0, promoted1, suspending) = (s_gcEvents?.Promoted0 ?? 0, s_gcEvents?.Promoted1 ?? 0, s_gcEvents?.Suspending ?? TimeSpan.Zero);
         var clock = Stopwatch.StartNew();
         await run();
         var wall = clock.Elapsed;
@@ -259,15 +294,24 @@ internal static class ProviderOverheadScenario
             ThreadPool.ThreadCount,
             ThreadPool.CompletedWorkItemCount - items,
             Monitor.LockContentionCount - contention,
-            Volatile.Read(ref s_exceptions) - exceptions);
+            Volatile.Read(ref s_exceptions) - exceptions,
+            s_gcEvents is null ? null : new GcDetail(
+                s_gcEvents.Promoted0 - promoted0, s_gcEvents.Promoted1 - promoted1, s_gcEvents.Generation1, (s_gcEvents.Suspending - suspending).TotalSeconds));
     }
 
     private static long s_exceptions;
+    private static GcEvents? s_gcEvents;
 
-    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, int Gen1, double GcPause, double User, int Threads, long WorkItems, long Contention, long Exceptions)
+    private sealed record GcDetail(long Promoted0, long Promoted1, long Generation1, double Suspending)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} GCs ({Gen1} gen1+, paused {GcPause * 1000:0} ms), {Threads} pool threads, {WorkItems} items, {Contention} lock waits, {Exceptions} exceptions (server process cpu {ServerCpu:0.000} s)");
+            $", promoted gen0 {Promoted0 / 1048576.0:0.0} MB gen1 {Promoted1 / 1048576.0:0.0} MB, gen1 after {Generation1 / 1048576.0:0.0} MB, suspending {Suspending * 1000:0} ms");
+    }
+
+    private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, int Gen1, double GcPause, double User, int Threads, long WorkItems, long Contention, long Exceptions, GcDetail? Gc = null)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"wall {Wall:0.000} s, cpu {Cpu:0.000} s (user {User:0.000}), allocated {Allocated / 1048576.0:0} MB, {Collections} GCs ({Gen1} gen1+, paused {GcPause * 1000:0} ms), {Threads} pool threads, {WorkItems} items, {Contention} lock waits, {Exceptions} exceptions (server process cpu {ServerCpu:0.000} s){Gc}");
     }
 
     private static IChatClient BareClient(string api, Uri endpoint, string model, HttpClient http, bool withoutReadTimeout = false)
