@@ -7,6 +7,32 @@ namespace Crosstalk.Models.Tests.Providers;
 
 public sealed class ProviderClientTests
 {
+    [Fact]
+    public async Task CreateClient_OpenAICompatible_SdkReArmsNoReadTimerOfItsOwn()
+    {
+        // With a finite network timeout, System.ClientModel wraps every streamed response in a stream that re-arms a
+        // timer before each read, which cost measurable CPU per chunk (BENCHMARKS.md, fifth look). The resilience layer
+        // bounds the first token, the gaps between chunks and the whole call instead, so the SDK's own timeout is off.
+        await using var fakes = await FakeModels.StartAsync();
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+        var sdk = client.GetService<OpenAI.Chat.ChatClient>();
+        Assert.NotNull(sdk);
+
+        using var message = sdk.Pipeline.CreateMessage();
+        message.Request.Method = "GET";
+        message.Request.Uri = new Uri(fakes.OpenAI.Endpoint, "models");
+        try
+        {
+            await sdk.Pipeline.SendAsync(message);
+        }
+        catch (ProviderException)
+        {
+            // Whatever the fake server answers to this request, the pipeline has applied its timeout by then.
+        }
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, message.NetworkTimeout);
+    }
+
     [Theory]
     [InlineData("fake-4o")]
     [InlineData("fake-claude")]
