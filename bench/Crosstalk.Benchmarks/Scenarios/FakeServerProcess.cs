@@ -53,24 +53,7 @@ internal sealed class FakeServerProcess : IAsyncDisposable
     /// <summary>Starts the server: <paramref name="api"/> is <c>openai</c> or <c>anthropic</c>; each streamed event after the first waits <paramref name="tokenLatency"/>.</summary>
     public static async Task<FakeServerProcess> StartAsync(string api, TimeSpan tokenLatency, string reply)
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(self)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-        };
-        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(typeof(FakeServerProcess).Assembly.Location);
-        }
-
-        foreach (var arg in new[] { "fake-server", "--api", api, "--token-latency-ms", tokenLatency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture), "--reply", reply })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
+        var process = SelfProcess.Start(["fake-server", "--api", api, "--token-latency-ms", tokenLatency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture), "--reply", reply]);
         var line = await process.StandardOutput.ReadLineAsync();
         if (line is null || !line.StartsWith("endpoint ", StringComparison.Ordinal))
         {

@@ -6,8 +6,8 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <summary>
 /// <c>provider-overhead --side-by-side</c>: each side in a process of its own, with a fake server of its own, and the two
 /// sides' rounds run at the same time. Whatever the host does during a round (another tenant, frequency changes, the
-/// kernel) it does to both sides at once, so the ratio of a round is steadier than between rounds run one after the
-/// other. Each process measures its own CPU time, which is also what a user's process would be charged.
+/// kernel) it does to both sides at once, so a round's ratio does not carry the host's drift between rounds run one after
+/// the other. Each process measures its own CPU time, which is also what a user's process would be charged.
 /// </summary>
 /// <remarks>
 /// The coordinating process starts two children: this executable with the same arguments, <c>--serve-side SIDE</c> and
@@ -112,22 +112,8 @@ internal static class SideBySide
         return 0;
     }
 
-    private static Process StartChild(string[] args, string side, Uri endpoint)
-    {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(typeof(SideBySide).Assembly.Location);
-        }
-
-        foreach (var arg in new[] { "provider-overhead" }.Concat(args).Concat(["--serve-side", side, "--endpoint", endpoint.ToString()]))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
+    private static Process StartChild(string[] args, string side, Uri endpoint) =>
+        SelfProcess.Start(["provider-overhead", .. args, "--serve-side", side, "--endpoint", endpoint.ToString()]);
 
     private static async Task<string> ExpectAsync(Process child, string prefix)
     {
