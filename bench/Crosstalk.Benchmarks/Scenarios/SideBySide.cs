@@ -51,17 +51,18 @@ internal static class SideBySide
                     await child.StandardInput.FlushAsync();
                 }
 
-                var lines = new string[2];
+                // "result CPU WALL DETAILS"
+                var details = new string[2];
                 for (var i = 0; i < 2; i++)
                 {
-                    lines[i] = await ExpectAsync(children[i], "result ");
-                    var parts = lines[i].Split(' ');
+                    var parts = (await ExpectAsync(children[i], "result ")).Split(' ', 4);
                     cpu[i].Add(double.Parse(parts[1], CultureInfo.InvariantCulture));
                     wall[i].Add(double.Parse(parts[2], CultureInfo.InvariantCulture));
+                    details[i] = parts.Length > 3 ? parts[3] : string.Empty;
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round + 1}: {sides[0]} cpu {cpu[0][^1]:0.000} s wall {wall[0][^1]:0.000} s | {sides[1]} cpu {cpu[1][^1]:0.000} s wall {wall[1][^1]:0.000} s | ratio {cpu[1][^1] / cpu[0][^1]:0.000}  ({lines[0]["result ".Length..].Split(' ', 3)[2]} | {lines[1]["result ".Length..].Split(' ', 3)[2]})"));
+                    $"round {round + 1}: {sides[0]} cpu {cpu[0][^1]:0.000} s wall {wall[0][^1]:0.000} s | {sides[1]} cpu {cpu[1][^1]:0.000} s wall {wall[1][^1]:0.000} s | ratio {cpu[1][^1] / cpu[0][^1]:0.000}  ({details[0]} | {details[1]})"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
