@@ -9,6 +9,8 @@ namespace Crosstalk.Cli.Commands;
 /// <summary><c>crosstalk list</c>: the runs in the store, or the conversations that match filters.</summary>
 internal static class ListCommand
 {
+    private const int LatestOutsideRuns = 20;
+
     public static Command Create(CliContext context)
     {
         var run = new Argument<string?>("run") { Description = "List this run's conversations.", Arity = ArgumentArity.ZeroOrOne };
@@ -24,12 +26,14 @@ internal static class ListCommand
         var command = new Command(
             "list",
             """
-            Lists the runs in the store with their totals; with a run or any filter, lists the matching conversations
-            (id, participants, messages, stop reason, tokens, cost).
+            Lists the runs in the store with their totals, and counts the conversations outside any run (from
+            crosstalk run, fork or import); with a run or any filter, lists the matching conversations (id,
+            participants, messages, stop reason, tokens, cost).
 
             Examples:
               crosstalk list
               crosstalk list r-20261123-041500-ab12 --stop-reason end-token
+              crosstalk list --limit 20                 the latest 20 conversations, runs or not
               crosstalk list --model kimi --min-messages 90
             """)
         {
@@ -64,6 +68,7 @@ internal static class ListCommand
         return command;
     }
 
+    // The runs, then what lies outside them: conversations from `crosstalk run`, `fork` and `import` belong to no run.
     private static async Task ListRunsAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
     {
         var table = new Table().Border(TableBorder.Rounded);
@@ -75,8 +80,10 @@ internal static class ListCommand
         table.AddColumn(new TableColumn("Messages").RightAligned());
         table.AddColumn(new TableColumn("Tokens").RightAligned());
         table.AddColumn(new TableColumn("Cost").RightAligned());
+        long inRuns = 0;
         await foreach (var run in store.ListRunsAsync(cancellationToken).ConfigureAwait(false))
         {
+            inRuns += run.Conversations;
             table.AddRow(
                 Markup.Escape(run.Id),
                 Markup.Escape(run.ExperimentName),
@@ -88,13 +95,31 @@ internal static class ListCommand
                 Money(run.TotalCost));
         }
 
+        var outside = await store.CountConversationsAsync(ConversationQuery.All, cancellationToken).ConfigureAwait(false) - inRuns;
+        if (table.Rows.Count == 0 && outside == 0)
+        {
+            context.Console.MarkupLine(
+                $"{Markup.Escape(store.Description)} holds no conversations yet. Start one with: crosstalk run, or a whole experiment with: crosstalk batch experiment.yaml");
+            return;
+        }
+
         if (table.Rows.Count == 0)
         {
-            context.Console.MarkupLine($"No runs yet in {Markup.Escape(store.Description)}. Start one with: crosstalk batch experiment.yaml");
+            // Only single conversations: show the latest of them rather than an empty list of runs.
+            context.Console.MarkupLine($"No runs (crosstalk batch) in {Markup.Escape(store.Description)}; its latest conversations:");
+            await ListConversationsAsync(context, store, new ConversationQuery { Limit = LatestOutsideRuns, Descending = true }, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         context.Console.Write(table);
+        if (outside > 0)
+        {
+            context.Console.MarkupLine(
+                CultureInfo.InvariantCulture,
+                "and {0} conversation(s) outside any run (crosstalk run, fork, import): crosstalk list --limit {1} shows the latest.",
+                outside,
+                LatestOutsideRuns);
+        }
     }
 
     private static async Task ListConversationsAsync(CliContext context, ITranscriptStore store, ConversationQuery query, CancellationToken cancellationToken)

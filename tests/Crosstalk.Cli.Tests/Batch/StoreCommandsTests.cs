@@ -53,6 +53,30 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task List_ConversationsOutsideAnyRun_AreListedWhenThereAreNoRunsAndCountedBesideRuns()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var empty = await CrosstalkProcess.RunAsync(dir, "list", "--db", "s.db");
+        Assert.True(empty.ExitCode == 0, empty.StandardError);
+        Assert.Contains("holds no conversations yet", empty.StandardOutput, StringComparison.Ordinal);
+
+        // A single conversation belongs to no run: `list` right after `run` must not say the store is empty.
+        var run = await CrosstalkProcess.RunAsync(dir, "run", "--max-messages", "4", "--quiet", "--db", "s.db");
+        Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
+        var single = await CrosstalkProcess.RunAsync(dir, "list", "--db", "s.db");
+        Assert.Contains("No runs", single.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ELIZA ↔ Markov", single.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 matching", single.StandardOutput, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "name: small\nmodels: [offline:eliza, offline:markov]\nstop: { max_messages: 4 }\n");
+        var batch = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", "s.db");
+        Assert.True(batch.ExitCode == 0, batch.StandardError);
+        var both = await CrosstalkProcess.RunAsync(dir, "list", "--db", "s.db");
+        Assert.Contains(Regex.Match(batch.StandardOutput, @"r-[0-9a-z-]+").Value, both.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("and 1 conversation(s) outside any run", both.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListExportAndFork_AfterABatch_ShowWriteAndContinueTheConversations()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
