@@ -4,7 +4,8 @@ namespace Crosstalk.Benchmarks.Scenarios;
 
 /// <summary>
 /// Reads the runtime's own GC events in process (<c>provider-overhead --gc-events</c>): what each collection promoted,
-/// how large gen1 stayed and how long the threads took to stop. <see cref="GC.GetTotalPauseDuration"/> says that one
+/// how large gen1 stayed, how long the threads took to stop, and where the collector found what survived (thread stacks,
+/// or references from older generations, which is how a long-lived conversation keeps its new objects alive). <see cref="GC.GetTotalPauseDuration"/> says that one
 /// side's pauses are longer; these say why. With <c>allocationTypes</c>, also samples what is allocated, by type (one
 /// sample per ~100 KB).
 /// </summary>
@@ -15,6 +16,8 @@ internal sealed class GcEvents(bool allocationTypes) : EventListener
     private long _promoted1;
     private long _generation1;
     private long _suspendTicks;
+    private long _markedFromStacks;
+    private long _markedFromOlder;
     private long _suspendStarted;
 
     /// <summary>Bytes promoted out of gen0, summed over collections.</summary>
@@ -25,6 +28,12 @@ internal sealed class GcEvents(bool allocationTypes) : EventListener
 
     /// <summary>The size of gen1 after the last collection.</summary>
     public long Generation1 => Interlocked.Read(ref _generation1);
+
+    /// <summary>Bytes the collections found alive through thread stacks, summed.</summary>
+    public long MarkedFromStacks => Interlocked.Read(ref _markedFromStacks);
+
+    /// <summary>Bytes the collections found alive through references from older generations, summed.</summary>
+    public long MarkedFromOlder => Interlocked.Read(ref _markedFromOlder);
 
     /// <summary>Time spent stopping the threads for collections, summed.</summary>
     public TimeSpan Suspending => TimeSpan.FromTicks(Interlocked.Read(ref _suspendTicks));
@@ -57,6 +66,19 @@ internal sealed class GcEvents(bool allocationTypes) : EventListener
                 Interlocked.Add(ref _promoted0, Convert.ToInt64(payload[1]));
                 Interlocked.Add(ref _promoted1, Convert.ToInt64(payload[3]));
                 Interlocked.Exchange(ref _generation1, Convert.ToInt64(payload[2]));
+                break;
+            // HeapNum, ClrInstanceID, Type (0 stack, 3 older generations, …), Bytes.
+            case "GCMarkWithType" when payload is { Count: > 3 }:
+                switch (Convert.ToInt32(payload[2]))
+                {
+                    case 0:
+                        Interlocked.Add(ref _markedFromStacks, Convert.ToInt64(payload[3]));
+                        break;
+                    case 3:
+                        Interlocked.Add(ref _markedFromOlder, Convert.ToInt64(payload[3]));
+                        break;
+                }
+
                 break;
             case "GCSuspendEEBegin_V1":
                 Interlocked.Exchange(ref _suspendStarted, e.TimeStamp.Ticks);

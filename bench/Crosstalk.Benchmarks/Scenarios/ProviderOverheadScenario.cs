@@ -278,6 +278,7 @@ internal static class ProviderOverheadScenario
         var older = GC.CollectionCount(1);
         var paused = GC.GetTotalPauseDuration();
         var (promoted0, promoted1, suspending) = (s_gcEvents?.Promoted0 ?? 0, s_gcEvents?.Promoted1 ?? 0, s_gcEvents?.Suspending ?? TimeSpan.Zero);
+        var (fromStacks, fromOlder) = (s_gcEvents?.MarkedFromStacks ?? 0, s_gcEvents?.MarkedFromOlder ?? 0);
         var clock = Stopwatch.StartNew();
         await run();
         var wall = clock.Elapsed;
@@ -296,16 +297,21 @@ internal static class ProviderOverheadScenario
             Monitor.LockContentionCount - contention,
             Volatile.Read(ref s_exceptions) - exceptions,
             s_gcEvents is null ? null : new GcDetail(
-                s_gcEvents.Promoted0 - promoted0, s_gcEvents.Promoted1 - promoted1, s_gcEvents.Generation1, (s_gcEvents.Suspending - suspending).TotalSeconds));
+                s_gcEvents.Promoted0 - promoted0,
+                s_gcEvents.Promoted1 - promoted1,
+                s_gcEvents.Generation1,
+                (s_gcEvents.Suspending - suspending).TotalSeconds,
+                s_gcEvents.MarkedFromStacks - fromStacks,
+                s_gcEvents.MarkedFromOlder - fromOlder));
     }
 
     private static long s_exceptions;
     private static GcEvents? s_gcEvents;
 
-    private sealed record GcDetail(long Promoted0, long Promoted1, long Generation1, double Suspending)
+    private sealed record GcDetail(long Promoted0, long Promoted1, long Generation1, double Suspending, long MarkedFromStacks, long MarkedFromOlder)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $", promoted gen0 {Promoted0 / 1048576.0:0.0} MB gen1 {Promoted1 / 1048576.0:0.0} MB, gen1 after {Generation1 / 1048576.0:0.0} MB, suspending {Suspending * 1000:0} ms");
+            $", promoted gen0 {Promoted0 / 1048576.0:0.0} MB gen1 {Promoted1 / 1048576.0:0.0} MB, gen1 after {Generation1 / 1048576.0:0.0} MB, suspending {Suspending * 1000:0} ms, found alive through stacks {MarkedFromStacks / 1048576.0:0.0} MB, through older generations {MarkedFromOlder / 1048576.0:0.0} MB");
     }
 
     private sealed record Measurement(double Wall, double Cpu, double ServerCpu, long Allocated, int Collections, int Gen1, double GcPause, double User, int Threads, long WorkItems, long Contention, long Exceptions, GcDetail? Gc = null)
