@@ -26,8 +26,8 @@ internal static class ListCommand
         var command = new Command(
             "list",
             """
-            Lists the runs in the store with their totals, and counts the conversations outside any run (from
-            crosstalk run, fork or import); with a run or any filter, lists the matching conversations (id,
+            Lists the runs in the store with their totals, and counts the conversations outside any run (those of
+            crosstalk run and of the live page); with a run or any filter, lists the matching conversations (id,
             participants, messages, stop reason, tokens, cost).
 
             Examples:
@@ -68,7 +68,7 @@ internal static class ListCommand
         return command;
     }
 
-    // The runs, then what lies outside them: conversations from `crosstalk run`, `fork` and `import` belong to no run.
+    // The runs, then what lies outside them: conversations from `crosstalk run` and the web live page belong to no run.
     private static async Task ListRunsAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
     {
         var table = new Table().Border(TableBorder.Rounded);
@@ -116,7 +116,7 @@ internal static class ListCommand
         {
             context.Console.MarkupLine(
                 CultureInfo.InvariantCulture,
-                "and {0} conversation(s) outside any run (crosstalk run, fork, import): crosstalk list --limit {1} shows the latest.",
+                "and {0} conversation(s) outside any run (from crosstalk run or the live page of crosstalk serve): crosstalk list --limit {1} shows the latest.",
                 outside,
                 LatestOutsideRuns);
         }
