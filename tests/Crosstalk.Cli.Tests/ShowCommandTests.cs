@@ -61,4 +61,44 @@ public sealed class ShowCommandTests
         Assert.Contains("quoted [END]", console.Output, StringComparison.Ordinal);
         Assert.Contains("not finished", console.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Messages_ControlCharactersFromTheModel_NeverReachTheTerminal()
+    {
+        var transcript = new Transcript
+        {
+            Title = "A\u001b[2J ↔ B",
+            Participants = [new Participant(1, "A\u001b]0;PWNED\u0007"), new Participant(2, "B")],
+            Messages =
+            [
+                new TranscriptMessage { Seat = 1, Speaker = "A\u001b]0;PWNED\u0007", Content = "evil \u001b]0;PWNED\u0007 title and \u001b[31mred\u009b and a bell\u0007" },
+                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "line one\r\nline two\rover\tand a tab" },
+            ],
+        };
+        var console = new TestConsole().Width(100);
+
+        console.Write(TranscriptView.Header(transcript));
+        foreach (var renderable in TranscriptView.Messages(transcript))
+        {
+            console.Write(renderable);
+        }
+
+        // TestConsole writes no ANSI of its own, so any control character in the output came from the transcript.
+        Assert.DoesNotContain(console.Output, c => c is '\u001b' or '\u0007' or '\u009b' or '\r');
+        Assert.Contains("evil ␛]0;PWNED␇ title and ␛[31mred", console.Output, StringComparison.Ordinal);
+        Assert.Contains("line two␍over", console.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("and [[ double", "and [[ double")]
+    [InlineData("a [link](https://example.com) b", "a link (https://example.com) b")]
+    [InlineData("unclosed [bracket and ] stray", "unclosed [bracket and ] stray")]
+    public void Render_Brackets_AreShownAsWritten(string markdown, string expected)
+    {
+        var console = new TestConsole().Width(100);
+
+        console.Write(MarkdownText.Render(markdown));
+
+        Assert.Contains(expected, console.Output, StringComparison.Ordinal);
+    }
 }

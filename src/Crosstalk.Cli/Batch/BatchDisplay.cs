@@ -89,7 +89,7 @@ internal sealed class BatchDisplay
             new Markup(string.Create(
                 CultureInfo.InvariantCulture,
                 $"[green]{new string('━', filled)}[/][grey]{new string('─', barWidth - filled)}[/] {fraction * 100,5:0.0}%  {progress.Finished}/{progress.Total} conversations  ETA {eta}")),
-            new Markup(Markup.Escape(string.Create(
+            new Markup(TerminalText.Escape(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{progress.Messages:N0} messages · {Rate(progress):0.0} msg/s · {progress.Tokens:N0} tokens · {Money(progress.Cost)} · elapsed {Duration(progress.Elapsed)}"))),
         };
@@ -97,7 +97,7 @@ internal sealed class BatchDisplay
         var reasons = progress.StopReasons;
         if (reasons.Count > 0)
         {
-            rows.Add(new Markup("[grey]stopped:[/] " + Markup.Escape(string.Join(" · ", reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}"))))));
+            rows.Add(new Markup("[grey]stopped:[/] " + TerminalText.Escape(string.Join(" · ", reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}"))))));
         }
 
         var running = progress.Running;
@@ -106,7 +106,7 @@ internal sealed class BatchDisplay
         {
             var head = string.Create(CultureInfo.InvariantCulture, $"#{live.Id} {live.Pair} · {live.CurrentIndex}/{live.MaxMessages} ");
             var words = live.LastWords(Math.Max(10, width - head.Length - 1));
-            rows.Add(new Markup($"[grey]{Markup.Escape(head)}[/]{Markup.Escape(words)}"));
+            rows.Add(new Markup($"[grey]{TerminalText.Escape(head)}[/]{TerminalText.Escape(words)}"));
         }
 
         if (running.Count > room)

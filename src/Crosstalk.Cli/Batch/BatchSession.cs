@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crosstalk.Cli.Commands;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Spectre.Console;
 
@@ -25,17 +26,17 @@ internal static class BatchSession
 
         if (outcome.Errors.Count > 0)
         {
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) could not be stored; first: {1}[/]", outcome.Errors.Count, Markup.Escape(outcome.Errors[0]));
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) could not be stored; first: {1}[/]", outcome.Errors.Count, TerminalText.Escape(outcome.Errors[0]));
         }
 
         if (outcome.Unfinished == 0)
         {
-            context.Console.MarkupLine($"[green]Run {Markup.Escape(runId)} is complete[/] · {Markup.Escape(store.Description)}");
+            context.Console.MarkupLine($"[green]Run {TerminalText.Escape(runId)} is complete[/] · {TerminalText.Escape(store.Description)}");
             return outcome.Errors.Count > 0 ? ExitCodes.UserError : ExitCodes.Success;
         }
 
         var why = outcome.Interrupted ? "Interrupted" : outcome.CostCeilingReached ? "Cost ceiling reached" : "Stopped";
-        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]", why, outcome.Unfinished, Markup.Escape(runId));
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]", why, outcome.Unfinished, TerminalText.Escape(runId));
         return outcome.Interrupted ? ExitCodes.Interrupted : outcome.Errors.Count > 0 ? ExitCodes.UserError : ExitCodes.Success;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Spectre.Console;
 
@@ -39,7 +40,7 @@ internal static class BatchSummary
         var total = new PairRow();
         foreach (var (pair, row) in rows)
         {
-            AddRow(table, Markup.Escape(pair), row);
+            AddRow(table, TerminalText.Escape(pair), row);
             total.Conversations += row.Conversations;
             total.Messages += row.Messages;
             total.Tokens += row.Tokens;
@@ -62,7 +63,7 @@ internal static class BatchSummary
         pair,
         row.Conversations.ToString(CultureInfo.InvariantCulture),
         (row.Conversations == 0 ? 0 : row.Messages / (double)row.Conversations).ToString("0.0", CultureInfo.InvariantCulture),
-        Markup.Escape(string.Join(", ", row.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")))),
+        TerminalText.Escape(string.Join(", ", row.Reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")))),
         row.Tokens.ToString("N0", CultureInfo.InvariantCulture),
         row.Cost is { } cost ? cost.ToString("$0.0000", CultureInfo.InvariantCulture) : "–");
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Crosstalk.Analysis;
-using Crosstalk.Cli.Reports;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Cli.Reports;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
@@ -71,14 +71,14 @@ internal static class AnalyzeCommand
                     AnalysisReportHtml.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)));
                 }
 
-                context.Console.MarkupLine($"[green]Wrote[/] {Markup.Escape(file)}");
+                context.Console.MarkupLine($"[green]Wrote[/] {TerminalText.Escape(file)}");
             }
 
             if (parseResult.GetValue(csv) is { } csvPath)
             {
                 var folder = context.ResolvePath(csvPath);
                 var written = CorpusCsv.Write(analysis, folder);
-                context.Console.MarkupLine($"[green]Wrote[/] {written.Count} CSV files to {Markup.Escape(folder)}");
+                context.Console.MarkupLine($"[green]Wrote[/] {written.Count} CSV files to {TerminalText.Escape(folder)}");
             }
 
             if (parseResult.GetValue(json))
@@ -93,8 +93,8 @@ internal static class AnalyzeCommand
 
             if (corpus.Count == 1)
             {
-                context.Console.Write(new Rule($"[bold]{Markup.Escape(singleTranscript!.Title)}[/]") { Justification = Justify.Left });
-                context.Console.Write(new Text(TranscriptReportText.Render(single!, Math.Max(60, context.Console.Profile.Width))));
+                context.Console.Write(new Rule($"[bold]{TerminalText.Escape(singleTranscript!.Title)}[/]") { Justification = Justify.Left });
+                context.Console.Write(new Text(TerminalText.Clean(TranscriptReportText.Render(single!, Math.Max(60, context.Console.Profile.Width)))));
                 context.Console.WriteLine();
             }
             else

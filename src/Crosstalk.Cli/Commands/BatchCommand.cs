@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Batch;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Experiments;
 using Spectre.Console;
 
@@ -61,10 +62,10 @@ internal static class BatchCommand
             var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
             var count = experiment.Expand().Count;
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",
-                Markup.Escape(runId), count, Markup.Escape(experiment.Name), jobs ?? experiment.Concurrency, Markup.Escape(StopPolicyFactory.Describe(experiment.Stop)), Markup.Escape(store.Description));
+                TerminalText.Escape(runId), count, TerminalText.Escape(experiment.Name), jobs ?? experiment.Concurrency, TerminalText.Escape(StopPolicyFactory.Describe(experiment.Stop)), TerminalText.Escape(store.Description));
             if (output is not null)
             {
-                context.Console.MarkupLine($"[grey]Transcript files: {Markup.Escape(output)}[/]");
+                context.Console.MarkupLine($"[grey]Transcript files: {TerminalText.Escape(output)}[/]");
             }
 
             var options = new BatchSessionOptions

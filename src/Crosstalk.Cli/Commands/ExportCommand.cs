@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Crosstalk.Cli.Batch;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
@@ -49,7 +50,7 @@ internal static class ExportCommand
 
             var directory = context.ResolvePath(parseResult.GetValue(output)!);
             var count = await ExportAsync(store, runId, parseResult.GetValue(to)!, directory, cancellationToken).ConfigureAwait(false);
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}", count, Markup.Escape(directory));
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}", count, TerminalText.Escape(directory));
             return ExitCodes.Success;
         });
         return command;

@@ -152,7 +152,7 @@ internal static class ForkCommand
             var quietValue = parseResult.GetValue(quiet);
             if (!quietValue)
             {
-                context.Console.MarkupLine(CultureInfo.InvariantCulture, "Forked conversation {0} at message {1} → conversation [bold]{2}[/] (run {3}): {4}", parentId, keep, forkId, Markup.Escape(runId), Markup.Escape(header.Title));
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "Forked conversation {0} at message {1} → conversation [bold]{2}[/] (run {3}): {4}", parentId, keep, forkId, TerminalText.Escape(runId), TerminalText.Escape(header.Title));
             }
 
             var exit = await BatchSession.RunAsync(context, store, runner, runId, new BatchSessionOptions { Quiet = true, Summary = false }, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Spectre.Console;
 
@@ -60,7 +61,7 @@ internal static class ImportCommand
                 throw new UserException(files.Count == 0 ? $"{root} holds no transcript files (.md, .json, .jsonl, .txt)." : $"None of the {files.Count} file(s) in {root} could be imported.");
             }
 
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Imported[/] {0} conversation(s) from {1} file(s) into run [bold]{2}[/]{3}", imported, files.Count - failed, Markup.Escape(runId), failed > 0 ? $" ({failed} skipped)" : "");
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Imported[/] {0} conversation(s) from {1} file(s) into run [bold]{2}[/]{3}", imported, files.Count - failed, TerminalText.Escape(runId), failed > 0 ? $" ({failed} skipped)" : "");
             return ExitCodes.Success;
         });
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis.Judge;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Spectre.Console;
 
@@ -65,7 +66,7 @@ internal static class JudgeCommand
 
                     if (!asJson)
                     {
-                        context.Console.Write(new Rule($"[bold]{Markup.Escape(transcript.Title)}[/]") { Justification = Justify.Left });
+                        context.Console.Write(new Rule($"[bold]{TerminalText.Escape(transcript.Title)}[/]") { Justification = Justify.Left });
                     }
 
                     foreach (var result in results)
@@ -80,7 +81,7 @@ internal static class JudgeCommand
                         }
 
                         var where = result.Message is { } m ? string.Create(CultureInfo.InvariantCulture, $"#{m}") : "conversation";
-                        var answer = result.Error is { } error ? $"[red]{Markup.Escape(error)}[/]" : Markup.Escape(result.Answer?.GetRawText() ?? "");
+                        var answer = result.Error is { } error ? $"[red]{TerminalText.Escape(error)}[/]" : TerminalText.Escape(result.Answer?.GetRawText() ?? "");
                         context.Console.MarkupLine($"  [grey]{where}[/] {answer}{(result.Cached ? " [grey](cached)[/]" : "")}");
                     }
                 }
@@ -96,7 +97,7 @@ internal static class JudgeCommand
             await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (!asJson)
             {
-                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} judgements, {1} from the cache ({2}), {3} failed.[/]", scored, cached, Markup.Escape(cacheDirectory), failed);
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} judgements, {1} from the cache ({2}), {3} failed.[/]", scored, cached, TerminalText.Escape(cacheDirectory), failed);
             }
 
             return failed > 0 && failed == scored ? ExitCodes.UserError : ExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
@@ -85,8 +86,8 @@ internal static class ListCommand
         {
             inRuns += run.Conversations;
             table.AddRow(
-                Markup.Escape(run.Id),
-                Markup.Escape(run.ExperimentName),
+                TerminalText.Escape(run.Id),
+                TerminalText.Escape(run.ExperimentName),
                 run.Started.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 run.Conversations.ToString(CultureInfo.InvariantCulture),
                 run.Finished.ToString(CultureInfo.InvariantCulture),
@@ -99,14 +100,14 @@ internal static class ListCommand
         if (table.Rows.Count == 0 && outside == 0)
         {
             context.Console.MarkupLine(
-                $"{Markup.Escape(store.Description)} holds no conversations yet. Start one with: crosstalk run, or a whole experiment with: crosstalk batch experiment.yaml");
+                $"{TerminalText.Escape(store.Description)} holds no conversations yet. Start one with: crosstalk run, or a whole experiment with: crosstalk batch experiment.yaml");
             return;
         }
 
         if (table.Rows.Count == 0)
         {
             // Only single conversations: show the latest of them rather than an empty list of runs.
-            context.Console.MarkupLine($"No runs (crosstalk batch) in {Markup.Escape(store.Description)}; its latest conversations:");
+            context.Console.MarkupLine($"No runs (crosstalk batch) in {TerminalText.Escape(store.Description)}; its latest conversations:");
             await ListConversationsAsync(context, store, new ConversationQuery { Limit = LatestOutsideRuns, Descending = true }, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -136,10 +137,10 @@ internal static class ListCommand
         {
             table.AddRow(
                 conversation.Id.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(conversation.RunId ?? "–"),
-                Markup.Escape(conversation.Title),
+                TerminalText.Escape(conversation.RunId ?? "–"),
+                TerminalText.Escape(conversation.Title),
                 conversation.MessageCount.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(conversation.StopReason ?? "unfinished"),
+                TerminalText.Escape(conversation.StopReason ?? "unfinished"),
                 conversation.TotalTokens.ToString("N0", CultureInfo.InvariantCulture),
                 Money(conversation.TotalCost));
         }

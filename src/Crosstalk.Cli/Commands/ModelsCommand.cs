@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Models.Offline;
 using Spectre.Console;
 
@@ -34,7 +35,7 @@ internal static class ModelsCommand
             console.MarkupLine("[bold]offline[/] [grey]· no key, no network[/]");
             foreach (var agent in OfflineAgents.Known)
             {
-                console.MarkupLine($"  {Markup.Escape(agent)}");
+                console.MarkupLine($"  {TerminalText.Escape(agent)}");
             }
 
             foreach (var group in catalog.Entries.GroupBy(e => e.Provider))
@@ -42,24 +43,24 @@ internal static class ModelsCommand
                 var first = group.First();
                 var key = first.KeyVariable is null
                     ? "[grey]no key needed[/]"
-                    : catalog.KeyPresent(first) ? $"key {Markup.Escape(first.KeyVariable)} [green]✓ set[/]" : $"key {Markup.Escape(first.KeyVariable)} [red]✗ not set[/]";
+                    : catalog.KeyPresent(first) ? $"key {TerminalText.Escape(first.KeyVariable)} [green]✓ set[/]" : $"key {TerminalText.Escape(first.KeyVariable)} [red]✗ not set[/]";
                 console.WriteLine();
-                console.MarkupLine($"[bold]{Markup.Escape(group.Key)}[/] [grey]{Markup.Escape(first.Endpoint?.ToString() ?? "")}[/] · {key}");
+                console.MarkupLine($"[bold]{TerminalText.Escape(group.Key)}[/] [grey]{TerminalText.Escape(first.Endpoint?.ToString() ?? "")}[/] · {key}");
                 var width = group.Max(e => e.Name.Length);
                 foreach (var entry in group)
                 {
                     var price = entry.InputPricePerMillion is { } input && entry.OutputPricePerMillion is { } output
                         ? string.Create(CultureInfo.InvariantCulture, $" · ${input:0.00}/${output:0.00} per M tokens")
                         : "";
-                    console.MarkupLine($"  [bold]{Markup.Escape(entry.Name.PadRight(width))}[/]  \"{Markup.Escape(entry.DisplayName)}\" · {Markup.Escape(entry.ModelId)}[grey]{Markup.Escape(price)}[/]");
+                    console.MarkupLine($"  [bold]{TerminalText.Escape(entry.Name.PadRight(width))}[/]  \"{TerminalText.Escape(entry.DisplayName)}\" · {TerminalText.Escape(entry.ModelId)}[grey]{TerminalText.Escape(price)}[/]");
                 }
             }
 
             console.WriteLine();
             console.MarkupLine("[grey]Also: provider:model (e.g. openai:gpt-4.1-nano) and any OpenRouter id (e.g. x-ai/grok-4, needs OPENROUTER_API_KEY).[/]");
             context.Console.MarkupLine(catalog.UserFile is null
-                ? $"[grey]Your own models go in {Markup.Escape(ModelsDefaultHint())} (or --models FILE); see docs/models.md.[/]"
-                : $"[grey]Merged with {Markup.Escape(catalog.UserFile)}.[/]");
+                ? $"[grey]Your own models go in {TerminalText.Escape(ModelsDefaultHint())} (or --models FILE); see docs/models.md.[/]"
+                : $"[grey]Merged with {TerminalText.Escape(catalog.UserFile)}.[/]");
             return ExitCodes.Success;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Crosstalk.Cli.Batch;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
 using Spectre.Console;
 
@@ -40,7 +41,7 @@ internal static class ResumeCommand
             var runId = parseResult.GetValue(run) ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
             if (runId is null)
             {
-                context.Console.MarkupLine($"Nothing to resume: every run in {Markup.Escape(store.Description)} is complete.");
+                context.Console.MarkupLine($"Nothing to resume: every run in {TerminalText.Escape(store.Description)} is complete.");
                 return ExitCodes.Success;
             }
 
@@ -49,7 +50,7 @@ internal static class ResumeCommand
             var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
             var plan = await runner.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
             var left = (await store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
-            context.Console.MarkupLine($"Resuming run [bold]{Markup.Escape(runId)}[/] ({Markup.Escape(plan.Name)}): {left} of {plan.Conversations.Count} conversations unfinished · {Markup.Escape(store.Description)}");
+            context.Console.MarkupLine($"Resuming run [bold]{TerminalText.Escape(runId)}[/] ({TerminalText.Escape(plan.Name)}): {left} of {plan.Conversations.Count} conversations unfinished · {TerminalText.Escape(store.Description)}");
             var options = new BatchSessionOptions
             {
                 Concurrency = parseResult.GetValue(concurrency),

@@ -144,8 +144,8 @@ internal static class RunCommand
         var console = context.Console;
         if (!settings.Quiet)
         {
-            console.Write(new Rule($"[bold]{Markup.Escape(names[0])}[/] ↔ [bold]{Markup.Escape(names[1])}[/]") { Justification = Justify.Left });
-            console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} ↔ {1} · stop: {2} · seed {3} · Ctrl+C stops and keeps what is complete[/]", Markup.Escape(seatA.Model), Markup.Escape(seatB.Model), Markup.Escape(StopPolicyFactory.Describe(stopSettings)), settings.Seed);
+            console.Write(new Rule($"[bold]{TerminalText.Escape(names[0])}[/] ↔ [bold]{TerminalText.Escape(names[1])}[/]") { Justification = Justify.Left });
+            console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} ↔ {1} · stop: {2} · seed {3} · Ctrl+C stops and keeps what is complete[/]", TerminalText.Escape(seatA.Model), TerminalText.Escape(seatB.Model), TerminalText.Escape(StopPolicyFactory.Describe(stopSettings)), settings.Seed);
         }
 
         await using var recorder = settings.UseStore
@@ -165,7 +165,7 @@ internal static class RunCommand
                     console.Write(TranscriptView.MessageHeading(started1.Index, started1.Seat, runner.Transcript.GetParticipant(started1.Seat).Name));
                     break;
                 case TextDelta delta when !settings.Quiet:
-                    console.Write(new Text(delta.Text));
+                    console.Write(new Text(TerminalText.Clean(delta.Text)));
                     shownIndex = delta.Index;
                     break;
                 case MessageRestarted when !settings.Quiet:
@@ -187,7 +187,7 @@ internal static class RunCommand
                         console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens so far[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
                         foreach (var indicator in indicators.Observe(completed.Message))
                         {
-                            console.MarkupLine($"[yellow]⚠ {Markup.Escape(indicator)}[/]");
+                            console.MarkupLine($"[yellow]⚠ {TerminalText.Escape(indicator)}[/]");
                         }
                     }
 
@@ -213,11 +213,11 @@ internal static class RunCommand
         var transcript = runner.Transcript;
         console.WriteLine();
         console.MarkupLine($"Stopped: {TranscriptView.StopLine(transcript)}");
-        console.MarkupLine($"[green]Saved[/] {Markup.Escape(files.MarkdownPath)}");
-        console.MarkupLine($"[green]Saved[/] {Markup.Escape(files.JsonPath)}");
+        console.MarkupLine($"[green]Saved[/] {TerminalText.Escape(files.MarkdownPath)}");
+        console.MarkupLine($"[green]Saved[/] {TerminalText.Escape(files.JsonPath)}");
         if (recorder?.ConversationId is { } id)
         {
-            console.MarkupLine($"[green]Stored[/] conversation {id} in {Markup.Escape(recorder.Description)} [grey](crosstalk serve shows it)[/]");
+            console.MarkupLine($"[green]Stored[/] conversation {id} in {TerminalText.Escape(recorder.Description)} [grey](crosstalk serve shows it)[/]");
         }
         return stopInfo?.Reason switch
         {

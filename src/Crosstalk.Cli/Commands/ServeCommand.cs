@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Crosstalk.Cli.Rendering;
 using Crosstalk.Web;
 using Spectre.Console;
 
@@ -64,8 +65,8 @@ internal static class ServeCommand
 
             await using (server.ConfigureAwait(false))
             {
-                context.Console.MarkupLine($"Crosstalk is serving [bold]{Markup.Escape(store.Description)}[/]");
-                context.Console.MarkupLine($"Open [link]{Markup.Escape(server.Address.ToString())}[/]   [grey](Ctrl+C to stop)[/]");
+                context.Console.MarkupLine($"Crosstalk is serving [bold]{TerminalText.Escape(store.Description)}[/]");
+                context.Console.MarkupLine($"Open [link]{TerminalText.Escape(server.Address.ToString())}[/]   [grey](Ctrl+C to stop)[/]");
                 await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {

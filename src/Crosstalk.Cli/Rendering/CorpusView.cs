@@ -20,7 +20,7 @@ internal static class CorpusView
         var lengths = corpus.Lengths.Select(r => (double)r.Count).ToList();
         if (lengths.Count > 0)
         {
-            yield return new Markup($"[bold]Lengths[/] {Markup.Escape(corpus.Lengths[0].Key)}…{Markup.Escape(corpus.Lengths[^1].Key)} messages  {Markup.Escape(Sparkline.Render(lengths, 60))}\n");
+            yield return new Markup($"[bold]Lengths[/] {TerminalText.Escape(corpus.Lengths[0].Key)}…{TerminalText.Escape(corpus.Lengths[^1].Key)} messages  {TerminalText.Escape(Sparkline.Render(lengths, 60))}\n");
         }
 
         var models = new Table { Border = TableBorder.Simple, Title = new TableTitle("[bold]Per model[/]") };
@@ -28,7 +28,7 @@ internal static class CorpusView
         foreach (var row in corpus.Models)
         {
             models.AddRow(
-                Markup.Escape(row.Model),
+                TerminalText.Escape(row.Model),
                 row.Conversations.ToString("N0", CultureInfo.InvariantCulture),
                 Percent(row.RefusalRate),
                 Percent(row.GoodbyeLoopRate),
@@ -43,8 +43,8 @@ internal static class CorpusView
         foreach (var row in corpus.Models)
         {
             signatures.AddRow(
-                new Markup($"[bold]{Markup.Escape(row.Model)}[/]"),
-                new Text(string.Join(" ", row.TopEmoji.Take(5).Concat(row.Keywords.Take(10)))));
+                new Markup($"[bold]{TerminalText.Escape(row.Model)}[/]"),
+                new Text(TerminalText.Clean(string.Join(" ", row.TopEmoji.Take(5).Concat(row.Keywords.Take(10))))));
         }
 
         yield return new Markup("[bold]Signatures[/] [grey](top emoji and most distinctive words per model)[/]\n");
@@ -55,7 +55,7 @@ internal static class CorpusView
         foreach (var row in corpus.Pairs)
         {
             pairs.AddRow(
-                Markup.Escape(row.Pair),
+                TerminalText.Escape(row.Pair),
                 row.Conversations.ToString("N0", CultureInfo.InvariantCulture),
                 row.MeanMessages.ToString("0.0", CultureInfo.InvariantCulture),
                 Percent(row.RefusalRate),
@@ -69,7 +69,7 @@ internal static class CorpusView
 
     private static IRenderable Counts(string title, IReadOnlyList<CountRow> rows)
     {
-        var chart = new BarChart { Width = 70, Label = $"[bold]{Markup.Escape(title)}[/]" };
+        var chart = new BarChart { Width = 70, Label = $"[bold]{TerminalText.Escape(title)}[/]" };
         foreach (var row in rows)
         {
             chart.AddItem(row.Key, row.Count, Color.DeepSkyBlue1);

@@ -9,8 +9,8 @@ namespace Crosstalk.Cli.Rendering;
 
 /// <summary>
 /// Renders a message's Markdown readably in the terminal: headings, emphasis, lists, quotes and code blocks.
-/// Model output is untrusted: every piece of text is escaped before it becomes Spectre markup, and raw HTML
-/// is shown as text.
+/// Model output is untrusted: control characters are made visible (<see cref="TerminalText"/>), every piece of text
+/// is escaped before it becomes Spectre markup, and raw HTML is shown as text.
 /// </summary>
 internal static class MarkdownText
 {
@@ -24,6 +24,7 @@ internal static class MarkdownText
             return new Markup(markdown.Length == 0 ? "[grey](empty)[/]" : "[grey](blank)[/]");
         }
 
+        markdown = TerminalText.Clean(markdown);
         var document = Markdown.Parse(markdown, Pipeline);
         var parts = new List<IRenderable>();
         foreach (var block in document)
@@ -90,7 +91,7 @@ internal static class MarkdownText
         switch (inline)
         {
             case LiteralInline literal:
-                builder.Append(Markup.Escape(literal.Content.ToString()));
+                builder.Append(TerminalText.Escape(literal.Content.ToString()));
                 break;
             case EmphasisInline emphasis:
                 var style = emphasis.DelimiterCount >= 2 ? "bold" : "italic";
@@ -103,7 +104,7 @@ internal static class MarkdownText
                 builder.Append("[/]");
                 break;
             case CodeInline code:
-                builder.Append("[grey82 on grey19]").Append(Markup.Escape(code.Content)).Append("[/]");
+                builder.Append("[grey82 on grey19]").Append(TerminalText.Escape(code.Content)).Append("[/]");
                 break;
             case LineBreakInline:
                 builder.Append('\n');
@@ -116,7 +117,16 @@ internal static class MarkdownText
 
                 if (!string.IsNullOrEmpty(link.Url))
                 {
-                    builder.Append(" [grey](").Append(Markup.Escape(link.Url)).Append(")[/]");
+                    builder.Append(" [grey](").Append(TerminalText.Escape(link.Url)).Append(")[/]");
+                }
+
+                break;
+            case DelimiterInline delimiter:
+                // A bracket or emphasis mark that closed nothing ("[[", "a * b"): shown as written.
+                builder.Append(TerminalText.Escape(delimiter.ToLiteral()));
+                foreach (var child in delimiter)
+                {
+                    AppendInline(builder, child);
                 }
 
                 break;
@@ -128,16 +138,16 @@ internal static class MarkdownText
 
                 break;
             case HtmlInline html:
-                builder.Append(Markup.Escape(html.Tag));
+                builder.Append(TerminalText.Escape(html.Tag));
                 break;
             case HtmlEntityInline entity:
-                builder.Append(Markup.Escape(entity.Original.ToString()));
+                builder.Append(TerminalText.Escape(entity.Original.ToString()));
                 break;
             case AutolinkInline autolink:
-                builder.Append(Markup.Escape(autolink.Url));
+                builder.Append(TerminalText.Escape(autolink.Url));
                 break;
             default:
-                builder.Append(Markup.Escape(inline.ToString() ?? string.Empty));
+                builder.Append(TerminalText.Escape(inline.ToString() ?? string.Empty));
                 break;
         }
     }

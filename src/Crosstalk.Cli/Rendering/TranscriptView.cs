@@ -14,10 +14,10 @@ internal static class TranscriptView
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
         foreach (var participant in transcript.Participants)
         {
-            var model = participant.Model is null ? "" : $" [grey]({Markup.Escape(participant.Model)})[/]";
+            var model = participant.Model is null ? "" : $" [grey]({TerminalText.Escape(participant.Model)})[/]";
             grid.AddRow(
                 new Markup($"[grey]Seat {participant.Seat}[/]"),
-                new Markup($"[{SeatPalette.For(participant.Seat).ToMarkup()} bold]{Markup.Escape(participant.Name)}[/]{model}"));
+                new Markup($"[{SeatPalette.For(participant.Seat).ToMarkup()} bold]{TerminalText.Escape(participant.Name)}[/]{model}"));
         }
 
         grid.AddRow(new Markup("[grey]Time[/]"), new Text(TimeSpan(transcript)));
@@ -25,13 +25,13 @@ internal static class TranscriptView
         grid.AddRow(new Markup("[grey]Stopped[/]"), new Markup(StopLine(transcript)));
         return new Panel(grid)
         {
-            Header = new PanelHeader($" {Markup.Escape(transcript.Title)} "),
+            Header = new PanelHeader($" {TerminalText.Escape(transcript.Title)} "),
             Border = BoxBorder.Rounded,
         };
     }
 
     public static IRenderable MessageHeading(int index, int seat, string speaker) =>
-        new Rule($"[{SeatPalette.For(seat).ToMarkup()} bold]{Markup.Escape(speaker)}[/] [grey]#{index}[/]")
+        new Rule($"[{SeatPalette.For(seat).ToMarkup()} bold]{TerminalText.Escape(speaker)}[/] [grey]#{index}[/]")
         {
             Justification = Justify.Left,
             Style = new Style(SeatPalette.For(seat)),
@@ -66,15 +66,15 @@ internal static class TranscriptView
         if (stop.Seat is { } seat && stop.Message is { } message)
         {
             var name = transcript.Participants.FirstOrDefault(p => p.Seat == seat)?.Name ?? $"seat {seat}";
-            who = $" by [{SeatPalette.For(seat).ToMarkup()}]{Markup.Escape(name)}[/] at message {message}";
+            who = $" by [{SeatPalette.For(seat).ToMarkup()}]{TerminalText.Escape(name)}[/] at message {message}";
         }
         else if (stop.Message is { } only)
         {
             who = $" at message {only}";
         }
 
-        var detail = string.IsNullOrEmpty(stop.Detail) ? "" : $" [grey]— {Markup.Escape(stop.Detail)}[/]";
-        return $"[bold]{Markup.Escape(stop.Reason)}[/]{who}{detail}";
+        var detail = string.IsNullOrEmpty(stop.Detail) ? "" : $" [grey]— {TerminalText.Escape(stop.Detail)}[/]";
+        return $"[bold]{TerminalText.Escape(stop.Reason)}[/]{who}{detail}";
     }
 
     private static string TimeSpan(Transcript transcript)
