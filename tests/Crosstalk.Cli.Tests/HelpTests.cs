@@ -36,4 +36,34 @@ public sealed class HelpTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("crosstalk --help", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--token-budget", "run", "--token-budget", "0")]
+    [InlineData("--cost-budget", "run", "--cost-budget", "-1")]
+    [InlineData("--max-messages", "run", "--max-messages", "0")]
+    [InlineData("--time-limit", "run", "--time-limit", "soon")]
+    [InlineData("--token-delay", "run", "--token-delay", "-5")]
+    [InlineData("--limit", "list", "--limit", "-1")]
+    [InlineData("--port", "serve", "--port", "99999")]
+    [InlineData("--concurrency", "batch", "exp.yaml", "--concurrency", "0")]
+    public async Task OptionValueOutOfRange_IsAUsageErrorInOneLineNamingTheOption(string option, params string[] args)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, args);
+
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {result.StandardError}");
+        var error = Assert.Single(result.StandardError.Split('\n'), line => line.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(option, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_TimeLimitWrittenAsInExperimentFiles_IsAccepted()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "run", "--time-limit", "90s", "--max-messages", "3", "--quiet", "--no-store");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("max-messages", result.StandardOutput, StringComparison.Ordinal);
+    }
 }

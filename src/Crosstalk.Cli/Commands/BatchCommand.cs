@@ -15,10 +15,10 @@ internal static class BatchCommand
         var file = new Argument<string>("experiment") { Description = "The experiment: a YAML file (see docs/experiments.md) or the original system's config.json, unchanged." };
         var db = StoreOptions.CreateDbOption();
         var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
-        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; overrides the file's concurrency (max_workers)." };
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; overrides the file's concurrency (max_workers)." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
-        var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 };
+        var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 }.AtLeast(0);
 
         var otel = Telemetry.CreateOption();
         var command = new Command(
@@ -49,11 +49,6 @@ internal static class BatchCommand
             }
 
             var jobs = parseResult.GetValue(concurrency);
-            if (jobs is < 1)
-            {
-                throw new UserException($"--concurrency must be at least 1 (was {jobs}).");
-            }
-
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
             using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);

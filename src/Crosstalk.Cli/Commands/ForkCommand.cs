@@ -19,7 +19,7 @@ internal static class ForkCommand
         var at = new Option<int>("--at") { Description = "Keep the first N messages, then let the models go on.", Required = true };
         var a = new Option<string?>("--a") { Description = "Another model for seat A (the seat that sent the opener); it inherits the seat's history." };
         var b = new Option<string?>("--b") { Description = "Another model for seat B." };
-        var maxMessages = new Option<int?>("--max-messages") { Description = "The fork's message cap; default: the parent's." };
+        var maxMessages = new Option<int?>("--max-messages") { Description = "The fork's message cap; default: the parent's." }.AtLeast(1);
         var seed = new Option<int?>("--seed") { Description = "The offline agents' seed; default: the parent's." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the result." };
         var db = StoreOptions.CreateDbOption();

@@ -18,10 +18,10 @@ internal static class ListCommand
         var model = new Option<string?>("--model") { Description = "Only conversations where a participant's name or model contains this text." };
         var reason = new Option<string?>("--stop-reason") { Description = $"Only conversations that stopped for this reason: {string.Join(", ", StopReasons.All)}." };
         reason.AcceptOnlyFromAmong([.. StopReasons.All]);
-        var minMessages = new Option<int?>("--min-messages") { Description = "Only conversations with at least this many messages." };
-        var maxMessages = new Option<int?>("--max-messages") { Description = "Only conversations with at most this many messages." };
+        var minMessages = new Option<int?>("--min-messages") { Description = "Only conversations with at least this many messages." }.AtLeast(0);
+        var maxMessages = new Option<int?>("--max-messages") { Description = "Only conversations with at most this many messages." }.AtLeast(0);
         var unfinished = new Option<bool>("--unfinished") { Description = "Only conversations a resume would continue." };
-        var limit = new Option<int?>("--limit") { Description = "At most this many conversations (newest first when set)." };
+        var limit = new Option<int?>("--limit") { Description = "At most this many conversations (newest first when set)." }.AtLeast(1);
         var db = StoreOptions.CreateDbOption();
 
         var command = new Command(

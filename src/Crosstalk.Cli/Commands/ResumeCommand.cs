@@ -14,10 +14,10 @@ internal static class ResumeCommand
         var run = new Argument<string?>("run") { Description = "The run to continue; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne };
         var db = StoreOptions.CreateDbOption();
         var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
-        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." };
+        var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
-        var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 };
+        var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 }.AtLeast(0);
 
         var otel = Telemetry.CreateOption();
         var command = new Command(

@@ -23,17 +23,17 @@ internal static class RunCommand
         var systemB = new Option<string?>("--system-b") { Description = "System prompt for seat B only." };
         var first = new Option<string>("--first") { Description = "Which seat opens: a or b.", DefaultValueFactory = _ => "a" };
         first.AcceptOnlyFromAmong("a", "b");
-        var maxMessages = new Option<int>("--max-messages") { Description = "Stop after this many messages, the opener included.", DefaultValueFactory = _ => 100 };
+        var maxMessages = new Option<int>("--max-messages") { Description = "Stop after this many messages, the opener included.", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var endToken = new Option<string>("--end-token") { Description = "The token a model ends the conversation with, at the very end of its message.", DefaultValueFactory = _ => "[END]" };
         var endPolicy = new Option<string>("--end-policy") { Description = "any: one seat ending is enough (the original system's rule); mutual: every seat must end in consecutive messages; off: the token is only recorded.", DefaultValueFactory = _ => "any" };
         endPolicy.AcceptOnlyFromAmong("any", "mutual", "off");
         var stopOn = new Option<string?>("--stop-on") { Description = "Extra guards, comma-separated: goodbye-loop, repetition." };
-        var timeLimit = new Option<TimeSpan?>("--time-limit") { Description = "Stop when the conversation has run this long (e.g. 00:10:00)." };
-        var tokenBudget = new Option<long?>("--token-budget") { Description = "Stop when this many tokens (in + out) have been used." };
-        var costBudget = new Option<decimal?>("--cost-budget") { Description = "Stop when this many US dollars have been spent." };
+        var timeLimit = new Option<TimeSpan?>("--time-limit") { Description = "Stop when the conversation has run this long: 90s, 10m, 2h or 00:10:00.", CustomParser = OptionRules.ParseDuration };
+        var tokenBudget = new Option<long?>("--token-budget") { Description = "Stop when this many tokens (in + out) have been used." }.AtLeast(1);
+        var costBudget = new Option<decimal?>("--cost-budget") { Description = "Stop when this many US dollars have been spent." }.Positive();
         var seed = new Option<int?>("--seed") { Description = "Seed for the offline agents (and sampling, where a provider takes one), so a run can be repeated exactly. Default: a new one each run, printed and kept in the transcript." };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the transcript files (seed Markdown and JSON).", DefaultValueFactory = _ => DefaultOutputDirectory };
-        var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." };
+        var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." }.AtLeast(0);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
         var db = StoreOptions.CreateDbOption();
         var models = ModelsOption.Create();
@@ -90,11 +90,6 @@ internal static class RunCommand
 
     internal static async Task<int> RunAsync(CliContext context, RunSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.MaxMessages < 1)
-        {
-            throw new UserException($"--max-messages must be at least 1 (was {settings.MaxMessages}).");
-        }
-
         if (string.IsNullOrWhiteSpace(settings.EndToken))
         {
             throw new UserException("--end-token cannot be empty; use --end-policy off to ignore end tokens.");

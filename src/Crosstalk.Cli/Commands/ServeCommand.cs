@@ -13,7 +13,7 @@ internal static class ServeCommand
 
     public static Command Create(CliContext context)
     {
-        var port = new Option<int>("--port", "-p") { Description = "The port to listen on (0 picks a free one).", DefaultValueFactory = _ => DefaultPort };
+        var port = new Option<int>("--port", "-p") { Description = "The port to listen on (0 picks a free one).", DefaultValueFactory = _ => DefaultPort }.Between(0, 65535);
         var host = new Option<string>("--host") { Description = "The address to bind. Only 127.0.0.1 is reachable from this machine alone; any other address needs an access token.", DefaultValueFactory = _ => WebServerOptions.DefaultHost };
         var token = new Option<string?>("--token") { Description = "The access token every request must carry. Generated and printed when you bind a non-loopback address without one." };
         var db = StoreOptions.CreateDbOption();

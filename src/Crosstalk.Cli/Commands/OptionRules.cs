@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Crosstalk.Experiments;
+
+namespace Crosstalk.Cli.Commands;
+
+/// <summary>
+/// Range checks and formats for option values, checked while the command line is parsed: a value out of range is a
+/// mistake on the command line (exit code 2), reported in one line that names the option.
+/// </summary>
+internal static class OptionRules
+{
+    public static Option<int> AtLeast(this Option<int> option, int minimum)
+    {
+        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<int>() >= minimum, $"at least {minimum}"));
+        return option;
+    }
+
+    public static Option<int?> AtLeast(this Option<int?> option, int minimum)
+    {
+        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<int?>() is not { } value || value >= minimum, $"at least {minimum}"));
+        return option;
+    }
+
+    public static Option<long?> AtLeast(this Option<long?> option, long minimum)
+    {
+        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<long?>() is not { } value || value >= minimum, $"at least {minimum}"));
+        return option;
+    }
+
+    public static Option<int> Between(this Option<int> option, int minimum, int maximum)
+    {
+        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<int>() is var value && value >= minimum && value <= maximum, $"between {minimum} and {maximum}"));
+        return option;
+    }
+
+    public static Option<decimal?> Positive(this Option<decimal?> option)
+    {
+        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<decimal?>() is not { } value || value > 0, "more than 0"));
+        return option;
+    }
+
+    /// <summary>A duration written as experiment files write it: <c>90s</c>, <c>10m</c>, <c>2h</c> or <c>hh:mm:ss</c>.</summary>
+    public static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        var duration = ExperimentFile.ParseDuration(text);
+        if (duration is null)
+        {
+            result.AddError($"'{text}' is not a duration; write it as 90s, 10m, 2h or 00:10:00.");
+        }
+
+        return duration;
+    }
+
+    private static void Check(OptionResult result, string name, bool valid, string expected)
+    {
+        if (!valid)
+        {
+            var given = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "(none)";
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {expected} (was {given})."));
+        }
+    }
+}
