@@ -164,6 +164,13 @@ internal static class CliApplication
             await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.UserError;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file or folder that cannot be read or written (permissions, a full disk, a path that vanished): the
+            // machine's state, not a bug. The runtime's message names the path.
+            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
         catch (OperationCanceledException)
         {
             await context.Error.WriteLineAsync("Interrupted.").ConfigureAwait(false);

@@ -65,7 +65,7 @@ internal static class AnalyzeCommand
             var analysis = corpus.Build();
             if (parseResult.GetValue(html) is { } htmlPath)
             {
-                var file = context.ResolvePath(htmlPath);
+                var file = OutputPaths.File(context, htmlPath, "--html");
                 using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
                 {
                     AnalysisReportHtml.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)));
@@ -76,7 +76,7 @@ internal static class AnalyzeCommand
 
             if (parseResult.GetValue(csv) is { } csvPath)
             {
-                var folder = context.ResolvePath(csvPath);
+                var folder = OutputPaths.Folder(context, csvPath, "--csv");
                 var written = CorpusCsv.Write(analysis, folder);
                 context.Console.MarkupLine($"[green]Wrote[/] {written.Count} CSV files to {TerminalText.Escape(folder)}");
             }

@@ -59,7 +59,7 @@ internal static class ConvertCommand
             }
             else
             {
-                var targetPath = context.ResolvePath(target);
+                var targetPath = OutputPaths.File(context, target, "--output");
                 AtomicFile.WriteAllText(targetPath, text);
                 context.Console.MarkupLineInterpolated($"[green]Wrote[/] {targetPath}");
             }

@@ -48,7 +48,7 @@ internal static class ExportCommand
                 throw new UserException($"There is no run '{runId}' in {store.Description}; 'crosstalk list' shows the runs.");
             }
 
-            var directory = context.ResolvePath(parseResult.GetValue(output)!);
+            var directory = OutputPaths.Folder(context, parseResult.GetValue(output)!, "--output");
             var count = await ExportAsync(store, runId, parseResult.GetValue(to)!, directory, cancellationToken).ConfigureAwait(false);
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}", count, TerminalText.Escape(directory));
             return ExitCodes.Success;

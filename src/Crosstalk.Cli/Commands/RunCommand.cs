@@ -75,7 +75,7 @@ internal static class RunCommand
                 TokenBudget = parseResult.GetValue(tokenBudget),
                 CostBudget = parseResult.GetValue(costBudget),
                 Seed = parseResult.GetValue(seed) ?? Random.Shared.Next(1, 100_000),
-                OutputDirectory = context.ResolvePath(parseResult.GetValue(output)!),
+                OutputDirectory = OutputPaths.Folder(context, parseResult.GetValue(output)!, "--output"),
                 TokenDelay = parseResult.GetValue(delay),
                 Quiet = parseResult.GetValue(quiet),
                 Db = parseResult.GetValue(db),

@@ -26,6 +26,12 @@ public static class AtomicFile
             File.WriteAllText(temp, text, Utf8NoBom);
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Said of the file asked for: the temporary file is ours, and its name would only puzzle.
+            TryDelete(temp);
+            throw new IOException($"{full} could not be written: {ex.Message.Replace(temp, full, StringComparison.Ordinal)}", ex);
+        }
         catch
         {
             TryDelete(temp);
