@@ -21,7 +21,12 @@ internal static partial class CatalogParser
         catch (YamlException ex)
         {
             var reason = LocationPrefix().Replace((ex.InnerException as YamlException ?? ex).Message, string.Empty).TrimEnd('.');
-            if (ex.InnerException is { } inner and not YamlException)
+            if (ex.InnerException is InvalidOperationException)
+            {
+                // YamlDotNet's scanner gives up this way on some broken flow collections, with a message about itself.
+                reason = "the YAML cannot be read past this point; look for an unclosed [, { or quote";
+            }
+            else if (ex.InnerException is { } inner and not YamlException)
             {
                 reason = inner.Message.TrimEnd('.');
             }

@@ -104,6 +104,7 @@ public sealed class ExperimentFileTests
     [InlineData("models: [offline:eliza]\nstop:\n  end_policy: sometimes\n", 3, 15, "'end_policy' must be any, mutual or off")]
     [InlineData("models: [a, b]\npairs: [[a, c]]\n", 2, 13, "'c' is not one of the models")]
     [InlineData("models: [a\n", 2, 1, "")]
+    [InlineData("models:\n  - offline:eliza\n  - [offline:markov\nrepetitions: 1\n", 2, 18, "look for an unclosed [, { or quote")]
     [InlineData("name: x\n", 1, 1, "needs 'models:'")]
     public void Parse_BadYaml_NamesFileLineAndColumn(string yaml, int line, int column, string problem)
     {

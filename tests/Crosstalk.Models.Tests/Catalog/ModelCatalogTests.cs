@@ -145,6 +145,7 @@ public sealed class ModelCatalogTests
     [InlineData("models:\n  - name: x\n", "neither a provider")]
     [InlineData("providers:\n  p: { api: grpc, endpoint: http://x }\n", "api 'grpc'")]
     [InlineData("providers:\n  p: { api: openai, endpoint: ftp://x }\n", "not an http(s) URL")]
+    [InlineData("models:\n  - [x\nfoo: 1\n", "line 2, column 3: the YAML cannot be read past this point; look for an unclosed [, { or quote")]
     public void Parse_SemanticMistake_OneSentenceNamingTheFile(string yaml, string expected)
     {
         var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
