@@ -64,7 +64,7 @@ internal static partial class CatalogParser
                 Name = name,
                 Api = api,
                 Endpoint = ParseEndpoint(endpointText, source, $"provider '{name}'"),
-                KeyVariable = p.Key ?? previous?.KeyVariable,
+                KeyVariable = KeyVariable(p.Key, source, $"provider '{name}'") ?? previous?.KeyVariable,
                 BlankMessage = p.BlankMessage ?? previous?.BlankMessage,
                 Limits = p.Limits?.ToLimits() ?? previous?.Limits ?? ModelLimits.None,
                 Source = source,
@@ -109,7 +109,7 @@ internal static partial class CatalogParser
                 Api = api,
                 ModelId = m.Model ?? m.Name,
                 Endpoint = m.Endpoint is null ? provider!.Endpoint : ParseEndpoint(m.Endpoint, source, what),
-                KeyVariable = m.Key ?? provider?.KeyVariable,
+                KeyVariable = KeyVariable(m.Key, source, what) ?? provider?.KeyVariable,
                 ContextWindow = m.Context,
                 InputPricePerMillion = m.Price?.Input,
                 OutputPricePerMillion = m.Price?.Output,
@@ -128,10 +128,30 @@ internal static partial class CatalogParser
         _ => throw new ModelCatalogException($"The model catalog {source} gives {what} the api '{text}'; use openai or anthropic."),
     };
 
-    private static Uri ParseEndpoint(string text, string source, string what) =>
-        Uri.TryCreate(text.Trim().TrimEnd('/'), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+    private static Uri ParseEndpoint(string text, string source, string what)
+    {
+        if (!Uri.TryCreate(text.Trim().TrimEnd('/'), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ModelCatalogException($"The model catalog {source} gives {what} the endpoint '{text}', which is not an http(s) URL.");
+        }
+
+        // Never echoed: the part before '@' may be a password. The SDKs would not send it anyway.
+        return uri.UserInfo.Length == 0
             ? uri
-            : throw new ModelCatalogException($"The model catalog {source} gives {what} the endpoint '{text}', which is not an http(s) URL.");
+            : throw new ModelCatalogException(
+                $"The model catalog {source} gives {what} an endpoint with a user name or password in it; put the key in an environment variable and name that variable in 'key:'.");
+    }
+
+    // `key:` names the environment variable that holds the key. Anything that cannot be a variable's name is most likely
+    // the key itself pasted in the wrong place: refused without repeating it.
+    private static string? KeyVariable(string? name, string source, string what) =>
+        name is null || VariableName().IsMatch(name)
+            ? name
+            : throw new ModelCatalogException(
+                $"The model catalog {source} gives {what} a 'key:' that is not the name of an environment variable. 'key:' names the variable that holds the key (such as OPENAI_API_KEY), never the key itself.");
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex VariableName();
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex LocationPrefix();

@@ -168,6 +168,10 @@ public sealed class ModelCatalog
             var source = userSource ?? "(text)";
             var userDocument = CatalogParser.ReadDocument(userYaml, source);
             providers = CatalogParser.ReadProviders(userDocument, source, providers);
+
+            // A provider the user redefines is redefined for the built-in models too: `gpt-4o` must go where the user's
+            // `openai` points, not to the endpoint (and key) it replaced.
+            entries = CatalogParser.ReadModels(builtInDocument, "built-in", providers).ToList();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var userEntry in CatalogParser.ReadModels(userDocument, source, providers))
             {

@@ -155,6 +155,30 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void Parse_UserRedefinesABuiltInProvider_BuiltInModelsOfThatProviderFollowIt()
+    {
+        var catalog = ModelCatalog.Parse("providers:\n  openai: { api: openai, endpoint: http://127.0.0.1:9/v1, key: MY_PROXY_KEY }\n", "mine.yaml", NoSecrets);
+
+        var entry = catalog.Resolve("gpt-4o");
+
+        Assert.Equal("http://127.0.0.1:9/v1", entry.Endpoint!.ToString().TrimEnd('/'));
+        Assert.Equal("MY_PROXY_KEY", entry.KeyVariable);
+        Assert.Equal("gpt-4o", entry.ModelId);
+    }
+
+    [Theory]
+    [InlineData("providers:\n  p: { api: openai, endpoint: http://x/v1, key: sk-test-SECRET123 }\n", "not the name of an environment variable")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, key: \"sk-ant SECRET123\" }\n", "not the name of an environment variable")]
+    [InlineData("providers:\n  p: { api: openai, endpoint: \"http://user:SECRET123@127.0.0.1:9/v1\" }\n", "user name or password")]
+    public void Parse_SecretWhereANameOrUrlBelongs_IsRefusedWithoutRepeatingIt(string yaml, string expected)
+    {
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET123", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_MissingExplicitFile_SaysSo()
     {
         var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Load("/nonexistent/models.yaml", NoSecrets));
