@@ -48,12 +48,18 @@ internal static class BatchCommand
                 await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
             }
 
+            // Checked before anything is stored: a run that cannot start would be offered to every later resume.
+            if (experiment.Expand().Count == 0)
+            {
+                throw new UserException($"{path} plans no conversation: a pair needs two models (or a model paired with itself in 'pairs:'), and 'repetitions' at least 1.");
+            }
+
+            var output = experiment.OutputDirectory is { } dir ? OutputPaths.Folder(context, dir, "output_dir") : null;
             var jobs = parseResult.GetValue(concurrency);
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
             using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
             var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
-            var output = experiment.OutputDirectory is { } dir ? context.ResolvePath(dir) : null;
             var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
             var count = experiment.Expand().Count;
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",

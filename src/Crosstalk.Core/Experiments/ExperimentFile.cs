@@ -99,11 +99,11 @@ public static class ExperimentFile
                     modelId,
                     GetString(model, "name") ?? modelId,
                     GetString(model, "system_prompt"),
-                    model.TryGetProperty("temperature", out var t) && t.ValueKind == JsonValueKind.Number ? (float)t.GetDouble() : null,
-                    model.TryGetProperty("max_tokens", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : null));
+                    (float?)OriginalNumber(model, "temperature", path, $"models[{index}].temperature", 0, 2),
+                    OriginalWholeNumber(model, "max_tokens", path, $"models[{index}].max_tokens", 1)));
             }
 
-            var maxTurns = root.TryGetProperty("max_turns", out var turns) && turns.ValueKind == JsonValueKind.Number ? turns.GetInt32() : 10;
+            var maxTurns = OriginalWholeNumber(root, "max_turns", path, "max_turns", 1) ?? 10;
             var endCodeword = GetString(root, "end_codeword");
             return new Experiment
             {
@@ -113,7 +113,7 @@ public static class ExperimentFile
                 BothOrders = true,
                 Openers = [GetString(root, "initial_message") ?? " "],
                 SystemPrompts = [GetString(root, "system_prompt")],
-                Repetitions = root.TryGetProperty("conversations_per_pair", out var reps) && reps.ValueKind == JsonValueKind.Number ? reps.GetInt32() : 1,
+                Repetitions = OriginalWholeNumber(root, "conversations_per_pair", path, "conversations_per_pair", 1) ?? 1,
                 Stop = new StopSettings
                 {
                     // max_turns counts the replies after the opener.
@@ -121,12 +121,46 @@ public static class ExperimentFile
                     EndToken = endCodeword ?? "[END]",
                     EndPolicy = endCodeword is null ? "off" : "any",
                 },
-                Concurrency = root.TryGetProperty("max_workers", out var workers) && workers.ValueKind == JsonValueKind.Number ? Math.Max(1, workers.GetInt32()) : 8,
+                Concurrency = OriginalWholeNumber(root, "max_workers", path, "max_workers", 1) ?? 8,
                 OutputDirectory = GetString(root, "output_dir") ?? "conversations",
                 Source = path,
                 Warnings = warnings,
             };
         }
+    }
+
+    // A number of the original config.json: absent or null is "not given"; anything else must be a number in range.
+    private static int? OriginalWholeNumber(JsonElement element, string name, string path, string what, int minimum)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        {
+            throw new ExperimentFileException(path, null, null, $"'{what}' must be a whole number (was {value.GetRawText()}).");
+        }
+
+        return number >= minimum
+            ? number
+            : throw new ExperimentFileException(path, null, null, string.Create(CultureInfo.InvariantCulture, $"'{what}' must be at least {minimum} (was {number})."));
+    }
+
+    private static double? OriginalNumber(JsonElement element, string name, string path, string what, double minimum, double maximum)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || value.GetDouble() is var number && (number < minimum || number > maximum))
+        {
+            throw new ExperimentFileException(
+                path, null, null, string.Create(CultureInfo.InvariantCulture, $"'{what}' must be a number from {minimum} to {maximum} (was {value.GetRawText()})."));
+        }
+
+        return number;
     }
 
     private static string? GetString(JsonElement element, string name) =>

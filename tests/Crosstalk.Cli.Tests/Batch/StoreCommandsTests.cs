@@ -52,6 +52,25 @@ public sealed class StoreCommandsTests
         }
     }
 
+    [Theory]
+    [InlineData("exp.yaml", "models: [offline:eliza]\n", "plans no conversation")]
+    [InlineData("exp.yaml", "models: [offline:eliza, offline:markov]\noutput_dir: taken.txt\n", "output_dir: taken.txt is a file")]
+    [InlineData("config.json", "{\"models\": [{\"model_id\": \"offline:eliza\"}, {\"model_id\": \"offline:markov\"}], \"max_turns\": -5}", "'max_turns' must be at least 1")]
+    public async Task Batch_ThatCannotStart_FailsInOneLineAndStoresNoRunForResumeToTrip(string name, string content, string problem)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, name), content);
+        await File.WriteAllTextAsync(Path.Combine(dir, "taken.txt"), "a file");
+
+        var batch = await CrosstalkProcess.RunAsync(dir, "batch", name, "--db", "s.db");
+        var resume = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "s.db");
+
+        Assert.True(batch.ExitCode == 1, $"exit {batch.ExitCode}: {batch.StandardError}");
+        Assert.Contains(problem, Assert.Single(batch.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal(0, resume.ExitCode);
+        Assert.Contains("Nothing to resume", resume.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task List_ConversationsOutsideAnyRun_AreListedWhenThereAreNoRunsAndCountedBesideRuns()
     {

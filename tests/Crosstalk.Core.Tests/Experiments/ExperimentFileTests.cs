@@ -115,6 +115,26 @@ public sealed class ExperimentFileTests
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    [Theory]
+    [InlineData("\"max_turns\": -5", "'max_turns' must be at least 1 (was -5)")]
+    [InlineData("\"max_turns\": 4.7", "'max_turns' must be a whole number (was 4.7)")]
+    [InlineData("\"max_turns\": \"four\"", "'max_turns' must be a whole number (was \"four\")")]
+    [InlineData("\"conversations_per_pair\": 0", "'conversations_per_pair' must be at least 1")]
+    [InlineData("\"max_workers\": 0", "'max_workers' must be at least 1")]
+    [InlineData("\"models\": [{\"model_id\": \"a\", \"temperature\": \"hot\"}, {\"model_id\": \"b\"}]", "'models[1].temperature' must be a number from 0 to 2")]
+    [InlineData("\"models\": [{\"model_id\": \"a\", \"max_tokens\": 1e12}, {\"model_id\": \"b\"}]", "'models[1].max_tokens' must be a whole number")]
+    public void Parse_OriginalConfigWithAValueOutOfRangeOrOfTheWrongType_SaysWhichAndWhatItWas(string property, string problem)
+    {
+        var json = property.StartsWith("\"models\"", StringComparison.Ordinal)
+            ? "{" + property + "}"
+            : "{\"models\": [{\"model_id\": \"a\"}, {\"model_id\": \"b\"}], " + property + "}";
+
+        var error = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse(json, "config.json"));
+
+        Assert.StartsWith("config.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_YamlWithUnknownKey_Warns()
     {
