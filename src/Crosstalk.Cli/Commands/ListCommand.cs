@@ -20,7 +20,7 @@ internal static class ListCommand
         reason.AcceptOnlyFromAmong([.. StopReasons.All]);
         var minMessages = new Option<int?>("--min-messages") { Description = "Only conversations with at least this many messages." }.AtLeast(0);
         var maxMessages = new Option<int?>("--max-messages") { Description = "Only conversations with at most this many messages." }.AtLeast(0);
-        var unfinished = new Option<bool>("--unfinished") { Description = "Only conversations a resume would continue." };
+        var unfinished = new Option<bool>("--unfinished") { Description = "Only conversations that did not finish: crosstalk resume continues those of runs; crosstalk fork ID --at N goes on with one from crosstalk run." };
         var limit = new Option<int?>("--limit") { Description = "At most this many conversations (newest first when set)." }.AtLeast(1);
         var db = StoreOptions.CreateDbOption();
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Crosstalk.Cli.Batch;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
@@ -42,6 +43,7 @@ internal static class ResumeCommand
             if (runId is null)
             {
                 context.Console.MarkupLine($"Nothing to resume: every run in {TerminalText.Escape(store.Description)} is complete.");
+                await ExplainSingleConversationsAsync(context, store, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -63,6 +65,31 @@ internal static class ResumeCommand
     }
 
     /// <summary>The newest run made by a batch that still has unfinished conversations (imports cannot be resumed).</summary>
+    // Conversations of `crosstalk run` belong to no run and keep no plan, so resume cannot continue them: say so, and how
+    // to go on with one, rather than leave `list --unfinished` and "nothing to resume" to contradict each other.
+    private static async Task ExplainSingleConversationsAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
+    {
+        var single = new List<ConversationSummary>();
+        await foreach (var conversation in store.ListConversationsAsync(new ConversationQuery { UnfinishedOnly = true }, cancellationToken).ConfigureAwait(false))
+        {
+            if (conversation.RunId is null)
+            {
+                single.Add(conversation);
+            }
+        }
+
+        if (single.Count > 0)
+        {
+            var latest = single[^1];
+            context.Console.MarkupLine(
+                CultureInfo.InvariantCulture,
+                "{0} unfinished conversation(s) from crosstalk run are not part of a run, so resume does not continue them; to go on with the latest: crosstalk fork {1} --at {2}",
+                single.Count,
+                latest.Id,
+                latest.MessageCount);
+        }
+    }
+
     internal static async Task<string?> FindLatestUnfinishedAsync(ITranscriptStore store, CancellationToken cancellationToken)
     {
         var runs = new List<RunSummary>();

@@ -213,7 +213,13 @@ internal static class RunCommand
         if (recorder?.ConversationId is { } id)
         {
             console.MarkupLine($"[green]Stored[/] conversation {id} in {TerminalText.Escape(recorder.Description)} [grey](crosstalk serve shows it)[/]");
+            if (stopInfo?.Reason is StopReasons.Interrupted or StopReasons.Error && transcript.Messages.Count > 0)
+            {
+                // A single conversation is not a run, so `resume` does not know it; a fork at its last message goes on.
+                console.MarkupLine(CultureInfo.InvariantCulture, "[grey]To go on from message {1}: crosstalk fork {0} --at {1}[/]", id, transcript.Messages.Count);
+            }
         }
+
         return stopInfo?.Reason switch
         {
             StopReasons.Interrupted => ExitCodes.Interrupted,

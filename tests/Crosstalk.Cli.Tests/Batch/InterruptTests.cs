@@ -71,6 +71,19 @@ public sealed partial class InterruptTests
         var stored = await store.GetTranscriptAsync((await store.ListConversationsAsync(ConversationQuery.All).ToListAsync()).Single().Id);
         Assert.Equal(saved.Messages.Select(m => m.Content), stored!.Messages.Select(m => m.Content));
         Assert.Equal(StopReasons.Interrupted, stored.Stop!.Reason);
+
+        // A single conversation is not a run: resume says so instead of "nothing to resume" alone, and both point to the
+        // fork that goes on from the last message, which works.
+        var goOn = $"crosstalk fork 1 --at {saved.Messages.Count}";
+        Assert.Contains(goOn, stdout, StringComparison.Ordinal);
+        var resume = await CrosstalkProcess.RunAsync(dir, "resume");
+        Assert.Contains("not part of a run", resume.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(goOn, resume.StandardOutput.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", saved.Messages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-messages", (saved.Messages.Count + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(fork.ExitCode == 0, fork.StandardError + fork.StandardOutput);
+        var continued = await store.GetTranscriptAsync(2);
+        Assert.Equal(saved.Messages.Count + 2, continued!.Messages.Count);
+        Assert.Equal(saved.Messages.Select(m => m.Content), continued.Messages.Take(saved.Messages.Count).Select(m => m.Content));
     }
 
     /// <summary>
