@@ -84,6 +84,25 @@ public sealed class RunWithProvidersTests
     }
 
     [Fact]
+    public async Task Batch_EveryConversationFails_ExitsOneAndShowsWhy()
+    {
+        await using var openAI = await FakeOpenAIServer.StartAsync();
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var models = Path.Combine(dir, "models.yaml");
+
+        // A wrong path on a live server: 404, a permanent failure, so no retries slow the test down.
+        File.WriteAllText(models, $"models:\n  - {{ name: broken, api: openai, endpoint: \"{openAI.Endpoint}no-such-path\", model: gpt-4o }}\n");
+        File.WriteAllText(Path.Combine(dir, "exp.yaml"), "models: [broken, offline:eliza]\nstop: { max_messages: 4 }\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--models", models, "--db", "s.db", "--quiet");
+
+        Assert.True(result.ExitCode == 1, result.StandardError + result.StandardOutput);
+        var output = result.StandardOutput.ReplaceLineEndings(" ");
+        Assert.Contains("2 conversation(s) stopped on an error", output, StringComparison.Ordinal);
+        Assert.Contains("404", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MissingKey_FailsWithOneLineNamingTheVariableButNoValue()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Crosstalk.Cli.Commands;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
+using Crosstalk.Transcripts;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Batch;
@@ -29,14 +30,45 @@ internal static class BatchSession
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) could not be stored; first: {1}[/]", outcome.Errors.Count, TerminalText.Escape(outcome.Errors[0]));
         }
 
+        var failed = await ShowFailuresAsync(context, store, runId).ConfigureAwait(false);
+        var problem = outcome.Errors.Count > 0 || failed > 0;
         if (outcome.Unfinished == 0)
         {
             context.Console.MarkupLine($"[green]Run {TerminalText.Escape(runId)} is complete[/] · {TerminalText.Escape(store.Description)}");
-            return outcome.Errors.Count > 0 ? ExitCodes.UserError : ExitCodes.Success;
+            return problem ? ExitCodes.UserError : ExitCodes.Success;
         }
 
         var why = outcome.Interrupted ? "Interrupted" : outcome.CostCeilingReached ? "Cost ceiling reached" : "Stopped";
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]", why, outcome.Unfinished, TerminalText.Escape(runId));
-        return outcome.Interrupted ? ExitCodes.Interrupted : outcome.Errors.Count > 0 ? ExitCodes.UserError : ExitCodes.Success;
+        return outcome.Interrupted ? ExitCodes.Interrupted : problem ? ExitCodes.UserError : ExitCodes.Success;
+    }
+
+    // Conversations that stopped on an error (a provider that kept failing, a missing key): how many, and why, most
+    // frequent reason first, so the cause is on the screen and not only in the transcripts.
+    private static async Task<int> ShowFailuresAsync(CliContext context, ITranscriptStore store, string runId)
+    {
+        const int Inspected = 50;
+        var failed = await store.ListConversationsAsync(new ConversationQuery { RunId = runId, StopReason = StopReasons.Error }, CancellationToken.None)
+            .ToListAsync(CancellationToken.None).ConfigureAwait(false);
+        if (failed.Count == 0)
+        {
+            return 0;
+        }
+
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var conversation in failed.Take(Inspected))
+        {
+            var transcript = await store.GetTranscriptAsync(conversation.Id, CancellationToken.None).ConfigureAwait(false);
+            var detail = transcript?.Stop?.Detail ?? "no detail recorded";
+            reasons[detail] = reasons.GetValueOrDefault(detail) + 1;
+        }
+
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) stopped on an error[/]{1}:", failed.Count, failed.Count > Inspected ? $" (the first {Inspected} read)" : "");
+        foreach (var (detail, count) in reasons.OrderByDescending(r => r.Value).Take(3))
+        {
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]  {0} × {1}[/]", count, TerminalText.Escape(detail));
+        }
+
+        return failed.Count;
     }
 }
