@@ -404,7 +404,8 @@ public static class ExperimentFile
                 }
             }
 
-            throw Error(node, $"'{name}' is not one of the models listed under 'models:'.");
+            var known = models.Select(m => m.DisplayName is null || m.DisplayName == m.Reference ? $"'{m.Reference}'" : $"'{m.Reference}' or '{m.DisplayName}'");
+            throw Error(node, $"'{name}' is not one of the models listed under 'models:'; a pair names each by its reference or its 'name:' ({string.Join(", ", known)}).");
         }
 
         public List<string?>? StringList(YamlMappingNode map, string pluralKey, string singularKey, bool allowNone)
