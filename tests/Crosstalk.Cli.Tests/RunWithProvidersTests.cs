@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Crosstalk.Testing.FakeProviders;
 using Crosstalk.Transcripts.Formats;
 
@@ -66,6 +67,10 @@ public sealed class RunWithProvidersTests
         Assert.True(injected > 0, "no fault was injected");
         Assert.Equal(injected, transcript.Messages.Sum(m => m.Attempts.Count));
         Assert.Contains("\"attempts\"", File.ReadAllText(json), StringComparison.Ordinal);
+
+        // ...and in the live output as it happens, one line per failed attempt.
+        // (Lines longer than the console wrap; joined again here.)
+        Assert.Equal(injected, Regex.Matches(result.StandardOutput.ReplaceLineEndings(" "), @"… attempt \d+ failed \(").Count);
 
         // The blank opener reached the Anthropic model in a form it accepts, and the transcript says so.
         Assert.Equal(" ", transcript.Messages[0].Content);

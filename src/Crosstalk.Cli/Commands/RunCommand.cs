@@ -165,7 +165,10 @@ internal static class RunCommand
                     break;
                 case MessageRestarted when !settings.Quiet:
                     console.WriteLine();
-                    console.MarkupLine("[yellow]… the reply was cut off; asking again from the start[/]");
+                    console.MarkupLine("[yellow]… the reply was cut off; what was shown of it is discarded[/]");
+                    break;
+                case AttemptFailed failed when !settings.Quiet:
+                    console.MarkupLine(CultureInfo.InvariantCulture, "[yellow]… attempt {0} failed ({1}); asking again[/]", failed.Attempt.Number, TerminalText.Escape(failed.Attempt.Error));
                     break;
                 case MessageCompleted completed:
                     tokens += completed.Message.Usage?.TotalTokens ?? 0;

@@ -295,6 +295,7 @@ public sealed class ConversationRunner
 
                                     case AttemptContent failed:
                                         (attempts ??= []).Add(failed.Attempt);
+                                        yield return new AttemptFailed(index, seat, failed.Attempt);
                                         break;
 
                                     case CostContent price:

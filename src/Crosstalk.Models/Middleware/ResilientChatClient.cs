@@ -84,7 +84,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                     return response;
                 }
 
-                failure = Classify(failure, streamed: false, complete: false, produced: false, watch, attempts, cancellationToken);
+                failure = Classify(failure, streamed: false, complete: false, produced: false, watch, ref attempts, number, started, cancellationToken);
                 await _circuit.ReportAsync(failure);
             }
 
@@ -184,7 +184,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                 }
 
                 watch.EndAttempt();
-                failure = Classify(failure, streamed: true, complete, produced, watch, attempts, cancellationToken);
+                failure = Classify(failure, streamed: true, complete, produced, watch, ref attempts, number, started, cancellationToken);
                 await _circuit.ReportAsync(failure);
                 if (failure is null)
                 {
@@ -219,7 +219,15 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     // What an attempt's end means: null for a whole reply, else the failure to record. Throws when there is nothing left to
     // try: the caller cancelled (its own exception), or the total time ran out.
     private Exception? Classify(
-        Exception? failure, bool streamed, bool complete, bool produced, CallWatch watch, List<Attempt>? attempts, CancellationToken cancellationToken)
+        Exception? failure,
+        bool streamed,
+        bool complete,
+        bool produced,
+        CallWatch watch,
+        ref List<Attempt>? attempts,
+        int number,
+        long started,
+        CancellationToken cancellationToken)
     {
         if (failure is null && (complete || !streamed))
         {
@@ -239,6 +247,8 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
 
         if (watch.Expired)
         {
+            // The attempt the total time cut short is an attempt too: recorded, and counted in the message.
+            (attempts ??= []).Add(Record(number, new ProviderException($"{_name} was still answering when the total time ran out.", "timeout", null, true), started));
             throw GiveUp(TotalTimeout(attempts), attempts);
         }
 

@@ -83,8 +83,11 @@ public class StreamingTests
         };
         var runner = new ConversationRunner(Spec(new MaxMessagesCondition(2)), [Echo("A"), new ScriptedChatClient(reply)]);
 
-        await RunAsync(runner);
+        var events = await RunAsync(runner);
 
+        // The failed attempt is shown as it happens, and kept on the message.
+        var failed = Assert.Single(events.OfType<AttemptFailed>());
+        Assert.Equal((2, 2, "429 rate limited"), (failed.Index, failed.Seat, failed.Attempt.Error));
         var message = runner.Transcript.Messages[1];
         Assert.Equal(new TokenUsage(12, 30, 10), message.Usage);
         Assert.Equal(0.002m, message.Cost);

@@ -139,8 +139,13 @@ public sealed class RetryPolicyTests
         Assert.True(provider.Calls[1].Token.IsCancellationRequested);
         Assert.Equal(2, provider.Calls.Count);
         Assert.Equal(options.TotalTimeout, time.GetUtcNow() - origin);
-        var timedOut = Assert.Single(error.Attempts);
-        Assert.Contains("within 20 s", timedOut.Error, StringComparison.Ordinal);
+
+        // Both attempts count: the one that timed out on its own, and the one the total time cut short.
+        Assert.Contains("(2 attempts)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, error.Attempts.Count);
+        Assert.Contains("within 20 s", error.Attempts[0].Error, StringComparison.Ordinal);
+        Assert.Contains("total time ran out", error.Attempts[1].Error, StringComparison.Ordinal);
+        Assert.Equal([1, 2], error.Attempts.Select(a => a.Number));
     }
 
     [Theory]
