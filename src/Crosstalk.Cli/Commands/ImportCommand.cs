@@ -36,15 +36,9 @@ internal static class ImportCommand
         {
             var root = context.ResolvePath(parseResult.GetValue(path)!);
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            var runId = await store.CreateRunAsync(
-                new RunRecord
-                {
-                    ExperimentName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)),
-                    Started = context.TimeProvider.GetLocalNow(),
-                    Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["source"] = root },
-                },
-                cancellationToken).ConfigureAwait(false);
 
+            // The run is made with the first transcript read: an import that reads nothing leaves no empty run behind.
+            string? runId = null;
             var imported = 0;
             var failed = 0;
             var files = TranscriptSources.Collect(root);
@@ -52,11 +46,19 @@ internal static class ImportCommand
             foreach (var (file, transcript) in TranscriptSources.Read(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }))
             {
                 transcript.Metadata["importedFrom"] = Path.GetRelativePath(relativeTo, file);
+                runId ??= await store.CreateRunAsync(
+                    new RunRecord
+                    {
+                        ExperimentName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)),
+                        Started = context.TimeProvider.GetLocalNow(),
+                        Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["source"] = root },
+                    },
+                    cancellationToken).ConfigureAwait(false);
                 await store.CreateConversationAsync(runId, transcript, null, cancellationToken).ConfigureAwait(false);
                 imported++;
             }
 
-            if (imported == 0)
+            if (runId is null)
             {
                 throw new UserException(files.Count == 0 ? $"{root} holds no transcript files (.md, .json, .jsonl, .txt)." : $"None of the {files.Count} file(s) in {root} could be imported.");
             }

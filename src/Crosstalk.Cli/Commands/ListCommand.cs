@@ -55,6 +55,11 @@ internal static class ListCommand
                 Limit = parseResult.GetValue(limit),
                 Descending = parseResult.GetValue(limit) is not null,
             };
+            if (query.RunId is { } runId && await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new UserException($"There is no run '{runId}' in {store.Description}; 'crosstalk list' shows the runs.");
+            }
+
             if (query == new ConversationQuery { Descending = false })
             {
                 await ListRunsAsync(context, store, cancellationToken).ConfigureAwait(false);
@@ -140,7 +145,8 @@ internal static class ListCommand
                 TerminalText.Escape(conversation.RunId ?? "–"),
                 TerminalText.Escape(conversation.Title),
                 conversation.MessageCount.ToString(CultureInfo.InvariantCulture),
-                TerminalText.Escape(conversation.StopReason ?? "unfinished"),
+                // An imported seed has an end time but no recorded reason: it ended, it is not unfinished.
+                TerminalText.Escape(conversation.StopReason ?? (conversation.Ended is null ? "unfinished" : "ended")),
                 conversation.TotalTokens.ToString("N0", CultureInfo.InvariantCulture),
                 Money(conversation.TotalCost));
         }

@@ -72,6 +72,23 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task ImportThatReadsNothing_LeavesNoEmptyRun_AndListOfAnUnknownRunSaysSo()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "empty.md"), "");
+
+        var missing = await CrosstalkProcess.RunAsync(dir, "import", "no-such-folder", "--db", "s.db");
+        var empty = await CrosstalkProcess.RunAsync(dir, "import", "empty.md", "--db", "s.db");
+        var list = await CrosstalkProcess.RunAsync(dir, "list", "--db", "s.db");
+        var unknown = await CrosstalkProcess.RunAsync(dir, "list", "r-nope", "--db", "s.db");
+
+        Assert.Equal((1, 1), (missing.ExitCode, empty.ExitCode));
+        Assert.Contains("holds no conversations yet", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("There is no run 'r-nope'", unknown.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task List_ConversationsOutsideAnyRun_AreListedWhenThereAreNoRunsAndCountedBesideRuns()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
