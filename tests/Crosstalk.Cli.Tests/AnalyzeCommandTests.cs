@@ -57,6 +57,19 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Analyze_FolderOfSeeds_TablesNameTheFileEachConversationCameFrom()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", Path.GetDirectoryName(SharedFiles.Seed000)!, "--csv", "tables");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var rows = File.ReadAllLines(Path.Combine(dir, "tables", "conversations.csv"));
+        Assert.Contains(rows, row => row.StartsWith("Kimi K2 ↔ 4o,000_9b49a01de80e6c50.txt,", StringComparison.Ordinal));
+        Assert.Contains(rows, row => row.StartsWith("Kimi K2 ↔ grok-4,001_56cfc8f72ca96c78.txt,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Analyze_UnknownTarget_FailsWithOneLine()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

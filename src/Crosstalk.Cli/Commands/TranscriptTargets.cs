@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Crosstalk.Cli.Batch;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
@@ -10,11 +11,14 @@ namespace Crosstalk.Cli.Commands;
 /// </summary>
 internal static class TranscriptTargets
 {
+    // The metadata key the corpus analysis reads a conversation's origin from.
+    private const string SourceKey = "source";
+
     public const string Description = "A transcript file, a folder of transcripts (any format, UniversalBackrooms logs too), a run id from the store, or 'store' for everything in it.";
 
     public static async IAsyncEnumerable<Transcript> ReadAsync(CliContext context, string target, string? db, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, cancellationToken).ConfigureAwait(false))
+        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, cancellationToken, nameSources: true).ConfigureAwait(false))
         {
             yield return transcript;
         }
@@ -25,14 +29,21 @@ internal static class TranscriptTargets
     /// (files have none), so results can be written back to the store.
     /// </summary>
     public static async IAsyncEnumerable<(Transcript Transcript, long? ConversationId)> ReadWithIdsAsync(
-        CliContext context, string target, string? db, bool withIds, [EnumeratorCancellation] CancellationToken cancellationToken)
+        CliContext context, string target, string? db, bool withIds, [EnumeratorCancellation] CancellationToken cancellationToken, bool nameSources = false)
     {
         var path = context.ResolvePath(target);
         if (File.Exists(path) || Directory.Exists(path))
         {
-            foreach (var (_, transcript) in TranscriptSources.Read(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}")))
+            var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path)!;
+            foreach (var (file, transcript) in TranscriptSources.Read(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}")))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (nameSources)
+                {
+                    // What tells two conversations of the same pair apart in a report: the file each came from.
+                    transcript.Metadata.TryAdd(SourceKey, Path.GetRelativePath(folder, file));
+                }
+
                 yield return (transcript, null);
             }
 
@@ -55,6 +66,13 @@ internal static class TranscriptTargets
         {
             await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
             {
+                if (nameSources
+                    && (transcript.Metadata.TryGetValue("importedFrom", out var source) || transcript.Metadata.TryGetValue(BatchMetadataKeys.Key, out source)))
+                {
+                    // An imported file's name, or the batch's key for the conversation (pair, order, opener, repetition).
+                    transcript.Metadata.TryAdd(SourceKey, source);
+                }
+
                 yield return (transcript, null);
             }
 
