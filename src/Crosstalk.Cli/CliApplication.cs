@@ -137,7 +137,7 @@ internal static class CliApplication
             {
                 var option = OptionOf(error.SymbolResult);
                 var prefix = option is null || error.Message.Contains(option, StringComparison.Ordinal) ? "" : option + ": ";
-                await context.Error.WriteLineAsync($"error: {prefix}{error.Message}").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"error: {prefix}{OneLine(error.Message)}").ConfigureAwait(false);
             }
 
             var commandName = parseResult.CommandResult.Command.Name;
@@ -183,6 +183,10 @@ internal static class CliApplication
             return ExitCodes.Internal;
         }
     }
+
+    // System.CommandLine lists the accepted values one per line ("Must be one of:\n\t'any'\n\t'mutual'"): one line instead.
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Replace("' '", "', '", StringComparison.Ordinal);
 
     private static string? OptionOf(SymbolResult? result)
     {

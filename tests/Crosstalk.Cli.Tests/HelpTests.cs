@@ -66,4 +66,31 @@ public sealed class HelpTests
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("max-messages", result.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Unknown offline agent 'offline:nope'", "run", "--a", "offline:nope", "--no-store")]
+    [InlineData("Must be one of: 'any', 'mutual', 'off'", "run", "--end-policy", "maybe")]
+    [InlineData("is a folder; give an experiment file", "batch", "folder")]
+    [InlineData("not valid JSON (", "batch", "cut.json")]
+    [InlineData("unknown key 'modelz'", "models", "--models", "catalog.yaml")]
+    [InlineData("the value at $.messages is not valid", "show", "wrong.json")]
+    public async Task BadInput_OneLineInTheUsersTermsWithoutDotNetInternals(string expected, params string[] args)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "folder"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "cut.json"), "{\"models\": [");
+        await File.WriteAllTextAsync(Path.Combine(dir, "catalog.yaml"), "modelz: []\n");
+        await File.WriteAllTextAsync(Path.Combine(dir, "wrong.json"), "{\"messages\": 3}");
+
+        var result = await CrosstalkProcess.RunAsync(dir, args);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.NotEqual(70, result.ExitCode);
+        var error = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Crosstalk.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\t', result.StandardError);
+    }
 }

@@ -74,7 +74,9 @@ internal sealed class ModelResolver : IDisposable
         }
         catch (Exception ex) when (ex is ArgumentException or ModelCatalogException or ProviderException or InvalidOperationException)
         {
-            throw new UserException($"{optionName} {reference}: {ex.Message}", ex);
+            // An ArgumentException's message ends with the name of a parameter of ours, which means nothing to a user.
+            var message = ex is ArgumentException { ParamName: { } parameter } ? ex.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : ex.Message;
+            throw new UserException($"{optionName} {reference}: {message}", ex);
         }
     }
 

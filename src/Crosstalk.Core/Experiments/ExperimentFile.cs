@@ -32,6 +32,11 @@ public static class ExperimentFile
     public static Experiment Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            throw new ExperimentFileException(path, null, null, "is a folder; give an experiment file (.yaml) or the original system's config.json.");
+        }
+
         string text;
         try
         {
@@ -61,7 +66,7 @@ public static class ExperimentFile
         }
         catch (JsonException ex)
         {
-            throw new ExperimentFileException(path, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, "is not valid JSON.", ex);
+            throw new ExperimentFileException(path, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, $"not valid JSON ({JsonReason(ex.Message)}).", ex);
         }
 
         using (document)
@@ -246,6 +251,13 @@ public static class ExperimentFile
             Source = path,
             Warnings = warnings,
         };
+    }
+
+    // System.Text.Json's first sentence, without the position it appends (the file:line:column prefix says where).
+    private static string JsonReason(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return (end > 0 ? message[..end] : message.Split(" LineNumber:")[0]).TrimEnd('.');
     }
 
     private static string FirstSentence(string message)

@@ -31,7 +31,12 @@ internal static partial class CatalogParser
                 reason = inner.Message.TrimEnd('.');
             }
 
-            if (reason.StartsWith("No node deserializer", StringComparison.Ordinal))
+            if (UnknownProperty().Match(reason) is { Success: true } unknown)
+            {
+                // YamlDotNet's wording names our CLR type.
+                reason = $"unknown key '{unknown.Groups[1].Value}' (docs/models.md lists the keys a catalog takes)";
+            }
+            else if (reason.StartsWith("No node deserializer", StringComparison.Ordinal))
             {
                 // YamlDotNet's wording names CLR types; say what the file needs instead.
                 reason = "expected a single value here, not a list or a mapping";
@@ -152,6 +157,9 @@ internal static partial class CatalogParser
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();
+
+    [GeneratedRegex("^Property '([^']*)' not found on type")]
+    private static partial Regex UnknownProperty();
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex LocationPrefix();

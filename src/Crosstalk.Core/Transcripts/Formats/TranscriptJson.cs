@@ -135,6 +135,12 @@ public static class TranscriptJson
         }
 
         reason = reason.TrimEnd().TrimEnd('.');
+        if (reason.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
+        {
+            // The runtime names one of our types; the reader only needs to know the value is of the wrong kind.
+            reason = "a value of another kind belongs here; see docs/transcript-format.md";
+        }
+
         var problem = ex.Path is null or "$"
             ? $"the file is not valid JSON ({reason})"
             : $"the value at {ex.Path} is not valid ({reason})";
