@@ -8,7 +8,7 @@ namespace Crosstalk.Cli.Batch;
 /// <summary>Expands an experiment into the stored plan of a run: names, filled prompts, options, files.</summary>
 internal static class BatchPlanner
 {
-    public static BatchRunSpec Plan(Experiment experiment, BatchModelFactory models, DateTimeOffset started, string? outputDirectory)
+    public static BatchRunSpec Plan(Experiment experiment, BatchModelFactory models, DateTimeOffset started, string? outputDirectory, Func<string, string>? anchor = null)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,8 +50,8 @@ internal static class BatchPlanner
                 Seed = plan.Seed,
                 Seats =
                 [
-                    Seat(experiment, plan.First, first, second, plan.SystemPrompt),
-                    Seat(experiment, plan.Second, second, first, plan.SystemPrompt),
+                    Seat(experiment, plan.First, first, second, plan.SystemPrompt, anchor),
+                    Seat(experiment, plan.Second, second, first, plan.SystemPrompt, anchor),
                 ],
                 Opener = plan.Opener,
                 Stop = stop,
@@ -71,9 +71,9 @@ internal static class BatchPlanner
         };
     }
 
-    private static BatchSeat Seat(Experiment experiment, ExperimentModel model, string self, string other, string? template) => new(
+    private static BatchSeat Seat(Experiment experiment, ExperimentModel model, string self, string other, string? template, Func<string, string>? anchor) => new(
         self,
-        model.Reference,
+        anchor?.Invoke(model.Reference) ?? model.Reference,
         SystemPrompts.Fill(model.SystemPrompt ?? template ?? SystemPrompts.Default, self, other, experiment.Stop.EndToken),
         model.Temperature ?? experiment.Temperature,
         model.MaxTokens ?? experiment.MaxTokens);

@@ -33,12 +33,18 @@ internal sealed class BatchRunner
         _time = time;
     }
 
+    /// <summary>
+    /// Rewrites a seat's model reference as it is stored in the plan, so that a resume from another folder finds the same
+    /// model: the CLI turns a relative <c>replay:</c> path into an absolute one. Unchanged by default.
+    /// </summary>
+    public Func<string, string>? AnchorReference { get; init; }
+
     /// <summary>Plans the experiment and stores the run and all its conversations; returns the run id.</summary>
     public async Task<string> CreateRunAsync(Experiment experiment, string? outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         var started = _time.GetLocalNow();
-        var plan = BatchPlanner.Plan(experiment, _models, started, outputDirectory);
+        var plan = BatchPlanner.Plan(experiment, _models, started, outputDirectory, AnchorReference);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["conversations"] = plan.Conversations.Count.ToString(CultureInfo.InvariantCulture),

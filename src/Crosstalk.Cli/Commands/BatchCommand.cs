@@ -59,7 +59,7 @@ internal static class BatchCommand
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
             using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
-            var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
+            var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider) { AnchorReference = reference => ModelResolver.Anchor(context, reference) };
             var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
             var count = experiment.Expand().Count;
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",

@@ -54,6 +54,25 @@ internal sealed class ModelResolver : IDisposable
         LoadCatalog(),
         new ModelClientFactoryOptions { TimeProvider = _context.TimeProvider, EnableOpenTelemetry = _telemetry, TelemetrySourceName = Telemetry.SourceName });
 
+    /// <summary>
+    /// <paramref name="reference"/> with a relative <c>replay:</c> path made absolute against the working directory, so
+    /// that it names the same file wherever it is read again (a stored plan, a resume from another folder).
+    /// </summary>
+    public static string Anchor(CliContext context, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(reference);
+        const string Replay = "replay:";
+        if (!reference.StartsWith(Replay, StringComparison.OrdinalIgnoreCase))
+        {
+            return reference;
+        }
+
+        var seat = reference.LastIndexOf('#');
+        var end = seat > Replay.Length ? seat : reference.Length;
+        return string.Concat(reference.AsSpan(0, Replay.Length), context.ResolvePath(reference[Replay.Length..end]), reference.AsSpan(end));
+    }
+
     public ResolvedModel Resolve(string reference, string optionName, int? seed = null)
     {
         if (string.IsNullOrWhiteSpace(reference))

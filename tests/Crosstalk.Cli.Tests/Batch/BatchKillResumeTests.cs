@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Crosstalk.Storage;
+using Crosstalk.Testing;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 using Xunit.Abstractions;
@@ -16,6 +17,40 @@ public sealed partial class BatchKillResumeTests(ITestOutputHelper output)
         concurrency: 32
         seed: 7
         """;
+
+    [Fact]
+    public async Task Batch_WithARelativeReplayPath_KilledThenResumedFromAnotherFolder_Finishes()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "seeds"));
+        Directory.CreateDirectory(Path.Combine(dir, "elsewhere"));
+        File.Copy(SharedFiles.Seed001, Path.Combine(dir, "seeds", "s.txt"));
+        await File.WriteAllTextAsync(
+            Path.Combine(dir, "exp.yaml"),
+            "models: [\"replay:seeds/s.txt#1\", \"replay:seeds/s.txt#2\"]\nstop: { max_messages: 40, end_policy: off }\n");
+
+        using (var process = CrosstalkProcess.Start(dir, "batch", "exp.yaml", "--db", "k.db", "--quiet", "--token-delay", "5"))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(process.HasExited, "The batch ended before it could be killed.");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        async Task<int> UnfinishedAsync()
+        {
+            await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "k.db"));
+            return (await store.GetUnfinishedConversationsAsync(await SingleRunIdAsync(Path.Combine(dir, "k.db")))).Count;
+        }
+
+        Assert.True(await UnfinishedAsync() > 0);
+
+        // The plan holds the replay file's absolute path, so a resume from another folder still finds it.
+        var resume = await CrosstalkProcess.RunAsync(Path.Combine(dir, "elsewhere"), "resume", "--db", Path.Combine(dir, "k.db"), "--quiet");
+
+        Assert.True(resume.ExitCode == 0, resume.StandardError + resume.StandardOutput);
+        Assert.Equal(0, await UnfinishedAsync());
+    }
 
     [Fact]
     public async Task Batch_KilledWithSigkillAtRandomMomentsAndResumed_ExportsEqualAnUninterruptedRun()
