@@ -139,7 +139,8 @@ internal sealed class BatchRunner
     /// <summary>Rebuilds the runner's specification from a stored conversation plan.</summary>
     /// <param name="spec">The stored plan.</param>
     /// <param name="blankMessages">Per seat, what its endpoint needs instead of a blank message (null: blank is fine).</param>
-    public static ConversationSpec ToConversationSpec(BatchConversationSpec spec, IReadOnlyList<string?>? blankMessages = null)
+    /// <param name="forkedAt">For a fork, the messages copied from its parent (see <see cref="ConversationSpec.ForkedAt"/>).</param>
+    public static ConversationSpec ToConversationSpec(BatchConversationSpec spec, IReadOnlyList<string?>? blankMessages = null, int forkedAt = 0)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var seats = new List<SeatSpec>(spec.Seats.Count);
@@ -163,8 +164,13 @@ internal sealed class BatchRunner
             FirstSeat = 1,
             EndToken = spec.Stop.EndToken,
             Stop = StopPolicyFactory.Create(spec.Stop.ToSettings()),
+            ForkedAt = forkedAt,
         };
     }
+
+    // How many messages a fork copied from its parent (none for a conversation of its own).
+    private static int ForkedAt(Transcript transcript) =>
+        transcript.Metadata.TryGetValue(StoreMetadataKeys.ForkedAt, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var kept) ? kept : 0;
 
     internal static BatchRunSpec ReadPlan(RunRecord run)
     {
@@ -239,7 +245,7 @@ internal sealed class BatchRunner
 
         var plan = JsonSerializer.Deserialize(specJson, BatchJsonContext.Default.BatchConversationSpec)!;
         var resolved = plan.Seats.Select(seat => _models(seat.Model, plan.Seed)).ToList();
-        var spec = ToConversationSpec(plan, [.. resolved.Select(r => r.BlankMessage)]);
+        var spec = ToConversationSpec(plan, [.. resolved.Select(r => r.BlankMessage)], ForkedAt(transcript));
         var live = progress.Started(id, transcript.Title, plan.Stop.MaxMessages, transcript.Messages.Count);
 
         // A completed message is written (and fsynced) while the next reply is already being asked for: the next request

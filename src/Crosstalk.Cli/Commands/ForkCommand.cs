@@ -52,6 +52,11 @@ internal static class ForkCommand
                 throw new UserException($"--at must be between 1 and {parent.Messages.Count}, the messages of conversation {parentId} (was {keep}).");
             }
 
+            if (parseResult.GetValue(maxMessages) is { } cap && cap <= keep)
+            {
+                throw new UserException($"--max-messages ({cap}) must be more than the {keep} messages the fork keeps (--at), or nothing new would be said.");
+            }
+
             if (parent.Participants.Count != 2)
             {
                 throw new UserException($"Conversation {parentId} has {parent.Participants.Count} participants; fork works on two.");

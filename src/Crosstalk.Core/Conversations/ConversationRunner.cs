@@ -133,7 +133,8 @@ public sealed class ConversationRunner
 
                 // A process killed after storing a message but before recording the stop it caused must not add a
                 // message on resume: the stop is decided again, message by message, exactly as it was the first time.
-                if (stop is null)
+                // A fork's copied messages are not: their stops were the parent's.
+                if (stop is null && state.Messages.Count > _spec.ForkedAt)
                 {
                     var index = state.Messages.Count;
                     var isOpener = index == 1 && _spec.Opener is not null;

@@ -36,4 +36,11 @@ public sealed class ConversationSpec
 
     /// <summary>The transcript's title; the participants' names joined by " ↔ " when null.</summary>
     public string? Title { get; init; }
+
+    /// <summary>
+    /// For a fork: how many messages were copied from the conversation it was forked from. Those stops were the parent's to
+    /// decide (a seed's early <c>[END]</c> must not end a fork made to see what comes after it); the stop policy is
+    /// checked from the next message on. 0 for a conversation of its own.
+    /// </summary>
+    public int ForkedAt { get; init; }
 }

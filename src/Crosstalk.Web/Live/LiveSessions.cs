@@ -86,6 +86,7 @@ internal sealed class LiveSessions(ITranscriptStore store, Func<string, (IChatCl
             Seats = seats,
             Opener = parent is null ? (string.IsNullOrWhiteSpace(request.Opener) ? ConversationSpec.DefaultOpener : request.Opener) : null,
             Stop = stop,
+            ForkedAt = parent is null ? 0 : request.ForkAt!.Value,
         };
         var runner = new ConversationRunner(spec, clients, time);
         var header = new Transcript

@@ -89,6 +89,24 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task Fork_OfASeedAfterItsEarlyEnd_GoesOnPastTheParentsStop()
+    {
+        // Seed 001 ends at message 3 under the default policy ([END] from Kimi K2); a fork at message 10 is made to see
+        // what else the models say, so the parent's stop must not end it.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var import = await CrosstalkProcess.RunAsync(dir, "import", SharedFiles.Seed001, "--db", "s.db");
+        Assert.True(import.ExitCode == 0, import.StandardError);
+
+        var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", "10", "--a", "offline:markov", "--b", "offline:eliza", "--max-messages", "13", "--db", "s.db");
+        var tooShort = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", "10", "--max-messages", "10", "--db", "s.db");
+
+        Assert.True(fork.ExitCode == 0, fork.StandardError + fork.StandardOutput);
+        Assert.Contains("13 messages (10 from the parent)", fork.StandardOutput.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Equal(1, tooShort.ExitCode);
+        Assert.Contains("--max-messages (10) must be more than the 10 messages", tooShort.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task List_ConversationsOutsideAnyRun_AreListedWhenThereAreNoRunsAndCountedBesideRuns()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -59,4 +59,34 @@ public sealed class ResumeStopTests
         Assert.Equal(["", "Hello.", "Bye. [END]"], runner.Transcript.Messages.Select(m => m.Content.Trim()));
         Assert.Equal((StopReasons.EndToken, 3), (runner.Transcript.Stop!.Reason, runner.Transcript.Stop.Message!.Value));
     }
+
+    [Fact]
+    public async Task RunAsync_ForkWhosePrefixEnded_GoesOnAndStopsOnlyOnItsOwnMessages()
+    {
+        // A fork of a seed at message 4: the parent ended at message 3 with [END] (the default policy's stop), and the fork
+        // was made to see what comes after.
+        var prefix = new Transcript
+        {
+            Participants = [new Participant(1, "A"), new Participant(2, "B")],
+            Messages =
+            [
+                new TranscriptMessage { Seat = 1, Speaker = "A", Content = " " },
+                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Hello." },
+                new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Goodbye. [END]" },
+                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Wait, one more thing." },
+            ],
+        };
+        var a = new ScriptedChatClient("Yes?");
+        var b = new ScriptedChatClient("Nothing. [END]");
+        var spec = Spec();
+        var runner = new ConversationRunner(
+            new ConversationSpec { Seats = spec.Seats, Opener = spec.Opener, Stop = spec.Stop, ForkedAt = 4 }, [a, b]);
+
+        await foreach (var unused in runner.RunAsync(prefix))
+        {
+        }
+
+        Assert.Equal(["Yes?", "Nothing. [END]"], runner.Transcript.Messages.Skip(4).Select(m => m.Content));
+        Assert.Equal((StopReasons.EndToken, 6), (runner.Transcript.Stop!.Reason, runner.Transcript.Stop.Message!.Value));
+    }
 }
