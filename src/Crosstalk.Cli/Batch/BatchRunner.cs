@@ -77,11 +77,14 @@ internal sealed class BatchRunner
 
     /// <summary>
     /// Runs every unfinished conversation of the run (all of them, for a new run), at most
-    /// <paramref name="concurrency"/> (default: the plan's) at once.
+    /// <paramref name="concurrency"/> (default: the plan's) at once, until the run has spent <paramref name="costCeiling"/>
+    /// (default: the plan's).
     /// </summary>
-    public async Task<BatchOutcome> RunAsync(string runId, BatchProgressFactory? progressFactory = null, int? concurrency = null, CancellationToken cancellationToken = default)
+    public async Task<BatchOutcome> RunAsync(
+        string runId, BatchProgressFactory? progressFactory = null, int? concurrency = null, decimal? costCeiling = null, CancellationToken cancellationToken = default)
     {
         var plan = await GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
+        var ceilingUsd = costCeiling ?? plan.CostCeiling;
         await CreateMissingConversationsAsync(runId, plan, cancellationToken).ConfigureAwait(false);
 
         var progress = new BatchProgress(_time, runId, plan.Conversations.Count);
@@ -105,7 +108,7 @@ internal sealed class BatchRunner
                     return;
                 }
 
-                if (plan.CostCeiling is { } ceiling && progress.Cost >= ceiling)
+                if (ceilingUsd is { } ceiling && progress.Cost >= ceiling)
                 {
                     Volatile.Write(ref ceilingReached, 1);
                     progress.Skip();

@@ -18,7 +18,7 @@ internal static class BatchSession
     {
         var interactive = !options.Quiet && context.Console.Profile.Capabilities.Interactive;
         var display = new BatchDisplay(context.Console, context.TimeProvider, interactive, options.Quiet ? TimeSpan.Zero : options.LineInterval);
-        var outcome = await runner.RunAsync(runId, display.ShowAsync, options.Concurrency, cancellationToken).ConfigureAwait(false);
+        var outcome = await runner.RunAsync(runId, display.ShowAsync, options.Concurrency, options.CostCeiling, cancellationToken).ConfigureAwait(false);
 
         if (options.Summary)
         {
@@ -39,7 +39,8 @@ internal static class BatchSession
         }
 
         var why = outcome.Interrupted ? "Interrupted" : outcome.CostCeilingReached ? "Cost ceiling reached" : "Stopped";
-        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]", why, outcome.Unfinished, TerminalText.Escape(runId));
+        var more = outcome.CostCeilingReached ? " --cost-ceiling USD [grey](a higher ceiling; at the same one it would stop again at once)[/]" : "";
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]{3}", why, outcome.Unfinished, TerminalText.Escape(runId), more);
         return outcome.Interrupted ? ExitCodes.Interrupted : problem ? ExitCodes.UserError : ExitCodes.Success;
     }
 

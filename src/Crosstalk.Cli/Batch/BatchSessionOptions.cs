@@ -6,6 +6,9 @@ internal sealed record BatchSessionOptions
     /// <summary>Overrides the run's concurrency.</summary>
     public int? Concurrency { get; init; }
 
+    /// <summary>Overrides the run's cost ceiling (US dollars spent by the whole run, earlier sessions included).</summary>
+    public decimal? CostCeiling { get; init; }
+
     /// <summary>No progress at all, only the result.</summary>
     public bool Quiet { get; init; }
 

@@ -17,6 +17,7 @@ internal static class ResumeCommand
         var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
+        var ceiling = new Option<decimal?>("--cost-ceiling") { Description = "The run's cost ceiling in US dollars (everything it has spent, earlier sessions included), in place of the experiment's: raise it to go on after the ceiling stopped the run." }.Positive();
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 }.AtLeast(0);
 
@@ -31,9 +32,10 @@ internal static class ResumeCommand
             Examples:
               crosstalk resume
               crosstalk resume r-20261123-041500-ab12 --db runs.db
+              crosstalk resume r-20261123-041500-ab12 --cost-ceiling 20     go on past the experiment's ceiling
             """)
         {
-            run, db, modelsFile, concurrency, quiet, interval, delay, otel,
+            run, db, modelsFile, concurrency, ceiling, quiet, interval, delay, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -56,6 +58,7 @@ internal static class ResumeCommand
             var options = new BatchSessionOptions
             {
                 Concurrency = parseResult.GetValue(concurrency),
+                CostCeiling = parseResult.GetValue(ceiling),
                 Quiet = parseResult.GetValue(quiet),
                 LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
             };

@@ -139,6 +139,13 @@ public sealed class BatchRunnerTests
         Assert.Equal(8, outcome.Unfinished);
         var run = await store.ListRunsAsync().SingleAsync();
         Assert.Equal(2.00m, run.TotalCost);
+
+        // At the same ceiling a resume would stop at once; a higher one lets it go on, counting what was spent before.
+        var same = await runner.RunAsync(runId);
+        Assert.Equal((true, 8), (same.CostCeilingReached, same.Unfinished));
+        var raised = await runner.RunAsync(runId, costCeiling: 4.00m);
+        Assert.Equal((true, 6), (raised.CostCeilingReached, raised.Unfinished));
+        Assert.Equal(4.00m, (await store.ListRunsAsync().SingleAsync()).TotalCost);
     }
 
     [Fact]
