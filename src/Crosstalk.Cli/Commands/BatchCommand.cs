@@ -60,7 +60,17 @@ internal static class BatchCommand
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
             using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
             var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider) { AnchorReference = reference => ModelResolver.Anchor(context, reference) };
-            var runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
+            string runId;
+            try
+            {
+                runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (UserException ex)
+            {
+                // A model the file names cannot be made (unknown, or its key is missing): say which file names it.
+                throw new UserException($"{path}: {ex.Message}", ex);
+            }
+
             var count = experiment.Expand().Count;
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",
                 TerminalText.Escape(runId), count, TerminalText.Escape(experiment.Name), jobs ?? experiment.Concurrency, TerminalText.Escape(StopPolicyFactory.Describe(experiment.Stop)), TerminalText.Escape(store.Description));

@@ -242,8 +242,8 @@ public static class ExperimentFile
             SystemPrompts = prompts,
             Repetitions = reader.Int(root, "repetitions", 1, min: 1),
             Stop = stop,
-            Temperature = reader.OptionalFloat(root, "temperature"),
-            MaxTokens = reader.OptionalInt(root, "max_tokens"),
+            Temperature = reader.Temperature(root),
+            MaxTokens = reader.MaxTokens(root),
             Seed = reader.Int(root, "seed", 1, min: int.MinValue),
             Concurrency = reader.Int(root, "concurrency", 8, min: 1),
             CostCeiling = reader.OptionalDecimal(root, "cost_ceiling"),
@@ -317,6 +317,18 @@ public static class ExperimentFile
                 : throw Error(node, $"'{key}' must be a positive whole number.");
         }
 
+        // The sampling settings every provider accepts: a temperature from 0 to 2 (Anthropic's top is 1, and it says so
+        // itself), and at least one token.
+        public float? Temperature(YamlMappingNode map) =>
+            OptionalFloat(map, "temperature") is { } value && (value < 0 || value > 2)
+                ? throw Error(Get(map, "temperature")!, "'temperature' must be a number from 0 to 2.")
+                : OptionalFloat(map, "temperature");
+
+        public int? MaxTokens(YamlMappingNode map) =>
+            OptionalInt(map, "max_tokens") is { } value && value < 1
+                ? throw Error(Get(map, "max_tokens")!, "'max_tokens' must be at least 1.")
+                : OptionalInt(map, "max_tokens");
+
         public float? OptionalFloat(YamlMappingNode map, string key)
         {
             var node = Get(map, key);
@@ -365,7 +377,7 @@ public static class ExperimentFile
             }
 
             var reference = OptionalScalar(map, "model") ?? throw Error(node, "a model mapping needs 'model:' (e.g. model: offline:eliza).");
-            return new ExperimentModel(reference, OptionalScalar(map, "name"), OptionalScalar(map, "system_prompt"), OptionalFloat(map, "temperature"), OptionalInt(map, "max_tokens"));
+            return new ExperimentModel(reference, OptionalScalar(map, "name"), OptionalScalar(map, "system_prompt"), Temperature(map), MaxTokens(map));
         }
 
         public (PairMode Mode, IReadOnlyList<(int, int)> Pairs) Pairs(YamlNode? node, List<ExperimentModel> models)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -71,7 +72,7 @@ internal static partial class CatalogParser
                 Endpoint = ParseEndpoint(endpointText, source, $"provider '{name}'"),
                 KeyVariable = KeyVariable(p.Key, source, $"provider '{name}'") ?? previous?.KeyVariable,
                 BlankMessage = p.BlankMessage ?? previous?.BlankMessage,
-                Limits = p.Limits?.ToLimits() ?? previous?.Limits ?? ModelLimits.None,
+                Limits = Checked(p.Limits, source, $"provider '{name}'")?.ToLimits() ?? previous?.Limits ?? ModelLimits.None,
                 Source = source,
             };
         }
@@ -105,6 +106,7 @@ internal static partial class CatalogParser
             }
 
             var api = m.Api is null ? provider!.Api : ParseApi(m.Api, source, what);
+            Check(m, source, what);
             var blank = m.BlankMessage ?? provider?.BlankMessage;
             yield return new ModelEntry
             {
@@ -119,10 +121,44 @@ internal static partial class CatalogParser
                 InputPricePerMillion = m.Price?.Input,
                 OutputPricePerMillion = m.Price?.Output,
                 Sampling = new ModelSampling(m.Options?.Temperature, m.Options?.TopP, m.Options?.MaxTokens),
-                Limits = (m.Limits?.ToLimits() ?? ModelLimits.None).Over(provider?.Limits),
+                Limits = (Checked(m.Limits, source, what)?.ToLimits() ?? ModelLimits.None).Over(provider?.Limits),
                 BlankMessage = string.IsNullOrEmpty(blank) ? null : blank,
                 Source = source,
             };
+        }
+    }
+
+    // Values no provider would take, caught here with the file and model named rather than as a 400 mid-conversation.
+    private static void Check(ModelDocument model, string source, string what)
+    {
+        if (model.Options is { } options)
+        {
+            Require(options.Temperature is not (< 0 or > 2), source, what, $"a temperature of {options.Temperature}; it must be from 0 to 2");
+            Require(options.TopP is not (< 0 or > 1), source, what, $"a topP of {options.TopP}; it must be from 0 to 1");
+            Require(options.MaxTokens is not < 1, source, what, $"maxTokens of {options.MaxTokens}; it must be at least 1");
+        }
+
+        if (model.Price is { } price)
+        {
+            Require(price.Input is not < 0 && price.Output is not < 0, source, what, "a negative price");
+        }
+    }
+
+    private static LimitsDocument? Checked(LimitsDocument? limits, string source, string what)
+    {
+        if (limits is not null)
+        {
+            Require(limits.Concurrency is not < 1 && limits.Rpm is not < 1 && limits.Tpm is not < 1, source, what, "a limit below 1 (concurrency, rpm and tpm are counts; leave one out for no limit)");
+        }
+
+        return limits;
+    }
+
+    private static void Require(bool valid, string source, string what, string problem)
+    {
+        if (!valid)
+        {
+            throw new ModelCatalogException(string.Create(CultureInfo.InvariantCulture, $"The model catalog {source} gives {what} {problem}."));
         }
     }
 

@@ -106,6 +106,8 @@ public sealed class ExperimentFileTests
     [InlineData("models: [a\n", 2, 1, "")]
     [InlineData("models:\n  - offline:eliza\n  - [offline:markov\nrepetitions: 1\n", 2, 18, "look for an unclosed [, { or quote")]
     [InlineData("name: x\n", 1, 1, "needs 'models:'")]
+    [InlineData("models: [a, b]\ntemperature: 9\n", 2, 14, "'temperature' must be a number from 0 to 2")]
+    [InlineData("models:\n  - model: a\n    max_tokens: -1\n  - b\n", 3, 17, "'max_tokens' must be at least 1")]
     public void Parse_BadYaml_NamesFileLineAndColumn(string yaml, int line, int column, string problem)
     {
         var error = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse(yaml, "bad.yaml"));

@@ -146,6 +146,10 @@ public sealed class ModelCatalogTests
     [InlineData("providers:\n  p: { api: grpc, endpoint: http://x }\n", "api 'grpc'")]
     [InlineData("providers:\n  p: { api: openai, endpoint: ftp://x }\n", "not an http(s) URL")]
     [InlineData("models:\n  - [x\nfoo: 1\n", "line 2, column 3: the YAML cannot be read past this point; look for an unclosed [, { or quote")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, options: { temperature: 9 } }\n", "a temperature of 9; it must be from 0 to 2")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, options: { maxTokens: -3 } }\n", "maxTokens of -3")]
+    [InlineData("providers:\n  p: { api: openai, endpoint: http://x/v1, limits: { rpm: -5 } }\n", "a limit below 1")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, price: { input: -1, output: 2 } }\n", "a negative price")]
     public void Parse_SemanticMistake_OneSentenceNamingTheFile(string yaml, string expected)
     {
         var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
