@@ -8,6 +8,6 @@ internal static class ModelsOption
 {
     public static Option<string?> Create() => new("--models")
     {
-        Description = $"A YAML model catalog merged over the built-in one (see docs/models.md). Default: {ModelCatalog.DefaultUserFile} when it exists.",
+        Description = $"A YAML model catalog merged over the built-in one (see docs/models.md). Default: $CROSSTALK_MODELS, else {ModelCatalog.DefaultUserFile} when it exists.",
     };
 }

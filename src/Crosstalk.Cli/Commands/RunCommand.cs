@@ -15,7 +15,7 @@ internal static class RunCommand
 
     public static Command Create(CliContext context)
     {
-        var a = new Option<string>("--a") { Description = "The model on seat A (speaks the opener). A catalog name, provider:model, an OpenRouter id, offline:eliza, offline:markov or replay:FILE#SEAT.", DefaultValueFactory = _ => "offline:eliza" };
+        var a = new Option<string>("--a") { Description = "The model on seat A (speaks the opener, unless --first b). A catalog name, provider:model, an OpenRouter id, offline:eliza, offline:markov or replay:FILE#SEAT.", DefaultValueFactory = _ => "offline:eliza" };
         var b = new Option<string>("--b") { Description = "The model on seat B.", DefaultValueFactory = _ => "offline:markov" };
         var opener = new Option<string>("--opener") { Description = "The opening message, attributed to the first seat. A single space by default, as in the original system; 'none' lets the first seat speak first from its system prompt alone.", DefaultValueFactory = _ => " " };
         var system = new Option<string?>("--system") { Description = "One system prompt for every seat ({self}, {other} and {end_token} are filled in). Default: a prompt telling each model its messages go to another model, that no human will step in, and that it may end by finishing a message with the end token." };

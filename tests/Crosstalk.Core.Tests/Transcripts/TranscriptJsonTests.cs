@@ -126,6 +126,28 @@ public sealed class TranscriptJsonTests
     }
 
     [Fact]
+    public void OriginalJson_Write_SecondSeatOpened_IsModelA()
+    {
+        // `crosstalk run --first b`: seat 2 spoke the opener, and the original format's model_a is whoever did.
+        var transcript = new Transcript
+        {
+            Participants = [new Participant(1, "ELIZA"), new Participant(2, "Markov")],
+            Messages =
+            [
+                new TranscriptMessage { Seat = 2, Speaker = "Markov", Content = " " },
+                new TranscriptMessage { Seat = 1, Speaker = "ELIZA", Content = "Hello." },
+            ],
+        };
+
+        var json = OriginalJson.Write(transcript);
+
+        Assert.Contains("\"model_a\": \"Markov\",\n  \"model_b\": \"ELIZA\"", json, StringComparison.Ordinal);
+        var read = OriginalJson.Read(json);
+        Assert.Equal(["Markov", "ELIZA"], read.Messages.Select(m => m.Speaker));
+        Assert.Equal([1, 2], read.Messages.Select(m => m.Seat));
+    }
+
+    [Fact]
     public void OriginalJson_Write_EscapesLikePython()
     {
         var transcript = SeedMarkdownTests.Make(["A", "B"], " ", "quote \" backslash \\ tab\t cr\r del\u007f nbsp\u00a0 rocket 🚀 bell\u0007");

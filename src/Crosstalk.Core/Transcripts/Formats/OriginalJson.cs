@@ -104,11 +104,13 @@ public static class OriginalJson
             ? kept
             : transcript.Messages.Count > 0 ? transcript.Messages[0].Content : " ";
 
+        // model_a is the model that speaks the opener, whichever seat it had (`crosstalk run --first b`).
+        var opener = transcript.Messages.Count > 0 && transcript.Messages[0].Seat == transcript.Participants[1].Seat ? 1 : 0;
         var builder = new StringBuilder(256 + (transcript.Messages.Count * 128));
         builder.Append("{\n  \"model_a\": ");
-        AppendString(builder, transcript.Participants[0].Name);
+        AppendString(builder, transcript.Participants[opener].Name);
         builder.Append(",\n  \"model_b\": ");
-        AppendString(builder, transcript.Participants[1].Name);
+        AppendString(builder, transcript.Participants[1 - opener].Name);
         builder.Append(",\n  \"initial_message\": ");
         AppendString(builder, initial);
         builder.Append(",\n  \"messages\": ");
