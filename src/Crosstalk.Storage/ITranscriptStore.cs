@@ -86,4 +86,12 @@ public interface ITranscriptStore : IAsyncDisposable
     /// as <see cref="StopReasons.Interrupted"/>; ordered by id.
     /// </summary>
     Task<IReadOnlyList<long>> GetUnfinishedConversationsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes the run's conversations that stopped on an error (<see cref="StopReasons.Error"/>: a provider that kept
+    /// failing, say) unfinished again, so that a resume continues each from its last stored message; returns their ids.
+    /// Their messages are kept as they are. The one exception to "a stop is never rewritten": an error did not finish the
+    /// conversation, it interrupted it.
+    /// </summary>
+    Task<IReadOnlyList<long>> ReopenFailedConversationsAsync(string runId, CancellationToken cancellationToken = default);
 }

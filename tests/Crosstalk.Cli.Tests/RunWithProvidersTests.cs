@@ -105,6 +105,18 @@ public sealed class RunWithProvidersTests
         var output = result.StandardOutput.ReplaceLineEndings(" ");
         Assert.Contains("2 conversation(s) stopped on an error", output, StringComparison.Ordinal);
         Assert.Contains("404", output, StringComparison.Ordinal);
+        Assert.Contains("--retry-failed", output, StringComparison.Ordinal);
+
+        // The endpoint fixed, the failed conversations go on from where they stopped.
+        File.WriteAllText(models, $"models:\n  - {{ name: broken, api: openai, endpoint: \"{openAI.Endpoint}\", model: gpt-4o }}\n");
+        var retry = await CrosstalkProcess.RunAsync(dir, "resume", "--retry-failed", "--models", models, "--db", "s.db", "--quiet");
+
+        Assert.True(retry.ExitCode == 0, retry.StandardError + retry.StandardOutput);
+        Assert.Contains("Retrying 2 conversation(s)", retry.StandardOutput.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        await using var store = await Crosstalk.Storage.TranscriptStore.OpenAsync(Path.Combine(dir, "s.db"));
+        var conversations = await store.ListConversationsAsync(Crosstalk.Storage.ConversationQuery.All).ToListAsync();
+        Assert.Equal(2, conversations.Count);
+        Assert.All(conversations, c => Assert.Equal(("max-messages", 4), (c.StopReason, c.MessageCount)));
     }
 
     [Fact]

@@ -220,6 +220,35 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReopenFailedConversations_ClearsOnlyThatRunsErrorStops_KeepsMessages_AndTheyCanEndAgain()
+    {
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "outage", Started = T0 });
+        var otherRun = await Store.CreateRunAsync(new RunRecord { ExperimentName = "other", Started = T0 });
+        var failed = await Store.CreateConversationAsync(runId, Header("A", null, "B", null), null);
+        var done = await Store.CreateConversationAsync(runId, Header("A", null, "B", null), null);
+        var elsewhere = await Store.CreateConversationAsync(otherRun, Header("A", null, "B", null), null);
+        await Store.AppendMessageAsync(failed, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = "kept" });
+        await Store.CompleteConversationAsync(failed, new StopInfo(StopReasons.Error, 2, null, "B failed on message 2: unreachable"), T0);
+        await Store.CompleteConversationAsync(done, new StopInfo(StopReasons.EndToken, 1, 1), T0);
+        await Store.CompleteConversationAsync(elsewhere, new StopInfo(StopReasons.Error), T0);
+
+        Assert.Equal([failed], await Store.ReopenFailedConversationsAsync(runId));
+
+        Assert.Equal([failed], await Store.GetUnfinishedConversationsAsync(runId));
+        var reopened = await Store.GetTranscriptAsync(failed);
+        Assert.Null(reopened!.Stop);
+        Assert.Null(reopened.Ended);
+        Assert.Equal("kept", Assert.Single(reopened.Messages).Content);
+        Assert.Equal(StopReasons.Error, (await Store.GetTranscriptAsync(elsewhere))!.Stop!.Reason);
+        Assert.Empty(await Store.ReopenFailedConversationsAsync(runId));
+
+        // Resumed, it ends like any other conversation.
+        await Store.AppendMessageAsync(failed, 2, new TranscriptMessage { Seat = 2, Speaker = "B", Content = "back" });
+        await Store.CompleteConversationAsync(failed, new StopInfo(StopReasons.MaxMessages, 2, 2), T0);
+        Assert.Empty(await Store.GetUnfinishedConversationsAsync(runId));
+    }
+
+    [Fact]
     public async Task GetUnfinishedConversations_MixedRun_ReturnsNeverCompletedAndInterruptedOnly()
     {
         var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "mixed", Started = T0 });

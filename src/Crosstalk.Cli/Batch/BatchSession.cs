@@ -70,6 +70,8 @@ internal static class BatchSession
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]  {0} × {1}[/]", count, TerminalText.Escape(detail));
         }
 
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "Once the cause is fixed, they go on from their last message with: [bold]crosstalk resume {0} --retry-failed[/]", TerminalText.Escape(runId));
+
         return failed.Count;
     }
 }

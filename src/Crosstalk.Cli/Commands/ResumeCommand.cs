@@ -3,6 +3,7 @@ using System.Globalization;
 using Crosstalk.Cli.Batch;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
+using Crosstalk.Transcripts;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
@@ -17,6 +18,7 @@ internal static class ResumeCommand
         var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Also go on with the conversations that stopped on an error (a provider that kept failing, a key that was missing), each from its last stored message. Without a run: the latest run that has any." };
         var ceiling = new Option<decimal?>("--cost-ceiling") { Description = "The run's cost ceiling in US dollars (everything it has spent, earlier sessions included), in place of the experiment's: raise it to go on after the ceiling stopped the run." }.Positive();
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 }.AtLeast(0);
@@ -35,13 +37,22 @@ internal static class ResumeCommand
               crosstalk resume r-20261123-041500-ab12 --cost-ceiling 20     go on past the experiment's ceiling
             """)
         {
-            run, db, modelsFile, concurrency, ceiling, quiet, interval, delay, otel,
+            run, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            var runId = parseResult.GetValue(run) ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
+            var retry = parseResult.GetValue(retryFailed);
+            var runId = parseResult.GetValue(run)
+                ?? (retry ? await FindLatestFailedAsync(store, cancellationToken).ConfigureAwait(false) : null)
+                ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
+            if (retry && runId is not null)
+            {
+                var reopened = await store.ReopenFailedConversationsAsync(runId, cancellationToken).ConfigureAwait(false);
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "Retrying {0} conversation(s) of run {1} that stopped on an error.", reopened.Count, TerminalText.Escape(runId));
+            }
+
             if (runId is null)
             {
                 context.Console.MarkupLine($"Nothing to resume: every run in {TerminalText.Escape(store.Description)} is complete.");
@@ -91,6 +102,21 @@ internal static class ResumeCommand
                 latest.Id,
                 latest.MessageCount);
         }
+    }
+
+    // The newest run with a conversation that stopped on an error.
+    private static async Task<string?> FindLatestFailedAsync(ITranscriptStore store, CancellationToken cancellationToken)
+    {
+        string? latest = null;
+        await foreach (var conversation in store.ListConversationsAsync(new ConversationQuery { StopReason = StopReasons.Error }, cancellationToken).ConfigureAwait(false))
+        {
+            if (conversation.RunId is { } runId && (latest is null || string.CompareOrdinal(runId, latest) > 0))
+            {
+                latest = runId;
+            }
+        }
+
+        return latest;
     }
 
     internal static async Task<string?> FindLatestUnfinishedAsync(ITranscriptStore store, CancellationToken cancellationToken)

@@ -568,6 +568,37 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         return ids;
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<long>> ReopenFailedConversationsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        return InWriteTransactionAsync<IReadOnlyList<long>>(
+            async (connection, transaction, token) =>
+            {
+                var ids = new List<long>();
+                await using (var select = Command(
+                    connection, transaction, $"SELECT c.id FROM conversations c WHERE c.run_id = @run AND c.stop_reason = '{StopReasons.Error}' ORDER BY c.id" + ForUpdate))
+                {
+                    AddText(select, "run", runId);
+                    await using var reader = await select.ExecuteReaderAsync(token);
+                    while (await reader.ReadAsync(token))
+                    {
+                        ids.Add(reader.GetInt64(0));
+                    }
+                }
+
+                await using var update = Command(
+                    connection,
+                    transaction,
+                    "UPDATE conversations SET ended = NULL, stop_reason = NULL, stop_seat = NULL, stop_message = NULL, stop_detail = NULL " +
+                    $"WHERE run_id = @run AND stop_reason = '{StopReasons.Error}'");
+                AddText(update, "run", runId);
+                await update.ExecuteNonQueryAsync(token);
+                return ids;
+            },
+            cancellationToken);
+    }
+
     private async Task<bool> AppendInTransactionAsync(
         DbConnection connection, DbTransaction transaction, long conversationId, int index, TranscriptMessage message, CancellationToken cancellationToken)
     {
