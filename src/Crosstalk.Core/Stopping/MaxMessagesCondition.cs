@@ -24,7 +24,7 @@ public sealed class MaxMessagesCondition : StopCondition
         ArgumentNullException.ThrowIfNull(state);
         var count = state.Messages.Count;
         return count >= Limit && state.LastMessage is { } last
-            ? new StopInfo(StopReasons.MaxMessages, last.Seat, count, $"The conversation reached the limit of {Limit} messages.")
+            ? new StopInfo(StopReasons.MaxMessages, last.Seat, count, Limit == 1 ? "The conversation reached the limit of 1 message." : $"The conversation reached the limit of {Limit} messages.")
             : null;
     }
 

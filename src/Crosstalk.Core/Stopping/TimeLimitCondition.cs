@@ -25,10 +25,15 @@ public sealed class TimeLimitCondition : StopCondition
                 StopReasons.TimeLimit,
                 last.Seat,
                 state.Messages.Count,
-                $"The conversation ran for {state.Elapsed.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s, over the limit of {Limit.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.")
+                $"The conversation ran for {Seconds(state.Elapsed)}, over the limit of {Seconds(Limit)}.")
             : null;
     }
 
     /// <inheritdoc />
     public override string ToString() => $"time-limit:{Limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s";
+
+    // "90 s", "1.5 s"; under a second in milliseconds, which "0 s" would hide.
+    private static string Seconds(TimeSpan span) => span >= TimeSpan.FromSeconds(1)
+        ? span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s"
+        : span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 }

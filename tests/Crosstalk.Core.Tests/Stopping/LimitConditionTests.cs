@@ -32,6 +32,18 @@ public class LimitConditionTests
         var stop = condition.Check(state);
 
         Assert.Equal((StopReasons.TimeLimit, 2, 2), (stop!.Reason, stop.Message!.Value, stop.Seat!.Value));
+        Assert.Equal("The conversation ran for 61 s, over the limit of 60 s.", stop.Detail);
+    }
+
+    [Fact]
+    public void Details_SayOneMessageAndMillisecondsAsSuch()
+    {
+        var state = new ConversationState(2);
+        state.Add(Message(1, " "));
+        state.Elapsed = TimeSpan.FromMilliseconds(3);
+
+        Assert.Equal("The conversation reached the limit of 1 message.", new MaxMessagesCondition(1).Check(state)!.Detail);
+        Assert.Equal("The conversation ran for 3 ms, over the limit of 1 ms.", new TimeLimitCondition(TimeSpan.FromMilliseconds(1)).Check(state)!.Detail);
     }
 
     [Fact]
