@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using Crosstalk.Cli.Commands;
 using Crosstalk.Experiments;
 using Crosstalk.Models.Catalog;
@@ -12,7 +13,7 @@ using Crosstalk.Transcripts;
 namespace Crosstalk.Cli;
 
 /// <summary>Builds the <c>crosstalk</c> command tree and runs it with one-line errors and stable exit codes.</summary>
-internal static class CliApplication
+internal static partial class CliApplication
 {
     public static RootCommand CreateRootCommand(CliContext context)
     {
@@ -136,8 +137,9 @@ internal static class CliApplication
             foreach (var error in parseResult.Errors)
             {
                 var option = OptionOf(error.SymbolResult);
-                var prefix = option is null || error.Message.Contains(option, StringComparison.Ordinal) ? "" : option + ": ";
-                await context.Error.WriteLineAsync($"error: {prefix}{OneLine(error.Message)}").ConfigureAwait(false);
+                var message = OneLine(error.Message);
+                var prefix = option is null || message.Contains(option, StringComparison.Ordinal) ? "" : option + ": ";
+                await context.Error.WriteLineAsync($"error: {prefix}{message}").ConfigureAwait(false);
             }
 
             var commandName = parseResult.CommandResult.Command.Name;
@@ -185,8 +187,23 @@ internal static class CliApplication
     }
 
     // System.CommandLine lists the accepted values one per line ("Must be one of:\n\t'any'\n\t'mutual'"): one line instead.
-    private static string OneLine(string message) =>
-        string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Replace("' '", "', '", StringComparison.Ordinal);
+    // Its parse errors name .NET types ("as expected type 'System.Nullable`1[System.Int32]'"): said in words instead.
+    private static string OneLine(string message)
+    {
+        var line = string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Replace("' '", "', '", StringComparison.Ordinal);
+        return CannotParse().Match(line) is { Success: true } match
+            ? $"'{match.Groups["value"].Value}' is not {Kind(match.Groups["type"].Value)}."
+            : line;
+
+        static string Kind(string type) =>
+            type.Contains("Int32", StringComparison.Ordinal) || type.Contains("Int64", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Decimal", StringComparison.Ordinal) || type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+            : type.Contains("TimeSpan", StringComparison.Ordinal) ? "a duration"
+            : "a value this option takes";
+    }
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|argument) '[^']*' as expected type '(?<type>[^']*)'\.?$")]
+    private static partial Regex CannotParse();
 
     private static string? OptionOf(SymbolResult? result)
     {

@@ -46,6 +46,13 @@ public sealed class HelpTests
     [InlineData("--limit", "list", "--limit", "-1")]
     [InlineData("--port", "serve", "--port", "99999")]
     [InlineData("--concurrency", "batch", "exp.yaml", "--concurrency", "0")]
+    [InlineData("--max-messages", "run", "--max-messages", "abc")]
+    [InlineData("--token-budget", "run", "--token-budget", "1e3")]
+    [InlineData("--cost-budget", "run", "--cost-budget", "lots")]
+    [InlineData("--limit", "list", "--limit", "x")]
+    [InlineData("--port", "serve", "--port", "x")]
+    [InlineData("--concurrency", "resume", "-j", "x")]
+    [InlineData("--at", "fork", "1", "--at", "x")]
     public async Task OptionValueOutOfRange_IsAUsageErrorInOneLineNamingTheOption(string option, params string[] args)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
@@ -55,6 +62,7 @@ public sealed class HelpTests
         var error = Assert.Single(result.StandardError.Split('\n'), line => line.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains(option, error, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,31 +13,31 @@ internal static class OptionRules
 {
     public static Option<int> AtLeast(this Option<int> option, int minimum)
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<int>() >= minimum, $"at least {minimum}"));
+        option.Validators.Add(result => Check<int>(result, option.Name, value => value >= minimum, $"at least {minimum}"));
         return option;
     }
 
     public static Option<int?> AtLeast(this Option<int?> option, int minimum)
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<int?>() is not { } value || value >= minimum, $"at least {minimum}"));
+        option.Validators.Add(result => Check<int?>(result, option.Name, value => value is not { } given || given >= minimum, $"at least {minimum}"));
         return option;
     }
 
     public static Option<long?> AtLeast(this Option<long?> option, long minimum)
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<long?>() is not { } value || value >= minimum, $"at least {minimum}"));
+        option.Validators.Add(result => Check<long?>(result, option.Name, value => value is not { } given || given >= minimum, $"at least {minimum}"));
         return option;
     }
 
     public static Option<int> Between(this Option<int> option, int minimum, int maximum)
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<int>() is var value && value >= minimum && value <= maximum, $"between {minimum} and {maximum}"));
+        option.Validators.Add(result => Check<int>(result, option.Name, value => value >= minimum && value <= maximum, $"between {minimum} and {maximum}"));
         return option;
     }
 
     public static Option<decimal?> Positive(this Option<decimal?> option)
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<decimal?>() is not { } value || value > 0, "more than 0"));
+        option.Validators.Add(result => Check<decimal?>(result, option.Name, value => value is not { } given || given > 0, "more than 0"));
         return option;
     }
 
@@ -54,9 +54,20 @@ internal static class OptionRules
         return duration;
     }
 
-    private static void Check(OptionResult result, string name, bool valid, string expected)
+    private static void Check<T>(OptionResult result, string name, Func<T, bool> valid, string expected)
     {
-        if (!valid)
+        T value;
+        try
+        {
+            value = result.GetValueOrDefault<T>()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Not a number at all: the parser reports that itself ("Cannot parse argument 'abc'…", exit 2).
+            return;
+        }
+
+        if (!valid(value))
         {
             var given = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "(none)";
             result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be {expected} (was {given})."));
