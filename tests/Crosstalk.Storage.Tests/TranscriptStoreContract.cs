@@ -220,6 +220,24 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendMessage_FirstMessageOfAConversationCreatedBeforeItRan_RecordsWhenItStarted()
+    {
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "planned", Started = T0 });
+        var header = Header("A", null, "B", null);
+        header.Started = null;
+        var planned = await Store.CreateConversationAsync(runId, header, null);
+        var known = await Store.CreateConversationAsync(runId, Header("A", null, "B", null), null);
+        var first = T0.AddMinutes(5);
+
+        await Store.AppendMessageAsync(planned, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = " ", Timestamp = first });
+        await Store.AppendMessageAsync(planned, 2, new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Hi.", Timestamp = first.AddSeconds(3) });
+        await Store.AppendMessageAsync(known, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = " ", Timestamp = first });
+
+        Assert.Equal(first, (await Store.GetTranscriptAsync(planned))!.Started);
+        Assert.Equal(T0, (await Store.GetTranscriptAsync(known))!.Started);
+    }
+
+    [Fact]
     public async Task ReopenFailedConversations_ClearsOnlyThatRunsErrorStops_KeepsMessages_AndTheyCanEndAgain()
     {
         var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "outage", Started = T0 });

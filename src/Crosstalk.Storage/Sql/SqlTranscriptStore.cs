@@ -686,6 +686,16 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             await ReleaseHotCommandAsync(update);
         }
 
+        if (index == 1 && message.Timestamp is { } first)
+        {
+            // A conversation created before it ran (a batch plans all of its conversations first) has no start time
+            // yet: its first message is when it started. One statement per conversation, not per message.
+            await using var started = Command(connection, transaction, "UPDATE conversations SET started = @started WHERE id = @id AND started IS NULL");
+            AddTime(started, "started", first);
+            AddInt64(started, "id", conversationId);
+            await started.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return true;
     }
 

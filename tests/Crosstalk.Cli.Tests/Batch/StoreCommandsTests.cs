@@ -156,6 +156,9 @@ public sealed class StoreCommandsTests
 
         var markdownFiles = Directory.GetFiles(Path.Combine(dir, "markdown")).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["0001_ELIZA_vs_Markov.md", "0002_ELIZA_vs_Markov.md", "0003_Markov_vs_ELIZA.md", "0004_Markov_vs_ELIZA.md"], markdownFiles.Select(Path.GetFileName));
+
+        // The seed format's header, start time included (a batch plans its conversations before they start).
+        Assert.All(markdownFiles, file => Assert.Matches(@"\*\*Started:\*\* \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\n", File.ReadAllText(file)));
         var jsonFiles = Directory.GetFiles(Path.Combine(dir, "json")).Order(StringComparer.Ordinal).ToList();
         var fromJsonl = TranscriptFile.ReadAll(Assert.Single(Directory.GetFiles(Path.Combine(dir, "jsonl")))).ToList();
         Assert.Equal(4, fromJsonl.Count);
