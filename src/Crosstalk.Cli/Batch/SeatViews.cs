@@ -36,7 +36,9 @@ internal static class SeatViews
                 turns.RemoveAt(turns.Count - 1);
             }
 
-            if (turns.Any(t => t.Role == "user"))
+            // A seat that said something: a seat that opened from its system prompt alone (opener none) and was cut off
+            // after one message is an example too; a blank opener and nothing after it is not.
+            if (turns.Any(t => t.Role == "assistant" && !string.IsNullOrWhiteSpace(t.Content)))
             {
                 yield return (participant, turns);
             }

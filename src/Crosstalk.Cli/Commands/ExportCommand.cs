@@ -49,15 +49,25 @@ internal static class ExportCommand
             }
 
             var directory = OutputPaths.Folder(context, parseResult.GetValue(output)!, "--output");
-            var count = await ExportAsync(store, runId, parseResult.GetValue(to)!, directory, cancellationToken).ConfigureAwait(false);
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}", count, TerminalText.Escape(directory));
+            var (conversations, examples) = await ExportAsync(store, runId, parseResult.GetValue(to)!, directory, cancellationToken).ConfigureAwait(false);
+            if (examples is { } written)
+            {
+                // One example per seat that said something: fewer than twice the conversations is worth seeing.
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} example(s) from {1} conversation(s) to {2}", written, conversations, TerminalText.Escape(directory));
+            }
+            else
+            {
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}", conversations, TerminalText.Escape(directory));
+            }
             return ExitCodes.Success;
         });
         return command;
     }
 
-    internal static async Task<int> ExportAsync(ITranscriptStore store, string runId, string format, string directory, CancellationToken cancellationToken)
+    // The conversations exported, and for the per-seat formats the examples written.
+    internal static async Task<(int Conversations, int? Examples)> ExportAsync(ITranscriptStore store, string runId, string format, string directory, CancellationToken cancellationToken)
     {
+        int? examples = format is "sharegpt" or "openai-chat" ? 0 : null;
         Directory.CreateDirectory(directory);
         var ids = new List<long>();
         await foreach (var summary in store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
@@ -98,6 +108,7 @@ internal static class ExportCommand
                         {
                             var example = new ShareGptExample([.. turns.Select(t => new ShareGptTurn(t.Role switch { "system" => "system", "user" => "human", _ => "gpt" }, t.Content))]);
                             await lines!.WriteLineAsync(JsonSerializer.Serialize(example, ExportJsonContext.Default.ShareGptExample)).ConfigureAwait(false);
+                            examples++;
                         }
 
                         break;
@@ -105,6 +116,7 @@ internal static class ExportCommand
                         foreach (var (_, turns) in SeatViews.Of(transcript))
                         {
                             await lines!.WriteLineAsync(JsonSerializer.Serialize(new ChatExample(turns), ExportJsonContext.Default.ChatExample)).ConfigureAwait(false);
+                            examples++;
                         }
 
                         break;
@@ -119,7 +131,7 @@ internal static class ExportCommand
             }
         }
 
-        return ids.Count;
+        return (ids.Count, examples);
     }
 
     /// <summary>

@@ -107,6 +107,26 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task Export_PerSeatFormats_KeepEverySeatThatSaidSomethingAndCountTheExamples()
+    {
+        // Two-message conversations: after a blank opener only the other seat spoke; after "Hello." and after no opener
+        // (the first seat speaks from its system prompt) both did.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\norders: one\nopeners: [\" \", \"Hello.\", none]\nstop: { max_messages: 2 }\n");
+        var batch = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", "s.db", "--quiet");
+        Assert.True(batch.ExitCode == 0, batch.StandardError);
+        var runId = Regex.Match(batch.StandardOutput, @"r-[0-9a-z-]+").Value;
+
+        var export = await CrosstalkProcess.RunAsync(dir, "export", runId, "--to", "openai-chat", "-o", "chat", "--db", "s.db");
+
+        Assert.Contains("5 example(s) from 3 conversation(s)", export.StandardOutput.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        var examples = (await File.ReadAllLinesAsync(Assert.Single(Directory.GetFiles(Path.Combine(dir, "chat"))))).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(5, examples.Count);
+        Assert.All(examples, e => Assert.Equal("assistant", e.GetProperty("messages").EnumerateArray().Last().GetProperty("role").GetString()));
+        Assert.Contains(examples, e => e.GetProperty("messages").EnumerateArray().Count(m => m.GetProperty("role").GetString() == "user") == 0);
+    }
+
+    [Fact]
     public async Task List_ConversationsOutsideAnyRun_AreListedWhenThereAreNoRunsAndCountedBesideRuns()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
