@@ -51,9 +51,9 @@ internal static class Routes
         app.MapGet("/search", async context => await HtmlAsync(context, await SearchPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
         app.MapGet("/runs", async context => await HtmlAsync(context, await RunsPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
         app.MapGet("/corpus", async context => await HtmlAsync(context, await CorpusPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
-        app.MapGet("/c/{id:long}", ConversationAsync);
-        app.MapGet("/c/{id:long}/download.md", context => DownloadAsync(context, markdown: true));
-        app.MapGet("/c/{id:long}/download.json", context => DownloadAsync(context, markdown: false));
+        app.MapGet("/c/{id:long:min(1)}", ConversationAsync);
+        app.MapGet("/c/{id:long:min(1)}/download.md", context => DownloadAsync(context, markdown: true));
+        app.MapGet("/c/{id:long:min(1)}/download.json", context => DownloadAsync(context, markdown: false));
         app.MapGet("/live", async context => await HtmlAsync(context, await LivePage.RenderFormAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
         app.MapPost("/live", StartLiveAsync);
         app.MapGet("/live/panel", async context =>
@@ -62,11 +62,12 @@ internal static class Routes
             await LivePage.WritePanelAsync(web, html, context.RequestAborted).ConfigureAwait(false);
             await HtmlAsync(context, html.ToString()).ConfigureAwait(false);
         });
-        app.MapGet("/live/{id:long}", WatchAsync);
-        app.MapGet("/live/{id:long}/events", EventsAsync);
-        app.MapPost("/live/{id:long}/stop", StopAsync);
+        app.MapGet("/live/{id:long:min(1)}", WatchAsync);
+        app.MapGet("/live/{id:long:min(1)}/events", EventsAsync);
+        app.MapPost("/live/{id:long:min(1)}/stop", StopAsync);
         app.MapGet("/assets/{name}", AssetAsync);
-        app.MapFallback(context => ErrorAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no page here."));
+        // Every path, file-like ones too (/favicon.ico, /c/1.5): MapFallback alone leaves those an empty 404.
+        app.MapFallback("{*path}", context => ErrorAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no page here."));
 
         async Task ConversationAsync(HttpContext context)
         {
@@ -102,8 +103,8 @@ internal static class Routes
 
         async Task StartLiveAsync(HttpContext context)
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-            if (!FormKeyMatches(form))
+            var form = await FormAsync(context).ConfigureAwait(false);
+            if (form is null || !FormKeyMatches(form))
             {
                 await ErrorAsync(context, StatusCodes.Status403Forbidden, "Form expired", "This form came from elsewhere or from an earlier server; reload the Live page and try again.").ConfigureAwait(false);
                 return;
@@ -118,6 +119,14 @@ internal static class Routes
 
             long? forkOf = long.TryParse(form["fork"], NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : null;
             int? forkAt = int.TryParse(form["at"], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : null;
+            if (forkOf is null && !string.IsNullOrWhiteSpace(form["fork"]))
+            {
+                // Not a conversation id: a fork of nothing must not quietly become a new conversation.
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await HtmlAsync(context, await LivePage.RenderFormAsync(web, context, $"'{form["fork"]}' is not a conversation to fork.", form).ConfigureAwait(false)).ConfigureAwait(false);
+                return;
+            }
+
             var request = new LiveRequest(seats, form["opener"].ToString(), form["stop"].ToString(), forkOf, forkAt);
             try
             {
@@ -127,8 +136,10 @@ internal static class Routes
             }
             catch (ArgumentException ex)
             {
+                // The message is for the page; the name of our parameter that .NET appends to it is not.
+                var message = ex.ParamName is { } parameter ? ex.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : ex.Message;
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await HtmlAsync(context, await LivePage.RenderFormAsync(web, context, ex.Message, form).ConfigureAwait(false)).ConfigureAwait(false);
+                await HtmlAsync(context, await LivePage.RenderFormAsync(web, context, message, form).ConfigureAwait(false)).ConfigureAwait(false);
             }
         }
 
@@ -180,8 +191,8 @@ internal static class Routes
         async Task StopAsync(HttpContext context)
         {
             var id = RouteId(context);
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-            if (!FormKeyMatches(form))
+            var form = await FormAsync(context).ConfigureAwait(false);
+            if (form is null || !FormKeyMatches(form))
             {
                 await ErrorAsync(context, StatusCodes.Status403Forbidden, "Form expired", "Reload the page and press Stop again.").ConfigureAwait(false);
                 return;
@@ -221,7 +232,7 @@ internal static class Routes
         var stream = resource is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream(resource);
         if (stream is null)
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await ErrorAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no such file.").ConfigureAwait(false);
             return;
         }
 
@@ -233,8 +244,13 @@ internal static class Routes
         }
     }
 
+    // The route admits positive ids only ({id:long:min(1)}), written as the route's constraint reads them ("+1" too).
     private static long RouteId(HttpContext context) =>
-        long.Parse((string)context.Request.RouteValues["id"]!, NumberStyles.None, CultureInfo.InvariantCulture);
+        long.Parse((string)context.Request.RouteValues["id"]!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+
+    // A POST that is not a form (no body, JSON) gets the form-expired page rather than an exception.
+    private static async Task<IFormCollection?> FormAsync(HttpContext context) =>
+        context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
 
     private static async Task HtmlAsync(HttpContext context, string html)
     {

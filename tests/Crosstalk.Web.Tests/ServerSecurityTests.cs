@@ -115,4 +115,62 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(0, await _store.CountConversationsAsync(ConversationQuery.All));
     }
+
+    [Theory]
+    [InlineData("GET", "/c/-1", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/c/+1", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/c/-5/download.json", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/live/-1/events", HttpStatusCode.NotFound)]
+    [InlineData("POST", "/live/-1/stop", HttpStatusCode.NotFound)]
+    [InlineData("POST", "/live/5/stop", HttpStatusCode.Forbidden)]
+    [InlineData("POST", "/live", HttpStatusCode.Forbidden)]
+    public async Task Request_ImpossibleIdOrPostWithoutAForm_IsAnsweredWithAPageNotAServerError(string method, string path, HttpStatusCode expected)
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.Address, path));
+        if (method == "POST" && path == "/live")
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("1", "3", "max-messages:3", "must be more")]
+    [InlineData("abc", "3", "max-messages:10", "is not a conversation to fork")]
+    [InlineData("", "", "bogus", "Unknown stop condition")]
+    public async Task StartLive_BadForkOrPolicy_ShowsTheFormWithOneSentenceAndStartsNothing(string fork, string at, string stop, string expected)
+    {
+        var parent = await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
+        {
+            Participants = [new Crosstalk.Transcripts.Participant(1, "A", "offline:eliza"), new Crosstalk.Transcripts.Participant(2, "B", "offline:markov")],
+        }, null);
+        for (var i = 1; i <= 3; i++)
+        {
+            await _store.AppendMessageAsync(parent, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = $"Message {i}." });
+        }
+
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+        var page = await http.GetStringAsync(new Uri(server.Address, "/live"));
+        var key = System.Text.RegularExpressions.Regex.Match(page, "name=\"_k\" value=\"([0-9A-F]+)\"").Groups[1].Value;
+        Assert.NotEmpty(key);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_k"] = key, ["model1"] = "offline:eliza", ["model2"] = "offline:markov", ["fork"] = fork, ["at"] = at, ["stop"] = stop,
+        });
+
+        using var response = await http.PostAsync(new Uri(server.Address, "/live"), form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(expected, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", html, StringComparison.Ordinal);
+        Assert.Equal(1, await _store.CountConversationsAsync(ConversationQuery.All));
+    }
 }

@@ -20,5 +20,7 @@ internal sealed class AnyStopCondition(IReadOnlyList<IStopCondition> conditions)
         return null;
     }
 
+    public override int? MessageLimit => Conditions.Select(c => (c as StopCondition)?.MessageLimit).Where(l => l is not null).Min();
+
     public override string ToString() => string.Join(" | ", Conditions);
 }

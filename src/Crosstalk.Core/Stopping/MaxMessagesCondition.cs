@@ -19,6 +19,9 @@ public sealed class MaxMessagesCondition : StopCondition
     public int Limit { get; }
 
     /// <inheritdoc />
+    public override int? MessageLimit => Limit;
+
+    /// <inheritdoc />
     public override StopInfo? Check(ConversationState state)
     {
         ArgumentNullException.ThrowIfNull(state);

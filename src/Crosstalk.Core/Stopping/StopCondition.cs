@@ -11,6 +11,12 @@ public abstract class StopCondition : IStopCondition
     /// <inheritdoc />
     public abstract StopInfo? Check(ConversationState state);
 
+    /// <summary>
+    /// The number of messages at which this condition stops a conversation whatever is said, if there is one
+    /// (<c>max-messages:N</c>, or the lowest such limit among conditions of which any stops); null otherwise.
+    /// </summary>
+    public virtual int? MessageLimit => null;
+
     /// <summary>Stops when either condition fires.</summary>
     public static StopCondition operator |(StopCondition left, StopCondition right) => StopConditions.Any(left, right);
 

@@ -42,6 +42,13 @@ internal sealed class LiveSessions(ITranscriptStore store, Func<string, (IChatCl
                 throw new ArgumentException($"A fork keeps between 1 and {parent.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages of conversation {parentId.ToString(CultureInfo.InvariantCulture)}.", nameof(request));
             }
 
+            if ((stop as StopCondition)?.MessageLimit is { } cap && cap <= at)
+            {
+                throw new ArgumentException(
+                    $"The fork keeps {at.ToString(CultureInfo.InvariantCulture)} messages, so its max-messages ({cap.ToString(CultureInfo.InvariantCulture)}) must be more, or nothing new would be said.",
+                    nameof(request));
+            }
+
             if (request.Seats.Count != parent.Participants.Count)
             {
                 throw new ArgumentException($"The fork needs one model for each of the {parent.Participants.Count.ToString(CultureInfo.InvariantCulture)} seats.", nameof(request));
