@@ -11,21 +11,60 @@ internal static class SearchText
 {
     private const int SnippetRadius = 80;
 
-    /// <summary>The whitespace-separated terms of the query.</summary>
-    public static string[] Terms(string text) =>
-        text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>
+    /// The terms of the query: words separated by whitespace, or a phrase in double quotes (<c>"probabilistic
+    /// forecasting"</c>), which matches as written; an unclosed quote runs to the end.
+    /// </summary>
+    public static string[] Terms(string text)
+    {
+        var terms = new List<string>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (char.IsWhiteSpace(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            if (text[i] == '"')
+            {
+                var end = text.IndexOf('"', i + 1);
+                end = end < 0 ? text.Length : end;
+                var words = text[(i + 1)..end].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                if (words.Length > 0)
+                {
+                    terms.Add(string.Join(' ', words));
+                }
+
+                i = end + 1;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] != '"')
+            {
+                i++;
+            }
+
+            terms.Add(text[start..i]);
+        }
+
+        return [.. terms];
+    }
 
     /// <summary>True when full-text search can take part: the text has a letter or digit.</summary>
     public static bool UsesFullText(string text) => text.Any(char.IsLetterOrDigit);
 
     /// <summary>
     /// The terms that must also match literally: those with characters a tokenizer drops (<c>[END]</c>, <c>don't</c>,
-    /// <c>---</c>), so that searching for <c>[END]</c> does not find every "end".
+    /// <c>---</c>), so that searching for <c>[END]</c> does not find every "end", and phrases, so that their words match
+    /// together and in order.
     /// </summary>
     public static IEnumerable<string> LiteralTerms(string text) =>
         Terms(text).Where(term => !term.All(char.IsLetterOrDigit)).Distinct(StringComparer.Ordinal);
 
-    /// <summary>An FTS5 query of the terms, each a quoted string, so that no term is read as an operator.</summary>
+    /// <summary>An FTS5 query of the terms, each a quoted string (a phrase, for several words), so that no term is read as an operator.</summary>
     public static string Fts5Query(string text)
     {
         var builder = new StringBuilder();
