@@ -267,6 +267,21 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndedWithoutAStopReason_LikeAnImportedSeed_CountsAsFinished()
+    {
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "import", Started = T0 });
+        var header = Header("A", null, "B", null);
+        header.Ended = T0.AddMinutes(1);
+        header.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = " " });
+        await Store.CreateConversationAsync(runId, header, null);
+
+        Assert.Empty(await Store.GetUnfinishedConversationsAsync(runId));
+        var run = Assert.Single(await ToListAsync(Store.ListRunsAsync()), r => r.Id == runId);
+        Assert.Equal((1, 1), (run.Conversations, run.Finished));
+        Assert.Equal(0, await Store.CountConversationsAsync(new ConversationQuery { UnfinishedOnly = true }));
+    }
+
+    [Fact]
     public async Task GetUnfinishedConversations_MixedRun_ReturnsNeverCompletedAndInterruptedOnly()
     {
         var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "mixed", Started = T0 });

@@ -15,7 +15,9 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     /// <summary>How many conversations <see cref="ReadTranscriptsAsync"/> lists before loading them one by one.</summary>
     private const int TranscriptBatchSize = 256;
 
-    private const string Unfinished = "((c.ended IS NULL AND c.stop_reason IS NULL) OR c.stop_reason = 'interrupted')";
+    // COALESCE: with no stop reason, "= 'interrupted'" is NULL, not false, and a conversation that ended without a
+    // recorded reason (an imported seed) counted as neither finished nor unfinished.
+    private const string Unfinished = "((c.ended IS NULL AND c.stop_reason IS NULL) OR COALESCE(c.stop_reason, '') = 'interrupted')";
 
     private const string MessageColumns =
         "idx, seat, speaker, content, completed_at, input_tokens, output_tokens, reasoning_tokens, estimated, cost, " +
