@@ -74,9 +74,9 @@ public interface ITranscriptStore : IAsyncDisposable
     /// <summary>
     /// Full-text search over message content: every word of <paramref name="text"/> must occur in a message (case ignored;
     /// accents too on SQLite), and a term with punctuation (such as <c>[END]</c> or <c>---</c>) must occur literally.
-    /// Results come in conversation and message order.
+    /// Results come in conversation and message order; <paramref name="skip"/> of them are passed over first (paging).
     /// </summary>
-    IAsyncEnumerable<MessageHit> SearchMessagesAsync(string text, int limit, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<MessageHit> SearchMessagesAsync(string text, int limit, CancellationToken cancellationToken = default, int skip = 0);
 
     /// <summary>Streams every run with its conversation and message counts, oldest first.</summary>
     IAsyncEnumerable<RunSummary> ListRunsAsync(CancellationToken cancellationToken = default);

@@ -173,4 +173,30 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.DoesNotContain("(Parameter", html, StringComparison.Ordinal);
         Assert.Equal(1, await _store.CountConversationsAsync(ConversationQuery.All));
     }
+
+    [Fact]
+    public async Task Search_MoreThanAPageOfMatches_PagesThroughAllOfThem()
+    {
+        var id = await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
+        {
+            Participants = [new Crosstalk.Transcripts.Participant(1, "A"), new Crosstalk.Transcripts.Participant(2, "B")],
+        }, null);
+        for (var i = 1; i <= 105; i++)
+        {
+            await _store.AppendMessageAsync(id, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = $"lighthouse number {i}" });
+        }
+
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+
+        var first = await http.GetStringAsync(new Uri(server.Address, "/search?q=lighthouse"));
+        var second = await http.GetStringAsync(new Uri(server.Address, "/search?q=lighthouse&page=2"));
+
+        Assert.Contains("Matching messages 1–100", first, StringComparison.Ordinal);
+        Assert.Contains("page=2", first, StringComparison.Ordinal);
+        Assert.Contains("Matching messages 101–105", second, StringComparison.Ordinal);
+        Assert.Contains("#m105", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("#m100\"", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("page=3", second, StringComparison.Ordinal);
+    }
 }

@@ -492,10 +492,11 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
 
     /// <inheritdoc />
     public async IAsyncEnumerable<MessageHit> SearchMessagesAsync(
-        string text, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        string text, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default, int skip = 0)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
         if (string.IsNullOrWhiteSpace(text))
         {
             yield break;
@@ -507,8 +508,9 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         command.CommandText =
             "SELECT m.conversation_id, c.title, m.idx, m.seat, m.speaker, m.content, m.completed_at " +
             "FROM messages m JOIN conversations c ON c.id = m.conversation_id " +
-            $"WHERE {TextCondition(command, "m", "text", text)} ORDER BY m.conversation_id, m.idx LIMIT @limit";
+            $"WHERE {TextCondition(command, "m", "text", text)} ORDER BY m.conversation_id, m.idx LIMIT @limit OFFSET @skip";
         AddInt64(command, "limit", limit);
+        AddInt64(command, "skip", skip);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

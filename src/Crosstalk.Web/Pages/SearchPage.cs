@@ -21,8 +21,11 @@ internal static class SearchPage
             return Layout.Page("Search", "search", html);
         }
 
+        // Pages of Limit hits; one more is read to know whether there is a next page.
+        var page = int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p : 1;
+        var skip = (int)Math.Min(int.MaxValue - Limit - 1, (long)(page - 1) * Limit);
         var hits = new List<MessageHit>();
-        await foreach (var hit in web.Store.SearchMessagesAsync(text, Limit + 1, context.RequestAborted).ConfigureAwait(false))
+        await foreach (var hit in web.Store.SearchMessagesAsync(text, Limit + 1, context.RequestAborted, skip).ConfigureAwait(false))
         {
             hits.Add(hit);
         }
@@ -33,8 +36,13 @@ internal static class SearchPage
             hits.RemoveAt(hits.Count - 1);
         }
 
+        var count = hits.Count == 0
+            ? page == 1 ? "No message matches." : "No more matching messages."
+            : page == 1 && !more
+                ? hits.Count == 1 ? "1 matching message" : $"{hits.Count.ToString(CultureInfo.InvariantCulture)} matching messages"
+                : $"Matching messages {(skip + 1).ToString(CultureInfo.InvariantCulture)}–{(skip + hits.Count).ToString(CultureInfo.InvariantCulture)}";
         html.Open("p", ("class", "count"), ("id", "result-count"))
-            .Text(hits.Count == 0 ? "No message matches." : $"{hits.Count.ToString(CultureInfo.InvariantCulture)}{(more ? "+" : string.Empty)} matching messages")
+            .Text(count)
             .Text(" · ").Link("/" + new ListFilters(null, null, null, null, null, null, null, text, 1).ToQueryString(), "conversations containing it")
             .Close("p");
         html.Raw("<ol class=\"hits\" id=\"hits\">");
@@ -53,6 +61,26 @@ internal static class SearchPage
         }
 
         html.Raw("</ol>");
+        if (page > 1 || more)
+        {
+            html.Raw("<nav class=\"pager\" aria-label=\"Pages\">");
+            if (page > 1)
+            {
+                html.Link(PageHref(text, page - 1), "← Earlier matches");
+            }
+
+            html.Element("span", $"Page {page.ToString(CultureInfo.InvariantCulture)}");
+            if (more)
+            {
+                html.Link(PageHref(text, page + 1), "Later matches →");
+            }
+
+            html.Raw("</nav>");
+        }
+
         return Layout.Page("Search: " + text, "search", html, text);
     }
+
+    private static string PageHref(string text, int page) =>
+        $"/search?q={Uri.EscapeDataString(text)}&page={page.ToString(CultureInfo.InvariantCulture)}";
 }
