@@ -199,4 +199,27 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.DoesNotContain("#m100\"", second, StringComparison.Ordinal);
         Assert.DoesNotContain("page=3", second, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pages_PastTheLastPageOrOfAnEmptyConversation_OfferOnlyLinksThatLeadSomewhere()
+    {
+        for (var i = 0; i <= Crosstalk.Web.Pages.ListFilters.PageSize; i++)
+        {
+            await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
+            {
+                Participants = [new Crosstalk.Transcripts.Participant(1, "A"), new Crosstalk.Transcripts.Participant(2, "B")],
+            }, null);
+        }
+
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+
+        var past = await http.GetStringAsync(new Uri(server.Address, "/?page=9"));
+        var empty = await http.GetStringAsync(new Uri(server.Address, "/c/1"));
+
+        Assert.Contains("First page", past, StringComparison.Ordinal);
+        Assert.Contains("page=2", past, StringComparison.Ordinal);
+        Assert.DoesNotContain("page=8", past, StringComparison.Ordinal);
+        Assert.DoesNotContain("Continue in a fork", empty, StringComparison.Ordinal);
+    }
 }

@@ -16,8 +16,13 @@ internal static class ConversationPage
         WriteHeader(html, transcript);
         html.Raw("<p class=\"actions\">")
             .Element("a", "Download Markdown", ("href", $"/c/{idText}/download.md"), ("id", "download-md"), ("download", string.Empty))
-            .Element("a", "Download JSON", ("href", $"/c/{idText}/download.json"), ("id", "download-json"), ("download", string.Empty))
-            .Element("a", "Continue in a fork", ("href", $"/live?fork={idText}&at={transcript.Messages.Count.ToString(CultureInfo.InvariantCulture)}"));
+            .Element("a", "Download JSON", ("href", $"/c/{idText}/download.json"), ("id", "download-json"), ("download", string.Empty));
+        if (transcript.Messages.Count > 0)
+        {
+            // A fork keeps at least one message: a conversation with none has nothing to go on from.
+            html.Element("a", "Continue in a fork", ("href", $"/live?fork={idText}&at={transcript.Messages.Count.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
         if (transcript.Metadata.TryGetValue(Crosstalk.Storage.StoreMetadataKeys.ParentId, out var parent))
         {
             html.Element("a", "Forked from conversation " + parent, ("href", "/c/" + Uri.EscapeDataString(parent)));

@@ -110,11 +110,16 @@ internal static class ConversationsPage
         html.Raw("<nav class=\"pager\" aria-label=\"Pages\">");
         if (filters.Page > 1)
         {
-            html.Element("a", "← Newer", ("href", "/" + filters.ToQueryString(filters.Page - 1)), ("rel", "prev"));
+            html.Element("a", "← Newer", ("href", "/" + filters.ToQueryString((int)Math.Min(filters.Page - 1, pages))), ("rel", "prev"));
         }
 
         html.Element("span", $"Page {filters.Page.ToString(CultureInfo.InvariantCulture)} of {Formats.Number(pages)}");
-        if (filters.Page < pages)
+        if (filters.Page > pages)
+        {
+            // Past the end (an old link, a hand-typed number): the way back to the start.
+            html.Element("a", "First page", ("href", "/" + filters.ToQueryString(1)));
+        }
+        else if (filters.Page < pages)
         {
             html.Element("a", "Older →", ("href", "/" + filters.ToQueryString(filters.Page + 1)), ("rel", "next"));
         }
