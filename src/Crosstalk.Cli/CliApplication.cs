@@ -161,6 +161,13 @@ internal static partial class CliApplication
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
+        catch (UsageException ex)
+        {
+            var commandName = parseResult.CommandResult.Command.Name;
+            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"See 'crosstalk {commandName} --help'.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
         catch (Exception ex) when (IsUserError(ex))
         {
             await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);

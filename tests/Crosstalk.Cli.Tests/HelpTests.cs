@@ -53,6 +53,9 @@ public sealed class HelpTests
     [InlineData("--port", "serve", "--port", "x")]
     [InlineData("--concurrency", "resume", "-j", "x")]
     [InlineData("--at", "fork", "1", "--at", "x")]
+    [InlineData("--stop-on", "run", "--stop-on", "foo")]
+    [InlineData("--end-token", "run", "--end-token", " ")]
+    [InlineData("--rubric", "judge", "x.md", "--rubric", "nope", "--model", "offline:eliza")]
     public async Task OptionValueOutOfRange_IsAUsageErrorInOneLineNamingTheOption(string option, params string[] args)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
@@ -69,7 +72,7 @@ public sealed class HelpTests
     public async Task Run_TimeLimitWrittenAsInExperimentFiles_IsAccepted()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        var result = await CrosstalkProcess.RunAsync(dir, "run", "--time-limit", "90s", "--max-messages", "3", "--quiet", "--no-store");
+        var result = await CrosstalkProcess.RunAsync(dir, "run", "--time-limit", "90s", "--max-messages", "3", "--end-policy", "off", "--quiet", "--no-store");
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("max-messages", result.StandardOutput, StringComparison.Ordinal);

@@ -42,7 +42,7 @@ internal static class AnalyzeCommand
             var token = parseResult.GetValue(endToken);
             if (string.IsNullOrWhiteSpace(token))
             {
-                throw new UserException("--end-token cannot be empty.");
+                throw new UsageException("--end-token cannot be empty.");
             }
 
             var options = new AnalysisOptions { EndToken = token };

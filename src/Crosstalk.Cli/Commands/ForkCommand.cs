@@ -49,12 +49,12 @@ internal static class ForkCommand
             var keep = parseResult.GetValue(at);
             if (keep < 1 || keep > parent.Messages.Count)
             {
-                throw new UserException($"--at must be between 1 and {parent.Messages.Count}, the messages of conversation {parentId} (was {keep}).");
+                throw new UsageException($"--at must be between 1 and {parent.Messages.Count}, the messages of conversation {parentId} (was {keep}).");
             }
 
             if (parseResult.GetValue(maxMessages) is { } cap && cap <= keep)
             {
-                throw new UserException($"--max-messages ({cap}) must be more than the {keep} messages the fork keeps (--at), or nothing new would be said.");
+                throw new UsageException($"--max-messages ({cap}) must be more than the {keep} messages the fork keeps (--at), or nothing new would be said.");
             }
 
             if (parent.Participants.Count != 2)

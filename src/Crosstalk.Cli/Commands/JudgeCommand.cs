@@ -39,7 +39,7 @@ internal static class JudgeCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var chosen = JudgeRubrics.Find(parseResult.GetValue(rubric)!)
-                ?? throw new UserException($"--rubric: unknown rubric '{parseResult.GetValue(rubric)}'; known: {string.Join(", ", JudgeRubrics.All.Select(r => r.Id))}.");
+                ?? throw new UsageException($"--rubric: unknown rubric '{parseResult.GetValue(rubric)}'; known: {string.Join(", ", JudgeRubrics.All.Select(r => r.Id))}.");
             var modelReference = parseResult.GetValue(model)!;
             using var resolver = new ModelResolver(context, seed: 1, TimeSpan.Zero, parseResult.GetValue(models));
             var judge = resolver.Resolve(modelReference, "--model");

@@ -92,7 +92,7 @@ internal static class RunCommand
     {
         if (string.IsNullOrWhiteSpace(settings.EndToken))
         {
-            throw new UserException("--end-token cannot be empty; use --end-policy off to ignore end tokens.");
+            throw new UsageException("--end-token cannot be empty; use --end-policy off to ignore end tokens.");
         }
 
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;

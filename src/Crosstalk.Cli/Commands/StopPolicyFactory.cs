@@ -14,7 +14,7 @@ internal static class StopPolicyFactory
             "any" => EndTokenPolicy.Any,
             "mutual" => EndTokenPolicy.Mutual,
             "off" => EndTokenPolicy.Off,
-            _ => throw new UserException($"--end-policy must be any, mutual or off (was '{settings.EndPolicy}')."),
+            _ => throw new UsageException($"--end-policy must be any, mutual or off (was '{settings.EndPolicy}')."),
         };
         var conditions = new List<IStopCondition> { StopConditions.Default(settings.MaxMessages, policy) };
         foreach (var guard in settings.Guards)
@@ -23,7 +23,7 @@ internal static class StopPolicyFactory
             {
                 "goodbye-loop" => new GoodbyeLoopCondition(),
                 "repetition" => new RepetitionCondition(),
-                _ => throw new UserException($"--stop-on: unknown guard '{guard}'; known: {string.Join(", ", StopSettings.KnownGuards)}."),
+                _ => throw new UsageException($"--stop-on: unknown guard '{guard}'; known: {string.Join(", ", StopSettings.KnownGuards)}."),
             });
         }
 

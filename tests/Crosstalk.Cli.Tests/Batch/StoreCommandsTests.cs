@@ -97,12 +97,12 @@ public sealed class StoreCommandsTests
         var import = await CrosstalkProcess.RunAsync(dir, "import", SharedFiles.Seed001, "--db", "s.db");
         Assert.True(import.ExitCode == 0, import.StandardError);
 
-        var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", "10", "--a", "offline:markov", "--b", "offline:eliza", "--max-messages", "13", "--db", "s.db");
+        var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", "10", "--a", "offline:eliza", "--b", "offline:eliza", "--max-messages", "13", "--db", "s.db");
         var tooShort = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", "10", "--max-messages", "10", "--db", "s.db");
 
         Assert.True(fork.ExitCode == 0, fork.StandardError + fork.StandardOutput);
         Assert.Contains("13 messages (10 from the parent)", fork.StandardOutput.ReplaceLineEndings(" "), StringComparison.Ordinal);
-        Assert.Equal(1, tooShort.ExitCode);
+        Assert.Equal(2, tooShort.ExitCode);
         Assert.Contains("--max-messages (10) must be more than the 10 messages", tooShort.StandardError, StringComparison.Ordinal);
     }
 
