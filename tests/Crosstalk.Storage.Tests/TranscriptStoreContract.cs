@@ -464,6 +464,7 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
         Assert.Equal(3, Assert.Single(await ToListAsync(Store.SearchMessagesAsync("CAFÉ SEA", 10))).Index);
         Assert.Empty(await ToListAsync(Store.SearchMessagesAsync("lighthouse café", 10)));
         Assert.Empty(await ToListAsync(Store.SearchMessagesAsync("   ", 10)));
+        Assert.Empty(await ToListAsync(Store.SearchMessagesAsync("\0", 10)));
 
         // Quoted: a phrase, its words together and in order; a single quoted word is just that word.
         Assert.Equal(2, Assert.Single(await ToListAsync(Store.SearchMessagesAsync("\"circling back\"", 10))).Index);

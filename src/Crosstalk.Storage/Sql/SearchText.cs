@@ -53,6 +53,12 @@ internal static class SearchText
         return [.. terms];
     }
 
+    /// <summary>
+    /// The text without NUL characters: a database string ends at the first one, so a query of only NUL was a query of
+    /// nothing that matched everything.
+    /// </summary>
+    public static string Clean(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "", StringComparison.Ordinal) : text;
+
     /// <summary>True when full-text search can take part: the text has a letter or digit.</summary>
     public static bool UsesFullText(string text) => text.Any(char.IsLetterOrDigit);
 

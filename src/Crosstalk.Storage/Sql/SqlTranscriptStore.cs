@@ -497,6 +497,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        text = SearchText.Clean(text);
         if (string.IsNullOrWhiteSpace(text))
         {
             yield break;
@@ -829,12 +830,12 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             AddText(command, "run", query.RunId);
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Participant))
+        if (query.Participant is { } participant && !string.IsNullOrWhiteSpace(SearchText.Clean(participant)))
         {
             conditions.Add(
                 "EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND " +
                 $"(p.name {LikeOperator} @participant ESCAPE '\\' OR p.model {LikeOperator} @participant ESCAPE '\\'))");
-            AddText(command, "participant", SearchText.LikePattern(query.Participant.Trim()));
+            AddText(command, "participant", SearchText.LikePattern(SearchText.Clean(participant).Trim()));
         }
 
         if (query.StopReason is not null)
@@ -872,9 +873,9 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             conditions.Add(Unfinished);
         }
 
-        if (!string.IsNullOrWhiteSpace(query.Text))
+        if (query.Text is { } text && !string.IsNullOrWhiteSpace(SearchText.Clean(text)))
         {
-            conditions.Add($"c.id IN (SELECT m.conversation_id FROM messages m WHERE {TextCondition(command, "m", "text", query.Text)})");
+            conditions.Add($"c.id IN (SELECT m.conversation_id FROM messages m WHERE {TextCondition(command, "m", "text", SearchText.Clean(text))})");
         }
 
         if (after is { } last)
