@@ -82,7 +82,9 @@ public sealed partial class InterruptTests
         var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", saved.Messages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-messages", (saved.Messages.Count + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(fork.ExitCode == 0, fork.StandardError + fork.StandardOutput);
         var continued = await store.GetTranscriptAsync(2);
-        Assert.Equal(saved.Messages.Count + 2, continued!.Messages.Count);
+
+        // One or two new messages: the fork's policy is the default one, and an offline agent may end it at once.
+        Assert.InRange(continued!.Messages.Count, saved.Messages.Count + 1, saved.Messages.Count + 2);
         Assert.Equal(saved.Messages.Select(m => m.Content), continued.Messages.Take(saved.Messages.Count).Select(m => m.Content));
     }
 
