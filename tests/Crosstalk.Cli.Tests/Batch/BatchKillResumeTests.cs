@@ -31,7 +31,13 @@ public sealed partial class BatchKillResumeTests(ITestOutputHelper output)
 
         using (var process = CrosstalkProcess.Start(dir, "batch", "exp.yaml", "--db", "k.db", "--quiet", "--token-delay", "5"))
         {
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Killed once the run is stored and under way, however slow the machine is to start the process.
+            for (var waited = 0; waited < 150 && !await HasRunAsync(Path.Combine(dir, "k.db")); waited++)
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.False(process.HasExited, "The batch ended before it could be killed.");
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
