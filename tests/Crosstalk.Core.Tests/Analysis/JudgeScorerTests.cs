@@ -66,6 +66,25 @@ public sealed class JudgeScorerTests : IDisposable
         Assert.IsType<ChatResponseFormatJson>(judge.LastOptions?.ResponseFormat);
     }
 
+    [Theory]
+    [InlineData("{\"seat\": 7, \"message\": 2, \"constraint\": \"x\", \"reason\": \"y\"}", "seat 7, but the conversation has seats 1 to 2")]
+    [InlineData("{\"seat\": 2, \"message\": 999, \"constraint\": \"x\", \"reason\": \"y\"}", "message 999, but the conversation has messages 1 to 6")]
+    [InlineData("{\"seat\": 2, \"message\": 6, \"constraint\": \"x\", \"reason\": \"y\", \"extra\": 1}", "'extra', which the rubric does not ask for")]
+    public async Task ScoreAsync_AnswerNamingWhatIsNotInTheConversationOrOutsideTheSchema_GivesErrorAndIsNotCached(string reply, string expected)
+    {
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        var judge = new CountingJudge(_ => reply);
+        var cache = new FileJudgeCache(_cacheDirectory);
+
+        var first = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.ConstraintBreakFirst));
+        var again = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.ConstraintBreakFirst));
+
+        Assert.Contains(expected, first.Error, StringComparison.Ordinal);
+        Assert.Null(first.Answer);
+        Assert.False(again.Cached);
+        Assert.Equal(2, judge.Calls);
+    }
+
     [Fact]
     public async Task ScoreAsync_AnswerOutOfRangeOrNotJson_GivesErrorAndIsNotCached()
     {

@@ -100,6 +100,17 @@ internal static class JudgeAnswerParser
             return null;
         }
 
+        if (schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False)
+        {
+            foreach (var field in answer.EnumerateObject())
+            {
+                if (!properties.TryGetProperty(field.Name, out _))
+                {
+                    return $"the answer has '{field.Name}', which the rubric does not ask for";
+                }
+            }
+        }
+
         foreach (var property in properties.EnumerateObject())
         {
             if (answer.TryGetProperty(property.Name, out var value) && CheckValue(value, property.Value) is { } problem)

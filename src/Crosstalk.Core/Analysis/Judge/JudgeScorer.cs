@@ -50,7 +50,7 @@ public sealed class JudgeScorer
         var results = new List<JudgeResult>();
         if (rubric.Scope == JudgeScope.Transcript)
         {
-            results.Add(await JudgeAsync(rubric, Render(rubric, transcript, null), null, cancellationToken).ConfigureAwait(false));
+            results.Add(await JudgeAsync(rubric, transcript, Render(rubric, transcript, null), null, cancellationToken).ConfigureAwait(false));
             return results;
         }
 
@@ -61,7 +61,7 @@ public sealed class JudgeScorer
                 continue;
             }
 
-            results.Add(await JudgeAsync(rubric, Render(rubric, transcript, i), i + 1, cancellationToken).ConfigureAwait(false));
+            results.Add(await JudgeAsync(rubric, transcript, Render(rubric, transcript, i), i + 1, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
@@ -89,7 +89,7 @@ public sealed class JudgeScorer
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
     }
 
-    private async Task<JudgeResult> JudgeAsync(JudgeRubric rubric, string prompt, int? message, CancellationToken cancellationToken)
+    private async Task<JudgeResult> JudgeAsync(JudgeRubric rubric, Transcript transcript, string prompt, int? message, CancellationToken cancellationToken)
     {
         var key = KeyOf(rubric, _model, prompt);
         if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
@@ -105,6 +105,12 @@ public sealed class JudgeScorer
         };
         var response = await _client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], options, cancellationToken).ConfigureAwait(false);
         var answer = JudgeAnswerParser.Parse(response.Text, rubric.AnswerSchema, out var error);
+        error ??= answer is null ? null : OutsideTheConversation(answer, transcript);
+        if (error is not null)
+        {
+            answer = null;
+        }
+
         if (answer is null)
         {
             return new JudgeResult(rubric.Id, _model, message, null, Cached: false, error);
@@ -112,6 +118,24 @@ public sealed class JudgeScorer
 
         await _cache.SetAsync(key, answer, cancellationToken).ConfigureAwait(false);
         return new JudgeResult(rubric.Id, _model, message, ToElement(answer), Cached: false);
+    }
+
+    // A seat or message the answer names must exist: a judge that answers "seat 7" for two seats made something up.
+    private static string? OutsideTheConversation(string answer, Transcript transcript)
+    {
+        using var document = JsonDocument.Parse(answer);
+        var root = document.RootElement;
+        if (root.TryGetProperty("seat", out var seat) && seat.ValueKind == JsonValueKind.Number && seat.TryGetInt64(out var s) && (s < 1 || s > transcript.Participants.Count))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the answer names seat {s}, but the conversation has seats 1 to {transcript.Participants.Count}");
+        }
+
+        if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Number && message.TryGetInt64(out var m) && (m < 1 || m > transcript.Messages.Count))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the answer names message {m}, but the conversation has messages 1 to {transcript.Messages.Count}");
+        }
+
+        return null;
     }
 
     private string Render(JudgeRubric rubric, Transcript transcript, int? index)
