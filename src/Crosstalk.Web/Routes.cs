@@ -40,12 +40,22 @@ internal static class Routes
                 return;
             }
 
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                // HEAD is answered as GET would be, headers only: Kestrel sends no body for a HEAD request whatever is
+                // written, so the GET endpoints serve it.
+                context.Request.Method = HttpMethods.Get;
+            }
+
             await next(context).ConfigureAwait(false);
         });
         if (accessToken is not null)
         {
             app.UseMiddleware<AccessTokenMiddleware>(accessToken);
         }
+
+        // Endpoints are matched here, after the checks above (and after HEAD became GET), not before them.
+        app.UseRouting();
 
         app.MapGet("/", async context => await HtmlAsync(context, await ConversationsPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
         app.MapGet("/search", async context => await HtmlAsync(context, await SearchPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));

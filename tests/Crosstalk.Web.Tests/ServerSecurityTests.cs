@@ -222,4 +222,18 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.DoesNotContain("page=8", past, StringComparison.Ordinal);
         Assert.DoesNotContain("Continue in a fork", empty, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Head_IsAnsweredLikeGetWithoutABody()
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(server.Address, "/"));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
 }
