@@ -4,6 +4,8 @@ using Crosstalk.Storage;
 
 namespace Crosstalk.Web.Tests;
 
+// In the browser tests' collection, so that its store-filling tests do not run beside them on a 2-core CI machine.
+[Collection(WebCollection.Name)]
 public sealed class ServerSecurityTests : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-sec-" + Guid.NewGuid().ToString("N"));
