@@ -23,4 +23,11 @@ public sealed record ConversationSummary(
     int MessageCount,
     string? StopReason,
     long TotalTokens,
-    decimal? TotalCost);
+    decimal? TotalCost)
+{
+    /// <summary>
+    /// How the conversation stands, for lists: its stop reason; "ended" when it ended with none recorded (an imported
+    /// seed); else "unfinished".
+    /// </summary>
+    public string State => StopReason ?? (Ended is null ? "unfinished" : "ended");
+}

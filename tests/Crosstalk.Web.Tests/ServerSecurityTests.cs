@@ -148,14 +148,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [InlineData("", "", "bogus", "Unknown stop condition")]
     public async Task StartLive_BadForkOrPolicy_ShowsTheFormWithOneSentenceAndStartsNothing(string fork, string at, string stop, string expected)
     {
-        var parent = await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
-        {
-            Participants = [new Crosstalk.Transcripts.Participant(1, "A", "offline:eliza"), new Crosstalk.Transcripts.Participant(2, "B", "offline:markov")],
-        }, null);
-        for (var i = 1; i <= 3; i++)
-        {
-            await _store.AppendMessageAsync(parent, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = $"Message {i}." });
-        }
+        await NewConversationAsync(3, i => $"Message {i}.");
 
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
         using var http = new HttpClient();
@@ -179,14 +172,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Search_MoreThanAPageOfMatches_PagesThroughAllOfThem()
     {
-        var id = await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
-        {
-            Participants = [new Crosstalk.Transcripts.Participant(1, "A"), new Crosstalk.Transcripts.Participant(2, "B")],
-        }, null);
-        for (var i = 1; i <= 105; i++)
-        {
-            await _store.AppendMessageAsync(id, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = $"lighthouse number {i}" });
-        }
+        await NewConversationAsync(105, i => $"lighthouse number {i}");
 
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
         using var http = new HttpClient();
@@ -207,10 +193,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         for (var i = 0; i <= Crosstalk.Web.Pages.ListFilters.PageSize; i++)
         {
-            await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
-            {
-                Participants = [new Crosstalk.Transcripts.Participant(1, "A"), new Crosstalk.Transcripts.Participant(2, "B")],
-            }, null);
+            await NewConversationAsync(0, _ => "");
         }
 
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
@@ -237,5 +220,20 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    // A conversation between A (offline:eliza) and B (offline:markov), outside any run, with messages 1..count.
+    private async Task<long> NewConversationAsync(int count, Func<int, string> content)
+    {
+        var id = await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
+        {
+            Participants = [new Crosstalk.Transcripts.Participant(1, "A", "offline:eliza"), new Crosstalk.Transcripts.Participant(2, "B", "offline:markov")],
+        }, null);
+        for (var i = 1; i <= count; i++)
+        {
+            await _store.AppendMessageAsync(id, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = content(i) });
+        }
+
+        return id;
     }
 }

@@ -145,8 +145,7 @@ internal static class ListCommand
                 TerminalText.Escape(conversation.RunId ?? "–"),
                 TerminalText.Escape(conversation.Title),
                 conversation.MessageCount.ToString(CultureInfo.InvariantCulture),
-                // An imported seed has an end time but no recorded reason: it ended, it is not unfinished.
-                TerminalText.Escape(conversation.StopReason ?? (conversation.Ended is null ? "unfinished" : "ended")),
+                TerminalText.Escape(conversation.State),
                 conversation.TotalTokens.ToString("N0", CultureInfo.InvariantCulture),
                 Money(conversation.TotalCost));
         }

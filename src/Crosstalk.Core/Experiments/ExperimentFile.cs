@@ -320,14 +320,14 @@ public static class ExperimentFile
         // The sampling settings every provider accepts: a temperature from 0 to 2 (Anthropic's top is 1, and it says so
         // itself), and at least one token.
         public float? Temperature(YamlMappingNode map) =>
-            OptionalFloat(map, "temperature") is { } value && (value < 0 || value > 2)
+            OptionalFloat(map, "temperature") is var value && value is < 0 or > 2
                 ? throw Error(Get(map, "temperature")!, "'temperature' must be a number from 0 to 2.")
-                : OptionalFloat(map, "temperature");
+                : value;
 
         public int? MaxTokens(YamlMappingNode map) =>
-            OptionalInt(map, "max_tokens") is { } value && value < 1
+            OptionalInt(map, "max_tokens") is var value && value is < 1
                 ? throw Error(Get(map, "max_tokens")!, "'max_tokens' must be at least 1.")
-                : OptionalInt(map, "max_tokens");
+                : value;
 
         public float? OptionalFloat(YamlMappingNode map, string key)
         {

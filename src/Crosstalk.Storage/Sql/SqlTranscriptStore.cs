@@ -830,12 +830,12 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             AddText(command, "run", query.RunId);
         }
 
-        if (query.Participant is { } participant && !string.IsNullOrWhiteSpace(SearchText.Clean(participant)))
+        if (query.Participant is { } rawParticipant && SearchText.Clean(rawParticipant) is var participant && !string.IsNullOrWhiteSpace(participant))
         {
             conditions.Add(
                 "EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND " +
                 $"(p.name {LikeOperator} @participant ESCAPE '\\' OR p.model {LikeOperator} @participant ESCAPE '\\'))");
-            AddText(command, "participant", SearchText.LikePattern(SearchText.Clean(participant).Trim()));
+            AddText(command, "participant", SearchText.LikePattern(participant.Trim()));
         }
 
         if (query.StopReason is not null)
@@ -873,9 +873,9 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             conditions.Add(Unfinished);
         }
 
-        if (query.Text is { } text && !string.IsNullOrWhiteSpace(SearchText.Clean(text)))
+        if (query.Text is { } raw && SearchText.Clean(raw) is var text && !string.IsNullOrWhiteSpace(text))
         {
-            conditions.Add($"c.id IN (SELECT m.conversation_id FROM messages m WHERE {TextCondition(command, "m", "text", SearchText.Clean(text))})");
+            conditions.Add($"c.id IN (SELECT m.conversation_id FROM messages m WHERE {TextCondition(command, "m", "text", text)})");
         }
 
         if (after is { } last)

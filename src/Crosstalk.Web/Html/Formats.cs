@@ -22,7 +22,4 @@ internal static class Formats
     public static string SeatClass(int seat) => "seat-" + (((Math.Max(seat, 1) - 1) % 6) + 1).ToString(CultureInfo.InvariantCulture);
 
     public static string Stop(string? reason) => reason ?? "unfinished";
-
-    /// <summary>A listed conversation's state: its stop reason, "ended" when it ended with none recorded (an imported seed), else "unfinished".</summary>
-    public static string Stop(string? reason, DateTimeOffset? ended) => reason ?? (ended is null ? "unfinished" : "ended");
 }
