@@ -47,8 +47,9 @@ internal static class ProviderOverheadScenario
         var hops = Options.Int(args, "--hops", 0);
 
         // The reply every call gets; the fake server streams it one word at a time. "Hello." (one piece) is the worst
-        // case for per-call costs; the seed conversation's median reply is 7 words, its mean 60.
-        var reply = Options.Text(args, "--reply") ?? "Hello.";
+        // case for per-call costs; the seed conversation's median reply is 7 words, its mean 60. "@FILE,FILE" answers the
+        // calls with those transcripts' messages in turn (BenchReplies), e.g. "@shared/seeds/000_9b49a01de80e6c50.txt,shared/seeds/001_56cfc8f72ca96c78.txt".
+        var reply = BenchReplies.Anchor(Options.Text(args, "--reply") ?? "Hello.");
 
         // --bare-without-read-timeout: the bare loop also switches off the OpenAI SDK's per-read timer, as Crosstalk does
         // (its own watchdog bounds the gaps between chunks), to compare like with like rather than with the SDK's defaults.
@@ -63,6 +64,11 @@ internal static class ProviderOverheadScenario
         // from memory to both sides, one server-sent event per read after a trip through the thread pool. What is left is
         // the client side alone, without the network stack's and the server process's noise.
         var inMemory = args.Contains("--in-memory");
+        if (inMemory && reply.StartsWith('@'))
+        {
+            throw new ArgumentException("--in-memory serves one captured reply; it cannot be combined with --reply @FILE.");
+        }
+
         if (args.Contains("--side-by-side"))
         {
             return inMemory
@@ -252,8 +258,7 @@ internal static class ProviderOverheadScenario
     // Gaps between streamed events of a reply (the server waits before every event but the first): OpenAI sends role, one
     // event per word, finish, usage, [DONE]; Anthropic message_start, content_block_start, ping, one event per word,
     // content_block_stop, message_delta, message_stop.
-    private static int ReplyGaps(string api, string reply) =>
-        (api == "anthropic" ? 5 : 3) + Math.Max(1, reply.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+    private static double ReplyGaps(string api, string reply) => (api == "anthropic" ? 5 : 3) + BenchReplies.MeanWords(reply);
 
     private static async Task<Measurement> MeasureAsync(FakeServerProcess? server, Func<Task> run)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -28,11 +29,17 @@ namespace Crosstalk.Models.Middleware;
 /// </remarks>
 internal sealed partial class ResilientChatClient : DelegatingChatClient
 {
+    // Enough for every conversation of a large batch to have its call's watch waiting for it.
+    private const int MaxSpareWatches = 256;
+
     private readonly ResilienceOptions _options;
     private readonly EndpointCircuit _circuit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _name;
+    private readonly ConcurrentQueue<CallWatch> _spareWatches = new();
+    private int _spareCount;
+    private bool _disposed;
 
     public ResilientChatClient(
         IChatClient innerClient, ResilienceOptions options, EndpointCircuit circuit, string name, TimeProvider? timeProvider = null, ILogger? logger = null)
@@ -53,7 +60,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         List<Attempt>? attempts = null;
-        using var watch = new CallWatch(_time, _options, cancellationToken);
+        using var watch = RentWatch(cancellationToken);
         for (var number = 1; ; number++)
         {
             var started = _time.GetTimestamp();
@@ -64,7 +71,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             }
             else
             {
-                var token = watch.StartAttempt(_options.AttemptTimeout);
+                var token = watch.StartAttempt(_options.AttemptTimeout, streamed: false);
                 ChatResponse? response = null;
                 try
                 {
@@ -98,7 +105,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         List<Attempt>? attempts = null;
-        using var watch = new CallWatch(_time, _options, cancellationToken);
+        using var watch = RentWatch(cancellationToken);
         for (var number = 1; ; number++)
         {
             var started = _time.GetTimestamp();
@@ -112,7 +119,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             {
                 // The attempt is read here, inline: an update reaches the caller without a task or a channel in between.
                 var complete = false;
-                var token = watch.StartAttempt(_options.FirstTokenTimeout);
+                var token = watch.StartAttempt(_options.FirstTokenTimeout, streamed: true);
                 IAsyncEnumerator<ChatResponseUpdate>? updates = null;
                 try
                 {
@@ -397,39 +404,143 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
     [LoggerMessage(Level = LogLevel.Error, Message = "{Model}: gave up after {Count} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, string model, int count, string error);
 
+    // A call's watch comes from the client's spares when there is one: its timer is made once and then re-armed, instead of
+    // a timer being created, registered and removed again on every message (BENCHMARKS.md, provider overhead).
+    private CallWatch RentWatch(CancellationToken caller)
+    {
+        if (_spareWatches.TryDequeue(out var watch))
+        {
+            Interlocked.Decrement(ref _spareCount);
+        }
+        else
+        {
+            watch = new CallWatch(this);
+        }
+
+        watch.Begin(caller);
+        return watch;
+    }
+
+    private void Return(CallWatch watch)
+    {
+        watch.End();
+        if (!Volatile.Read(ref _disposed))
+        {
+            if (Interlocked.Increment(ref _spareCount) <= MaxSpareWatches)
+            {
+                _spareWatches.Enqueue(watch);
+                if (Volatile.Read(ref _disposed))
+                {
+                    DestroySpares();
+                }
+
+                return;
+            }
+
+            Interlocked.Decrement(ref _spareCount);
+        }
+
+        watch.Destroy();
+    }
+
+    private void DestroySpares()
+    {
+        while (_spareWatches.TryDequeue(out var watch))
+        {
+            watch.Destroy();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Volatile.Write(ref _disposed, true);
+            DestroySpares();
+        }
+
+        base.Dispose(disposing);
+    }
+
     /// <summary>
     /// The clock of one call, with one timer: the total time of the call, and for the attempt under way the time to its
     /// first chunk (or, unstreamed, to its reply) and the gaps between chunks. An update only stamps the time; the timer,
     /// when it fires, re-arms itself for whatever is left instead of being reset on every update. Time the caller spends
-    /// on an update does not count as the provider being idle.
+    /// on an update does not count as the provider being idle. Disposing it hands it back to its client for the next call.
     /// </summary>
     private sealed class CallWatch : IDisposable
     {
+        private readonly ResilientChatClient _owner;
         private readonly TimeProvider _time;
-        private readonly CancellationToken _caller;
         private readonly TimeSpan _total;
         private readonly TimeSpan _idle;
-        private readonly long _started;
         private readonly ITimer _timer;
         private readonly Lock _gate = new();
+        private CancellationToken _caller;
+        private long _started;
         private CancellationTokenSource? _attempt;
         private TimeSpan _firstReply;
         private long _attemptStarted;
         private long _lastActivity;
         private bool _active;
+        private bool _inCall;
         private volatile bool _streaming;
         private volatile bool _waiting;
         private volatile bool _attemptTimedOut;
         private volatile bool _expired;
 
-        public CallWatch(TimeProvider time, ResilienceOptions options, CancellationToken caller)
+        public CallWatch(ResilientChatClient owner)
         {
-            _time = time;
-            _caller = caller;
-            _total = options.TotalTimeout;
-            _idle = options.IdleTimeout;
-            _started = time.GetTimestamp();
-            _timer = time.CreateTimer(static s => ((CallWatch)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _owner = owner;
+            _time = owner._time;
+            _total = owner._options.TotalTimeout;
+            _idle = owner._options.IdleTimeout;
+
+            // The timer outlives the call that made it, so it must not carry that call's execution context along.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _timer = _time.CreateTimer(static s => ((CallWatch)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        /// <summary>Starts watching a call of <paramref name="caller"/>.</summary>
+        public void Begin(CancellationToken caller)
+        {
+            lock (_gate)
+            {
+                _caller = caller;
+                _started = _time.GetTimestamp();
+                _active = false;
+                _inCall = true;
+                _expired = false;
+                _attemptTimedOut = false;
+            }
+        }
+
+        /// <summary>Ends the call; the timer may still be due, and then finds nothing to do.</summary>
+        public void End()
+        {
+            lock (_gate)
+            {
+                _active = false;
+                _inCall = false;
+                _caller = default;
+                _attempt?.Dispose();
+                _attempt = null;
+            }
+        }
+
+        public void Dispose() => _owner.Return(this);
+
+        /// <summary>Disposes the timer for good.</summary>
+        public void Destroy()
+        {
+            _timer.Dispose();
+            lock (_gate)
+            {
+                _attempt?.Dispose();
+                _attempt = null;
+            }
         }
 
         /// <summary>The total time of the call ran out.</summary>
@@ -442,7 +553,11 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         public TimeSpan Remaining => _total - _time.GetElapsedTime(_started);
 
         /// <summary>Starts watching an attempt that must show its first chunk (or reply) within <paramref name="firstReply"/>.</summary>
-        public CancellationToken StartAttempt(TimeSpan firstReply)
+        /// <remarks>
+        /// A streamed attempt's timer is first due at the earlier of that bound and the idle bound, so that the first
+        /// chunk need not re-arm it: whichever bound then applies, the timer re-arms itself for what is left of it.
+        /// </remarks>
+        public CancellationToken StartAttempt(TimeSpan firstReply, bool streamed)
         {
             CancellationTokenSource attempt;
             lock (_gate)
@@ -457,7 +572,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                 _active = true;
             }
 
-            _timer.Change(Min(firstReply, Remaining), Timeout.InfiniteTimeSpan);
+            _timer.Change(Min(streamed && _idle < firstReply ? _idle : firstReply, Remaining), Timeout.InfiniteTimeSpan);
             return attempt.Token;
         }
 
@@ -482,19 +597,8 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             _waiting = false;
             if (!_streaming)
             {
-                _streaming = true;
                 Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-                _timer.Change(Min(_idle, Remaining), Timeout.InfiniteTimeSpan);
-            }
-        }
-
-        public void Dispose()
-        {
-            _timer.Dispose();
-            lock (_gate)
-            {
-                _attempt?.Dispose();
-                _attempt = null;
+                _streaming = true;
             }
         }
 
@@ -512,6 +616,12 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             TimeSpan next;
             lock (_gate)
             {
+                if (!_inCall)
+                {
+                    // Due for a call that has ended; the next call arms it again.
+                    return;
+                }
+
                 var left = Remaining;
                 if (left <= TimeSpan.Zero)
                 {
