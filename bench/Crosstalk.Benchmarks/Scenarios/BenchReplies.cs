@@ -1,12 +1,15 @@
+using System.Text.Json.Nodes;
+using Crosstalk.Testing.FakeProviders;
 using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Benchmarks.Scenarios;
 
 /// <summary>
-/// What the fake server answers: <c>--reply TEXT</c> gives every call the same reply; <c>--reply @FILE[,FILE…]</c> gives
-/// the calls, in order of arrival, the messages of those transcripts in turn (blank ones left out), so that replies have
-/// the lengths real conversations had. Both sides' servers see the same number of calls per round, so each side gets the
-/// same replies in every round, only in another order.
+/// What the fake server answers: <c>--reply TEXT</c> gives every call the same reply; <c>--reply @FILE[,FILE…]</c> answers
+/// with the messages of those transcripts (blank ones left out), so that replies have the lengths real conversations had.
+/// A conversation's first reply is the next message in turn; each later one follows the message its conversation started
+/// from, by the length of the history. So each conversation is decided by its first reply, and both sides' servers, which
+/// see the same number of conversations per round, run the same conversations in every round (histories included).
 /// </summary>
 internal static class BenchReplies
 {
@@ -26,6 +29,42 @@ internal static class BenchReplies
 
         return replies.Count > 0 ? replies : throw new ArgumentException($"--reply {reply}: the transcripts hold no message to reply with.");
     }
+
+    /// <summary>The fake server's answer to each request, for <paramref name="reply"/>.</summary>
+    public static Func<FakeRequest, FakeReply> Responder(string reply)
+    {
+        var replies = Load(reply);
+        if (replies.Count == 1)
+        {
+            var only = new FakeReply(replies[0]);
+            return _ => only;
+        }
+
+        var start = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = replies.Count - 1; i >= 0; i--)
+        {
+            start[replies[i]] = i;
+        }
+
+        var conversations = -1;
+        return request =>
+        {
+            // Both API shapes keep the conversation in "messages" (Anthropic's system prompt lies apart); message 1 is the
+            // opener, message 2 the conversation's first reply.
+            var messages = request.Body["messages"]!.AsArray();
+            var index = messages.Count < 2
+                ? Interlocked.Increment(ref conversations)
+                : start[TextOf(messages[1]!)] + messages.Count - 1;
+            return new FakeReply(replies[index % replies.Count]);
+        };
+    }
+
+    private static string TextOf(JsonNode message) => message["content"] switch
+    {
+        JsonValue text => text.GetValue<string>(),
+        JsonArray parts => string.Concat(parts.Select(p => (string?)p?["text"])),
+        _ => throw new InvalidOperationException("A request's message has no content."),
+    };
 
     /// <summary><paramref name="reply"/> with its transcript paths made absolute, for a server process started elsewhere.</summary>
     public static string Anchor(string reply) => reply.StartsWith('@')

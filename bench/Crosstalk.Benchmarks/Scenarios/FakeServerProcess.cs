@@ -71,8 +71,7 @@ internal sealed class FakeServerProcess : IAsyncDisposable
         var latency = double.Parse(Options.Text(args, "--token-latency-ms") ?? "0", CultureInfo.InvariantCulture);
         var reply = Options.Text(args, "--reply") ?? "Hello.";
         await using FakeProviderServer server = api == "anthropic" ? await FakeAnthropicServer.StartAsync() : await FakeOpenAIServer.StartAsync();
-        var answers = BenchReplies.Load(reply);
-        server.Reply = request => new FakeReply(answers[(request.Number - 1) % answers.Count]);
+        server.Reply = BenchReplies.Responder(reply);
         server.TokenLatency = TimeSpan.FromMilliseconds(latency);
         Console.WriteLine($"endpoint {server.Endpoint}");
         Console.Out.Flush();

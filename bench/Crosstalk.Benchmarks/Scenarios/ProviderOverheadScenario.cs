@@ -20,7 +20,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- provider-overhead [--api openai|anthropic]
 /// [--conversations 256] [--messages 21] [--concurrency 64] [--token-latency-ms 20] [--rounds 6] [--pin] [--calibrate] [--split]
-/// [--layers] [--hops N] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT] [--bare-without-read-timeout] [--show-requests]
+/// [--layers] [--hops N] [--only bare|crosstalk|runner] [--in-memory] [--reply TEXT | @FILE,…] [--bare-without-read-timeout] [--show-requests]
 /// [--side-by-side [--versus crosstalk|runner|middleware|bare]] [--gc-events] [--alloc-types]</c>. Use an even number of rounds: the order alternates.
 /// <c>--side-by-side</c> runs the bare loop and the other side (Crosstalk by default) each in a process of its own, at the
 /// same time (<see cref="SideBySide"/>); <c>--versus</c> picks the other side: the runner over the bare SDK clients, the
