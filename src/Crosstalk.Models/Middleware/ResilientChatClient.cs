@@ -570,9 +570,12 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                 _waiting = true;
                 _attemptTimedOut = false;
                 _active = true;
+
+                // Armed under the lock, as OnTimer re-arms it: a timer still firing for the watch's previous call cannot
+                // then re-arm it with that call's times after this.
+                _timer.Change(Min(streamed && _idle < firstReply ? _idle : firstReply, Remaining), Timeout.InfiniteTimeSpan);
             }
 
-            _timer.Change(Min(streamed && _idle < firstReply ? _idle : firstReply, Remaining), Timeout.InfiniteTimeSpan);
             return attempt.Token;
         }
 
@@ -661,15 +664,15 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                         next = Min(firstLeft, left);
                     }
                 }
-            }
 
-            try
-            {
                 if (next != Timeout.InfiniteTimeSpan)
                 {
                     _timer.Change(next, Timeout.InfiniteTimeSpan);
                 }
+            }
 
+            try
+            {
                 cancel?.Cancel();
             }
             catch (ObjectDisposedException)
