@@ -13,6 +13,7 @@ namespace Crosstalk.Storage;
 /// <param name="StopReason">Why it stopped; <see langword="null"/> while unfinished.</param>
 /// <param name="TotalTokens">Input plus output tokens over its messages.</param>
 /// <param name="TotalCost">Cost in US dollars over the messages whose cost is known; <see langword="null"/> when none is.</param>
+/// <param name="StopDetail">What the stop said (for an error, which model failed and how); <see langword="null"/> when none was recorded.</param>
 public sealed record ConversationSummary(
     long Id,
     string? RunId,
@@ -23,7 +24,8 @@ public sealed record ConversationSummary(
     int MessageCount,
     string? StopReason,
     long TotalTokens,
-    decimal? TotalCost)
+    decimal? TotalCost,
+    string? StopDetail = null)
 {
     /// <summary>
     /// How the conversation stands, for lists: its stop reason; "ended" when it ended with none recorded (an imported

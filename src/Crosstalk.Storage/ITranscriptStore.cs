@@ -76,7 +76,7 @@ public interface ITranscriptStore : IAsyncDisposable
     /// accents too on SQLite), and a term with punctuation (such as <c>[END]</c> or <c>---</c>) must occur literally.
     /// Results come in conversation and message order; <paramref name="skip"/> of them are passed over first (paging).
     /// </summary>
-    IAsyncEnumerable<MessageHit> SearchMessagesAsync(string text, int limit, CancellationToken cancellationToken = default, int skip = 0);
+    IAsyncEnumerable<MessageHit> SearchMessagesAsync(string text, int limit, int skip = 0, CancellationToken cancellationToken = default);
 
     /// <summary>Streams every run with its conversation and message counts, oldest first.</summary>
     IAsyncEnumerable<RunSummary> ListRunsAsync(CancellationToken cancellationToken = default);

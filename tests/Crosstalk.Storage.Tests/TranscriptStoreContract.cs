@@ -249,6 +249,8 @@ public abstract class TranscriptStoreContract : IAsyncLifetime
         await Store.CompleteConversationAsync(failed, new StopInfo(StopReasons.Error, 2, null, "B failed on message 2: unreachable"), T0);
         await Store.CompleteConversationAsync(done, new StopInfo(StopReasons.EndToken, 1, 1), T0);
         await Store.CompleteConversationAsync(elsewhere, new StopInfo(StopReasons.Error), T0);
+        var listed = Assert.Single(await ToListAsync(Store.ListConversationsAsync(new ConversationQuery { RunId = runId, StopReason = StopReasons.Error })));
+        Assert.Equal("B failed on message 2: unreachable", listed.StopDetail);
 
         Assert.Equal([failed], await Store.ReopenFailedConversationsAsync(runId));
 

@@ -48,23 +48,21 @@ internal static class BatchSession
     // frequent reason first, so the cause is on the screen and not only in the transcripts.
     private static async Task<int> ShowFailuresAsync(CliContext context, ITranscriptStore store, string runId)
     {
-        const int Inspected = 50;
-        var failed = await store.ListConversationsAsync(new ConversationQuery { RunId = runId, StopReason = StopReasons.Error }, CancellationToken.None)
-            .ToListAsync(CancellationToken.None).ConfigureAwait(false);
-        if (failed.Count == 0)
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        var failed = 0;
+        await foreach (var conversation in store.ListConversationsAsync(new ConversationQuery { RunId = runId, StopReason = StopReasons.Error }, CancellationToken.None).ConfigureAwait(false))
+        {
+            var detail = conversation.StopDetail ?? "no detail recorded";
+            reasons[detail] = reasons.GetValueOrDefault(detail) + 1;
+            failed++;
+        }
+
+        if (failed == 0)
         {
             return 0;
         }
 
-        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var conversation in failed.Take(Inspected))
-        {
-            var transcript = await store.GetTranscriptAsync(conversation.Id, CancellationToken.None).ConfigureAwait(false);
-            var detail = transcript?.Stop?.Detail ?? "no detail recorded";
-            reasons[detail] = reasons.GetValueOrDefault(detail) + 1;
-        }
-
-        context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) stopped on an error[/]{1}:", failed.Count, failed.Count > Inspected ? $" (the first {Inspected} read)" : "");
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) stopped on an error:[/]", failed);
         foreach (var (detail, count) in reasons.OrderByDescending(r => r.Value).Take(3))
         {
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]  {0} × {1}[/]", count, TerminalText.Escape(detail));
@@ -72,6 +70,6 @@ internal static class BatchSession
 
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "Once the cause is fixed, they go on from their last message with: [bold]crosstalk resume {0} --retry-failed[/]", TerminalText.Escape(runId));
 
-        return failed.Count;
+        return failed;
     }
 }

@@ -49,7 +49,8 @@ internal static class BatchCommand
             }
 
             // Checked before anything is stored: a run that cannot start would be offered to every later resume.
-            if (experiment.Expand().Count == 0)
+            var count = experiment.Expand().Count;
+            if (count == 0)
             {
                 throw new UserException($"{path} plans no conversation: a pair needs two models (or a model paired with itself in 'pairs:'), and 'repetitions' at least 1.");
             }
@@ -71,7 +72,6 @@ internal static class BatchCommand
                 throw new UserException($"{path}: {ex.Message}", ex);
             }
 
-            var count = experiment.Expand().Count;
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",
                 TerminalText.Escape(runId), count, TerminalText.Escape(experiment.Name), jobs ?? experiment.Concurrency, TerminalText.Escape(StopPolicyFactory.Describe(experiment.Stop)), TerminalText.Escape(store.Description));
             if (output is not null)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Storage;
+using Crosstalk.Transcripts;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
@@ -45,7 +46,7 @@ internal static class ImportCommand
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             foreach (var (file, transcript) in TranscriptSources.Read(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }))
             {
-                transcript.Metadata["importedFrom"] = Path.GetRelativePath(relativeTo, file);
+                transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = Path.GetRelativePath(relativeTo, file);
                 runId ??= await store.CreateRunAsync(
                     new RunRecord
                     {

@@ -52,7 +52,7 @@ internal static class JudgeCommand
             ITranscriptStore? store = null;
             try
             {
-                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, cancellationToken).ConfigureAwait(false))
+                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, nameSources: false, cancellationToken).ConfigureAwait(false))
                 {
                     var results = await scorer.ScoreAsync(transcript, chosen, cancellationToken).ConfigureAwait(false);
                     if (conversationId is { } id)

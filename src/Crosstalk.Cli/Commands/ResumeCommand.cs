@@ -78,27 +78,27 @@ internal static class ResumeCommand
         return command;
     }
 
-    /// <summary>The newest run made by a batch that still has unfinished conversations (imports cannot be resumed).</summary>
     // Conversations of `crosstalk run` belong to no run and keep no plan, so resume cannot continue them: say so, and how
     // to go on with one, rather than leave `list --unfinished` and "nothing to resume" to contradict each other.
     private static async Task ExplainSingleConversationsAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
     {
-        var single = new List<ConversationSummary>();
+        var count = 0;
+        ConversationSummary? latest = null;
         await foreach (var conversation in store.ListConversationsAsync(new ConversationQuery { UnfinishedOnly = true }, cancellationToken).ConfigureAwait(false))
         {
             if (conversation.RunId is null)
             {
-                single.Add(conversation);
+                count++;
+                latest = conversation;
             }
         }
 
-        if (single.Count > 0)
+        if (latest is not null)
         {
-            var latest = single[^1];
             context.Console.MarkupLine(
                 CultureInfo.InvariantCulture,
                 "{0} unfinished conversation(s) from crosstalk run are not part of a run, so resume does not continue them; to go on with the latest: crosstalk fork {1} --at {2}",
-                single.Count,
+                count,
                 latest.Id,
                 latest.MessageCount);
         }
@@ -119,6 +119,7 @@ internal static class ResumeCommand
         return latest;
     }
 
+    /// <summary>The newest run made by a batch that still has unfinished conversations (imports cannot be resumed).</summary>
     internal static async Task<string?> FindLatestUnfinishedAsync(ITranscriptStore store, CancellationToken cancellationToken)
     {
         var runs = new List<RunSummary>();

@@ -11,14 +11,11 @@ namespace Crosstalk.Cli.Commands;
 /// </summary>
 internal static class TranscriptTargets
 {
-    // The metadata key the corpus analysis reads a conversation's origin from.
-    private const string SourceKey = "source";
-
     public const string Description = "A transcript file, a folder of transcripts (any format, UniversalBackrooms logs too), a run id from the store, or 'store' for everything in it.";
 
     public static async IAsyncEnumerable<Transcript> ReadAsync(CliContext context, string target, string? db, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, cancellationToken, nameSources: true).ConfigureAwait(false))
+        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, nameSources: true, cancellationToken).ConfigureAwait(false))
         {
             yield return transcript;
         }
@@ -26,10 +23,11 @@ internal static class TranscriptTargets
 
     /// <summary>
     /// Like <see cref="ReadAsync"/>, with each stored conversation's id when <paramref name="withIds"/> is set
-    /// (files have none), so results can be written back to the store.
+    /// (files have none), so results can be written back to the store; with <paramref name="nameSources"/>, each transcript's
+    /// metadata says where it came from (its file, or the import or batch it was stored by), for reports.
     /// </summary>
     public static async IAsyncEnumerable<(Transcript Transcript, long? ConversationId)> ReadWithIdsAsync(
-        CliContext context, string target, string? db, bool withIds, [EnumeratorCancellation] CancellationToken cancellationToken, bool nameSources = false)
+        CliContext context, string target, string? db, bool withIds, bool nameSources, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var path = context.ResolvePath(target);
         if (File.Exists(path) || Directory.Exists(path))
@@ -41,7 +39,7 @@ internal static class TranscriptTargets
                 if (nameSources)
                 {
                     // What tells two conversations of the same pair apart in a report: the file each came from.
-                    transcript.Metadata.TryAdd(SourceKey, Path.GetRelativePath(folder, file));
+                    transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, Path.GetRelativePath(folder, file));
                 }
 
                 yield return (transcript, null);
@@ -67,10 +65,10 @@ internal static class TranscriptTargets
             await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
             {
                 if (nameSources
-                    && (transcript.Metadata.TryGetValue("importedFrom", out var source) || transcript.Metadata.TryGetValue(BatchMetadataKeys.Key, out source)))
+                    && (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source) || transcript.Metadata.TryGetValue(BatchMetadataKeys.Key, out source)))
                 {
                     // An imported file's name, or the batch's key for the conversation (pair, order, opener, repetition).
-                    transcript.Metadata.TryAdd(SourceKey, source);
+                    transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, source);
                 }
 
                 yield return (transcript, null);

@@ -161,17 +161,18 @@ public sealed class ModelCatalog
     {
         var builtInDocument = CatalogParser.ReadDocument(ReadBuiltIn(), "built-in");
         var providers = CatalogParser.ReadProviders(builtInDocument, "built-in", new Dictionary<string, ProviderDefinition>());
-        var entries = CatalogParser.ReadModels(builtInDocument, "built-in", providers).ToList();
-
-        if (userYaml is not null)
+        var source = userSource ?? "(text)";
+        var userDocument = userYaml is null ? null : CatalogParser.ReadDocument(userYaml, source);
+        if (userDocument is not null)
         {
-            var source = userSource ?? "(text)";
-            var userDocument = CatalogParser.ReadDocument(userYaml, source);
             providers = CatalogParser.ReadProviders(userDocument, source, providers);
+        }
 
-            // A provider the user redefines is redefined for the built-in models too: `gpt-4o` must go where the user's
-            // `openai` points, not to the endpoint (and key) it replaced.
-            entries = CatalogParser.ReadModels(builtInDocument, "built-in", providers).ToList();
+        // Read with the user's providers: a provider the user redefines is redefined for the built-in models too, so
+        // `gpt-4o` goes where the user's `openai` points, not to the endpoint (and key) it replaced.
+        var entries = CatalogParser.ReadModels(builtInDocument, "built-in", providers).ToList();
+        if (userDocument is not null)
+        {
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var userEntry in CatalogParser.ReadModels(userDocument, source, providers))
             {

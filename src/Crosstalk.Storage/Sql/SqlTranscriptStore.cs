@@ -24,7 +24,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         "latency_ms, ttft_ms, finish_reason, reasoning, sent_as, attempts";
 
     private const string SummaryColumns =
-        "c.id, c.run_id, c.title, c.started, c.ended, c.message_count, c.stop_reason, c.total_tokens, c.total_cost";
+        "c.id, c.run_id, c.title, c.started, c.ended, c.message_count, c.stop_reason, c.total_tokens, c.total_cost, c.stop_detail";
 
     private const string InsertMessageSql =
         "INSERT INTO messages (conversation_id, " + MessageColumns + ") VALUES (@conversation, @idx, @seat, @speaker, @content, " +
@@ -415,13 +415,14 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
                 Id: reader.GetInt64(0),
                 RunId: GetString(reader, 1),
                 Title: reader.GetString(2),
-                Participants: StoreJson.ReadParticipants(GetString(reader, 9)),
+                Participants: StoreJson.ReadParticipants(GetString(reader, 10)),
                 Started: ReadTime(reader, 3),
                 Ended: ReadTime(reader, 4),
                 MessageCount: reader.GetInt32(5),
                 StopReason: GetString(reader, 6),
                 TotalTokens: reader.GetInt64(7),
-                TotalCost: ReadAggregateCost(reader, 8));
+                TotalCost: ReadAggregateCost(reader, 8),
+                StopDetail: GetString(reader, 9));
         }
     }
 
@@ -492,7 +493,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
 
     /// <inheritdoc />
     public async IAsyncEnumerable<MessageHit> SearchMessagesAsync(
-        string text, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default, int skip = 0)
+        string text, int limit, int skip = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);

@@ -102,7 +102,7 @@ internal sealed class LiveSessions(ITranscriptStore store, Func<string, (IChatCl
             Participants = [.. runner.Transcript.Participants],
             Started = parent?.Started ?? time.GetLocalNow(),
         };
-        header.Metadata["source"] = "web";
+        header.Metadata[TranscriptMetadataKeys.Source] = "web";
         Transcript? resumeFrom = null;
         if (parent is not null)
         {

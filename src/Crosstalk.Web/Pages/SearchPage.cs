@@ -25,7 +25,7 @@ internal static class SearchPage
         var page = int.TryParse(context.Request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p : 1;
         var skip = (int)Math.Min(int.MaxValue - Limit - 1, (long)(page - 1) * Limit);
         var hits = new List<MessageHit>();
-        await foreach (var hit in web.Store.SearchMessagesAsync(text, Limit + 1, context.RequestAborted, skip).ConfigureAwait(false))
+        await foreach (var hit in web.Store.SearchMessagesAsync(text, Limit + 1, skip, context.RequestAborted).ConfigureAwait(false))
         {
             hits.Add(hit);
         }

@@ -145,7 +145,7 @@ public sealed class CorpusAnalyzer
             }
         }
 
-        transcript.Metadata.TryGetValue("source", out var source);
+        transcript.Metadata.TryGetValue(TranscriptMetadataKeys.Source, out var source);
         if (source is null)
         {
             transcript.Metadata.TryGetValue("log_file", out source);

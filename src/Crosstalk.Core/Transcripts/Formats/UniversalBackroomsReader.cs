@@ -122,7 +122,7 @@ public static partial class UniversalBackroomsReader
         transcript.Metadata["format"] = "universal-backrooms";
         if (path is not null)
         {
-            transcript.Metadata["source"] = path;
+            transcript.Metadata[TranscriptMetadataKeys.Source] = path;
         }
 
         if (metadata is not null)
