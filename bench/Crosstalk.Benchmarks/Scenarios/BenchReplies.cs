@@ -7,9 +7,10 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <summary>
 /// What the fake server answers: <c>--reply TEXT</c> gives every call the same reply; <c>--reply @FILE[,FILE…]</c> answers
 /// with the messages of those transcripts (blank ones left out), so that replies have the lengths real conversations had.
-/// A conversation's first reply is the next message in turn; each later one follows the message its conversation started
-/// from, by the length of the history. So each conversation is decided by its first reply, and both sides' servers, which
-/// see the same number of conversations per round, run the same conversations in every round (histories included).
+/// The conversations of a round start at messages spread evenly over the list, and each goes on through the list in
+/// order: the reply to a request follows the message its conversation started from (its first appearance, for a message
+/// that appears twice) by the length of the history. So every round, on either side, runs the same conversations with
+/// the same histories, only in another order.
 /// </summary>
 internal static class BenchReplies
 {
@@ -30,8 +31,8 @@ internal static class BenchReplies
         return replies.Count > 0 ? replies : throw new ArgumentException($"--reply {reply}: the transcripts hold no message to reply with.");
     }
 
-    /// <summary>The fake server's answer to each request, for <paramref name="reply"/>.</summary>
-    public static Func<FakeRequest, FakeReply> Responder(string reply)
+    /// <summary>The fake server's answer to each request, for <paramref name="reply"/>, with <paramref name="perRound"/> conversations a round.</summary>
+    public static Func<FakeRequest, FakeReply> Responder(string reply, int perRound)
     {
         var replies = Load(reply);
         if (replies.Count == 1)
@@ -53,7 +54,7 @@ internal static class BenchReplies
             // opener, message 2 the conversation's first reply.
             var messages = request.Body["messages"]!.AsArray();
             var index = messages.Count < 2
-                ? Interlocked.Increment(ref conversations)
+                ? (int)((long)(Interlocked.Increment(ref conversations) % perRound) * replies.Count / perRound)
                 : start[TextOf(messages[1]!)] + messages.Count - 1;
             return new FakeReply(replies[index % replies.Count]);
         };

@@ -50,10 +50,15 @@ internal sealed class FakeServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server: <paramref name="api"/> is <c>openai</c> or <c>anthropic</c>; each streamed event after the first waits <paramref name="tokenLatency"/>.</summary>
-    public static async Task<FakeServerProcess> StartAsync(string api, TimeSpan tokenLatency, string reply)
+    /// <summary>
+    /// Starts the server: <paramref name="api"/> is <c>openai</c> or <c>anthropic</c>; each streamed event after the first
+    /// waits <paramref name="tokenLatency"/>; a round holds <paramref name="conversations"/> conversations (see <see cref="BenchReplies"/>).
+    /// </summary>
+    public static async Task<FakeServerProcess> StartAsync(string api, TimeSpan tokenLatency, string reply, int conversations = 1)
     {
-        var process = SelfProcess.Start(["fake-server", "--api", api, "--token-latency-ms", tokenLatency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture), "--reply", reply]);
+        var process = SelfProcess.Start([
+            "fake-server", "--api", api, "--token-latency-ms", tokenLatency.TotalMilliseconds.ToString(CultureInfo.InvariantCulture), "--reply", reply,
+            "--conversations", conversations.ToString(CultureInfo.InvariantCulture)]);
         var line = await process.StandardOutput.ReadLineAsync();
         if (line is null || !line.StartsWith("endpoint ", StringComparison.Ordinal))
         {
@@ -71,7 +76,7 @@ internal sealed class FakeServerProcess : IAsyncDisposable
         var latency = double.Parse(Options.Text(args, "--token-latency-ms") ?? "0", CultureInfo.InvariantCulture);
         var reply = Options.Text(args, "--reply") ?? "Hello.";
         await using FakeProviderServer server = api == "anthropic" ? await FakeAnthropicServer.StartAsync() : await FakeOpenAIServer.StartAsync();
-        server.Reply = BenchReplies.Responder(reply);
+        server.Reply = BenchReplies.Responder(reply, Options.Int(args, "--conversations", 1));
         server.TokenLatency = TimeSpan.FromMilliseconds(latency);
         Console.WriteLine($"endpoint {server.Endpoint}");
         Console.Out.Flush();

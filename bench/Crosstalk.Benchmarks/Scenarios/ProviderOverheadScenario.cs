@@ -73,7 +73,7 @@ internal static class ProviderOverheadScenario
         {
             return inMemory
                 ? throw new ArgumentException("--side-by-side runs each side against a fake server process of its own; it cannot be combined with --in-memory.")
-                : await SideBySide.CoordinateAsync(args, api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply, rounds, conversations * (messages - 1));
+                : await SideBySide.CoordinateAsync(args, api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply, rounds, conversations, conversations * (messages - 1));
         }
 
         // --gc-events: each round also reports, from the runtime's GC events, what the collections promoted; --alloc-types
@@ -83,7 +83,7 @@ internal static class ProviderOverheadScenario
 
         // --serve-side SIDE --endpoint URI: one side of a --side-by-side run, against the server the coordinator started.
         var serveSide = Options.Text(args, "--serve-side");
-        await using var server = inMemory || serveSide is not null ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply);
+        await using var server = inMemory || serveSide is not null ? null : await FakeServerProcess.StartAsync(api, TimeSpan.FromMilliseconds(tokenLatencyMs), reply, conversations);
         if (args.Contains("--pin"))
         {
             server?.PinApart();

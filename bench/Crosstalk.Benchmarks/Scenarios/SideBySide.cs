@@ -17,7 +17,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </remarks>
 internal static class SideBySide
 {
-    public static async Task<int> CoordinateAsync(string[] args, string api, TimeSpan tokenLatency, string reply, int rounds, int calls)
+    public static async Task<int> CoordinateAsync(string[] args, string api, TimeSpan tokenLatency, string reply, int rounds, int conversations, int calls)
     {
         var forwarded = args.Where(a => a != "--side-by-side").ToArray();
         var sides = new[] { "bare", Options.Text(args, "--versus") ?? "crosstalk" };
@@ -32,7 +32,7 @@ internal static class SideBySide
         {
             for (var i = 0; i < 2; i++)
             {
-                servers[i] = await FakeServerProcess.StartAsync(api, tokenLatency, reply);
+                servers[i] = await FakeServerProcess.StartAsync(api, tokenLatency, reply, conversations);
                 children[i] = StartChild(forwarded, sides[i], servers[i].Endpoint);
             }
 
