@@ -23,7 +23,8 @@ namespace Crosstalk.Models.Providers;
 /// <item>resilience: retries, total timeout, per-attempt timeouts, the endpoint's circuit breaker — it sees each attempt;</item>
 /// <item>usage and cost, per attempt, so the usage that reaches the caller is that of the attempt that succeeded;</item>
 /// <item>OpenTelemetry (when enabled), one span per attempt;</item>
-/// <item>the SDK client, over an HTTP handler that turns error responses into <see cref="ProviderException"/>s.</item>
+/// <item>the SDK client, over an HTTP handler that turns error responses into <see cref="ProviderException"/>s, with the
+/// history's plain-text messages kept in the SDK's own types from one call to the next (<see cref="HistoryKeepingChatClient"/>).</item>
 /// </list>
 /// </remarks>
 public sealed class ModelClientFactory : IDisposable
@@ -181,6 +182,6 @@ public sealed class ModelClientFactory : IDisposable
             MaxRetries = 0,
             Timeout = _options.Resilience.TotalTimeout,
         });
-        return client.AsIChatClient(entry.ModelId, entry.Sampling.MaxOutputTokens ?? 4096);
+        return new AnthropicHistoryChatClient(client.AsIChatClient(entry.ModelId, entry.Sampling.MaxOutputTokens ?? 4096));
     }
 }
