@@ -33,10 +33,15 @@ public class MiddlewareBenchmarks
     [Params(false, true)]
     public bool Paced { get; set; }
 
+    /// <summary>Words in the reply, each its own streamed piece: 1 shows the cost per message, 300 the cost per piece.</summary>
+    [Params(1, 300)]
+    public int Words { get; set; } = 1;
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var (bytes, mediaType) = await ReplayTransport.CaptureAsync(Api);
+        var reply = Words == 1 ? "Hello." : string.Join(' ', Enumerable.Range(0, Words).Select(i => $"word{i % 50}"));
+        var (bytes, mediaType) = await ReplayTransport.CaptureAsync(Api, reply);
         var handler = new ReplayTransport.Handler(bytes, mediaType, Paced);
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         var endpoint = new Uri(Api == "anthropic" ? "http://127.0.0.1:9/" : "http://127.0.0.1:9/v1/");
