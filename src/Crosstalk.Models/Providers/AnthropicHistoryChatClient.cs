@@ -16,8 +16,9 @@ namespace Crosstalk.Models.Providers;
 /// <para>The block is made exactly as the SDK makes it: an assistant's text without its trailing white space, a user's as
 /// it is, and a blank text (which the SDK leaves out) is left to the SDK. A kept block is used only while it still matches
 /// the text (the same role and the very same string); a text replaced since is converted again. Only user and assistant
-/// messages with one text part and no additional properties (which may ask for cache control) are kept; a raw
-/// representation this class did not make is left alone.</para>
+/// messages with one text part and no additional properties (which may ask for cache control) are kept, and a kept text
+/// that gains such properties or another role is handed back to the SDK; a raw representation this class did not make is
+/// left alone.</para>
 /// </remarks>
 internal sealed class AnthropicHistoryChatClient : HistoryKeepingChatClient
 {
@@ -31,13 +32,13 @@ internal sealed class AnthropicHistoryChatClient : HistoryKeepingChatClient
 
     protected override void Keep(ChatMessage message)
     {
-        if (message.Contents is not [TextContent { AdditionalProperties: null } content]
-            || (message.Role != ChatRole.User && message.Role != ChatRole.Assistant))
+        if (message.Contents is not [TextContent content])
         {
             return;
         }
 
         var text = content.Text;
+        var keepable = content.AdditionalProperties is null && (message.Role == ChatRole.User || message.Role == ChatRole.Assistant);
         if (content.RawRepresentation is { } raw)
         {
             if (!s_kept.TryGetValue(content, out var kept) || !ReferenceEquals(raw, kept.Block))
@@ -46,13 +47,19 @@ internal sealed class AnthropicHistoryChatClient : HistoryKeepingChatClient
                 return;
             }
 
-            if (kept.Role == message.Role && ReferenceEquals(kept.Text, text))
+            if (keepable && kept.Role == message.Role && ReferenceEquals(kept.Text, text))
             {
                 return;
             }
 
+            // Stale, or no longer ours to make (cache control asked for since, another role): the SDK converts it again.
             content.RawRepresentation = null;
             s_kept.Remove(content);
+        }
+
+        if (!keepable)
+        {
+            return;
         }
 
         // As the SDK converts a text: an assistant's without trailing white space; a blank one is not sent at all.

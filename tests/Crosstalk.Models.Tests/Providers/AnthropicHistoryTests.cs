@@ -80,6 +80,24 @@ public sealed class AnthropicHistoryTests
         Assert.Equal("Their own block.", Text(fakes.Anthropic.Requests[0], 0));
     }
 
+    [Fact]
+    public async Task GetResponseAsync_CacheControlAskedForAfterTheTextWasKept_SentWithIt()
+    {
+        await using var fakes = await FakeModels.StartAsync();
+        using var http = new HttpClient();
+        using var client = new AnthropicHistoryChatClient(Bare(fakes, http));
+        var text = new TextContent("A long document worth caching.");
+        List<ChatMessage> history = [new(ChatRole.User, [text])];
+        await client.GetResponseAsync(history);
+
+        text.WithCacheControl(new CacheControlEphemeral());
+        await client.GetResponseAsync([.. history]);
+
+        var requests = fakes.Anthropic.Requests;
+        Assert.Null(requests[0].Body["messages"]![0]!["content"]![0]!["cache_control"]);
+        Assert.Equal("ephemeral", requests[1].Body["messages"]![0]!["content"]![0]!["cache_control"]!["type"]!.ToString());
+    }
+
     private static IChatClient Bare(FakeModels fakes, HttpClient http) =>
         new AnthropicClient(new Anthropic.Core.ClientOptions
         {
