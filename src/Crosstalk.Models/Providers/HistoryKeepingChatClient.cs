@@ -5,9 +5,10 @@ namespace Crosstalk.Models.Providers;
 
 /// <summary>
 /// The Microsoft.Extensions.AI adapters convert every message of the history into their SDK's type on every call, so a
-/// conversation of n messages pays n conversions for each reply. Both adapters send a message (OpenAI) or a content
-/// (Anthropic) whose <see cref="AIContent.RawRepresentation"/> already is the SDK's type as it is; a subclass converts
-/// each plain-text message once and keeps the result there (<see cref="Keep"/>).
+/// conversation of n messages pays n conversions for each reply. Both adapters send what already is the SDK's type as it
+/// is: a message whose <see cref="ChatMessage.RawRepresentation"/> is one (OpenAI), a content whose
+/// <see cref="AIContent.RawRepresentation"/> is one (Anthropic). A subclass converts each plain-text message once and keeps
+/// the result there (<see cref="Keep"/>).
 /// </summary>
 /// <remarks>
 /// A history is taken to grow at its end, as a conversation's views do: when the same list comes back with the message
