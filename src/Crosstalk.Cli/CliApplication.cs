@@ -4,6 +4,8 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using Crosstalk.Cli.Commands;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Models;
 using Crosstalk.Experiments;
 using Crosstalk.Models.Catalog;
 using Crosstalk.Models.Providers;
@@ -40,6 +42,7 @@ internal static partial class CliApplication
         root.Add(ExportCommand.Create(context));
         root.Add(ImportCommand.Create(context));
         root.Add(ForkCommand.Create(context));
+        root.Add(DeleteCommand.Create(context));
         root.Add(ServeCommand.Create(context));
         root.Add(ModelsCommand.Create(context));
         root.Add(AnalyzeCommand.Create(context));
@@ -66,11 +69,12 @@ internal static partial class CliApplication
         ["show"] = "Read a transcript in the terminal.",
         ["convert"] = "Convert between seed Markdown, JSON, JSONL and the original system's JSON.",
         ["batch"] = "Run an experiment (YAML, or the original config.json) in parallel, into the store.",
-        ["resume"] = "Continue a run after Ctrl+C, a crash or kill -9.",
+        ["resume"] = "Continue a run (or one conversation) after Ctrl+C, a crash or kill -9.",
         ["list"] = "Runs and conversations in the store, with filters.",
         ["export"] = "Write a run as Markdown, JSON, JSONL, ShareGPT or OpenAI chat data.",
         ["import"] = "Bring transcripts (seed Markdown, JSON, UniversalBackrooms logs) into the store.",
         ["fork"] = "A new conversation from the first N messages of a stored one.",
+        ["delete"] = "Delete a run with its conversations, or one conversation.",
         ["serve"] = "Browse, search and watch conversations in the browser.",
         ["models"] = "The models you can use, and whether their keys are set.",
         ["analyze"] = "End signals, goodbye loops, refusals, repetition, signatures (no network).",
@@ -227,5 +231,5 @@ internal static partial class CliApplication
 
     private static bool IsUserError(Exception ex) =>
         ex is UserException or TranscriptFormatException or TranscriptStoreException or ExperimentFileException
-            or ModelCatalogException or ProviderException;
+            or ModelCatalogException or ProviderException or PlanException or ModelResolutionException;
 }

@@ -33,6 +33,9 @@ public sealed record ConversationQuery
     /// <summary>Only conversations a resume would continue: never completed, or interrupted.</summary>
     public bool UnfinishedOnly { get; init; }
 
+    /// <summary>Only conversations running at this instant: unfinished, with a lease that has not expired.</summary>
+    public DateTimeOffset? RunningAt { get; init; }
+
     /// <summary>Only conversations with a message matching this text, as <see cref="ITranscriptStore.SearchMessagesAsync"/> matches.</summary>
     public string? Text { get; init; }
 

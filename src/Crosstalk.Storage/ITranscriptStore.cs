@@ -1,3 +1,4 @@
+using Crosstalk.Analysis;
 using Crosstalk.Transcripts;
 
 namespace Crosstalk.Storage;
@@ -7,7 +8,12 @@ namespace Crosstalk.Storage;
 /// own transaction the moment it is complete, so a crash loses at most the message in flight; reads stream,
 /// so a corpus never has to fit in memory. Open one with <see cref="TranscriptStore.OpenAsync(string?, CancellationToken)"/>.
 /// </summary>
-/// <remarks>Implementations are safe to call from many tasks at once.</remarks>
+/// <remarks>
+/// Implementations are safe to call from many tasks at once. Every failure of the database itself (a lost connection, a
+/// full disk, a file it may not write) arrives as a <see cref="TranscriptStoreException"/> whose message is one sentence
+/// and whose <see cref="TranscriptStoreException.IsTransient"/> says whether trying again may help; operations that are
+/// idempotent (appends, completions, leases, reads) are already retried on transient errors.
+/// </remarks>
 public interface ITranscriptStore : IAsyncDisposable
 {
     /// <summary>What this store is, for messages to a user: "SQLite database /path/crosstalk.db" or "PostgreSQL database db on host:port".</summary>
@@ -16,6 +22,16 @@ public interface ITranscriptStore : IAsyncDisposable
     /// <summary>Records the start of a run and returns its id (generated from <see cref="RunRecord.Started"/> when <see cref="RunRecord.Id"/> is empty).</summary>
     /// <exception cref="TranscriptStoreException">A run with the given id already exists.</exception>
     Task<string> CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a run together with all its conversations, in one transaction: a process that dies while creating a run
+    /// leaves either all of it or nothing. Returns the run's id.
+    /// </summary>
+    /// <exception cref="TranscriptStoreException">A run with the given id already exists.</exception>
+    Task<string> CreateRunAsync(RunRecord run, IReadOnlyList<NewConversation> conversations, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates several conversations in one transaction (as <see cref="CreateConversationAsync"/> does one); returns their ids in order.</summary>
+    Task<IReadOnlyList<long>> CreateConversationsAsync(string? runId, IReadOnlyList<NewConversation> conversations, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the run with this id, or <see langword="null"/>.</summary>
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
@@ -94,4 +110,77 @@ public interface ITranscriptStore : IAsyncDisposable
     /// conversation, it interrupted it.
     /// </summary>
     Task<IReadOnlyList<long>> ReopenFailedConversationsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The totals of one run, or <see langword="null"/> when there is no such run.</summary>
+    Task<RunSummary?> GetRunSummaryAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads messages <paramref name="afterIndex"/> + 1 onwards of a conversation, in order (what a live viewer has not shown yet).</summary>
+    Task<IReadOnlyList<TranscriptMessage>> GetMessagesAsync(long conversationId, int afterIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the lease of an unfinished conversation for <see cref="ConversationLease.Owner"/>: granted when nobody holds it,
+    /// when the owner already does (a renewal), when the holder's lease expired before <see cref="ConversationLease.Now"/>,
+    /// or when the holder is one of <see cref="ConversationLease.DeadOwners"/>. Atomic: of two owners asking at once, one wins.
+    /// </summary>
+    /// <returns>True when the owner holds the lease now; false when someone else does, or the conversation has finished.</returns>
+    Task<bool> TryAcquireLeaseAsync(long conversationId, ConversationLease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends every lease <paramref name="owner"/> holds to <paramref name="now"/> + <paramref name="duration"/>, in one write.</summary>
+    /// <returns>The conversations the owner still holds; one it held before and that is missing was taken over.</returns>
+    Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a lease back (nothing happens when <paramref name="owner"/> does not hold it). Completing a conversation also does.</summary>
+    Task ReleaseLeaseAsync(long conversationId, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's unfinished conversations (as <see cref="GetUnfinishedConversationsAsync"/>) with who holds each, ordered by id.</summary>
+    Task<IReadOnlyList<LeaseState>> GetUnfinishedLeasesAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the in-flight text of running conversations, all in one transaction: each replaces its conversation's live row,
+    /// one whose <see cref="LiveText.Text"/> is null removes it. Meant to be called a few times a second by one writer per process.
+    /// </summary>
+    Task WriteLiveAsync(IReadOnlyCollection<LiveText> updates, CancellationToken cancellationToken = default);
+
+    /// <summary>How a conversation stands right now, in one read; <see langword="null"/> when it does not exist.</summary>
+    Task<LiveStatus?> GetLiveStatusAsync(long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>The conversation whose content hash (<see cref="StoreMetadataKeys.ContentHash"/>) is <paramref name="contentHash"/>, if one was stored.</summary>
+    Task<long?> FindByContentHashAsync(string contentHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a conversation with its messages and analysis. Forks of it keep their own copies of the messages they
+    /// share and no longer name it as their parent.
+    /// </summary>
+    /// <returns>False when there was no such conversation.</returns>
+    Task<bool> DeleteConversationAsync(long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a run and every conversation in it, in one transaction; returns how many conversations went, or -1 without such a run.</summary>
+    Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps the analysis of a conversation (replacing an earlier one), tagged with the analyzer's version.</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="version">The analyzer's version (<see cref="TranscriptAnalyzer.Version"/>).</param>
+    /// <param name="messageCount">How many messages the analysis saw: it is stale once the conversation has more.</param>
+    /// <param name="facts">What the corpus tables sum.</param>
+    /// <param name="analysisJson">The whole analysis, as the conversation page shows it.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task SaveAnalysisAsync(long conversationId, int version, int messageCount, ConversationFacts facts, string analysisJson, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored analysis JSON of a conversation when it is current (this version, its present message count); else null.</summary>
+    Task<string?> GetAnalysisJsonAsync(long conversationId, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Conversations matching <paramref name="query"/> with messages, not running at <paramref name="now"/> (no lease that has
+    /// not expired), whose stored analysis is missing or stale for <paramref name="version"/>; at most <paramref name="limit"/>,
+    /// oldest first.
+    /// </summary>
+    Task<IReadOnlyList<long>> GetUnanalyzedAsync(ConversationQuery query, int version, DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The corpus tables over the stored, current analyses of the conversations matching <paramref name="query"/>, summed in
+    /// SQL. Keywords and emoji come from the newest <paramref name="vocabularySample"/> seats of each model. With
+    /// <paramref name="includeRows"/>, the tables carry one row per conversation too (for a report of one run; a whole store may hold millions).
+    /// </summary>
+    Task<StoredCorpus> AggregateAnalysesAsync(
+        ConversationQuery query, int version, AnalysisOptions options, int vocabularySample, bool includeRows = false, CancellationToken cancellationToken = default);
 }

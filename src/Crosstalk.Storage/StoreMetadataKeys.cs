@@ -8,4 +8,7 @@ public static class StoreMetadataKeys
 
     /// <summary>The 1-based index of the parent's last message that the fork kept; stored in its own column too.</summary>
     public const string ForkedAt = "forkedAt";
+
+    /// <summary>A hash of an imported transcript's content; stored in its own column, one conversation per hash.</summary>
+    public const string ContentHash = "contentHash";
 }

@@ -15,7 +15,7 @@ namespace Crosstalk.Web;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = store, Port = 5080 });
+/// await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = engine, Port = 5080 });
 /// console.WriteLine($"Open {server.Address}");
 /// await server.WaitForShutdownAsync(cancellationToken);
 /// </code>
@@ -24,12 +24,15 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly WebContext _web;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _catchUp;
 
     private CrosstalkWebServer(WebApplication app, WebContext web, Uri address)
     {
         _app = app;
         _web = web;
         Address = address;
+        _catchUp = web.Options.AnalysisCatchUpInterval > TimeSpan.Zero ? Task.Run(CatchUpAnalysesAsync) : Task.CompletedTask;
     }
 
     /// <summary>The URL to open in a browser; it carries <c>?token=…</c> when an access token is required.</summary>
@@ -44,7 +47,7 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
     public static async Task<CrosstalkWebServer> StartAsync(WebServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var store = options.Store ?? throw new ArgumentException("The web server needs a transcript store (WebServerOptions.Store).", nameof(options));
+        var engine = options.Engine ?? throw new ArgumentException("The web server needs an engine (WebServerOptions.Engine).", nameof(options));
         var address = ParseHost(options.Host);
         if (!IPAddress.IsLoopback(address) && string.IsNullOrWhiteSpace(options.AccessToken))
         {
@@ -72,7 +75,7 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
-        var web = new WebContext(options, store);
+        var web = new WebContext(options, engine);
         Routes.Map(app, web, options.AccessToken);
 
         try
@@ -118,6 +121,9 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
     /// <summary>Stops live conversations (recorded as interrupted) and the server.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _catchUp.ConfigureAwait(false);
+        _stopping.Dispose();
         await _web.Live.DisposeAsync().ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
@@ -130,6 +136,33 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Conversations stored without a current analysis (imported by an older version, analysed by an older analyzer, or
+    // stopped in a process that could not keep it) are analysed in the background, a few hundred at a time, so the
+    // corpus page only ever sums what is kept.
+    private async Task CatchUpAnalysesAsync()
+    {
+        using var timer = new PeriodicTimer(_web.Options.AnalysisCatchUpInterval, _web.Time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await _web.Engine.Analyses.CatchUpAsync(Storage.ConversationQuery.All, limit: 500, cancellationToken: _stopping.Token).ConfigureAwait(false);
+                }
+                catch (Storage.TranscriptStoreException)
+                {
+                    // The store is away for now; the next tick tries again.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private static IPAddress ParseHost(string? host)

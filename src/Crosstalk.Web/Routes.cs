@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Live;
+using Crosstalk.Engine.Models;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 using Crosstalk.Web.Html;
@@ -144,51 +147,42 @@ internal static class Routes
                 context.Response.Redirect("/live/" + id.ToString(CultureInfo.InvariantCulture));
                 context.Response.StatusCode = StatusCodes.Status303SeeOther;
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is PlanException or ModelResolutionException)
             {
-                // The message is for the page; the name of our parameter that .NET appends to it is not.
-                var message = ex.ParamName is { } parameter ? ex.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : ex.Message;
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await HtmlAsync(context, await LivePage.RenderFormAsync(web, context, message, form).ConfigureAwait(false)).ConfigureAwait(false);
+                await HtmlAsync(context, await LivePage.RenderFormAsync(web, context, ex.Message, form).ConfigureAwait(false)).ConfigureAwait(false);
             }
         }
 
         async Task WatchAsync(HttpContext context)
         {
             var id = RouteId(context);
-            if (web.Live.Get(id) is not { } session)
+            var transcript = await web.Store.GetTranscriptAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (transcript is null)
             {
-                // Started elsewhere or before a restart: the recorded conversation is what there is to see.
-                context.Response.Redirect("/c/" + id.ToString(CultureInfo.InvariantCulture));
+                await ErrorAsync(context, StatusCodes.Status404NotFound, "No such conversation", $"There is no conversation {id.ToString(CultureInfo.InvariantCulture)} in {web.Store.Description}.").ConfigureAwait(false);
                 return;
             }
 
-            await HtmlAsync(context, await LivePage.RenderSessionAsync(web, session, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+            // Any conversation on the store can be watched, whichever process (or machine) runs it.
+            await HtmlAsync(context, await LivePage.RenderWatchAsync(web, id, transcript, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         async Task EventsAsync(HttpContext context)
         {
             var id = RouteId(context);
-            if (web.Live.Get(id) is not { } session)
-            {
-                // 204 tells EventSource not to reconnect.
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
-                return;
-            }
-
-            var from = int.TryParse(context.Request.Query["from"], NumberStyles.None, CultureInfo.InvariantCulture, out var fromIndex) ? fromIndex : 1;
-            var after = long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
+            var from = int.TryParse(context.Request.Query["from"], NumberStyles.None, CultureInfo.InvariantCulture, out var fromIndex) ? Math.Max(1, fromIndex) : 1;
+            var cursor = LiveCursor.TryParse(context.Request.Headers["Last-Event-ID"], out var resumed) ? resumed : new LiveCursor(from - 1);
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             context.Response.ContentType = "text/event-stream; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";
             await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             try
             {
-                await foreach (var item in session.ReadAsync(after, from, context.RequestAborted).ConfigureAwait(false))
+                await foreach (var update in web.Follower.FollowAsync(id, cursor, context.RequestAborted).ConfigureAwait(false))
                 {
-                    await context.Response.WriteAsync(
-                        $"id: {item.Sequence.ToString(CultureInfo.InvariantCulture)}\nevent: {item.Type}\ndata: {item.Json}\n\n",
-                        context.RequestAborted).ConfigureAwait(false);
+                    var (type, json) = LiveEvents.Serialize(id, update);
+                    await context.Response.WriteAsync($"id: {update.Cursor}\nevent: {type}\ndata: {json}\n\n", context.RequestAborted).ConfigureAwait(false);
                     await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 }
             }
@@ -208,20 +202,8 @@ internal static class Routes
                 return;
             }
 
-            if (web.Live.Get(id) is { } session)
-            {
-                session.RequestStop();
-                try
-                {
-                    // Come back to a page that already says how it ended.
-                    await session.Completion.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    // The page will show it when it happens.
-                }
-            }
-
+            // Come back to a page that already says how it ended.
+            await web.Live.StopAsync(id, TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
             context.Response.Redirect("/live/" + id.ToString(CultureInfo.InvariantCulture));
             context.Response.StatusCode = StatusCodes.Status303SeeOther;
         }

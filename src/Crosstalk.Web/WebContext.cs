@@ -1,32 +1,38 @@
 using System.Security.Cryptography;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Live;
 using Crosstalk.Storage;
 using Crosstalk.Web.Live;
-using Microsoft.Extensions.AI;
 
 namespace Crosstalk.Web;
 
-/// <summary>What every page handler needs: the store, the clock, the live conversations and the form key.</summary>
+/// <summary>What every page handler needs: the engine and its store, the clock, the live conversations and the form key.</summary>
 internal sealed class WebContext
 {
-    public WebContext(WebServerOptions options, ITranscriptStore store)
+    public WebContext(WebServerOptions options, CrosstalkEngine engine)
     {
         Options = options;
-        Store = store;
-        Time = options.TimeProvider;
-        Resolver = options.ModelResolver ?? OfflineModels.Resolve;
-        Live = new LiveSessions(store, Resolver, Time);
+        Engine = engine;
+        Store = engine.Store;
+        Time = engine.Time;
+        Live = new LiveSessions(engine);
+        Follower = new LiveFollower(engine.Store, engine.Time) { Interval = options.LivePollInterval };
         FormKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     }
 
     public WebServerOptions Options { get; }
 
+    public CrosstalkEngine Engine { get; }
+
     public ITranscriptStore Store { get; }
 
     public TimeProvider Time { get; }
 
-    public Func<string, (IChatClient Client, string DisplayName)> Resolver { get; }
-
+    /// <summary>The conversations this server runs (started on its live page).</summary>
     public LiveSessions Live { get; }
+
+    /// <summary>Follows any conversation through the store, whoever runs it.</summary>
+    public LiveFollower Follower { get; }
 
     /// <summary>
     /// A secret every form posts back. A page on another site cannot read it, so it cannot make a visitor's browser

@@ -1,5 +1,4 @@
-using Crosstalk.Storage;
-using Microsoft.Extensions.AI;
+using Crosstalk.Engine;
 
 namespace Crosstalk.Web;
 
@@ -9,8 +8,14 @@ public sealed class WebServerOptions
     /// <summary>The default address: loopback only, so nothing outside this machine can connect.</summary>
     public const string DefaultHost = "127.0.0.1";
 
-    /// <summary>The store whose runs and conversations are shown, and where live conversations are recorded. Required.</summary>
-    public ITranscriptStore? Store { get; set; }
+    /// <summary>How long an offline agent waits between words for conversations started on the live page, so the stream is visible.</summary>
+    public static readonly TimeSpan OfflineTokenDelay = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// The engine: its store's runs and conversations are shown (live, whichever process runs them), and conversations
+    /// started on the live page run in it. Required; the caller keeps owning it.
+    /// </summary>
+    public CrosstalkEngine? Engine { get; set; }
 
     /// <summary>
     /// The IP address to bind (or <c>localhost</c>). Anything other than a loopback address needs <see cref="AccessToken"/>.
@@ -27,16 +32,12 @@ public sealed class WebServerOptions
     /// </summary>
     public string? AccessToken { get; set; }
 
-    /// <summary>
-    /// Turns a model id typed on the live page (<c>offline:eliza</c>, <c>openai:gpt-4o</c>, …) into a chat client and a
-    /// display name; throws <see cref="ArgumentException"/> with a one-sentence message for an unknown id.
-    /// Defaults to <see cref="OfflineModels.Resolve"/> (the offline agents, streaming a word every 30 ms).
-    /// </summary>
-    public Func<string, (IChatClient Client, string DisplayName)>? ModelResolver { get; set; }
-
-    /// <summary>Model ids offered as suggestions on the live page; any other id may still be typed.</summary>
+    /// <summary>Model ids offered as suggestions on the live page; any other id the engine can resolve may still be typed.</summary>
     public IReadOnlyList<string> SuggestedModels { get; set; } = ["offline:eliza", "offline:markov"];
 
-    /// <summary>The clock for live conversations. Defaults to <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>How often a live page looks at the store for what its conversation did. Default 200 ms.</summary>
+    public TimeSpan LivePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the server analyses conversations whose kept analysis is missing or stale (for the corpus page). Default 10 s; zero never.</summary>
+    public TimeSpan AnalysisCatchUpInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

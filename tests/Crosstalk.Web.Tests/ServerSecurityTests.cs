@@ -10,15 +10,18 @@ public sealed class ServerSecurityTests : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-sec-" + Guid.NewGuid().ToString("N"));
     private ITranscriptStore _store = null!;
+    private Crosstalk.Engine.CrosstalkEngine _engine = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
         _store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "crosstalk.db"));
+        _engine = await WebFixture.OpenEngineAsync(_store);
     }
 
     public async Task DisposeAsync()
     {
+        await _engine.DisposeAsync();
         await _store.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
@@ -30,7 +33,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     public async Task StartAsync_NonLoopbackWithoutToken_IsRefused(string host)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store, Host = host }));
+            CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = host }));
         Assert.Contains("needs an access token (--token)", error.Message, StringComparison.Ordinal);
         Assert.Contains(host, error.Message, StringComparison.Ordinal);
     }
@@ -38,7 +41,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task StartAsync_Defaults_ListensOnLoopbackOnly()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
 
         Assert.Equal("127.0.0.1", server.Address.Host);
         Assert.True(server.Address.Port > 0);
@@ -52,7 +55,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_ForeignHostHeaderWithoutToken_IsRefused()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, server.Address);
         request.Headers.Host = "attacker.example";
@@ -65,7 +68,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithoutTokenWhenTokenSet_Is401()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store, Host = "0.0.0.0", AccessToken = "s3cret-token" });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = "0.0.0.0", AccessToken = "s3cret-token" });
         Assert.Equal("token=s3cret-token", server.Address.Query.TrimStart('?'));
         var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
@@ -83,7 +86,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithToken_IsServedAndRemembered()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store, AccessToken = "s3cret-token" });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AccessToken = "s3cret-token" });
         var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
 
@@ -108,7 +111,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task StartLive_PostWithoutFormKey_IsRefused()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["model1"] = "offline:eliza", ["model2"] = "offline:eliza" });
 
@@ -128,7 +131,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [InlineData("POST", "/live", HttpStatusCode.Forbidden)]
     public async Task Request_ImpossibleIdOrPostWithoutAForm_IsAnsweredWithAPageNotAServerError(string method, string path, HttpStatusCode expected)
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.Address, path));
         if (method == "POST" && path == "/live")
@@ -150,7 +153,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         await NewConversationAsync(3, i => $"Message {i}.");
 
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
         var page = await http.GetStringAsync(new Uri(server.Address, "/live"));
         var key = System.Text.RegularExpressions.Regex.Match(page, "name=\"_k\" value=\"([0-9A-F]+)\"").Groups[1].Value;
@@ -174,7 +177,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         await NewConversationAsync(105, i => $"lighthouse number {i}");
 
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
 
         var first = await http.GetStringAsync(new Uri(server.Address, "/search?q=lighthouse"));
@@ -196,7 +199,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
             await NewConversationAsync(0, _ => "");
         }
 
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
 
         var past = await http.GetStringAsync(new Uri(server.Address, "/?page=9"));
@@ -211,7 +214,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Head_IsAnsweredLikeGetWithoutABody()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = _store });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(server.Address, "/"));
 

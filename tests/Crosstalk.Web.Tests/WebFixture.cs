@@ -1,3 +1,5 @@
+using Crosstalk.Engine;
+using Crosstalk.Engine.Models;
 using Crosstalk.Storage;
 using Crosstalk.Testing;
 using Crosstalk.Transcripts;
@@ -19,6 +21,8 @@ public sealed class WebFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public ITranscriptStore Store { get; private set; } = null!;
+
+    public CrosstalkEngine Engine { get; private set; } = null!;
 
     public CrosstalkWebServer Server { get; private set; } = null!;
 
@@ -45,7 +49,8 @@ public sealed class WebFixture : IAsyncLifetime
         Seed001Id = await Store.CreateConversationAsync(null, SeedMarkdown.ReadFile(SharedFiles.Seed001), null);
         XssId = await Store.CreateConversationAsync(null, XssPayloads.Transcript(), null);
         ErrorId = await Store.CreateConversationAsync(null, ErrorTranscript(), null);
-        Server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = Store });
+        Engine = await OpenEngineAsync(Store);
+        Server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
 
         var chromium = Environment.GetEnvironmentVariable("CROSSTALK_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
         if (!File.Exists(chromium))
@@ -99,6 +104,11 @@ public sealed class WebFixture : IAsyncLifetime
             await Server.DisposeAsync();
         }
 
+        if (Engine is not null)
+        {
+            await Engine.DisposeAsync();
+        }
+
         if (Store is not null)
         {
             await Store.DisposeAsync();
@@ -113,6 +123,10 @@ public sealed class WebFixture : IAsyncLifetime
             // A leftover temp folder is harmless.
         }
     }
+
+    /// <summary>An engine over <paramref name="store"/> whose offline agents type a word every 30 ms, as <c>crosstalk serve</c>'s do.</summary>
+    public static Task<CrosstalkEngine> OpenEngineAsync(ITranscriptStore store) =>
+        Task.FromResult(new CrosstalkEngine(store, new ModelResolver(new ModelResolverOptions { TokenDelay = WebServerOptions.OfflineTokenDelay, WorkingDirectory = Path.GetTempPath() })));
 
     private static Transcript ErrorTranscript()
     {

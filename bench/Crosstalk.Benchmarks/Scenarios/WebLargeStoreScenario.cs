@@ -53,7 +53,8 @@ internal static class WebLargeStoreScenario
                     $"filled {conversations - existing:N0} conversations in {clock.Elapsed.TotalSeconds:0.0} s ({(conversations - existing) / clock.Elapsed.TotalSeconds:0}/s); file {new FileInfo(db).Length / 1e6:0} MB"));
             }
 
-            await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Store = store });
+            await using var engine = new Crosstalk.Engine.CrosstalkEngine(store, new Crosstalk.Testing.TestModels());
+            await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = engine, AnalysisCatchUpInterval = TimeSpan.Zero });
             using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
             var lastPage = (conversations / 50) - 1;
             var pages = new (string Name, string Path)[]

@@ -74,6 +74,11 @@ internal sealed class BatchDisplay
             builder.Append(" · ").AppendJoin(", ", reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")));
         }
 
+        if (progress.Elsewhere > 0)
+        {
+            builder.Append(CultureInfo.InvariantCulture, $" · waiting for {progress.Elsewhere} running in another process");
+        }
+
         return builder.ToString();
     }
 
@@ -107,6 +112,11 @@ internal sealed class BatchDisplay
             var head = string.Create(CultureInfo.InvariantCulture, $"#{live.Id} {live.Pair} · {live.CurrentIndex}/{live.MaxMessages} ");
             var words = live.LastWords(Math.Max(10, width - head.Length - 1));
             rows.Add(new Markup($"[grey]{TerminalText.Escape(head)}[/]{TerminalText.Escape(words)}"));
+        }
+
+        if (progress.Elsewhere > 0)
+        {
+            rows.Add(new Markup(string.Create(CultureInfo.InvariantCulture, $"[grey]waiting for {progress.Elsewhere} conversation(s) running in another process[/]")));
         }
 
         if (running.Count > room)

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
+using Crosstalk.Conversations;
+using Crosstalk.Engine.Execution;
+using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
 namespace Crosstalk.Cli.Batch;
 
 /// <summary>
-/// Running totals of a batch, updated by the conversations' tasks and sampled by the display; every member is
-/// safe to use from many threads.
+/// Running totals of a batch, updated by the engine as it runs the conversations (it observes the run) and sampled by
+/// the display; every member is safe to use from many threads. Display state only: the run's cost ceiling is read from
+/// the store by the engine, never from here.
 /// </summary>
-internal sealed class BatchProgress
+internal sealed class BatchProgress : RunObserver
 {
     private readonly ConcurrentDictionary<long, LiveConversation> _running = new();
     private readonly ConcurrentDictionary<string, int> _stopReasons = new(StringComparer.Ordinal);
@@ -16,6 +20,7 @@ internal sealed class BatchProgress
     private readonly long _startTimestamp;
     private int _finished;
     private int _skipped;
+    private int _elsewhere;
     private long _messages;
     private long _messagesThisSession;
     private long _tokens;
@@ -36,6 +41,9 @@ internal sealed class BatchProgress
     public int Finished => Volatile.Read(ref _finished);
 
     public int Skipped => Volatile.Read(ref _skipped);
+
+    /// <summary>Conversations left that another process is running, when this one waits for them.</summary>
+    public int Elsewhere => Volatile.Read(ref _elsewhere);
 
     public long Messages => Interlocked.Read(ref _messages);
 
@@ -61,41 +69,58 @@ internal sealed class BatchProgress
     public IReadOnlyDictionary<string, int> StopReasons => new SortedDictionary<string, int>(_stopReasons, StringComparer.Ordinal);
 
     /// <summary>Counts what was already done before this process started (a resume).</summary>
-    public void AddEarlier(int messages, long tokens, decimal? cost, string? stopReason)
+    public override void Earlier(ConversationSummary conversation)
     {
-        Interlocked.Add(ref _messages, messages);
-        Interlocked.Add(ref _tokens, tokens);
-        AddCost(cost);
-        if (stopReason is not null && stopReason != Transcripts.StopReasons.Interrupted)
+        ArgumentNullException.ThrowIfNull(conversation);
+        Interlocked.Add(ref _messages, conversation.MessageCount);
+        Interlocked.Add(ref _tokens, conversation.TotalTokens);
+        AddCost(conversation.TotalCost);
+        if (conversation.StopReason is { } stopReason && stopReason != Transcripts.StopReasons.Interrupted)
         {
             Interlocked.Increment(ref _finished);
             _stopReasons.AddOrUpdate(stopReason, 1, (_, n) => n + 1);
         }
     }
 
-    public LiveConversation Started(long id, string pair, int maxMessages, int messages)
+    public override void ConversationStarted(long conversationId, string title, int messages, int? messageLimit)
     {
-        var live = new LiveConversation(id, pair, maxMessages, messages);
-        _running[id] = live;
-        return live;
+        Volatile.Write(ref _elsewhere, 0);
+        _running[conversationId] = new LiveConversation(conversationId, title, messageLimit ?? Math.Max(messages, 1), messages);
     }
 
-    public void MessageCompleted(LiveConversation live, int index, TranscriptMessage message)
+    public override void ConversationEvent(long conversationId, ConversationEvent conversationEvent)
     {
-        live.Complete(index, message.Content);
-        Interlocked.Increment(ref _messages);
-        Interlocked.Increment(ref _messagesThisSession);
-        if (message.Usage is { } usage)
+        if (!_running.TryGetValue(conversationId, out var live))
         {
-            Interlocked.Add(ref _tokens, usage.TotalTokens);
+            return;
         }
 
-        AddCost(message.Cost);
+        switch (conversationEvent)
+        {
+            case MessageStarted started:
+                live.Start(started.Index, started.Speaker);
+                break;
+            case TextDelta delta:
+                live.Append(delta.Text);
+                break;
+            case MessageCompleted completed:
+                live.Complete(completed.Index, completed.Message.Content);
+                Interlocked.Increment(ref _messages);
+                Interlocked.Increment(ref _messagesThisSession);
+                if (completed.Message.Usage is { } usage)
+                {
+                    Interlocked.Add(ref _tokens, usage.TotalTokens);
+                }
+
+                AddCost(completed.Message.Cost);
+                break;
+        }
     }
 
-    public void Stopped(LiveConversation live, StopInfo stop)
+    public override void ConversationStopped(long conversationId, StopInfo stop)
     {
-        _running.TryRemove(live.Id, out _);
+        ArgumentNullException.ThrowIfNull(stop);
+        _running.TryRemove(conversationId, out _);
         if (stop.Reason == Transcripts.StopReasons.Interrupted)
         {
             return;
@@ -105,10 +130,12 @@ internal sealed class BatchProgress
         _stopReasons.AddOrUpdate(stop.Reason, 1, (_, n) => n + 1);
     }
 
-    /// <summary>A conversation that ended without a stop (store failure): it stays resumable.</summary>
-    public void Abandoned(LiveConversation live) => _running.TryRemove(live.Id, out _);
+    /// <summary>A conversation that ended without a stored stop (store failure, lease lost): it stays resumable.</summary>
+    public override void ConversationAbandoned(long conversationId, string reason) => _running.TryRemove(conversationId, out _);
 
-    public void Skip() => Interlocked.Increment(ref _skipped);
+    public override void ConversationSkipped(long conversationId, string reason) => Interlocked.Increment(ref _skipped);
+
+    public override void WaitingForOthers(int conversations) => Volatile.Write(ref _elsewhere, conversations);
 
     /// <summary>Done conversations plus the running ones' share of their message cap, over the total.</summary>
     public double Fraction

@@ -1,47 +1,61 @@
 using System.Globalization;
-using Crosstalk.Cli.Commands;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Runs;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Batch;
 
-/// <summary>What <c>batch</c>, <c>resume</c> and <c>fork</c> share: models, the progress display, the summary, the exit code.</summary>
+/// <summary>What <c>batch</c> and <c>resume</c> share: the progress display while the engine runs the run, the summary, the exit code.</summary>
 internal static class BatchSession
 {
-    /// <summary>Offline agents get each conversation's seed; provider models share the resolver's factory (pools, limits, breakers).</summary>
-    public static BatchModelFactory Models(ModelResolver resolver) =>
-        (reference, seed) => resolver.Resolve(reference, "model", seed);
-
-    public static async Task<int> RunAsync(CliContext context, ITranscriptStore store, BatchRunner runner, string runId, BatchSessionOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, CrosstalkEngine engine, string runId, BatchSessionOptions options, CancellationToken cancellationToken)
     {
+        var store = engine.Store;
+        var total = (int)await store.CountConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false);
         var interactive = !options.Quiet && context.Console.Profile.Capabilities.Interactive;
         var display = new BatchDisplay(context.Console, context.TimeProvider, interactive, options.Quiet ? TimeSpan.Zero : options.LineInterval);
-        var outcome = await runner.RunAsync(runId, display.ShowAsync, options.Concurrency, options.CostCeiling, cancellationToken).ConfigureAwait(false);
+        var progress = new BatchProgress(context.TimeProvider, runId, total);
+        RunOutcome? outcome = null;
+        await display.ShowAsync(progress, async () =>
+            outcome = await engine.Runs.RunAsync(
+                runId,
+                new RunOptions { Concurrency = options.Concurrency, CostCeiling = options.CostCeiling },
+                progress,
+                cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+        if (outcome!.StoreError is { } storeError)
+        {
+            // The store went away (a lost connection, a full disk): nothing complete is lost, and the run goes on later.
+            context.Console.MarkupLine($"[red]{TerminalText.Escape(storeError)}[/]");
+            context.Console.MarkupLine($"The run is kept as far as it got. Once the store is back: [bold]crosstalk resume {TerminalText.Escape(runId)}[/]");
+            return ExitCodes.UserError;
+        }
 
         if (options.Summary)
         {
             context.Console.Write(await BatchSummary.BuildAsync(store, runId, CancellationToken.None).ConfigureAwait(false));
         }
 
-        if (outcome.Errors.Count > 0)
-        {
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) could not be stored; first: {1}[/]", outcome.Errors.Count, TerminalText.Escape(outcome.Errors[0]));
-        }
-
         var failed = await ShowFailuresAsync(context, store, runId).ConfigureAwait(false);
-        var problem = outcome.Errors.Count > 0 || failed > 0;
         if (outcome.Unfinished == 0)
         {
+            if (failed > 0 && failed == total)
+            {
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]Run {0} ended, but every one of its {1} conversation(s) stopped on an error.[/]", TerminalText.Escape(runId), total);
+                return ExitCodes.UserError;
+            }
+
             context.Console.MarkupLine($"[green]Run {TerminalText.Escape(runId)} is complete[/] · {TerminalText.Escape(store.Description)}");
-            return problem ? ExitCodes.UserError : ExitCodes.Success;
+            return failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
         }
 
         var why = outcome.Interrupted ? "Interrupted" : outcome.CostCeilingReached ? "Cost ceiling reached" : "Stopped";
         var more = outcome.CostCeilingReached ? " --cost-ceiling USD [grey](a higher ceiling; at the same one it would stop again at once)[/]" : "";
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]{3}", why, outcome.Unfinished, TerminalText.Escape(runId), more);
-        return outcome.Interrupted ? ExitCodes.Interrupted : problem ? ExitCodes.UserError : ExitCodes.Success;
+        return outcome.Interrupted ? ExitCodes.Interrupted : failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
     }
 
     // Conversations that stopped on an error (a provider that kept failing, a missing key): how many, and why, most

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Cli.Reports;
+using Crosstalk.Engine.Analysis;
+using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
@@ -48,21 +50,34 @@ internal static class AnalyzeCommand
             var options = new AnalysisOptions { EndToken = token };
             var what = parseResult.GetValue(target)!;
             var path = context.ResolvePath(what);
-            var corpus = new CorpusAnalyzer(options);
+            CorpusAnalysis analysis;
+            var count = 0;
             TranscriptAnalysis? single = null;
             Transcript? singleTranscript = null;
-            await foreach (var transcript in TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
+            if (!File.Exists(path) && !Directory.Exists(path) && token == EndTokenDetector.DefaultToken)
             {
-                single = corpus.Add(transcript);
-                singleTranscript = transcript;
+                // A run or the whole store: the corpus tables are sums over the analysis kept with each conversation.
+                (analysis, single, singleTranscript) = await AnalyzeStoreAsync(context, what, parseResult.GetValue(db), options, cancellationToken).ConfigureAwait(false);
+                count = analysis.Conversations;
+            }
+            else
+            {
+                var corpus = new CorpusAnalyzer(options);
+                await foreach (var transcript in TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
+                {
+                    single = corpus.Add(transcript);
+                    singleTranscript = transcript;
+                }
+
+                count = corpus.Count;
+                analysis = corpus.Build();
             }
 
-            if (corpus.Count == 0)
+            if (count == 0)
             {
                 throw new UserException($"{what} holds no transcript to analyse.");
             }
 
-            var analysis = corpus.Build();
             if (parseResult.GetValue(html) is { } htmlPath)
             {
                 var file = OutputPaths.File(context, htmlPath, "--html");
@@ -83,7 +98,7 @@ internal static class AnalyzeCommand
 
             if (parseResult.GetValue(json))
             {
-                var text = corpus.Count == 1
+                var text = count == 1
                     ? JsonSerializer.Serialize(single!, AnalysisJsonContext.Default.TranscriptAnalysis)
                     : JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.CorpusAnalysis);
                 await context.Output.WriteLineAsync(text).ConfigureAwait(false);
@@ -91,7 +106,7 @@ internal static class AnalyzeCommand
                 return ExitCodes.Success;
             }
 
-            if (corpus.Count == 1)
+            if (count == 1)
             {
                 context.Console.Write(new Rule($"[bold]{TerminalText.Escape(singleTranscript!.Title)}[/]") { Justification = Justify.Left });
                 context.Console.Write(new Text(TerminalText.Clean(TranscriptReportText.Render(single!, Math.Max(60, context.Console.Profile.Width)))));
@@ -108,5 +123,59 @@ internal static class AnalyzeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // A run (or "store"): conversations without a current kept analysis are analysed first, with a line of progress when
+    // there are many, then the tables are summed in SQL.
+    private static async Task<(CorpusAnalysis Analysis, TranscriptAnalysis? Single, Transcript? SingleTranscript)> AnalyzeStoreAsync(
+        CliContext context, string target, string? db, AnalysisOptions options, CancellationToken cancellationToken)
+    {
+        var database = CliEngine.Database(context, db);
+        if (!CliEngine.LooksLikePostgres(database) && !File.Exists(database))
+        {
+            throw new UserException($"{target} is neither a file, a folder, nor a run (there is no store at {database}).");
+        }
+
+        await using var store = await StoreOptions.OpenExistingAsync(context, db, cancellationToken).ConfigureAwait(false);
+        var query = ConversationQuery.All;
+        if (!string.Equals(target, "store", StringComparison.OrdinalIgnoreCase))
+        {
+            if (await store.GetRunAsync(target, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new UserException($"{target} is neither a file, a folder, nor a run in {store.Description} (see 'crosstalk list').");
+            }
+
+            query = new ConversationQuery { RunId = target };
+        }
+
+        var analyses = new StoredAnalyses(store, context.TimeProvider);
+        var done = await analyses.CatchUpAsync(
+            query,
+            progress: n =>
+            {
+                if (n % 1000 == 0)
+                {
+                    context.Error.WriteLine($"analysed {n:N0} conversations…");
+                }
+            },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (done >= 1000)
+        {
+            await context.Error.WriteLineAsync($"analysed {done:N0} conversations; their analyses are kept in the store.").ConfigureAwait(false);
+        }
+
+        var stored = await analyses.AggregateAsync(query, options, includeRows: true, cancellationToken).ConfigureAwait(false);
+        if (stored.Analysis.Conversations != 1)
+        {
+            return (stored.Analysis, null, null);
+        }
+
+        await foreach (var summary in store.ListConversationsAsync(query with { Limit = 1 }, cancellationToken).ConfigureAwait(false))
+        {
+            var transcript = await store.GetTranscriptAsync(summary.Id, cancellationToken).ConfigureAwait(false);
+            return (stored.Analysis, await analyses.GetAsync(summary.Id, cancellationToken).ConfigureAwait(false), transcript);
+        }
+
+        return (stored.Analysis, null, null);
     }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Batch;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine.Models;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Experiments;
 using Spectre.Console;
 
@@ -57,23 +59,25 @@ internal static class BatchCommand
 
             var output = experiment.OutputDirectory is { } dir ? OutputPaths.Folder(context, dir, "output_dir") : null;
             var jobs = parseResult.GetValue(concurrency);
-            await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
-            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
-            var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider) { AnchorReference = reference => ModelResolver.Anchor(context, reference) };
+            var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null);
+            await using var engine = await CliEngine.OpenAsync(context, parseResult.GetValue(db), models, cancellationToken).ConfigureAwait(false);
             string runId;
             try
             {
-                runId = await runner.CreateRunAsync(experiment, output, cancellationToken).ConfigureAwait(false);
+                // The run and all its conversations are stored in one transaction: a batch killed at any moment leaves
+                // either nothing (run it again) or the whole run (resume it).
+                var (run, conversations) = ConversationPlanner.PlanRun(experiment, engine.Models, context.TimeProvider.GetLocalNow(), output);
+                runId = await engine.CreateRunAsync(run, conversations, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (UserException ex)
+            catch (ModelResolutionException ex)
             {
                 // A model the file names cannot be made (unknown, or its key is missing): say which file names it.
                 throw new UserException($"{path}: {ex.Message}", ex);
             }
 
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "Run [bold]{0}[/]: {1} conversations of {2}, {3} at once · stop: {4} · {5}",
-                TerminalText.Escape(runId), count, TerminalText.Escape(experiment.Name), jobs ?? experiment.Concurrency, TerminalText.Escape(StopPolicyFactory.Describe(experiment.Stop)), TerminalText.Escape(store.Description));
+                TerminalText.Escape(runId), count, TerminalText.Escape(experiment.Name), jobs ?? experiment.Concurrency, TerminalText.Escape(experiment.Stop.ToPolicy()), TerminalText.Escape(engine.Store.Description));
             if (output is not null)
             {
                 context.Console.MarkupLine($"[grey]Transcript files: {TerminalText.Escape(output)}[/]");
@@ -85,7 +89,7 @@ internal static class BatchCommand
                 Quiet = parseResult.GetValue(quiet),
                 LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
             };
-            return await BatchSession.RunAsync(context, store, runner, runId, options, cancellationToken).ConfigureAwait(false);
+            return await BatchSession.RunAsync(context, engine, runId, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using Crosstalk.Cli.Batch;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
@@ -41,7 +40,7 @@ internal static class ExportCommand
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreOptions.OpenExistingAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             var runId = parseResult.GetValue(run)!;
             if (await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is null)
             {
@@ -77,9 +76,9 @@ internal static class ExportCommand
 
         StreamWriter? lines = format switch
         {
-            "jsonl" => Open(Path.Combine(directory, TranscriptFiles.SafeName(runId) + ".jsonl")),
-            "sharegpt" => Open(Path.Combine(directory, TranscriptFiles.SafeName(runId) + ".sharegpt.jsonl")),
-            "openai-chat" => Open(Path.Combine(directory, TranscriptFiles.SafeName(runId) + ".openai-chat.jsonl")),
+            "jsonl" => Open(Path.Combine(directory, FileNames.Safe(runId) + ".jsonl")),
+            "sharegpt" => Open(Path.Combine(directory, FileNames.Safe(runId) + ".sharegpt.jsonl")),
+            "openai-chat" => Open(Path.Combine(directory, FileNames.Safe(runId) + ".openai-chat.jsonl")),
             _ => null,
         };
         try
@@ -103,19 +102,14 @@ internal static class ExportCommand
                     case "jsonl":
                         TranscriptJson.WriteLine(lines!, transcript);
                         break;
-                    case "sharegpt":
-                        foreach (var (_, turns) in SeatViews.Of(transcript))
-                        {
-                            var example = new ShareGptExample([.. turns.Select(t => new ShareGptTurn(t.Role switch { "system" => "system", "user" => "human", _ => "gpt" }, t.Content))]);
-                            await lines!.WriteLineAsync(JsonSerializer.Serialize(example, ExportJsonContext.Default.ShareGptExample)).ConfigureAwait(false);
-                            examples++;
-                        }
-
-                        break;
                     default:
-                        foreach (var (_, turns) in SeatViews.Of(transcript))
+                        // The same view the runner built each request from, blank-message replacements included.
+                        var seats = await store.GetConversationSpecAsync(id, cancellationToken).ConfigureAwait(false) is { } spec
+                            ? PlanJson.ReadConversation(spec, $"Conversation {id}").Seats
+                            : null;
+                        foreach (var (_, turns) in ChatExport.Examples(transcript, seat => seats?.ElementAtOrDefault(seat - 1)?.BlankMessage))
                         {
-                            await lines!.WriteLineAsync(JsonSerializer.Serialize(new ChatExample(turns), ExportJsonContext.Default.ChatExample)).ConfigureAwait(false);
+                            await lines!.WriteLineAsync(format == "sharegpt" ? ChatExport.ShareGptLine(turns) : ChatExport.OpenAIChatLine(turns)).ConfigureAwait(false);
                             examples++;
                         }
 
@@ -140,10 +134,10 @@ internal static class ExportCommand
     /// </summary>
     internal static string FileStem(long id, Transcript transcript)
     {
-        var number = transcript.Metadata.TryGetValue(BatchMetadataKeys.Number, out var n) && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+        var number = transcript.Metadata.TryGetValue(PlanMetadataKeys.Number, out var n) && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : id;
-        var names = string.Join("_vs_", transcript.Participants.Select(p => TranscriptFiles.SafeName(p.Name)));
+        var names = string.Join("_vs_", transcript.Participants.Select(p => FileNames.Safe(p.Name)));
         return string.Create(CultureInfo.InvariantCulture, $"{number:D4}_{names}");
     }
 

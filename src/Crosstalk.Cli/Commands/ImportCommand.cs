@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Storage;
-using Crosstalk.Transcripts;
+using Crosstalk.Engine.Analysis;
+using Crosstalk.Engine.Imports;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
@@ -18,7 +18,7 @@ internal static class ImportCommand
         var command = new Command(
             "import",
             """
-            Imports transcripts into the store as one run: seed Markdown files (with the original system's JSON
+            Imports transcripts into the store as one run (a transcript already in the store is not added again): seed Markdown files (with the original system's JSON
             beside them: the pair is imported once), Crosstalk JSON and JSONL, and UniversalBackrooms logs (.txt
             files of '### Speaker n ###' blocks, with their metadata JSONL when it is in the folder). Files that
             are not transcripts are reported and skipped.
@@ -37,34 +37,46 @@ internal static class ImportCommand
         {
             var root = context.ResolvePath(parseResult.GetValue(path)!);
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-
-            // The run is made with the first transcript read: an import that reads nothing leaves no empty run behind.
-            string? runId = null;
-            var imported = 0;
+            var importer = new TranscriptImporter(store, new StoredAnalyses(store, context.TimeProvider), context.TimeProvider);
             var failed = 0;
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
+            var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
             foreach (var (file, transcript) in TranscriptSources.Read(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }))
             {
-                transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = Path.GetRelativePath(relativeTo, file);
-                runId ??= await store.CreateRunAsync(
-                    new RunRecord
-                    {
-                        ExperimentName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)),
-                        Started = context.TimeProvider.GetLocalNow(),
-                        Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["source"] = root },
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                await store.CreateConversationAsync(runId, transcript, null, cancellationToken).ConfigureAwait(false);
-                imported++;
+                await importer.AddAsync(transcript, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
             }
 
-            if (runId is null)
+            if (importer.Imported == 0 && importer.AlreadyStored > 0)
+            {
+                // Importing the same files again adds nothing, and says so.
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "Nothing new: all {0} conversation(s) in {1} are already in {2}.", importer.AlreadyStored, TerminalText.Escape(root), TerminalText.Escape(store.Description));
+                return ExitCodes.Success;
+            }
+
+            if (importer.RunId is null)
             {
                 throw new UserException(files.Count == 0 ? $"{root} holds no transcript files (.md, .json, .jsonl, .txt)." : $"None of the {files.Count} file(s) in {root} could be imported.");
             }
 
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Imported[/] {0} conversation(s) from {1} file(s) into run [bold]{2}[/]{3}", imported, files.Count - failed, TerminalText.Escape(runId), failed > 0 ? $" ({failed} skipped)" : "");
+            var notes = new List<string>();
+            if (importer.AlreadyStored > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{importer.AlreadyStored} already in the store"));
+            }
+
+            if (failed > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{failed} skipped"));
+            }
+
+            context.Console.MarkupLine(
+                CultureInfo.InvariantCulture,
+                "[green]Imported[/] {0} conversation(s) from {1} file(s) into run [bold]{2}[/]{3}",
+                importer.Imported,
+                files.Count - failed,
+                TerminalText.Escape(importer.RunId),
+                notes.Count > 0 ? " (" + string.Join(", ", notes) + ")" : "");
             return ExitCodes.Success;
         });
         return command;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis.Judge;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine.Models;
 using Crosstalk.Storage;
 using Spectre.Console;
 
@@ -41,8 +42,17 @@ internal static class JudgeCommand
             var chosen = JudgeRubrics.Find(parseResult.GetValue(rubric)!)
                 ?? throw new UsageException($"--rubric: unknown rubric '{parseResult.GetValue(rubric)}'; known: {string.Join(", ", JudgeRubrics.All.Select(r => r.Id))}.");
             var modelReference = parseResult.GetValue(model)!;
-            using var resolver = new ModelResolver(context, seed: 1, TimeSpan.Zero, parseResult.GetValue(models));
-            var judge = resolver.Resolve(modelReference, "--model");
+            using var resolver = new ModelResolver(CliEngine.Models(context, parseResult.GetValue(models)), context.TimeProvider);
+            ResolvedModel judge;
+            try
+            {
+                judge = resolver.Resolve(modelReference, seed: 1);
+            }
+            catch (ModelResolutionException ex)
+            {
+                throw new UserException($"--model {ex.Message}", ex);
+            }
+
             var cacheDirectory = parseResult.GetValue(cache) is { } c
                 ? context.ResolvePath(c)
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge");

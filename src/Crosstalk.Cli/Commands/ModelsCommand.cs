@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine.Models;
 using Crosstalk.Models.Offline;
 using Spectre.Console;
 
@@ -29,7 +30,7 @@ internal static class ModelsCommand
         };
         command.SetAction(parseResult =>
         {
-            using var resolver = new ModelResolver(context, seed: 1, TimeSpan.Zero, parseResult.GetValue(models));
+            using var resolver = new ModelResolver(CliEngine.Models(context, parseResult.GetValue(models)), context.TimeProvider);
             var catalog = resolver.Catalog;
             var console = context.Console;
             console.MarkupLine("[bold]offline[/] [grey]· no key, no network[/]");
@@ -59,12 +60,12 @@ internal static class ModelsCommand
             console.WriteLine();
             console.MarkupLine("[grey]Also: provider:model (e.g. openai:gpt-4.1-nano) and any OpenRouter id (e.g. x-ai/grok-4, needs OPENROUTER_API_KEY).[/]");
             context.Console.MarkupLine(catalog.UserFile is null
-                ? $"[grey]Your own models go in {TerminalText.Escape(ModelsDefaultHint())} (or --models FILE); see docs/models.md.[/]"
+                ? $"[grey]Your own models go in {TerminalText.Escape(ModelsDefaultHint(context))} (or --models FILE); see docs/models.md.[/]"
                 : $"[grey]Merged with {TerminalText.Escape(catalog.UserFile)}.[/]");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string ModelsDefaultHint() => Crosstalk.Models.Catalog.ModelCatalog.DefaultUserFile;
+    private static string ModelsDefaultHint(CliContext context) => CliEngine.DefaultCatalog(context);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Crosstalk.Models.Catalog;
 
 namespace Crosstalk.Cli.Commands;
 
@@ -8,6 +7,6 @@ internal static class ModelsOption
 {
     public static Option<string?> Create() => new("--models")
     {
-        Description = $"A YAML model catalog merged over the built-in one (see docs/models.md). Default: $CROSSTALK_MODELS, else {ModelCatalog.DefaultUserFile} when it exists.",
+        Description = $"A YAML model catalog merged over the built-in one (see docs/models.md). Default: ${CliEngine.ModelsVariable}, else ~/.config/crosstalk/models.yaml when it exists.",
     };
 }

@@ -45,13 +45,29 @@ internal static class OptionRules
     public static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        var duration = ExperimentFile.ParseDuration(text);
-        if (duration is null)
+        if (Durations.TryParse(text, out var duration))
         {
-            result.AddError($"'{text}' is not a duration; write it as 90s, 10m, 2h or 00:10:00.");
+            return duration;
         }
 
-        return duration;
+        result.AddError($"'{text}' is not a duration; {Durations.Expected}.");
+        return null;
+    }
+
+    /// <summary>Guards named on the command line (comma-separated): each must be one Crosstalk knows.</summary>
+    /// <exception cref="UsageException">One is not.</exception>
+    public static IReadOnlyList<string> CheckGuards(string? guards, string option)
+    {
+        var list = (guards ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var guard in list)
+        {
+            if (!StopSettings.KnownGuards.Contains(guard))
+            {
+                throw new UsageException($"{option}: unknown guard '{guard}'; known: {string.Join(", ", StopSettings.KnownGuards)}.");
+            }
+        }
+
+        return list;
     }
 
     private static void Check<T>(OptionResult result, string name, Func<T, bool> valid, string expected)

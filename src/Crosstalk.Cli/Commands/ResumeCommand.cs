@@ -2,20 +2,22 @@ using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Batch;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Execution;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
 
-/// <summary><c>crosstalk resume</c>: continues every unfinished conversation of a run from its last stored message.</summary>
+/// <summary><c>crosstalk resume</c>: continues a run's unfinished conversations, or one conversation, from the last stored message.</summary>
 internal static class ResumeCommand
 {
     public static Command Create(CliContext context)
     {
-        var run = new Argument<string?>("run") { Description = "The run to continue; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne };
+        var target = new Argument<string?>("target") { Description = "A run id, or a conversation id (a number) to continue just that conversation; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne };
         var db = StoreOptions.CreateDbOption();
-        var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
+        var modelsFile = ModelsOption.Create();
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Also go on with the conversations that stopped on an error (a provider that kept failing, a key that was missing), each from its last stored message. Without a run: the latest run that has any." };
@@ -27,45 +29,60 @@ internal static class ResumeCommand
         var command = new Command(
             "resume",
             """
-            Continues a run after Ctrl+C, a crash or kill -9: every conversation that did not finish goes on from
-            its last stored message, each seat seeing the same history as before, with the same seeds.
-            Conversations whose creation was cut short are created first.
+            Continues after Ctrl+C, a crash or kill -9: every conversation of a run that did not finish goes on from
+            its last stored message, each seat seeing the same history as before, with the same seeds. Give a
+            conversation id to continue one conversation, whoever started it (crosstalk run, a batch, a fork, the
+            browser). Several resume processes (on several machines, with PostgreSQL) may work on one run: each
+            takes the conversations nobody runs, and waits for the rest.
 
             Examples:
               crosstalk resume
               crosstalk resume r-20261123-041500-ab12 --db runs.db
+              crosstalk resume 42                                   one conversation
               crosstalk resume r-20261123-041500-ab12 --cost-ceiling 20     go on past the experiment's ceiling
             """)
         {
-            run, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, otel,
+            target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            using var tracing = Telemetry.Start(parseResult.GetValue(otel));
+            var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null);
+            var database = CliEngine.Database(context, parseResult.GetValue(db));
+            if (!CliEngine.LooksLikePostgres(database) && !File.Exists(database))
+            {
+                throw new UserException($"There is no store at {database}, so there is nothing to resume.");
+            }
+
+            await using var engine = await CliEngine.OpenAsync(context, parseResult.GetValue(db), models, cancellationToken).ConfigureAwait(false);
+            var store = engine.Store;
+            var what = parseResult.GetValue(target);
+            if (what is not null && long.TryParse(what, NumberStyles.None, CultureInfo.InvariantCulture, out var conversationId))
+            {
+                return await ResumeConversationAsync(context, engine, conversationId, parseResult.GetValue(quiet), cancellationToken).ConfigureAwait(false);
+            }
+
             var retry = parseResult.GetValue(retryFailed);
-            var runId = parseResult.GetValue(run)
+            var runId = what
                 ?? (retry ? await FindLatestFailedAsync(store, cancellationToken).ConfigureAwait(false) : null)
                 ?? await FindLatestUnfinishedAsync(store, cancellationToken).ConfigureAwait(false);
-            if (retry && runId is not null)
+            if (runId is null)
+            {
+                // No run at all is worth an error: the batch the user means stored nothing.
+                return await ExplainNothingToResumeAsync(context, store, cancellationToken).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.UserError;
+            }
+
+            var plan = await engine.Runs.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (retry)
             {
                 var reopened = await store.ReopenFailedConversationsAsync(runId, cancellationToken).ConfigureAwait(false);
                 context.Console.MarkupLine(CultureInfo.InvariantCulture, "Retrying {0} conversation(s) of run {1} that stopped on an error.", reopened.Count, TerminalText.Escape(runId));
             }
 
-            if (runId is null)
-            {
-                context.Console.MarkupLine($"Nothing to resume: every run in {TerminalText.Escape(store.Description)} is complete.");
-                await ExplainSingleConversationsAsync(context, store, cancellationToken).ConfigureAwait(false);
-                return ExitCodes.Success;
-            }
-
-            using var tracing = Telemetry.Start(parseResult.GetValue(otel));
-            using var resolver = new ModelResolver(context, 1, TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), parseResult.GetValue(modelsFile), telemetry: tracing is not null);
-            var runner = new BatchRunner(store, BatchSession.Models(resolver), context.TimeProvider);
-            var plan = await runner.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
+            var total = await store.CountConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false);
             var left = (await store.GetUnfinishedConversationsAsync(runId, cancellationToken).ConfigureAwait(false)).Count;
-            context.Console.MarkupLine($"Resuming run [bold]{TerminalText.Escape(runId)}[/] ({TerminalText.Escape(plan.Name)}): {left} of {plan.Conversations.Count} conversations unfinished · {TerminalText.Escape(store.Description)}");
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "Resuming run [bold]{0}[/] ({1}): {2} of {3} conversations unfinished · {4}", TerminalText.Escape(runId), TerminalText.Escape(plan.Name), left, total, TerminalText.Escape(store.Description));
             var options = new BatchSessionOptions
             {
                 Concurrency = parseResult.GetValue(concurrency),
@@ -73,15 +90,45 @@ internal static class ResumeCommand
                 Quiet = parseResult.GetValue(quiet),
                 LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
             };
-            return await BatchSession.RunAsync(context, store, runner, runId, options, cancellationToken).ConfigureAwait(false);
+            return await BatchSession.RunAsync(context, engine, runId, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    // Conversations of `crosstalk run` belong to no run and keep no plan, so resume cannot continue them: say so, and how
-    // to go on with one, rather than leave `list --unfinished` and "nothing to resume" to contradict each other.
-    private static async Task ExplainSingleConversationsAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
+    private static async Task<int> ResumeConversationAsync(CliContext context, CrosstalkEngine engine, long id, bool quiet, CancellationToken cancellationToken)
     {
+        var plan = await engine.GetPlanAsync(id, cancellationToken).ConfigureAwait(false);
+        var transcript = await engine.Store.GetTranscriptAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new UserException($"There is no conversation {id} in {engine.Store.Description}; 'crosstalk list RUN' shows the ids.");
+        if (plan is null)
+        {
+            throw new UserException($"Conversation {id} was stored without a plan (an import), so it cannot be continued; 'crosstalk fork {id} --at {transcript.Messages.Count}' goes on from it.");
+        }
+
+        if (!quiet)
+        {
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "Resuming conversation [bold]{0}[/] ({1}) after message {2} · stop: {3}", id, TerminalText.Escape(transcript.Title), transcript.Messages.Count, TerminalText.Escape(plan.StopPolicy));
+        }
+
+        var observer = new ConversationConsole(context.Console, context.TimeProvider, quiet, plan.Seats.Count, plan.EndToken, plan.Opener is not null);
+        var result = await engine.Conversations.ExecuteAsync(id, observer, cancellationToken).ConfigureAwait(false);
+        return result.Outcome == ExecutionOutcome.AlreadyFinished
+            ? throw new UserException($"Conversation {id} has already ended ({result.Stop!.Reason}); 'crosstalk fork {id} --at {transcript.Messages.Count}' goes on from it.")
+            : RunCommand.Report(context, engine, id, result, plan);
+    }
+
+    // Says why there is nothing to do, truthfully: no runs at all, every run complete, or only single conversations left.
+    private static async Task<bool> ExplainNothingToResumeAsync(CliContext context, ITranscriptStore store, CancellationToken cancellationToken)
+    {
+        var runs = 0;
+        await foreach (var _ in store.ListRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs++;
+        }
+
+        context.Console.MarkupLine(runs == 0
+            ? $"Nothing to resume: {TerminalText.Escape(store.Description)} holds no run (a batch stopped before it stored its run left nothing; start it again)."
+            : $"Nothing to resume: every run in {TerminalText.Escape(store.Description)} is complete.");
         var count = 0;
         ConversationSummary? latest = null;
         await foreach (var conversation in store.ListConversationsAsync(new ConversationQuery { UnfinishedOnly = true }, cancellationToken).ConfigureAwait(false))
@@ -97,11 +144,12 @@ internal static class ResumeCommand
         {
             context.Console.MarkupLine(
                 CultureInfo.InvariantCulture,
-                "{0} unfinished conversation(s) from crosstalk run are not part of a run, so resume does not continue them; to go on with the latest: crosstalk fork {1} --at {2}",
+                "{0} unfinished conversation(s) outside any run (crosstalk run, fork, the browser); to go on with the latest: crosstalk resume {1}",
                 count,
-                latest.Id,
-                latest.MessageCount);
+                latest.Id);
         }
+
+        return runs > 0 || latest is not null;
     }
 
     // The newest run with a conversation that stopped on an error.
@@ -136,8 +184,8 @@ internal static class ResumeCommand
                 continue;
             }
 
-            var plan = BatchRunner.ReadPlan(record);
-            if (runs[i].Conversations < plan.Conversations.Count
+            var planned = Engine.Plans.PlanJson.ReadRun(record.SpecJson, $"Run '{runs[i].Id}'").Conversations?.Count ?? 0;
+            if (runs[i].Conversations < planned
                 || (await store.GetUnfinishedConversationsAsync(runs[i].Id, cancellationToken).ConfigureAwait(false)).Count > 0)
             {
                 return runs[i].Id;

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Conversations;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Execution;
+using Crosstalk.Engine.Models;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
@@ -95,135 +97,104 @@ internal static class RunCommand
             throw new UsageException("--end-token cannot be empty; use --end-policy off to ignore end tokens.");
         }
 
+        OptionRules.CheckGuards(settings.StopOn, "--stop-on");
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;
         var tokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelay ?? (interactive ? 15 : 0));
         using var tracing = Telemetry.Start(settings.Telemetry);
-        using var resolver = new ModelResolver(context, settings.Seed, tokenDelay, settings.ModelsFile, telemetry: tracing is not null);
-        var seatA = resolver.Resolve(settings.ModelA, "--a");
-        var seatB = resolver.Resolve(settings.ModelB, "--b");
-        var seats = new[] { seatA, seatB };
-        // Seats, not names, tell the speakers apart: a model talking to itself keeps its name on both seats.
-        string[] names = [seatA.DisplayName, seatB.DisplayName];
 
-        var stopSettings = settings.ToStopSettings();
-        var stop = StopPolicyFactory.Create(stopSettings);
-        var seatSpecs = new List<SeatSpec>();
-        for (var i = 0; i < 2; i++)
+        // Every conversation goes through the store and the one recorder; with --no-store the store is a file of its own
+        // that goes when the conversation is done, and only the transcript files stay.
+        var scratch = settings.UseStore ? null : Path.Combine(Path.GetTempPath(), "crosstalk-run-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+        var models = CliEngine.Models(context, settings.ModelsFile, tokenDelay, telemetry: tracing is not null);
+        try
         {
-            var own = i == 0 ? settings.SystemA : settings.SystemB;
-            var prompt = SystemPrompts.Fill(own ?? settings.System ?? SystemPrompts.Default, names[i], names[1 - i], settings.EndToken);
-            seatSpecs.Add(new SeatSpec
+            await using var engine = await CliEngine.OpenAsync(context, scratch ?? settings.Db, models, cancellationToken).ConfigureAwait(false);
+            var request = new ConversationRequest
             {
-                Name = names[i],
-                Model = seats[i].Model,
-                SystemPrompt = prompt,
-                BlankMessageReplacement = seats[i].BlankMessage,
-            });
-        }
+                Seats = [new SeatRequest(settings.ModelA, SystemPrompt: settings.SystemA), new SeatRequest(settings.ModelB, SystemPrompt: settings.SystemB)],
+                SystemPrompt = settings.System,
+                Opener = string.Equals(settings.Opener, "none", StringComparison.OrdinalIgnoreCase) ? null : settings.Opener,
+                NoOpener = string.Equals(settings.Opener, "none", StringComparison.OrdinalIgnoreCase),
+                FirstSeat = settings.FirstSeat,
+                Seed = settings.Seed,
+                StopPolicy = settings.ToStopSettings().ToPolicy(),
+                EndToken = settings.EndToken,
+                OutputDirectory = settings.OutputDirectory,
+            };
 
-        // A replay of a recording that this seat opened starts with the recorded opener, so it reproduces the original.
-        var openerText = settings.Opener ?? seats[settings.FirstSeat - 1].RecordedOpener ?? ConversationSpec.DefaultOpener;
-        var spec = new ConversationSpec
-        {
-            Seats = seatSpecs,
-            Opener = string.Equals(openerText, "none", StringComparison.OrdinalIgnoreCase) ? null : openerText,
-            FirstSeat = settings.FirstSeat,
-            EndToken = settings.EndToken,
-            Stop = stop,
-        };
-
-        var runner = new ConversationRunner(spec, [seatA.Client, seatB.Client], context.TimeProvider);
-        runner.Transcript.Metadata["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture);
-        var started = context.TimeProvider.GetLocalNow();
-        var files = TranscriptFiles.Choose(settings.OutputDirectory, names[0], names[1], started);
-        var console = context.Console;
-        if (!settings.Quiet)
-        {
-            console.Write(new Rule($"[bold]{TerminalText.Escape(names[0])}[/] ↔ [bold]{TerminalText.Escape(names[1])}[/]") { Justification = Justify.Left });
-            console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} ↔ {1} · stop: {2} · seed {3} · Ctrl+C stops and keeps what is complete[/]", TerminalText.Escape(seatA.Model), TerminalText.Escape(seatB.Model), TerminalText.Escape(StopPolicyFactory.Describe(stopSettings)), settings.Seed);
-        }
-
-        await using var recorder = settings.UseStore
-            ? await StoreRecorder.OpenAsync(context, settings.Db, cancellationToken).ConfigureAwait(false)
-            : null;
-        var startTimestamp = context.TimeProvider.GetTimestamp();
-        long tokens = 0;
-        var shownIndex = 0;
-        var indicators = new LiveIndicators(2, settings.EndToken, spec.Opener is not null);
-        StopInfo? stopInfo = null;
-        await foreach (var @event in runner.RunAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            switch (@event)
+            PlannedConversation planned;
+            try
             {
-                case MessageStarted started1 when !settings.Quiet:
-                    console.WriteLine();
-                    console.Write(TranscriptView.MessageHeading(started1.Index, started1.Seat, runner.Transcript.GetParticipant(started1.Seat).Name));
-                    break;
-                case TextDelta delta when !settings.Quiet:
-                    console.Write(new Text(TerminalText.Clean(delta.Text)));
-                    shownIndex = delta.Index;
-                    break;
-                case MessageRestarted when !settings.Quiet:
-                    console.WriteLine();
-                    console.MarkupLine("[yellow]… the reply was cut off; what was shown of it is discarded[/]");
-                    break;
-                case AttemptFailed failed when !settings.Quiet:
-                    console.MarkupLine(CultureInfo.InvariantCulture, "[yellow]… attempt {0} failed ({1}); asking again[/]", failed.Attempt.Number, TerminalText.Escape(failed.Attempt.Error));
-                    break;
-                case MessageCompleted completed:
-                    tokens += completed.Message.Usage?.TotalTokens ?? 0;
-                    if (!settings.Quiet)
-                    {
-                        if (shownIndex != completed.Index)
-                        {
-                            // Nothing streamed (the opener, or a client that answers in one piece): show it whole.
-                            console.Write(MarkdownText.Render(completed.Message.Content));
-                        }
+                planned = ConversationPlanner.PlanConversation(request, engine.Models, context.TimeProvider.GetLocalNow());
+            }
+            catch (ModelResolutionException ex)
+            {
+                // Name the option that named the model.
+                var option = ex.Reference == settings.ModelA ? "--a" : ex.Reference == settings.ModelB ? "--b" : "model";
+                throw new UserException($"{option} {ex.Message}", ex);
+            }
 
-                        console.WriteLine();
-                        var elapsed = context.TimeProvider.GetElapsedTime(startTimestamp);
-                        console.MarkupLine(CultureInfo.InvariantCulture, "[grey]message {0} · {1} · {2:N0} tokens so far[/]", completed.Index, TranscriptView.Duration(elapsed), tokens);
-                        foreach (var indicator in indicators.Observe(completed.Message))
-                        {
-                            console.MarkupLine($"[yellow]⚠ {TerminalText.Escape(indicator)}[/]");
-                        }
-                    }
+            var plan = planned.Plan;
+            var console = context.Console;
+            if (!settings.Quiet)
+            {
+                console.Write(new Rule($"[bold]{TerminalText.Escape(plan.Seats[0].Name)}[/] ↔ [bold]{TerminalText.Escape(plan.Seats[1].Name)}[/]") { Justification = Justify.Left });
+                console.MarkupLine(
+                    CultureInfo.InvariantCulture,
+                    "[grey]{0} ↔ {1} · stop: {2} · seed {3} · Ctrl+C stops and keeps what is complete[/]",
+                    TerminalText.Escape(settings.ModelA),
+                    TerminalText.Escape(settings.ModelB),
+                    TerminalText.Escape(plan.StopPolicy),
+                    settings.Seed);
+            }
 
-                    files.Save(runner.Transcript);
-                    if (recorder is not null)
-                    {
-                        await recorder.AppendAsync(runner.Transcript, completed.Index, completed.Message).ConfigureAwait(false);
-                    }
-
-                    break;
-                case ConversationStopped stopped:
-                    stopInfo = stopped.Stop;
-                    files.Save(stopped.Transcript);
-                    if (recorder is not null)
-                    {
-                        await recorder.CompleteAsync(stopped.Transcript).ConfigureAwait(false);
-                    }
-
-                    break;
+            var id = await engine.CreateConversationAsync(planned, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            var observer = new ConversationConsole(console, context.TimeProvider, settings.Quiet, plan.Seats.Count, plan.EndToken, plan.Opener is not null);
+            var result = await engine.Conversations.ExecuteAsync(id, observer, cancellationToken).ConfigureAwait(false);
+            return Report(context, engine, id, result, plan, stored: scratch is null);
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                foreach (var file in new[] { scratch, scratch + "-wal", scratch + "-shm" })
+                {
+                    File.Delete(file);
+                }
             }
         }
+    }
 
-        var transcript = runner.Transcript;
+    /// <summary>What <c>run</c> and <c>resume ID</c> print once a conversation has stopped, and their exit code.</summary>
+    internal static int Report(CliContext context, CrosstalkEngine engine, long id, ExecutionResult result, ConversationPlan plan, bool stored = true)
+    {
+        var console = context.Console;
+        if (result.Outcome != ExecutionOutcome.Stopped)
+        {
+            throw new UserException(result.Detail ?? $"Conversation {id} did not run.");
+        }
+
+        var transcript = result.Transcript!;
         console.WriteLine();
         console.MarkupLine($"Stopped: {TranscriptView.StopLine(transcript)}");
-        console.MarkupLine($"[green]Saved[/] {TerminalText.Escape(files.MarkdownPath)}");
-        console.MarkupLine($"[green]Saved[/] {TerminalText.Escape(files.JsonPath)}");
-        if (recorder?.ConversationId is { } id)
+        foreach (var file in new[] { plan.MarkdownPath, plan.JsonPath })
         {
-            console.MarkupLine($"[green]Stored[/] conversation {id} in {TerminalText.Escape(recorder.Description)} [grey](crosstalk serve shows it)[/]");
-            if (stopInfo?.Reason is StopReasons.Interrupted or StopReasons.Error && transcript.Messages.Count > 0)
+            if (file is not null)
             {
-                // A single conversation is not a run, so `resume` does not know it; a fork at its last message goes on.
-                console.MarkupLine(CultureInfo.InvariantCulture, "[grey]To go on from message {1}: crosstalk fork {0} --at {1}[/]", id, transcript.Messages.Count);
+                console.MarkupLine($"[green]Saved[/] {TerminalText.Escape(file)}");
             }
         }
 
-        return stopInfo?.Reason switch
+        if (stored)
+        {
+            console.MarkupLine(CultureInfo.InvariantCulture, "[green]Stored[/] conversation {0} in {1} [grey](crosstalk serve shows it)[/]", id, TerminalText.Escape(engine.Store.Description));
+            if (result.Stop?.Reason is StopReasons.Interrupted)
+            {
+                console.MarkupLine(CultureInfo.InvariantCulture, "[grey]To go on from message {1}: crosstalk resume {0}[/]", id, transcript.Messages.Count);
+            }
+        }
+
+        return result.Stop?.Reason switch
         {
             StopReasons.Interrupted => ExitCodes.Interrupted,
             StopReasons.Error => ExitCodes.UserError,

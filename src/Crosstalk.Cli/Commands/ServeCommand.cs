@@ -41,20 +41,19 @@ internal static class ServeCommand
                 tokenValue = AccessTokens.Generate();
             }
 
-            await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            using var resolver = new ModelResolver(context, seed: 1, OfflineModels.LiveTokenDelay, parseResult.GetValue(models));
+            var resolverOptions = CliEngine.Models(context, parseResult.GetValue(models), WebServerOptions.OfflineTokenDelay);
+            await using var engine = await CliEngine.OpenAsync(context, parseResult.GetValue(db), resolverOptions, cancellationToken).ConfigureAwait(false);
+            var store = engine.Store;
             CrosstalkWebServer server;
             try
             {
                 server = await CrosstalkWebServer.StartAsync(
                     new WebServerOptions
                     {
-                        Store = store,
+                        Engine = engine,
                         Host = hostValue,
                         Port = parseResult.GetValue(port),
                         AccessToken = tokenValue,
-                        ModelResolver = reference => ResolveForLivePage(resolver, reference),
-                        TimeProvider = context.TimeProvider,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -81,30 +80,6 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The live page starts conversations with any model the CLI can use: the offline agents first (each conversation
-    /// gets its own seed), then the catalog, provider:model and OpenRouter ids, with the keys in this environment.
-    /// </summary>
-    private static (Microsoft.Extensions.AI.IChatClient Client, string DisplayName) ResolveForLivePage(ModelResolver resolver, string reference)
-    {
-        try
-        {
-            return OfflineModels.Resolve(reference);
-        }
-        catch (ArgumentException) when (!reference.StartsWith("offline:", StringComparison.Ordinal) && !reference.StartsWith("replay:", StringComparison.Ordinal))
-        {
-            try
-            {
-                var resolved = resolver.Resolve(reference, "model");
-                return (resolved.Client, resolved.DisplayName);
-            }
-            catch (UserException ex)
-            {
-                throw new ArgumentException(ex.Message, ex);
-            }
-        }
     }
 
     private static bool IsLoopback(string host) =>

@@ -8,23 +8,14 @@ internal static class StoreOptions
 {
     public static Option<string?> CreateDbOption() => new("--db")
     {
-        Description = $"The store: a SQLite file path, or a PostgreSQL connection (postgres://user:pass@host/db). Default: ${TranscriptStore.EnvironmentVariable}, else {TranscriptStore.DefaultPath}.",
+        Description = $"The store: a SQLite file path, or a PostgreSQL connection (postgres://user:pass@host/db). Default: ${CliEngine.DatabaseVariable}, else ~/.local/share/crosstalk/crosstalk.db.",
     };
 
-    public static async Task<ITranscriptStore> OpenAsync(CliContext context, string? db, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var target = db;
-        if (target is not null && !LooksLikePostgres(target))
-        {
-            target = context.ResolvePath(target);
-        }
+    /// <summary>Opens the store for a command that writes to it (creating a SQLite file that is not there yet).</summary>
+    public static Task<ITranscriptStore> OpenAsync(CliContext context, string? db, CancellationToken cancellationToken) =>
+        CliEngine.OpenStoreAsync(context, db, mustExist: false, cancellationToken);
 
-        return await TranscriptStore.OpenAsync(target, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static bool LooksLikePostgres(string db) =>
-        db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || db.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Opens the store for a command that only reads it: a SQLite file that is not there is an error, not a new empty store.</summary>
+    public static Task<ITranscriptStore> OpenExistingAsync(CliContext context, string? db, CancellationToken cancellationToken) =>
+        CliEngine.OpenStoreAsync(context, db, mustExist: true, cancellationToken);
 }

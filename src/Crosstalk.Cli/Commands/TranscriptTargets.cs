@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Crosstalk.Cli.Batch;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
@@ -65,7 +65,7 @@ internal static class TranscriptTargets
             await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
             {
                 if (nameSources
-                    && (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source) || transcript.Metadata.TryGetValue(BatchMetadataKeys.Key, out source)))
+                    && (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source) || transcript.Metadata.TryGetValue(PlanMetadataKeys.Key, out source)))
                 {
                     // An imported file's name, or the batch's key for the conversation (pair, order, opener, repetition).
                     transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, source);

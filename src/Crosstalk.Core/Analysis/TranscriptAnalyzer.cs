@@ -9,6 +9,12 @@ namespace Crosstalk.Analysis;
 /// </summary>
 public static class TranscriptAnalyzer
 {
+    /// <summary>
+    /// The analyzer's version: raised whenever a result would change for the same transcript, so that stored analyses
+    /// made by an earlier version are recomputed.
+    /// </summary>
+    public const int Version = 1;
+
     /// <summary>Analyses <paramref name="transcript"/>.</summary>
     /// <param name="transcript">A finished or running conversation.</param>
     /// <param name="options">Settings; defaults when null.</param>

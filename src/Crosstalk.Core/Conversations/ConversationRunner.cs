@@ -442,28 +442,22 @@ public sealed class ConversationRunner
     private void AppendToViews(TranscriptMessage message)
     {
         var seatCount = _views.Length;
-        var blank = string.IsNullOrWhiteSpace(message.Content);
         ChatMessage? shared = null;
         for (var seat = 1; seat <= seatCount; seat++)
         {
-            var replacement = blank ? _spec.Seats[seat - 1].BlankMessageReplacement : null;
-            var replaced = replacement is not null;
-            var text = replacement ?? message.Content;
+            var replacement = _spec.Seats[seat - 1].BlankMessageReplacement;
+            var replaced = SeatView.IsReplaced(message, replacement);
 
-            if (seat == message.Seat)
-            {
-                _views[seat - 1].Add(new ChatMessage(ChatRole.Assistant, text));
-                continue;
-            }
-
-            if (!replaced && shared is not null)
+            // Every seat that sees the message as the same user text shares one instance (the provider adapters keep their
+            // conversion of it from one request to the next).
+            if (seat != message.Seat && !replaced && shared is not null)
             {
                 _views[seat - 1].Add(shared);
                 continue;
             }
 
-            var chat = new ChatMessage(ChatRole.User, seatCount > 2 ? $"{message.Speaker}: {text}" : text);
-            if (!replaced)
+            var chat = SeatView.Message(message, seat, seatCount, replacement);
+            if (seat != message.Seat && !replaced)
             {
                 shared = chat;
             }

@@ -498,7 +498,7 @@ public static class ExperimentFile
             TimeSpan? timeLimit = null;
             if (Get(map, "time_limit") is { } limitNode)
             {
-                timeLimit = ParseDuration(Scalar(limitNode, "'time_limit'")) ?? throw Error(limitNode, "'time_limit' must be a duration such as 90s, 10m, 2h or 00:10:00.");
+                timeLimit = ParseDuration(Scalar(limitNode, "'time_limit'")) ?? throw Error(limitNode, "'time_limit': " + Durations.Expected + ".");
             }
 
             return new StopSettings
@@ -514,21 +514,6 @@ public static class ExperimentFile
         }
     }
 
-    /// <summary>Parses <c>90s</c>, <c>10m</c>, <c>2h</c> or <c>hh:mm:ss</c>.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        text = text.Trim();
-        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
-        {
-            switch (text[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(amount);
-                case 'm': return TimeSpan.FromMinutes(amount);
-                case 'h': return TimeSpan.FromHours(amount);
-            }
-        }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span : null;
-    }
+    /// <summary>Parses <c>90s</c>, <c>10m</c>, <c>2h</c> or <c>hh:mm:ss</c> (see <see cref="Durations"/>); null when it is not one.</summary>
+    public static TimeSpan? ParseDuration(string text) => Durations.TryParse(text, out var duration) ? duration : null;
 }

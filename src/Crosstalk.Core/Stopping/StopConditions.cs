@@ -113,22 +113,8 @@ public static class StopConditions
             ? n
             : throw Bad(item, whole, "expected an amount in US dollars such as 1.50");
 
-    private static TimeSpan ParseDuration(string value, string item, string whole)
-    {
-        if (value.Length > 1 && double.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
-        {
-            switch (value[^1])
-            {
-                case 's': return TimeSpan.FromSeconds(amount);
-                case 'm': return TimeSpan.FromMinutes(amount);
-                case 'h': return TimeSpan.FromHours(amount);
-            }
-        }
-
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span)
-            ? span
-            : throw Bad(item, whole, "expected a duration such as 90s, 10m, 1h or 00:10:00");
-    }
+    private static TimeSpan ParseDuration(string value, string item, string whole) =>
+        Durations.TryParse(value, out var duration) ? duration : throw Bad(item, whole, Durations.Expected);
 
     private static FormatException Bad(string item, string whole, string problem) =>
         new($"Bad stop condition \"{item}\" in \"{whole}\": {problem}.");

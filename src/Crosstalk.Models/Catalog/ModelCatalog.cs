@@ -35,25 +35,6 @@ public sealed class ModelCatalog
     /// <summary>Where keys come from.</summary>
     public SecretStore Secrets { get; }
 
-    /// <summary>The user catalog used when none is given: <c>$CROSSTALK_MODELS</c>, else <c>~/.config/crosstalk/models.yaml</c>.</summary>
-    public static string DefaultUserFile
-    {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable("CROSSTALK_MODELS");
-            if (!string.IsNullOrEmpty(fromEnvironment))
-            {
-                return fromEnvironment;
-            }
-
-            var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-            var root = string.IsNullOrEmpty(configHome)
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config")
-                : configHome;
-            return Path.Combine(root, "crosstalk", "models.yaml");
-        }
-    }
-
     /// <summary>
     /// Loads the built-ins and merges <paramref name="userFile"/> over them. When <paramref name="userFile"/> is null the
     /// default location is used if it exists; an explicitly named file must exist.
@@ -61,13 +42,8 @@ public sealed class ModelCatalog
     /// <exception cref="ModelCatalogException">The file is missing or not valid; the message names it, with line and column.</exception>
     public static ModelCatalog Load(string? userFile = null, SecretStore? secrets = null)
     {
-        string? path = userFile;
-        if (path is null)
-        {
-            var fallback = DefaultUserFile;
-            path = File.Exists(fallback) ? fallback : null;
-        }
-        else if (!File.Exists(path))
+        var path = userFile;
+        if (path is not null && !File.Exists(path))
         {
             throw new ModelCatalogException($"The model catalog {path} does not exist.");
         }
@@ -193,7 +169,7 @@ public sealed class ModelCatalog
             }
         }
 
-        return new ModelCatalog(providers, entries, userSource, secrets ?? new SecretStore());
+        return new ModelCatalog(providers, entries, userSource, secrets ?? SecretStore.None);
     }
 
     private static string ReadBuiltIn()

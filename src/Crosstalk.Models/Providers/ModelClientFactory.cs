@@ -150,7 +150,8 @@ public sealed class ModelClientFactory : IDisposable
         var key = Catalog.Secrets.Get(entry.KeyVariable);
         return string.IsNullOrEmpty(key)
             ? throw new ModelCatalogException(
-                $"The model '{entry.Name}' needs an API key in the environment variable {entry.KeyVariable} (or in {Catalog.Secrets.SecretsFile}), and none is set.")
+                $"The model '{entry.Name}' needs an API key in the environment variable {entry.KeyVariable}" +
+                (Catalog.Secrets.SecretsFile is { } file ? $" (or in {file})" : "") + ", and none is set.")
             : key;
     }
 

@@ -1,26 +1,30 @@
 namespace Crosstalk.Models.Providers;
 
 /// <summary>
-/// Where API keys come from: the environment first, then a user-level secrets file of <c>NAME=VALUE</c> lines
-/// (<c>$CROSSTALK_SECRETS</c>, default <c>~/.config/crosstalk/secrets.env</c>). Keys are handed only to the SDK
-/// clients; nothing here ever formats a value into text.
+/// Where API keys come from: the environment the caller hands in first, then a secrets file of <c>NAME=VALUE</c> lines
+/// (the CLI uses <c>$CROSSTALK_SECRETS</c>, default <c>~/.config/crosstalk/secrets.env</c>). Keys are handed only to the
+/// SDK clients; nothing here ever formats a value into text.
 /// </summary>
 public sealed class SecretStore
 {
     private readonly Func<string, string?> _environment;
     private readonly Lazy<Dictionary<string, string>> _file;
 
-    /// <param name="secretsFile">The secrets file; null for the default location. A missing file is simply empty.</param>
-    /// <param name="environment">Reads an environment variable; <see cref="Environment.GetEnvironmentVariable(string)"/> when null.</param>
-    public SecretStore(string? secretsFile = null, Func<string, string?>? environment = null)
+    /// <param name="secretsFile">The secrets file; null for none. A missing file is simply empty.</param>
+    /// <param name="environment">Reads an environment variable (the CLI passes the process's).</param>
+    public SecretStore(string? secretsFile, Func<string, string?> environment)
     {
-        _environment = environment ?? Environment.GetEnvironmentVariable;
-        SecretsFile = secretsFile ?? DefaultSecretsFile(_environment);
-        _file = new(() => ReadFile(SecretsFile));
+        ArgumentNullException.ThrowIfNull(environment);
+        _environment = environment;
+        SecretsFile = secretsFile;
+        _file = new(() => secretsFile is null ? [] : ReadFile(secretsFile));
     }
 
-    /// <summary>The secrets file consulted after the environment.</summary>
-    public string SecretsFile { get; }
+    /// <summary>No keys at all: offline agents and keyless endpoints only.</summary>
+    public static SecretStore None { get; } = new(null, _ => null);
+
+    /// <summary>The secrets file consulted after the environment, if any.</summary>
+    public string? SecretsFile { get; }
 
     /// <summary>Whether a non-empty value exists for <paramref name="variable"/>.</summary>
     public bool Has(string variable) => !string.IsNullOrEmpty(Find(variable));
@@ -47,21 +51,6 @@ public sealed class SecretStore
         }
 
         return _file.Value.TryGetValue(variable, out var fromFile) ? fromFile : null;
-    }
-
-    private static string DefaultSecretsFile(Func<string, string?> environment)
-    {
-        var explicitPath = environment("CROSSTALK_SECRETS");
-        if (!string.IsNullOrEmpty(explicitPath))
-        {
-            return explicitPath;
-        }
-
-        var configHome = environment("XDG_CONFIG_HOME");
-        var root = string.IsNullOrEmpty(configHome)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config")
-            : configHome;
-        return Path.Combine(root, "crosstalk", "secrets.env");
     }
 
     private static Dictionary<string, string> ReadFile(string path)

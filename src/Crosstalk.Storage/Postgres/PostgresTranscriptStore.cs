@@ -55,7 +55,8 @@ internal sealed class PostgresTranscriptStore : SqlTranscriptStore
         catch (NpgsqlException e)
         {
             await store.DisposeAsync();
-            throw new TranscriptStoreException($"Could not open the {description}: {e.Message}", e);
+            var detail = (e.InnerException is { } inner && e is not PostgresException ? inner.Message : e.Message).Split('\n')[0].TrimEnd('.');
+            throw new TranscriptStoreException($"Could not open the {description}: {detail}.", e, e.IsTransient);
         }
         catch
         {
@@ -86,7 +87,20 @@ internal sealed class PostgresTranscriptStore : SqlTranscriptStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    protected override string Instant(string expression) => expression;
+    protected override TranscriptStoreException Describe(DbException exception)
+    {
+        var transient = exception switch
+        {
+            PostgresException postgres => postgres.IsTransient || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("53", StringComparison.Ordinal),
+            NpgsqlException npgsql => npgsql.IsTransient,
+            _ => false,
+        };
+        var detail = (exception.InnerException is { } inner && exception is not PostgresException ? inner.Message : exception.Message).Split('\n')[0].TrimEnd('.');
+        return transient
+            ? new TranscriptStoreException($"The {Description} could not be reached ({detail}).", exception, isTransient: true)
+            : new TranscriptStoreException($"The {Description} refused the operation: {detail}.", exception, isTransient: false);
+    }
 
     protected override string FullTextCondition(string message, string parameter) =>
         $"to_tsvector('simple', {message}.content) @@ plainto_tsquery('simple', {parameter})";

@@ -10,14 +10,14 @@ namespace Crosstalk.Storage.Sql;
 /// The store over ADO.NET, shared by SQLite and PostgreSQL. Subclasses supply connections, transactions, the few
 /// SQL fragments that differ, and how times, costs and JSON are bound. All values travel as parameters.
 /// </summary>
-internal abstract class SqlTranscriptStore : ITranscriptStore
+internal abstract partial class SqlTranscriptStore : ITranscriptStore
 {
     /// <summary>How many conversations <see cref="ReadTranscriptsAsync"/> lists before loading them one by one.</summary>
     private const int TranscriptBatchSize = 256;
 
     // COALESCE: with no stop reason, "= 'interrupted'" is NULL, not false, and a conversation that ended without a
     // recorded reason (an imported seed) counted as neither finished nor unfinished.
-    private const string Unfinished = "((c.ended IS NULL AND c.stop_reason IS NULL) OR COALESCE(c.stop_reason, '') = 'interrupted')";
+    protected const string Unfinished = "((c.ended IS NULL AND c.stop_reason IS NULL) OR COALESCE(c.stop_reason, '') = 'interrupted')";
 
     private const string MessageColumns =
         "idx, seat, speaker, content, completed_at, input_tokens, output_tokens, reasoning_tokens, estimated, cost, " +
@@ -54,9 +54,6 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
 
     /// <summary>An expression giving a conversation's participants (alias <c>c</c>) as a JSON array of seat, name, model.</summary>
     protected abstract string ParticipantsJson { get; }
-
-    /// <summary>An expression that orders and compares a stored time column or time parameter by instant.</summary>
-    protected abstract string Instant(string expression);
 
     /// <summary>A condition true when message alias <paramref name="message"/> matches full-text parameter <paramref name="parameter"/>.</summary>
     protected abstract string FullTextCondition(string message, string parameter);
@@ -145,11 +142,12 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    /// <inheritdoc />
-    public async Task<string> CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    private async Task<string> CreateRunCoreAsync(RunRecord run, IReadOnlyList<NewConversation> conversations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(conversations);
         ArgumentException.ThrowIfNullOrWhiteSpace(run.ExperimentName, nameof(run));
+        var prepared = conversations.Select(Prepare).ToList();
         var generate = string.IsNullOrWhiteSpace(run.Id);
         for (var attempt = 0; ; attempt++)
         {
@@ -157,17 +155,30 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             var inserted = await InWriteTransactionAsync(
                 async (connection, transaction, token) =>
                 {
-                    await using var command = Command(
+                    await using (var command = Command(
                         connection,
                         transaction,
-                        "INSERT INTO runs (id, experiment, started, metadata, spec) VALUES (@id, @experiment, @started, @metadata, @spec) " +
-                        "ON CONFLICT (id) DO NOTHING");
-                    AddText(command, "id", id);
-                    AddText(command, "experiment", run.ExperimentName);
-                    AddTime(command, "started", run.Started);
-                    AddJson(command, "metadata", StoreJson.WriteMetadata(run.Metadata));
-                    AddText(command, "spec", run.SpecJson);
-                    return await command.ExecuteNonQueryAsync(token) == 1;
+                        "INSERT INTO runs (id, experiment, started, started_ms, metadata, spec) VALUES (@id, @experiment, @started, @startedMs, @metadata, @spec) " +
+                        "ON CONFLICT (id) DO NOTHING"))
+                    {
+                        AddText(command, "id", id);
+                        AddText(command, "experiment", run.ExperimentName);
+                        AddTime(command, "started", run.Started);
+                        AddInt64(command, "startedMs", run.Started.ToUnixTimeMilliseconds());
+                        AddJson(command, "metadata", StoreJson.WriteMetadata(run.Metadata));
+                        AddText(command, "spec", run.SpecJson);
+                        if (await command.ExecuteNonQueryAsync(token) != 1)
+                        {
+                            return false;
+                        }
+                    }
+
+                    foreach (var conversation in prepared)
+                    {
+                        await InsertConversationAsync(connection, transaction, id, conversation, token);
+                    }
+
+                    return true;
                 },
                 cancellationToken);
             if (inserted)
@@ -182,8 +193,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         }
     }
 
-    /// <inheritdoc />
-    public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    private async Task<RunRecord?> GetRunCoreAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
@@ -205,21 +215,11 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         };
     }
 
-    /// <inheritdoc />
-    public Task<long> CreateConversationAsync(string? runId, Transcript header, string? specJson, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<long>> CreateConversationsCoreAsync(string? runId, IReadOnlyList<NewConversation> conversations, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(header);
-        ValidateParticipants(header.Participants);
-        for (var i = 0; i < header.Messages.Count; i++)
-        {
-            ValidateMessage(header.Messages[i], i + 1);
-        }
-
-        var parentId = ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ParentId);
-        var forkedAt = ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ForkedAt);
-        var title = string.IsNullOrEmpty(header.Title) ? Transcript.TitleFor(header.Participants) : header.Title;
-
-        return InWriteTransactionAsync(
+        ArgumentNullException.ThrowIfNull(conversations);
+        var prepared = conversations.Select(Prepare).ToList();
+        return await InWriteTransactionAsync<IReadOnlyList<long>>(
             async (connection, transaction, token) =>
             {
                 if (runId is not null && !await ExistsAsync(connection, transaction, "SELECT 1 FROM runs WHERE id = @id", runId, token))
@@ -227,66 +227,108 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
                     throw new TranscriptStoreException($"The {Description} has no run with id {runId}.");
                 }
 
-                if (parentId is { } parent && !await ExistsAsync(connection, transaction, "SELECT 1 FROM conversations WHERE id = @id", parent, token))
+                var ids = new List<long>(prepared.Count);
+                foreach (var conversation in prepared)
                 {
-                    throw new TranscriptStoreException($"The {Description} has no conversation {parent} to fork from.");
+                    ids.Add(await InsertConversationAsync(connection, transaction, runId, conversation, token));
                 }
 
-                long id;
-                await using (var command = Command(
-                    connection,
-                    transaction,
-                    "INSERT INTO conversations (run_id, title, started, parent_id, forked_at, metadata, spec) " +
-                    "VALUES (@run, @title, @started, @parent, @forkedAt, @metadata, @spec) RETURNING id"))
-                {
-                    AddText(command, "run", runId);
-                    AddText(command, "title", title);
-                    AddTime(command, "started", header.Started);
-                    AddInt64(command, "parent", parentId);
-                    AddInt32(command, "forkedAt", forkedAt is { } f ? checked((int)f) : null);
-                    AddJson(command, "metadata", StoreJson.WriteMetadata(header.Metadata));
-                    AddText(command, "spec", specJson);
-                    id = Convert.ToInt64(await command.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
-                }
-
-                foreach (var participant in header.Participants)
-                {
-                    var command = HotCommand(
-                        connection,
-                        transaction,
-                        "INSERT INTO participants (conversation_id, seat, name, model, system_prompt) VALUES (@id, @seat, @name, @model, @prompt)");
-                    try
-                    {
-                        AddInt64(command, "id", id);
-                        AddInt32(command, "seat", participant.Seat);
-                        AddText(command, "name", participant.Name);
-                        AddText(command, "model", participant.Model);
-                        AddText(command, "prompt", participant.SystemPrompt);
-                        await command.ExecuteNonQueryAsync(token);
-                    }
-                    finally
-                    {
-                        await ReleaseHotCommandAsync(command);
-                    }
-                }
-
-                for (var i = 0; i < header.Messages.Count; i++)
-                {
-                    await AppendInTransactionAsync(connection, transaction, id, i + 1, header.Messages[i], token);
-                }
-
-                if (header.Stop is not null || header.Ended is not null)
-                {
-                    await WriteStopAsync(connection, transaction, id, header.Stop, header.Ended, token);
-                }
-
-                return id;
+                return ids;
             },
             cancellationToken);
     }
 
-    /// <inheritdoc />
-    public Task AppendMessageAsync(long conversationId, int index, TranscriptMessage message, CancellationToken cancellationToken = default)
+    /// <summary>A conversation to insert, checked and with the values the store keeps in columns taken from its metadata.</summary>
+    private sealed record PreparedConversation(Transcript Header, string? SpecJson, string Title, long? ParentId, long? ForkedAt, string? ContentHash);
+
+    private static PreparedConversation Prepare(NewConversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var header = conversation.Header;
+        ArgumentNullException.ThrowIfNull(header);
+        ValidateParticipants(header.Participants);
+        for (var i = 0; i < header.Messages.Count; i++)
+        {
+            ValidateMessage(header.Messages[i], i + 1);
+        }
+
+        header.Metadata.TryGetValue(StoreMetadataKeys.ContentHash, out var contentHash);
+        return new PreparedConversation(
+            header,
+            conversation.SpecJson,
+            string.IsNullOrEmpty(header.Title) ? Transcript.TitleFor(header.Participants) : header.Title,
+            ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ParentId),
+            ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ForkedAt),
+            contentHash);
+    }
+
+    private async Task<long> InsertConversationAsync(DbConnection connection, DbTransaction transaction, string? runId, PreparedConversation conversation, CancellationToken token)
+    {
+        var header = conversation.Header;
+        if (conversation.ParentId is { } parent && !await ExistsAsync(connection, transaction, "SELECT 1 FROM conversations WHERE id = @id", parent, token))
+        {
+            throw new TranscriptStoreException($"The {Description} has no conversation {parent} to fork from.");
+        }
+
+        long id;
+        var insert = HotCommand(
+            connection,
+            transaction,
+            "INSERT INTO conversations (run_id, title, started, started_ms, parent_id, forked_at, metadata, spec, content_hash) " +
+            "VALUES (@run, @title, @started, @startedMs, @parent, @forkedAt, @metadata, @spec, @contentHash) RETURNING id");
+        try
+        {
+            AddText(insert, "run", runId);
+            AddText(insert, "title", conversation.Title);
+            AddTime(insert, "started", header.Started);
+            AddInt64(insert, "startedMs", header.Started?.ToUnixTimeMilliseconds());
+            AddInt64(insert, "parent", conversation.ParentId);
+            AddInt32(insert, "forkedAt", conversation.ForkedAt is { } f ? checked((int)f) : null);
+            AddJson(insert, "metadata", StoreJson.WriteMetadata(header.Metadata));
+            AddText(insert, "spec", conversation.SpecJson);
+            AddText(insert, "contentHash", conversation.ContentHash);
+            id = Convert.ToInt64(await insert.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(insert);
+        }
+
+        foreach (var participant in header.Participants)
+        {
+            var command = HotCommand(
+                connection,
+                transaction,
+                "INSERT INTO participants (conversation_id, seat, name, model, system_prompt) VALUES (@id, @seat, @name, @model, @prompt)");
+            try
+            {
+                AddInt64(command, "id", id);
+                AddInt32(command, "seat", participant.Seat);
+                AddText(command, "name", participant.Name);
+                AddText(command, "model", participant.Model);
+                AddText(command, "prompt", participant.SystemPrompt);
+                await command.ExecuteNonQueryAsync(token);
+            }
+            finally
+            {
+                await ReleaseHotCommandAsync(command);
+            }
+        }
+
+        for (var i = 0; i < header.Messages.Count; i++)
+        {
+            await AppendInTransactionAsync(connection, transaction, id, i + 1, header.Messages[i], token);
+        }
+
+        if (header.Stop is not null || header.Ended is not null)
+        {
+            await WriteStopAsync(connection, transaction, id, header.Stop, header.Ended, token);
+        }
+
+        return id;
+    }
+
+    private Task AppendMessageCoreAsync(long conversationId, int index, TranscriptMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
@@ -296,8 +338,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             cancellationToken);
     }
 
-    /// <inheritdoc />
-    public Task CompleteConversationAsync(long conversationId, StopInfo stop, DateTimeOffset ended, CancellationToken cancellationToken = default)
+    private Task CompleteConversationCoreAsync(long conversationId, StopInfo stop, DateTimeOffset ended, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stop);
         ArgumentException.ThrowIfNullOrWhiteSpace(stop.Reason, nameof(stop));
@@ -346,8 +387,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             cancellationToken);
     }
 
-    /// <inheritdoc />
-    public Task SetConversationMetadataAsync(long conversationId, string key, string value, CancellationToken cancellationToken = default)
+    private Task SetConversationMetadataCoreAsync(long conversationId, string key, string value, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -377,14 +417,13 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             cancellationToken);
     }
 
-    public async Task<Transcript?> GetTranscriptAsync(long conversationId, CancellationToken cancellationToken = default)
+    private async Task<Transcript?> GetTranscriptCoreAsync(long conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         return await ReadTranscriptAsync(connection, conversationId, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async Task<string?> GetConversationSpecAsync(long conversationId, CancellationToken cancellationToken = default)
+    private async Task<string?> GetConversationSpecCoreAsync(long conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, "SELECT spec FROM conversations WHERE id = @id");
@@ -393,8 +432,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         return value is string spec ? spec : null;
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<ConversationSummary> ListConversationsAsync(
+    private async IAsyncEnumerable<ConversationSummary> ListConversationsCoreAsync(
         ConversationQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -426,8 +464,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         }
     }
 
-    /// <inheritdoc />
-    public async Task<long> CountConversationsAsync(ConversationQuery query, CancellationToken cancellationToken = default)
+    private async Task<long> CountConversationsCoreAsync(ConversationQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ValidateQuery(query);
@@ -438,8 +475,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<Transcript> ReadTranscriptsAsync(
+    private async IAsyncEnumerable<Transcript> ReadTranscriptsCoreAsync(
         ConversationQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -491,8 +527,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         }
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<MessageHit> SearchMessagesAsync(
+    private async IAsyncEnumerable<MessageHit> SearchMessagesCoreAsync(
         string text, int limit, int skip = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -529,8 +564,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         }
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<RunSummary> ListRunsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private async IAsyncEnumerable<RunSummary> ListRunsCoreAsync(string? runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(
@@ -540,7 +574,13 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             $"COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND NOT {Unfinished} THEN 1 ELSE 0 END), 0), " +
             "COALESCE(SUM(c.message_count), 0), COALESCE(SUM(c.total_tokens), 0), SUM(c.total_cost) " +
             "FROM runs r LEFT JOIN conversations c ON c.run_id = r.id " +
-            $"GROUP BY r.id, r.experiment, r.started ORDER BY {Instant("r.started")}, r.id");
+            (runId is null ? "" : "WHERE r.id = @run ") +
+            "GROUP BY r.id, r.experiment, r.started, r.started_ms ORDER BY r.started_ms, r.id");
+        if (runId is not null)
+        {
+            AddText(command, "run", runId);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -556,8 +596,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         }
     }
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<long>> GetUnfinishedConversationsAsync(string runId, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<long>> GetUnfinishedConversationsCoreAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
@@ -574,8 +613,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         return ids;
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<long>> ReopenFailedConversationsAsync(string runId, CancellationToken cancellationToken = default)
+    private Task<IReadOnlyList<long>> ReopenFailedConversationsCoreAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);
         return InWriteTransactionAsync<IReadOnlyList<long>>(
@@ -696,8 +734,10 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         {
             // A conversation created before it ran (a batch plans all of its conversations first) has no start time
             // yet: its first message is when it started. One statement per conversation, not per message.
-            await using var started = Command(connection, transaction, "UPDATE conversations SET started = @started WHERE id = @id AND started IS NULL");
+            await using var started = Command(
+                connection, transaction, "UPDATE conversations SET started = @started, started_ms = @startedMs WHERE id = @id AND started IS NULL");
             AddTime(started, "started", first);
+            AddInt64(started, "startedMs", first.ToUnixTimeMilliseconds());
             AddInt64(started, "id", conversationId);
             await started.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -729,7 +769,7 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
             connection,
             transaction,
             "UPDATE conversations SET ended = @ended, stop_reason = @reason, stop_seat = @seat, stop_message = @message, " +
-            "stop_detail = @detail WHERE id = @id");
+            "stop_detail = @detail, lease_owner = NULL, lease_expires_ms = NULL WHERE id = @id");
         try
         {
             AddTime(command, "ended", ended);
@@ -743,6 +783,18 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
         finally
         {
             await ReleaseHotCommandAsync(command);
+        }
+
+        // A stopped conversation has nothing in flight.
+        var live = HotCommand(connection, transaction, "DELETE FROM live WHERE conversation_id = @id");
+        try
+        {
+            AddInt64(live, "id", conversationId);
+            await live.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(live);
         }
     }
 
@@ -822,9 +874,9 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
     };
 
     /// <summary>The WHERE clause (with a leading space, or empty) for a query; binds its parameters on <paramref name="command"/>.</summary>
-    private string BuildWhere(DbCommand command, ConversationQuery query, long? after)
+    private string BuildWhere(DbCommand command, ConversationQuery query, long? after, params string[] extra)
     {
-        var conditions = new List<string>();
+        var conditions = new List<string>(extra);
         if (query.RunId is not null)
         {
             conditions.Add("c.run_id = @run");
@@ -859,19 +911,25 @@ internal abstract class SqlTranscriptStore : ITranscriptStore
 
         if (query.StartedFrom is { } from)
         {
-            conditions.Add($"{Instant("c.started")} >= {Instant("@startedFrom")}");
-            AddTime(command, "startedFrom", from);
+            conditions.Add("c.started_ms >= @startedFrom");
+            AddInt64(command, "startedFrom", from.ToUnixTimeMilliseconds());
         }
 
         if (query.StartedTo is { } to)
         {
-            conditions.Add($"{Instant("c.started")} < {Instant("@startedTo")}");
-            AddTime(command, "startedTo", to);
+            conditions.Add("c.started_ms < @startedTo");
+            AddInt64(command, "startedTo", to.ToUnixTimeMilliseconds());
         }
 
         if (query.UnfinishedOnly)
         {
             conditions.Add(Unfinished);
+        }
+
+        if (query.RunningAt is { } now)
+        {
+            conditions.Add($"{Unfinished} AND c.lease_owner IS NOT NULL AND c.lease_expires_ms > @runningAt");
+            AddInt64(command, "runningAt", now.ToUnixTimeMilliseconds());
         }
 
         if (query.Text is { } raw && SearchText.Clean(raw) is var text && !string.IsNullOrWhiteSpace(text))

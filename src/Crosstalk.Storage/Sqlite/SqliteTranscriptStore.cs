@@ -289,7 +289,27 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
             cancellationToken);
     }
 
-    protected override string Instant(string expression) => $"julianday({expression})";
+    protected override TranscriptStoreException Describe(DbException exception)
+    {
+        var detail = exception is SqliteException sqlite ? FirstSentence(sqlite.Message) : exception.Message;
+        return (exception as SqliteException)?.SqliteErrorCode switch
+        {
+            5 or 6 => new TranscriptStoreException($"The SQLite database {Path} stayed busy (another process held it): {detail}", exception, isTransient: true),
+            13 => new TranscriptStoreException($"The disk that holds the SQLite database {Path} is full; free some space, then go on ({detail}).", exception, isTransient: false),
+            3 or 8 or 14 or 23 => new TranscriptStoreException($"Crosstalk may not write the SQLite database {Path} ({detail}); check its permissions and its folder's.", exception, isTransient: false),
+            11 or 26 => new TranscriptStoreException($"{Path} is not a Crosstalk database or is damaged ({detail}).", exception, isTransient: false),
+            10 => new TranscriptStoreException($"The SQLite database {Path} could not be read or written: a disk error ({detail}).", exception, isTransient: false),
+            _ => new TranscriptStoreException($"The SQLite database {Path} refused the operation: {detail}", exception, isTransient: false),
+        };
+    }
+
+    // "SQLite Error 13: 'database or disk is full'." → "database or disk is full"
+    private static string FirstSentence(string message)
+    {
+        var start = message.IndexOf('\'', StringComparison.Ordinal);
+        var end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end > start ? message[(start + 1)..end] : message.Split('\n')[0].TrimEnd('.');
+    }
 
     protected override string FullTextCondition(string message, string parameter) =>
         $"{message}.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH {parameter})";

@@ -67,6 +67,14 @@ function watch(root) {
     }
   });
 
+  source.addEventListener("restarted", (e) => {
+    const d = JSON.parse(e.data);
+    const li = find(d.index);
+    if (li && li.classList.contains("streaming")) {
+      li.querySelector(".body").textContent = "";
+    }
+  });
+
   source.addEventListener("completed", (e) => {
     const d = JSON.parse(e.data);
     const template = document.createElement("template");

@@ -6,6 +6,8 @@ internal sealed record StartedData(int Index, int Seat, string Speaker, string S
 
 internal sealed record DeltaData(int Index, string Text);
 
+internal sealed record RestartedData(int Index);
+
 internal sealed record CompletedData(int Index, string Html);
 
 internal sealed record StoppedData(string Reason, string? Detail, long ConversationId);
@@ -13,6 +15,7 @@ internal sealed record StoppedData(string Reason, string? Detail, long Conversat
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StartedData))]
 [JsonSerializable(typeof(DeltaData))]
+[JsonSerializable(typeof(RestartedData))]
 [JsonSerializable(typeof(CompletedData))]
 [JsonSerializable(typeof(StoppedData))]
 internal sealed partial class LiveJsonContext : JsonSerializerContext;

@@ -1,145 +1,150 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Crosstalk.Conversations;
-using Crosstalk.Storage;
-using Crosstalk.Stopping;
-using Crosstalk.Transcripts;
-using Microsoft.Extensions.AI;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Plans;
 
 namespace Crosstalk.Web.Live;
 
-/// <summary>The conversations started from the live page of this server, running or finished.</summary>
-internal sealed class LiveSessions(ITranscriptStore store, Func<string, (IChatClient Client, string DisplayName)> resolver, TimeProvider time) : IAsyncDisposable
+/// <summary>
+/// The conversations this server runs, started from its live page: planned and stored by the engine, then run by it in
+/// the background. What they say reaches the page through the store, as for a conversation any other process runs; this
+/// keeps only what it needs to stop them, and forgets each once it has stopped.
+/// </summary>
+internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, LiveSession> _sessions = new();
+    private readonly ConcurrentDictionary<long, Running> _running = new();
 
-    public LiveSession? Get(long conversationId) => _sessions.GetValueOrDefault(conversationId);
+    /// <summary>Whether this server runs conversation <paramref name="conversationId"/> now.</summary>
+    public bool IsRunningHere(long conversationId) => _running.ContainsKey(conversationId);
 
-    public IReadOnlyList<LiveSession> All => [.. _sessions.Values.OrderByDescending(s => s.ConversationId)];
-
-    /// <summary>Records the conversation in the store and starts it; returns its id.</summary>
-    /// <exception cref="ArgumentException">A model, the stop policy or the fork is invalid; the message says which, for the page.</exception>
+    /// <summary>Plans the conversation (or fork), stores it with its plan and starts it; returns its id.</summary>
+    /// <exception cref="PlanException">The request cannot be run; the message says why, for the page.</exception>
+    /// <exception cref="Engine.Models.ModelResolutionException">A seat's model cannot be used.</exception>
     public async Task<long> StartAsync(LiveRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IStopCondition stop;
-        try
+        if (request.Seats.Any(s => string.IsNullOrWhiteSpace(s.Model)))
         {
-            stop = StopConditions.Parse(string.IsNullOrWhiteSpace(request.StopPolicy) ? "end-token" : request.StopPolicy);
-        }
-        catch (FormatException ex)
-        {
-            throw new ArgumentException(ex.Message, nameof(request), ex);
+            var missing = request.Seats.Select((s, i) => (s, i)).First(x => string.IsNullOrWhiteSpace(x.s.Model)).i + 1;
+            throw new PlanException(string.Create(CultureInfo.InvariantCulture, $"Seat {missing} has no model."));
         }
 
-        Transcript? parent = null;
+        var policy = string.IsNullOrWhiteSpace(request.StopPolicy) ? "end-token" : request.StopPolicy.Trim();
+        PlannedConversation planned;
+        var now = engine.Time.GetLocalNow();
         if (request.ForkOf is { } parentId)
         {
-            parent = await store.GetTranscriptAsync(parentId, cancellationToken).ConfigureAwait(false)
-                ?? throw new ArgumentException($"There is no conversation {parentId.ToString(CultureInfo.InvariantCulture)} to fork.", nameof(request));
-            if (request.ForkAt is not { } at || at < 1 || at > parent.Messages.Count)
+            var parent = await engine.Store.GetTranscriptAsync(parentId, cancellationToken).ConfigureAwait(false)
+                ?? throw new PlanException($"There is no conversation {parentId.ToString(CultureInfo.InvariantCulture)} to fork.");
+            if (request.ForkAt is not { } at || at < 1)
             {
-                throw new ArgumentException($"A fork keeps between 1 and {parent.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages of conversation {parentId.ToString(CultureInfo.InvariantCulture)}.", nameof(request));
-            }
-
-            if ((stop as StopCondition)?.MessageLimit is { } cap && cap <= at)
-            {
-                throw new ArgumentException(
-                    $"The fork keeps {at.ToString(CultureInfo.InvariantCulture)} messages, so its max-messages ({cap.ToString(CultureInfo.InvariantCulture)}) must be more, or nothing new would be said.",
-                    nameof(request));
+                throw new PlanException($"A fork keeps between 1 and {parent.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages of conversation {parentId.ToString(CultureInfo.InvariantCulture)}.");
             }
 
             if (request.Seats.Count != parent.Participants.Count)
             {
-                throw new ArgumentException($"The fork needs one model for each of the {parent.Participants.Count.ToString(CultureInfo.InvariantCulture)} seats.", nameof(request));
-            }
-        }
-
-        if (request.Seats.Count < 2)
-        {
-            throw new ArgumentException("A conversation needs at least two seats.", nameof(request));
-        }
-
-        var clients = new List<IChatClient>();
-        var seats = new List<SeatSpec>();
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < request.Seats.Count; i++)
-        {
-            var seat = request.Seats[i];
-            if (string.IsNullOrWhiteSpace(seat.Model))
-            {
-                throw new ArgumentException($"Seat {(i + 1).ToString(CultureInfo.InvariantCulture)} has no model.", nameof(request));
+                throw new PlanException($"The fork needs one model for each of the {parent.Participants.Count.ToString(CultureInfo.InvariantCulture)} seats.");
             }
 
-            var (client, displayName) = resolver(seat.Model.Trim());
-            clients.Add(client);
-            var name = parent?.Participants[i].Name ?? (string.IsNullOrWhiteSpace(seat.Name) ? displayName : seat.Name.Trim());
-            var unique = name;
-            for (var n = 2; !used.Add(unique); n++)
+            // A seat whose model is what it was keeps its seat as it was (name, prompt); another model takes the seat over.
+            var models = new Dictionary<int, string>();
+            for (var i = 0; i < request.Seats.Count; i++)
             {
-                unique = $"{name} {n.ToString(CultureInfo.InvariantCulture)}";
+                if (!string.Equals(request.Seats[i].Model.Trim(), parent.Participants[i].Model, StringComparison.Ordinal))
+                {
+                    models[i + 1] = request.Seats[i].Model.Trim();
+                }
             }
 
-            seats.Add(new SeatSpec
-            {
-                Name = unique,
-                Model = seat.Model.Trim(),
-                SystemPrompt = string.IsNullOrWhiteSpace(seat.SystemPrompt) ? null : seat.SystemPrompt,
-            });
+            var parentPlan = await engine.GetPlanAsync(parentId, cancellationToken).ConfigureAwait(false);
+            planned = ConversationPlanner.PlanFork(parentId, parent, parentPlan, new ForkRequest { At = at, Models = models, StopPolicy = policy }, engine.Models, now);
+        }
+        else
+        {
+            planned = ConversationPlanner.PlanConversation(
+                new ConversationRequest
+                {
+                    Seats = [.. request.Seats.Select(s => new SeatRequest(s.Model, s.Name, s.SystemPrompt))],
+                    Opener = string.IsNullOrWhiteSpace(request.Opener) ? null : request.Opener,
+                    Seed = Random.Shared.Next(1, 100_000),
+                    StopPolicy = policy,
+                },
+                engine.Models,
+                now);
         }
 
-        var spec = new ConversationSpec
+        var id = await engine.CreateConversationAsync(planned, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        var stop = new CancellationTokenSource();
+        var running = new Running(stop);
+        _running[id] = running;
+        running.Task = Task.Run(async () =>
         {
-            Seats = seats,
-            Opener = parent is null ? (string.IsNullOrWhiteSpace(request.Opener) ? ConversationSpec.DefaultOpener : request.Opener) : null,
-            Stop = stop,
-            ForkedAt = parent is null ? 0 : request.ForkAt!.Value,
-        };
-        var runner = new ConversationRunner(spec, clients, time);
-        var header = new Transcript
-        {
-            Title = runner.Transcript.Title,
-            Participants = [.. runner.Transcript.Participants],
-            Started = parent?.Started ?? time.GetLocalNow(),
-        };
-        header.Metadata[TranscriptMetadataKeys.Source] = "web";
-        Transcript? resumeFrom = null;
-        if (parent is not null)
-        {
-            header.Metadata[StoreMetadataKeys.ParentId] = request.ForkOf!.Value.ToString(CultureInfo.InvariantCulture);
-            header.Metadata[StoreMetadataKeys.ForkedAt] = request.ForkAt!.Value.ToString(CultureInfo.InvariantCulture);
-            foreach (var message in parent.Messages.Take(request.ForkAt!.Value))
+            try
             {
-                header.Messages.Add(message);
+                await engine.Conversations.ExecuteAsync(id, observer: null, stop.Token).ConfigureAwait(false);
             }
-
-            header.Started = time.GetLocalNow();
-            resumeFrom = header;
-        }
-
-        var id = await store.CreateConversationAsync(null, header, null, cancellationToken).ConfigureAwait(false);
-        var session = new LiveSession(id, header, store, time);
-        _sessions[id] = session;
-        session.Start(runner, resumeFrom);
+            finally
+            {
+                _running.TryRemove(id, out _);
+                stop.Dispose();
+            }
+        });
         return id;
+    }
+
+    /// <summary>Asks a conversation this server runs to stop (it is recorded as interrupted); waits up to <paramref name="wait"/> for it.</summary>
+    public async Task StopAsync(long conversationId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (!_running.TryGetValue(conversationId, out var running))
+        {
+            return;
+        }
+
+        running.RequestStop();
+        try
+        {
+            await running.Task.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The page shows it when it happens.
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var session in _sessions.Values)
+        var all = _running.Values.ToList();
+        foreach (var running in all)
         {
-            session.RequestStop();
+            running.RequestStop();
         }
 
-        foreach (var session in _sessions.Values)
+        foreach (var running in all)
         {
             try
             {
-                await session.Completion.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                await running.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 // The store may be gone already; the conversation stays unfinished and can be resumed.
+            }
+        }
+    }
+
+    private sealed class Running(CancellationTokenSource stop)
+    {
+        public Task Task { get; set; } = Task.CompletedTask;
+
+        public void RequestStop()
+        {
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already finished.
             }
         }
     }

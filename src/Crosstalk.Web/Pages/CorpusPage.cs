@@ -1,27 +1,30 @@
 using System.Globalization;
 using Crosstalk.Analysis;
+using Crosstalk.Engine.Analysis;
 using Crosstalk.Web.Html;
 using Microsoft.AspNetCore.Http;
 
 namespace Crosstalk.Web.Pages;
 
 /// <summary>
-/// The corpus analysis (Crosstalk.Analysis.CorpusAnalyzer) over the conversations the filters select, per model and
-/// per pair. It reads whole transcripts, so it analyses the newest <see cref="DefaultLimit"/> matches unless asked for more.
+/// The corpus tables over every conversation the filters select, per model and per pair: sums in SQL over the analysis
+/// kept with each conversation (computed once, when it stopped or was imported), so the page costs the same on a store of
+/// a hundred conversations or a hundred thousand.
 /// </summary>
 internal static class CorpusPage
 {
-    public const int DefaultLimit = 1000;
-    public const int MaxLimit = 20000;
+    /// <summary>How many conversations without a kept analysis one request analyses before it answers (the rest are caught up in the background).</summary>
+    public const int CatchUpPerRequest = 200;
 
     public static async Task<string> RenderAsync(WebContext web, HttpContext context)
     {
         var filters = ListFilters.Parse(context.Request.Query) with { Page = 1 };
-        var limit = int.TryParse(context.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, MaxLimit) : DefaultLimit;
         var cancellationToken = context.RequestAborted;
-        var query = filters.ToQuery(web.Time.LocalTimeZone, limit);
-        var total = await web.Store.CountConversationsAsync(query, cancellationToken).ConfigureAwait(false);
-        var corpus = await CorpusAnalyzer.AnalyzeAsync(web.Store.ReadTranscriptsAsync(query, cancellationToken), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var query = filters.ToQuery(web.Time.LocalTimeZone, limit: null);
+        await web.Engine.Analyses.CatchUpAsync(query, CatchUpPerRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var stored = await web.Engine.Analyses.AggregateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var corpus = stored.Analysis;
+        var total = stored.Matching;
 
         var html = new HtmlBuilder();
         html.Element("h1", "Corpus");
@@ -29,12 +32,15 @@ internal static class CorpusPage
             .Raw("<label>Model or name ").Open("input", ("type", "text"), ("name", "model"), ("value", filters.Model ?? string.Empty)).Raw("</label>")
             .Raw("<label>Run ").Open("input", ("type", "text"), ("name", "run"), ("value", filters.Run ?? string.Empty)).Raw("</label>")
             .Raw("<label>Containing text ").Open("input", ("type", "search"), ("name", "q"), ("value", filters.Text ?? string.Empty)).Raw("</label>")
-            .Raw("<label>Analyse at most ").Open("input", ("type", "number"), ("name", "limit"), ("min", "1"), ("max", MaxLimit.ToString(CultureInfo.InvariantCulture)), ("value", limit.ToString(CultureInfo.InvariantCulture))).Raw("</label>")
             .Raw("<button type=\"submit\">Analyse</button></form>");
         html.Open("p", ("class", "count"), ("id", "corpus-count"))
             .Text($"Analysed {Formats.Number(corpus.Conversations)} of {Formats.Number(total)} matching conversations")
-            .Text(corpus.Conversations < total ? " (the newest; raise the limit to include more)." : ".")
+            .Text(stored.NotAnalyzed > 0 ? $" ({Formats.Number(stored.NotAnalyzed)} still running or not analysed yet; they are analysed in the background)." : ".")
             .Close("p");
+        html.Element(
+            "p",
+            $"Keywords and emoji come from each model's newest {Formats.Number(StoredAnalyses.VocabularySample)} conversations.",
+            ("class", "note"));
         if (corpus.Conversations == 0)
         {
             html.Element("p", "Nothing to analyse yet.", ("class", "empty"));

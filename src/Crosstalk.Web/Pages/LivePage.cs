@@ -1,7 +1,6 @@
 using System.Globalization;
 using Crosstalk.Transcripts;
 using Crosstalk.Web.Html;
-using Crosstalk.Web.Live;
 using Microsoft.AspNetCore.Http;
 
 namespace Crosstalk.Web.Pages;
@@ -81,21 +80,28 @@ internal static class LivePage
 
     public static async Task WritePanelAsync(WebContext web, HtmlBuilder html, CancellationToken cancellationToken)
     {
-        html.Element("h2", "Started here");
-        var sessions = web.Live.All;
-        if (sessions.Count == 0)
+        // Whatever runs on this store, started here, by a batch in another terminal, or on another machine.
+        html.Element("h2", "Running now");
+        var running = new List<Storage.ConversationSummary>();
+        await foreach (var conversation in web.Store.ListConversationsAsync(
+            new Storage.ConversationQuery { RunningAt = web.Time.GetUtcNow(), Descending = true, Limit = 50 }, cancellationToken).ConfigureAwait(false))
         {
-            html.Element("p", "Nothing yet: conversations you start above appear here.", ("class", "empty"));
+            running.Add(conversation);
+        }
+
+        if (running.Count == 0)
+        {
+            html.Element("p", "Nothing is running: conversations you start above, and those any batch on this store is running, appear here.", ("class", "empty"));
         }
         else
         {
-            html.Raw("<ul class=\"sessions\">");
-            foreach (var session in sessions)
+            html.Raw("<ul class=\"sessions\" id=\"running\">");
+            foreach (var conversation in running)
             {
-                var id = session.ConversationId.ToString(CultureInfo.InvariantCulture);
-                html.Open("li").Link("/live/" + id, session.Header.Title)
-                    .Text($" · {session.Messages.ToString(CultureInfo.InvariantCulture)} messages · ")
-                    .Element("span", session.Stop?.Reason ?? "running", ("class", "stop stop-" + (session.Stop?.Reason ?? "running")))
+                var id = conversation.Id.ToString(CultureInfo.InvariantCulture);
+                html.Open("li").Link("/live/" + id, conversation.Title)
+                    .Text($" · {conversation.MessageCount.ToString(CultureInfo.InvariantCulture)} messages")
+                    .Text(conversation.RunId is { } run ? " · run " + run : web.Live.IsRunningHere(conversation.Id) ? " · started here" : string.Empty)
                     .Close("li");
             }
 
@@ -115,27 +121,35 @@ internal static class LivePage
         }
     }
 
-    /// <summary>The watch page of a conversation started here.</summary>
-    public static async Task<string> RenderSessionAsync(WebContext web, LiveSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The watch page of any conversation: what is stored, then everything new as it happens (through the store, so from
+    /// whichever process or machine runs it). A conversation this server runs can be stopped from here.
+    /// </summary>
+    public static async Task<string> RenderWatchAsync(WebContext web, long conversationId, Transcript transcript, CancellationToken cancellationToken)
     {
-        var transcript = await web.Store.GetTranscriptAsync(session.ConversationId, cancellationToken).ConfigureAwait(false) ?? session.Header;
-        var id = session.ConversationId.ToString(CultureInfo.InvariantCulture);
+        var status = await web.Store.GetLiveStatusAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var runsHere = web.Live.IsRunningHere(conversationId);
+        var held = status?.Lease.IsHeldAt(web.Time.GetUtcNow()) == true;
+        var stop = transcript.Stop;
+        var stopped = stop is not null && !(stop.Reason == StopReasons.Interrupted && held);
+        var id = conversationId.ToString(CultureInfo.InvariantCulture);
         var from = (transcript.Messages.Count + 1).ToString(CultureInfo.InvariantCulture);
         var html = new HtmlBuilder();
         html.Open("div", ("id", "live"), ("data-events", $"/live/{id}/events?from={from}"));
         html.Element("h1", transcript.Title);
         ConversationPage.WriteHeader(html, transcript);
-        html.Open("p", ("class", "status"), ("id", "status"), ("data-state", session.IsRunning ? "running" : "stopped"))
-            .Text(session.Stop is { } stop ? "Stopped: " + stop.Reason + (stop.Detail is null ? string.Empty : " — " + stop.Detail) : "Running…")
-            .Close("p");
-        html.Open("form", ("method", "post"), ("action", $"/live/{id}/stop"), ("class", "stop-form"), ("id", "stop-form"), ("hidden", session.IsRunning ? null : string.Empty))
+        var state = stopped ? "Stopped: " + stop!.Reason + (stop.Detail is null ? string.Empty : " — " + stop.Detail)
+            : held ? "Running…"
+            : "Waiting: nobody runs this conversation right now (it starts when a batch or resume takes it up).";
+        html.Open("p", ("class", "status"), ("id", "status"), ("data-state", stopped ? "stopped" : "running")).Text(state).Close("p");
+        html.Open("form", ("method", "post"), ("action", $"/live/{id}/stop"), ("class", "stop-form"), ("id", "stop-form"), ("hidden", runsHere && !stopped ? null : string.Empty))
             .Open("input", ("type", "hidden"), ("name", "_k"), ("value", web.FormKey))
             .Raw("<button type=\"submit\" id=\"stop\" class=\"danger\">Stop</button></form>");
         html.Open("p", ("class", "actions")).Link("/c/" + id, "Open the recorded conversation").Close("p");
         html.Raw("<ol class=\"chat\" id=\"messages\">");
         for (var i = 0; i < transcript.Messages.Count; i++)
         {
-            ConversationPage.WriteMessage(html, session.ConversationId, i + 1, transcript.Messages[i], default);
+            ConversationPage.WriteMessage(html, conversationId, i + 1, transcript.Messages[i], default);
         }
 
         html.Raw("</ol></div>");

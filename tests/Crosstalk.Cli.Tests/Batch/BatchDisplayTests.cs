@@ -1,7 +1,9 @@
 using Crosstalk.Cli.Batch;
-using Crosstalk.Cli.Commands;
+using Crosstalk.Engine;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Experiments;
 using Crosstalk.Storage;
+using Crosstalk.Testing;
 using Spectre.Console.Testing;
 
 namespace Crosstalk.Cli.Tests.Batch;
@@ -13,12 +15,11 @@ public sealed class BatchDisplayTests
     {
         var console = new TestConsole().Width(120);
         var context = new CliContext(console, TextWriter.Null, TextWriter.Null, TimeProvider.System, _ => null, Path.GetTempPath());
-        await using var store = await TranscriptStore.OpenAsync(Path.Combine(CrosstalkProcess.NewTempDirectory(), "d.db"));
-        BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference == "a" ? "Alpha" : "Beta", new PacedChatClient(reference, TimeSpan.FromMilliseconds(40), cost: 0.01m));
-        var runner = new BatchRunner(store, paced, TimeProvider.System);
-        var runId = await runner.CreateRunAsync(ExperimentFile.Parse("models: [a, b]\nrepetitions: 3\nstop: { max_messages: 8 }\nconcurrency: 2\n", "d.yaml"), null);
+        using var paced = new TestModels((reference, _) => new PacedChatClient(reference, TimeSpan.FromMilliseconds(40), cost: 0.01m), reference => reference == "a" ? "Alpha" : "Beta");
+        await using var engine = await OpenAsync(paced);
+        var runId = await CreateRunAsync(engine, "models: [a, b]\nrepetitions: 3\nstop: { max_messages: 8 }\nconcurrency: 2\n");
 
-        var exit = await BatchSession.RunAsync(context, store, runner, runId, new BatchSessionOptions { LineInterval = TimeSpan.FromMilliseconds(150) }, CancellationToken.None);
+        var exit = await BatchSession.RunAsync(context, engine, runId, new BatchSessionOptions { LineInterval = TimeSpan.FromMilliseconds(150) }, CancellationToken.None);
 
         Assert.Equal(ExitCodes.Success, exit);
         var lines = console.Lines.Where(l => l.Contains("conversations ·", StringComparison.Ordinal)).ToList();
@@ -37,12 +38,11 @@ public sealed class BatchDisplayTests
         var console = new TestConsole().Width(120).Interactive();
         console.Profile.Capabilities.Interactive = true;
         var context = new CliContext(console, TextWriter.Null, TextWriter.Null, TimeProvider.System, _ => null, Path.GetTempPath());
-        await using var store = await TranscriptStore.OpenAsync(Path.Combine(CrosstalkProcess.NewTempDirectory(), "d.db"));
-        BatchModelFactory paced = (reference, _) => new ResolvedModel(reference, reference, new PacedChatClient(reference, TimeSpan.FromMilliseconds(100)));
-        var runner = new BatchRunner(store, paced, TimeProvider.System);
-        var runId = await runner.CreateRunAsync(ExperimentFile.Parse("models: [a, b]\nrepetitions: 2\nstop: { max_messages: 6 }\nconcurrency: 4\n", "d.yaml"), null);
+        using var paced = new TestModels((reference, _) => new PacedChatClient(reference, TimeSpan.FromMilliseconds(100)));
+        await using var engine = await OpenAsync(paced);
+        var runId = await CreateRunAsync(engine, "models: [a, b]\nrepetitions: 2\nstop: { max_messages: 6 }\nconcurrency: 4\n");
 
-        await BatchSession.RunAsync(context, store, runner, runId, new BatchSessionOptions(), CancellationToken.None);
+        await BatchSession.RunAsync(context, engine, runId, new BatchSessionOptions(), CancellationToken.None);
 
         Assert.Contains("ETA", console.Output, StringComparison.Ordinal);
         Assert.Contains("a ↔ b · ", console.Output, StringComparison.Ordinal);
@@ -50,5 +50,14 @@ public sealed class BatchDisplayTests
         Assert.Matches(@"#\d+ a ↔ b · \d/6 (a: a|b: b) reply \d", console.Output);
         Assert.DoesNotMatch(@"(a: b|b: a) reply", console.Output);
         Assert.Contains("Ctrl+C stops", console.Output, StringComparison.Ordinal);
+    }
+
+    internal static async Task<CrosstalkEngine> OpenAsync(TestModels models) =>
+        new(await TranscriptStore.OpenAsync(Path.Combine(CrosstalkProcess.NewTempDirectory(), "d.db")), models, ownsStore: true);
+
+    internal static async Task<string> CreateRunAsync(CrosstalkEngine engine, string yaml)
+    {
+        var (run, conversations) = ConversationPlanner.PlanRun(ExperimentFile.Parse(yaml, "d.yaml"), engine.Models, engine.Time.GetLocalNow(), null);
+        return await engine.CreateRunAsync(run, conversations);
     }
 }

@@ -72,20 +72,29 @@ public sealed partial class InterruptTests
         Assert.Equal(saved.Messages.Select(m => m.Content), stored!.Messages.Select(m => m.Content));
         Assert.Equal(StopReasons.Interrupted, stored.Stop!.Reason);
 
-        // A single conversation is not a run: resume says so instead of "nothing to resume" alone, and both point to the
-        // fork that goes on from the last message, which works.
-        var goOn = $"crosstalk fork 1 --at {saved.Messages.Count}";
-        Assert.Contains(goOn, stdout, StringComparison.Ordinal);
-        var resume = await CrosstalkProcess.RunAsync(dir, "resume");
-        Assert.Contains("not part of a run", resume.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains(goOn, resume.StandardOutput.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        // Every conversation keeps its plan: the interrupted one says how to go on, resume without a run points to it, and
+        // resume ID goes on with the same seed and stop policy (end-policy off, 100 messages), rewriting its files.
+        Assert.Contains("crosstalk resume 1", stdout, StringComparison.Ordinal);
+        var hint = await CrosstalkProcess.RunAsync(dir, "resume");
+        Assert.Contains("outside any run", hint.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("crosstalk resume 1", hint.StandardOutput.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+
         var fork = await CrosstalkProcess.RunAsync(dir, "fork", "1", "--at", saved.Messages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-messages", (saved.Messages.Count + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(fork.ExitCode == 0, fork.StandardError + fork.StandardOutput);
-        var continued = await store.GetTranscriptAsync(2);
+        var forked = await store.GetTranscriptAsync(2);
 
-        // One or two new messages: the fork's policy is the default one, and an offline agent may end it at once.
-        Assert.InRange(continued!.Messages.Count, saved.Messages.Count + 1, saved.Messages.Count + 2);
-        Assert.Equal(saved.Messages.Select(m => m.Content), continued.Messages.Take(saved.Messages.Count).Select(m => m.Content));
+        // The fork inherits end-policy off: exactly the two messages its cap leaves room for.
+        Assert.Equal(saved.Messages.Count + 2, forked!.Messages.Count);
+        Assert.Equal(saved.Messages.Select(m => m.Content), forked.Messages.Take(saved.Messages.Count).Select(m => m.Content));
+
+        var resume = await CrosstalkProcess.RunAsync(dir, "resume", "1", "--quiet");
+        Assert.True(resume.ExitCode == 0, resume.StandardError + resume.StandardOutput);
+        var resumed = await store.GetTranscriptAsync(1);
+        Assert.Equal(100, resumed!.Messages.Count);
+        Assert.Equal(StopReasons.MaxMessages, resumed.Stop!.Reason);
+        Assert.Equal(saved.Messages.Select(m => m.Content), resumed.Messages.Take(saved.Messages.Count).Select(m => m.Content));
+        var file = Crosstalk.Transcripts.Formats.TranscriptFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "out"), "*.json")));
+        Assert.Equal(resumed.Messages.Select(m => m.Content), file.Messages.Select(m => m.Content));
     }
 
     /// <summary>

@@ -67,8 +67,10 @@ public sealed class StoreCommandsTests
 
         Assert.True(batch.ExitCode == 1, $"exit {batch.ExitCode}: {batch.StandardError}");
         Assert.Contains(problem, Assert.Single(batch.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
-        Assert.Equal(0, resume.ExitCode);
-        Assert.Contains("Nothing to resume", resume.StandardOutput, StringComparison.Ordinal);
+        // Nothing was stored, and resume says so rather than that every run is complete.
+        Assert.Equal(1, resume.ExitCode);
+        Assert.Contains("nothing to resume", resume.StandardError + resume.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("complete", resume.StandardError + resume.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Crosstalk.Analysis;
+using Crosstalk.Storage;
+using Crosstalk.Transcripts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Crosstalk.Engine.Analysis;
+
+/// <summary>
+/// The deterministic analysis kept with each conversation: computed once when it stops (and on import), tagged with
+/// <see cref="TranscriptAnalyzer.Version"/> and the message count it saw, and recomputed when either changes. The corpus
+/// tables (<c>crosstalk analyze RUN</c>, the corpus page) are sums over what is kept here.
+/// </summary>
+public sealed partial class StoredAnalyses
+{
+    /// <summary>How many of each model's newest seats the keyword and emoji columns are taken from.</summary>
+    public const int VocabularySample = 2000;
+
+    private readonly ITranscriptStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public StoredAnalyses(ITranscriptStore store, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Analyses <paramref name="transcript"/> (conversation <paramref name="conversationId"/>) and keeps the result.</summary>
+    public async Task<TranscriptAnalysis> SaveAsync(long conversationId, Transcript transcript, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var options = Options(transcript);
+        var analysis = TranscriptAnalyzer.Analyze(transcript, options);
+        var facts = ConversationFacts.From(transcript, analysis);
+        if (facts.Source is null)
+        {
+            // What tells two conversations of a pair apart in a report: the file it was imported from, or its key in the experiment.
+            facts = facts with { Source = Meta(TranscriptMetadataKeys.ImportedFrom) ?? Meta(Plans.PlanMetadataKeys.Key) };
+        }
+        await _store.SaveAnalysisAsync(
+            conversationId,
+            TranscriptAnalyzer.Version,
+            transcript.Messages.Count,
+            facts,
+            JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.TranscriptAnalysis),
+            cancellationToken);
+        return analysis;
+
+        string? Meta(string key) => transcript.Metadata.TryGetValue(key, out var value) ? value : null;
+    }
+
+    /// <summary>
+    /// Like <see cref="SaveAsync"/>, but never throws for a transcript the analyzer cannot take: the conversation stays
+    /// without a stored analysis, and a later <see cref="CatchUpAsync"/> tries again.
+    /// </summary>
+    public async Task TrySaveAsync(long conversationId, Transcript transcript, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await SaveAsync(conversationId, transcript, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TranscriptStoreException or ArgumentException or InvalidOperationException or TimeoutException)
+        {
+            LogNotAnalyzed(_logger, conversationId, ex.Message);
+        }
+    }
+
+    /// <summary>The kept analysis of a conversation, when it is current; else it is computed now and kept.</summary>
+    public async Task<TranscriptAnalysis?> GetAsync(long conversationId, CancellationToken cancellationToken = default)
+    {
+        if (await _store.GetAnalysisJsonAsync(conversationId, TranscriptAnalyzer.Version, cancellationToken) is { } json
+            && JsonSerializer.Deserialize(json, AnalysisJsonContext.Default.TranscriptAnalysis) is { } stored)
+        {
+            return stored;
+        }
+
+        var transcript = await _store.GetTranscriptAsync(conversationId, cancellationToken);
+        return transcript is null ? null : await SaveAsync(conversationId, transcript, cancellationToken);
+    }
+
+    /// <summary>
+    /// Analyses the conversations matching <paramref name="query"/> that have no current analysis (made by an earlier
+    /// version, imported before analyses were kept, or stopped in a process that could not keep it), at most
+    /// <paramref name="limit"/>; reports each one done. Returns how many were analysed.
+    /// </summary>
+    public async Task<int> CatchUpAsync(ConversationQuery query, int limit = int.MaxValue, Action<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var done = 0;
+        while (done < limit)
+        {
+            var ids = await _store.GetUnanalyzedAsync(query, TranscriptAnalyzer.Version, _time.GetUtcNow(), Math.Min(256, limit - done), cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            var before = done;
+            foreach (var id in ids)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await _store.GetTranscriptAsync(id, cancellationToken) is { } transcript)
+                {
+                    await SaveAsync(id, transcript, cancellationToken);
+                    done++;
+                    progress?.Invoke(done);
+                }
+            }
+
+            if (done == before)
+            {
+                break;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>The corpus tables over the kept analyses of the conversations matching <paramref name="query"/>.</summary>
+    public Task<StoredCorpus> AggregateAsync(ConversationQuery query, AnalysisOptions? options = null, bool includeRows = false, CancellationToken cancellationToken = default) =>
+        _store.AggregateAnalysesAsync(query, TranscriptAnalyzer.Version, options ?? new AnalysisOptions(), VocabularySample, includeRows, cancellationToken);
+
+    // The end token a conversation was run with is the one its analysis looks for.
+    private static AnalysisOptions Options(Transcript transcript) =>
+        transcript.Metadata.TryGetValue(AnalysisMetadataKeys.EndToken, out var token) && !string.IsNullOrWhiteSpace(token)
+            ? new AnalysisOptions { EndToken = token }
+            : new AnalysisOptions();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationId} was not analysed: {Reason}")]
+    private static partial void LogNotAnalyzed(ILogger logger, long conversationId, string reason);
+}

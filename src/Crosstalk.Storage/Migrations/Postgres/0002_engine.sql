@@ -1,0 +1,68 @@
+-- Crosstalk store, PostgreSQL, version 2: the store is where every process meets.
+
+-- Start times also as stored numbers (UTC milliseconds), as on SQLite, so both stores filter the same way.
+ALTER TABLE runs ADD COLUMN started_ms bigint;
+UPDATE runs SET started_ms = (extract(epoch FROM started) * 1000)::bigint;
+ALTER TABLE conversations ADD COLUMN started_ms bigint;
+UPDATE conversations SET started_ms = (extract(epoch FROM started) * 1000)::bigint WHERE started IS NOT NULL;
+DROP INDEX ix_conversations_started;
+CREATE INDEX ix_conversations_started_ms ON conversations (started_ms);
+
+-- A lease per conversation: the one process (or silo) that may run it, until the lease expires unrenewed.
+ALTER TABLE conversations ADD COLUMN lease_owner text;
+ALTER TABLE conversations ADD COLUMN lease_expires_ms bigint;
+CREATE INDEX ix_conversations_lease_owner ON conversations (lease_owner) WHERE lease_owner IS NOT NULL;
+
+-- What an import stored, so that importing the same file again adds nothing.
+ALTER TABLE conversations ADD COLUMN content_hash text;
+CREATE UNIQUE INDEX ux_conversations_content_hash ON conversations (content_hash) WHERE content_hash IS NOT NULL;
+
+-- The message each running conversation is writing, as far as it has streamed: viewers on any machine follow it.
+CREATE TABLE live (
+    conversation_id bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    idx             integer NOT NULL,
+    seat            integer NOT NULL,
+    speaker         text NOT NULL,
+    text            text NOT NULL,
+    updated_ms      bigint NOT NULL
+);
+
+-- The deterministic analysis of each conversation, kept with the analyzer's version and the message count it saw.
+CREATE TABLE analyses (
+    conversation_id          bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    version                  integer NOT NULL,
+    message_count            integer NOT NULL,
+    pair                     text NOT NULL,
+    stop_reason              text,
+    first_end                integer,
+    first_end_seat           integer,
+    messages_after_first_end integer NOT NULL,
+    tokens_after_first_end   bigint NOT NULL,
+    cost_after_first_end     numeric,
+    goodbye_loop_start       integer,
+    goodbye_loop_length      integer NOT NULL,
+    refusals                 integer NOT NULL,
+    near_duplicates          integer NOT NULL,
+    garbled_words            integer NOT NULL,
+    source                   text,
+    analysis                 text NOT NULL
+);
+
+CREATE TABLE analysis_seats (
+    conversation_id        bigint NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seat                   integer NOT NULL,
+    model                  text NOT NULL,
+    messages               integer NOT NULL,
+    words                  bigint NOT NULL,
+    refusals               integer NOT NULL,
+    emoji                  bigint NOT NULL,
+    garbled                bigint NOT NULL,
+    judged                 bigint NOT NULL,
+    ended_first            boolean NOT NULL,
+    tokens_after_first_end bigint NOT NULL,
+    cost_after_first_end   numeric,
+    vocabulary             text NOT NULL,
+    PRIMARY KEY (conversation_id, seat)
+);
+
+CREATE INDEX ix_analysis_seats_model ON analysis_seats (model, conversation_id);

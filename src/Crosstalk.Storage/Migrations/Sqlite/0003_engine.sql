@@ -1,0 +1,70 @@
+-- Crosstalk store, SQLite, version 3: the store is where every process meets.
+--
+-- Start times as stored numbers (UTC milliseconds). The date filters used an index on julianday(started), an expression
+-- whose result can differ between SQLite versions, and Debian's sqlite3 3.40 reported a healthy file as corrupt.
+DROP INDEX ix_conversations_started;
+ALTER TABLE runs ADD COLUMN started_ms INTEGER;
+UPDATE runs SET started_ms = CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER);
+ALTER TABLE conversations ADD COLUMN started_ms INTEGER;
+UPDATE conversations SET started_ms = CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER) WHERE started IS NOT NULL;
+CREATE INDEX ix_conversations_started_ms ON conversations (started_ms);
+
+-- A lease per conversation: the one process (or silo) that may run it, until the lease expires unrenewed.
+ALTER TABLE conversations ADD COLUMN lease_owner TEXT;
+ALTER TABLE conversations ADD COLUMN lease_expires_ms INTEGER;
+CREATE INDEX ix_conversations_lease_owner ON conversations (lease_owner) WHERE lease_owner IS NOT NULL;
+
+-- What an import stored, so that importing the same file again adds nothing.
+ALTER TABLE conversations ADD COLUMN content_hash TEXT;
+CREATE UNIQUE INDEX ux_conversations_content_hash ON conversations (content_hash) WHERE content_hash IS NOT NULL;
+
+-- The message each running conversation is writing, as far as it has streamed: viewers in any process follow it.
+CREATE TABLE live (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    seat            INTEGER NOT NULL,
+    speaker         TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    updated_ms      INTEGER NOT NULL
+);
+
+-- The deterministic analysis of each conversation, computed once when it stops (or is imported) and kept with the
+-- analyzer's version and the message count it saw: stale when either differs. The corpus tables are sums over these.
+CREATE TABLE analyses (
+    conversation_id          INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    version                  INTEGER NOT NULL,
+    message_count            INTEGER NOT NULL,
+    pair                     TEXT NOT NULL,
+    stop_reason              TEXT,
+    first_end                INTEGER,
+    first_end_seat           INTEGER,
+    messages_after_first_end INTEGER NOT NULL,
+    tokens_after_first_end   INTEGER NOT NULL,
+    cost_after_first_end     TEXT,
+    goodbye_loop_start       INTEGER,
+    goodbye_loop_length      INTEGER NOT NULL,
+    refusals                 INTEGER NOT NULL,
+    near_duplicates          INTEGER NOT NULL,
+    garbled_words            INTEGER NOT NULL,
+    source                   TEXT,
+    analysis                 TEXT NOT NULL
+);
+
+CREATE TABLE analysis_seats (
+    conversation_id        INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seat                   INTEGER NOT NULL,
+    model                  TEXT NOT NULL,
+    messages               INTEGER NOT NULL,
+    words                  INTEGER NOT NULL,
+    refusals               INTEGER NOT NULL,
+    emoji                  INTEGER NOT NULL,
+    garbled                INTEGER NOT NULL,
+    judged                 INTEGER NOT NULL,
+    ended_first            INTEGER NOT NULL,
+    tokens_after_first_end INTEGER NOT NULL,
+    cost_after_first_end   TEXT,
+    vocabulary             TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, seat)
+) WITHOUT ROWID;
+
+CREATE INDEX ix_analysis_seats_model ON analysis_seats (model, conversation_id);
