@@ -121,10 +121,7 @@ internal static class CliEngine
     }
 
     /// <summary>Whether <paramref name="db"/> names a PostgreSQL database rather than a SQLite file.</summary>
-    public static bool LooksLikePostgres(string db) =>
-        db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || db.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    public static bool LooksLikePostgres(string db) => TranscriptStore.IsPostgres(db);
 
     private static string XdgHome(CliContext context, string variable, string fallback)
     {

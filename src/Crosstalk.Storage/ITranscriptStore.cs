@@ -137,9 +137,19 @@ public interface ITranscriptStore : IAsyncDisposable
 
     /// <summary>
     /// Writes the in-flight text of running conversations, all in one transaction: each replaces its conversation's live row,
-    /// one whose <see cref="LiveText.Text"/> is null removes it. Meant to be called a few times a second by one writer per process.
+    /// one whose <see cref="LiveText.Text"/> is null removes it. Meant to be called a few times a second by one writer per
+    /// process, for the conversations someone watches (<see cref="GetWatchedAsync"/>).
     /// </summary>
     Task WriteLiveAsync(IReadOnlyCollection<LiveText> updates, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Says that someone watches <paramref name="conversationId"/> live until <paramref name="until"/>: its runner (in any
+    /// process) writes its in-flight text while any watch holds. A viewer renews its watch every few seconds.
+    /// </summary>
+    Task WatchAsync(long conversationId, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>The conversations someone watches at <paramref name="now"/>.</summary>
+    Task<IReadOnlyCollection<long>> GetWatchedAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>How a conversation stands right now, in one read; <see langword="null"/> when it does not exist.</summary>
     Task<LiveStatus?> GetLiveStatusAsync(long conversationId, CancellationToken cancellationToken = default);

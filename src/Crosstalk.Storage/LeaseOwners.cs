@@ -12,8 +12,7 @@ public static class LeaseOwners
     /// <summary>An owner id for this process; <paramref name="tag"/> tells apart several owners in one process.</summary>
     public static string ForThisProcess(string? tag = null)
     {
-        using var process = Process.GetCurrentProcess();
-        var id = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}/{StartTicks(process)}");
+        var id = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}/{StartMark(Environment.ProcessId)}");
         return tag is null ? id : id + "/" + tag;
     }
 
@@ -32,30 +31,46 @@ public static class LeaseOwners
             return false;
         }
 
+        if (pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        var now = StartMark(pid);
+        return now is null || now != started;
+    }
+
+    /// <summary>
+    /// When process <paramref name="pid"/> started, as a number that every process reads the same: on Linux the start time in
+    /// clock ticks since boot (<c>/proc/PID/stat</c>, field 22); elsewhere the start time in whole seconds. Null when no such
+    /// process runs.
+    /// </summary>
+    private static long? StartMark(int pid)
+    {
+        var stat = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+        if (File.Exists("/proc/self/stat"))
+        {
+            try
+            {
+                // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+                var text = File.ReadAllText(stat);
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                return long.Parse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                return null;
+            }
+        }
+
         try
         {
             using var process = Process.GetProcessById(pid);
-            return process.HasExited || StartTicks(process) != started;
+            return process.HasExited ? null : new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return true;
-        }
-    }
-
-    private static long StartTicks(Process process)
-    {
-        try
-        {
-            return process.StartTime.ToUniversalTime().Ticks / TimeSpan.TicksPerMillisecond;
-        }
-        catch (InvalidOperationException)
-        {
-            return 0;
+            return null;
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Crosstalk.Storage.Tests;
 /// Everything a transcript store must do, whichever database holds it. Each provider's test class derives from this
 /// and supplies a fresh, empty database per test.
 /// </summary>
-public abstract class TranscriptStoreContract : IAsyncLifetime
+public abstract partial class TranscriptStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 4, 15, 0, TimeSpan.FromHours(1));
 

@@ -29,7 +29,7 @@ internal static class BatchSession
         if (outcome!.StoreError is { } storeError)
         {
             // The store went away (a lost connection, a full disk): nothing complete is lost, and the run goes on later.
-            context.Console.MarkupLine($"[red]{TerminalText.Escape(storeError)}[/]");
+            await context.Error.WriteLineAsync($"error: {storeError}").ConfigureAwait(false);
             context.Console.MarkupLine($"The run is kept as far as it got. Once the store is back: [bold]crosstalk resume {TerminalText.Escape(runId)}[/]");
             return ExitCodes.UserError;
         }
@@ -48,7 +48,7 @@ internal static class BatchSession
                 return ExitCodes.UserError;
             }
 
-            context.Console.MarkupLine($"[green]Run {TerminalText.Escape(runId)} is complete[/] · {TerminalText.Escape(store.Description)}");
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Run {0} is complete[/] · {1} ran here · {2}", TerminalText.Escape(runId), outcome.RanHere, TerminalText.Escape(store.Description));
             return failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
         }
 

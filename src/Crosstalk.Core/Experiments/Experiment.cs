@@ -65,7 +65,7 @@ public sealed class Experiment
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Expands the matrix into conversations, in a stable order with stable keys.</summary>
-    public IReadOnlyList<PlannedConversation> Expand()
+    public IReadOnlyList<ExperimentConversation> Expand()
     {
         var pairs = new List<(int First, int Second)>();
         switch (Pairs)
@@ -112,7 +112,7 @@ public sealed class Experiment
             }
         }
 
-        var plans = new List<PlannedConversation>();
+        var plans = new List<ExperimentConversation>();
         foreach (var (first, second) in ordered)
         {
             for (var o = 0; o < Openers.Count; o++)
@@ -123,7 +123,7 @@ public sealed class Experiment
                     {
                         var number = plans.Count + 1;
                         var key = Key(first, second, o, s, r);
-                        plans.Add(new PlannedConversation(key, number, Models[first], Models[second], Openers[o], SystemPrompts[s], r, DeriveSeed(Seed, key)));
+                        plans.Add(new ExperimentConversation(key, number, Models[first], Models[second], Openers[o], SystemPrompts[s], r, DeriveSeed(Seed, key)));
                     }
                 }
             }

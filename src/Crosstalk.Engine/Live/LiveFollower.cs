@@ -6,8 +6,9 @@ namespace Crosstalk.Engine.Live;
 
 /// <summary>
 /// Follows a conversation through the store, whichever process (or machine) runs it: stored messages as they are
-/// stored, and the message in flight as its runner writes it (a few times a second). A follower keeps only its cursor,
-/// so any number of viewers can follow any number of conversations without memory growing.
+/// stored, and the message in flight as its runner writes it (a few times a second; the follower's watch, renewed in the
+/// store, tells the runner that someone is looking). A follower keeps only its cursor, so any number of viewers can
+/// follow any number of conversations without memory growing.
 /// </summary>
 public sealed class LiveFollower
 {
@@ -24,6 +25,9 @@ public sealed class LiveFollower
     /// <summary>How often the store is looked at.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long a watch holds; renewed at a third of it while the follow goes on (the runner writes in-flight text only for watched conversations).</summary>
+    public TimeSpan WatchFor { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// The updates after <paramref name="from"/>, then new ones as they happen, until the conversation stops (the last update
     /// is <see cref="LiveStopped"/>) or <paramref name="cancellationToken"/> fires. Nothing when there is no such conversation.
@@ -32,8 +36,15 @@ public sealed class LiveFollower
     {
         ArgumentNullException.ThrowIfNull(from);
         var cursor = from;
+        long watched = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (watched == 0 || _time.GetElapsedTime(watched) >= WatchFor / 3)
+            {
+                await _store.WatchAsync(conversationId, _time.GetUtcNow() + WatchFor, cancellationToken);
+                watched = _time.GetTimestamp();
+            }
+
             var status = await _store.GetLiveStatusAsync(conversationId, cancellationToken);
             if (status is null)
             {

@@ -17,6 +17,7 @@ public sealed class ModelResolver : IModelResolver, IDisposable
     private readonly ModelResolverOptions _options;
     private readonly TimeProvider _time;
     private readonly Lazy<ModelClientFactory> _factory;
+    private int _disposed;
 
     /// <summary>Creates a resolver; a catalog file that is named is read at once, so a mistake in it is reported before anything runs.</summary>
     /// <exception cref="ModelResolutionException">The catalog file is missing or not valid.</exception>
@@ -100,7 +101,8 @@ public sealed class ModelResolver : IModelResolver, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_factory.IsValueCreated)
+        // Idempotent: a host's container and the engine may both dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _factory.IsValueCreated)
         {
             _factory.Value.Dispose();
         }

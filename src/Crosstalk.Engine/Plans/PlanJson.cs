@@ -40,6 +40,14 @@ public static class PlanJson
                 plan = plan with { StopPolicy = settings.ToPolicy(), EndToken = settings.EndToken };
             }
 
+            // Members a stored plan leaves out keep their defaults (the serializer sets every init-only member it knows).
+            plan = plan with
+            {
+                FirstSeat = plan.FirstSeat == 0 ? 1 : plan.FirstSeat,
+                Version = plan.Version == 0 ? 1 : plan.Version,
+                StopPolicy = string.IsNullOrWhiteSpace(plan.StopPolicy) ? new StopSettings().ToPolicy() : plan.StopPolicy,
+                EndToken = string.IsNullOrEmpty(plan.EndToken) ? new StopSettings().EndToken : plan.EndToken,
+            };
             if (plan.Seats is not { Count: >= 2 })
             {
                 throw new PlanException($"{owner} has a plan with fewer than two seats.");

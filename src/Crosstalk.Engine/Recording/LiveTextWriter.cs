@@ -8,9 +8,11 @@ namespace Crosstalk.Engine.Recording;
 
 /// <summary>
 /// Puts the message each running conversation of this process is writing into the store, as far as it has streamed, a
-/// few times a second: every change since the last write, for every conversation, in one transaction. Viewers in any
-/// process (or on any machine, with PostgreSQL) follow it from there. Only the message in flight is kept, per
-/// conversation; it is dropped from memory when the message completes.
+/// few times a second: every change since the last write, for every conversation that someone watches, in one
+/// transaction. Viewers in any process (or on any machine, with PostgreSQL) follow it from there. A conversation nobody
+/// watches costs one dictionary entry here and nothing in the store (a batch of 512 conversations would otherwise write
+/// 2,000 rows a second for no one). Only the message in flight is kept, per conversation; it is dropped from memory
+/// when the next one starts.
 /// </summary>
 internal sealed partial class LiveTextWriter : IAsyncDisposable
 {
@@ -20,6 +22,8 @@ internal sealed partial class LiveTextWriter : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private IReadOnlyCollection<long> _watched = [];
+    private long _watchedRead;
 
     public LiveTextWriter(ITranscriptStore store, TimeProvider time, TimeSpan interval, ILogger? logger = null)
     {
@@ -32,6 +36,9 @@ internal sealed partial class LiveTextWriter : IAsyncDisposable
 
     /// <summary>How often the changes are written.</summary>
     public TimeSpan Interval { get; }
+
+    /// <summary>How often the store is asked which conversations are watched.</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A new message starts: its text is empty so far (the previous message's text, complete and stored, is trimmed).</summary>
     public void Start(long conversationId, int index, int seat, string speaker)
@@ -88,17 +95,41 @@ internal sealed partial class LiveTextWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes every change now (also called by the loop).</summary>
+    /// <summary>Writes every change of a watched conversation now (also called by the loop).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        var updates = new List<LiveText>();
+        if (_entries.IsEmpty)
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow();
+        if (_time.GetElapsedTime(Interlocked.Read(ref _watchedRead)) >= WatchInterval || _watchedRead == 0)
+        {
+            _watched = await _store.GetWatchedAsync(now, cancellationToken);
+            Interlocked.Exchange(ref _watchedRead, _time.GetTimestamp());
+        }
+
+        var watched = _watched;
+        var updates = new List<LiveText>();
         foreach (var (id, entry) in _entries)
         {
             lock (entry)
             {
                 if (!entry.Dirty)
                 {
+                    continue;
+                }
+
+                if (!watched.Contains(id))
+                {
+                    // Kept dirty, so it is written as soon as someone starts watching; a stop needs no write (the
+                    // stored stop clears the row), only forgetting.
+                    if (entry.Removed)
+                    {
+                        _entries.TryRemove(new KeyValuePair<long, Entry>(id, entry));
+                    }
+
                     continue;
                 }
 
@@ -128,6 +159,10 @@ internal sealed partial class LiveTextWriter : IAsyncDisposable
         catch (TranscriptStoreException ex)
         {
             LogFlushFailed(_logger, ex.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A host disposed the store first (a container disposes what it made in reverse order): nothing to write to.
         }
 
         _stopping.Dispose();

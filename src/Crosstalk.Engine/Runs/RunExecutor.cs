@@ -168,15 +168,17 @@ public sealed class RunExecutor
             }
         }
 
-        int unfinished;
-        try
+        var unfinished = -1;
+        if (storeError is null)
         {
-            unfinished = (await _store.GetUnfinishedConversationsAsync(runId, CancellationToken.None)).Count;
-        }
-        catch (TranscriptStoreException ex)
-        {
-            storeError ??= ex.Message;
-            unfinished = -1;
+            try
+            {
+                unfinished = (await _store.GetUnfinishedConversationsAsync(runId, CancellationToken.None)).Count;
+            }
+            catch (TranscriptStoreException ex)
+            {
+                storeError = ex.Message;
+            }
         }
 
         return new RunOutcome(runId, unfinished, cancellationToken.IsCancellationRequested, Volatile.Read(ref ceilingReached) == 1, storeError, ranHere);

@@ -145,6 +145,42 @@ internal abstract partial class SqlTranscriptStore
             },
             cancellationToken);
 
+    private Task WatchCoreAsync(long conversationId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                // Watching a conversation that is not there (deleted, mistyped) watches nothing.
+                await using var command = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO live_watchers (conversation_id, expires_ms) SELECT c.id, @until FROM conversations c WHERE c.id = @id " +
+                    "ON CONFLICT (conversation_id) DO UPDATE SET expires_ms = excluded.expires_ms");
+                AddInt64(command, "id", conversationId);
+                AddInt64(command, "until", until.ToUnixTimeMilliseconds());
+                await command.ExecuteNonQueryAsync(token);
+
+                // Watches that ended long ago go, so the table stays the size of what is watched.
+                await using var sweep = Command(connection, transaction, "DELETE FROM live_watchers WHERE expires_ms < @old");
+                AddInt64(sweep, "old", until.AddHours(-1).ToUnixTimeMilliseconds());
+                return await sweep.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+
+    private async Task<IReadOnlyCollection<long>> GetWatchedCoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT conversation_id FROM live_watchers WHERE expires_ms > @now");
+        AddInt64(command, "now", now.ToUnixTimeMilliseconds());
+        var ids = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
     private async Task<LiveStatus?> GetLiveStatusCoreAsync(long conversationId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);

@@ -216,8 +216,17 @@ internal abstract partial class SqlTranscriptStore
     public Task WriteLiveAsync(IReadOnlyCollection<LiveText> updates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(updates);
-        return updates.Count == 0 ? Task.CompletedTask : RetriedAsync(token => WriteLiveCoreAsync(updates, token), cancellationToken);
+        // Not retried: live text is for watching, and the next tick writes it again.
+        return updates.Count == 0 ? Task.CompletedTask : OnceAsync(token => WriteLiveCoreAsync(updates, token), cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task WatchAsync(long conversationId, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        OnceAsync(token => WatchCoreAsync(conversationId, until, token), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyCollection<long>> GetWatchedAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        OnceAsync(token => GetWatchedCoreAsync(now, token), cancellationToken);
 
     /// <inheritdoc />
     public Task<LiveStatus?> GetLiveStatusAsync(long conversationId, CancellationToken cancellationToken = default) =>

@@ -27,6 +27,13 @@ CREATE TABLE live (
     updated_ms      bigint NOT NULL
 );
 
+-- Who is watching which conversation live (until when): in-flight text is written only for those, so a batch that
+-- nobody watches writes none.
+CREATE TABLE live_watchers (
+    conversation_id bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    expires_ms      bigint NOT NULL
+);
+
 -- The deterministic analysis of each conversation, kept with the analyzer's version and the message count it saw.
 CREATE TABLE analyses (
     conversation_id          bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,

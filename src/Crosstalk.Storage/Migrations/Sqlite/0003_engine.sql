@@ -28,6 +28,13 @@ CREATE TABLE live (
     updated_ms      INTEGER NOT NULL
 );
 
+-- Who is watching which conversation live (until when): in-flight text is written only for those, so a batch that
+-- nobody watches writes none.
+CREATE TABLE live_watchers (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    expires_ms      INTEGER NOT NULL
+);
+
 -- The deterministic analysis of each conversation, computed once when it stops (or is imported) and kept with the
 -- analyzer's version and the message count it saw: stale when either differs. The corpus tables are sums over these.
 CREATE TABLE analyses (

@@ -9,4 +9,4 @@ namespace Crosstalk.Experiments;
 /// <param name="SystemPrompt">The system prompt template (placeholders not yet filled), or null for the default.</param>
 /// <param name="Repetition">1-based repetition of this combination (the original system's <c>run{n}</c>).</param>
 /// <param name="Seed">The seed for this conversation (the experiment seed combined with <paramref name="Number"/>).</param>
-public sealed record PlannedConversation(string Key, int Number, ExperimentModel First, ExperimentModel Second, string? Opener, string? SystemPrompt, int Repetition, int Seed);
+public sealed record ExperimentConversation(string Key, int Number, ExperimentModel First, ExperimentModel Second, string? Opener, string? SystemPrompt, int Repetition, int Seed);

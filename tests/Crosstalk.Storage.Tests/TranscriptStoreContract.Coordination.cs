@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Crosstalk.Analysis;
+using Crosstalk.Testing;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+
+namespace Crosstalk.Storage.Tests;
+
+/// <summary>What lets processes meet in the store: leases, live text, whole runs at once, deletion, content hashes, kept analyses.</summary>
+public abstract partial class TranscriptStoreContract
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task TryAcquireLease_TwoOwners_OnlyOneHoldsItUntilItExpiresOrItsOwnerIsDead()
+    {
+        var id = await Store.CreateConversationAsync(null, Header("A", "offline:eliza", "B", "offline:markov"), "{}");
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.True(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-a/1/1", now, Minute)));
+        Assert.False(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-b/2/2", now, Minute)));
+        Assert.True(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-a/1/1", now, Minute)), "the owner itself renews");
+
+        // Once it expires, or when its owner is known to be dead, another owner takes it over.
+        Assert.True(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-b/2/2", now + Minute + TimeSpan.FromSeconds(1), Minute)));
+        Assert.True(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-c/3/3", now, Minute, DeadOwners: ["host-b/2/2"])));
+        var status = (await Store.GetLiveStatusAsync(id))!;
+        Assert.Equal("host-c/3/3", status.Lease.Owner);
+        Assert.True(status.Lease.IsHeldAt(now));
+        Assert.Equal(1, await Store.CountConversationsAsync(new ConversationQuery { RunningAt = now }));
+    }
+
+    [Fact]
+    public async Task TryAcquireLease_FinishedConversation_IsRefusedAndCompletionReleasesTheLease()
+    {
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}");
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-a/1/1", now, Minute)));
+
+        await Store.CompleteConversationAsync(id, new StopInfo(StopReasons.MaxMessages, 1, 0), now);
+
+        Assert.Null((await Store.GetLiveStatusAsync(id))!.Lease.Owner);
+        Assert.False(await Store.TryAcquireLeaseAsync(id, new ConversationLease("host-b/2/2", now, Minute)));
+        Assert.Equal(0, await Store.CountConversationsAsync(new ConversationQuery { RunningAt = now }));
+    }
+
+    [Fact]
+    public async Task RenewLeases_OneWrite_ExtendsEveryLeaseOfTheOwnerAndSaysWhichItStillHolds()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}"));
+            Assert.True(await Store.TryAcquireLeaseAsync(ids[^1], new ConversationLease("me/1/1", now, TimeSpan.FromSeconds(10))));
+        }
+
+        // Another owner takes one over after it expired (this owner stalled).
+        Assert.True(await Store.TryAcquireLeaseAsync(ids[1], new ConversationLease("other/2/2", now + TimeSpan.FromSeconds(11), Minute)));
+        var held = await Store.RenewLeasesAsync("me/1/1", now + TimeSpan.FromSeconds(12), Minute);
+
+        Assert.Equal([ids[0], ids[2]], held);
+        Assert.False(await Store.TryAcquireLeaseAsync(ids[0], new ConversationLease("other/2/2", now + TimeSpan.FromSeconds(30), Minute)));
+        await Store.ReleaseLeaseAsync(ids[0], "me/1/1");
+        Assert.True(await Store.TryAcquireLeaseAsync(ids[0], new ConversationLease("other/2/2", now + TimeSpan.FromSeconds(30), Minute)));
+    }
+
+    [Fact]
+    public async Task WriteLive_InFlightText_IsReadBackUntilTheConversationStopsAndRemovalClearsIt()
+    {
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}");
+        var now = DateTimeOffset.UtcNow;
+        await Store.AppendMessageAsync(id, 1, Message(1, " "));
+
+        await Store.WriteLiveAsync([new LiveText(id, 2, 2, "B", "Hel", now)]);
+        await Store.WriteLiveAsync([new LiveText(id, 2, 2, "B", "Hello there", now)]);
+        var status = (await Store.GetLiveStatusAsync(id))!;
+        Assert.Equal(1, status.MessageCount);
+        Assert.Equal((2, 2, "B", "Hello there"), (status.InFlight!.Index, status.InFlight.Seat, status.InFlight.Speaker, status.InFlight.Text));
+
+        await Store.WriteLiveAsync([new LiveText(id, 2, 2, "B", null, now)]);
+        Assert.Null((await Store.GetLiveStatusAsync(id))!.InFlight);
+
+        // A stop clears it, and text written for a stopped conversation (a late flush) is not kept.
+        await Store.WriteLiveAsync([new LiveText(id, 2, 2, "B", "Hello", now)]);
+        await Store.CompleteConversationAsync(id, new StopInfo(StopReasons.EndToken, 1, 1), now);
+        Assert.Null((await Store.GetLiveStatusAsync(id))!.InFlight);
+        await Store.WriteLiveAsync([new LiveText(id, 2, 2, "B", "late", now)]);
+        Assert.Null((await Store.GetLiveStatusAsync(id))!.InFlight);
+    }
+
+    [Fact]
+    public async Task Watch_UntilAMoment_IsWatchedUntilThenAndNotAfter()
+    {
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}");
+        var now = DateTimeOffset.UtcNow;
+
+        await Store.WatchAsync(id, now + TimeSpan.FromSeconds(10));
+        await Store.WatchAsync(987654, now + TimeSpan.FromSeconds(10));
+
+        Assert.Equal([id], await Store.GetWatchedAsync(now));
+        Assert.Empty(await Store.GetWatchedAsync(now + TimeSpan.FromSeconds(11)));
+    }
+
+    [Fact]
+    public async Task CreateRunWithConversations_OneBad_StoresNothingAtAll()
+    {
+        var good = new NewConversation(Header("A", null, "B", null), "{}");
+        var forkOfNothing = Header("A", null, "B", null);
+        forkOfNothing.Metadata[StoreMetadataKeys.ParentId] = "987654";
+
+        await Assert.ThrowsAsync<TranscriptStoreException>(() =>
+            Store.CreateRunAsync(new RunRecord { ExperimentName = "atomic", Started = T0 }, [good, new NewConversation(forkOfNothing, "{}")]));
+
+        Assert.Empty(await ToListAsync(Store.ListRunsAsync()));
+        Assert.Equal(0, await Store.CountConversationsAsync(ConversationQuery.All));
+
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "atomic", Started = T0 }, [good, good]);
+        Assert.Equal(2, (await Store.GetRunSummaryAsync(runId))!.Conversations);
+    }
+
+    [Fact]
+    public async Task DeleteConversation_WithAFork_DeletesItsMessagesAndTheForkKeepsItsOwn()
+    {
+        var parent = await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}");
+        await Store.AppendMessageAsync(parent, 1, Message(1, "the xylophonist speaks"));
+        var forkHeader = Header("A", null, "B", null);
+        forkHeader.Messages.Add(Message(1, "the xylophonist speaks"));
+        forkHeader.Metadata[StoreMetadataKeys.ParentId] = parent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        forkHeader.Metadata[StoreMetadataKeys.ForkedAt] = "1";
+        var fork = await Store.CreateConversationAsync(null, forkHeader, "{}");
+
+        Assert.True(await Store.DeleteConversationAsync(parent));
+        Assert.False(await Store.DeleteConversationAsync(parent));
+
+        Assert.Null(await Store.GetTranscriptAsync(parent));
+        Assert.Equal("the xylophonist speaks", (await Store.GetTranscriptAsync(fork))!.Messages.Single().Content);
+        var hits = await ToListAsync(Store.SearchMessagesAsync("xylophonist", 10));
+        Assert.Equal([fork], hits.Select(h => h.ConversationId));
+    }
+
+    [Fact]
+    public async Task DeleteRun_WithConversations_RemovesAllOfThemAndTheRun()
+    {
+        var runId = await Store.CreateRunAsync(
+            new RunRecord { ExperimentName = "gone", Started = T0 }, [new NewConversation(Header("A", null, "B", null), "{}"), new NewConversation(Header("A", null, "B", null), "{}")]);
+        var other = await Store.CreateConversationAsync(null, Header("C", null, "D", null), null);
+
+        Assert.Equal(2, await Store.DeleteRunAsync(runId));
+        Assert.Equal(-1, await Store.DeleteRunAsync(runId));
+
+        Assert.Null(await Store.GetRunAsync(runId));
+        Assert.Equal([other], (await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All))).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task ContentHash_StoredOnce_IsFoundAndASecondCopyIsRefused()
+    {
+        var header = Header("A", null, "B", null);
+        header.Metadata[StoreMetadataKeys.ContentHash] = "sha256:abc";
+        var id = await Store.CreateConversationAsync(null, header, null);
+
+        Assert.Equal(id, await Store.FindByContentHashAsync("sha256:abc"));
+        Assert.Null(await Store.FindByContentHashAsync("sha256:def"));
+        await Assert.ThrowsAsync<TranscriptStoreException>(() => Store.CreateConversationAsync(null, header, null));
+    }
+
+    [Fact]
+    public async Task AggregateAnalyses_StoredFacts_EqualTheInMemoryCorpusTables()
+    {
+        // The two seeds, and small conversations of other shapes (a self-pair, costs, an end token, no stop).
+        var transcripts = new List<Transcript> { SeedMarkdown.ReadFile(SharedFiles.Seed000), SeedMarkdown.ReadFile(SharedFiles.Seed001) };
+        for (var i = 0; i < 6; i++)
+        {
+            var t = Header(i % 2 == 0 ? "Alpha" : "Beta", i % 3 == 0 ? "m:alpha" : "m:beta", "Gamma", "m:gamma");
+            t.Messages.Add(Message(1, " "));
+            t.Messages.Add(Message(2, $"I cannot help with that request number {i}. 🌀", new TokenUsage(10, 20), 0.01m));
+            t.Messages.Add(Message(1, i % 2 == 0 ? "Goodbye, friend. [END]" : "Tell me more about the spiral 🌀🌀", new TokenUsage(5, 7), 0.002m));
+            t.Messages.Add(Message(2, "Farewell. [END]", new TokenUsage(3, 4)));
+            t.Stop = i == 5 ? null : new StopInfo(StopReasons.EndToken, 1, 3);
+            t.Ended = i == 5 ? null : T0;
+            transcripts.Add(t);
+        }
+
+        var memory = new CorpusAnalyzer();
+        foreach (var transcript in transcripts)
+        {
+            var id = await Store.CreateConversationAsync(null, transcript, null);
+            var analysis = TranscriptAnalyzer.Analyze(transcript);
+            memory.Add(transcript, analysis);
+            var stored = (await Store.GetTranscriptAsync(id))!;
+            await Store.SaveAnalysisAsync(id, TranscriptAnalyzer.Version, stored.Messages.Count, ConversationFacts.From(stored, analysis), "{}");
+        }
+
+        var fromStore = await Store.AggregateAnalysesAsync(ConversationQuery.All, TranscriptAnalyzer.Version, new AnalysisOptions(), vocabularySample: 1000, includeRows: true);
+        var expected = memory.Build();
+
+        Assert.Equal(0, fromStore.NotAnalyzed);
+        Assert.Equal(Comparable(expected), Comparable(fromStore.Analysis));
+        Assert.Equal(expected.Rows.Select(r => r with { Source = null }), fromStore.Analysis.Rows.Select(r => r with { Source = null }));
+
+        // A conversation that grew after its analysis is no longer counted, and is listed to be analysed again.
+        var grown = (await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)))[^1].Id;
+        await Store.AppendMessageAsync(grown, 5, Message(1, "One more thing."));
+        var after = await Store.AggregateAnalysesAsync(ConversationQuery.All, TranscriptAnalyzer.Version, new AnalysisOptions(), 1000);
+        Assert.Equal((expected.Conversations - 1, 1L), (after.Analysis.Conversations, after.NotAnalyzed));
+        Assert.Equal([grown], await Store.GetUnanalyzedAsync(ConversationQuery.All, TranscriptAnalyzer.Version, DateTimeOffset.UtcNow, 10));
+        Assert.Equal(transcripts.Count, (await Store.GetUnanalyzedAsync(ConversationQuery.All, TranscriptAnalyzer.Version + 1, DateTimeOffset.UtcNow, 100)).Count);
+    }
+
+    // Everything but the keyword columns, which the store takes from a sample of each model's newest seats.
+    private static string Comparable(CorpusAnalysis corpus) => JsonSerializer.Serialize(
+        corpus with
+        {
+            Rows = [],
+            Models = [.. corpus.Models.Select(m => m with { Keywords = [], TopEmoji = [.. m.TopEmoji.Order(StringComparer.Ordinal)] })],
+        },
+        AnalysisJsonContext.Default.CorpusAnalysis);
+}
