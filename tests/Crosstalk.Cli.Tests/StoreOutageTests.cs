@@ -124,3 +124,44 @@ public sealed class StoreOutageTests : IAsyncLifetime
         throw new InvalidOperationException("The repository root (Crosstalk.slnx) is not above the test's folder.");
     }
 }
+
+/// <summary>A disk that takes no more (a file-size limit the process may not pass) ends a batch in one sentence, not a crash.</summary>
+public sealed class DiskFullTests
+{
+    [Fact]
+    public async Task Batch_DiskTakesNoMore_ExitsWithOneSentenceAndResumeWithRoomCompletesTheRun()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nrepetitions: 50\nstop: { max_messages: 60, end_policy: off }\nconcurrency: 8\n");
+        var crosstalk = Path.Combine(AppContext.BaseDirectory, "crosstalk.dll");
+
+        // ulimit -f: writes past 1 MB fail (EFBIG) as on a full disk; SIGXFSZ ignored so the write returns the error.
+        // The runtime's double-mapped code file counts against the limit too, so it is turned off for this process.
+        var start = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"ulimit -f 1024; trap '' XFSZ; exec dotnet '{crosstalk}' batch exp.yaml --db s.db --quiet"])
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        start.Environment["CROSSTALK_SECRETS"] = Path.Combine(dir, "no-secrets.env");
+        using var batch = System.Diagnostics.Process.Start(start)!;
+        var stdout = batch.StandardOutput.ReadToEndAsync();
+        var stderr = batch.StandardError.ReadToEndAsync();
+        await batch.WaitForExitAsync();
+
+        var error = await stderr;
+        Assert.True(batch.ExitCode == 1, $"exit {batch.ExitCode}: {error}{await stdout}");
+        Assert.Matches(@"^error: The SQLite database .*s\.db could not be written: a disk error \(.+\); is its disk full, or failing\?$", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("crosstalk resume", await stdout, StringComparison.Ordinal);
+
+        var resume = await CrosstalkProcess.RunAsync(dir, "resume", "--quiet", "--db", "s.db");
+        Assert.True(resume.ExitCode == 0, resume.StandardError + resume.StandardOutput);
+        await using var store = await Crosstalk.Storage.TranscriptStore.OpenAsync(Path.Combine(dir, "s.db"));
+        await foreach (var transcript in store.ReadTranscriptsAsync(Crosstalk.Storage.ConversationQuery.All))
+        {
+            Assert.Equal(60, transcript.Messages.Count);
+        }
+    }
+}

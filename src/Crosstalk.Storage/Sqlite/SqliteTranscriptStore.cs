@@ -298,7 +298,7 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
             13 => new TranscriptStoreException($"The disk that holds the SQLite database {Path} is full; free some space, then go on ({detail}).", exception, isTransient: false),
             3 or 8 or 14 or 23 => new TranscriptStoreException($"Crosstalk may not write the SQLite database {Path} ({detail}); check its permissions and its folder's.", exception, isTransient: false),
             11 or 26 => new TranscriptStoreException($"{Path} is not a Crosstalk database or is damaged ({detail}).", exception, isTransient: false),
-            10 => new TranscriptStoreException($"The SQLite database {Path} could not be read or written: a disk error ({detail}).", exception, isTransient: false),
+            10 => new TranscriptStoreException($"The SQLite database {Path} could not be written: a disk error ({detail}); is its disk full, or failing?", exception, isTransient: false),
             _ => new TranscriptStoreException($"The SQLite database {Path} refused the operation: {detail}", exception, isTransient: false),
         };
     }
