@@ -20,6 +20,7 @@ public sealed class CrosstalkEngine : IAsyncDisposable
     private readonly bool _ownsStore;
     private readonly LeaseKeeper _leases;
     private readonly LiveTextWriter _live;
+    private IDisposable? _ownedResolver;
 
     /// <summary>An engine over an open store and a resolver (the caller keeps owning both unless <paramref name="ownsStore"/>).</summary>
     public CrosstalkEngine(ITranscriptStore store, IModelResolver models, CrosstalkOptions? options = null, ILoggerFactory? loggerFactory = null, bool ownsStore = false)
@@ -52,7 +53,9 @@ public sealed class CrosstalkEngine : IAsyncDisposable
         try
         {
             store = await TranscriptStore.OpenAsync(options.Database, cancellationToken);
-            return new CrosstalkEngine(store, resolver, options, loggerFactory, ownsStore: true) { _resolver = resolver };
+            var engine = new CrosstalkEngine(store, resolver, options, loggerFactory, ownsStore: true);
+            engine._ownedResolver = resolver;
+            return engine;
         }
         catch
         {
@@ -65,8 +68,6 @@ public sealed class CrosstalkEngine : IAsyncDisposable
             throw;
         }
     }
-
-    private ModelResolver? _resolver;
 
     /// <summary>The store.</summary>
     public ITranscriptStore Store { get; }
@@ -132,7 +133,7 @@ public sealed class CrosstalkEngine : IAsyncDisposable
     {
         await _leases.DisposeAsync();
         await _live.DisposeAsync();
-        _resolver?.Dispose();
+        _ownedResolver?.Dispose();
         if (_ownsStore)
         {
             await Store.DisposeAsync();

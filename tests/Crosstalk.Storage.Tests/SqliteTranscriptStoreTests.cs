@@ -105,3 +105,45 @@ public sealed class SqliteTranscriptStoreTests : TranscriptStoreContract
         Assert.Contains("is a folder", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A store written by the version before the engine is upgraded in place: its plans, times and runs read as before.</summary>
+public sealed class SqliteUpgradeTests
+{
+    [Fact]
+    public async Task Open_StoreOfSchemaVersionTwo_MovesPlansAndStartTimesAndKeepsEverything()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "crosstalk-upgrade", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "old.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            var sql = new System.Text.StringBuilder("CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied timestamp DEFAULT CURRENT_TIMESTAMP);");
+            foreach (var migration in Crosstalk.Storage.Sql.Migration.Load("Sqlite").Where(m => m.Version <= 2))
+            {
+                sql.Append(migration.Sql).Append(System.Globalization.CultureInfo.InvariantCulture, $";INSERT INTO schema_version (version, name) VALUES ({migration.Version}, '{migration.Name}');");
+            }
+
+            sql.Append("""
+                INSERT INTO runs (id, experiment, started, metadata, spec) VALUES ('r-old', 'old', '2025-07-14T10:15:00.1234567+02:00', '{}', '{"name":"old"}');
+                INSERT INTO conversations (run_id, title, started, metadata, spec) VALUES ('r-old', 'A ↔ B', '2025-07-14T10:15:00.1234567+02:00', '{}', '{"seats":[]}');
+                INSERT INTO participants (conversation_id, seat, name) VALUES (1, 1, 'A'), (1, 2, 'B');
+                INSERT INTO messages (conversation_id, idx, seat, speaker, content) VALUES (1, 1, 1, 'A', 'hello from before');
+                UPDATE conversations SET message_count = 1;
+                """);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = await TranscriptStore.OpenAsync(path);
+
+        Assert.Equal("""{"seats":[]}""", await store.GetConversationSpecAsync(1));
+        Assert.Equal("hello from before", (await store.GetTranscriptAsync(1))!.Messages.Single().Content);
+        var july = new ConversationQuery { StartedFrom = new DateTimeOffset(2025, 7, 14, 8, 15, 0, TimeSpan.Zero), StartedTo = new DateTimeOffset(2025, 7, 14, 8, 16, 0, TimeSpan.Zero) };
+        Assert.Equal(1, await store.CountConversationsAsync(july));
+        Assert.Equal(0, await store.CountConversationsAsync(july with { StartedFrom = july.StartedTo }));
+        Assert.Equal("r-old", (await store.ListRunsAsync().SingleAsync()).Id);
+        Directory.Delete(folder, recursive: true);
+    }
+}

@@ -15,7 +15,7 @@ namespace Crosstalk.Engine.Analysis;
 public sealed partial class StoredAnalyses
 {
     /// <summary>How many of each model's newest seats the keyword and emoji columns are taken from.</summary>
-    public const int VocabularySample = 2000;
+    public const int VocabularySample = 500;
 
     private readonly ITranscriptStore _store;
     private readonly TimeProvider _time;

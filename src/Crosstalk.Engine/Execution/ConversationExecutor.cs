@@ -134,7 +134,7 @@ public sealed class ConversationExecutor
             // A model that cannot be used (a key that went missing) ends this conversation as an error that
             // 'resume --retry-failed' takes up again once it is fixed; the others of a run go on.
             var stop = new StopInfo(StopReasons.Error, Detail: ex.Message);
-            await _store.CompleteConversationAsync(conversationId, stop, _time.GetLocalNow(), CancellationToken.None);
+            await recorder.StopBeforeRunningAsync(stop);
             observer?.ConversationStopped(conversationId, stop);
             return new ExecutionResult(ExecutionOutcome.Stopped, stop, transcript);
         }

@@ -57,6 +57,14 @@ internal sealed class ConversationRecorder
         SaveFiles(stopped.Transcript);
     }
 
+    /// <summary>Records a stop that came before any message could be asked for (a model that cannot be resolved).</summary>
+    public async Task StopBeforeRunningAsync(StopInfo stop)
+    {
+        await _pending;
+        await _store.CompleteConversationAsync(_conversationId, stop, _time.GetLocalNow(), CancellationToken.None);
+        _live.Remove(_conversationId);
+    }
+
     /// <summary>Waits for the last write.</summary>
     public Task DrainAsync() => _pending;
 

@@ -274,7 +274,11 @@ internal abstract partial class SqlTranscriptStore
                     throw NoConversation(conversationId);
                 }
 
-                foreach (var sql in new[] { "DELETE FROM analysis_seats WHERE conversation_id = @id", "DELETE FROM analyses WHERE conversation_id = @id" })
+                foreach (var sql in new[]
+                {
+                    "DELETE FROM analysis_vocabularies WHERE conversation_id = @id", "DELETE FROM analysis_seats WHERE conversation_id = @id",
+                    "DELETE FROM analysis_documents WHERE conversation_id = @id", "DELETE FROM analyses WHERE conversation_id = @id",
+                })
                 {
                     await using var delete = Command(connection, transaction, sql);
                     AddInt64(delete, "id", conversationId);
@@ -286,8 +290,8 @@ internal abstract partial class SqlTranscriptStore
                     transaction,
                     "INSERT INTO analyses (conversation_id, version, message_count, pair, stop_reason, first_end, first_end_seat, " +
                     "messages_after_first_end, tokens_after_first_end, cost_after_first_end, goodbye_loop_start, goodbye_loop_length, " +
-                    "refusals, near_duplicates, garbled_words, source, analysis) VALUES (@id, @version, @count, @pair, @stop, @firstEnd, " +
-                    "@firstEndSeat, @after, @tokensAfter, @costAfter, @loopStart, @loopLength, @refusals, @duplicates, @garbled, @source, @analysis)"))
+                    "refusals, near_duplicates, garbled_words, source) VALUES (@id, @version, @count, @pair, @stop, @firstEnd, " +
+                    "@firstEndSeat, @after, @tokensAfter, @costAfter, @loopStart, @loopLength, @refusals, @duplicates, @garbled, @source)"))
                 {
                     AddInt64(insert, "id", conversationId);
                     AddInt32(insert, "version", version);
@@ -305,35 +309,48 @@ internal abstract partial class SqlTranscriptStore
                     AddInt32(insert, "duplicates", facts.NearDuplicates);
                     AddInt32(insert, "garbled", facts.GarbledWords);
                     AddText(insert, "source", facts.Source);
-                    AddText(insert, "analysis", analysisJson);
                     await insert.ExecuteNonQueryAsync(token);
+                }
+
+                await using (var document = Command(connection, transaction, "INSERT INTO analysis_documents (conversation_id, analysis) VALUES (@id, @analysis)"))
+                {
+                    AddInt64(document, "id", conversationId);
+                    AddText(document, "analysis", analysisJson);
+                    await document.ExecuteNonQueryAsync(token);
                 }
 
                 foreach (var seat in facts.Seats)
                 {
                     var kept = seat.WithTopVocabulary(ConversationFacts.StoredVocabulary);
-                    await using var insert = Command(
+                    await using (var insert = Command(
                         connection,
                         transaction,
                         "INSERT INTO analysis_seats (conversation_id, seat, model, messages, words, refusals, emoji, garbled, judged, " +
-                        "ended_first, tokens_after_first_end, cost_after_first_end, vocabulary) VALUES (@id, @seat, @model, @messages, " +
-                        "@words, @refusals, @emoji, @garbled, @judged, @endedFirst, @tokensAfter, @costAfter, @vocabulary)");
-                    AddInt64(insert, "id", conversationId);
-                    AddInt32(insert, "seat", seat.Seat);
-                    AddText(insert, "model", seat.Model);
-                    AddInt32(insert, "messages", seat.Messages);
-                    AddInt64(insert, "words", seat.Words);
-                    AddInt32(insert, "refusals", seat.Refusals);
-                    AddInt64(insert, "emoji", seat.Emoji);
-                    AddInt64(insert, "garbled", seat.Garbled);
-                    AddInt64(insert, "judged", seat.Judged);
-                    AddBoolean(insert, "endedFirst", seat.EndedFirst);
-                    AddInt64(insert, "tokensAfter", seat.TokensAfterFirstEnd);
-                    AddCost(insert, "costAfter", seat.CostAfterFirstEnd);
-                    AddText(insert, "vocabulary", JsonSerializer.Serialize(
+                        "ended_first, tokens_after_first_end, cost_after_first_end) VALUES (@id, @seat, @model, @messages, " +
+                        "@words, @refusals, @emoji, @garbled, @judged, @endedFirst, @tokensAfter, @costAfter)"))
+                    {
+                        AddInt64(insert, "id", conversationId);
+                        AddInt32(insert, "seat", seat.Seat);
+                        AddText(insert, "model", seat.Model);
+                        AddInt32(insert, "messages", seat.Messages);
+                        AddInt64(insert, "words", seat.Words);
+                        AddInt32(insert, "refusals", seat.Refusals);
+                        AddInt64(insert, "emoji", seat.Emoji);
+                        AddInt64(insert, "garbled", seat.Garbled);
+                        AddInt64(insert, "judged", seat.Judged);
+                        AddBoolean(insert, "endedFirst", seat.EndedFirst);
+                        AddInt64(insert, "tokensAfter", seat.TokensAfterFirstEnd);
+                        AddCost(insert, "costAfter", seat.CostAfterFirstEnd);
+                        await insert.ExecuteNonQueryAsync(token);
+                    }
+
+                    await using var words = Command(connection, transaction, "INSERT INTO analysis_vocabularies (conversation_id, seat, vocabulary) VALUES (@id, @seat, @vocabulary)");
+                    AddInt64(words, "id", conversationId);
+                    AddInt32(words, "seat", seat.Seat);
+                    AddText(words, "vocabulary", JsonSerializer.Serialize(
                         new VocabularyRow(new Dictionary<string, int>(kept.WordCounts, StringComparer.Ordinal), new Dictionary<string, int>(kept.EmojiCounts, StringComparer.Ordinal)),
                         StoreJsonContext.Default.VocabularyRow));
-                    await insert.ExecuteNonQueryAsync(token);
+                    await words.ExecuteNonQueryAsync(token);
                 }
 
                 return true;
@@ -344,7 +361,10 @@ internal abstract partial class SqlTranscriptStore
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(
-            connection, null, $"SELECT a.analysis FROM analyses a JOIN conversations c ON c.id = a.conversation_id WHERE a.conversation_id = @id AND {CurrentAnalysis}");
+            connection,
+            null,
+            "SELECT d.analysis FROM analyses a JOIN conversations c ON c.id = a.conversation_id JOIN analysis_documents d ON d.conversation_id = a.conversation_id " +
+            $"WHERE a.conversation_id = @id AND {CurrentAnalysis}");
         AddInt64(command, "id", conversationId);
         AddInt32(command, "version", version);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
@@ -386,159 +406,183 @@ internal abstract partial class SqlTranscriptStore
         await PrepareTextQueryAsync(query.Text, cancellationToken);
         var unlimited = query with { Offset = 0, Limit = null, Descending = false };
         var sums = new CorpusSums();
-        long matching;
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
 
-        await using (var count = Command(connection, null, ""))
-        {
-            count.CommandText = "SELECT COUNT(*) FROM conversations c" + BuildWhere(count, unlimited, after: null);
-            matching = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        // Per conversation: totals, then one histogram per GROUP BY.
-        const string Analysed = " JOIN analyses a ON a.conversation_id = c.id AND " + CurrentAnalysis;
-        await ReadGroupsAsync(
-            "COALESCE(a.stop_reason, 'unknown'), COUNT(*)", "COALESCE(a.stop_reason, 'unknown')",
-            reader => sums.StopReasons[reader.GetString(0)] = ToInt(reader, 1));
-        await ReadGroupsAsync(
-            "a.message_count, COUNT(*), SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), SUM(a.messages_after_first_end)",
-            "a.message_count",
-            reader =>
-            {
-                var conversations = ToInt(reader, 1);
-                sums.Lengths[reader.GetInt32(0)] = conversations;
-                sums.Conversations += conversations;
-                sums.Messages += (long)reader.GetInt32(0) * conversations;
-                sums.GoodbyeLoops += ToInt(reader, 2);
-                sums.MessagesAfterFirstEnd += ToLong(reader, 3);
-            });
-        await ReadGroupsAsync(
-            "a.first_end, COUNT(*)", "a.first_end",
-            reader =>
-            {
-                if (reader.IsDBNull(0))
-                {
-                    sums.WithoutEnd += ToInt(reader, 1);
-                }
-                else
-                {
-                    sums.FirstEnds[reader.GetInt32(0)] = ToInt(reader, 1);
-                }
-            });
-        await ReadGroupsAsync(
-            "a.pair, COUNT(*), SUM(a.message_count), SUM(CASE WHEN a.refusals > 0 THEN 1 ELSE 0 END), " +
-            "SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE 1 END), " +
-            "SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE a.messages_after_first_end END), " +
-            "SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE a.tokens_after_first_end END), " +
-            "SUM(CASE WHEN a.first_end IS NULL THEN NULL ELSE a.cost_after_first_end END)",
-            "a.pair",
-            reader =>
-            {
-                var pair = sums.Pair(reader.GetString(0));
-                pair.Conversations = ToInt(reader, 1);
-                pair.Messages = ToLong(reader, 2);
-                pair.Refused = ToInt(reader, 3);
-                pair.Loops = ToInt(reader, 4);
-                pair.WithEnd = ToInt(reader, 5);
-                pair.AfterFirstEnd = ToLong(reader, 6);
-                pair.TokensAfterFirstEnd = ToLong(reader, 7);
-                pair.CostAfterFirstEnd = ReadAggregateCost(reader, 8);
-            });
-        await ReadGroupsAsync(
+        // Three reads at once, each on its own connection: how many match, the per-conversation sums, the per-model sums.
+        var matching = CountAsync();
+        var conversations = ReadAsync(
+            "a.stop_reason, a.message_count, a.first_end, a.pair, COUNT(*), SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), " +
+            "SUM(a.messages_after_first_end), SUM(CASE WHEN a.refusals > 0 THEN 1 ELSE 0 END), SUM(a.tokens_after_first_end), SUM(a.cost_after_first_end)",
+            "a.stop_reason, a.message_count, a.first_end, a.pair",
+            join: "",
+            reader => new ConversationGroup(
+                GetString(reader, 0),
+                reader.GetInt32(1),
+                GetInt32(reader, 2),
+                reader.GetString(3),
+                ToInt(reader, 4),
+                ToInt(reader, 5),
+                ToLong(reader, 6),
+                ToInt(reader, 7),
+                ToLong(reader, 8),
+                ReadAggregateCost(reader, 9)));
+        var models = ReadAsync(
             "s.model, COUNT(*), SUM(s.messages), SUM(s.words), SUM(s.refusals), SUM(CASE WHEN s.refusals > 0 THEN 1 ELSE 0 END), " +
             "SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN s.ended_first THEN 1 ELSE 0 END), " +
             "SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE a.messages_after_first_end END), " +
             "SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE s.tokens_after_first_end END), " +
             "SUM(CASE WHEN a.first_end IS NULL THEN NULL ELSE s.cost_after_first_end END), SUM(s.emoji), SUM(s.garbled), SUM(s.judged)",
             "s.model",
-            reader =>
+            join: " JOIN analysis_seats s ON s.conversation_id = c.id",
+            reader => (reader.GetString(0), new ModelSums
             {
-                var model = sums.Model(reader.GetString(0));
-                model.Conversations = ToInt(reader, 1);
-                model.Messages = ToLong(reader, 2);
-                model.Words = ToLong(reader, 3);
-                model.Refusals = ToLong(reader, 4);
-                model.Refused = ToInt(reader, 5);
-                model.Loops = ToInt(reader, 6);
-                model.FirstToEnd = ToInt(reader, 7);
-                model.WithEnd = ToInt(reader, 8);
-                model.AfterFirstEnd = ToLong(reader, 9);
-                model.TokensAfterFirstEnd = ToLong(reader, 10);
-                model.CostAfterFirstEnd = ReadAggregateCost(reader, 11);
-                model.Emoji = ToLong(reader, 12);
-                model.Garbled = ToLong(reader, 13);
-                model.Judged = ToLong(reader, 14);
-            },
-            " JOIN analysis_seats s ON s.conversation_id = c.id");
+                Conversations = ToInt(reader, 1),
+                Messages = ToLong(reader, 2),
+                Words = ToLong(reader, 3),
+                Refusals = ToLong(reader, 4),
+                Refused = ToInt(reader, 5),
+                Loops = ToInt(reader, 6),
+                FirstToEnd = ToInt(reader, 7),
+                WithEnd = ToInt(reader, 8),
+                AfterFirstEnd = ToLong(reader, 9),
+                TokensAfterFirstEnd = ToLong(reader, 10),
+                CostAfterFirstEnd = ReadAggregateCost(reader, 11),
+                Emoji = ToLong(reader, 12),
+                Garbled = ToLong(reader, 13),
+                Judged = ToLong(reader, 14),
+            }));
+        await Task.WhenAll(matching, conversations, models);
+
+        foreach (var group in await conversations)
+        {
+            var reason = group.StopReason ?? "unknown";
+            sums.StopReasons[reason] = sums.StopReasons.GetValueOrDefault(reason) + group.Conversations;
+            sums.Lengths[group.Messages] = sums.Lengths.GetValueOrDefault(group.Messages) + group.Conversations;
+            if (group.FirstEnd is { } first)
+            {
+                sums.FirstEnds[first] = sums.FirstEnds.GetValueOrDefault(first) + group.Conversations;
+            }
+            else
+            {
+                sums.WithoutEnd += group.Conversations;
+            }
+
+            sums.Conversations += group.Conversations;
+            sums.Messages += (long)group.Messages * group.Conversations;
+            sums.GoodbyeLoops += group.Loops;
+            sums.MessagesAfterFirstEnd += group.AfterFirstEnd;
+            var pair = sums.Pair(group.Pair);
+            pair.Conversations += group.Conversations;
+            pair.Messages += (long)group.Messages * group.Conversations;
+            pair.Refused += group.Refused;
+            pair.Loops += group.Loops;
+            if (group.FirstEnd is not null)
+            {
+                pair.WithEnd += group.Conversations;
+                pair.AfterFirstEnd += group.AfterFirstEnd;
+                pair.TokensAfterFirstEnd += group.TokensAfterFirstEnd;
+                if (group.CostAfterFirstEnd is { } cost)
+                {
+                    pair.CostAfterFirstEnd = (pair.CostAfterFirstEnd ?? 0) + cost;
+                }
+            }
+        }
+
+        foreach (var (name, model) in await models)
+        {
+            sums.Models[name] = model;
+        }
 
         // Keywords and emoji: summing every seat's vocabulary of a large store would read it all, so each model's newest
         // seats stand for it (the page says how many).
-        foreach (var (name, model) in sums.Models)
+        await using (var connection = await OpenReadConnectionAsync(cancellationToken))
         {
-            await using var command = Command(connection, null, "");
-            var where = BuildWhere(command, unlimited, after: null, "s.model = @model");
-            command.CommandText = $"SELECT s.vocabulary FROM conversations c{Analysed} JOIN analysis_seats s ON s.conversation_id = c.id{where} ORDER BY c.id DESC LIMIT @sample";
-            AddInt32(command, "version", version);
-            AddText(command, "model", name);
-            AddInt32(command, "sample", vocabularySample);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            foreach (var (name, model) in sums.Models)
             {
-                var vocabulary = JsonSerializer.Deserialize(reader.GetString(0), StoreJsonContext.Default.VocabularyRow);
-                if (vocabulary is null)
+                await using var command = Command(connection, null, "");
+                var where = BuildWhere(command, unlimited, after: null, "s.model = @model");
+                command.CommandText =
+                    $"SELECT v.vocabulary FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND {CurrentAnalysis} " +
+                    "JOIN analysis_seats s ON s.conversation_id = c.id " +
+                    $"JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat{where} ORDER BY c.id DESC LIMIT @sample";
+                AddInt32(command, "version", version);
+                AddText(command, "model", name);
+                AddInt32(command, "sample", vocabularySample);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    continue;
-                }
+                    var vocabulary = JsonSerializer.Deserialize(reader.GetString(0), StoreJsonContext.Default.VocabularyRow);
+                    if (vocabulary is null)
+                    {
+                        continue;
+                    }
 
-                sums.AddWords(model, vocabulary.Words);
-                foreach (var (emoji, n) in vocabulary.Emoji)
+                    sums.AddWords(model, vocabulary.Words);
+                    foreach (var (emoji, n) in vocabulary.Emoji)
+                    {
+                        model.EmojiCounts[emoji] = model.EmojiCounts.GetValueOrDefault(emoji) + n;
+                    }
+                }
+            }
+
+            if (includeRows)
+            {
+                await using var command = Command(connection, null, "");
+                var where = BuildWhere(command, unlimited, after: null);
+                command.CommandText =
+                    "SELECT c.title, a.source, a.message_count, a.stop_reason, a.first_end, a.messages_after_first_end, a.goodbye_loop_start, " +
+                    $"a.goodbye_loop_length, a.refusals, a.near_duplicates, a.garbled_words FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND {CurrentAnalysis}{where} ORDER BY c.id";
+                AddInt32(command, "version", version);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    model.EmojiCounts[emoji] = model.EmojiCounts.GetValueOrDefault(emoji) + n;
+                    sums.Rows.Add(new ConversationRow(
+                        reader.GetString(0),
+                        GetString(reader, 1),
+                        reader.GetInt32(2),
+                        GetString(reader, 3),
+                        GetInt32(reader, 4),
+                        reader.GetInt32(5),
+                        GetInt32(reader, 6),
+                        reader.GetInt32(7),
+                        reader.GetInt32(8),
+                        reader.GetInt32(9),
+                        reader.GetInt32(10)));
                 }
             }
         }
 
-        if (includeRows)
+        var total = await matching;
+        return new StoredCorpus(sums.ToAnalysis(options), total, total - sums.Conversations);
+
+        async Task<long> CountAsync()
         {
+            await using var connection = await OpenReadConnectionAsync(cancellationToken);
             await using var command = Command(connection, null, "");
-            var where = BuildWhere(command, unlimited, after: null);
-            command.CommandText =
-                "SELECT c.title, a.source, a.message_count, a.stop_reason, a.first_end, a.messages_after_first_end, a.goodbye_loop_start, " +
-                $"a.goodbye_loop_length, a.refusals, a.near_duplicates, a.garbled_words FROM conversations c{Analysed}{where} ORDER BY c.id";
-            AddInt32(command, "version", version);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                sums.Rows.Add(new ConversationRow(
-                    reader.GetString(0),
-                    GetString(reader, 1),
-                    reader.GetInt32(2),
-                    GetString(reader, 3),
-                    GetInt32(reader, 4),
-                    reader.GetInt32(5),
-                    GetInt32(reader, 6),
-                    reader.GetInt32(7),
-                    reader.GetInt32(8),
-                    reader.GetInt32(9),
-                    reader.GetInt32(10)));
-            }
+            command.CommandText = "SELECT COUNT(*) FROM conversations c" + BuildWhere(command, unlimited, after: null);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        return new StoredCorpus(sums.ToAnalysis(options), matching, matching - sums.Conversations);
-
-        async Task ReadGroupsAsync(string columns, string groupBy, Action<DbDataReader> read, string join = "")
+        async Task<List<T>> ReadAsync<T>(string columns, string groupBy, string join, Func<DbDataReader, T> read)
         {
+            await using var connection = await OpenReadConnectionAsync(cancellationToken);
             await using var command = Command(connection, null, "");
             var where = BuildWhere(command, unlimited, after: null);
-            command.CommandText = $"SELECT {columns} FROM conversations c{Analysed}{join}{where} GROUP BY {groupBy}";
+            command.CommandText = $"SELECT {columns} FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND {CurrentAnalysis}{join}{where} GROUP BY {groupBy}";
             AddInt32(command, "version", version);
+            var list = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                read(reader);
+                list.Add(read(reader));
             }
+
+            return list;
         }
     }
+
+    /// <summary>Conversations that share a stop reason, a length, a first end and a pair, with their sums.</summary>
+    private sealed record ConversationGroup(
+        string? StopReason, int Messages, int? FirstEnd, string Pair, int Conversations, int Loops, long AfterFirstEnd, int Refused, long TokensAfterFirstEnd, decimal? CostAfterFirstEnd);
 
     private static int ToInt(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? 0 : Convert.ToInt32(reader.GetValue(ordinal), CultureInfo.InvariantCulture);

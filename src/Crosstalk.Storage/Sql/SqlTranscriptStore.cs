@@ -274,8 +274,8 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         var insert = HotCommand(
             connection,
             transaction,
-            "INSERT INTO conversations (run_id, title, started, started_ms, parent_id, forked_at, metadata, spec, content_hash) " +
-            "VALUES (@run, @title, @started, @startedMs, @parent, @forkedAt, @metadata, @spec, @contentHash) RETURNING id");
+            "INSERT INTO conversations (run_id, title, started, started_ms, parent_id, forked_at, metadata, content_hash) " +
+            "VALUES (@run, @title, @started, @startedMs, @parent, @forkedAt, @metadata, @contentHash) RETURNING id");
         try
         {
             AddText(insert, "run", runId);
@@ -285,13 +285,27 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             AddInt64(insert, "parent", conversation.ParentId);
             AddInt32(insert, "forkedAt", conversation.ForkedAt is { } f ? checked((int)f) : null);
             AddJson(insert, "metadata", StoreJson.WriteMetadata(header.Metadata));
-            AddText(insert, "spec", conversation.SpecJson);
             AddText(insert, "contentHash", conversation.ContentHash);
             id = Convert.ToInt64(await insert.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
         }
         finally
         {
             await ReleaseHotCommandAsync(insert);
+        }
+
+        if (conversation.SpecJson is { } spec)
+        {
+            var plan = HotCommand(connection, transaction, "INSERT INTO plans (conversation_id, spec) VALUES (@id, @spec)");
+            try
+            {
+                AddInt64(plan, "id", id);
+                AddText(plan, "spec", spec);
+                await plan.ExecuteNonQueryAsync(token);
+            }
+            finally
+            {
+                await ReleaseHotCommandAsync(plan);
+            }
         }
 
         foreach (var participant in header.Participants)
@@ -426,7 +440,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
     private async Task<string?> GetConversationSpecCoreAsync(long conversationId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT spec FROM conversations WHERE id = @id");
+        await using var command = Command(connection, null, "SELECT spec FROM plans WHERE conversation_id = @id");
         AddInt64(command, "id", conversationId);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is string spec ? spec : null;

@@ -8,6 +8,15 @@ UPDATE conversations SET started_ms = (extract(epoch FROM started) * 1000)::bigi
 DROP INDEX ix_conversations_started;
 CREATE INDEX ix_conversations_started_ms ON conversations (started_ms);
 
+-- Each conversation's plan in a table of its own: read when the conversation runs, never when conversations are listed
+-- or summed, so those scan small rows.
+CREATE TABLE plans (
+    conversation_id bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    spec            text NOT NULL
+);
+INSERT INTO plans (conversation_id, spec) SELECT id, spec FROM conversations WHERE spec IS NOT NULL;
+ALTER TABLE conversations DROP COLUMN spec;
+
 -- A lease per conversation: the one process (or silo) that may run it, until the lease expires unrenewed.
 ALTER TABLE conversations ADD COLUMN lease_owner text;
 ALTER TABLE conversations ADD COLUMN lease_expires_ms bigint;
@@ -51,8 +60,7 @@ CREATE TABLE analyses (
     refusals                 integer NOT NULL,
     near_duplicates          integer NOT NULL,
     garbled_words            integer NOT NULL,
-    source                   text,
-    analysis                 text NOT NULL
+    source                   text
 );
 
 CREATE TABLE analysis_seats (
@@ -68,8 +76,21 @@ CREATE TABLE analysis_seats (
     ended_first            boolean NOT NULL,
     tokens_after_first_end bigint NOT NULL,
     cost_after_first_end   numeric,
-    vocabulary             text NOT NULL,
     PRIMARY KEY (conversation_id, seat)
 );
 
 CREATE INDEX ix_analysis_seats_model ON analysis_seats (model, conversation_id);
+
+-- The whole analysis (what the conversation page shows) and each seat's words, apart from the facts the corpus sums, so
+-- the sums scan small rows.
+CREATE TABLE analysis_documents (
+    conversation_id bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    analysis        text NOT NULL
+);
+
+CREATE TABLE analysis_vocabularies (
+    conversation_id bigint NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seat            integer NOT NULL,
+    vocabulary      text NOT NULL,
+    PRIMARY KEY (conversation_id, seat)
+);

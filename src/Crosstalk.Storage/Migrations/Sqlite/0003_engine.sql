@@ -9,6 +9,15 @@ ALTER TABLE conversations ADD COLUMN started_ms INTEGER;
 UPDATE conversations SET started_ms = CAST(round((julianday(started) - 2440587.5) * 86400000.0) AS INTEGER) WHERE started IS NOT NULL;
 CREATE INDEX ix_conversations_started_ms ON conversations (started_ms);
 
+-- Each conversation's plan in a table of its own: read when the conversation runs, never when conversations are listed
+-- or summed, so those scan small rows.
+CREATE TABLE plans (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    spec            TEXT NOT NULL
+);
+INSERT INTO plans (conversation_id, spec) SELECT id, spec FROM conversations WHERE spec IS NOT NULL;
+ALTER TABLE conversations DROP COLUMN spec;
+
 -- A lease per conversation: the one process (or silo) that may run it, until the lease expires unrenewed.
 ALTER TABLE conversations ADD COLUMN lease_owner TEXT;
 ALTER TABLE conversations ADD COLUMN lease_expires_ms INTEGER;
@@ -53,8 +62,7 @@ CREATE TABLE analyses (
     refusals                 INTEGER NOT NULL,
     near_duplicates          INTEGER NOT NULL,
     garbled_words            INTEGER NOT NULL,
-    source                   TEXT,
-    analysis                 TEXT NOT NULL
+    source                   TEXT
 );
 
 CREATE TABLE analysis_seats (
@@ -70,8 +78,21 @@ CREATE TABLE analysis_seats (
     ended_first            INTEGER NOT NULL,
     tokens_after_first_end INTEGER NOT NULL,
     cost_after_first_end   TEXT,
-    vocabulary             TEXT NOT NULL,
     PRIMARY KEY (conversation_id, seat)
 ) WITHOUT ROWID;
 
 CREATE INDEX ix_analysis_seats_model ON analysis_seats (model, conversation_id);
+
+-- The whole analysis (what the conversation page shows) and each seat's words, apart from the facts the corpus sums, so
+-- the sums scan small rows.
+CREATE TABLE analysis_documents (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    analysis        TEXT NOT NULL
+);
+
+CREATE TABLE analysis_vocabularies (
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seat            INTEGER NOT NULL,
+    vocabulary      TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, seat)
+) WITHOUT ROWID;
