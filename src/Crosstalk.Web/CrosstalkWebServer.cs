@@ -32,7 +32,15 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
         _app = app;
         _web = web;
         Address = address;
-        _catchUp = web.Options.AnalysisCatchUpInterval > TimeSpan.Zero ? Task.Run(CatchUpAnalysesAsync) : Task.CompletedTask;
+        if (web.Options.AnalysisCatchUpInterval > TimeSpan.Zero)
+        {
+            _catchUp = Task.Run(CatchUpAnalysesAsync);
+        }
+        else
+        {
+            _catchUp = Task.CompletedTask;
+            web.AnalysesCaughtUp.TrySetResult();
+        }
     }
 
     /// <summary>The URL to open in a browser; it carries <c>?token=…</c> when an access token is required.</summary>
@@ -150,12 +158,16 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
             {
                 try
                 {
-                    await _web.Engine.Analyses.CatchUpAsync(Storage.ConversationQuery.All, limit: 500, cancellationToken: _stopping.Token).ConfigureAwait(false);
+                    // The first pass goes through everything (an old store may need it), later ones through what is new.
+                    var limit = _web.AnalysesCaughtUp.Task.IsCompleted ? 500 : int.MaxValue;
+                    await _web.Engine.Analyses.CatchUpAsync(Storage.ConversationQuery.All, limit, cancellationToken: _stopping.Token).ConfigureAwait(false);
                 }
                 catch (Storage.TranscriptStoreException)
                 {
                     // The store is away for now; the next tick tries again.
                 }
+
+                _web.AnalysesCaughtUp.TrySetResult();
             }
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false));
         }

@@ -31,6 +31,9 @@ internal sealed class WebContext
     /// <summary>The conversations this server runs (started on its live page).</summary>
     public LiveSessions Live { get; }
 
+    /// <summary>Done once the server's first pass over conversations without a current analysis has finished.</summary>
+    public TaskCompletionSource AnalysesCaughtUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Follows any conversation through the store, whoever runs it.</summary>
     public LiveFollower Follower { get; }
 

@@ -199,8 +199,10 @@ public abstract partial class TranscriptStoreContract
         Assert.Equal(Comparable(expected), Comparable(fromStore.Analysis));
         Assert.Equal(expected.Rows.Select(r => r with { Source = null }), fromStore.Analysis.Rows.Select(r => r with { Source = null }));
 
-        // A conversation that grew after its analysis is no longer counted, and is listed to be analysed again.
+        // A conversation that runs again (its lease taken) is no longer counted, and once it has grown it is listed to be
+        // analysed again.
         var grown = (await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)))[^1].Id;
+        Assert.True(await Store.TryAcquireLeaseAsync(grown, new ConversationLease("me/1/1", DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1))));
         await Store.AppendMessageAsync(grown, 5, Message(1, "One more thing."));
         var after = await Store.AggregateAnalysesAsync(ConversationQuery.All, TranscriptAnalyzer.Version, new AnalysisOptions(), 1000);
         Assert.Equal((expected.Conversations - 1, 1L), (after.Analysis.Conversations, after.NotAnalyzed));

@@ -58,7 +58,28 @@ internal abstract partial class SqlTranscriptStore
                 AddInt64(command, "expires", (lease.Now + lease.Duration).ToUnixTimeMilliseconds());
                 AddInt64(command, "now", lease.Now.ToUnixTimeMilliseconds());
                 AddInt64(command, "id", conversationId);
-                return await command.ExecuteNonQueryAsync(token) == 1;
+                if (await command.ExecuteNonQueryAsync(token) != 1)
+                {
+                    return false;
+                }
+
+                // It runs again, so whatever analysis it had is about to be stale: the corpus sums leave it out until it
+                // stops and is analysed again (which lets them count an analysis by its version alone).
+                foreach (var sql in new[] { "DELETE FROM analysis_seats WHERE conversation_id = @id", "DELETE FROM analyses WHERE conversation_id = @id" })
+                {
+                    var delete = HotCommand(connection, transaction, sql);
+                    try
+                    {
+                        AddInt64(delete, "id", conversationId);
+                        await delete.ExecuteNonQueryAsync(token);
+                    }
+                    finally
+                    {
+                        await ReleaseHotCommandAsync(delete);
+                    }
+                }
+
+                return true;
             },
             cancellationToken);
 
@@ -325,12 +346,17 @@ internal abstract partial class SqlTranscriptStore
                     await using (var insert = Command(
                         connection,
                         transaction,
-                        "INSERT INTO analysis_seats (conversation_id, seat, model, messages, words, refusals, emoji, garbled, judged, " +
-                        "ended_first, tokens_after_first_end, cost_after_first_end) VALUES (@id, @seat, @model, @messages, " +
-                        "@words, @refusals, @emoji, @garbled, @judged, @endedFirst, @tokensAfter, @costAfter)"))
+                        "INSERT INTO analysis_seats (conversation_id, seat, version, goodbye_loop, first_end, messages_after_first_end, model, " +
+                        "messages, words, refusals, emoji, garbled, judged, ended_first, tokens_after_first_end, cost_after_first_end) " +
+                        "VALUES (@id, @seat, @version, @loop, @firstEnd, @after, @model, @messages, @words, @refusals, @emoji, @garbled, @judged, " +
+                        "@endedFirst, @tokensAfter, @costAfter)"))
                     {
                         AddInt64(insert, "id", conversationId);
                         AddInt32(insert, "seat", seat.Seat);
+                        AddInt32(insert, "version", version);
+                        AddBoolean(insert, "loop", facts.GoodbyeLoopLength > 0);
+                        AddInt32(insert, "firstEnd", facts.FirstEnd);
+                        AddInt32(insert, "after", facts.MessagesAfterFirstEnd);
                         AddText(insert, "model", seat.Model);
                         AddInt32(insert, "messages", seat.Messages);
                         AddInt64(insert, "words", seat.Words);
@@ -408,12 +434,16 @@ internal abstract partial class SqlTranscriptStore
         var sums = new CorpusSums();
 
         // Three reads at once, each on its own connection: how many match, the per-conversation sums, the per-model sums.
+        // Without filters they read the analysis tables alone (an analysis counts by its version: a conversation that runs
+        // again loses it when its lease is taken); with filters they join the conversations the filters select.
+        var filtered = HasFilters(unlimited);
         var matching = CountAsync();
         var conversations = ReadAsync(
             "a.stop_reason, a.message_count, a.first_end, a.pair, COUNT(*), SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), " +
             "SUM(a.messages_after_first_end), SUM(CASE WHEN a.refusals > 0 THEN 1 ELSE 0 END), SUM(a.tokens_after_first_end), SUM(a.cost_after_first_end)",
+            "analyses a",
+            "a",
             "a.stop_reason, a.message_count, a.first_end, a.pair",
-            join: "",
             reader => new ConversationGroup(
                 GetString(reader, 0),
                 reader.GetInt32(1),
@@ -427,12 +457,13 @@ internal abstract partial class SqlTranscriptStore
                 ReadAggregateCost(reader, 9)));
         var models = ReadAsync(
             "s.model, COUNT(*), SUM(s.messages), SUM(s.words), SUM(s.refusals), SUM(CASE WHEN s.refusals > 0 THEN 1 ELSE 0 END), " +
-            "SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN s.ended_first THEN 1 ELSE 0 END), " +
-            "SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE a.messages_after_first_end END), " +
-            "SUM(CASE WHEN a.first_end IS NULL THEN 0 ELSE s.tokens_after_first_end END), " +
-            "SUM(CASE WHEN a.first_end IS NULL THEN NULL ELSE s.cost_after_first_end END), SUM(s.emoji), SUM(s.garbled), SUM(s.judged)",
+            "SUM(CASE WHEN s.goodbye_loop THEN 1 ELSE 0 END), SUM(CASE WHEN s.ended_first THEN 1 ELSE 0 END), " +
+            "SUM(CASE WHEN s.first_end IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN s.first_end IS NULL THEN 0 ELSE s.messages_after_first_end END), " +
+            "SUM(CASE WHEN s.first_end IS NULL THEN 0 ELSE s.tokens_after_first_end END), " +
+            "SUM(CASE WHEN s.first_end IS NULL THEN NULL ELSE s.cost_after_first_end END), SUM(s.emoji), SUM(s.garbled), SUM(s.judged)",
+            "analysis_seats s",
+            "s",
             "s.model",
-            join: " JOIN analysis_seats s ON s.conversation_id = c.id",
             reader => (reader.GetString(0), new ModelSums
             {
                 Conversations = ToInt(reader, 1),
@@ -498,12 +529,13 @@ internal abstract partial class SqlTranscriptStore
         {
             foreach (var (name, model) in sums.Models)
             {
+                // The model's newest seats, found backwards along (model, conversation_id).
                 await using var command = Command(connection, null, "");
-                var where = BuildWhere(command, unlimited, after: null, "s.model = @model");
+                var where = filtered ? BuildWhere(command, unlimited, after: null, "s.model = @model", "s.version = @version") : " WHERE s.model = @model AND s.version = @version";
                 command.CommandText =
-                    $"SELECT v.vocabulary FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND {CurrentAnalysis} " +
-                    "JOIN analysis_seats s ON s.conversation_id = c.id " +
-                    $"JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat{where} ORDER BY c.id DESC LIMIT @sample";
+                    "SELECT v.vocabulary FROM analysis_seats s JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat" +
+                    (filtered ? " JOIN conversations c ON c.id = s.conversation_id" : "") +
+                    $"{where} ORDER BY s.conversation_id DESC LIMIT @sample";
                 AddInt32(command, "version", version);
                 AddText(command, "model", name);
                 AddInt32(command, "sample", vocabularySample);
@@ -530,7 +562,7 @@ internal abstract partial class SqlTranscriptStore
                 var where = BuildWhere(command, unlimited, after: null);
                 command.CommandText =
                     "SELECT c.title, a.source, a.message_count, a.stop_reason, a.first_end, a.messages_after_first_end, a.goodbye_loop_start, " +
-                    $"a.goodbye_loop_length, a.refusals, a.near_duplicates, a.garbled_words FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND {CurrentAnalysis}{where} ORDER BY c.id";
+                    $"a.goodbye_loop_length, a.refusals, a.near_duplicates, a.garbled_words FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND a.version = @version{where} ORDER BY c.id";
                 AddInt32(command, "version", version);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
@@ -562,12 +594,13 @@ internal abstract partial class SqlTranscriptStore
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        async Task<List<T>> ReadAsync<T>(string columns, string groupBy, string join, Func<DbDataReader, T> read)
+        async Task<List<T>> ReadAsync<T>(string columns, string table, string alias, string groupBy, Func<DbDataReader, T> read)
         {
             await using var connection = await OpenReadConnectionAsync(cancellationToken);
             await using var command = Command(connection, null, "");
-            var where = BuildWhere(command, unlimited, after: null);
-            command.CommandText = $"SELECT {columns} FROM conversations c JOIN analyses a ON a.conversation_id = c.id AND {CurrentAnalysis}{join}{where} GROUP BY {groupBy}";
+            var current = $"{alias}.version = @version";
+            var where = filtered ? BuildWhere(command, unlimited, after: null, current) : " WHERE " + current;
+            command.CommandText = $"SELECT {columns} FROM {table}" + (filtered ? $" JOIN conversations c ON c.id = {alias}.conversation_id" : "") + $"{where} GROUP BY {groupBy}";
             AddInt32(command, "version", version);
             var list = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -579,6 +612,11 @@ internal abstract partial class SqlTranscriptStore
             return list;
         }
     }
+
+    private static bool HasFilters(ConversationQuery query) =>
+        query.RunId is not null || query.Participant is not null || query.StopReason is not null || query.MinMessages is not null
+        || query.MaxMessages is not null || query.StartedFrom is not null || query.StartedTo is not null || query.UnfinishedOnly
+        || query.RunningAt is not null || !string.IsNullOrWhiteSpace(query.Text);
 
     /// <summary>Conversations that share a stop reason, a length, a first end and a pair, with their sums.</summary>
     private sealed record ConversationGroup(

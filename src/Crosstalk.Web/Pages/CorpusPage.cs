@@ -13,15 +13,25 @@ namespace Crosstalk.Web.Pages;
 /// </summary>
 internal static class CorpusPage
 {
-    /// <summary>How many conversations without a kept analysis one request analyses before it answers (the rest are caught up in the background).</summary>
-    public const int CatchUpPerRequest = 200;
+    /// <summary>How long a request waits for the server's first pass over conversations without a kept analysis.</summary>
+    public static readonly TimeSpan FirstPassWait = TimeSpan.FromSeconds(5);
 
     public static async Task<string> RenderAsync(WebContext web, HttpContext context)
     {
         var filters = ListFilters.Parse(context.Request.Query) with { Page = 1 };
         var cancellationToken = context.RequestAborted;
         var query = filters.ToQuery(web.Time.LocalTimeZone, limit: null);
-        await web.Engine.Analyses.CatchUpAsync(query, CatchUpPerRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Conversations stopped by the engine are analysed as they stop; older ones by the server's first pass, which the page
+        // waits for (up to a few seconds) so that it never shows a store half counted without saying so.
+        try
+        {
+            await web.AnalysesCaughtUp.Task.WaitAsync(FirstPassWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The count below says how many are not analysed yet.
+        }
+
         var stored = await web.Engine.Analyses.AggregateAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
         var corpus = stored.Analysis;
         var total = stored.Matching;

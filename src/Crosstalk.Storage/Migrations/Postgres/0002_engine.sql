@@ -63,9 +63,14 @@ CREATE TABLE analyses (
     source                   text
 );
 
+-- Each seat's facts, with the conversation's that its per-model sums need (so they are summed from this table alone).
 CREATE TABLE analysis_seats (
     conversation_id        bigint NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     seat                   integer NOT NULL,
+    version                integer NOT NULL,
+    goodbye_loop           boolean NOT NULL,
+    first_end              integer,
+    messages_after_first_end integer NOT NULL,
     model                  text NOT NULL,
     messages               integer NOT NULL,
     words                  bigint NOT NULL,

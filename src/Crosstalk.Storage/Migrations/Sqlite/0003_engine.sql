@@ -45,7 +45,8 @@ CREATE TABLE live_watchers (
 );
 
 -- The deterministic analysis of each conversation, computed once when it stops (or is imported) and kept with the
--- analyzer's version and the message count it saw: stale when either differs. The corpus tables are sums over these.
+-- analyzer's version and the message count it saw: stale when either differs (a conversation that runs again loses its
+-- analysis when its lease is taken). The corpus tables are sums over these.
 CREATE TABLE analyses (
     conversation_id          INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
     version                  INTEGER NOT NULL,
@@ -65,9 +66,14 @@ CREATE TABLE analyses (
     source                   TEXT
 );
 
+-- Each seat's facts, with the conversation's that its per-model sums need (so they are summed from this table alone).
 CREATE TABLE analysis_seats (
     conversation_id        INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     seat                   INTEGER NOT NULL,
+    version                INTEGER NOT NULL,
+    goodbye_loop           INTEGER NOT NULL,
+    first_end              INTEGER,
+    messages_after_first_end INTEGER NOT NULL,
     model                  TEXT NOT NULL,
     messages               INTEGER NOT NULL,
     words                  INTEGER NOT NULL,
