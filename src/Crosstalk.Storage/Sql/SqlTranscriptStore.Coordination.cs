@@ -343,30 +343,31 @@ internal abstract partial class SqlTranscriptStore
                 foreach (var seat in facts.Seats)
                 {
                     var kept = seat.WithTopVocabulary(ConversationFacts.StoredVocabulary);
+                    var withEnd = facts.FirstEnd is not null;
                     await using (var insert = Command(
                         connection,
                         transaction,
-                        "INSERT INTO analysis_seats (conversation_id, seat, version, goodbye_loop, first_end, messages_after_first_end, model, " +
-                        "messages, words, refusals, emoji, garbled, judged, ended_first, tokens_after_first_end, cost_after_first_end) " +
-                        "VALUES (@id, @seat, @version, @loop, @firstEnd, @after, @model, @messages, @words, @refusals, @emoji, @garbled, @judged, " +
-                        "@endedFirst, @tokensAfter, @costAfter)"))
+                        "INSERT INTO analysis_seats (conversation_id, seat, version, model, messages, words, refusals, refused, goodbye_loop, " +
+                        "ended_first, with_end, after_end, tokens_end, cost_end, emoji, garbled, judged) VALUES (@id, @seat, @version, @model, " +
+                        "@messages, @words, @refusals, @refused, @loop, @endedFirst, @withEnd, @after, @tokens, @cost, @emoji, @garbled, @judged)"))
                     {
                         AddInt64(insert, "id", conversationId);
                         AddInt32(insert, "seat", seat.Seat);
                         AddInt32(insert, "version", version);
-                        AddBoolean(insert, "loop", facts.GoodbyeLoopLength > 0);
-                        AddInt32(insert, "firstEnd", facts.FirstEnd);
-                        AddInt32(insert, "after", facts.MessagesAfterFirstEnd);
                         AddText(insert, "model", seat.Model);
                         AddInt32(insert, "messages", seat.Messages);
                         AddInt64(insert, "words", seat.Words);
                         AddInt32(insert, "refusals", seat.Refusals);
+                        AddInt32(insert, "refused", seat.Refusals > 0 ? 1 : 0);
+                        AddInt32(insert, "loop", facts.GoodbyeLoopLength > 0 ? 1 : 0);
+                        AddInt32(insert, "endedFirst", seat.EndedFirst ? 1 : 0);
+                        AddInt32(insert, "withEnd", withEnd ? 1 : 0);
+                        AddInt32(insert, "after", withEnd ? facts.MessagesAfterFirstEnd : 0);
+                        AddInt64(insert, "tokens", withEnd ? seat.TokensAfterFirstEnd : 0);
+                        AddCost(insert, "cost", withEnd ? seat.CostAfterFirstEnd : null);
                         AddInt64(insert, "emoji", seat.Emoji);
                         AddInt64(insert, "garbled", seat.Garbled);
                         AddInt64(insert, "judged", seat.Judged);
-                        AddBoolean(insert, "endedFirst", seat.EndedFirst);
-                        AddInt64(insert, "tokensAfter", seat.TokensAfterFirstEnd);
-                        AddCost(insert, "costAfter", seat.CostAfterFirstEnd);
                         await insert.ExecuteNonQueryAsync(token);
                     }
 
@@ -456,11 +457,8 @@ internal abstract partial class SqlTranscriptStore
                 ToLong(reader, 8),
                 ReadAggregateCost(reader, 9)));
         var models = ReadAsync(
-            "s.model, COUNT(*), SUM(s.messages), SUM(s.words), SUM(s.refusals), SUM(CASE WHEN s.refusals > 0 THEN 1 ELSE 0 END), " +
-            "SUM(CASE WHEN s.goodbye_loop THEN 1 ELSE 0 END), SUM(CASE WHEN s.ended_first THEN 1 ELSE 0 END), " +
-            "SUM(CASE WHEN s.first_end IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN s.first_end IS NULL THEN 0 ELSE s.messages_after_first_end END), " +
-            "SUM(CASE WHEN s.first_end IS NULL THEN 0 ELSE s.tokens_after_first_end END), " +
-            "SUM(CASE WHEN s.first_end IS NULL THEN NULL ELSE s.cost_after_first_end END), SUM(s.emoji), SUM(s.garbled), SUM(s.judged)",
+            "s.model, COUNT(*), SUM(s.messages), SUM(s.words), SUM(s.refusals), SUM(s.refused), SUM(s.goodbye_loop), SUM(s.ended_first), " +
+            "SUM(s.with_end), SUM(s.after_end), SUM(s.tokens_end), SUM(s.cost_end), SUM(s.emoji), SUM(s.garbled), SUM(s.judged)",
             "analysis_seats s",
             "s",
             "s.model",

@@ -63,28 +63,34 @@ CREATE TABLE analyses (
     source                   text
 );
 
--- Each seat's facts, with the conversation's that its per-model sums need (so they are summed from this table alone).
+-- Each seat's facts, with what its per-model sums need of the conversation's (flags as 0 or 1, sums already taken only
+-- where they count), so those sums are plain SUMs over one table — and over one covering index, in model order.
 CREATE TABLE analysis_seats (
-    conversation_id        bigint NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-    seat                   integer NOT NULL,
-    version                integer NOT NULL,
-    goodbye_loop           boolean NOT NULL,
-    first_end              integer,
-    messages_after_first_end integer NOT NULL,
-    model                  text NOT NULL,
-    messages               integer NOT NULL,
-    words                  bigint NOT NULL,
-    refusals               integer NOT NULL,
-    emoji                  bigint NOT NULL,
-    garbled                bigint NOT NULL,
-    judged                 bigint NOT NULL,
-    ended_first            boolean NOT NULL,
-    tokens_after_first_end bigint NOT NULL,
-    cost_after_first_end   numeric,
+    conversation_id bigint NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seat            integer NOT NULL,
+    version         integer NOT NULL,
+    model           text NOT NULL,
+    messages        integer NOT NULL,
+    words           bigint NOT NULL,
+    refusals        integer NOT NULL,
+    refused         integer NOT NULL,
+    goodbye_loop    integer NOT NULL,
+    ended_first     integer NOT NULL,
+    with_end        integer NOT NULL,
+    after_end       integer NOT NULL,
+    tokens_end      bigint NOT NULL,
+    cost_end        numeric,
+    emoji           bigint NOT NULL,
+    garbled         bigint NOT NULL,
+    judged          bigint NOT NULL,
     PRIMARY KEY (conversation_id, seat)
 );
 
 CREATE INDEX ix_analysis_seats_model ON analysis_seats (model, conversation_id);
+CREATE INDEX ix_analysis_seats_sums ON analysis_seats (model, version, messages, words, refusals, refused, goodbye_loop, ended_first,
+    with_end, after_end, tokens_end, cost_end, emoji, garbled, judged);
+CREATE INDEX ix_analyses_sums ON analyses (stop_reason, message_count, first_end, pair, version, goodbye_loop_length,
+    messages_after_first_end, refusals, tokens_after_first_end, cost_after_first_end);
 
 -- The whole analysis (what the conversation page shows) and each seat's words, apart from the facts the corpus sums, so
 -- the sums scan small rows.

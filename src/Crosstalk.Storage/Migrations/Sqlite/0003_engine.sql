@@ -66,28 +66,34 @@ CREATE TABLE analyses (
     source                   TEXT
 );
 
--- Each seat's facts, with the conversation's that its per-model sums need (so they are summed from this table alone).
+-- Each seat's facts, with what its per-model sums need of the conversation's (flags as 0 or 1, sums already taken only
+-- where they count), so those sums are plain SUMs over one table — and over one covering index, in model order.
 CREATE TABLE analysis_seats (
-    conversation_id        INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-    seat                   INTEGER NOT NULL,
-    version                INTEGER NOT NULL,
-    goodbye_loop           INTEGER NOT NULL,
-    first_end              INTEGER,
-    messages_after_first_end INTEGER NOT NULL,
-    model                  TEXT NOT NULL,
-    messages               INTEGER NOT NULL,
-    words                  INTEGER NOT NULL,
-    refusals               INTEGER NOT NULL,
-    emoji                  INTEGER NOT NULL,
-    garbled                INTEGER NOT NULL,
-    judged                 INTEGER NOT NULL,
-    ended_first            INTEGER NOT NULL,
-    tokens_after_first_end INTEGER NOT NULL,
-    cost_after_first_end   TEXT,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    seat            INTEGER NOT NULL,
+    version         INTEGER NOT NULL,
+    model           TEXT NOT NULL,
+    messages        INTEGER NOT NULL,
+    words           INTEGER NOT NULL,
+    refusals        INTEGER NOT NULL,
+    refused         INTEGER NOT NULL,
+    goodbye_loop    INTEGER NOT NULL,
+    ended_first     INTEGER NOT NULL,
+    with_end        INTEGER NOT NULL,
+    after_end       INTEGER NOT NULL,
+    tokens_end      INTEGER NOT NULL,
+    cost_end        TEXT,
+    emoji           INTEGER NOT NULL,
+    garbled         INTEGER NOT NULL,
+    judged          INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, seat)
 ) WITHOUT ROWID;
 
 CREATE INDEX ix_analysis_seats_model ON analysis_seats (model, conversation_id);
+CREATE INDEX ix_analysis_seats_sums ON analysis_seats (model, version, messages, words, refusals, refused, goodbye_loop, ended_first,
+    with_end, after_end, tokens_end, cost_end, emoji, garbled, judged);
+CREATE INDEX ix_analyses_sums ON analyses (stop_reason, message_count, first_end, pair, version, goodbye_loop_length,
+    messages_after_first_end, refusals, tokens_after_first_end, cost_after_first_end);
 
 -- The whole analysis (what the conversation page shows) and each seat's words, apart from the facts the corpus sums, so
 -- the sums scan small rows.
