@@ -199,6 +199,19 @@ public abstract partial class TranscriptStoreContract
         Assert.Equal(Comparable(expected), Comparable(fromStore.Analysis));
         Assert.Equal(expected.Rows.Select(r => r with { Source = null }), fromStore.Analysis.Rows.Select(r => r with { Source = null }));
 
+        // Filtered by a participant: the same tables as the in-memory sums over just those conversations.
+        var alphaOnly = new CorpusAnalyzer();
+        // (A participant filter matches a name or a model that contains the text.)
+        foreach (var transcript in transcripts.Where(t => t.Participants.Any(p =>
+            p.Name.Contains("alpha", StringComparison.OrdinalIgnoreCase) || p.Model?.Contains("alpha", StringComparison.OrdinalIgnoreCase) == true)))
+        {
+            alphaOnly.Add(transcript);
+        }
+
+        var filtered = await Store.AggregateAnalysesAsync(new ConversationQuery { Participant = "alpha" }, TranscriptAnalyzer.Version, new AnalysisOptions(), vocabularySample: 1000);
+        Assert.Equal(Comparable(alphaOnly.Build()), Comparable(filtered.Analysis));
+        Assert.Equal(4, filtered.Matching);
+
         // A conversation that runs again (its lease taken) is no longer counted, and once it has grown it is listed to be
         // analysed again.
         var grown = (await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)))[^1].Id;

@@ -525,32 +525,49 @@ internal abstract partial class SqlTranscriptStore
         // seats stand for it (the page says how many).
         await using (var connection = await OpenReadConnectionAsync(cancellationToken))
         {
-            foreach (var (name, model) in sums.Models)
+            if (!filtered)
             {
-                // The model's newest seats, found backwards along (model, conversation_id).
-                await using var command = Command(connection, null, "");
-                var where = filtered ? BuildWhere(command, unlimited, after: null, "s.model = @model", "s.version = @version") : " WHERE s.model = @model AND s.version = @version";
-                command.CommandText =
-                    "SELECT v.vocabulary FROM analysis_seats s JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat" +
-                    (filtered ? " JOIN conversations c ON c.id = s.conversation_id" : "") +
-                    $"{where} ORDER BY s.conversation_id DESC LIMIT @sample";
-                AddInt32(command, "version", version);
-                AddText(command, "model", name);
-                AddInt32(command, "sample", vocabularySample);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                foreach (var (name, model) in sums.Models)
                 {
-                    var vocabulary = JsonSerializer.Deserialize(reader.GetString(0), StoreJsonContext.Default.VocabularyRow);
-                    if (vocabulary is null)
+                    // The model's newest seats, found backwards along (model, conversation_id).
+                    await using var command = Command(connection, null,
+                        "SELECT v.vocabulary FROM analysis_seats s JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat " +
+                        "WHERE s.model = @model AND s.version = @version ORDER BY s.conversation_id DESC LIMIT @sample");
+                    AddInt32(command, "version", version);
+                    AddText(command, "model", name);
+                    AddInt32(command, "sample", vocabularySample);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        AddVocabulary(model, reader.GetString(0));
+                    }
+                }
+            }
+            else
+            {
+                // With filters, one pass over the matching seats, newest first, until every model has its sample: the filters
+                // are evaluated once per conversation, not once per model.
+                await using var command = Command(connection, null, "");
+                var where = BuildWhere(command, unlimited, after: null, "s.version = @version");
+                command.CommandText =
+                    "SELECT s.model, v.vocabulary FROM analysis_seats s JOIN conversations c ON c.id = s.conversation_id " +
+                    $"JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat{where} ORDER BY s.conversation_id DESC";
+                AddInt32(command, "version", version);
+                var taken = new Dictionary<string, int>(StringComparer.Ordinal);
+                var full = 0;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (full < sums.Models.Count && await reader.ReadAsync(cancellationToken))
+                {
+                    var name = reader.GetString(0);
+                    var count = taken.GetValueOrDefault(name);
+                    if (count >= vocabularySample || !sums.Models.TryGetValue(name, out var model))
                     {
                         continue;
                     }
 
-                    sums.AddWords(model, vocabulary.Words);
-                    foreach (var (emoji, n) in vocabulary.Emoji)
-                    {
-                        model.EmojiCounts[emoji] = model.EmojiCounts.GetValueOrDefault(emoji) + n;
-                    }
+                    taken[name] = ++count;
+                    full += count == vocabularySample ? 1 : 0;
+                    AddVocabulary(model, reader.GetString(1));
                 }
             }
 
@@ -583,6 +600,20 @@ internal abstract partial class SqlTranscriptStore
 
         var total = await matching;
         return new StoredCorpus(sums.ToAnalysis(options), total, total - sums.Conversations);
+
+        void AddVocabulary(ModelSums model, string json)
+        {
+            if (JsonSerializer.Deserialize(json, StoreJsonContext.Default.VocabularyRow) is not { } vocabulary)
+            {
+                return;
+            }
+
+            sums.AddWords(model, vocabulary.Words);
+            foreach (var (emoji, n) in vocabulary.Emoji)
+            {
+                model.EmojiCounts[emoji] = model.EmojiCounts.GetValueOrDefault(emoji) + n;
+            }
+        }
 
         async Task<long> CountAsync()
         {
