@@ -548,10 +548,10 @@ internal abstract partial class SqlTranscriptStore
                 // With filters, one pass over the matching seats, newest first, until every model has its sample: the filters
                 // are evaluated once per conversation, not once per model.
                 await using var command = Command(connection, null, "");
-                var where = BuildWhere(command, unlimited, after: null, "s.version = @version");
+                var where = BuildWhere(
+                    command, unlimited, after: null, "s.conversation_id = c.id", "v.conversation_id = s.conversation_id", "v.seat = s.seat", "s.version = @version");
                 command.CommandText =
-                    "SELECT s.model, v.vocabulary FROM analysis_seats s JOIN conversations c ON c.id = s.conversation_id " +
-                    $"JOIN analysis_vocabularies v ON v.conversation_id = s.conversation_id AND v.seat = s.seat{where} ORDER BY s.conversation_id DESC";
+                    $"SELECT s.model, v.vocabulary FROM conversations c CROSS JOIN analysis_seats s CROSS JOIN analysis_vocabularies v{where} ORDER BY c.id DESC";
                 AddInt32(command, "version", version);
                 var taken = new Dictionary<string, int>(StringComparer.Ordinal);
                 var full = 0;
@@ -628,8 +628,13 @@ internal abstract partial class SqlTranscriptStore
             await using var connection = await OpenReadConnectionAsync(cancellationToken);
             await using var command = Command(connection, null, "");
             var current = $"{alias}.version = @version";
-            var where = filtered ? BuildWhere(command, unlimited, after: null, current) : " WHERE " + current;
-            command.CommandText = $"SELECT {columns} FROM {table}" + (filtered ? $" JOIN conversations c ON c.id = {alias}.conversation_id" : "") + $"{where} GROUP BY {groupBy}";
+
+            // With filters, the conversations drive (CROSS JOIN keeps SQLite's loops in that order): each filter is checked
+            // once per conversation, walking them in id order, rather than per analysis row in random order.
+            command.CommandText = filtered
+                ? $"SELECT {columns} FROM conversations c CROSS JOIN {table}" +
+                  BuildWhere(command, unlimited, after: null, $"{alias}.conversation_id = c.id", current) + $" GROUP BY {groupBy}"
+                : $"SELECT {columns} FROM {table} WHERE {current} GROUP BY {groupBy}";
             AddInt32(command, "version", version);
             var list = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
