@@ -116,7 +116,7 @@ internal static class ForkCommand
                 TerminalText.Escape(planned.Plan.StopPolicy));
             var plan = planned.Plan;
             var observer = new ConversationConsole(context.Console, context.TimeProvider, quietValue, plan.Seats.Count, plan.EndToken, plan.Opener is not null);
-            var result = await engine.Conversations.ExecuteAsync(forkId, observer, cancellationToken).ConfigureAwait(false);
+            var result = await engine.Conversations.ExecuteAsync(forkId, observer, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (result.Transcript is { } transcript)
             {
                 context.Console.MarkupLine(CultureInfo.InvariantCulture, "Conversation {0}: {1} messages ({2} from the parent).", forkId, transcript.Messages.Count, keep);

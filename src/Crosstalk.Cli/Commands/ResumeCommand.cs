@@ -111,7 +111,7 @@ internal static class ResumeCommand
         }
 
         var observer = new ConversationConsole(context.Console, context.TimeProvider, quiet, plan.Seats.Count, plan.EndToken, plan.Opener is not null);
-        var result = await engine.Conversations.ExecuteAsync(id, observer, cancellationToken).ConfigureAwait(false);
+        var result = await engine.Conversations.ExecuteAsync(id, observer, cancellationToken: cancellationToken).ConfigureAwait(false);
         return result.Outcome == ExecutionOutcome.AlreadyFinished
             ? throw new UserException($"Conversation {id} has already ended ({result.Stop!.Reason}); 'crosstalk fork {id} --at {transcript.Messages.Count}' goes on from it.")
             : RunCommand.Report(context, engine, id, result, plan);

@@ -150,7 +150,7 @@ internal static class RunCommand
 
             var id = await engine.CreateConversationAsync(planned, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             var observer = new ConversationConsole(console, context.TimeProvider, settings.Quiet, plan.Seats.Count, plan.EndToken, plan.Opener is not null);
-            var result = await engine.Conversations.ExecuteAsync(id, observer, cancellationToken).ConfigureAwait(false);
+            var result = await engine.Conversations.ExecuteAsync(id, observer, cancellationToken: cancellationToken).ConfigureAwait(false);
             return Report(context, engine, id, result, plan, stored: scratch is null);
         }
         finally

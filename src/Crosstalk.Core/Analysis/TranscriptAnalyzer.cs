@@ -43,9 +43,36 @@ public static class TranscriptAnalyzer
         var garbled = new IReadOnlyList<string>[n];
         var judged = new int[n];
 
+        // A message that says exactly what an earlier one said (a goodbye loop, a model stuck on one reply) is measured once:
+        // every measure below depends on the text alone.
+        var firstWithText = new Dictionary<string, int>(StringComparer.Ordinal);
+        var same = new int[n];
         for (var i = 0; i < n; i++)
         {
             var text = messages[i].Content;
+            if (firstWithText.TryGetValue(text, out var earlier) && (earlier >= firstJudged || i < firstJudged))
+            {
+                same[i] = earlier;
+                words[i] = words[earlier];
+                content[i] = content[earlier];
+                contentSets[i] = contentSets[earlier];
+                wordCounts[i] = wordCounts[earlier];
+                shingles[i] = shingles[earlier];
+                emoji[i] = emoji[earlier];
+                garbled[i] = garbled[earlier];
+                judged[i] = judged[earlier];
+                endTokens[i] = endTokens[earlier];
+                farewells[i] = farewells[earlier];
+                refusals[i] = refusals[earlier];
+                continue;
+            }
+
+            if (!firstWithText.TryGetValue(text, out var before) || (before < firstJudged && i >= firstJudged))
+            {
+                firstWithText[text] = i;
+            }
+
+            same[i] = i;
             words[i] = TextWords.Lower(text);
             content[i] = LexicalMeasures.Counts(words[i], skipStopWords: true);
             contentSets[i] = [.. content[i].Keys];
@@ -63,6 +90,7 @@ public static class TranscriptAnalyzer
 
         var opening = OpeningCounts(content, firstJudged, options.OpeningMessages);
         var perMessage = new MessageAnalysis[n];
+        var compression = new double[n];
         var echo = new double?[n];
         for (var i = 0; i < n; i++)
         {
@@ -77,7 +105,7 @@ public static class TranscriptAnalyzer
                 wordCounts[i],
                 messages[i].Content.Length,
                 Round(LexicalMeasures.TypeTokenRatio(words[i])),
-                Round(LexicalMeasures.CompressionRatio(messages[i].Content)),
+                compression[i] = same[i] < i ? compression[same[i]] : Round(LexicalMeasures.CompressionRatio(messages[i].Content)),
                 emoji[i].Count,
                 endTokens[i],
                 farewells[i],

@@ -396,6 +396,11 @@ public sealed class ConversationRunner
             return Interrupted(seat, name, index);
         }
 
+        if (exception is ConversationStopException stop)
+        {
+            return stop.Stop with { Seat = stop.Stop.Seat ?? seat };
+        }
+
         var text = exception.Message.AsSpan().Trim();
         var lineBreak = text.IndexOfAny('\r', '\n');
         var sentence = (lineBreak >= 0 ? text[..lineBreak] : text).ToString();

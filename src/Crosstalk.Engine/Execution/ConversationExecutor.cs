@@ -1,6 +1,7 @@
 using System.Globalization;
 using Crosstalk.Conversations;
 using Crosstalk.Engine.Analysis;
+using Crosstalk.Engine.Budgets;
 using Crosstalk.Engine.Models;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Engine.Recording;
@@ -38,7 +39,8 @@ public sealed class ConversationExecutor
 
     /// <summary>Runs the conversation from where it stands until it stops; <paramref name="cancellationToken"/> stops it as interrupted.</summary>
     /// <exception cref="TranscriptStoreException">The store failed before the conversation could start.</exception>
-    public async Task<ExecutionResult> ExecuteAsync(long conversationId, RunObserver? observer = null, CancellationToken cancellationToken = default)
+    public async Task<ExecutionResult> ExecuteAsync(
+        long conversationId, RunObserver? observer = null, ExecutionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var status = await _store.GetLiveStatusAsync(conversationId, cancellationToken);
         if (status is null)
@@ -51,13 +53,14 @@ public sealed class ConversationExecutor
             return new ExecutionResult(ExecutionOutcome.AlreadyFinished, done, Detail: $"Conversation {Id(conversationId)} has already ended ({done.Reason}).");
         }
 
-        return await ExecuteAsync(conversationId, status.Lease.Owner, observer, cancellationToken);
+        return await ExecuteAsync(conversationId, status.Lease.Owner, observer, options ?? new ExecutionOptions(), cancellationToken);
     }
 
     /// <summary>Runs a conversation whose current lease holder (if any) the caller has already read.</summary>
-    internal async Task<ExecutionResult> ExecuteAsync(long conversationId, string? currentOwner, RunObserver? observer, CancellationToken cancellationToken)
+    internal async Task<ExecutionResult> ExecuteAsync(
+        long conversationId, string? currentOwner, RunObserver? observer, ExecutionOptions options, CancellationToken cancellationToken)
     {
-        if (await _leases.TryAcquireAsync(conversationId, currentOwner, CancellationToken.None) is not { } lost)
+        if (await _leases.TryAcquireAsync(conversationId, currentOwner, options.DeadOwners, CancellationToken.None) is not { } lost)
         {
             return new ExecutionResult(ExecutionOutcome.HeldElsewhere, Detail: $"Conversation {Id(conversationId)} is running in another process ({currentOwner ?? "just taken"}).");
         }
@@ -81,7 +84,7 @@ public sealed class ConversationExecutor
             }
 
             var plan = PlanJson.ReadConversation(specJson, $"Conversation {Id(conversationId)}");
-            var result = await RunAsync(conversationId, plan, transcript, lost, observer, cancellationToken);
+            var result = await RunAsync(conversationId, plan, transcript, lost, observer, options, cancellationToken);
             released = result.Outcome == ExecutionOutcome.Stopped;
             return result;
         }
@@ -93,7 +96,7 @@ public sealed class ConversationExecutor
     }
 
     private async Task<ExecutionResult> RunAsync(
-        long conversationId, ConversationPlan plan, Transcript transcript, CancellationToken lost, RunObserver? observer, CancellationToken cancellationToken)
+        long conversationId, ConversationPlan plan, Transcript transcript, CancellationToken lost, RunObserver? observer, ExecutionOptions options, CancellationToken cancellationToken)
     {
         var stopCondition = StopConditions.Parse(plan.StopPolicy);
         observer?.ConversationStarted(conversationId, transcript.Title, transcript.Messages.Count, (stopCondition as StopCondition)?.MessageLimit);
@@ -106,7 +109,7 @@ public sealed class ConversationExecutor
             foreach (var seat in plan.Seats)
             {
                 var resolved = _models.Resolve(seat.Model, plan.Seed);
-                clients.Add(resolved.Client);
+                clients.Add(options.Budget is { } budget ? new BudgetChatClient(resolved.Client, budget) : resolved.Client);
                 seats.Add(new SeatSpec
                 {
                     Name = seat.Name,

@@ -39,10 +39,16 @@ internal sealed partial class LeaseKeeper : IAsyncDisposable
     /// Takes the conversation's lease: free, expired, or held by an owner that is dead on this machine. Returns a token that
     /// fires if the lease is lost later, or null when someone else holds it (or the conversation has finished).
     /// </summary>
-    public async Task<CancellationToken?> TryAcquireAsync(long conversationId, string? currentOwner, CancellationToken cancellationToken)
+    public async Task<CancellationToken?> TryAcquireAsync(
+        long conversationId, string? currentOwner, IReadOnlyCollection<string>? deadOwners, CancellationToken cancellationToken)
     {
-        IReadOnlyCollection<string>? dead = currentOwner is not null && currentOwner != Owner && LeaseOwners.IsDeadOnThisMachine(currentOwner) ? [currentOwner] : null;
-        var lease = new ConversationLease(Owner, _time.GetUtcNow(), Duration, dead);
+        var dead = new List<string>(deadOwners ?? []);
+        if (currentOwner is not null && currentOwner != Owner && LeaseOwners.IsDeadOnThisMachine(currentOwner))
+        {
+            dead.Add(currentOwner);
+        }
+
+        var lease = new ConversationLease(Owner, _time.GetUtcNow(), Duration, dead.Count == 0 ? null : dead);
         if (!await _store.TryAcquireLeaseAsync(conversationId, lease, cancellationToken))
         {
             return null;

@@ -1,3 +1,4 @@
+using Crosstalk.Engine.Budgets;
 using Crosstalk.Engine.Execution;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
@@ -53,6 +54,11 @@ public sealed class RunExecutor
         }
 
         var ceiling = options.CostCeiling ?? plan.CostCeiling;
+
+        // Every reply is held to the ceiling (what the run spent before this session counts), so the run stops within one
+        // reply's cost of it; conversations it stops stay resumable under a higher ceiling.
+        var budget = ceiling is { } limit0 ? new LocalRunBudget(limit0, await SpentAsync(runId)) : null;
+        var execution = new ExecutionOptions { Budget = budget };
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency ?? plan.Concurrency) };
         var wait = options.WaitInterval ?? TimeSpan.FromTicks(Math.Clamp(_leaseDuration.Ticks / 3, TimeSpan.TicksPerSecond / 4, TimeSpan.TicksPerSecond * 5));
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -132,7 +138,7 @@ public sealed class RunExecutor
                 ExecutionResult result;
                 try
                 {
-                    result = await _conversations.ExecuteAsync(lease.Id, lease.Owner, observer, stopping.Token);
+                    result = await _conversations.ExecuteAsync(lease.Id, lease.Owner, observer, execution, stopping.Token);
                 }
                 catch (TranscriptStoreException ex)
                 {
@@ -181,7 +187,8 @@ public sealed class RunExecutor
             }
         }
 
-        return new RunOutcome(runId, unfinished, cancellationToken.IsCancellationRequested, Volatile.Read(ref ceilingReached) == 1, storeError, ranHere);
+        var ceilingHit = Volatile.Read(ref ceilingReached) == 1 || budget?.Exhausted == true;
+        return new RunOutcome(runId, unfinished, cancellationToken.IsCancellationRequested, ceilingHit, storeError, ranHere);
 
         async Task<decimal> SpentAsync(string id) => (await _store.GetRunSummaryAsync(id, CancellationToken.None))?.TotalCost ?? 0m;
     }

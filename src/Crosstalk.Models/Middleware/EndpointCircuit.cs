@@ -19,12 +19,20 @@ internal sealed class EndpointCircuit
     private readonly ResiliencePipeline _breaker;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly TimeProvider _time;
+    private readonly string _endpoint;
+    private readonly IModelCoordination? _coordination;
     private long _openUntilTicks;
 
-    public EndpointCircuit(ResilienceOptions options, TimeProvider? timeProvider = null)
+    /// <param name="options">The breaker's settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="endpoint">The endpoint, as other processes name it.</param>
+    /// <param name="coordination">Where other processes learn that this circuit opened, and this one that theirs did; null in one process.</param>
+    public EndpointCircuit(ResilienceOptions options, TimeProvider? timeProvider = null, string endpoint = "", IModelCoordination? coordination = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
+        _endpoint = endpoint;
+        _coordination = coordination;
         _breaker = new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -36,7 +44,9 @@ internal sealed class EndpointCircuit
                 StateProvider = _state,
                 OnOpened = args =>
                 {
-                    Volatile.Write(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    var until = _time.GetUtcNow() + args.BreakDuration;
+                    Volatile.Write(ref _openUntilTicks, until.UtcTicks);
+                    _coordination?.CircuitOpened(_endpoint, until);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -50,6 +60,14 @@ internal sealed class EndpointCircuit
     public bool Rejects(out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
+
+        // Opened by another process: the endpoint is as down for this one.
+        if (_coordination?.CircuitOpenUntil(_endpoint) is { } elsewhere && elsewhere > _time.GetUtcNow())
+        {
+            retryAfter = elsewhere - _time.GetUtcNow();
+            return true;
+        }
+
         switch (_state.CircuitState)
         {
             case CircuitState.Open:

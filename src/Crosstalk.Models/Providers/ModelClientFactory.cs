@@ -31,7 +31,7 @@ public sealed class ModelClientFactory : IDisposable
 {
     private readonly ModelClientFactoryOptions _options;
     private readonly HttpClient _http;
-    private readonly RateLimiterRegistry _limiters = new();
+    private readonly RateLimiterRegistry _limiters;
     private readonly ConcurrentDictionary<string, EndpointCircuit> _circuits = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Func<string, IChatClient>> _schemes = new(StringComparer.OrdinalIgnoreCase);
 
@@ -41,6 +41,7 @@ public sealed class ModelClientFactory : IDisposable
         Catalog = catalog;
         _options = options ?? new ModelClientFactoryOptions();
         _options.Resilience.Validate();
+        _limiters = new RateLimiterRegistry(_options.Coordination);
         var transport = _options.HttpHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
         // Timeouts belong to the resilience layer, which knows first-token, idle and total bounds.
@@ -102,7 +103,7 @@ public sealed class ModelClientFactory : IDisposable
         var sdk = entry.Api == ModelApi.Anthropic ? CreateAnthropic(entry, key) : CreateOpenAI(entry, key);
         var time = _options.TimeProvider;
         var logger = _options.LoggerFactory?.CreateLogger("Crosstalk.Models");
-        var circuit = _circuits.GetOrAdd(entry.Endpoint.ToString(), _ => new EndpointCircuit(_options.Resilience, time));
+        var circuit = _circuits.GetOrAdd(entry.Endpoint.ToString(), endpoint => new EndpointCircuit(_options.Resilience, time, endpoint, _options.Coordination));
         var limiters = _limiters.For(entry);
 
         var builder = new ChatClientBuilder(sdk);

@@ -24,6 +24,12 @@ public sealed class ModelClientFactoryOptions
     /// <summary>Emit OpenTelemetry traces and metrics through Microsoft.Extensions.AI's instrumentation. Off by default.</summary>
     public bool EnableOpenTelemetry { get; set; }
 
+    /// <summary>
+    /// Makes every model's limits (concurrency, requests and tokens per minute) and every endpoint's circuit breaker hold
+    /// across processes, as a cluster needs; null (the default) keeps them in this process.
+    /// </summary>
+    public IModelCoordination? Coordination { get; set; }
+
     /// <summary>The ActivitySource / Meter name used when <see cref="EnableOpenTelemetry"/> is on.</summary>
     public string TelemetrySourceName { get; set; } = "Crosstalk";
 }

@@ -81,7 +81,7 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
         {
             try
             {
-                await engine.Conversations.ExecuteAsync(id, observer: null, stop.Token).ConfigureAwait(false);
+                await engine.Conversations.ExecuteAsync(id, observer: null, cancellationToken: stop.Token).ConfigureAwait(false);
             }
             finally
             {

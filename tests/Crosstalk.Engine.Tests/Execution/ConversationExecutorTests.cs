@@ -35,7 +35,7 @@ public sealed class ConversationExecutorTests
         using var cancellation = new CancellationTokenSource();
         await using var engine = await EngineHarness.OpenAsync();
         var id = await engine.CreateConversationAsync(Planned(engine.Models));
-        var first = await engine.Conversations.ExecuteAsync(id, new CancelAt(8, cancellation), cancellation.Token);
+        var first = await engine.Conversations.ExecuteAsync(id, new CancelAt(8, cancellation), cancellationToken: cancellation.Token);
         Assert.Equal(StopReasons.Interrupted, first.Stop!.Reason);
         Assert.Equal(8, (await engine.Store.GetTranscriptAsync(id))!.Messages.Count);
 
