@@ -52,7 +52,9 @@ internal static class BatchSession
             return failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
         }
 
-        var why = outcome.Interrupted ? "Interrupted" : outcome.CostCeilingReached ? "Cost ceiling reached" : "Stopped";
+        var why = outcome.Interrupted ? "Interrupted"
+            : outcome.CostCeilingReached ? "Cost ceiling reached"
+            : "Not finished here (another process holds them, or took them over while this one stalled)";
         var more = outcome.CostCeilingReached ? " --cost-ceiling USD [grey](a higher ceiling; at the same one it would stop again at once)[/]" : "";
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]{3}", why, outcome.Unfinished, TerminalText.Escape(runId), more);
         return outcome.Interrupted ? ExitCodes.Interrupted : failed > 0 ? ExitCodes.UserError : ExitCodes.Success;

@@ -102,10 +102,14 @@ internal sealed partial class LeaseKeeper : IAsyncDisposable
 
                 try
                 {
+                    // Only the leases held before the renewal are judged by it: one taken while it ran is not in its answer
+                    // yet, and is not lost.
+                    var before = _held.ToArray();
                     var still = (await _store.RenewLeasesAsync(Owner, _time.GetUtcNow(), Duration, _stopping.Token)).ToHashSet();
-                    foreach (var (id, lost) in _held)
+                    foreach (var held in before)
                     {
-                        if (!still.Contains(id) && _held.TryRemove(id, out _))
+                        var (id, lost) = held;
+                        if (!still.Contains(id) && _held.TryRemove(held))
                         {
                             LogLeaseLost(_logger, id);
                             lost.Cancel();
