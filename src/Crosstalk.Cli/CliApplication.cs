@@ -47,6 +47,7 @@ internal static partial class CliApplication
         root.Add(ModelsCommand.Create(context));
         root.Add(AnalyzeCommand.Create(context));
         root.Add(JudgeCommand.Create(context));
+        root.Add(ClusterCommand.Create(context));
         UseShortRootHelp(root);
         return root;
     }
@@ -77,6 +78,7 @@ internal static partial class CliApplication
         ["delete"] = "Delete a run with its conversations, or one conversation.",
         ["serve"] = "Browse, search and watch conversations in the browser.",
         ["models"] = "The models you can use, and whether their keys are set.",
+        ["cluster"] = "Run one experiment across many machines: start silos, see what they run.",
         ["analyze"] = "End signals, goodbye loops, refusals, repetition, signatures (no network).",
         ["judge"] = "Score conversations with an LLM judge and a rubric (cached).",
     };

@@ -48,25 +48,28 @@ public sealed class CrosstalkEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var resolver = new ModelResolver(options.Models, options.TimeProvider);
-        ITranscriptStore? store = null;
+        var store = await TranscriptStore.OpenAsync(options.Database, cancellationToken);
         try
         {
-            store = await TranscriptStore.OpenAsync(options.Database, cancellationToken);
-            var engine = new CrosstalkEngine(store, resolver, options, loggerFactory, ownsStore: true);
-            engine._ownedResolver = resolver;
-            return engine;
+            return Create(store, options, loggerFactory);
         }
         catch
         {
-            resolver.Dispose();
-            if (store is not null)
-            {
-                await store.DisposeAsync();
-            }
-
+            await store.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>An engine over a store the caller opened, that takes the store over and makes its resolver from <see cref="CrosstalkOptions.Models"/>.</summary>
+    public static CrosstalkEngine Create(ITranscriptStore store, CrosstalkOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var resolver = new ModelResolver(options.Models, options.TimeProvider);
+        var engine = new CrosstalkEngine(store, resolver, options, loggerFactory, ownsStore: true);
+        engine._ownedResolver = resolver;
+        return engine;
     }
 
     /// <summary>The store.</summary>

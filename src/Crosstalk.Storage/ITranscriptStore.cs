@@ -135,6 +135,15 @@ public interface ITranscriptStore : IAsyncDisposable
     /// <summary>The run's unfinished conversations (as <see cref="GetUnfinishedConversationsAsync"/>) with who holds each, ordered by id.</summary>
     Task<IReadOnlyList<LeaseState>> GetUnfinishedLeasesAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>Every conversation running at <paramref name="now"/> (unfinished, with a lease that has not expired), with its run and owner, ordered by id.</summary>
+    Task<IReadOnlyList<RunningLease>> GetRunningLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The silos of a Crosstalk cluster on this store, newest first, as Orleans' membership table records them (dead ones
+    /// included until Orleans cleans them up). None on SQLite, which a cluster does not use, or before a silo has started.
+    /// </summary>
+    Task<IReadOnlyList<ClusterSilo>> GetClusterSilosAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Writes the in-flight text of running conversations, all in one transaction: each replaces its conversation's live row,
     /// one whose <see cref="LiveText.Text"/> is null removes it. Meant to be called a few times a second by one writer per

@@ -31,4 +31,15 @@ public static class TranscriptStore
         ArgumentNullException.ThrowIfNull(db);
         return PostgresConnectionString.TryConvert(db, out _);
     }
+
+    /// <summary>
+    /// The Npgsql connection string of a PostgreSQL <paramref name="db"/> (a URL or a connection string), for what else
+    /// works on the same database (a cluster's Orleans tables); false when <paramref name="db"/> names a SQLite file.
+    /// </summary>
+    /// <exception cref="TranscriptStoreException">It is a PostgreSQL URL or connection string that cannot be read.</exception>
+    public static bool TryGetPostgresConnectionString(string db, out string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return PostgresConnectionString.TryConvert(db, out connectionString);
+    }
 }

@@ -66,6 +66,32 @@ public abstract partial class TranscriptStoreContract
     }
 
     [Fact]
+    public async Task GetRunningLeases_HeldExpiredAndFinished_ListsOnlyTheHeldOnesWithRunAndOwner()
+    {
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "cluster", Started = DateTimeOffset.UtcNow });
+        var held = await Store.CreateConversationAsync(runId, Header("A", "offline:eliza", "B", "offline:markov"), "{}");
+        var expired = await Store.CreateConversationAsync(runId, Header("A", "offline:eliza", "B", "offline:markov"), "{}");
+        var finished = await Store.CreateConversationAsync(null, Header("A", "offline:eliza", "B", "offline:markov"), "{}");
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await Store.TryAcquireLeaseAsync(held, new ConversationLease("host-a/1/1/silo=10.0.0.1:11111@1", now, Minute)));
+        Assert.True(await Store.TryAcquireLeaseAsync(expired, new ConversationLease("host-b/2/2", now - Minute - Minute, Minute)));
+        Assert.True(await Store.TryAcquireLeaseAsync(finished, new ConversationLease("host-a/1/1", now, Minute)));
+        await Store.CompleteConversationAsync(finished, new StopInfo(StopReasons.MaxMessages, 1, 0), now);
+
+        var running = await Store.GetRunningLeasesAsync(now);
+
+        var only = Assert.Single(running);
+        Assert.Equal((held, runId, "host-a/1/1/silo=10.0.0.1:11111@1", 0), (only.Id, only.RunId, only.Owner, only.MessageCount));
+        Assert.True(only.Expires > now);
+    }
+
+    [Fact]
+    public async Task GetClusterSilos_NoSiloEverStarted_IsEmpty()
+    {
+        Assert.Empty(await Store.GetClusterSilosAsync());
+    }
+
+    [Fact]
     public async Task WriteLive_InFlightText_IsReadBackUntilTheConversationStopsAndRemovalClearsIt()
     {
         var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}");

@@ -25,12 +25,21 @@ internal static class BatchSession
                 new RunOptions { Concurrency = options.Concurrency, CostCeiling = options.CostCeiling },
                 progress,
                 cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        return await ReportAsync(context, store, outcome!, total, options, $"{outcome!.RanHere} ran here", "").ConfigureAwait(false);
+    }
 
-        if (outcome!.StoreError is { } storeError)
+    /// <summary>
+    /// What a session prints once the run stopped, and its exit code: the summary, the failures, and whether the run is
+    /// complete or how to go on (<paramref name="resume"/> is added to the resume command, <c>--cluster</c> say).
+    /// </summary>
+    public static async Task<int> ReportAsync(CliContext context, ITranscriptStore store, RunOutcome outcome, int total, BatchSessionOptions options, string where, string resume)
+    {
+        var runId = outcome.RunId;
+        if (outcome.StoreError is { } storeError)
         {
             // The store went away (a lost connection, a full disk): nothing complete is lost, and the run goes on later.
             await context.Error.WriteLineAsync($"error: {storeError}").ConfigureAwait(false);
-            context.Console.MarkupLine($"The run is kept as far as it got. Once the store is back: [bold]crosstalk resume {TerminalText.Escape(runId)}[/]");
+            context.Console.MarkupLine($"The run is kept as far as it got. Once the store is back: [bold]crosstalk resume {TerminalText.Escape(runId)}{resume}[/]");
             return ExitCodes.UserError;
         }
 
@@ -48,7 +57,7 @@ internal static class BatchSession
                 return ExitCodes.UserError;
             }
 
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Run {0} is complete[/] · {1} ran here · {2}", TerminalText.Escape(runId), outcome.RanHere, TerminalText.Escape(store.Description));
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Run {0} is complete[/] · {1} · {2}", TerminalText.Escape(runId), TerminalText.Escape(where), TerminalText.Escape(store.Description));
             return failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
         }
 
@@ -56,7 +65,7 @@ internal static class BatchSession
             : outcome.CostCeilingReached ? "Cost ceiling reached"
             : "Not finished here (another process holds them, or took them over while this one stalled)";
         var more = outcome.CostCeilingReached ? " --cost-ceiling USD [grey](a higher ceiling; at the same one it would stop again at once)[/]" : "";
-        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}[/]{3}", why, outcome.Unfinished, TerminalText.Escape(runId), more);
+        context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0}: {1} conversation(s) left. Continue with: [bold]crosstalk resume {2}{3}[/]{4}", why, outcome.Unfinished, TerminalText.Escape(runId), resume, more);
         return outcome.Interrupted ? ExitCodes.Interrupted : failed > 0 ? ExitCodes.UserError : ExitCodes.Success;
     }
 

@@ -21,6 +21,7 @@ internal static class BatchCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var cluster = ClusterOption.Create();
 
         var otel = Telemetry.CreateOption();
         var command = new Command(
@@ -36,9 +37,10 @@ internal static class BatchCommand
               crosstalk batch experiment.yaml
               crosstalk batch config.json --db runs.db
               crosstalk batch experiment.yaml -j 64 --quiet
+              crosstalk batch experiment.yaml --cluster --db postgres://crosstalk@localhost/crosstalk
             """)
         {
-            file, db, modelsFile, concurrency, quiet, interval, delay, otel,
+            file, db, modelsFile, concurrency, quiet, interval, delay, cluster, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -57,6 +59,9 @@ internal static class BatchCommand
                 throw new UserException($"{path} plans no conversation: a pair needs two models (or a model paired with itself in 'pairs:'), and 'repetitions' at least 1.");
             }
 
+            var onCluster = parseResult.GetValue(cluster);
+            var database = CliEngine.Database(context, parseResult.GetValue(db));
+            ClusterOption.Check(onCluster, database);
             var output = experiment.OutputDirectory is { } dir ? OutputPaths.Folder(context, dir, "output_dir") : null;
             var jobs = parseResult.GetValue(concurrency);
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
@@ -89,7 +94,9 @@ internal static class BatchCommand
                 Quiet = parseResult.GetValue(quiet),
                 LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
             };
-            return await BatchSession.RunAsync(context, engine, runId, options, cancellationToken).ConfigureAwait(false);
+            return onCluster
+                ? await ClusterSession.RunAsync(context, engine, database, runId, options, cancellationToken).ConfigureAwait(false)
+                : await BatchSession.RunAsync(context, engine, runId, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -24,6 +24,7 @@ internal static class ResumeCommand
         var ceiling = new Option<decimal?>("--cost-ceiling") { Description = "The run's cost ceiling in US dollars (everything it has spent, earlier sessions included), in place of the experiment's: raise it to go on after the ceiling stopped the run." }.Positive();
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var cluster = ClusterOption.Create();
 
         var otel = Telemetry.CreateOption();
         var command = new Command(
@@ -40,9 +41,10 @@ internal static class ResumeCommand
               crosstalk resume r-20261123-041500-ab12 --db runs.db
               crosstalk resume 42                                   one conversation
               crosstalk resume r-20261123-041500-ab12 --cost-ceiling 20     go on past the experiment's ceiling
+              crosstalk resume r-20261123-041500-ab12 --cluster --db postgres://crosstalk@localhost/crosstalk
             """)
         {
-            target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, otel,
+            target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, cluster, otel,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -50,6 +52,8 @@ internal static class ResumeCommand
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
             var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null);
             var database = CliEngine.Database(context, parseResult.GetValue(db));
+            var onCluster = parseResult.GetValue(cluster);
+            ClusterOption.Check(onCluster, database);
             if (!CliEngine.LooksLikePostgres(database) && !File.Exists(database))
             {
                 throw new UserException($"There is no store at {database}, so there is nothing to resume.");
@@ -60,6 +64,11 @@ internal static class ResumeCommand
             var what = parseResult.GetValue(target);
             if (what is not null && long.TryParse(what, NumberStyles.None, CultureInfo.InvariantCulture, out var conversationId))
             {
+                if (onCluster)
+                {
+                    throw new UsageException("--cluster resumes a run; give a run id (one conversation is resumed here, without --cluster).");
+                }
+
                 return await ResumeConversationAsync(context, engine, conversationId, parseResult.GetValue(quiet), cancellationToken).ConfigureAwait(false);
             }
 
@@ -90,7 +99,9 @@ internal static class ResumeCommand
                 Quiet = parseResult.GetValue(quiet),
                 LineInterval = TimeSpan.FromSeconds(Math.Max(0.1, parseResult.GetValue(interval))),
             };
-            return await BatchSession.RunAsync(context, engine, runId, options, cancellationToken).ConfigureAwait(false);
+            return onCluster
+                ? await ClusterSession.RunAsync(context, engine, database, runId, options, cancellationToken).ConfigureAwait(false)
+                : await BatchSession.RunAsync(context, engine, runId, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -22,4 +22,5 @@ public interface IRunBudget
 
 /// <summary>Room reserved for one reply.</summary>
 /// <param name="Amount">How much was reserved.</param>
-public sealed record BudgetReservation(decimal Amount);
+/// <param name="Id">Which reservation it is, where the budget is kept elsewhere (a cluster's budget grain); 0 in one process.</param>
+public sealed record BudgetReservation(decimal Amount, long Id = 0);

@@ -63,4 +63,14 @@ public sealed class RunBudgetLedger(decimal ceiling, decimal spent)
             LargestReply = cost;
         }
     }
+
+    /// <summary>Counts a cost whose reservation was given up already (its holder was taken for dead, but its reply went on).</summary>
+    public void Spend(decimal cost)
+    {
+        Spent += cost;
+        if (cost > 0m && (LargestReply is not { } largest || cost > largest))
+        {
+            LargestReply = cost;
+        }
+    }
 }

@@ -116,6 +116,12 @@ public sealed class ModelResolver : IModelResolver, IDisposable
         var catalog = ModelCatalog.Load(catalogFile, new SecretStore(_options.SecretsFile, _options.Environment));
         return new ModelClientFactory(
             catalog,
-            new ModelClientFactoryOptions { TimeProvider = _time, EnableOpenTelemetry = _options.EnableOpenTelemetry, TelemetrySourceName = _options.TelemetrySourceName });
+            new ModelClientFactoryOptions
+            {
+                TimeProvider = _time,
+                EnableOpenTelemetry = _options.EnableOpenTelemetry,
+                TelemetrySourceName = _options.TelemetrySourceName,
+                Coordination = _options.Coordination,
+            });
     }
 }

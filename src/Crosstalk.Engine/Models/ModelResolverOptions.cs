@@ -23,4 +23,10 @@ public sealed class ModelResolverOptions
 
     /// <summary>The ActivitySource / Meter name of those traces.</summary>
     public string TelemetrySourceName { get; set; } = "Crosstalk";
+
+    /// <summary>
+    /// What makes the catalog's limits (concurrency, rpm, tpm) and the endpoints' circuit breakers hold across processes —
+    /// a cluster's silos share them; null (the default) keeps them in this process.
+    /// </summary>
+    public Crosstalk.Models.Middleware.IModelCoordination? Coordination { get; set; }
 }

@@ -87,6 +87,45 @@ internal sealed class PostgresTranscriptStore : SqlTranscriptStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    protected override async Task<IReadOnlyList<ClusterSilo>> GetClusterSilosCoreAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            null,
+            "SELECT address, port, generation, siloname, hostname, status, proxyport, starttime, iamalivetime " +
+            "FROM orleansmembershiptable ORDER BY starttime DESC, address, port");
+        var silos = new List<ClusterSilo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            silos.Add(new ClusterSilo(
+                reader.GetString(0),
+                reader.GetInt32(1),
+                reader.GetInt32(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                SiloStatus(reader.GetInt32(5)),
+                reader.IsDBNull(6) || reader.GetInt32(6) == 0 ? null : reader.GetInt32(6),
+                reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        return silos;
+    }
+
+    // Orleans' SiloStatus values, as its membership table stores them.
+    private static string SiloStatus(int status) => status switch
+    {
+        1 => "created",
+        2 => "joining",
+        3 => "active",
+        4 => "shutting down",
+        5 => "stopping",
+        6 => "dead",
+        _ => "unknown",
+    };
+
     protected override TranscriptStoreException Describe(DbException exception)
     {
         var transient = exception switch

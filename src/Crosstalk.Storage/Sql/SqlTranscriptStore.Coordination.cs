@@ -135,6 +135,30 @@ internal abstract partial class SqlTranscriptStore
         return leases;
     }
 
+    private async Task<IReadOnlyList<RunningLease>> GetRunningLeasesCoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            null,
+            "SELECT c.id, c.run_id, c.lease_owner, c.lease_expires_ms, c.message_count FROM conversations c " +
+            $"WHERE c.lease_owner IS NOT NULL AND c.lease_expires_ms > @now AND {Unfinished} ORDER BY c.id");
+        AddInt64(command, "now", now.ToUnixTimeMilliseconds());
+        var leases = new List<RunningLease>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            leases.Add(new RunningLease(
+                reader.GetInt64(0), GetString(reader, 1), reader.GetString(2), FromUnixMilliseconds(reader.GetInt64(3))!.Value, reader.GetInt32(4)));
+        }
+
+        return leases;
+    }
+
+    /// <summary>The silos in Orleans' membership table; a store without one (SQLite) has none.</summary>
+    protected virtual Task<IReadOnlyList<ClusterSilo>> GetClusterSilosCoreAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ClusterSilo>>([]);
+
     private Task WriteLiveCoreAsync(IReadOnlyCollection<LiveText> updates, CancellationToken cancellationToken) =>
         InWriteTransactionAsync(
             async (connection, transaction, token) =>

@@ -213,6 +213,14 @@ internal abstract partial class SqlTranscriptStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RunningLease>> GetRunningLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RetriedAsync(token => GetRunningLeasesCoreAsync(now, token), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ClusterSilo>> GetClusterSilosAsync(CancellationToken cancellationToken = default) =>
+        RetriedAsync(GetClusterSilosCoreAsync, cancellationToken);
+
+    /// <inheritdoc />
     public Task WriteLiveAsync(IReadOnlyCollection<LiveText> updates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(updates);

@@ -28,6 +28,8 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private WebApplication? _app;
     private int _count;
+    private int _inFlight;
+    private int _maxInFlight;
     private long _streamedReplies;
     private TimeSpan _streamedTime;
 
@@ -70,6 +72,9 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
 
     /// <summary>How many requests arrived (faulted ones included).</summary>
     public int RequestCount => Volatile.Read(ref _count);
+
+    /// <summary>The most requests that were being answered at once, from arrival to the last byte written.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Every request received, in order.</summary>
     public IReadOnlyList<FakeRequest> Requests
@@ -187,6 +192,24 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); inFlight > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, inFlight, max);
+        }
+
+        try
+        {
+            await HandleCoreAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
         context.Items[ArrivedKey] = TimeProvider.GetTimestamp();
