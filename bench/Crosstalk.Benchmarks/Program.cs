@@ -7,6 +7,7 @@ internal static class Program
 {
     // Micro benchmarks: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- --filter '*'
     // Whole-process batch throughput: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- batch-throughput
+    // The cluster, one silo against three (PostgreSQL needed): dotnet run -c Release --project bench/Crosstalk.Benchmarks -- cluster-throughput
     // Streaming middleware, layer by layer, in process: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost
     private static async Task<int> Main(string[] args)
     {
@@ -22,6 +23,8 @@ internal static class Program
                 return await WebLargeStoreScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "layer-cost":
                 return await LayerCostScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "cluster-throughput":
+                return await ClusterThroughputScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "fake-server":
                 return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }

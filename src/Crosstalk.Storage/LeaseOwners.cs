@@ -9,11 +9,30 @@ namespace Crosstalk.Storage;
 /// </summary>
 public static class LeaseOwners
 {
+    private const string SiloTag = "silo=";
+
     /// <summary>An owner id for this process; <paramref name="tag"/> tells apart several owners in one process.</summary>
     public static string ForThisProcess(string? tag = null)
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/{Environment.ProcessId}/{StartMark(Environment.ProcessId)}");
         return tag is null ? id : id + "/" + tag;
+    }
+
+    /// <summary>
+    /// The owner id of this process as a cluster silo (<c>host/pid/start/silo=ip:port@generation</c>, the address in
+    /// Orleans' parsable form), so that a cluster can tell which silo runs a conversation, and free those of a dead silo.
+    /// </summary>
+    public static string ForSilo(string siloAddress)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(siloAddress);
+        return ForThisProcess(SiloTag + siloAddress);
+    }
+
+    /// <summary>The silo address in an owner id; null for an owner that is not a silo (a CLI, the web viewer).</summary>
+    public static string? SiloOf(string? owner)
+    {
+        var at = owner?.IndexOf("/" + SiloTag, StringComparison.Ordinal) ?? -1;
+        return at < 0 ? null : owner![(at + 1 + SiloTag.Length)..];
     }
 
     /// <summary>

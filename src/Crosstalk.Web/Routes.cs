@@ -75,6 +75,13 @@ internal static class Routes
             await LivePage.WritePanelAsync(web, html, context.RequestAborted).ConfigureAwait(false);
             await HtmlAsync(context, html.ToString()).ConfigureAwait(false);
         });
+        app.MapGet("/cluster", async context => await HtmlAsync(context, await ClusterPage.RenderAsync(web, context).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapGet("/cluster/panel", async context =>
+        {
+            var html = new HtmlBuilder();
+            await ClusterPage.WritePanelAsync(web, html, context.RequestAborted).ConfigureAwait(false);
+            await HtmlAsync(context, html.ToString()).ConfigureAwait(false);
+        });
         app.MapGet("/live/{id:long:min(1)}", WatchAsync);
         app.MapGet("/live/{id:long:min(1)}/events", EventsAsync);
         app.MapPost("/live/{id:long:min(1)}/stop", StopAsync);

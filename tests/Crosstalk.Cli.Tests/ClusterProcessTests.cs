@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Crosstalk.Cluster;
 using Crosstalk.Storage;
 using Crosstalk.Testing.FakeProviders;
 using Crosstalk.Transcripts;
+using Microsoft.Playwright;
 
 namespace Crosstalk.Cli.Tests;
 
@@ -15,7 +15,7 @@ namespace Crosstalk.Cli.Tests;
 /// processes on loopback, <c>crosstalk batch --cluster</c> handing the run to them. Silos are killed with kill -9.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterProcessTests
+public sealed class ClusterProcessTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task Batch_ThreeSilosOneKilledAndTheCliKilled_CompletesEveryConversationOnceAsOneProcessWould()
@@ -41,7 +41,7 @@ public sealed class ClusterProcessTests
             var victim = cluster[1];
             await Wait.UntilAsync(
                 async () => await FinishedAsync(store) >= 40
-                    && (await store.GetRunningLeasesAsync(DateTimeOffset.UtcNow)).Any(l => SiloOwners.SiloOf(l.Owner) is { } s && s.Contains($":{victim.Port}@", StringComparison.Ordinal)),
+                    && (await store.GetRunningLeasesAsync(DateTimeOffset.UtcNow)).Any(l => LeaseOwners.SiloOf(l.Owner) is { } s && s.Contains($":{victim.Port}@", StringComparison.Ordinal)),
                 TimeSpan.FromMinutes(3),
                 () => batch.Text + cluster.Logs);
             victim.Kill();
@@ -138,6 +138,43 @@ public sealed class ClusterProcessTests
         Assert.True(largest > 0m, "the replies cost nothing, so the ceiling was never tested");
         Assert.InRange(spent, 1.50m - (2 * largest), 1.50m + largest);
         Assert.NotEmpty(await store.GetUnfinishedConversationsAsync(run.Id));
+    }
+
+    [Fact]
+    public async Task Serve_ClusterPage_ShowsTheSilosTheirLoadAndStreamsAConversationOfAnySilo()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(
+            Path.Combine(dir, "exp.yaml"),
+            "name: watched\nmodels: [offline:eliza, offline:markov]\nrepetitions: 4\nstop: { max_messages: 40, end_policy: off }\nconcurrency: 2\n");
+        var db = await TestDatabases.CreateAsync("postgres", dir);
+        await using var cluster = await Silos.StartAsync(dir, db, 2, tokenDelayMs: 60);
+        await using var serve = await LiveAcrossProcessesTests.ServeAsync(dir, db);
+        var batch = Output.Start(dir, "batch", "exp.yaml", "--cluster", "--quiet", "--db", db);
+        try
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(serve.Url("/cluster"));
+
+            // Both silos, active, each running its share (two at once per silo); the page refreshes itself.
+            await Assertions.Expect(page.Locator("#silos tbody tr.active")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#cluster-summary")).ToContainTextAsync("4 conversation(s) running", new() { Timeout = 30_000 });
+            var loads = await page.Locator("#silos tbody tr.active td.num").AllInnerTextsAsync();
+            Assert.Equal(["2", "2"], loads);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "cluster.png") });
+
+            // Any silo's conversation streams live here: text arrives in the message in flight, and stored messages are added.
+            await page.Locator("ul.sessions li a").First.ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/live/\\d+$"));
+            await Assertions.Expect(page.Locator("#messages li.msg.streaming .body")).Not.ToBeEmptyAsync(new() { Timeout = 20_000 });
+            var before = await page.Locator("#messages li.msg").CountAsync();
+            await Assertions.Expect(page.Locator("#messages li.msg")).Not.ToHaveCountAsync(before, new() { Timeout = 20_000 });
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            batch.Kill();
+        }
     }
 
     private static async Task<int> FinishedAsync(ITranscriptStore store) =>

@@ -102,9 +102,10 @@ public sealed partial class LiveAcrossProcessesTests(BrowserFixture browser)
         Assert.Equal(reference.Messages.Select(m => m.Content), resumed.Messages.Select(m => m.Content));
     }
 
-    private static async Task<ServeProcess> ServeAsync(string dir)
+    /// <summary>Starts <c>crosstalk serve</c> on a free port over <paramref name="db"/> and waits for its address.</summary>
+    internal static async Task<ServeProcess> ServeAsync(string dir, string db = "store.db")
     {
-        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "serve", "--port", "0", "--db", "store.db");
+        var start = CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), "serve", "--port", "0", "--db", db);
         var process = Process.Start(start)!;
         process.StandardInput.Close();
         var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,7 +126,7 @@ public sealed partial class LiveAcrossProcessesTests(BrowserFixture browser)
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/")]
     private static partial Regex Url();
 
-    private sealed class ServeProcess(Process process, Uri address) : IAsyncDisposable
+    internal sealed class ServeProcess(Process process, Uri address) : IAsyncDisposable
     {
         public string Url(string path) => new Uri(address, path).ToString();
 

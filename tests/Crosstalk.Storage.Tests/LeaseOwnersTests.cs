@@ -33,4 +33,15 @@ public sealed class LeaseOwnersTests
     [InlineData("silo-3")]
     public void IsDeadOnThisMachine_OwnerElsewhereOrUnknown_IsNeverCalledDead(string owner) =>
         Assert.False(LeaseOwners.IsDeadOnThisMachine(owner));
+
+    [Fact]
+    public void SiloOf_ASilosOwnerAndOthers_GivesTheSiloAddressOnlyForTheSilo()
+    {
+        var silo = LeaseOwners.ForSilo("10.0.0.12:11111@155569153");
+
+        Assert.Equal("10.0.0.12:11111@155569153", LeaseOwners.SiloOf(silo));
+        Assert.False(LeaseOwners.IsDeadOnThisMachine(silo));
+        Assert.Null(LeaseOwners.SiloOf(LeaseOwners.ForThisProcess("a1b2c3")));
+        Assert.Null(LeaseOwners.SiloOf(null));
+    }
 }

@@ -60,4 +60,18 @@ internal static class Options
         var high = (int)Math.Floor(1 + (n / 2.0) + spread);
         return n < 6 || low < 1 || high > n ? null : (sorted[low - 1], sorted[high - 1]);
     }
+
+    /// <summary>The repository's root (where Crosstalk.slnx is), to find the built CLI.</summary>
+    public static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Crosstalk.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
 }

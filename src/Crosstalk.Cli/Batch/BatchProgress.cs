@@ -25,6 +25,7 @@ internal sealed class BatchProgress : RunObserver
     private long _messagesThisSession;
     private long _tokens;
     private decimal _cost;
+    private long? _messagesBeforeFollowing;
 
     public BatchProgress(TimeProvider time, string runId, int total)
     {
@@ -128,6 +129,29 @@ internal sealed class BatchProgress : RunObserver
 
         Interlocked.Increment(ref _finished);
         _stopReasons.AddOrUpdate(stop.Reason, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Following a run that runs elsewhere: the running conversation's stored length.</summary>
+    public override void ConversationProgress(long conversationId, int messages)
+    {
+        if (_running.TryGetValue(conversationId, out var live))
+        {
+            live.Progress(messages);
+        }
+    }
+
+    /// <summary>Following a run that runs elsewhere: the store's totals replace what events would have added up.</summary>
+    public override void Totals(RunSummary run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _messagesBeforeFollowing ??= Interlocked.Read(ref _messages);
+        Interlocked.Exchange(ref _messages, run.Messages);
+        Interlocked.Exchange(ref _messagesThisSession, Math.Max(0, run.Messages - _messagesBeforeFollowing.Value));
+        Interlocked.Exchange(ref _tokens, run.TotalTokens);
+        lock (_costLock)
+        {
+            _cost = run.TotalCost ?? 0m;
+        }
     }
 
     /// <summary>A conversation that ended without a stored stop (store failure, lease lost): it stays resumable.</summary>

@@ -62,6 +62,16 @@ internal sealed class LiveConversation
         }
     }
 
+    /// <summary>Its stored length, read by a follower that does not see its words.</summary>
+    public void Progress(int messages)
+    {
+        lock (_tail)
+        {
+            Messages = messages;
+            CurrentIndex = messages;
+        }
+    }
+
     public void Complete(int index, string content)
     {
         lock (_tail)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Cluster;
+using Crosstalk.Storage;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -155,7 +156,7 @@ internal static class ClusterCommand
                 var table = new Table().AddColumns("Silo", "Address", "Host", "Status", "Started", "Last alive", "Running");
                 foreach (var silo in silos)
                 {
-                    var count = running.Count(r => SiloOwners.SiloOf(r.Owner) == silo.SiloAddress);
+                    var count = running.Count(r => LeaseOwners.SiloOf(r.Owner) == silo.SiloAddress);
                     table.AddRow(
                         TerminalText.Escape(silo.Name),
                         TerminalText.Escape(silo.SiloAddress),
@@ -181,7 +182,7 @@ internal static class ClusterCommand
             {
                 var summary = await store.GetRunSummaryAsync(run.Key, cancellationToken).ConfigureAwait(false);
                 var unfinished = (await store.GetUnfinishedConversationsAsync(run.Key, cancellationToken).ConfigureAwait(false)).Count;
-                var on = run.Select(r => SiloOwners.SiloOf(r.Owner) is { } silo ? silos.FirstOrDefault(s => s.SiloAddress == silo)?.Name ?? silo : "(not a silo)")
+                var on = run.Select(r => LeaseOwners.SiloOf(r.Owner) is { } silo ? silos.FirstOrDefault(s => s.SiloAddress == silo)?.Name ?? silo : "(not a silo)")
                     .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
                 byRun.AddRow(
                     TerminalText.Escape(run.Key),

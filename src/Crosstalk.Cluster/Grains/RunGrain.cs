@@ -34,7 +34,10 @@ internal sealed partial class RunGrain(
     // for this long (the silo died before taking it, say).
     private static readonly TimeSpan DispatchGrace = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan MinimumLookInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly Dictionary<long, (SiloAddress Silo, DateTimeOffset At)> _dispatched = [];
+    private DateTimeOffset _lastTick;
     private IGrainTimer? _timer;
     private ClusterRunStatus? _last;
     private DateTimeOffset _lastStopRequest;
@@ -82,7 +85,15 @@ internal sealed partial class RunGrain(
 
     public Task<ClusterRunStatus> GetStatusAsync() => Task.FromResult(_last is { } last && last.State == state.State.State ? last : Status(state.State.State));
 
-    public Task PokeAsync() => Task.CompletedTask;
+    public async Task PokeAsync()
+    {
+        // A conversation ended: its silo has room now, so the next one starts without waiting for the next tick (at
+        // most a few looks a second, however many end at once).
+        if (state.State.State == ClusterRunStates.Running && engine.Time.GetUtcNow() - _lastTick >= MinimumLookInterval)
+        {
+            await TickAsync(CancellationToken.None);
+        }
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -101,6 +112,7 @@ internal sealed partial class RunGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        _lastTick = engine.Time.GetUtcNow();
         IReadOnlyList<LeaseState> leases;
         try
         {
@@ -127,7 +139,7 @@ internal sealed partial class RunGrain(
 
         if (dead.Count > 0 && state.State.CostCeiling is not null)
         {
-            await GrainFactory.GetGrain<IRunBudgetGrain>(RunId).ForgetHoldersAsync([.. dead.Select(SiloOwners.SiloOf).OfType<string>().Distinct()]);
+            await GrainFactory.GetGrain<IRunBudgetGrain>(RunId).ForgetHoldersAsync([.. dead.Select(LeaseOwners.SiloOf).OfType<string>().Distinct()]);
         }
 
         _last = new ClusterRunStatus
@@ -179,7 +191,7 @@ internal sealed partial class RunGrain(
         var room = silos.ToDictionary(s => s.ToParsableString(), _ => state.State.ConcurrencyPerSilo, StringComparer.Ordinal);
         foreach (var lease in running)
         {
-            if (SiloOwners.SiloOf(lease.Owner) is { } silo && room.ContainsKey(silo))
+            if (LeaseOwners.SiloOf(lease.Owner) is { } silo && room.ContainsKey(silo))
             {
                 room[silo]--;
             }
@@ -242,7 +254,7 @@ internal sealed partial class RunGrain(
         foreach (var owner in leases.Select(l => l.Owner).OfType<string>().Distinct(StringComparer.Ordinal))
         {
             if (LeaseOwners.IsDeadOnThisMachine(owner)
-                || (SiloOwners.SiloOf(owner) is { } silo && SiloAddress.TryParse(silo, out var address) && snapshot.GetSiloStatus(address) == SiloStatus.Dead))
+                || (LeaseOwners.SiloOf(owner) is { } silo && SiloAddress.TryParse(silo, out var address) && snapshot.GetSiloStatus(address) == SiloStatus.Dead))
             {
                 dead.Add(owner);
             }

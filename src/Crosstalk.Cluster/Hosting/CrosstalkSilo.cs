@@ -90,7 +90,7 @@ public sealed class CrosstalkSilo : IAsyncDisposable
             builder.Services.AddSingleton(provider =>
             {
                 // The engine's leases name this silo; its models share their limits and circuits with every other silo.
-                engine.Owner = SiloOwners.ForSilo(provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString());
+                engine.Owner = LeaseOwners.ForSilo(provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString());
                 engine.Models.Coordination = provider.GetRequiredService<ClusterCoordination>();
                 return CrosstalkEngine.Create(store, engine, provider.GetService<ILoggerFactory>());
             });

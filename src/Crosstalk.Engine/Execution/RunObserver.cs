@@ -52,4 +52,17 @@ public abstract class RunObserver
     public virtual void WaitingForOthers(int conversations)
     {
     }
+
+    /// <summary>
+    /// A follower's reading of how many messages a conversation running elsewhere has stored (<see cref="Runs.RunFollower"/>
+    /// reads counts, not each message's events).
+    /// </summary>
+    public virtual void ConversationProgress(long conversationId, int messages)
+    {
+    }
+
+    /// <summary>A follower's reading of the run's totals — messages, tokens, cost — over every conversation, wherever it runs.</summary>
+    public virtual void Totals(RunSummary run)
+    {
+    }
 }

@@ -1,4 +1,3 @@
-using Crosstalk.Conversations;
 using Crosstalk.Engine.Execution;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Stopping;
@@ -9,9 +8,9 @@ namespace Crosstalk.Engine.Runs;
 
 /// <summary>
 /// Follows a run that other processes are running (a cluster's silos) by reading the store, and tells an observer what it
-/// sees as if the run ran here: the conversations that were done before, each one that starts, each message stored, each
-/// stop. The caller polls (<see cref="PollAsync"/>) as often as it wants to refresh; each poll reads the run's unfinished
-/// conversations once, and the new messages of those that are running or just stopped.
+/// sees: the conversations that were done before, each one that starts running, how many messages each running one has,
+/// each stop, and the run's totals. Each poll costs a handful of queries however large the run: its unfinished
+/// conversations, the running ones with their lengths, the totals, and one read per conversation that stopped since.
 /// </summary>
 public sealed class RunFollower
 {
@@ -19,7 +18,6 @@ public sealed class RunFollower
     private readonly string _runId;
     private readonly RunObserver _observer;
     private readonly TimeProvider _time;
-    private readonly Dictionary<long, int> _seen = [];
     private readonly Dictionary<long, string> _titles = [];
     private readonly HashSet<long> _announced = [];
     private HashSet<long> _unfinished = [];
@@ -51,7 +49,6 @@ public sealed class RunFollower
             await foreach (var summary in _store.ListConversationsAsync(new ConversationQuery { RunId = _runId }, cancellationToken))
             {
                 _observer.Earlier(summary);
-                _seen[summary.Id] = summary.MessageCount;
                 _titles[summary.Id] = summary.Title;
                 if (summary.StopReason is null or StopReasons.Interrupted)
                 {
@@ -62,78 +59,68 @@ public sealed class RunFollower
             _started = true;
         }
 
-        var now = _time.GetUtcNow();
-        var leases = await _store.GetUnfinishedLeasesAsync(_runId, cancellationToken);
-        var unfinished = leases.Select(l => l.Id).ToHashSet();
-        Running = 0;
-        foreach (var lease in leases)
+        var unfinished = (await _store.GetUnfinishedLeasesAsync(_runId, cancellationToken)).Select(l => l.Id).ToHashSet();
+        var running = (await _store.GetRunningLeasesAsync(_time.GetUtcNow(), cancellationToken)).Where(r => r.RunId == _runId).ToList();
+        Running = running.Count;
+        foreach (var lease in running)
         {
-            if (lease.IsHeldAt(now))
+            if (_announced.Add(lease.Id))
             {
-                Running++;
-                await CatchUpAsync(lease.Id, stopped: false, cancellationToken);
+                _observer.ConversationStarted(lease.Id, Title(lease.Id), lease.MessageCount, await MessageLimitAsync(lease.Id, cancellationToken));
             }
-            else if (_announced.Remove(lease.Id))
-            {
-                // It was running and is not any more, yet unfinished: interrupted, or its runner died; it runs again later.
-                await CatchUpAsync(lease.Id, stopped: false, cancellationToken, announce: false);
-                _observer.ConversationAbandoned(lease.Id, "not running now");
-            }
+
+            _observer.ConversationProgress(lease.Id, lease.MessageCount);
         }
 
-        // Those that were unfinished and are no longer have stopped (their last messages are read with the stop).
+        var runningIds = running.Select(r => r.Id).ToHashSet();
+        foreach (var id in _announced.Where(id => !runningIds.Contains(id) && unfinished.Contains(id)).ToList())
+        {
+            // Running before, not now, yet unfinished: interrupted, or its runner died; it runs again later.
+            _announced.Remove(id);
+            _observer.ConversationAbandoned(id, "not running now");
+        }
+
+        // Those that were unfinished and are not any more have stopped.
         foreach (var id in _unfinished.Where(id => !unfinished.Contains(id)).Order())
         {
-            await CatchUpAsync(id, stopped: true, cancellationToken);
+            if (await _store.GetLiveStatusAsync(id, cancellationToken) is { Stop: { } stop } status)
+            {
+                if (!_announced.Contains(id))
+                {
+                    _observer.ConversationStarted(id, Title(id), status.MessageCount, null);
+                }
+
+                _observer.ConversationProgress(id, status.MessageCount);
+                _observer.ConversationStopped(id, stop);
+            }
+
+            _announced.Remove(id);
         }
 
         _unfinished = unfinished;
-    }
-
-    private async Task CatchUpAsync(long id, bool stopped, CancellationToken cancellationToken, bool announce = true)
-    {
-        var seen = _seen.GetValueOrDefault(id);
-        var announced = _announced.Contains(id);
-        if (!announced && announce)
+        if (await _store.GetRunSummaryAsync(_runId, cancellationToken) is { } totals)
         {
-            // Seen running for the first time since it (re)started: shown from its stored length.
-            await AnnounceAsync(id, seen, cancellationToken);
-        }
-
-        // Messages are numbered from 1: those after the last one seen.
-        foreach (var message in await _store.GetMessagesAsync(id, seen, cancellationToken))
-        {
-            seen++;
-            _observer.ConversationEvent(id, new MessageCompleted(seen, message));
-        }
-
-        _seen[id] = seen;
-        if (stopped)
-        {
-            _announced.Remove(id);
-            if ((await _store.GetLiveStatusAsync(id, cancellationToken))?.Stop is { } stop)
-            {
-                _observer.ConversationStopped(id, stop);
-            }
+            _observer.Totals(totals);
         }
     }
 
-    private async Task AnnounceAsync(long id, int messages, CancellationToken cancellationToken)
+    private string Title(long id) => _titles.GetValueOrDefault(id) ?? $"Conversation {id}";
+
+    private async Task<int?> MessageLimitAsync(long id, CancellationToken cancellationToken)
     {
-        int? limit = null;
-        if (await _store.GetConversationSpecAsync(id, cancellationToken) is { } json)
+        if (await _store.GetConversationSpecAsync(id, cancellationToken) is not { } json)
         {
-            try
-            {
-                limit = StopConditions.Parse(PlanJson.ReadConversation(json, $"Conversation {id}").StopPolicy).MessageLimit;
-            }
-            catch (Exception e) when (e is PlanException or FormatException or ArgumentException)
-            {
-                // A plan this version cannot read still runs elsewhere; it is shown without its limit.
-            }
+            return null;
         }
 
-        _observer.ConversationStarted(id, _titles.GetValueOrDefault(id) ?? $"Conversation {id}", messages, limit);
-        _announced.Add(id);
+        try
+        {
+            return StopConditions.Parse(PlanJson.ReadConversation(json, $"Conversation {id}").StopPolicy).MessageLimit;
+        }
+        catch (Exception e) when (e is PlanException or FormatException or ArgumentException)
+        {
+            // A plan this version cannot read still runs elsewhere; it is shown without its limit.
+            return null;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.RegularExpressions;
 using Crosstalk.Storage.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,8 +11,11 @@ namespace Crosstalk.Storage.Postgres;
 /// one <see cref="NpgsqlDataSource"/>; every append is its own transaction and locks its conversation's row, so
 /// concurrent writers to one conversation serialize and writers to different ones do not wait for each other.
 /// </summary>
-internal sealed class PostgresTranscriptStore : SqlTranscriptStore
+internal sealed partial class PostgresTranscriptStore : SqlTranscriptStore
 {
+    /// <summary>Connections one store keeps at most, unless the connection string says (<c>Maximum Pool Size=…</c>).</summary>
+    public const int DefaultMaxPoolSize = 20;
+
     /// <summary>Arbitrary key of the advisory lock that serializes migrations across processes.</summary>
     private const long MigrationLockKey = 0x43524f5353544c4b; // "CROSSTLK"
 
@@ -39,6 +43,13 @@ internal sealed class PostgresTranscriptStore : SqlTranscriptStore
     public static async Task<PostgresTranscriptStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!MaxPoolSizeKeyword().IsMatch(connectionString))
+        {
+            // Writes are short and queue well for a connection; Npgsql's default of 100 per process lets three cluster
+            // silos (or a batch, a viewer and two resumes) use up a server's 100 connections between them.
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         if (builder.MaxAutoPrepare == 0)
         {
             // The append statements run thousands of times per run: let Npgsql prepare them on each pooled connection.
@@ -166,4 +177,7 @@ internal sealed class PostgresTranscriptStore : SqlTranscriptStore
         ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json ?? (object)DBNull.Value });
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    [GeneratedRegex(@"max(imum)?\s*pool\s*size\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MaxPoolSizeKeyword();
 }

@@ -17,6 +17,7 @@ internal static class Layout
         NavLink(html, "/runs", "Runs", section == "runs");
         NavLink(html, "/live", "Live", section == "live");
         NavLink(html, "/corpus", "Corpus", section == "corpus");
+        NavLink(html, "/cluster", "Cluster", section == "cluster");
         html.Raw("</nav><form class=\"search\" method=\"get\" action=\"/search\" role=\"search\">")
             .Open("input", ("type", "search"), ("name", "q"), ("placeholder", "Search messages…"), ("aria-label", "Search messages"), ("value", searchText ?? string.Empty))
             .Raw("<button type=\"submit\">Search</button></form></header>")
