@@ -181,7 +181,7 @@ public sealed partial class EngineProcessTests
         Assert.Fail("Timed out waiting for the process.");
     }
 
-    private static async Task<int> MessagesAsync(string db, long id)
+    internal static async Task<int> MessagesAsync(string db, long id)
     {
         if (!db.Contains("Host=", StringComparison.Ordinal) && !File.Exists(db))
         {

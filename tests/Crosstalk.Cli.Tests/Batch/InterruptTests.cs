@@ -17,7 +17,7 @@ public sealed partial class InterruptTests
     {
         var dir = CrosstalkProcess.NewTempDirectory();
         await WriteExperimentAsync(dir);
-        var (exitCode, stdout, stderr) = await InterruptAfterAsync(dir, TimeSpan.FromSeconds(2.5), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
+        var (exitCode, stdout, stderr) = await InterruptWhenAsync(dir, () => RunMessagesAsync(Path.Combine(dir, "c.db"), atLeast: 40), "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
 
         Assert.True(exitCode == 130, stderr);
         Assert.Contains("Stopping… (Ctrl+C again to quit now)", stderr, StringComparison.Ordinal);
@@ -38,8 +38,7 @@ public sealed partial class InterruptTests
         var dir = CrosstalkProcess.NewTempDirectory();
         await WriteExperimentAsync(dir);
         using var process = CrosstalkProcess.Start(dir, "batch", "exp.yaml", "--db", "c.db", "--token-delay", "5");
-        await Task.Delay(2500);
-        Assert.False(process.HasExited, "The batch ended before it could be interrupted.");
+        await EngineProcessTests.WaitUntilAsync(() => RunMessagesAsync(Path.Combine(dir, "c.db"), atLeast: 40), process);
 
         Assert.Equal(0, SendSignal(process.Id, SigTerm));
         await Task.Delay(50);
@@ -60,7 +59,7 @@ public sealed partial class InterruptTests
     public async Task Run_InterruptSignal_KeepsTheCompletedMessagesInFilesAndStore()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        var (exitCode, stdout, stderr) = await InterruptAfterAsync(dir, TimeSpan.FromSeconds(3), "run", "--token-delay", "40", "--end-policy", "off", "-o", "out");
+        var (exitCode, stdout, stderr) = await InterruptWhenAsync(dir, async () => await EngineProcessTests.MessagesAsync(Path.Combine(dir, "crosstalk.db"), 1) >= 3, "run", "--token-delay", "40", "--end-policy", "off", "-o", "out");
 
         Assert.True(exitCode == 130, stderr);
         Assert.Contains("interrupted", stdout, StringComparison.Ordinal);
@@ -98,22 +97,34 @@ public sealed partial class InterruptTests
     }
 
     /// <summary>
-    /// Starts the command, lets it work for <paramref name="after"/>, then sends SIGTERM, which takes the same path as
+    /// Starts the command, lets it work until <paramref name="ready"/> holds (what it stored, not a clock: a loaded machine
+    /// is slow to start a process), then sends SIGTERM, which takes the same path as
     /// Ctrl+C's SIGINT (SIGINT itself cannot be tested here: a process started in the background of a non-interactive
     /// shell inherits SIGINT as ignored).
     /// </summary>
-    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> InterruptAfterAsync(string dir, TimeSpan after, params string[] args)
+    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> InterruptWhenAsync(string dir, Func<Task<bool>> ready, params string[] args)
     {
         using var process = Process.Start(CrosstalkProcess.StartInfo(dir, new Dictionary<string, string>(), args))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(after);
-        Assert.False(process.HasExited, "The command ended before it could be interrupted.");
+        await EngineProcessTests.WaitUntilAsync(ready, process);
         Assert.Equal(0, SendSignal(process.Id, SigTerm));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task<bool> RunMessagesAsync(string db, int atLeast)
+    {
+        if (!File.Exists(db))
+        {
+            return false;
+        }
+
+        await using var store = await TranscriptStore.OpenAsync(db);
+        var runs = await store.ListRunsAsync().ToListAsync();
+        return runs.Count > 0 && runs[0].Messages >= atLeast;
     }
 
     /// <summary>100 offline conversations of 30 messages each, 8 at a time: long enough to interrupt midway.</summary>
