@@ -5,6 +5,7 @@ using System.Text;
 using Crosstalk.Engine;
 using Crosstalk.Engine.Live;
 using Crosstalk.Engine.Models;
+using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 using Crosstalk.Web.Html;
@@ -50,7 +51,14 @@ internal static class Routes
                 context.Request.Method = HttpMethods.Get;
             }
 
-            await next(context).ConfigureAwait(false);
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                await FailedAsync(web, context, ex).ConfigureAwait(false);
+            }
         });
         if (accessToken is not null)
         {
@@ -255,6 +263,30 @@ internal static class Routes
     {
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.WriteAsync(html, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A request that threw: reported on the server's error log (path, exception type and message, nothing of the
+    /// request's content), and a page that says what a user can do. A store that fails says why; anything else is a bug.
+    /// </summary>
+    private static async Task FailedAsync(WebContext web, HttpContext context, Exception exception)
+    {
+        if (web.Options.ErrorLog is { } log)
+        {
+            var line = string.Create(
+                CultureInfo.InvariantCulture,
+                $"error: {context.Request.Method} {context.Request.Path}: {exception.GetType().Name}: {exception.Message.Split('\n')[0]}");
+            lock (log)
+            {
+                log.WriteLine(line);
+                log.Flush();
+            }
+        }
+
+        var message = exception is TranscriptStoreException
+            ? exception.Message
+            : "This is a bug in Crosstalk; the terminal that runs 'crosstalk serve' says what happened.";
+        await ErrorAsync(context, StatusCodes.Status500InternalServerError, "This page could not be shown", message).ConfigureAwait(false);
     }
 
     private static Task ErrorAsync(HttpContext context, int status, string title, string message)

@@ -38,6 +38,12 @@ public sealed class WebServerOptions
     /// <summary>How often a live page looks at the store for what its conversation did. Default 200 ms.</summary>
     public TimeSpan LivePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Where a request that failed is reported, one line each (the CLI gives standard error). The browser gets an error
+    /// page either way.
+    /// </summary>
+    public TextWriter? ErrorLog { get; set; }
+
     /// <summary>How often the server analyses conversations whose kept analysis is missing or stale (for the corpus page). Default 10 s; zero never.</summary>
     public TimeSpan AnalysisCatchUpInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -13,7 +13,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task ConversationsPage_Opened_ListsImportedConversations()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/"));
+        await web.OpenAsync(page, "/");
 
         var rows = page.Locator("#conversations tbody tr");
         Assert.True(await rows.CountAsync() >= 4);
@@ -29,7 +29,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task ConversationsPage_FilterByStopReason_ShowsOnlyMatchingConversations()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/"));
+        await web.OpenAsync(page, "/");
 
         await page.SelectOptionAsync("select[name=stop]", StopReasons.Error);
         await page.ClickAsync("#filters button[type=submit]");
@@ -46,7 +46,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task Search_WordFromSeed_FindsTheMessageAndOpensIt()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/"));
+        await web.OpenAsync(page, "/");
 
         await page.FillAsync("header form.search input[name=q]", "genderotidural");
         await page.PressAsync("header form.search input[name=q]", "Enter");
@@ -68,7 +68,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task ConversationPage_Seed_ShowsHeaderChatAndFoldedDetails()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/c/" + web.ErrorId.ToString(CultureInfo.InvariantCulture)));
+        await web.OpenAsync(page, "/c/" + web.ErrorId.ToString(CultureInfo.InvariantCulture));
 
         var header = await page.Locator("#header").InnerTextAsync();
         Assert.Contains("Filter Probe A", header, StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task ConversationPage_SeedDownloads_AreTheSeedByteForByte()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/c/" + web.Seed001Id.ToString(CultureInfo.InvariantCulture)));
+        await web.OpenAsync(page, "/c/" + web.Seed001Id.ToString(CultureInfo.InvariantCulture));
         Assert.Contains("Kimi K2 ↔ grok-4", await page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         await WebFixture.ScreenshotAsync(page, "conversation");
 
@@ -120,7 +120,7 @@ public sealed class BrowserTests(WebFixture web)
     {
         var (page, dialogs) = await web.NewPageAsync();
         var consoleErrors = new List<string>();
-        await page.GotoAsync(web.Url("/c/" + web.XssId.ToString(CultureInfo.InvariantCulture)));
+        await web.OpenAsync(page, "/c/" + web.XssId.ToString(CultureInfo.InvariantCulture));
         await page.Locator("#m1").WaitForAsync();
 
         // Give anything that might fire (onerror, onload, ontoggle, meta refresh) time to do so.
@@ -159,7 +159,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task LivePage_StartElizaPair_StreamsTokensAndStopInterrupts()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/live"));
+        await web.OpenAsync(page, "/live");
         await page.FillAsync("#model1", "offline:eliza");
         await page.FillAsync("#model2", "offline:markov");
         await page.FillAsync("textarea[name=opener]", "I feel anxious about talking to machines all day.");
@@ -199,7 +199,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task ConversationPage_Seed001_ShowsAnalysisWithGoodbyeLoopHighlighted()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/c/" + web.Seed001Id.ToString(CultureInfo.InvariantCulture)));
+        await web.OpenAsync(page, "/c/" + web.Seed001Id.ToString(CultureInfo.InvariantCulture));
 
         Assert.Contains("[END] first at message", await page.Locator("#end-signals").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("messages", await page.Locator("#goodbye-loop").InnerTextAsync(), StringComparison.Ordinal);
@@ -215,7 +215,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task CorpusPage_Opened_ShowsPerModelAndPerPairTables()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/corpus"));
+        await web.OpenAsync(page, "/corpus");
 
         // Every stored conversation is counted, or said to be still running (other tests start some) or not analysed yet.
         var count = await page.Locator("#corpus-count").InnerTextAsync();
@@ -235,7 +235,7 @@ public sealed class BrowserTests(WebFixture web)
     public async Task ForkFromHere_OnSecondMessage_StartsAConversationKeepingTwoMessages()
     {
         var (page, _) = await web.NewPageAsync();
-        await page.GotoAsync(web.Url("/c/" + web.ErrorId.ToString(CultureInfo.InvariantCulture)));
+        await web.OpenAsync(page, "/c/" + web.ErrorId.ToString(CultureInfo.InvariantCulture));
 
         await page.Locator("#m2 a.fork").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("fork=", StringComparison.Ordinal));

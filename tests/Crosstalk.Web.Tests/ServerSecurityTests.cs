@@ -53,6 +53,30 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Request_ThatThrows_AnswersWithAnErrorPageAndReportsOneLine()
+    {
+        var store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "closed.db"));
+        var engine = await WebFixture.OpenEngineAsync(store);
+        var log = new StringWriter();
+        await using (var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = engine, ErrorLog = log, AnalysisCatchUpInterval = TimeSpan.Zero }))
+        {
+            // A store closed under the server: every page that reads it throws.
+            await store.DisposeAsync();
+            using var http = new HttpClient();
+            using var response = await http.GetAsync(new Uri(server.Address, "/c/1"));
+
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.Contains("This page could not be shown", page, StringComparison.Ordinal);
+            Assert.Contains("bug in Crosstalk", page, StringComparison.Ordinal);
+            var line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: GET /c/1: ObjectDisposedException: ", line, StringComparison.Ordinal);
+        }
+
+        await engine.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Request_ForeignHostHeaderWithoutToken_IsRefused()
     {
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });

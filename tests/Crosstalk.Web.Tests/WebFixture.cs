@@ -18,6 +18,7 @@ public sealed class WebFixture : IAsyncLifetime
     public const string ErrorTitle = "Filter Probe A ↔ Filter Probe B";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _errors = new();
     private IPlaywright? _playwright;
 
     public ITranscriptStore Store { get; private set; } = null!;
@@ -40,6 +41,22 @@ public sealed class WebFixture : IAsyncLifetime
 
     public string Url(string path) => new Uri(Server.Address, path).ToString();
 
+    /// <summary>Opens a page of the server, and fails with what the server reported if it answered with an error.</summary>
+    public async Task OpenAsync(IPage page, string path)
+    {
+        var response = await page.GotoAsync(Url(path));
+        if (response is not { Ok: true })
+        {
+            string reported;
+            lock (_errors)
+            {
+                reported = _errors.ToString();
+            }
+
+            Assert.Fail($"GET {path} answered {response?.Status}; the server reported: {reported}");
+        }
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
@@ -50,7 +67,7 @@ public sealed class WebFixture : IAsyncLifetime
         XssId = await Store.CreateConversationAsync(null, XssPayloads.Transcript(), null);
         ErrorId = await Store.CreateConversationAsync(null, ErrorTranscript(), null);
         Engine = await OpenEngineAsync(Store);
-        Server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
+        Server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, ErrorLog = _errors });
 
         var chromium = Environment.GetEnvironmentVariable("CROSSTALK_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
         if (!File.Exists(chromium))

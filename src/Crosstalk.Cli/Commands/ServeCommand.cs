@@ -54,6 +54,7 @@ internal static class ServeCommand
                         Host = hostValue,
                         Port = parseResult.GetValue(port),
                         AccessToken = tokenValue,
+                        ErrorLog = context.Error,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
