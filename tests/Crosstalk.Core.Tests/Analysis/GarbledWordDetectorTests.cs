@@ -26,6 +26,19 @@ public sealed class GarbledWordDetectorTests
     public void Find_RealWordsNamesCodeAndOtherScripts_FindsNothing(string text) =>
         Assert.Empty(GarbledWordDetector.Find(text));
 
+    [Theory]
+    [InlineData('@')]
+    [InlineData('7')]
+    [InlineData('.')]
+    public void Find_ModelOutputOfOneLongUnbrokenToken_FinishesAndFindsNothing(char repeated)
+    {
+        // A degenerate reply: 200,000 characters without a space. A backtracking link-or-address pattern is quadratic in
+        // such a token (its match timeout would end the analysis with an exception); the detector must simply finish.
+        var text = "before " + new string(repeated, 200_000) + " after";
+
+        Assert.Empty(GarbledWordDetector.Find(text));
+    }
+
     [Fact]
     public void Find_HyphenatedCompoundWithGarbledPart_FindsThePart()
     {

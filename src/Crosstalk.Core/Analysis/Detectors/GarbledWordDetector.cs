@@ -107,9 +107,10 @@ public static partial class GarbledWordDetector
     }
 
     // Letters with inner hyphens; a word touching digits, dots, slashes, underscores or @ is not prose.
-    [GeneratedRegex(@"(?<![\w@/.\\])[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*(?![\w@/\\]|\.\w)", RegexOptions.CultureInvariant, 200)]
+    [GeneratedRegex(@"(?<![\w@/.\\])[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*(?![\w@/\\]|\.\w)", RegexOptions.CultureInvariant, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex Token();
 
-    [GeneratedRegex(@"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\S+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 200)]
+    // Without backtracking: "\S+@\S+\.\S+" backtracks quadratically over a long unbroken token of @ signs.
+    [GeneratedRegex(@"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\S+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex CodeOrLink();
 }
