@@ -40,6 +40,15 @@ public sealed class GarbledWordDetectorTests
     }
 
     [Fact]
+    public void Find_AWallOfLetters_IsOneGarbledWord()
+    {
+        // 100,000 letters without a space: no word, however it is split (this took 25 s when every split was tried).
+        var wall = string.Concat(Enumerable.Repeat("ab", 50_000));
+
+        Assert.Equal([wall], GarbledWordDetector.Find("It said " + wall + " and stopped."));
+    }
+
+    [Fact]
     public void Find_HyphenatedCompoundWithGarbledPart_FindsThePart()
     {
         Assert.Equal(["frobnicatious"], GarbledWordDetector.Find("a well-known frobnicatious-style answer"));

@@ -52,7 +52,16 @@ internal sealed class EnglishWordList
 
     private readonly HashSet<string> _words;
 
-    private EnglishWordList(HashSet<string> words) => _words = words;
+    // No regular form is longer: two listed words, a suffix, and a prefix at each of the three levels. A longer "word" (a
+    // model's wall of letters) is unknown at once, instead of being split at every position at every level.
+    private readonly int _longestForm;
+
+    private EnglishWordList(HashSet<string> words)
+    {
+        _words = words;
+        var longest = words.Max(w => w.Length);
+        _longestForm = (2 * longest) + Suffixes.Max(s => s.Suffix.Length) + (3 * Prefixes.Max(p => p.Length));
+    }
 
     /// <summary>The list, loaded once per process.</summary>
     public static EnglishWordList Instance => Shared.Value;
@@ -65,6 +74,11 @@ internal sealed class EnglishWordList
 
     private bool IsKnown(string word, int depth)
     {
+        if (word.Length > _longestForm)
+        {
+            return false;
+        }
+
         // A function word is no stem: "than" + "-ation" is not English.
         if (_words.Contains(word))
         {
