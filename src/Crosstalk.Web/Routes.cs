@@ -234,6 +234,7 @@ internal static class Routes
         {
             "site.css" => ("Crosstalk.Web.Assets.site.css", "text/css; charset=utf-8"),
             "app.js" => ("Crosstalk.Web.Assets.app.js", "text/javascript; charset=utf-8"),
+            "icon.svg" => ("Crosstalk.Web.Assets.icon.svg", "image/svg+xml"),
             _ => (null, null),
         };
         var stream = resource is null ? null : Assembly.GetExecutingAssembly().GetManifestResourceStream(resource);

@@ -10,6 +10,7 @@ internal static class Layout
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Open("title").Text(title).Text(" · Crosstalk").Close("title")
             .Raw("<link rel=\"stylesheet\" href=\"/assets/site.css\">")
+            .Raw("<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">")
             .Raw("<script src=\"/assets/app.js\" defer></script>")
             .Raw("</head><body>")
             .Raw("<header class=\"top\"><a class=\"brand\" href=\"/\">Crosstalk</a><nav>");
