@@ -484,6 +484,8 @@ public abstract partial class TranscriptStoreContract : IAsyncLifetime
     [InlineData("_")]
     [InlineData("\\")]
     [InlineData("'")]
+    [InlineData("\"")]
+    [InlineData("\"\"")]
     public async Task SearchMessages_HostileQuery_IsMatchedAsTextNeverAsSql(string query)
     {
         var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Crosstalk.Storage;
+using Crosstalk.Transcripts;
 
 namespace Crosstalk.Web.Tests;
 
@@ -74,6 +75,23 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         }
 
         await engine.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("/?page=46000000", "No conversations on this page.")]
+    [InlineData("/search?q=%22", "said \"hello\"")]
+    [InlineData("/search?q=%22%22", "No message matches.")]
+    public async Task Request_OddButHarmlessQuery_AnswersAPage(string path, string expected)
+    {
+        var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "She said \"hello\" twice." });
+        await _store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(server.Address, path));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(expected), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -984,6 +984,13 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             conditions.Add($"{message}.content {LikeOperator} @{name} ESCAPE '\\'");
         }
 
+        if (conditions.Count == 0)
+        {
+            // No term at all (a lone quote, or two): the text is looked for as typed.
+            AddText(command, parameter, SearchText.LikePattern(text.Trim()));
+            conditions.Add($"{message}.content {LikeOperator} @{parameter} ESCAPE '\\'");
+        }
+
         return string.Join(" AND ", conditions);
     }
 

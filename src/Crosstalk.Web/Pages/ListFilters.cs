@@ -41,7 +41,8 @@ internal sealed record ListFilters(
         RunId = Run,
         Text = Text,
         Descending = true,
-        Offset = limit is { } l ? (Page - 1) * l : 0,
+        // A page far past the end (?page=46000000) is an empty page, not an offset that overflows.
+        Offset = limit is { } l ? (int)Math.Min(int.MaxValue, (long)(Page - 1) * l) : 0,
         Limit = limit,
     };
 
