@@ -64,6 +64,13 @@ public sealed class CrosstalkWebServer : IAsyncDisposable
                 nameof(options));
         }
 
+        if (options.AccessToken is { } token && token.Length < AccessTokens.MinimumLength)
+        {
+            throw new ArgumentException(
+                $"An access token of {token.Length} character(s) is too easy to guess; use at least {AccessTokens.MinimumLength} (or give none: one is generated).",
+                nameof(options));
+        }
+
         if (options.Port is < 0 or > 65535)
         {
             throw new ArgumentException($"The port {options.Port} is not between 0 and 65535.", nameof(options));

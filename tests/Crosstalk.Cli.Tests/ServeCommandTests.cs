@@ -41,14 +41,29 @@ public sealed partial class ServeCommandTests
         }
     }
 
-    [Fact]
-    public async Task Serve_BadHost_FailsWithOneLine()
+    [Theory]
+    [InlineData("not an address", "is not an IP address")]
+    [InlineData("999.1.1.1", "is not an IP address")]
+    public async Task Serve_BadHost_FailsWithOneLineThatNamesNoParameterOfOurs(string host, string expected)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        var result = await CrosstalkProcess.RunAsync(dir, "serve", "--host", "not an address", "--port", "0");
+        var result = await CrosstalkProcess.RunAsync(dir, "serve", "--host", host, "--port", "0");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_ShortToken_IsRefusedWithOneLine()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "serve", "--host", "0.0.0.0", "--token", "abc", "--port", "0");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: An access token of 3 character(s) is too easy to guess; use at least 16 (or give none: one is generated).", line.TrimEnd());
     }
 
     [GeneratedRegex(@"http://[^\s]+")]

@@ -40,6 +40,15 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartAsync_ShortToken_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = "0.0.0.0", AccessToken = "abc" }));
+
+        Assert.StartsWith("An access token of 3 character(s) is too easy to guess; use at least 16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartAsync_Defaults_ListensOnLoopbackOnly()
     {
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
@@ -110,8 +119,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithoutTokenWhenTokenSet_Is401()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = "0.0.0.0", AccessToken = "s3cret-token" });
-        Assert.Equal("token=s3cret-token", server.Address.Query.TrimStart('?'));
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = "0.0.0.0", AccessToken = "s3cret-token-0123" });
+        Assert.Equal("token=s3cret-token-0123", server.Address.Query.TrimStart('?'));
         var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
 
@@ -128,11 +137,11 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithToken_IsServedAndRemembered()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AccessToken = "s3cret-token" });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AccessToken = "s3cret-token-0123" });
         var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
 
-        using var first = await http.GetAsync(new Uri(bare, "/runs?token=s3cret-token"));
+        using var first = await http.GetAsync(new Uri(bare, "/runs?token=s3cret-token-0123"));
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal("/runs", first.Headers.Location!.OriginalString);
         var cookie = first.Headers.GetValues("Set-Cookie").Single();
@@ -145,7 +154,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
         using var bearer = new HttpRequestMessage(HttpMethod.Get, new Uri(bare, "/"));
-        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret-token");
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret-token-0123");
         using var third = await http.SendAsync(bearer);
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }

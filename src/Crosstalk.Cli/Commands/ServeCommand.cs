@@ -15,7 +15,7 @@ internal static class ServeCommand
     {
         var port = new Option<int>("--port", "-p") { Description = "The port to listen on (0 picks a free one).", DefaultValueFactory = _ => DefaultPort }.Between(0, 65535);
         var host = new Option<string>("--host") { Description = "The address to bind. Only 127.0.0.1 is reachable from this machine alone; any other address needs an access token.", DefaultValueFactory = _ => WebServerOptions.DefaultHost };
-        var token = new Option<string?>("--token") { Description = "The access token every request must carry. Generated and printed when you bind a non-loopback address without one." };
+        var token = new Option<string?>("--token") { Description = "The access token every request must carry, at least 16 characters. Generated and printed when you bind a non-loopback address without one." };
         var db = StoreOptions.CreateDbOption();
         var models = ModelsOption.Create();
         var command = new Command(
@@ -60,7 +60,7 @@ internal static class ServeCommand
             }
             catch (Exception ex) when (ex is ArgumentException or IOException)
             {
-                throw new UserException(ex.Message, ex);
+                throw new UserException(ExceptionText.ForUser(ex), ex);
             }
 
             await using (server.ConfigureAwait(false))

@@ -92,9 +92,7 @@ public sealed class ModelResolver : IModelResolver, IDisposable
         catch (Exception ex) when (ex is ArgumentException or ModelCatalogException or ProviderException or InvalidOperationException
             or TranscriptFormatException or IOException or UnauthorizedAccessException)
         {
-            // An ArgumentException's message ends with the name of a parameter of ours, which means nothing to a user.
-            var message = ex is ArgumentException { ParamName: { } parameter } ? ex.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : ex.Message;
-            throw new ModelResolutionException($"{reference}: {message}", ex) { Reference = reference };
+            throw new ModelResolutionException($"{reference}: {ExceptionText.ForUser(ex)}", ex) { Reference = reference };
         }
     }
 
