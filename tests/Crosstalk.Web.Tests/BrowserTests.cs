@@ -164,6 +164,28 @@ public sealed class BrowserTests(WebFixture web)
     }
 
     [Fact]
+    public async Task LivePage_ReplayOfAServerPath_IsRefusedWithoutReadingItOrSayingWhetherItExists()
+    {
+        var (page, _) = await web.NewPageAsync();
+        var count = await web.Store.CountConversationsAsync(Crosstalk.Storage.ConversationQuery.All);
+        var answers = new List<string>();
+        foreach (var path in new[] { "replay:/dev/zero#1", "replay:/no/such/folder/x.md#1" })
+        {
+            await web.OpenAsync(page, "/live");
+            await page.FillAsync("#model1", path);
+            await page.FillAsync("#model2", "offline:markov");
+            await page.ClickAsync("#start");
+            answers.Add(await page.Locator("#form-error").InnerTextAsync());
+        }
+
+        // /dev/zero read as a transcript would take seconds and gigabytes; a refusal that differed would tell what exists.
+        Assert.Equal("Seat 1: the live page does not replay files; replay a transcript with 'crosstalk run --a replay:FILE#SEAT', or fork a stored conversation here.", answers[0]);
+        Assert.Equal(answers[0], answers[1]);
+        Assert.Equal(count, await web.Store.CountConversationsAsync(Crosstalk.Storage.ConversationQuery.All));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task LivePage_StartElizaPair_StreamsTokensAndStopInterrupts()
     {
         var (page, _) = await web.NewPageAsync();

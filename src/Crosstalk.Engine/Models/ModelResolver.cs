@@ -13,7 +13,6 @@ namespace Crosstalk.Engine.Models;
 /// </summary>
 public sealed class ModelResolver : IModelResolver, IDisposable
 {
-    private const string ReplayPrefix = "replay:";
     private readonly ModelResolverOptions _options;
     private readonly TimeProvider _time;
     private readonly Lazy<ModelClientFactory> _factory;
@@ -54,14 +53,14 @@ public sealed class ModelResolver : IModelResolver, IDisposable
     public string Anchor(string reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        if (!reference.StartsWith(ReplayPrefix, StringComparison.OrdinalIgnoreCase))
+        if (!reference.StartsWith(OfflineAgents.ReplayPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return reference;
         }
 
         var seat = reference.LastIndexOf('#');
-        var end = seat > ReplayPrefix.Length ? seat : reference.Length;
-        return string.Concat(reference.AsSpan(0, ReplayPrefix.Length), ResolvePath(reference[ReplayPrefix.Length..end]), reference.AsSpan(end));
+        var end = seat > OfflineAgents.ReplayPrefix.Length ? seat : reference.Length;
+        return string.Concat(reference.AsSpan(0, OfflineAgents.ReplayPrefix.Length), ResolvePath(reference[OfflineAgents.ReplayPrefix.Length..end]), reference.AsSpan(end));
     }
 
     /// <inheritdoc />

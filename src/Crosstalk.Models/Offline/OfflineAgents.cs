@@ -10,6 +10,16 @@ namespace Crosstalk.Models.Offline;
 /// </summary>
 public static class OfflineAgents
 {
+    /// <summary>How a replay reference begins: <c>replay:</c> and the path of a transcript file.</summary>
+    public const string ReplayPrefix = "replay:";
+
+    /// <summary>Whether <paramref name="modelReference"/> replays a transcript file (which means reading that file).</summary>
+    public static bool IsReplay(string modelReference)
+    {
+        ArgumentNullException.ThrowIfNull(modelReference);
+        return modelReference.TrimStart().StartsWith(ReplayPrefix, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The references this factory understands, for help texts and error messages.</summary>
     public static IReadOnlyList<string> Known { get; } = ["offline:eliza", "offline:markov", "replay:<transcript>#<seat>"];
 
@@ -35,7 +45,6 @@ public static class OfflineAgents
         displayName = null;
 
         const string OfflinePrefix = "offline:";
-        const string ReplayPrefix = "replay:";
         if (modelReference.StartsWith(OfflinePrefix, StringComparison.OrdinalIgnoreCase))
         {
             var name = modelReference[OfflinePrefix.Length..].Trim();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Crosstalk.Engine;
 using Crosstalk.Engine.Plans;
+using Crosstalk.Models.Offline;
 
 namespace Crosstalk.Web.Live;
 
@@ -52,7 +53,8 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
             {
                 if (!string.Equals(request.Seats[i].Model.Trim(), parent.Participants[i].Model, StringComparison.Ordinal))
                 {
-                    models[i + 1] = request.Seats[i].Model.Trim();
+                    // A seat kept as it was may replay the parent's file; a new model may not name one.
+                    models[i + 1] = NotAReplay(request.Seats[i].Model.Trim(), i + 1);
                 }
             }
 
@@ -64,7 +66,7 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
             planned = ConversationPlanner.PlanConversation(
                 new ConversationRequest
                 {
-                    Seats = [.. request.Seats.Select(s => new SeatRequest(s.Model, s.Name, s.SystemPrompt))],
+                    Seats = [.. request.Seats.Select((s, i) => new SeatRequest(NotAReplay(s.Model, i + 1), s.Name, s.SystemPrompt))],
                     Opener = string.IsNullOrWhiteSpace(request.Opener) ? null : request.Opener,
                     Seed = Random.Shared.Next(1, 100_000),
                     StopPolicy = policy,
@@ -110,6 +112,16 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
             // The page shows it when it happens.
         }
     }
+
+    /// <summary>
+    /// A replay reads the file it names, and a server would read any path a form gives it: the live page runs none.
+    /// </summary>
+    private static string NotAReplay(string model, int seat) =>
+        OfflineAgents.IsReplay(model)
+            ? throw new PlanException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Seat {seat}: the live page does not replay files; replay a transcript with 'crosstalk run --a replay:FILE#SEAT', or fork a stored conversation here."))
+            : model;
 
     public async ValueTask DisposeAsync()
     {
