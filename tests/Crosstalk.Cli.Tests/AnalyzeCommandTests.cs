@@ -27,6 +27,20 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Analyze_JsonWithHtmlAndCsv_KeepsStandardOutputValidJson()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", SharedFiles.Seed001, "--json", "--html", "r.html", "--csv", "tables");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(97, json.RootElement.GetProperty("messages").GetInt32());
+        Assert.Contains("Wrote " + Path.Combine(dir, "r.html"), result.StandardError, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir, "r.html")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "tables"), "*.csv"));
+    }
+
+    [Fact]
     public async Task Analyze_Seed000_FindsTheGarbledWords()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -86,14 +86,27 @@ internal static class AnalyzeCommand
                     AnalysisReportHtml.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)));
                 }
 
-                context.Console.MarkupLine($"[green]Wrote[/] {TerminalText.Escape(file)}");
+                await WroteAsync(file).ConfigureAwait(false);
             }
 
             if (parseResult.GetValue(csv) is { } csvPath)
             {
                 var folder = OutputPaths.Folder(context, csvPath, "--csv");
                 var written = CorpusCsv.Write(analysis, folder);
-                context.Console.MarkupLine($"[green]Wrote[/] {written.Count} CSV files to {TerminalText.Escape(folder)}");
+                await WroteAsync($"{written.Count} CSV files to {folder}").ConfigureAwait(false);
+            }
+
+            // With --json, standard output is the JSON alone: what was written is said on standard error.
+            async Task WroteAsync(string what)
+            {
+                if (parseResult.GetValue(json))
+                {
+                    await context.Error.WriteLineAsync("Wrote " + what).ConfigureAwait(false);
+                }
+                else
+                {
+                    context.Console.MarkupLine($"[green]Wrote[/] {TerminalText.Escape(what)}");
+                }
             }
 
             if (parseResult.GetValue(json))
