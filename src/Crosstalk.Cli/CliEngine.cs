@@ -106,7 +106,7 @@ internal static class CliEngine
 
     /// <summary>Opens the engine over the store <paramref name="db"/> names (see <see cref="Database"/>).</summary>
     public static Task<CrosstalkEngine> OpenAsync(CliContext context, string? db, ModelResolverOptions models, CancellationToken cancellationToken) =>
-        CrosstalkEngine.OpenAsync(Options(context, db, models), cancellationToken: cancellationToken);
+        NamingTheOptionAsync(context, db, () => CrosstalkEngine.OpenAsync(Options(context, db, models), cancellationToken: cancellationToken));
 
     /// <summary>Opens only the store (for commands that run nothing); <paramref name="mustExist"/> refuses to create a SQLite file that is not there.</summary>
     public static async Task<ITranscriptStore> OpenStoreAsync(CliContext context, string? db, bool mustExist, CancellationToken cancellationToken)
@@ -117,7 +117,21 @@ internal static class CliEngine
             throw new UserException($"There is no store at {target}{(db is null ? "" : " (--db)")}; 'crosstalk run' or 'crosstalk batch' creates one.");
         }
 
-        return await TranscriptStore.OpenAsync(target, cancellationToken).ConfigureAwait(false);
+        return await NamingTheOptionAsync(context, db, () => TranscriptStore.OpenAsync(target, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>A store that cannot be opened is said with where its name came from: <c>--db</c>, or the environment.</summary>
+    private static async Task<T> NamingTheOptionAsync<T>(CliContext context, string? db, Func<Task<T>> open)
+    {
+        try
+        {
+            return await open().ConfigureAwait(false);
+        }
+        catch (TranscriptStoreException ex) when (db is not null || context.Environment(DatabaseVariable) is { Length: > 0 })
+        {
+            var source = db is not null ? "--db" : "$" + DatabaseVariable;
+            throw new UserException($"{ex.Message.TrimEnd('.')} ({source}).", ex);
+        }
     }
 
     /// <summary>Whether <paramref name="db"/> names a PostgreSQL database rather than a SQLite file.</summary>

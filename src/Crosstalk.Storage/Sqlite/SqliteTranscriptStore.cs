@@ -75,7 +75,14 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
         var folder = System.IO.Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new TranscriptStoreException($"Could not open the SQLite database {fullPath}: its folder {folder} cannot be created ({e.Message.TrimEnd('.')}).", e);
+            }
         }
 
         var store = new SqliteTranscriptStore(fullPath);
