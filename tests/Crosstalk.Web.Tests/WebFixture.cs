@@ -101,7 +101,8 @@ public sealed class WebFixture : IAsyncLifetime
 
             _ = dialog.DismissAsync();
         };
-        page.SetDefaultTimeout(15_000);
+        // Long enough for a loaded CI machine: a timeout is here to catch a page that never comes, not a slow one.
+        page.SetDefaultTimeout(45_000);
         return (page, dialogs);
     }
 
