@@ -169,9 +169,15 @@ internal static partial class CliApplication
         }
         catch (UsageException ex)
         {
-            var commandName = parseResult.CommandResult.Command.Name;
+            // The whole path below the root ('cluster silo', not 'silo'), so the hint can be typed as it is.
+            var names = new List<string>();
+            for (var command = parseResult.CommandResult; command.Parent is CommandResult parent; command = parent)
+            {
+                names.Insert(0, command.Command.Name);
+            }
+
             await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"See 'crosstalk {commandName} --help'.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"See 'crosstalk {string.Join(' ', names)} --help'.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (IsUserError(ex))
