@@ -18,11 +18,11 @@ internal static class BatchThroughputScenario
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var conversations = Option(args, "--conversations", 1000);
-        var messages = Option(args, "--messages", 97);
-        var latencyMs = Option(args, "--latency-ms", 200);
-        var concurrency = Option(args, "--concurrency", 512);
-        var cli = OptionText(args, "--crosstalk") ?? Path.Combine(FindRoot(), "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
+        var conversations = Options.Int(args, "--conversations", 1000);
+        var messages = Options.Int(args, "--messages", 97);
+        var latencyMs = Options.Int(args, "--latency-ms", 200);
+        var concurrency = Options.Int(args, "--concurrency", 512);
+        var cli = Options.Text(args, "--crosstalk") ?? Path.Combine(Options.Root(), "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
         if (!File.Exists(cli))
         {
             Console.Error.WriteLine($"{cli} is missing; build it first: dotnet build -c Release src/Crosstalk.Cli");
@@ -35,22 +35,7 @@ internal static class BatchThroughputScenario
         // A one-word reply streams as 5 events (role, text, finish, usage, [DONE]): 4 gaps make up the reply's latency.
         // The server runs in its own process, so it competes with crosstalk for the cores but not for its thread pool.
         var server = await FakeServerProcess.StartAsync("openai", TimeSpan.FromMilliseconds(latencyMs / 4.0), "Hello.");
-        await File.WriteAllTextAsync(Path.Combine(dir, "models.yaml"), $"""
-            providers:
-              fake:
-                api: openai
-                endpoint: {server.Endpoint}
-            models:
-              - {"{"} name: fake-a, display: "Fake A", provider: fake, model: fake-a {"}"}
-              - {"{"} name: fake-b, display: "Fake B", provider: fake, model: fake-b {"}"}
-            """);
-        await File.WriteAllTextAsync(Path.Combine(dir, "experiment.yaml"), $"""
-            name: batch-throughput
-            models: [fake-a, fake-b]
-            repetitions: {conversations / 2}
-            stop: {"{"} max_messages: {messages}, end_policy: off {"}"}
-            concurrency: {concurrency}
-            """);
+        var catalog = await FakeExperiment.WriteAsync(dir, "batch-throughput", server.Endpoint, conversations, messages, concurrency);
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false };
         foreach (var arg in new[] { cli, "batch", "experiment.yaml", "--db", "bench.db", "--quiet" })
@@ -58,7 +43,7 @@ internal static class BatchThroughputScenario
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["CROSSTALK_MODELS"] = Path.Combine(dir, "models.yaml");
+        start.Environment["CROSSTALK_MODELS"] = catalog;
         start.Environment["CROSSTALK_SECRETS"] = Path.Combine(dir, "no-secrets.env");
         var serverCpu = server.ProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -115,27 +100,5 @@ internal static class BatchThroughputScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu: crosstalk batch process {batchCpu.TotalSeconds:0.0} s, fake server process {serverCpu.TotalSeconds:0.0} s"));
         Directory.Delete(dir, recursive: true);
         return 0;
-    }
-
-    private static int Option(string[] args, string name, int fallback) =>
-        OptionText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? OptionText(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Crosstalk.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -44,21 +44,7 @@ internal static class ClusterThroughputScenario
         var dir = Path.Combine(Path.GetTempPath(), "crosstalk-cluster-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         await using var fake = await FakeServerProcess.StartAsync("openai", TimeSpan.FromMilliseconds(latencyMs / 4.0), "Hello.");
-        var catalog = Path.Combine(dir, "models.yaml");
-        await File.WriteAllTextAsync(catalog, $"""
-            providers:
-              fake: {"{"} api: openai, endpoint: "{fake.Endpoint}" {"}"}
-            models:
-              - {"{"} name: fake-a, provider: fake, model: fake-a {"}"}
-              - {"{"} name: fake-b, provider: fake, model: fake-b {"}"}
-            """);
-        await File.WriteAllTextAsync(Path.Combine(dir, "experiment.yaml"), $"""
-            name: cluster-throughput
-            models: [fake-a, fake-b]
-            repetitions: {conversations / 2}
-            stop: {"{"} max_messages: {messages}, end_policy: off {"}"}
-            concurrency: {concurrency}
-            """);
+        var catalog = await FakeExperiment.WriteAsync(dir, "cluster-throughput", fake.Endpoint, conversations, messages, concurrency);
         var environment = new Dictionary<string, string>
         {
             ["CROSSTALK_MODELS"] = catalog,
