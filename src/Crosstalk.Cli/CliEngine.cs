@@ -57,7 +57,8 @@ internal static class CliEngine
         context.Environment(ModelsVariable) is { Length: > 0 } named ? named : Path.Combine(XdgHome(context, "XDG_CONFIG_HOME", ".config"), "crosstalk", "models.yaml");
 
     /// <summary>The options of the model resolver: the catalog named or found, the keys of this environment and secrets file.</summary>
-    public static ModelResolverOptions Models(CliContext context, string? modelsFile, TimeSpan tokenDelay = default, bool telemetry = false)
+    public static ModelResolverOptions Models(
+        CliContext context, string? modelsFile, TimeSpan tokenDelay = default, bool telemetry = false, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         string? catalog;
@@ -83,6 +84,7 @@ internal static class CliEngine
             TokenDelay = tokenDelay,
             EnableOpenTelemetry = telemetry,
             TelemetrySourceName = Commands.Telemetry.SourceName,
+            LoggerFactory = logs,
         };
     }
 

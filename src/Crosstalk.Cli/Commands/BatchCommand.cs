@@ -24,6 +24,7 @@ internal static class BatchCommand
         var cluster = ClusterOption.Create();
 
         var otel = Telemetry.CreateOption();
+        var verbose = Logging.CliLogging.CreateOption();
         var command = new Command(
             "batch",
             """
@@ -40,7 +41,7 @@ internal static class BatchCommand
               crosstalk batch experiment.yaml --cluster --db postgres://crosstalk@localhost/crosstalk
             """)
         {
-            file, db, modelsFile, concurrency, quiet, interval, delay, cluster, otel,
+            file, db, modelsFile, concurrency, quiet, interval, delay, cluster, otel, verbose,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -65,7 +66,8 @@ internal static class BatchCommand
             var output = experiment.OutputDirectory is { } dir ? OutputPaths.Folder(context, dir, "output_dir") : null;
             var jobs = parseResult.GetValue(concurrency);
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
-            var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null);
+            using var logs = Logging.CliLogging.Create(Logging.CliLogging.Level(parseResult.GetValue(verbose), context.Environment), context.Error);
+            var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null, logs: logs);
             await using var engine = await CliEngine.OpenAsync(context, parseResult.GetValue(db), models, cancellationToken).ConfigureAwait(false);
             string runId;
             try

@@ -116,8 +116,7 @@ internal static class ClusterCommand
                     .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error)
                     .AddFilter("Orleans.Runtime.Messaging", LogLevel.Error)
                     .AddFilter("Crosstalk", level)
-                    .AddSimpleConsole(o => o.SingleLine = true)
-                    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace),
+                    .AddProvider(new Logging.RedactingLoggerProvider(Console.Error)),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterException ex)

@@ -42,11 +42,12 @@ internal static class ModelsCommand
             foreach (var group in catalog.Entries.GroupBy(e => e.Provider))
             {
                 var first = group.First();
+                var variable = TerminalText.Escape(catalog.KeyVariableForDisplay(first) ?? "(not shown: key: is not the name of a variable)");
                 var key = first.KeyVariable is null
                     ? "[grey]no key needed[/]"
-                    : catalog.KeyPresent(first) ? $"key {TerminalText.Escape(first.KeyVariable)} [green]✓ set[/]" : $"key {TerminalText.Escape(first.KeyVariable)} [red]✗ not set[/]";
+                    : catalog.KeyPresent(first) ? $"key {variable} [green]✓ set[/]" : $"key {variable} [red]✗ not set[/]";
                 console.WriteLine();
-                console.MarkupLine($"[bold]{TerminalText.Escape(group.Key)}[/] [grey]{TerminalText.Escape(first.Endpoint?.ToString() ?? "")}[/] · {key}");
+                console.MarkupLine($"[bold]{TerminalText.Escape(group.Key)}[/] [grey]{TerminalText.Escape(first.EndpointForDisplay ?? "")}[/] · {key}");
                 var width = group.Max(e => e.Name.Length);
                 foreach (var entry in group)
                 {

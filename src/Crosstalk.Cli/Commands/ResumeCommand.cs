@@ -27,6 +27,7 @@ internal static class ResumeCommand
         var cluster = ClusterOption.Create();
 
         var otel = Telemetry.CreateOption();
+        var verbose = Logging.CliLogging.CreateOption();
         var command = new Command(
             "resume",
             """
@@ -44,13 +45,14 @@ internal static class ResumeCommand
               crosstalk resume r-20261123-041500-ab12 --cluster --db postgres://crosstalk@localhost/crosstalk
             """)
         {
-            target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, cluster, otel,
+            target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, cluster, otel, verbose,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             using var tracing = Telemetry.Start(parseResult.GetValue(otel));
-            var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null);
+            using var logs = Logging.CliLogging.Create(Logging.CliLogging.Level(parseResult.GetValue(verbose), context.Environment), context.Error);
+            var models = CliEngine.Models(context, parseResult.GetValue(modelsFile), TimeSpan.FromMilliseconds(parseResult.GetValue(delay)), telemetry: tracing is not null, logs: logs);
             var database = CliEngine.Database(context, parseResult.GetValue(db));
             var onCluster = parseResult.GetValue(cluster);
             ClusterOption.Check(onCluster, database);

@@ -40,6 +40,7 @@ internal static class RunCommand
         var db = StoreOptions.CreateDbOption();
         var models = ModelsOption.Create();
         var otel = Telemetry.CreateOption();
+        var verbose = Logging.CliLogging.CreateOption();
         var noStore = new Option<bool>("--no-store") { Description = "Write only the transcript files, not the store." };
 
         var command = new Command(
@@ -55,7 +56,7 @@ internal static class RunCommand
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {
-            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models, otel,
+            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models, otel, verbose,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -83,6 +84,7 @@ internal static class RunCommand
                 Db = parseResult.GetValue(db),
                 ModelsFile = parseResult.GetValue(models),
                 Telemetry = parseResult.GetValue(otel),
+                Verbose = parseResult.GetValue(verbose),
                 UseStore = !parseResult.GetValue(noStore),
             };
             return await RunAsync(context, settings, cancellationToken).ConfigureAwait(false);
@@ -101,11 +103,12 @@ internal static class RunCommand
         var interactive = !settings.Quiet && context.Console.Profile.Capabilities.Interactive;
         var tokenDelay = TimeSpan.FromMilliseconds(settings.TokenDelay ?? (interactive ? 15 : 0));
         using var tracing = Telemetry.Start(settings.Telemetry);
+        using var logs = Logging.CliLogging.Create(Logging.CliLogging.Level(settings.Verbose, context.Environment), context.Error);
 
         // Every conversation goes through the store and the one recorder; with --no-store the store is a file of its own
         // that goes when the conversation is done, and only the transcript files stay.
         var scratch = settings.UseStore ? null : Path.Combine(Path.GetTempPath(), "crosstalk-run-" + Guid.NewGuid().ToString("N")[..8] + ".db");
-        var models = CliEngine.Models(context, settings.ModelsFile, tokenDelay, telemetry: tracing is not null);
+        var models = CliEngine.Models(context, settings.ModelsFile, tokenDelay, telemetry: tracing is not null, logs: logs);
         try
         {
             await using var engine = await CliEngine.OpenAsync(context, scratch ?? settings.Db, models, cancellationToken).ConfigureAwait(false);

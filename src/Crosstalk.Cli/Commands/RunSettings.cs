@@ -49,6 +49,9 @@ internal sealed class RunSettings
     /// <summary>OpenTelemetry export: null (off), <c>console</c> or <c>otlp</c>.</summary>
     public string? Telemetry { get; init; }
 
+    /// <summary>Log the model layer to stderr (<c>-v</c>).</summary>
+    public bool Verbose { get; init; }
+
     public bool UseStore { get; init; } = true;
 
     public StopSettings ToStopSettings() => new()

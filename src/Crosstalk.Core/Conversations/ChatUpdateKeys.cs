@@ -12,15 +12,6 @@ public static class ChatUpdateKeys
     /// </summary>
     public const string Restart = "crosstalk.restart";
 
-    /// <summary>The time from the request to the first text or reasoning (a <see cref="TimeSpan"/>), on the last update.</summary>
-    public const string TimeToFirstToken = "crosstalk.timeToFirstToken";
-
-    /// <summary>The time from the request to the end of the reply (a <see cref="TimeSpan"/>), on the last update.</summary>
-    public const string Latency = "crosstalk.latency";
-
-    /// <summary>What a blank user message was sent as (a <see cref="string"/>), on the first update, when it was replaced.</summary>
-    public const string BlankSentAs = "crosstalk.blankSentAs";
-
     /// <summary>The key in <see cref="Microsoft.Extensions.AI.UsageDetails.AdditionalCounts"/> set to 1 when the counts were estimated locally.</summary>
     public const string Estimated = "estimated";
 }

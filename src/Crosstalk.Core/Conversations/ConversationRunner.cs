@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Crosstalk.Stopping;
 using Crosstalk.Transcripts;
 using Microsoft.Extensions.AI;
@@ -30,9 +29,8 @@ public sealed class ConversationRunner
     private readonly TimeProvider _time;
     private readonly List<TranscriptMessage> _messages = [];
     private readonly List<ChatMessage>[] _views;
-    private readonly ThinkSplitter _splitter = new();
-    private readonly StringBuilder _content = new();
-    private readonly StringBuilder _reasoning = new();
+    private readonly ReplyReader _reply;
+    private readonly List<ConversationEvent> _events = [];
     private int _started;
 
     /// <summary>Creates a runner for <paramref name="spec"/>, with one client per seat, in seat order.</summary>
@@ -70,6 +68,7 @@ public sealed class ConversationRunner
         }
 
         _time = timeProvider ?? TimeProvider.System;
+        _reply = new ReplyReader(_time);
         _views = new List<ChatMessage>[spec.Seats.Count];
         var participants = new List<Participant>(spec.Seats.Count);
         for (var i = 0; i < spec.Seats.Count; i++)
@@ -118,6 +117,9 @@ public sealed class ConversationRunner
         var start = _time.GetTimestamp();
         StopInfo? stop = null;
         int next;
+
+        // A run that stopped on a failed message kept its attempts on the stop; they go on to that message.
+        var carried = resumeFrom?.Stop is { Reason: StopReasons.Error, Attempts.Count: > 0 } failedBefore ? failedBefore.Attempts : null;
 
         if (resumeFrom is { Messages.Count: > 0 })
         {
@@ -189,24 +191,24 @@ public sealed class ConversationRunner
 
             yield return new MessageStarted(index, seat, seatSpec.Name);
 
-            var requested = _time.GetTimestamp();
-            TimeSpan? firstToken = null;
-            List<Attempt>? attempts = null;
-            string? finishReason = null;
-            long inputTokens = 0, outputTokens = 0, reasoningTokens = 0;
-            bool hasUsage = false, hasReasoningTokens = false, estimated = false;
-            decimal? cost = null;
-            string content = string.Empty;
-            var empty = false;
+            _reply.Begin();
+            if (carried is not null)
+            {
+                // The attempts an earlier run made for this message before it stopped.
+                foreach (var attempt in carried)
+                {
+                    _reply.AddAttempt(attempt);
+                }
 
+                carried = null;
+            }
+
+            var content = string.Empty;
+            var empty = false;
             for (var attempt = 1; ; attempt++)
             {
-                _splitter.Reset();
-                _content.Clear();
-                _reasoning.Clear();
-                string? firstChunk = null;
+                _reply.BeginAttempt();
                 var attemptStarted = _time.GetTimestamp();
-
                 IAsyncEnumerator<ChatResponseUpdate>? updates = null;
                 try
                 {
@@ -241,74 +243,13 @@ public sealed class ConversationRunner
                                 break;
                             }
 
-                            var update = updates.Current;
-                            if (update.AdditionalProperties?.ContainsKey(ChatUpdateKeys.Restart) == true)
+                            _reply.Read(updates.Current, index, seat, _events);
+                            for (var i = 0; i < _events.Count; i++)
                             {
-                                // Resilience middleware is retrying a reply that had already streamed part of itself.
-                                _splitter.Reset();
-                                _content.Clear();
-                                _reasoning.Clear();
-                                firstChunk = null;
-                                firstToken = null;
-                                yield return new MessageRestarted(index, seat);
+                                yield return _events[i];
                             }
 
-                            var contents = update.Contents;
-                            for (var i = 0; i < contents.Count; i++)
-                            {
-                                switch (contents[i])
-                                {
-                                    case TextContent { Text: { Length: > 0 } text }:
-                                        _splitter.Push(text, out var visible, out var thought);
-                                        firstToken ??= _time.GetElapsedTime(requested);
-                                        if (thought is not null)
-                                        {
-                                            _reasoning.Append(thought);
-                                            yield return new ReasoningDelta(index, seat, thought);
-                                        }
-
-                                        if (visible is not null)
-                                        {
-                                            AppendContent(ref firstChunk, visible);
-                                            yield return new TextDelta(index, seat, visible);
-                                        }
-
-                                        break;
-
-                                    case TextReasoningContent { Text: { Length: > 0 } reasoningText }:
-                                        firstToken ??= _time.GetElapsedTime(requested);
-                                        _reasoning.Append(reasoningText);
-                                        yield return new ReasoningDelta(index, seat, reasoningText);
-                                        break;
-
-                                    case UsageContent usage:
-                                        hasUsage = true;
-                                        estimated |= usage.Details.AdditionalCounts?.TryGetValue(ChatUpdateKeys.Estimated, out var flag) == true && flag != 0;
-                                        inputTokens += usage.Details.InputTokenCount ?? 0;
-                                        outputTokens += usage.Details.OutputTokenCount ?? 0;
-                                        if (usage.Details.ReasoningTokenCount is { } r)
-                                        {
-                                            hasReasoningTokens = true;
-                                            reasoningTokens += r;
-                                        }
-
-                                        break;
-
-                                    case AttemptContent failed:
-                                        (attempts ??= []).Add(failed.Attempt);
-                                        yield return new AttemptFailed(index, seat, failed.Attempt);
-                                        break;
-
-                                    case CostContent price:
-                                        cost = (cost ?? 0m) + price.Usd;
-                                        break;
-                                }
-                            }
-
-                            if (update.FinishReason is { } finish)
-                            {
-                                finishReason = finish.Value;
-                            }
+                            _events.Clear();
                         }
                     }
                     finally
@@ -322,27 +263,21 @@ public sealed class ConversationRunner
                     break;
                 }
 
-                _splitter.Complete(out var heldVisible, out var heldThought);
-                if (heldThought is not null)
+                _reply.Complete(index, seat, _events);
+                for (var i = 0; i < _events.Count; i++)
                 {
-                    _reasoning.Append(heldThought);
-                    yield return new ReasoningDelta(index, seat, heldThought);
+                    yield return _events[i];
                 }
 
-                if (heldVisible is not null)
-                {
-                    AppendContent(ref firstChunk, heldVisible);
-                    yield return new TextDelta(index, seat, heldVisible);
-                }
-
-                content = _content.Length > 0 ? _content.ToString() : firstChunk ?? string.Empty;
+                _events.Clear();
+                content = _reply.Content;
                 if (!string.IsNullOrWhiteSpace(content) || attempt == 2)
                 {
                     empty = string.IsNullOrWhiteSpace(content);
                     break;
                 }
 
-                (attempts ??= []).Add(new Attempt(attempt, EmptyAttemptError, Duration: _time.GetElapsedTime(attemptStarted)));
+                _reply.AddAttempt(new Attempt(_reply.Attempts.Count + 1, EmptyAttemptError, Duration: _time.GetElapsedTime(attemptStarted)));
             }
 
             if (stop is not null)
@@ -350,22 +285,7 @@ public sealed class ConversationRunner
                 break;
             }
 
-            var completed = new TranscriptMessage
-            {
-                Seat = seat,
-                Speaker = seatSpec.Name,
-                Content = content,
-                Timestamp = _time.GetLocalNow(),
-                Usage = hasUsage ? new TokenUsage(inputTokens, outputTokens, hasReasoningTokens ? reasoningTokens : null, estimated) : null,
-                Cost = cost,
-                Latency = _time.GetElapsedTime(requested),
-                TimeToFirstToken = firstToken,
-                FinishReason = finishReason,
-                Reasoning = _reasoning.Length > 0 ? _reasoning.ToString() : null,
-                SentAs = empty ? SentAsFor(seat, content) : null,
-                Attempts = attempts ?? [],
-            };
-
+            var completed = _reply.ToMessage(seat, seatSpec.Name, empty ? SentAsFor(seat, content) : null);
             state.Add(completed);
             AppendToViews(completed);
             yield return new MessageCompleted(index, completed);
@@ -389,7 +309,7 @@ public sealed class ConversationRunner
     private static StopInfo Interrupted(int seat, string name, int index) =>
         new(StopReasons.Interrupted, seat, null, $"Interrupted while waiting for {name}'s message {index}.");
 
-    private static StopInfo Failed(Exception exception, int seat, string name, int index, CancellationToken cancellationToken)
+    private StopInfo Failed(Exception exception, int seat, string name, int index, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
@@ -404,25 +324,12 @@ public sealed class ConversationRunner
         var text = exception.Message.AsSpan().Trim();
         var lineBreak = text.IndexOfAny('\r', '\n');
         var sentence = (lineBreak >= 0 ? text[..lineBreak] : text).ToString();
-        return new StopInfo(StopReasons.Error, seat, null, $"{name} failed on message {index}: {sentence}");
-    }
-
-    private void AppendContent(ref string? firstChunk, string chunk)
-    {
-        // A reply that arrives in one chunk is kept as that string, without copying.
-        if (firstChunk is null && _content.Length == 0)
+        // Every attempt made for the message, the last included: the provider's own list when it gave one.
+        var attempts = exception is IFailedAttempts { Attempts.Count: > 0 } failed ? failed.Attempts : _reply.Attempts.ToList();
+        return new StopInfo(StopReasons.Error, seat, null, $"{name} failed on message {index}: {sentence}")
         {
-            firstChunk = chunk;
-            return;
-        }
-
-        if (firstChunk is not null)
-        {
-            _content.Append(firstChunk);
-            firstChunk = null;
-        }
-
-        _content.Append(chunk);
+            Attempts = attempts,
+        };
     }
 
     private string? SentAsFor(int speaker, string content)

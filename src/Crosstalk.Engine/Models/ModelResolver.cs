@@ -118,6 +118,7 @@ public sealed class ModelResolver : IModelResolver, IDisposable
                 TimeProvider = _time,
                 EnableOpenTelemetry = _options.EnableOpenTelemetry,
                 TelemetrySourceName = _options.TelemetrySourceName,
+                LoggerFactory = _options.LoggerFactory,
                 Coordination = _options.Coordination,
             });
     }

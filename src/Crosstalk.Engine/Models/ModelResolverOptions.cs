@@ -21,6 +21,9 @@ public sealed class ModelResolverOptions
     /// <summary>Emit OpenTelemetry traces and metrics for every model call.</summary>
     public bool EnableOpenTelemetry { get; set; }
 
+    /// <summary>Where the model layer logs attempts, retries, circuit breaker changes and rate-limit waits; null for nowhere.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>The ActivitySource / Meter name of those traces.</summary>
     public string TelemetrySourceName { get; set; } = "Crosstalk";
 

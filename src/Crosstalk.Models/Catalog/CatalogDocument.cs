@@ -19,6 +19,8 @@ internal sealed class ProviderDocument
     public string? BlankMessage { get; set; }
 
     public LimitsDocument? Limits { get; set; }
+
+    public ResilienceDocument? Resilience { get; set; }
 }
 
 internal sealed class ModelDocument
@@ -44,6 +46,8 @@ internal sealed class ModelDocument
     public OptionsDocument? Options { get; set; }
 
     public LimitsDocument? Limits { get; set; }
+
+    public ResilienceDocument? Resilience { get; set; }
 
     public string? BlankMessage { get; set; }
 }
@@ -73,4 +77,24 @@ internal sealed class LimitsDocument
     public int? Tpm { get; set; }
 
     public ModelLimits ToLimits() => new(Concurrency, Rpm, Tpm);
+}
+
+// Times are written as 500ms, 30s, 2m or 1h (a bare number is seconds).
+internal sealed class ResilienceDocument
+{
+    public int? Attempts { get; set; }
+
+    public string? BaseDelay { get; set; }
+
+    public string? MaxDelay { get; set; }
+
+    public string? MaxRetryAfter { get; set; }
+
+    public string? TotalTimeout { get; set; }
+
+    public string? FirstTokenTimeout { get; set; }
+
+    public string? IdleTimeout { get; set; }
+
+    public string? AttemptTimeout { get; set; }
 }

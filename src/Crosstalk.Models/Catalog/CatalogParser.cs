@@ -73,6 +73,7 @@ internal static partial class CatalogParser
                 KeyVariable = KeyVariable(p.Key, source, $"provider '{name}'") ?? previous?.KeyVariable,
                 BlankMessage = p.BlankMessage ?? previous?.BlankMessage,
                 Limits = Checked(p.Limits, source, $"provider '{name}'")?.ToLimits() ?? previous?.Limits ?? ModelLimits.None,
+                Resilience = ReadResilience(p.Resilience, source, $"provider '{name}'")?.Over(previous?.Resilience) ?? previous?.Resilience ?? ModelResilience.None,
                 Source = source,
             };
         }
@@ -122,6 +123,7 @@ internal static partial class CatalogParser
                 OutputPricePerMillion = m.Price?.Output,
                 Sampling = new ModelSampling(m.Options?.Temperature, m.Options?.TopP, m.Options?.MaxTokens),
                 Limits = (Checked(m.Limits, source, what)?.ToLimits() ?? ModelLimits.None).Over(provider?.Limits),
+                Resilience = (ReadResilience(m.Resilience, source, what) ?? ModelResilience.None).Over(provider?.Resilience),
                 BlankMessage = string.IsNullOrEmpty(blank) ? null : blank,
                 Source = source,
             };
@@ -152,6 +154,48 @@ internal static partial class CatalogParser
         }
 
         return limits;
+    }
+
+    // Each value checked on its own, so that the message names the key; the whole is checked again, as the client will use
+    // it, over the defaults.
+    private static ModelResilience? ReadResilience(ResilienceDocument? document, string source, string what)
+    {
+        if (document is null)
+        {
+            return null;
+        }
+
+        Require(document.Attempts is null or (>= 1 and <= 100), source, what, $"resilience attempts of {document.Attempts}; it must be from 1 to 100");
+        var resilience = new ModelResilience(
+            document.Attempts,
+            Duration(document.BaseDelay, "baseDelay"),
+            Duration(document.MaxDelay, "maxDelay"),
+            Duration(document.MaxRetryAfter, "maxRetryAfter"),
+            Duration(document.TotalTimeout, "totalTimeout"),
+            Duration(document.FirstTokenTimeout, "firstTokenTimeout"),
+            Duration(document.IdleTimeout, "idleTimeout"),
+            Duration(document.AttemptTimeout, "attemptTimeout"));
+        return resilience;
+
+        TimeSpan? Duration(string? text, string key)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            var match = DurationText().Match(text.Trim());
+            var value = match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+            var time = match.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(value),
+                "m" or "min" => TimeSpan.FromMinutes(value),
+                "h" => TimeSpan.FromHours(value),
+                _ => TimeSpan.FromSeconds(value),
+            };
+            Require(match.Success && value > 0 && time <= TimeSpan.FromDays(1), source, what, $"resilience {key} of '{text}'; write a positive time up to a day, such as 500ms, 30s, 2m or 1h");
+            return time;
+        }
     }
 
     private static void Require(bool valid, string source, string what, string problem)
@@ -190,6 +234,9 @@ internal static partial class CatalogParser
             ? name
             : throw new ModelCatalogException(
                 $"The model catalog {source} gives {what} a 'key:' that is not the name of an environment variable. 'key:' names the variable that holds the key (such as OPENAI_API_KEY), never the key itself.");
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$")]
+    private static partial Regex DurationText();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();

@@ -8,7 +8,7 @@ namespace Crosstalk.Models.Catalog;
 /// Resolves references written by users: a catalog name, <c>provider:model</c>, or a bare OpenRouter id such as
 /// <c>x-ai/grok-4</c>.
 /// </summary>
-public sealed class ModelCatalog
+public sealed partial class ModelCatalog
 {
     private const string BuiltInResource = "Crosstalk.Models.Catalog.Resources.builtin-models.yaml";
     private readonly Dictionary<string, ModelEntry> _byName;
@@ -83,6 +83,31 @@ public sealed class ModelCatalog
     }
 
     /// <summary>
+    /// The entry's key variable as it may be shown: its name when that variable is set, or when it looks like a
+    /// variable's name (capitals, digits, underscores). Anything else may be a key pasted into <c>key:</c>: null, and it
+    /// is never echoed. Null too when the endpoint needs no key (<see cref="ModelEntry.KeyVariable"/> is null).
+    /// </summary>
+    public string? KeyVariableForDisplay(ModelEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.KeyVariable is not { } name)
+        {
+            return null;
+        }
+
+        if (Secrets.Has(name) || (name.Length <= 64 && ConventionalVariable().IsMatch(name)))
+        {
+            return name;
+        }
+
+        Crosstalk.Models.Providers.SecretRedactor.Register(name);
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ConventionalVariable();
+
+    /// <summary>
     /// Resolves a reference: a catalog name; <c>provider:model</c> for any provider (<c>moonshot:kimi-k2-0905-preview</c>,
     /// <c>ollama:llama3.2</c>); or a bare OpenRouter id containing '/' (<c>moonshotai/kimi-k2-0905:exacto</c>).
     /// </summary>
@@ -121,6 +146,7 @@ public sealed class ModelCatalog
         Endpoint = provider.Endpoint,
         KeyVariable = provider.KeyVariable,
         Limits = provider.Limits,
+        Resilience = provider.Resilience,
         BlankMessage = provider.BlankMessage,
         Source = "ad hoc",
     };

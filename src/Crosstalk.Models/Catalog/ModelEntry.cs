@@ -21,6 +21,9 @@ public sealed class ModelEntry
     /// <summary>The base URL; null only for <see cref="ModelApi.External"/> models.</summary>
     public Uri? Endpoint { get; init; }
 
+    /// <summary>The endpoint as Crosstalk shows it: without a query string (which may hold a key) or a fragment.</summary>
+    public string? EndpointForDisplay => Endpoint?.GetLeftPart(UriPartial.Path);
+
     /// <summary>The environment variable that holds the key; null when the endpoint needs none.</summary>
     public string? KeyVariable { get; init; }
 
@@ -38,6 +41,9 @@ public sealed class ModelEntry
 
     /// <summary>Concurrency and rate limits.</summary>
     public ModelLimits Limits { get; init; } = ModelLimits.None;
+
+    /// <summary>Retries and timeouts (<c>resilience:</c>); unset values take the process defaults.</summary>
+    public ModelResilience Resilience { get; init; } = ModelResilience.None;
 
     /// <summary>What a whitespace-only user message is replaced with when sent, or null to send it as it is.</summary>
     public string? BlankMessage { get; init; }

@@ -21,6 +21,9 @@ public sealed class ProviderDefinition
     /// <summary>Limits every model of this provider inherits.</summary>
     public ModelLimits Limits { get; init; } = ModelLimits.None;
 
+    /// <summary>Retries and timeouts (<c>resilience:</c>); unset values take the process defaults.</summary>
+    public ModelResilience Resilience { get; init; } = ModelResilience.None;
+
     /// <summary>Where the definition came from: <c>built-in</c> or a file path.</summary>
     public string Source { get; init; } = "built-in";
 }

@@ -1,34 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
 
 namespace Crosstalk.Models.Middleware;
 
 /// <summary>
-/// The circuit breaker of one endpoint, shared by every client of it: Polly's circuit breaker, asked before each attempt
-/// (<see cref="Rejects"/>) and told each attempt's outcome once it has ended (<see cref="ReportAsync"/>).
+/// The circuit breaker of one endpoint, shared by every client of it: a Polly pipeline holding the breaker, which each
+/// client's pipeline runs inside its retries (<see cref="Pipeline"/>). A streamed attempt that breaks after its first chunk
+/// has left the pipeline by then; its outcome is counted with <see cref="ReportAsync"/>.
 /// </summary>
-/// <remarks>
-/// A streamed attempt hands its updates to the caller while it runs, so it cannot run inside a Polly callback without
-/// keeping the whole callback chain suspended (and allocated) for the length of every reply. Instead, the outcome is
-/// replayed through the breaker as a completed callback, which costs nothing when all is well. One difference from
-/// running the attempt inside the breaker: once the break is over, every attempt that asks may go ahead until the first
-/// outcome closes or re-opens the circuit, where Polly would let exactly one through.
-/// </remarks>
-internal sealed class EndpointCircuit
+internal sealed partial class EndpointCircuit
 {
     private readonly ResiliencePipeline _breaker;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly TimeProvider _time;
     private readonly string _endpoint;
     private readonly IModelCoordination? _coordination;
-    private long _openUntilTicks;
 
     /// <param name="options">The breaker's settings.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="endpoint">The endpoint, as other processes name it.</param>
     /// <param name="coordination">Where other processes learn that this circuit opened, and this one that theirs did; null in one process.</param>
-    public EndpointCircuit(ResilienceOptions options, TimeProvider? timeProvider = null, string endpoint = "", IModelCoordination? coordination = null)
+    /// <param name="logger">Where the circuit's openings and closings are logged.</param>
+    public EndpointCircuit(
+        ResilienceOptions options, TimeProvider? timeProvider = null, string endpoint = "", IModelCoordination? coordination = null, ILogger? logger = null)
     {
+        var log = logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(options);
         _time = timeProvider ?? TimeProvider.System;
         _endpoint = endpoint;
@@ -40,13 +38,22 @@ internal sealed class EndpointCircuit
                 MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput),
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && ResilientChatClient.IsTransient(ex)),
+                ShouldHandle = static args => ValueTask.FromResult(Counts(args.Outcome.Exception)),
                 StateProvider = _state,
                 OnOpened = args =>
                 {
-                    var until = _time.GetUtcNow() + args.BreakDuration;
-                    Volatile.Write(ref _openUntilTicks, until.UtcTicks);
-                    _coordination?.CircuitOpened(_endpoint, until);
+                    LogOpened(log, _endpoint, args.BreakDuration);
+                    _coordination?.CircuitOpened(_endpoint, _time.GetUtcNow() + args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+                OnHalfOpened = _ =>
+                {
+                    LogHalfOpened(log, _endpoint);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    LogClosed(log, _endpoint);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -56,32 +63,29 @@ internal sealed class EndpointCircuit
     /// <summary>The circuit's state, as Polly keeps it.</summary>
     public CircuitState State => _state.CircuitState;
 
-    /// <summary>True while the circuit is open; <paramref name="retryAfter"/> is then how long until it lets an attempt through.</summary>
-    public bool Rejects(out TimeSpan retryAfter)
-    {
-        retryAfter = TimeSpan.Zero;
+    /// <summary>The breaker, to run attempts in.</summary>
+    public ResiliencePipeline Pipeline => _breaker;
 
-        // Opened by another process: the endpoint is as down for this one.
+    /// <summary>Throws a <c>circuit_open</c> failure while another process holds this endpoint's circuit open.</summary>
+    public void ThrowIfOpenElsewhere(string name)
+    {
         if (_coordination?.CircuitOpenUntil(_endpoint) is { } elsewhere && elsewhere > _time.GetUtcNow())
         {
-            retryAfter = elsewhere - _time.GetUtcNow();
-            return true;
-        }
-
-        switch (_state.CircuitState)
-        {
-            case CircuitState.Open:
-                retryAfter = new DateTimeOffset(Volatile.Read(ref _openUntilTicks), TimeSpan.Zero) - _time.GetUtcNow();
-                return retryAfter > TimeSpan.Zero;
-            case CircuitState.Isolated:
-                retryAfter = TimeSpan.MaxValue;
-                return true;
-            default:
-                return false;
+            throw new Providers.ProviderException(
+                $"The circuit for {name} is open after repeated failures (circuit_open).", "circuit_open", null, true, elsewhere - _time.GetUtcNow());
         }
     }
 
-    /// <summary>Counts the outcome of an attempt that ran: <paramref name="failure"/> is null when it succeeded.</summary>
+    // A transient failure counts against the endpoint; a refused request, a cancellation or an open circuit does not.
+    private static bool Counts(Exception? ex) => ex switch
+    {
+        Providers.ProviderException { Kind: "circuit_open" } => false,
+        Providers.ProviderException p => p.IsTransient,
+        Polly.Timeout.TimeoutRejectedException => true,
+        _ => false,
+    };
+
+    /// <summary>Counts the outcome of a streamed attempt after its first chunk: <paramref name="failure"/> is null when it succeeded.</summary>
     public async ValueTask ReportAsync(Exception? failure)
     {
         var context = ResilienceContextPool.Shared.Get();
@@ -97,4 +101,13 @@ internal sealed class EndpointCircuit
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The circuit for {Endpoint} opened: no calls for {Break}")]
+    private static partial void LogOpened(ILogger logger, string endpoint, TimeSpan @break);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The circuit for {Endpoint} lets one call through to test it")]
+    private static partial void LogHalfOpened(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The circuit for {Endpoint} closed")]
+    private static partial void LogClosed(ILogger logger, string endpoint);
 }

@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Crosstalk.Models.Middleware;
 
@@ -8,15 +11,19 @@ namespace Crosstalk.Models.Middleware;
 /// Waits for a permit from the shared limiters of the model (concurrency, requests per minute, tokens per minute) before
 /// the reply is requested, and holds the concurrency permit until the reply has been read to the end.
 /// </summary>
-internal sealed class RateLimitingChatClient : DelegatingChatClient
+internal sealed partial class RateLimitingChatClient : DelegatingChatClient
 {
     private readonly RateLimiterSet _limiters;
+    private readonly ILogger _logger;
+    private readonly string _name;
 
-    public RateLimitingChatClient(IChatClient innerClient, RateLimiterSet limiters)
+    public RateLimitingChatClient(IChatClient innerClient, RateLimiterSet limiters, string name = "", ILogger? logger = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(limiters);
         _limiters = limiters;
+        _name = name;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(
@@ -46,6 +53,19 @@ internal sealed class RateLimitingChatClient : DelegatingChatClient
     }
 
     private async Task<IDisposable?> AcquireAsync(IReadOnlyList<ChatMessage> history, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var lease = await AcquireLimitsAsync(history, options, cancellationToken);
+        var waited = Stopwatch.GetElapsedTime(started);
+        if (waited >= NoticeableWait)
+        {
+            LogWaited(_logger, _name, waited);
+        }
+
+        return lease;
+    }
+
+    private async Task<IDisposable?> AcquireLimitsAsync(IReadOnlyList<ChatMessage> history, ChatOptions? options, CancellationToken cancellationToken)
     {
         if (_limiters.Requests is { } requests)
         {
@@ -79,4 +99,9 @@ internal sealed class RateLimitingChatClient : DelegatingChatClient
             throw new InvalidOperationException($"The {what} limit refused a permit although its queue is unbounded.");
         }
     }
+
+    private static readonly TimeSpan NoticeableWait = TimeSpan.FromMilliseconds(10);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Model}: waited {Wait} for the rate limits")]
+    private static partial void LogWaited(ILogger logger, string model, TimeSpan wait);
 }

@@ -1,102 +1,116 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
 using Crosstalk.Conversations;
 using Crosstalk.Models.Providers;
 using Crosstalk.Transcripts;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace Crosstalk.Models.Middleware;
 
 /// <summary>
-/// Retries a reply until it arrives whole: exponential backoff with jitter (or the provider's <c>retry-after</c>),
-/// a bounded number of attempts, a bounded total time per message, a circuit breaker shared by every client of the
-/// same endpoint, and per-attempt timeouts for a slow first token or a stalled stream.
+/// Retries a reply until it arrives whole, with Polly's pipeline: a retry strategy driven by <see cref="RetryPolicy"/>
+/// (which failures pass, backoff with jitter or the provider's <c>retry-after</c>, a bounded number of attempts within a
+/// bounded total time), the endpoint's circuit breaker shared by every client of it (<see cref="EndpointCircuit"/>), and a
+/// timeout on each attempt: its reply, or for a streamed call its first chunk.
 /// </summary>
 /// <remarks>
-/// <para>Streaming contract: each failed attempt is reported as an update holding an <see cref="AttemptContent"/>. If that
-/// attempt had already streamed text or reasoning, the update also carries
-/// <c>AdditionalProperties[<see cref="ChatUpdateKeys.Restart"/>] = true</c>: the consumer must discard what it received
-/// for the message, because the next updates belong to a new attempt that starts from the beginning. When every attempt
-/// fails, a <see cref="ProviderException"/> with <see cref="ProviderException.Attempts"/> is thrown.</para>
-/// <para>The attempt loop is written out here rather than run by a Polly retry pipeline: an attempt's updates are handed
-/// to the caller while it runs, and keeping a Polly callback chain suspended across a whole reply cost allocations and
-/// CPU on every call (see BENCHMARKS.md, provider overhead). The circuit breaker is Polly's (<see cref="EndpointCircuit"/>).
-/// One timer per call watches the total time, the first token and the gaps between chunks.</para>
+/// <para>A streamed attempt is in the pipeline up to its first chunk. What comes after is handed to the caller as it
+/// arrives, so it cannot be inside a Polly callback; this thin layer bounds the gaps between chunks
+/// (<see cref="ResilienceOptions.IdleTimeout"/>) and, when such a stream breaks, asks the same policy whether and when to
+/// try again, then goes back into the pipeline. The update that reports a failed attempt holds an
+/// <see cref="AttemptContent"/>, and is sent only when another attempt follows; if the failed attempt had already streamed
+/// text, it also carries <c>AdditionalProperties[<see cref="ChatUpdateKeys.Restart"/>] = true</c>: what the caller received
+/// for the message must be discarded.</para>
+/// <para>When every attempt fails, a <see cref="ProviderException"/> is thrown whose <see cref="ProviderException.Attempts"/>
+/// lists every attempt, the last included. Every timeout is a cancellation token source on the injected clock.</para>
 /// </remarks>
 internal sealed partial class ResilientChatClient : DelegatingChatClient
 {
-    // Enough for every conversation of a large batch to have its call's watch waiting for it.
-    private const int MaxSpareWatches = 256;
+    private static readonly ResiliencePropertyKey<Call> CallKey = new("crosstalk.call");
 
-    private readonly ResilienceOptions _options;
+    private readonly RetryPolicy _policy;
     private readonly EndpointCircuit _circuit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _name;
-    private readonly ConcurrentQueue<CallWatch> _spareWatches = new();
-    private int _spareCount;
-    private bool _disposed;
+    private readonly ResiliencePipeline _pipeline;
 
+    /// <param name="innerClient">The provider's client, its exceptions already translated (<see cref="ProviderErrorChatClient"/>).</param>
+    /// <param name="options">The bounds.</param>
+    /// <param name="circuit">The endpoint's circuit breaker.</param>
+    /// <param name="name">The model as messages name it.</param>
+    /// <param name="timeProvider">The clock of every wait and timeout.</param>
+    /// <param name="logger">Where retries, waits and give-ups are logged.</param>
+    /// <param name="jitter">Draws the backoff's jitter, in [0, 1); random when null.</param>
     public ResilientChatClient(
-        IChatClient innerClient, ResilienceOptions options, EndpointCircuit circuit, string name, TimeProvider? timeProvider = null, ILogger? logger = null)
+        IChatClient innerClient,
+        ResilienceOptions options,
+        EndpointCircuit circuit,
+        string name,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        Func<double>? jitter = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(circuit);
         options.Validate();
-        _options = options;
+        var policy = new RetryPolicy(options, jitter);
+        _policy = policy;
         _circuit = circuit;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _name = name;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // Never the bound: the message's own count is kept by its Call (RetryPolicy), across the pipeline runs of a stream
+                // that broke mid-way.
+                MaxRetryAttempts = policy.Options.MaxAttempts,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } ex && CallOf(args.Context).Retries(ex)),
+                DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(CallOf(args.Context).NextDelay),
+            })
+            .AddPipeline(circuit.Pipeline)
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = static args => ValueTask.FromResult(CallOf(args.Context).AttemptTimeout),
+            })
+            .Build();
     }
 
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        List<Attempt>? attempts = null;
-        using var watch = RentWatch(cancellationToken);
-        for (var number = 1; ; number++)
+        using var call = new Call(this, streamed: false, cancellationToken);
+        var context = call.RentContext();
+        try
         {
-            var started = _time.GetTimestamp();
-            Exception? failure;
-            if (_circuit.Rejects(out var closedFor))
-            {
-                failure = CircuitOpen(closedFor);
-            }
-            else
-            {
-                var token = watch.StartAttempt(_options.AttemptTimeout, streamed: false);
-                ChatResponse? response = null;
-                try
+            var response = await _pipeline.ExecuteAsync(
+                static async (context, state) =>
                 {
-                    response = await base.GetResponseAsync(history, options, token);
-                    failure = null;
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
-                }
-
-                watch.EndAttempt();
-                if (response is not null)
-                {
-                    await _circuit.ReportAsync(null);
-                    AddAttempts(response, attempts);
-                    return response;
-                }
-
-                failure = Classify(failure, streamed: false, complete: false, produced: false, watch, ref attempts, number, started, cancellationToken);
-                await _circuit.ReportAsync(failure);
-            }
-
-            (attempts ??= []).Add(Record(number, failure!, started));
-            await WaitBeforeRetryAsync(failure!, number, watch, attempts, cancellationToken);
+                    var (client, call, history, options) = state;
+                    call.BeginAttempt();
+                    return await client.InnerClient.GetResponseAsync(history, options, context.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (this, call, history, options));
+            AddAttempts(response, call.Attempts);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            throw call.GiveUp(ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -104,220 +118,142 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        List<Attempt>? attempts = null;
-        using var watch = RentWatch(cancellationToken);
-        for (var number = 1; ; number++)
+        using var call = new Call(this, streamed: true, cancellationToken);
+        while (true)
         {
-            var started = _time.GetTimestamp();
-            var produced = false;
-            Exception? failure = null;
-            if (_circuit.Rejects(out var closedFor))
+            // Up to its first chunk, an attempt runs in the pipeline; the attempts it gives up on are reported while it
+            // waits before the next.
+            var opening = OpenAsync(call, history, options);
+            while (!opening.IsCompleted)
             {
-                failure = CircuitOpen(closedFor);
+                await Task.WhenAny(opening, call.NextReport);
+                while (call.TryTakeReport(out var report))
+                {
+                    yield return report;
+                }
             }
-            else
-            {
-                // The attempt is read here, inline: an update reaches the caller without a task or a channel in between.
-                var complete = false;
-                var token = watch.StartAttempt(_options.FirstTokenTimeout, streamed: true);
-                IAsyncEnumerator<ChatResponseUpdate>? updates = null;
-                try
-                {
-                    updates = base.GetStreamingResponseAsync(history, options, token).GetAsyncEnumerator(token);
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
-                }
 
-                if (updates is not null)
+            while (call.TryTakeReport(out var report))
+            {
+                yield return report;
+            }
+
+            var stream = await opening;
+            if (stream.Failure is { } failed)
+            {
+                throw call.GiveUp(failed);
+            }
+
+            // After it, this layer: the idle bound between chunks, and a restart when the stream breaks.
+            var produced = HasText(stream.First!);
+            var complete = stream.First!.FinishReason is not null;
+            yield return stream.First;
+            Exception? failure = null;
+            await using (stream)
+            {
+                while (true)
                 {
-                    var disposed = false;
+                    bool moved;
                     try
                     {
-                        while (true)
-                        {
-                            ChatResponseUpdate update;
-                            try
-                            {
-                                watch.Waiting();
-                                if (!await updates.MoveNextAsync())
-                                {
-                                    break;
-                                }
-
-                                update = updates.Current;
-                                watch.Arrived();
-                            }
-                            catch (Exception ex)
-                            {
-                                failure = ex;
-                                break;
-                            }
-
-                            if (!produced && HasText(update))
-                            {
-                                produced = true;
-                            }
-
-                            complete |= update.FinishReason is not null;
-                            yield return update;
-                        }
-
-                        disposed = true;
-                        try
-                        {
-                            await updates.DisposeAsync();
-                        }
-                        catch (Exception ex)
-                        {
-                            failure ??= ex;
-                        }
+                        stream.Attempt.CancelAfter(_policy.Options.IdleTimeout);
+                        moved = await stream.Updates.MoveNextAsync();
+                        stream.Attempt.CancelAfter(Timeout.InfiniteTimeSpan);
                     }
-                    finally
+                    catch (Exception ex)
                     {
-                        if (!disposed)
-                        {
-                            try
-                            {
-                                await updates.DisposeAsync();
-                            }
-                            catch (Exception)
-                            {
-                                // The caller stopped reading; there is nobody to tell.
-                            }
-                        }
+                        failure = ex;
+                        break;
                     }
+
+                    if (!moved)
+                    {
+                        break;
+                    }
+
+                    var update = stream.Updates.Current;
+                    produced |= HasText(update);
+                    complete |= update.FinishReason is not null;
+                    yield return update;
                 }
 
-                watch.EndAttempt();
-                failure = Classify(failure, streamed: true, complete, produced, watch, ref attempts, number, started, cancellationToken);
-                await _circuit.ReportAsync(failure);
-                if (failure is null)
+                if (failure is null && complete)
                 {
                     yield break;
                 }
+
+                failure = stream.Broke(failure, _name, _policy.Options.IdleTimeout);
             }
 
-            var attempt = Record(number, failure, started);
-            (attempts ??= []).Add(attempt);
-            var report = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(attempt)]);
+            await _circuit.ReportAsync(failure);
+            var next = call.AfterBrokenStream(failure);
+            if (!next.Retries)
+            {
+                throw call.GiveUp(failure);
+            }
+
+            var attempt = new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(call.Attempts[^1])]);
             if (produced)
             {
-                report.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
+                attempt.AdditionalProperties = new() { [ChatUpdateKeys.Restart] = true };
             }
 
-            yield return report;
-            await WaitBeforeRetryAsync(failure, number, watch, attempts, cancellationToken);
+            yield return attempt;
+            await call.WaitAsync(next.Delay);
         }
     }
 
-    /// <summary>Whether an exception means the attempt is worth repeating.</summary>
-    internal static bool IsTransient(Exception ex) => ex switch
+    private async Task<OpenStream> OpenAsync(Call call, IReadOnlyList<ChatMessage> history, ChatOptions? options)
     {
-        ProviderException p => p.IsTransient,
-        HttpRequestException or IOException or JsonException or FormatException => true,
-        OperationCanceledException => false,
-        // SDK-specific wrappers of a broken or garbled stream (AnthropicIOException, AnthropicSseException, …).
-        _ when ex.InnerException is { } inner => IsTransient(inner) || IsSdkStreamFailure(ex),
-        _ => IsSdkStreamFailure(ex),
-    };
-
-    // What an attempt's end means: null for a whole reply, else the failure to record. Throws when there is nothing left to
-    // try: the caller cancelled (its own exception), or the total time ran out.
-    private Exception? Classify(
-        Exception? failure,
-        bool streamed,
-        bool complete,
-        bool produced,
-        CallWatch watch,
-        ref List<Attempt>? attempts,
-        int number,
-        long started,
-        CancellationToken cancellationToken)
-    {
-        if (failure is null && (complete || !streamed))
+        var context = call.RentContext();
+        try
         {
-            return null;
+            return await _pipeline.ExecuteAsync(
+                static async (context, state) =>
+                {
+                    var (client, call, history, options) = state;
+                    call.BeginAttempt();
+                    var attempt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, client._time);
+                    var stream = new OpenStream(attempt, call.Token);
+                    try
+                    {
+                        // The pipeline's token bounds the first chunk; the attempt's own token outlives the callback.
+                        using (context.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt))
+                        {
+                            stream.Updates = client.InnerClient.GetStreamingResponseAsync(history, options, attempt.Token).GetAsyncEnumerator(attempt.Token);
+                            if (!await stream.Updates.MoveNextAsync().ConfigureAwait(false))
+                            {
+                                throw new ProviderException($"{client._name} ended the stream before sending anything (stream_cut).", "stream_cut", null, true);
+                            }
+                        }
+
+                        stream.First = stream.Updates.Current;
+                        return stream;
+                    }
+                    catch
+                    {
+                        await stream.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                },
+                context,
+                (this, call, history, options));
         }
-
-        if (cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            // Cancelled by the caller: not an attempt that failed.
-            if (failure is not null)
-            {
-                ExceptionDispatchInfo.Throw(failure);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
+            return new OpenStream(ex);
         }
-
-        if (watch.Expired)
+        finally
         {
-            // The attempt the total time cut short is an attempt too: recorded, and counted in the message.
-            (attempts ??= []).Add(Record(number, new ProviderException($"{_name} was still answering when the total time ran out.", "timeout", null, true), started));
-            throw GiveUp(TotalTimeout(attempts), attempts);
-        }
-
-        if (failure is OperationCanceledException && watch.AttemptTimedOut)
-        {
-            return !streamed
-                ? new ProviderException($"{_name} sent no reply within {_options.AttemptTimeout.TotalSeconds:0.#} s.", "timeout", null, true, null, failure)
-                : produced
-                    ? new ProviderException($"{_name} stopped streaming for {_options.IdleTimeout.TotalSeconds:0.#} s.", "stream_stalled", null, true, null, failure)
-                    : new ProviderException($"{_name} sent nothing within {_options.FirstTokenTimeout.TotalSeconds:0.#} s.", "first_token_timeout", null, true, null, failure);
-        }
-
-        return failure ?? new ProviderException($"{_name} ended the stream before the reply was finished.", "stream_cut", null, true);
-    }
-
-    // Waits before the next attempt, or throws when there is none: the failure is permanent, the attempts are used up,
-    // or the wait would end after the total time.
-    private async ValueTask WaitBeforeRetryAsync(Exception failure, int number, CallWatch watch, List<Attempt> attempts, CancellationToken cancellationToken)
-    {
-        if (!IsTransient(failure) || number >= _options.MaxAttempts)
-        {
-            throw GiveUp(failure, attempts);
-        }
-
-        var wait = RequestedDelay(failure) ?? Backoff(number);
-        if (wait >= watch.Remaining)
-        {
-            throw GiveUp(TotalTimeout(attempts), attempts);
-        }
-
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, _time, cancellationToken);
-
-            // A wait can end late (a busy or suspended machine): an attempt with no time left could only be cancelled.
-            if (watch.Remaining <= TimeSpan.Zero)
-            {
-                throw GiveUp(TotalTimeout(attempts), attempts);
-            }
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    // Exponential, with "equal jitter": between half and all of BaseDelay × 2^(n−1), never more than MaxDelay.
-    private TimeSpan Backoff(int number)
+    private static Call CallOf(ResilienceContext context) => context.Properties.GetValue(CallKey, null!);
+
+    private static void AddAttempts(ChatResponse response, IReadOnlyList<Attempt> attempts)
     {
-        var exponential = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(number - 1, 30));
-        var capped = Math.Min(exponential, _options.MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
-    }
-
-    private TimeSpan? RequestedDelay(Exception ex) =>
-        ex is ProviderException { RetryAfter: { } after } ? (after > _options.MaxRetryAfter ? _options.MaxRetryAfter : after) : null;
-
-    private ProviderException CircuitOpen(TimeSpan closedFor) =>
-        new($"The circuit for {_name} is open after repeated failures.", "circuit_open", null, true, closedFor);
-
-    private ProviderException TotalTimeout(List<Attempt>? attempts) =>
-        new($"{_name} did not answer within {_options.TotalTimeout.TotalSeconds:0.#} s ({attempts?.Count ?? 0} attempts).", "timeout", null, true);
-
-    private static void AddAttempts(ChatResponse response, List<Attempt>? attempts)
-    {
-        if (attempts is null)
+        if (attempts.Count == 0)
         {
             return;
         }
@@ -349,336 +285,327 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         return false;
     }
 
-    private Attempt Record(int number, Exception ex, long started)
-    {
-        var provider = ex as ProviderException;
-        var attempt = new Attempt(
-            number,
-            Describe(ex),
-            provider?.StatusCode,
-            _time.GetElapsedTime(started),
-            provider?.RetryAfter);
-        LogAttemptFailed(_logger, _name, number, attempt.Error);
-        return attempt;
-    }
-
-    private ProviderException GiveUp(Exception ex, List<Attempt>? attempts)
-    {
-        var failure = ex as ProviderException ?? new ProviderException($"{_name} failed: {Describe(ex)}.", KindOf(ex), null, IsTransient(ex), null, ex);
-        failure.Attempts = attempts?.ToArray() ?? [];
-        LogGaveUp(_logger, _name, failure.Attempts.Count, failure.Message);
-        return failure;
-    }
-
-    private static string Describe(Exception ex) => ex is ProviderException p
-        ? p.Message.TrimEnd('.')
-        : KindOf(ex) switch
-        {
-            "malformed_stream" => "malformed_stream: the provider sent a chunk that could not be read",
-            "network" => "network: the connection broke in the middle of the reply",
-            var kind => $"{kind}: {SecretRedactor.Redact(ex.Message).TrimEnd('.')}",
-        };
-
-    private static string KindOf(Exception ex) => ex switch
-    {
-        ProviderException p => p.Kind,
-        JsonException or FormatException => "malformed_stream",
-        IOException or HttpRequestException => "network",
-        _ => SdkStreamFailureKind(ex) ?? "error",
-    };
-
-    // The Anthropic SDK wraps a broken or garbled stream in its own exception types; they are told apart by name so that
-    // this layer does not depend on the SDK.
-    private static string? SdkStreamFailureKind(Exception ex) => ex.GetType().Name switch
-    {
-        "AnthropicIOException" => "network",
-        "AnthropicSseException" or "AnthropicInvalidDataException" => "malformed_stream",
-        _ => null,
-    };
-
-    private static bool IsSdkStreamFailure(Exception ex) => SdkStreamFailureKind(ex) is not null;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model}: attempt {Number} failed: {Error}")]
-    private static partial void LogAttemptFailed(ILogger logger, string model, int number, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Model}: attempt {Number} failed: {Error}; asking again in {Wait}")]
+    private static partial void LogRetrying(ILogger logger, string model, int number, string error, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Model}: gave up after {Count} attempts: {Error}")]
     private static partial void LogGaveUp(ILogger logger, string model, int count, string error);
 
-    // A call's watch comes from the client's spares when there is one: its timer is made once and then re-armed, instead of
-    // a timer being created, registered and removed again on every message (BENCHMARKS.md, provider overhead).
-    private CallWatch RentWatch(CancellationToken caller)
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Model}: attempt {Number} started")]
+    private static partial void LogAttempt(ILogger logger, string model, int number);
+
+    /// <summary>A streamed attempt past its first chunk, or why there is none.</summary>
+    private sealed class OpenStream : IAsyncDisposable
     {
-        if (_spareWatches.TryDequeue(out var watch))
+        private readonly CancellationTokenRegistration _call;
+
+        public OpenStream(CancellationTokenSource attempt, CancellationToken call)
         {
-            Interlocked.Decrement(ref _spareCount);
-        }
-        else
-        {
-            watch = new CallWatch(this);
+            Attempt = attempt;
+            _call = call.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt);
         }
 
-        watch.Begin(caller);
-        return watch;
-    }
-
-    private void Return(CallWatch watch)
-    {
-        watch.End();
-        if (!Volatile.Read(ref _disposed))
+        public OpenStream(Exception failure)
         {
-            if (Interlocked.Increment(ref _spareCount) <= MaxSpareWatches)
+            Failure = failure;
+            Attempt = null!;
+        }
+
+        /// <summary>Cancels the attempt: the call's end, or the idle bound (armed while a chunk is awaited).</summary>
+        public CancellationTokenSource Attempt { get; }
+
+        public IAsyncEnumerator<ChatResponseUpdate> Updates { get; set; } = null!;
+
+        public ChatResponseUpdate? First { get; set; }
+
+        public Exception? Failure { get; }
+
+        /// <summary>What it means that the stream ended before its finish, or broke with <paramref name="failure"/>.</summary>
+        public Exception Broke(Exception? failure, string name, TimeSpan idle)
+        {
+            var idleExpired = Attempt.IsCancellationRequested && !_call.Token.IsCancellationRequested;
+            return failure switch
             {
-                _spareWatches.Enqueue(watch);
-                if (Volatile.Read(ref _disposed))
-                {
-                    DestroySpares();
-                }
+                OperationCanceledException when idleExpired =>
+                    new ProviderException($"{name} stopped streaming for {idle.TotalSeconds:0.#} s (stream_stalled).", "stream_stalled", null, true, null, null),
+                null => new ProviderException($"{name} ended the stream before the reply was finished (stream_cut).", "stream_cut", null, true),
+                _ => failure,
+            };
+        }
 
+        public async ValueTask DisposeAsync()
+        {
+            if (Failure is not null)
+            {
                 return;
-            }
-
-            Interlocked.Decrement(ref _spareCount);
-        }
-
-        watch.Destroy();
-    }
-
-    private void DestroySpares()
-    {
-        while (_spareWatches.TryDequeue(out var watch))
-        {
-            watch.Destroy();
-        }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Volatile.Write(ref _disposed, true);
-            DestroySpares();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    /// <summary>
-    /// The clock of one call, with one timer: the total time of the call, and for the attempt under way the time to its
-    /// first chunk (or, unstreamed, to its reply) and the gaps between chunks. An update only stamps the time; the timer,
-    /// when it fires, re-arms itself for whatever is left instead of being reset on every update. Time the caller spends
-    /// on an update does not count as the provider being idle. Disposing it hands it back to its client for the next call.
-    /// </summary>
-    private sealed class CallWatch : IDisposable
-    {
-        private readonly ResilientChatClient _owner;
-        private readonly TimeProvider _time;
-        private readonly TimeSpan _total;
-        private readonly TimeSpan _idle;
-        private readonly ITimer _timer;
-        private readonly Lock _gate = new();
-        private CancellationToken _caller;
-        private long _started;
-        private CancellationTokenSource? _attempt;
-        private TimeSpan _firstReply;
-        private long _attemptStarted;
-        private long _lastActivity;
-        private bool _active;
-        private bool _inCall;
-        private volatile bool _streaming;
-        private volatile bool _waiting;
-        private volatile bool _attemptTimedOut;
-        private volatile bool _expired;
-
-        public CallWatch(ResilientChatClient owner)
-        {
-            _owner = owner;
-            _time = owner._time;
-            _total = owner._options.TotalTimeout;
-            _idle = owner._options.IdleTimeout;
-
-            // The timer outlives the call that made it, so it must not carry that call's execution context along.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _timer = _time.CreateTimer(static s => ((CallWatch)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-        }
-
-        /// <summary>Starts watching a call of <paramref name="caller"/>.</summary>
-        public void Begin(CancellationToken caller)
-        {
-            lock (_gate)
-            {
-                _caller = caller;
-                _started = _time.GetTimestamp();
-                _active = false;
-                _inCall = true;
-                _expired = false;
-                _attemptTimedOut = false;
-            }
-        }
-
-        /// <summary>Ends the call; the timer may still be due, and then finds nothing to do.</summary>
-        public void End()
-        {
-            lock (_gate)
-            {
-                _active = false;
-                _inCall = false;
-                _caller = default;
-                _attempt?.Dispose();
-                _attempt = null;
-            }
-        }
-
-        public void Dispose() => _owner.Return(this);
-
-        /// <summary>Disposes the timer for good.</summary>
-        public void Destroy()
-        {
-            _timer.Dispose();
-            lock (_gate)
-            {
-                _attempt?.Dispose();
-                _attempt = null;
-            }
-        }
-
-        /// <summary>The total time of the call ran out.</summary>
-        public bool Expired => _expired;
-
-        /// <summary>The last attempt was abandoned for its first-token or idle bound.</summary>
-        public bool AttemptTimedOut => _attemptTimedOut;
-
-        /// <summary>What is left of the total time.</summary>
-        public TimeSpan Remaining => _total - _time.GetElapsedTime(_started);
-
-        /// <summary>Starts watching an attempt that must show its first chunk (or reply) within <paramref name="firstReply"/>.</summary>
-        /// <remarks>
-        /// A streamed attempt's timer is first due at the earlier of that bound and the idle bound, so that the first
-        /// chunk need not re-arm it: whichever bound then applies, the timer re-arms itself for what is left of it.
-        /// </remarks>
-        public CancellationToken StartAttempt(TimeSpan firstReply, bool streamed)
-        {
-            CancellationTokenSource attempt;
-            lock (_gate)
-            {
-                _attempt?.Dispose();
-                _attempt = attempt = CancellationTokenSource.CreateLinkedTokenSource(_caller);
-                _firstReply = firstReply;
-                _attemptStarted = _lastActivity = _time.GetTimestamp();
-                _streaming = false;
-                _waiting = true;
-                _attemptTimedOut = false;
-                _active = true;
-
-                // Armed under the lock, as OnTimer re-arms it: a timer still firing for the watch's previous call cannot
-                // then re-arm it with that call's times after this.
-                _timer.Change(Min(streamed && _idle < firstReply ? _idle : firstReply, Remaining), Timeout.InfiniteTimeSpan);
-            }
-
-            return attempt.Token;
-        }
-
-        public void EndAttempt()
-        {
-            lock (_gate)
-            {
-                _active = false;
-            }
-        }
-
-        /// <summary>The caller asks for the next chunk: from now on, waiting is the provider's time.</summary>
-        public void Waiting()
-        {
-            Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-            _waiting = true;
-        }
-
-        /// <summary>A chunk arrived; the first one switches from the first-token bound to the idle bound.</summary>
-        public void Arrived()
-        {
-            _waiting = false;
-            if (!_streaming)
-            {
-                Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-                _streaming = true;
-            }
-        }
-
-        // Never negative: the time left can run out between reading it and arming the timer, and a timer cannot be
-        // armed in the past (Change throws below −1 ms); due now, it fires at once and finds the time expired.
-        private static TimeSpan Min(TimeSpan a, TimeSpan b)
-        {
-            var min = a < b ? a : b;
-            return min > TimeSpan.Zero ? min : TimeSpan.Zero;
-        }
-
-        private void OnTimer()
-        {
-            CancellationTokenSource? cancel = null;
-            TimeSpan next;
-            lock (_gate)
-            {
-                if (!_inCall)
-                {
-                    // Due for a call that has ended; the next call arms it again.
-                    return;
-                }
-
-                var left = Remaining;
-                if (left <= TimeSpan.Zero)
-                {
-                    _expired = true;
-                    cancel = _active ? _attempt : null;
-                    next = Timeout.InfiniteTimeSpan;
-                }
-                else if (!_active)
-                {
-                    next = Timeout.InfiniteTimeSpan;
-                }
-                else if (_streaming)
-                {
-                    var idleLeft = _idle - _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
-                    if (_waiting && idleLeft <= TimeSpan.Zero)
-                    {
-                        _attemptTimedOut = true;
-                        cancel = _attempt;
-                        next = Timeout.InfiniteTimeSpan;
-                    }
-                    else
-                    {
-                        next = Min(_waiting ? idleLeft : _idle, left);
-                    }
-                }
-                else
-                {
-                    var firstLeft = _firstReply - _time.GetElapsedTime(_attemptStarted);
-                    if (firstLeft <= TimeSpan.Zero)
-                    {
-                        _attemptTimedOut = true;
-                        cancel = _attempt;
-                        next = Timeout.InfiniteTimeSpan;
-                    }
-                    else
-                    {
-                        next = Min(firstLeft, left);
-                    }
-                }
-
-                if (next != Timeout.InfiniteTimeSpan)
-                {
-                    _timer.Change(next, Timeout.InfiniteTimeSpan);
-                }
             }
 
             try
             {
-                cancel?.Cancel();
+                if (Updates is not null)
+                {
+                    await Updates.DisposeAsync();
+                }
             }
-            catch (ObjectDisposedException)
+            catch (Exception)
             {
-                // The call ended while the timer fired.
+                // The attempt is over either way; what it failed with is already known.
             }
+
+            _call.Dispose();
+            Attempt.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// One message: its total time, the attempts made for it, and the decision after each. Polly's strategies reach it
+    /// through the context.
+    /// </summary>
+    private sealed class Call : IDisposable
+    {
+        private readonly ResilientChatClient _client;
+        private readonly bool _streamed;
+        private readonly CancellationToken _caller;
+        private readonly CancellationTokenSource _total;
+        private readonly CancellationTokenSource _linked;
+        private readonly long _started;
+        private readonly List<Attempt> _attempts = [];
+        private readonly Queue<ChatResponseUpdate> _reports = new();
+        private TaskCompletionSource _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private long _attemptStarted;
+        private bool _inAttempt;
+        private Exception? _recordedException;
+        private ProviderException? _lastFailure;
+        private ProviderException? _giveUp;
+
+        public Call(ResilientChatClient client, bool streamed, CancellationToken caller)
+        {
+            _client = client;
+            _streamed = streamed;
+            _caller = caller;
+            _started = client._time.GetTimestamp();
+            _total = new CancellationTokenSource(client._policy.Options.TotalTimeout, client._time);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _total.Token);
+        }
+
+        /// <summary>Cancelled by the caller or when the total time runs out.</summary>
+        public CancellationToken Token => _linked.Token;
+
+        public IReadOnlyList<Attempt> Attempts => _attempts;
+
+        /// <summary>The wait the policy chose after the last failed attempt.</summary>
+        public TimeSpan NextDelay { get; private set; }
+
+        /// <summary>The bound on the attempt about to start: its whole reply, or a stream's first chunk.</summary>
+        public TimeSpan AttemptTimeout => _streamed ? _client._policy.Options.FirstTokenTimeout : _client._policy.Options.AttemptTimeout;
+
+        /// <summary>Completes when an attempt has been reported (see <see cref="TryTakeReport"/>).</summary>
+        public Task NextReport
+        {
+            get
+            {
+                lock (_reports)
+                {
+                    return _reported.Task;
+                }
+            }
+        }
+
+        private TimeSpan Remaining => _client._policy.Options.TotalTimeout - _client._time.GetElapsedTime(_started);
+
+        private bool Expired => _total.IsCancellationRequested || Remaining <= TimeSpan.Zero;
+
+        public ResilienceContext RentContext()
+        {
+            var context = ResilienceContextPool.Shared.Get(Token);
+            context.Properties.Set(CallKey, this);
+            return context;
+        }
+
+        public void BeginAttempt()
+        {
+            // A wait can end late (a busy or suspended machine): an attempt with no time left could only be cancelled.
+            if (Expired)
+            {
+                throw new OperationCanceledException(Token);
+            }
+
+            _attemptStarted = _client._time.GetTimestamp();
+            _inAttempt = true;
+            LogAttempt(_client._logger, _client._name, _attempts.Count + 1);
+            _client._circuit.ThrowIfOpenElsewhere(_client._name);
+        }
+
+        /// <summary>Records the attempt that failed with <paramref name="ex"/> and decides whether another follows (Polly's question).</summary>
+        public bool Retries(Exception ex)
+        {
+            if (_caller.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var failure = Record(ex);
+            if (failure is null)
+            {
+                return false;
+            }
+
+            var decision = _client._policy.Decide(failure, _attempts.Count, Remaining);
+            if (!decision.Retries)
+            {
+                _giveUp = decision.Verdict == RetryVerdict.OutOfTime ? TotalTimeout() : failure;
+                return false;
+            }
+
+            NextDelay = decision.Delay;
+            LogRetrying(_client._logger, _client._name, _attempts.Count, _attempts[^1].Error, decision.Delay);
+            if (_streamed)
+            {
+                lock (_reports)
+                {
+                    _reports.Enqueue(new ChatResponseUpdate(ChatRole.Assistant, [new AttemptContent(_attempts[^1])]));
+                    _reported.TrySetResult();
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Records a stream that broke after its first chunk and decides what follows.</summary>
+        public RetryDecision AfterBrokenStream(Exception failure)
+        {
+            if (_caller.IsCancellationRequested)
+            {
+                return RetryDecision.GiveUp(RetryVerdict.Permanent);
+            }
+
+            var recorded = Record(failure);
+            if (recorded is null)
+            {
+                return RetryDecision.GiveUp(RetryVerdict.OutOfTime);
+            }
+
+            var decision = _client._policy.Decide(recorded, _attempts.Count, Remaining);
+            _giveUp = decision.Retries ? null : decision.Verdict == RetryVerdict.OutOfTime ? TotalTimeout() : recorded;
+            if (decision.Retries)
+            {
+                LogRetrying(_client._logger, _client._name, _attempts.Count, _attempts[^1].Error, decision.Delay);
+            }
+
+            return decision;
+        }
+
+        public bool TryTakeReport(out ChatResponseUpdate report)
+        {
+            lock (_reports)
+            {
+                if (_reports.TryDequeue(out report!))
+                {
+                    return true;
+                }
+
+                if (_reported.Task.IsCompleted)
+                {
+                    _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>Waits before the next attempt of a broken stream; a wait that ends after the total time gives up.</summary>
+        public async Task WaitAsync(TimeSpan delay)
+        {
+            try
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _client._time, Token);
+                }
+            }
+            catch (OperationCanceledException) when (!_caller.IsCancellationRequested)
+            {
+            }
+
+            _caller.ThrowIfCancellationRequested();
+            if (Expired)
+            {
+                _giveUp = TotalTimeout();
+                throw GiveUp(_giveUp);
+            }
+        }
+
+        /// <summary>The exception to throw when no attempt is left: the caller's own when it cancelled.</summary>
+        public Exception GiveUp(Exception ex)
+        {
+            if (_caller.IsCancellationRequested)
+            {
+                ExceptionDispatchInfo.Throw(ex is OperationCanceledException ? ex : new OperationCanceledException(_caller));
+            }
+
+            if (_giveUp is null)
+            {
+                // Not decided by the policy: the pipeline ended without asking it (the total time ran out during an attempt
+                // or a wait).
+                var failure = Record(ex);
+                _giveUp = Expired || failure is null ? TotalTimeout() : failure;
+            }
+
+            _giveUp.Attempts = _attempts.ToArray();
+            LogGaveUp(_client._logger, _client._name, _attempts.Count, _giveUp.Message);
+            return _giveUp;
+        }
+
+        // Adds the attempt that failed with ex (once), and returns what it failed with; null when it was the total time that
+        // ended it (recorded as such), or when ex only cut a wait short (nothing to record).
+        private ProviderException? Record(Exception ex)
+        {
+            if (ReferenceEquals(ex, _recordedException))
+            {
+                return _lastFailure;
+            }
+
+            if (!_inAttempt && ex is OperationCanceledException)
+            {
+                return null;
+            }
+
+            // An attempt the circuit turned away never began: it took no time.
+            var started = _inAttempt ? _attemptStarted : _client._time.GetTimestamp();
+            _recordedException = ex;
+            _inAttempt = false;
+            var options = _client._policy.Options;
+            var name = _client._name;
+            ProviderException? failure = ex switch
+            {
+                _ when Expired => null,
+                TimeoutRejectedException when _streamed =>
+                    new($"{name} sent nothing within {options.FirstTokenTimeout.TotalSeconds:0.#} s (first_token_timeout).", "first_token_timeout", null, true),
+                TimeoutRejectedException =>
+                    new($"{name} sent no reply within {options.AttemptTimeout.TotalSeconds:0.#} s (timeout).", "timeout", null, true),
+                BrokenCircuitException broken =>
+                    new($"The circuit for {name} is open after repeated failures (circuit_open).", "circuit_open", null, true, broken.RetryAfter ?? options.BreakerBreakDuration),
+                _ => ProviderErrorChatClient.Translate(ex, name),
+            };
+
+            var provider = failure ?? new ProviderException($"{name} was still answering when the total time ran out (timeout).", "timeout", null, true);
+            _attempts.Add(new Attempt(
+                _attempts.Count + 1,
+                provider.Message.TrimEnd('.'),
+                provider.StatusCode,
+                _client._time.GetElapsedTime(started),
+                provider.RetryAfter));
+            _lastFailure = failure;
+            return failure;
+        }
+
+        private ProviderException TotalTimeout() =>
+            new($"{_client._name} did not answer within {_client._policy.Options.TotalTimeout.TotalSeconds:0.#} s ({_attempts.Count} attempts).", "timeout", null, true);
+
+        public void Dispose()
+        {
+            _linked.Dispose();
+            _total.Dispose();
         }
     }
 }

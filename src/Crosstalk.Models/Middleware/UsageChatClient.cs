@@ -7,29 +7,25 @@ namespace Crosstalk.Models.Middleware;
 
 /// <summary>
 /// Makes sure every reply carries its token usage, as exactly one <see cref="UsageContent"/> on the last update (the
-/// provider's, else estimated locally and marked with <c>AdditionalCounts["estimated"] = 1</c>), its cost from the catalog prices (<see cref="CostContent"/>), and its
-/// time to first token and total latency (<see cref="ChatUpdateKeys"/>).
+/// provider's, else estimated locally and marked with <c>AdditionalCounts["estimated"] = 1</c>) and its cost from the
+/// catalog prices (<see cref="CostContent"/>). Timings are the reader's: the conversation runner measures them.
 /// </summary>
 internal sealed class UsageChatClient : DelegatingChatClient
 {
     private readonly ModelEntry _entry;
-    private readonly TimeProvider _time;
 
-    public UsageChatClient(IChatClient innerClient, ModelEntry entry, TimeProvider? timeProvider = null)
+    public UsageChatClient(IChatClient innerClient, ModelEntry entry)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(entry);
         _entry = entry;
-        _time = timeProvider ?? TimeProvider.System;
     }
 
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        var started = _time.GetTimestamp();
         var response = await base.GetResponseAsync(history, options, cancellationToken);
-        var latency = _time.GetElapsedTime(started);
 
         if (response.Usage is not { InputTokenCount: not null, OutputTokenCount: not null })
         {
@@ -49,9 +45,6 @@ internal sealed class UsageChatClient : DelegatingChatClient
             message.Contents.Add(new CostContent(cost));
         }
 
-        response.AdditionalProperties ??= [];
-        response.AdditionalProperties[ChatUpdateKeys.Latency] = latency;
-        response.AdditionalProperties[ChatUpdateKeys.TimeToFirstToken] = latency;
         return response;
     }
 
@@ -65,8 +58,7 @@ internal sealed class UsageChatClient : DelegatingChatClient
     private decimal? CostOf(UsageDetails? usage) =>
         usage is null ? null : _entry.Cost(usage.InputTokenCount ?? 0, usage.OutputTokenCount ?? 0);
 
-    // The updates of one reply, handed on as the provider sends them plus one of its own at the end (usage, cost,
-    // timings). Until the provider has sent its finish reason, each move is handed on as it is (InspectingEnumerator);
+    // The updates of one reply, handed on as the provider sends them plus one of its own at the end (usage and cost). Until the provider has sent its finish reason, each move is handed on as it is (InspectingEnumerator);
     // only the last one or two moves (the usage chunk and the end of the stream) are awaited here, because the end is
     // when the closing update is made.
     private sealed class UsageStream(UsageChatClient owner, IReadOnlyList<ChatMessage> history, IAsyncEnumerable<ChatResponseUpdate> updates)
@@ -78,8 +70,6 @@ internal sealed class UsageChatClient : DelegatingChatClient
         private sealed class Enumerator(UsageChatClient owner, IReadOnlyList<ChatMessage> history, IAsyncEnumerator<ChatResponseUpdate> inner)
             : InspectingEnumerator(inner)
         {
-            private readonly long _started = owner._time.GetTimestamp();
-            private TimeSpan? _firstToken;
             private UsageDetails? _usage;
             private StringBuilder? _text;
             private StringBuilder? _reasoning;
@@ -137,11 +127,9 @@ internal sealed class UsageChatClient : DelegatingChatClient
                     switch (parts[i])
                     {
                         case TextContent t when t.Text.Length > 0:
-                            _firstToken ??= owner._time.GetElapsedTime(_started);
                             (_text ??= new StringBuilder()).Append(t.Text);
                             break;
                         case TextReasoningContent r when r.Text.Length > 0:
-                            _firstToken ??= owner._time.GetElapsedTime(_started);
                             (_reasoning ??= new StringBuilder()).Append(r.Text);
                             break;
                         case UsageContent u:
@@ -183,17 +171,11 @@ internal sealed class UsageChatClient : DelegatingChatClient
                     contents.Add(new CostContent(cost));
                 }
 
-                var latency = owner._time.GetElapsedTime(_started);
                 return new ChatResponseUpdate(ChatRole.Assistant, contents)
                 {
                     ResponseId = _responseId,
                     MessageId = _responseId,
                     ModelId = _modelId,
-                    AdditionalProperties = new()
-                    {
-                        [ChatUpdateKeys.TimeToFirstToken] = _firstToken ?? latency,
-                        [ChatUpdateKeys.Latency] = latency,
-                    },
                 };
             }
         }

@@ -18,14 +18,15 @@ namespace Crosstalk.Models.Providers;
 /// The pipeline, outermost first:
 /// <list type="number">
 /// <item>default options from the catalog (temperature, top-p, max tokens), applied once per message;</item>
-/// <item><see cref="BlankMessageChatClient"/> (when the entry has <c>blankMessage</c>), so every attempt sends the same request;</item>
 /// <item>rate limiting: one permit per message, held until the reply is read, shared per endpoint and model;</item>
-/// <item>resilience: retries, total timeout, per-attempt timeouts, the endpoint's circuit breaker — it sees each attempt;</item>
+/// <item>resilience (<see cref="ResilientChatClient"/>): Polly's retries, the endpoint's circuit breaker and each attempt's
+/// timeout, with the entry's own <c>resilience:</c> settings over the process defaults;</item>
 /// <item>usage and cost, per attempt, so the usage that reaches the caller is that of the attempt that succeeded;</item>
 /// <item>OpenTelemetry (when enabled), one span per attempt;</item>
-/// <item>the SDK client, over an HTTP handler that turns error responses into <see cref="ProviderException"/>s, with the
-/// history's plain-text messages kept in the SDK's own types from one call to the next (<see cref="HistoryKeepingChatClient"/>).</item>
+/// <item>the SDK's exceptions translated into <see cref="ProviderException"/>s (<see cref="ProviderErrorChatClient"/>);</item>
+/// <item>the SDK client, over an HTTP handler that turns error responses into <see cref="ProviderException"/>s.</item>
 /// </list>
+/// A blank message is replaced where a conversation's seat views are made (<c>SeatView</c>), not here.
 /// </remarks>
 public sealed class ModelClientFactory : IDisposable
 {
@@ -100,11 +101,14 @@ public sealed class ModelClientFactory : IDisposable
         }
 
         var key = ReadKey(entry);
-        var sdk = entry.Api == ModelApi.Anthropic ? CreateAnthropic(entry, key) : CreateOpenAI(entry, key);
+        var sdk = entry.Api == ModelApi.Anthropic
+            ? new ProviderErrorChatClient(CreateAnthropic(entry, key), entry.DisplayName, ProviderErrorChatClient.FromAnthropic)
+            : new ProviderErrorChatClient(CreateOpenAI(entry, key), entry.DisplayName, static (_, _) => null);
         var time = _options.TimeProvider;
         var logger = _options.LoggerFactory?.CreateLogger("Crosstalk.Models");
-        var circuit = _circuits.GetOrAdd(entry.Endpoint.ToString(), endpoint => new EndpointCircuit(_options.Resilience, time, endpoint, _options.Coordination));
+        var circuit = _circuits.GetOrAdd(entry.EndpointForDisplay!, endpoint => new EndpointCircuit(_options.Resilience, time, endpoint, _options.Coordination, logger));
         var limiters = _limiters.For(entry);
+        var resilience = entry.Resilience.ApplyTo(_options.Resilience);
 
         var builder = new ChatClientBuilder(sdk);
         if (entry.Sampling is { Temperature: not null } or { TopP: not null } or { MaxOutputTokens: not null })
@@ -118,15 +122,10 @@ public sealed class ModelClientFactory : IDisposable
             });
         }
 
-        if (entry.BlankMessage is { } blank)
-        {
-            builder.Use(inner => new BlankMessageChatClient(inner, blank));
-        }
-
         builder
-            .Use(inner => new RateLimitingChatClient(inner, limiters))
-            .Use(inner => new ResilientChatClient(inner, _options.Resilience, circuit, entry.DisplayName, time, logger))
-            .Use(inner => new UsageChatClient(inner, entry, time));
+            .Use(inner => new RateLimitingChatClient(inner, limiters, entry.DisplayName, logger))
+            .Use(inner => new ResilientChatClient(inner, resilience, circuit, entry.DisplayName, time, logger, _options.Jitter))
+            .Use(inner => new UsageChatClient(inner, entry));
         if (_options.EnableOpenTelemetry)
         {
             builder.UseOpenTelemetry(_options.LoggerFactory, _options.TelemetrySourceName);
@@ -149,11 +148,15 @@ public sealed class ModelClientFactory : IDisposable
         }
 
         var key = Catalog.Secrets.Get(entry.KeyVariable);
-        return string.IsNullOrEmpty(key)
-            ? throw new ModelCatalogException(
-                $"The model '{entry.Name}' needs an API key in the environment variable {entry.KeyVariable}" +
-                (Catalog.Secrets.SecretsFile is { } file ? $" (or in {file})" : "") + ", and none is set.")
-            : key;
+        if (!string.IsNullOrEmpty(key))
+        {
+            return key;
+        }
+
+        var where = Catalog.Secrets.SecretsFile is { } file ? $" (or in {file})" : "";
+        throw new ModelCatalogException(Catalog.KeyVariableForDisplay(entry) is { } variable
+            ? $"The model '{entry.Name}' needs an API key in the environment variable {variable}{where}, and none is set."
+            : $"The model '{entry.Name}' needs an API key, and its catalog's key: names no variable that is set{where}. It is not shown, as it does not look like a variable's name and may be the key itself: key: names the variable that holds the key, such as OPENAI_API_KEY.");
     }
 
     private IChatClient CreateOpenAI(ModelEntry entry, string? key)
@@ -163,15 +166,14 @@ public sealed class ModelClientFactory : IDisposable
             Endpoint = entry.Endpoint,
             Transport = new HttpClientPipelineTransport(_http),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            // No per-read timeout in the SDK: the resilience layer already bounds the first token, every gap between
-            // chunks and the whole call with one timer per call, where the SDK would re-arm a timer on every read of
-            // every streamed reply (a timer-queue update and a cancellation registration per chunk, BENCHMARKS.md).
+            // No per-read timeout in the SDK: the resilience layer bounds the first chunk, every gap between chunks and the
+            // whole message.
             NetworkTimeout = Timeout.InfiniteTimeSpan,
         };
 
         // Local servers (Ollama, vLLM, llama.cpp) take any key, but the SDK insists on one.
         var chat = new OpenAI.Chat.ChatClient(entry.ModelId, new ApiKeyCredential(key ?? "no-key"), options);
-        return new OpenAIReasoningChatClient(new OpenAIHistoryChatClient(chat.AsIChatClient()));
+        return new OpenAIReasoningChatClient(chat.AsIChatClient());
     }
 
     private IChatClient CreateAnthropic(ModelEntry entry, string? key)
@@ -184,6 +186,6 @@ public sealed class ModelClientFactory : IDisposable
             MaxRetries = 0,
             Timeout = _options.Resilience.TotalTimeout,
         });
-        return new AnthropicHistoryChatClient(client.AsIChatClient(entry.ModelId, entry.Sampling.MaxOutputTokens ?? 4096));
+        return client.AsIChatClient(entry.ModelId, entry.Sampling.MaxOutputTokens ?? 4096);
     }
 }

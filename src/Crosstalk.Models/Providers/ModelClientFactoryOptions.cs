@@ -6,8 +6,11 @@ namespace Crosstalk.Models.Providers;
 /// <summary>Process-wide settings of <see cref="ModelClientFactory"/>.</summary>
 public sealed class ModelClientFactoryOptions
 {
-    /// <summary>Retries, timeouts and circuit breaking.</summary>
+    /// <summary>Retries, timeouts and circuit breaking, for every model whose catalog entry does not set its own (<c>resilience:</c>).</summary>
     public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Draws the jitter of each backoff, in [0, 1); random when null. Tests set a fixed value to know every wait.</summary>
+    public Func<double>? Jitter { get; set; }
 
     /// <summary>The clock for every timeout and measurement.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Crosstalk.Models.Middleware;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
@@ -46,8 +45,7 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         private sealed class Enumerator(IAsyncEnumerator<ChatResponseUpdate> inner) : InspectingEnumerator(inner)
         {
             // Reasoning comes before the answer: once a chunk with answer text has been read (that chunk too, since a
-            // server may end the reasoning and start the answer in one), later chunks are not searched, which saves a
-            // lookup (see ReadReasoning) on every chunk of every reply.
+            // server may end the reasoning and start the answer in one), later chunks are not searched.
             private bool _answering;
 
             protected override void Inspect(ChatResponseUpdate update)
@@ -87,43 +85,12 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         return (reasoning, text);
     }
 
-    // JsonPatch is marked experimental; Microsoft.Extensions.AI.OpenAI reads reasoning_content the same way.
+    // JsonPatch is marked experimental; Microsoft.Extensions.AI.OpenAI reads reasoning_content the same way. Only the
+    // SDK's public surface is used: the path is resolved from the chunk's root.
 #pragma warning disable SCME0001
-    private static string? ReadReasoning(StreamingChatCompletionUpdate update)
-    {
-        // The JSON path from the root is resolved step by step through every model on the way (~0.4 µs warm, over 1 µs
-        // in a busy process); the delta's own patch answers in ~0.1 µs. The delta is internal to the OpenAI SDK, so it is
-        // reached with an UnsafeAccessor; should a later SDK rename it, the path from the root is used from then on.
-        if (s_deltaAccessible)
-        {
-            try
-            {
-                return DeltaOf(update) is { } delta ? Read(ref PatchOf(delta), "$.reasoning"u8) : null;
-            }
-            catch (Exception ex) when (ex is MissingMemberException or TypeLoadException)
-            {
-                s_deltaAccessible = false;
-            }
-        }
-
-        return Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
-    }
+    private static string? ReadReasoning(StreamingChatCompletionUpdate update) => Read(ref update.Patch, "$.choices[0].delta.reasoning"u8);
 
     private static string? ReadReasoning(ChatCompletion completion) => Read(ref completion.Patch, "$.choices[0].message.reasoning"u8);
-
-    /// <summary>Whether the delta of a streamed chunk is read directly (true with the OpenAI SDK this was built against).</summary>
-    internal static bool ReadsDeltaDirectly => s_deltaAccessible;
-
-    private static volatile bool s_deltaAccessible = true;
-
-    private const string DeltaType = "OpenAI.Chat.InternalChatCompletionStreamResponseDelta, OpenAI";
-
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_InternalChoiceDelta")]
-    [return: UnsafeAccessorType(DeltaType)]
-    private static extern object? DeltaOf(StreamingChatCompletionUpdate update);
-
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_Patch")]
-    private static extern ref System.ClientModel.Primitives.JsonPatch PatchOf([UnsafeAccessorType(DeltaType)] object delta);
 
     private static string? Read(ref System.ClientModel.Primitives.JsonPatch patch, ReadOnlySpan<byte> path)
     {

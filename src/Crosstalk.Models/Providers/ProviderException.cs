@@ -1,3 +1,4 @@
+using Crosstalk.Conversations;
 using Crosstalk.Transcripts;
 
 namespace Crosstalk.Models.Providers;
@@ -6,7 +7,7 @@ namespace Crosstalk.Models.Providers;
 /// A provider call failed. The message is one sentence with the status and the provider's own explanation, with every
 /// key removed. <see cref="Attempts"/> lists the tries made before giving up.
 /// </summary>
-public sealed class ProviderException : Exception
+public sealed class ProviderException : Exception, IFailedAttempts
 {
     public ProviderException()
     {

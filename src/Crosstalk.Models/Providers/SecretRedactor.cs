@@ -7,11 +7,12 @@ namespace Crosstalk.Models.Providers;
 /// Removes every key this process has loaded (and anything that looks like a key a provider echoed back, such as
 /// OpenAI's "Incorrect API key provided: sk-…") from text before it reaches an exception, a log line or a transcript.
 /// </summary>
-internal static partial class SecretRedactor
+public static partial class SecretRedactor
 {
     private const string Mask = "[redacted]";
     private static readonly ConcurrentDictionary<string, byte> Secrets = new(StringComparer.Ordinal);
 
+    /// <summary>Adds a value to remove from now on (a key read from the environment or a secrets file).</summary>
     public static void Register(string secret)
     {
         // Very short values would redact ordinary words; no real key is that short.
@@ -21,6 +22,7 @@ internal static partial class SecretRedactor
         }
     }
 
+    /// <summary><paramref name="text"/> with every registered key, and anything that looks like a key, replaced by <c>[redacted]</c>.</summary>
     public static string Redact(string? text)
     {
         if (string.IsNullOrEmpty(text))

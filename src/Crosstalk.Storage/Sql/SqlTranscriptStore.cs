@@ -362,7 +362,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                 var command = HotCommand(
                     connection,
                     transaction,
-                    "SELECT ended, stop_reason, stop_seat, stop_message, stop_detail FROM conversations WHERE id = @id" + ForUpdate);
+                    "SELECT ended, stop_reason, stop_seat, stop_message, stop_detail, stop_attempts FROM conversations WHERE id = @id" + ForUpdate);
                 StopInfo? previous;
                 DateTimeOffset? previousEnded;
                 try
@@ -377,7 +377,10 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                     previousEnded = ReadTime(reader, 0);
                     previous = reader.IsDBNull(1)
                         ? null
-                        : new StopInfo(reader.GetString(1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4));
+                        : new StopInfo(reader.GetString(1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4))
+                        {
+                            Attempts = StoreJson.ReadAttempts(GetString(reader, 5)),
+                        };
                 }
                 finally
                 {
@@ -648,7 +651,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                 await using var update = Command(
                     connection,
                     transaction,
-                    "UPDATE conversations SET ended = NULL, stop_reason = NULL, stop_seat = NULL, stop_message = NULL, stop_detail = NULL " +
+                    "UPDATE conversations SET ended = NULL, stop_reason = NULL, stop_seat = NULL, stop_message = NULL, stop_detail = NULL, stop_attempts = NULL " +
                     $"WHERE run_id = @run AND stop_reason = '{StopReasons.Error}'");
                 AddText(update, "run", runId);
                 await update.ExecuteNonQueryAsync(token);
@@ -783,7 +786,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             connection,
             transaction,
             "UPDATE conversations SET ended = @ended, stop_reason = @reason, stop_seat = @seat, stop_message = @message, " +
-            "stop_detail = @detail, lease_owner = NULL, lease_expires_ms = NULL WHERE id = @id");
+            "stop_detail = @detail, stop_attempts = @attempts, lease_owner = NULL, lease_expires_ms = NULL WHERE id = @id");
         try
         {
             AddTime(command, "ended", ended);
@@ -791,6 +794,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             AddInt32(command, "seat", stop?.Seat);
             AddInt32(command, "message", stop?.Message);
             AddText(command, "detail", stop?.Detail);
+            AddJson(command, "attempts", stop is null ? null : StoreJson.WriteAttempts(stop.Attempts.ToList()));
             AddInt64(command, "id", conversationId);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -818,7 +822,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         await using (var command = Command(
             connection,
             null,
-            "SELECT title, started, ended, stop_reason, stop_seat, stop_message, stop_detail, metadata FROM conversations WHERE id = @id"))
+            "SELECT title, started, ended, stop_reason, stop_seat, stop_message, stop_detail, metadata, stop_attempts FROM conversations WHERE id = @id"))
         {
             AddInt64(command, "id", conversationId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -834,7 +838,10 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                 Ended = ReadTime(reader, 2),
                 Stop = reader.IsDBNull(3)
                     ? null
-                    : new StopInfo(reader.GetString(3), GetInt32(reader, 4), GetInt32(reader, 5), GetString(reader, 6)),
+                    : new StopInfo(reader.GetString(3), GetInt32(reader, 4), GetInt32(reader, 5), GetString(reader, 6))
+                    {
+                        Attempts = StoreJson.ReadAttempts(GetString(reader, 8)),
+                    },
                 Metadata = StoreJson.ReadMetadata(GetString(reader, 7)),
             };
         }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Crosstalk.Models.Middleware;
+using Crosstalk.Conversations;
+using Crosstalk.Stopping;
 using Crosstalk.Testing.FakeProviders;
 using Crosstalk.Transcripts;
-using Microsoft.Extensions.AI;
 
 namespace Crosstalk.Models.Tests.Providers;
 
@@ -44,33 +44,27 @@ public sealed class ConversationUnderFaultsTests
         Assert.All(recorded, a => Assert.Contains(JsonSerializer.Serialize(a.Error, new JsonSerializerOptions(JsonSerializerDefaults.Web)), json, StringComparison.Ordinal));
     }
 
-    // Two seats: 4o opens with a blank message, then the seats alternate; each sees its own messages as assistant.
+    // Two seats through the production runner: 4o opens with a blank message, then the seats alternate.
     private static async Task<List<TranscriptMessage>> RunAsync(FakeModels fakes, int turns)
     {
-        var seats = new[]
+        using var first = fakes.Factory.CreateClient("fake-4o", out var a);
+        using var second = fakes.Factory.CreateClient("fake-claude", out var b);
+        var spec = new ConversationSpec
         {
-            (Client: fakes.Factory.CreateClient("fake-4o", out var a), Entry: a),
-            (Client: fakes.Factory.CreateClient("fake-claude", out var b), Entry: b),
+            Seats =
+            [
+                new SeatSpec { Name = a.DisplayName, Model = a.Name, BlankMessageReplacement = a.BlankMessage },
+                new SeatSpec { Name = b.DisplayName, Model = b.Name, BlankMessageReplacement = b.BlankMessage },
+            ],
+            Opener = " ",
+            Stop = new MaxMessagesCondition(turns + 1),
         };
-        var messages = new List<TranscriptMessage> { new() { Seat = 1, Speaker = a.DisplayName, Content = " " } };
-        for (var turn = 0; turn < turns; turn++)
+        var runner = new ConversationRunner(spec, [first, second]);
+        await foreach (var _ in runner.RunAsync())
         {
-            var seat = (turn + 1) % 2;
-            var history = messages.Select(m => new ChatMessage(m.Seat == seat + 1 ? ChatRole.Assistant : ChatRole.User, m.Content)).ToList();
-            var reply = new ReplyAccumulator();
-            await foreach (var update in seats[seat].Client.GetStreamingResponseAsync(history))
-            {
-                reply.Add(update);
-            }
-
-            messages.Add(reply.ToMessage(seat + 1, seats[seat].Entry.DisplayName));
         }
 
-        foreach (var (client, _) in seats)
-        {
-            client.Dispose();
-        }
-
-        return messages;
+        Assert.Equal(StopReasons.MaxMessages, runner.Transcript.Stop?.Reason);
+        return [.. runner.Transcript.Messages];
     }
 }

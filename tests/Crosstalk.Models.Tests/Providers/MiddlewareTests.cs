@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Crosstalk.Models.Middleware;
+using Crosstalk.Conversations;
 using Crosstalk.Testing.FakeProviders;
 using Microsoft.Extensions.AI;
 
@@ -8,56 +8,20 @@ namespace Crosstalk.Models.Tests.Providers;
 public sealed class MiddlewareTests
 {
     [Fact]
-    public async Task GetStreamingResponseAsync_BlankUserMessageToAnthropic_SentAsReplacementAndReported()
-    {
-        await using var fakes = await FakeModels.StartAsync();
-        using var client = fakes.Factory.CreateClient("fake-claude", out _);
-        var reply = new ReplyAccumulator();
-
-        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, " ")]))
-        {
-            reply.Add(update);
-        }
-
-        Assert.Equal("(silence)", Assert.Single(fakes.Anthropic.Requests[0].Messages).Text);
-        Assert.Equal("(silence)", reply.SentAs);
-    }
-
-    [Fact]
-    public async Task GetResponseAsync_SeatThatSpokeTheBlankOpener_OwnBlankMessageAlsoReplaced()
-    {
-        await using var fakes = await FakeModels.StartAsync();
-        using var client = fakes.Factory.CreateClient("fake-claude", out _);
-
-        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Go on."), new ChatMessage(ChatRole.Assistant, " "), new ChatMessage(ChatRole.User, "Hello?")]);
-
-        Assert.Equal(["Go on.", "(silence)", "Hello?"], fakes.Anthropic.Requests[0].Messages.Select(m => m.Text));
-    }
-
-    [Fact]
-    public async Task GetStreamingResponseAsync_BlankUserMessageToOpenAI_SentAsItIs()
-    {
-        await using var fakes = await FakeModels.StartAsync();
-        using var client = fakes.Factory.CreateClient("fake-4o", out _);
-
-        await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, " ")]).ToListAsync();
-
-        Assert.Equal(" ", Assert.Single(fakes.OpenAI.Requests[0].Messages).Text);
-    }
-
-    [Fact]
     public async Task GetStreamingResponseAsync_ProviderReportsNoUsage_EstimatedAndMarked()
     {
         await using var fakes = await FakeModels.StartAsync();
         fakes.OpenAI.Reply = _ => new FakeReply("Four words of reply.", ReportUsage: false);
         using var client = fakes.Factory.CreateClient("fake-4o", out _);
-        var reply = new ReplyAccumulator();
+        var reader = new ReplyReader();
+        var events = new List<ConversationEvent>();
 
         await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Say four words.")]))
         {
-            reply.Add(update);
+            reader.Read(update, 1, 1, events);
         }
 
+        var reply = reader.ToMessage(1, "4o");
         Assert.NotNull(reply.Usage);
         Assert.True(reply.Usage.Estimated);
         Assert.Equal(5, reply.Usage.OutputTokens);

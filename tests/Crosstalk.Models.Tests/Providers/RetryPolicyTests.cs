@@ -71,10 +71,9 @@ public sealed class RetryPolicyTests
         var call = Task.Run(() => AskAsync(client, streaming));
         for (var failed = 1; failed <= 5; failed++)
         {
-            await WaitUntilAsync(() => time.Waits.Count == failed, $"the wait after attempt {failed}");
+            // With the jitter drawn as 0.5, each wait is exactly three quarters of BaseDelay × 2^(n−1), capped at MaxDelay.
             var bound = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failed - 1), 5));
-            var gap = await NextAttemptStartsAfterAsync(time, provider, failed, time.Waits[failed - 1]);
-            Assert.InRange(gap, bound / 2, bound);
+            await NextAttemptStartsAfterAsync(time, provider, failed, bound * 0.75);
         }
 
         var reply = await call.WaitAsync(Patience);
@@ -324,8 +323,11 @@ public sealed class RetryPolicyTests
         Assert.Single(provider.Calls);
     }
 
-    private static ResilientChatClient Create(IChatClient provider, ResilienceOptions options, TimeProvider time) =>
-        new(provider, options, new EndpointCircuit(options, time), "Scripted", time);
+    private static ResilientChatClient Create(IChatClient provider, ResilienceOptions options, RecordingTime time)
+    {
+        time.Ignore(options);
+        return new(provider, options, new EndpointCircuit(options, time), "Scripted", time, jitter: () => 0.5);
+    }
 
     private static ProviderException RateLimited(TimeSpan retryAfter) =>
         new("Scripted is rate limited (429).", "rate_limited", 429, true, retryAfter);
@@ -392,16 +394,34 @@ public sealed class RetryPolicyTests
 
     private sealed record Reply(string Text, IReadOnlyList<Attempt> Attempts);
 
-    // The fake clock, which also notes every timer armed with a due time: the middleware's waits before a retry.
+    // The fake clock, which also notes every timer armed with a due time other than a message's bounds (its total time, an
+    // attempt's or a first chunk's timeout): the waits before a retry.
     private sealed class RecordingTime : FakeTimeProvider
     {
+        private readonly HashSet<TimeSpan> _bounds = [];
         private readonly SnapshotList<TimeSpan> _waits = new();
+
+        public RecordingTime() => Ignore(new ResilienceOptions());
 
         public IReadOnlyList<TimeSpan> Waits => _waits.Snapshot();
 
+        public void Ignore(ResilienceOptions options)
+        {
+            lock (_bounds)
+            {
+                _bounds.UnionWith([options.TotalTimeout, options.AttemptTimeout, options.FirstTokenTimeout]);
+            }
+        }
+
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            if (dueTime != Timeout.InfiniteTimeSpan)
+            bool bound;
+            lock (_bounds)
+            {
+                bound = _bounds.Contains(dueTime);
+            }
+
+            if (dueTime != Timeout.InfiniteTimeSpan && !bound)
             {
                 _waits.Add(dueTime);
             }
@@ -410,7 +430,7 @@ public sealed class RetryPolicyTests
         }
     }
 
-    // Collects what the middleware logs; every failed attempt is logged.
+    // Collects what the middleware logs as a warning or worse: every failed attempt.
     private sealed class AttemptLog : ILogger
     {
         private readonly SnapshotList<string> _messages = new();
@@ -420,7 +440,7 @@ public sealed class RetryPolicyTests
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => true;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             _messages.Add(formatter(state, exception));

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Crosstalk.Models.Catalog;
-using Crosstalk.Models.Middleware;
+using Crosstalk.Conversations;
 using Crosstalk.Models.Providers;
 using Crosstalk.Testing.FakeProviders;
 using Microsoft.Extensions.AI;
@@ -34,10 +34,10 @@ public sealed class SecretLeakTests
             artefacts.AppendLine(openAIEntry.ToString()).AppendLine(anthropicEntry.ToString());
 
             // A success, streamed, recorded as a transcript message.
-            var reply = new ReplyAccumulator();
+            var reply = new ReplyReader();
             await foreach (var update in openAI.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]))
             {
-                reply.Add(update);
+                reply.Read(update, 1, 1, []);
             }
 
             artefacts.AppendLine(JsonSerializer.Serialize(reply.ToMessage(1, "4o")));

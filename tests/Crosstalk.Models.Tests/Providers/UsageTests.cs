@@ -43,7 +43,6 @@ public sealed class UsageTests
         Assert.Equal((7, 3, 10), (usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount));
         Assert.Equal(7m + 6m, Assert.Single(updates[^1].Contents.OfType<CostContent>()).Usd);
         Assert.Equal("Hello.", string.Concat(updates.Select(u => u.Text)));
-        Assert.IsType<TimeSpan>(updates[^1].AdditionalProperties?[ChatUpdateKeys.TimeToFirstToken]);
     }
 
     [Theory]

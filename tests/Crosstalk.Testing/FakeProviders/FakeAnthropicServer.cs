@@ -103,7 +103,12 @@ public sealed class FakeAnthropicServer : FakeProviderServer
 
         events.Add(Event("message_delta", messageDelta));
         events.Add(Event("message_stop", new JsonObject { ["type"] = "message_stop" }));
-        await StreamPiecesAsync(context, events, fault, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_del\n\n", cancellationToken);
+        await StreamPiecesAsync(context, events, fault, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_del\n\n", cancellationToken,
+            Event("error", new JsonObject
+            {
+                ["type"] = "error",
+                ["error"] = new JsonObject { ["type"] = "overloaded_error", ["message"] = $"Overloaded while serving the request made with x-api-key {KeyOf(request)}" },
+            }));
     }
 
     /// <inheritdoc />

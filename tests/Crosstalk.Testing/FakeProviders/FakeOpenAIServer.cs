@@ -71,7 +71,11 @@ public sealed class FakeOpenAIServer : FakeProviderServer
         }
 
         events.Add("data: [DONE]\n\n");
-        await StreamPiecesAsync(context, events, fault, "data: {\"id\":\"chatcmpl-broken\",\"choices\":[{\"delta\":{\"content\n\n", cancellationToken);
+        await StreamPiecesAsync(context, events, fault, "data: {\"id\":\"chatcmpl-broken\",\"choices\":[{\"delta\":{\"content\n\n", cancellationToken,
+            Data(new JsonObject
+            {
+                ["error"] = new JsonObject { ["message"] = $"The server had an error with api_key {KeyOf(request)}", ["type"] = "server_error" },
+            }));
     }
 
     /// <inheritdoc />

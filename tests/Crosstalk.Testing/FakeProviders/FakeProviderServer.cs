@@ -111,6 +111,10 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
 
     protected abstract string ErrorBody(int status, string type, string message);
 
+    /// <summary>The key the request was made with, as a provider that echoes it in an error would quote it.</summary>
+    protected static string KeyOf(FakeRequest request) =>
+        request.Headers.GetValueOrDefault("x-api-key") ?? request.Headers.GetValueOrDefault("authorization")?.Replace("Bearer ", "", StringComparison.Ordinal) ?? "";
+
     protected async Task StartCoreAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -137,7 +141,7 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
 
     // Streams a reply's pieces, applying a mid-stream fault after the first pieces.
     protected async Task<bool> StreamPiecesAsync(
-        HttpContext context, IReadOnlyList<string> events, FaultKind fault, string malformed, CancellationToken cancellationToken)
+        HttpContext context, IReadOnlyList<string> events, FaultKind fault, string malformed, CancellationToken cancellationToken, string? streamError = null)
     {
         // Halfway, so some text has been streamed when the fault hits.
         var faultAt = events.Count / 2;
@@ -165,6 +169,9 @@ public abstract partial class FakeProviderServer : IAsyncDisposable
                     case FaultKind.MalformedChunk:
                         await WriteEventAsync(context, malformed, cancellationToken);
                         break;
+                    case FaultKind.StreamError when streamError is not null:
+                        await WriteEventAsync(context, streamError, cancellationToken);
+                        return false;
                 }
             }
 

@@ -29,4 +29,10 @@ public enum FaultKind
 
     /// <summary>Stream part of the reply, then a chunk that is not JSON.</summary>
     MalformedChunk,
+
+    /// <summary>
+    /// Stream part of the reply, then the provider's own error event (Anthropic's <c>event: error</c>, an OpenAI-style
+    /// <c>data: {"error": …}</c>) whose message echoes the key the request was made with, as some providers' errors do.
+    /// </summary>
+    StreamError,
 }

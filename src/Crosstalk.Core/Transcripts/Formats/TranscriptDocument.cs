@@ -93,4 +93,6 @@ internal sealed class StopDocument
     public int? Message { get; set; }
 
     public string? Detail { get; set; }
+
+    public List<AttemptDocument>? Attempts { get; set; }
 }

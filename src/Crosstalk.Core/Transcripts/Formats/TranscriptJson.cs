@@ -158,22 +158,7 @@ public static class TranscriptJson
         var messages = new List<MessageDocument>(transcript.Messages.Count);
         foreach (var m in transcript.Messages)
         {
-            List<AttemptDocument>? attempts = null;
-            if (m.Attempts.Count > 0)
-            {
-                attempts = new List<AttemptDocument>(m.Attempts.Count);
-                foreach (var a in m.Attempts)
-                {
-                    attempts.Add(new AttemptDocument
-                    {
-                        Number = a.Number,
-                        Error = a.Error,
-                        StatusCode = a.StatusCode,
-                        DurationMs = ToMilliseconds(a.Duration),
-                        RetryAfterMs = ToMilliseconds(a.RetryAfter),
-                    });
-                }
-            }
+            var attempts = ToDocuments(m.Attempts);
 
             messages.Add(new MessageDocument
             {
@@ -202,9 +187,40 @@ public static class TranscriptJson
             Started = transcript.Started,
             Ended = transcript.Ended,
             Messages = messages,
-            Stop = transcript.Stop is { } s ? new StopDocument { Reason = s.Reason, Seat = s.Seat, Message = s.Message, Detail = s.Detail } : null,
+            Stop = transcript.Stop is { } s
+                ? new StopDocument { Reason = s.Reason, Seat = s.Seat, Message = s.Message, Detail = s.Detail, Attempts = ToDocuments(s.Attempts) }
+                : null,
             Metadata = transcript.Metadata.Count > 0 ? new Dictionary<string, string>(transcript.Metadata) : null,
         };
+    }
+
+    private static List<AttemptDocument>? ToDocuments(IEnumerable<Attempt> attempts)
+    {
+        var documents = new List<AttemptDocument>();
+        foreach (var a in attempts)
+        {
+            documents.Add(new AttemptDocument
+            {
+                Number = a.Number,
+                Error = a.Error,
+                StatusCode = a.StatusCode,
+                DurationMs = ToMilliseconds(a.Duration),
+                RetryAfterMs = ToMilliseconds(a.RetryAfter),
+            });
+        }
+
+        return documents.Count == 0 ? null : documents;
+    }
+
+    private static List<Attempt> FromDocuments(List<AttemptDocument>? documents)
+    {
+        var attempts = new List<Attempt>(documents?.Count ?? 0);
+        foreach (var a in documents ?? [])
+        {
+            attempts.Add(new Attempt(a.Number, a.Error ?? string.Empty, a.StatusCode, ToTimeSpan(a.DurationMs), ToTimeSpan(a.RetryAfterMs)));
+        }
+
+        return attempts;
     }
 
     private static Transcript FromDocument(TranscriptDocument document, string? path, int line)
@@ -259,11 +275,7 @@ public static class TranscriptJson
                 throw new TranscriptFormatException(path, line, $"message {i + 1} has no 'content'");
             }
 
-            var attempts = new List<Attempt>();
-            foreach (var a in m.Attempts ?? [])
-            {
-                attempts.Add(new Attempt(a.Number, a.Error ?? string.Empty, a.StatusCode, ToTimeSpan(a.DurationMs), ToTimeSpan(a.RetryAfterMs)));
-            }
+            var attempts = FromDocuments(m.Attempts);
 
             transcript.Messages.Add(new TranscriptMessage
             {
@@ -289,7 +301,7 @@ public static class TranscriptJson
                 throw new TranscriptFormatException(path, line, "the 'stop' object has no 'reason'");
             }
 
-            transcript.Stop = new StopInfo(stop.Reason, stop.Seat, stop.Message, stop.Detail);
+            transcript.Stop = new StopInfo(stop.Reason, stop.Seat, stop.Message, stop.Detail) { Attempts = FromDocuments(stop.Attempts) };
         }
 
         foreach (var (key, value) in document.Metadata ?? [])
