@@ -88,19 +88,19 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        using var call = new Call(this, streamed: false, cancellationToken);
+        using var call = new Call(this, streamed: false, history, options, cancellationToken);
         var context = call.RentContext();
         try
         {
             var response = await _pipeline.ExecuteAsync(
                 static async (context, state) =>
                 {
-                    var (client, call, history, options) = state;
+                    var call = state;
                     call.BeginAttempt();
-                    return await client.InnerClient.GetResponseAsync(history, options, context.CancellationToken).ConfigureAwait(false);
+                    return await call.Client.InnerClient.GetResponseAsync(call.History, call.Options, context.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                (this, call, history, options));
+                call);
             AddAttempts(response, call.Attempts);
             return response;
         }
@@ -118,12 +118,12 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
-        using var call = new Call(this, streamed: true, cancellationToken);
+        using var call = new Call(this, streamed: true, history, options, cancellationToken);
         while (true)
         {
             // Up to its first chunk, an attempt runs in the pipeline; the attempts it gives up on are reported while it
             // waits before the next.
-            var opening = OpenAsync(call, history, options);
+            var opening = OpenAsync(call);
             while (!opening.IsCompleted)
             {
                 await Task.WhenAny(opening, call.NextReport);
@@ -203,7 +203,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    private async Task<OpenStream> OpenAsync(Call call, IReadOnlyList<ChatMessage> history, ChatOptions? options)
+    private async Task<OpenStream> OpenAsync(Call call)
     {
         var context = call.RentContext();
         try
@@ -211,7 +211,8 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
             return await _pipeline.ExecuteAsync(
                 static async (context, state) =>
                 {
-                    var (client, call, history, options) = state;
+                    var call = state;
+                    var client = call.Client;
                     call.BeginAttempt();
                     var attempt = new CancellationTokenSource(Timeout.InfiniteTimeSpan, client._time);
                     var stream = new OpenStream(attempt, call.Token);
@@ -220,7 +221,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                         // The pipeline's token bounds the first chunk; the attempt's own token outlives the callback.
                         using (context.CancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), attempt))
                         {
-                            stream.Updates = client.InnerClient.GetStreamingResponseAsync(history, options, attempt.Token).GetAsyncEnumerator(attempt.Token);
+                            stream.Updates = client.InnerClient.GetStreamingResponseAsync(call.History, call.Options, attempt.Token).GetAsyncEnumerator(attempt.Token);
                             if (!await stream.Updates.MoveNextAsync().ConfigureAwait(false))
                             {
                                 throw new ProviderException($"{client._name} ended the stream before sending anything (stream_cut).", "stream_cut", null, true);
@@ -237,7 +238,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
                     }
                 },
                 context,
-                (this, call, history, options));
+                call);
         }
         catch (Exception ex)
         {
@@ -367,7 +368,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         private readonly bool _streamed;
         private readonly CancellationToken _caller;
         private readonly CancellationTokenSource _total;
-        private readonly CancellationTokenSource _linked;
+        private readonly CancellationTokenRegistration _fromCaller;
         private readonly long _started;
         private readonly List<Attempt> _attempts = [];
         private readonly Queue<ChatResponseUpdate> _reports = new();
@@ -378,18 +379,27 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         private ProviderException? _lastFailure;
         private ProviderException? _giveUp;
 
-        public Call(ResilientChatClient client, bool streamed, CancellationToken caller)
+        public Call(ResilientChatClient client, bool streamed, IReadOnlyList<ChatMessage> history, ChatOptions? options, CancellationToken caller)
         {
             _client = client;
+            History = history;
+            Options = options;
             _streamed = streamed;
             _caller = caller;
             _started = client._time.GetTimestamp();
             _total = new CancellationTokenSource(client._policy.Options.TotalTimeout, client._time);
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _total.Token);
+            _fromCaller = caller.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _total);
         }
 
+        public ResilientChatClient Client => _client;
+
+        /// <summary>What every attempt sends.</summary>
+        public IReadOnlyList<ChatMessage> History { get; }
+
+        public ChatOptions? Options { get; }
+
         /// <summary>Cancelled by the caller or when the total time runs out.</summary>
-        public CancellationToken Token => _linked.Token;
+        public CancellationToken Token => _total.Token;
 
         public IReadOnlyList<Attempt> Attempts => _attempts;
 
@@ -413,7 +423,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
 
         private TimeSpan Remaining => _client._policy.Options.TotalTimeout - _client._time.GetElapsedTime(_started);
 
-        private bool Expired => _total.IsCancellationRequested || Remaining <= TimeSpan.Zero;
+        private bool Expired => Remaining <= TimeSpan.Zero;
 
         public ResilienceContext RentContext()
         {
@@ -604,7 +614,7 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
 
         public void Dispose()
         {
-            _linked.Dispose();
+            _fromCaller.Dispose();
             _total.Dispose();
         }
     }

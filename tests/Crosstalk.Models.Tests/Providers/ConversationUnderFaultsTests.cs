@@ -44,8 +44,44 @@ public sealed class ConversationUnderFaultsTests
         Assert.All(recorded, a => Assert.Contains(JsonSerializer.Serialize(a.Error, new JsonSerializerOptions(JsonSerializerDefaults.Web)), json, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Conversations_ThirtyPercentFaultsAndTwoAttempts_EveryFailedRequestRecordedOnItsMessageOrTheStop()
+    {
+        var resilience = FakeModels.FastResilience();
+        resilience.MaxAttempts = 2;
+        await using var fakes = await FakeModels.StartAsync(resilience: resilience);
+        FaultKind[] kinds = [FaultKind.RateLimited, FaultKind.ServerError, FaultKind.Unavailable, FaultKind.Overloaded, FaultKind.CutStream, FaultKind.MalformedChunk, FaultKind.StreamError];
+        fakes.OpenAI.Faults = FaultPlan.Random(0.3, 11, kinds);
+        fakes.Anthropic.Faults = FaultPlan.Random(0.3, 13, kinds);
+        fakes.OpenAI.Reply = fakes.Anthropic.Reply = r => new FakeReply($"Reply {r.Number}, with a few words to stream.");
+
+        var transcripts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RunTranscriptAsync(fakes, turns: 20)));
+
+        // Every conversation ended: at its length, or on a message both attempts of which failed.
+        Assert.All(transcripts, t => Assert.Contains(t.Stop?.Reason, new[] { StopReasons.MaxMessages, StopReasons.Error }));
+        var failed = transcripts.Where(t => t.Stop!.Reason == StopReasons.Error).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t =>
+        {
+            Assert.Equal([1, 2], t.Stop!.Attempts.Select(a => a.Number));
+            Assert.Contains(t.Stop.Attempts[^1].Error.TrimEnd('.'), t.Stop.Detail, StringComparison.Ordinal);
+        });
+
+        // Each failed request the servers answered is an attempt on the record, none twice and none missing.
+        var injected = fakes.OpenAI.Faults.Injected + fakes.Anthropic.Faults.Injected;
+        var recorded = transcripts.Sum(t => t.Messages.Sum(m => m.Attempts.Count) + t.Stop!.Attempts.Count);
+        Assert.Equal(injected, recorded);
+    }
+
     // Two seats through the production runner: 4o opens with a blank message, then the seats alternate.
     private static async Task<List<TranscriptMessage>> RunAsync(FakeModels fakes, int turns)
+    {
+        var transcript = await RunTranscriptAsync(fakes, turns);
+        Assert.Equal(StopReasons.MaxMessages, transcript.Stop?.Reason);
+        return [.. transcript.Messages];
+    }
+
+    private static async Task<Transcript> RunTranscriptAsync(FakeModels fakes, int turns)
     {
         using var first = fakes.Factory.CreateClient("fake-4o", out var a);
         using var second = fakes.Factory.CreateClient("fake-claude", out var b);
@@ -64,7 +100,6 @@ public sealed class ConversationUnderFaultsTests
         {
         }
 
-        Assert.Equal(StopReasons.MaxMessages, runner.Transcript.Stop?.Reason);
-        return [.. runner.Transcript.Messages];
+        return runner.Transcript;
     }
 }

@@ -50,9 +50,9 @@ public sealed class ResilienceTests
             Assert.Equal(529, attempt.StatusCode);
         }
 
-        // Text had been streamed before the cut, stall or garbage: the consumer is told to start over.
+        // Text had been streamed before the cut, stall, garbage or error event: the consumer is told to start over.
         var restarted = updates.Any(u => u.AdditionalProperties?.ContainsKey(ChatUpdateKeys.Restart) == true);
-        Assert.Equal(fault is FaultKind.CutStream or FaultKind.StallMidStream or FaultKind.MalformedChunk, restarted);
+        Assert.Equal(fault is FaultKind.CutStream or FaultKind.StallMidStream or FaultKind.MalformedChunk or FaultKind.StreamError, restarted);
     }
 
     [Fact]
