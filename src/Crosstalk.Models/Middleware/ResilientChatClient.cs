@@ -70,8 +70,8 @@ internal sealed partial class ResilientChatClient : DelegatingChatClient
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {
-                // Never the bound: the message's own count is kept by its Call (RetryPolicy), across the pipeline runs of a stream
-                // that broke mid-way.
+                // Never the bound: the message's own count is kept by its Call (RetryPolicy), across the pipeline
+                // runs of a stream that broke mid-way.
                 MaxRetryAttempts = policy.Options.MaxAttempts,
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } ex && CallOf(args.Context).Retries(ex)),
                 DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(CallOf(args.Context).NextDelay),

@@ -39,7 +39,7 @@ public static partial class SecretRedactor
         return KeyLike().Replace(text, Mask);
     }
 
-    [GeneratedRegex(@"(key provided:\s*|api[_ -]?key[""']?\s*[:=]\s*[""']?)[^\s""',.]+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(key provided:\s*|api[_ -]?key[""']?\s*[:=]\s*[""']?)[^\s""',.;&]+", RegexOptions.IgnoreCase)]
     private static partial Regex EchoedKey();
 
     [GeneratedRegex(@"\b(sk|xai|sk-ant|sk-or|AIza)[-_A-Za-z0-9]{16,}")]
