@@ -118,9 +118,6 @@ public sealed class ConversationRunner
         StopInfo? stop = null;
         int next;
 
-        // A run that stopped on a failed message kept its attempts on the stop; they go on to that message.
-        var carried = resumeFrom?.Stop is { Reason: StopReasons.Error, Attempts.Count: > 0 } failedBefore ? failedBefore.Attempts : null;
-
         if (resumeFrom is { Messages.Count: > 0 })
         {
             foreach (var message in resumeFrom.Messages)
@@ -192,16 +189,6 @@ public sealed class ConversationRunner
             yield return new MessageStarted(index, seat, seatSpec.Name);
 
             _reply.Begin();
-            if (carried is not null)
-            {
-                // The attempts an earlier run made for this message before it stopped.
-                foreach (var attempt in carried)
-                {
-                    _reply.AddAttempt(attempt);
-                }
-
-                carried = null;
-            }
 
             var content = string.Empty;
             var empty = false;

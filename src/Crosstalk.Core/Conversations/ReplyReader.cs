@@ -60,7 +60,7 @@ public sealed class ReplyReader
         _firstChunk = null;
     }
 
-    /// <summary>Adds a failed attempt that did not come as an update (an empty reply asked for again, an earlier run's).</summary>
+    /// <summary>Adds a failed attempt that did not come as an update (an empty reply, asked for again).</summary>
     public void AddAttempt(Attempt attempt) => _attempts.Add(attempt);
 
     /// <summary>Reads one update, adding what it means for a watcher to <paramref name="events"/>.</summary>

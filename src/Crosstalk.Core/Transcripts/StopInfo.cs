@@ -9,7 +9,7 @@ public sealed record StopInfo(string Reason, int? Seat = null, int? Message = nu
 {
     /// <summary>
     /// For a message that could not be had (<see cref="StopReasons.Error"/>), every attempt made for it, the last
-    /// included; empty otherwise. A resumed conversation carries them on to that message.
+    /// included; empty otherwise.
     /// </summary>
     public IReadOnlyList<Attempt> Attempts { get; init; } = [];
 
