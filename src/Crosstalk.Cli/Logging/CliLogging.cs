@@ -16,7 +16,7 @@ internal static class CliLogging
 
     public static Option<bool> CreateOption() => new("--verbose", "-v")
     {
-        Description = $"Log what the model layer does to stderr: attempts, retries and their waits, circuit breaker and rate-limit waits. {Variable}=trace|debug|information|warning sets the level instead (debug is what -v gives; message text only at trace).",
+        Description = $"Log what the model layer does to stderr: attempts, retries and their waits, circuit breaker and rate-limit waits. {Variable}=trace|debug|information|warning sets the level instead (-v is debug). Message text is never logged.",
     };
 
     /// <summary>The level asked for, or null for no logs.</summary>
