@@ -4,7 +4,7 @@ namespace Crosstalk;
 
 /// <summary>
 /// The one way Crosstalk reads and writes a duration, wherever a user types one (command-line options, experiment
-/// files, stop policies): <c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1.5s</c>, or <c>hh:mm:ss</c>.
+/// files, stop policies, model catalogs): <c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1.5s</c>, <c>500ms</c>, or <c>hh:mm:ss</c>.
 /// </summary>
 public static class Durations
 {
@@ -21,14 +21,22 @@ public static class Durations
         }
 
         text = text.Trim();
+        var milliseconds = text.EndsWith("ms", StringComparison.Ordinal);
+        if (milliseconds)
+        {
+            // Read as seconds, then scaled.
+            text = text[..^2] + "s";
+        }
+
         if (text.Length > 1 && char.IsAsciiLetterLower(text[^1])
             && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
         {
             var seconds = text[^1] switch
             {
+                's' when milliseconds => amount / 1000,
                 's' => amount,
-                'm' => amount * 60,
-                'h' => amount * 3600,
+                'm' when !milliseconds => amount * 60,
+                'h' when !milliseconds => amount * 3600,
                 _ => double.NaN,
             };
             if (double.IsFinite(seconds) && seconds > 0 && seconds <= Longest.TotalSeconds)
@@ -40,7 +48,7 @@ public static class Durations
             return false;
         }
 
-        if (text.Contains(':', StringComparison.Ordinal)
+        if (!milliseconds && text.Contains(':', StringComparison.Ordinal)
             && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero && span <= Longest)
         {
             duration = span;

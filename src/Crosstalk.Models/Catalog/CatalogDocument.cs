@@ -79,7 +79,7 @@ internal sealed class LimitsDocument
     public ModelLimits ToLimits() => new(Concurrency, Rpm, Tpm);
 }
 
-// Times are written as 500ms, 30s, 2m or 1h (a bare number is seconds).
+// Times are written as Crosstalk writes every duration (Durations): 500ms, 30s, 2m, 1h or 00:10:00.
 internal sealed class ResilienceDocument
 {
     public int? Attempts { get; set; }

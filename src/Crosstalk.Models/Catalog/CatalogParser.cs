@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crosstalk.Models.Middleware;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -184,16 +185,8 @@ internal static partial class CatalogParser
                 return null;
             }
 
-            var match = DurationText().Match(text.Trim());
-            var value = match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-            var time = match.Groups[2].Value switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(value),
-                "m" or "min" => TimeSpan.FromMinutes(value),
-                "h" => TimeSpan.FromHours(value),
-                _ => TimeSpan.FromSeconds(value),
-            };
-            Require(match.Success && value > 0 && time <= TimeSpan.FromDays(1), source, what, $"resilience {key} of '{text}'; write a positive time up to a day, such as 500ms, 30s, 2m or 1h");
+            Require(Durations.TryParse(text, out var time), source, what, $"resilience {key} of '{text}'; {Durations.Expected}");
+            Require(time <= ResilienceOptions.Longest, source, what, $"resilience {key} of '{text}'; it must be at most a day");
             return time;
         }
     }
@@ -234,9 +227,6 @@ internal static partial class CatalogParser
             ? name
             : throw new ModelCatalogException(
                 $"The model catalog {source} gives {what} a 'key:' that is not the name of an environment variable. 'key:' names the variable that holds the key (such as OPENAI_API_KEY), never the key itself.");
-
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?$")]
-    private static partial Regex DurationText();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();

@@ -3,6 +3,9 @@ namespace Crosstalk.Models.Middleware;
 /// <summary>How hard Crosstalk tries to get each message. Every bound is finite: a message never waits forever.</summary>
 public sealed class ResilienceOptions
 {
+    /// <summary>The longest any of these times may be: a message that may wait longer than a day is not bounded.</summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(1);
+
     /// <summary>Attempts per message, the first included. Default 6.</summary>
     public int MaxAttempts { get; set; } = 6;
 
@@ -52,9 +55,9 @@ public sealed class ResilienceOptions
             (nameof(AttemptTimeout), AttemptTimeout), (nameof(BaseDelay), BaseDelay), (nameof(MaxDelay), MaxDelay),
         })
         {
-            if (value <= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan)
+            if (value <= TimeSpan.Zero || value > Longest)
             {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive, finite time.");
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive time of at most a day.");
             }
         }
     }

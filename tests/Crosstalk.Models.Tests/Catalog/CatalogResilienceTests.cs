@@ -17,7 +17,7 @@ public sealed class CatalogResilienceTests
             providers:
               slow: { api: openai, endpoint: "http://127.0.0.1:9/v1", resilience: { attempts: 3, totalTimeout: 30m, firstTokenTimeout: 5m } }
             models:
-              - { name: patient, provider: slow, resilience: { attempts: 9, baseDelay: 500ms, idleTimeout: 90 } }
+              - { name: patient, provider: slow, resilience: { attempts: 9, baseDelay: 500ms, idleTimeout: 90s } }
               - { name: plain, provider: slow }
             """,
             secrets: NoSecrets);
@@ -36,9 +36,10 @@ public sealed class CatalogResilienceTests
 
     [Theory]
     [InlineData("attempts: 0", "resilience attempts of 0; it must be from 1 to 100")]
-    [InlineData("baseDelay: soon", "resilience baseDelay of 'soon'; write a positive time")]
-    [InlineData("idleTimeout: 0s", "resilience idleTimeout of '0s'; write a positive time")]
+    [InlineData("baseDelay: soon", "resilience baseDelay of 'soon'; write a duration such as 90s")]
+    [InlineData("idleTimeout: 0s", "resilience idleTimeout of '0s'; write a duration")]
     [InlineData("totalTimeout: 2d", "resilience totalTimeout of '2d'")]
+    [InlineData("maxDelay: 30", "resilience maxDelay of '30'")]
     [InlineData("retries: 3", "unknown key 'retries'")]
     public void Parse_BadResilienceValue_OneSentenceNamingFileModelAndKey(string setting, string expected)
     {
