@@ -85,24 +85,17 @@ public sealed partial class ModelCatalog
     /// <summary>
     /// The entry's key variable as it may be shown: its name when that variable is set, or when it looks like a
     /// variable's name (capitals, digits, underscores). Anything else may be a key pasted into <c>key:</c>: null, and it
-    /// is never echoed. Null too when the endpoint needs no key (<see cref="ModelEntry.KeyVariable"/> is null).
+    /// is never echoed (and is redacted from everything from the moment the catalog is read). Null too when the endpoint
+    /// needs no key (<see cref="ModelEntry.KeyVariable"/> is null).
     /// </summary>
     public string? KeyVariableForDisplay(ModelEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.KeyVariable is not { } name)
-        {
-            return null;
-        }
-
-        if (Secrets.Has(name) || (name.Length <= 64 && ConventionalVariable().IsMatch(name)))
-        {
-            return name;
-        }
-
-        Crosstalk.Models.Providers.SecretRedactor.Register(name);
-        return null;
+        return entry.KeyVariable is { } name && Showable(name, Secrets) ? name : null;
     }
+
+    private static bool Showable(string variable, SecretStore secrets) =>
+        secrets.Has(variable) || (variable.Length <= 64 && ConventionalVariable().IsMatch(variable));
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
     private static partial System.Text.RegularExpressions.Regex ConventionalVariable();
@@ -195,7 +188,17 @@ public sealed partial class ModelCatalog
             }
         }
 
-        return new ModelCatalog(providers, entries, userSource, secrets ?? SecretStore.None);
+        secrets ??= SecretStore.None;
+        foreach (var variable in providers.Values.Select(p => p.KeyVariable).Concat(entries.Select(e => e.KeyVariable)))
+        {
+            // What cannot be shown may be a key pasted into key: — no log line or trace repeats it either.
+            if (variable is not null && !Showable(variable, secrets))
+            {
+                Crosstalk.Models.Providers.SecretRedactor.Register(variable);
+            }
+        }
+
+        return new ModelCatalog(providers, entries, userSource, secrets);
     }
 
     private static string ReadBuiltIn()
