@@ -1,145 +1,224 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Engine.Plans;
-using Crosstalk.Storage;
+using Crosstalk.Engine.Analysis;
+using Crosstalk.Engine.Exports;
 using Crosstalk.Transcripts;
-using Crosstalk.Transcripts.Formats;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
 
-/// <summary><c>crosstalk export</c>: writes a run's conversations as files, for reading or for fine-tuning.</summary>
+/// <summary><c>crosstalk export</c>: writes stored conversations as files: for reading, for training, or as a published dataset.</summary>
 internal static class ExportCommand
 {
-    public static readonly IReadOnlyList<string> Formats = ["markdown", "json", "jsonl", "sharegpt", "openai-chat"];
-
     public static Command Create(CliContext context)
     {
-        var run = new Argument<string>("run") { Description = "The run to export ('crosstalk list' shows them)." };
-        var to = new Option<string>("--to") { Description = "markdown (seed format, one file per conversation), json (one file per conversation), jsonl (one file), sharegpt or openai-chat (one JSONL line per conversation and seat, from that seat's view).", Required = true };
-        to.AcceptOnlyFromAmong([.. Formats]);
+        var targets = new Argument<string[]>("what")
+        {
+            Description = "Runs ('crosstalk list' shows them), conversation ids (also those of 'crosstalk run'), or 'store' for everything.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var to = new Option<string>("--to")
+        {
+            Description = "markdown or json (a file per conversation), jsonl (one file), sharegpt or openai-chat (a JSONL line per conversation and seat, "
+                + "from that seat's view), parquet (a row per conversation, with its provenance), hf (a Hugging Face dataset folder: data/*.parquet and a README.md dataset card).",
+            Required = true,
+        };
+        to.AcceptOnlyFromAmong([.. ExportFormats.All]);
         var output = new Option<string>("--output", "-o") { Description = "The folder to write into.", Required = true };
+        var name = new Option<string?>("--name") { Description = "The dataset's name (file names and the card's title); default: the run, or 'crosstalk'." };
+        var reason = new Option<string?>("--stop-reason") { Description = $"Only conversations that stopped for this reason: {string.Join(", ", StopReasons.All)}." };
+        var model = new Option<string?>("--model") { Description = "Only conversations where a participant's name or model contains this text." };
+        var minMessages = new Option<int?>("--min-messages") { Description = "Only conversations with at least this many messages." }.AtLeast(0);
+        var maxMessages = new Option<int?>("--max-messages") { Description = "Only conversations with at most this many messages." }.AtLeast(0);
+        var noLoop = new Option<bool>("--no-goodbye-loop") { Description = "Leave out conversations in which the analysis found a goodbye loop." };
+        var judge = new Option<string[]>("--judge")
+        {
+            Description = "Only conversations a judge labelled so: RUBRIC.FIELD=VALUE (for example topic-label.topic=philosophy); repeat to require several.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var dedupe = new Option<string?>("--dedupe") { Description = $"Leave out repeated conversations: exact (the same messages word for word) or near (also those that differ in a few words: shingle similarity of {ConversationExporter.NearDuplicateThreshold:0.0#} or more)." };
+        dedupe.AcceptOnlyFromAmong("exact", "near");
+        var split = new Option<string?>("--split") { Description = "parquet and hf: parts by share, e.g. train=0.9,test=0.1; a conversation's part depends only on where it came from and --split-seed." };
+        var splitSeed = new Option<int>("--split-seed") { Description = "The seed of --split (default 0).", DefaultValueFactory = _ => 0 };
         var db = StoreOptions.CreateDbOption();
 
         var command = new Command(
             "export",
             """
-            Writes a run's conversations to a folder: Markdown in the exact seed format or Crosstalk JSON, one file
-            per conversation named {number}_{A}_vs_{B}; all of them as one JSONL file; or chat fine-tuning data
-            (ShareGPT, OpenAI chat) with one example per conversation and seat, as that seat saw it.
+            Writes stored conversations to a folder: Markdown in the exact seed format or Crosstalk JSON, one file per
+            conversation named {number}_{A}_vs_{B}; all of them as one JSONL file; chat fine-tuning data (ShareGPT,
+            OpenAI chat) with one example per conversation and seat, as that seat saw it; or a dataset: Parquet, or a
+            Hugging Face dataset folder with its card. Every format that carries whole conversations carries where each
+            came from (run, conversation, source file, plan), so 'crosstalk import' of an export and a second export
+            give the same bytes.
 
             Examples:
               crosstalk export r-20261123-041500-ab12 --to markdown -o out/
               crosstalk export r-20261123-041500-ab12 --to openai-chat -o data/
+              crosstalk export store --to hf -o my-dataset/ --no-goodbye-loop --dedupe near --split train=0.9,test=0.1
+              crosstalk export 42 57 --to json -o picked/
             """)
         {
-            run, to, output, db,
+            targets, to, output, name, reason, model, minMessages, maxMessages, noLoop, judge, dedupe, split, splitSeed, db,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            await using var store = await StoreOptions.OpenExistingAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            var runId = parseResult.GetValue(run)!;
-            if (await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is null)
+            var format = parseResult.GetValue(to)!;
+            var splits = DatasetSplits.Single;
+            if (parseResult.GetValue(split) is { } parts)
             {
-                throw new UserException($"There is no run '{runId}' in {store.Description}; 'crosstalk list' shows the runs.");
+                if (!ExportFormats.Splits(format))
+                {
+                    throw new UsageException($"--split applies to --to parquet and --to hf, not {format}.");
+                }
+
+                try
+                {
+                    splits = DatasetSplits.Parse(parts, parseResult.GetValue(splitSeed));
+                }
+                catch (FormatException ex)
+                {
+                    throw new UsageException($"--split: {ex.Message}.");
+                }
             }
 
+            var judges = new List<JudgeFilter>();
+            foreach (var text in parseResult.GetValue(judge) ?? [])
+            {
+                try
+                {
+                    judges.Add(JudgeFilter.Parse(text));
+                }
+                catch (FormatException ex)
+                {
+                    throw new UsageException($"--judge: {ex.Message}.");
+                }
+            }
+
+            await using var store = await StoreOptions.OpenExistingAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
+            var runs = new List<string>();
+            var ids = new List<long>();
+            foreach (var target in parseResult.GetValue(targets)!)
+            {
+                if (string.Equals(target, "store", StringComparison.OrdinalIgnoreCase))
+                {
+                    runs.Clear();
+                    ids.Clear();
+                    break;
+                }
+
+                if (long.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    if (await store.GetTranscriptAsync(id, cancellationToken).ConfigureAwait(false) is null)
+                    {
+                        throw new UserException($"There is no conversation {id} in {store.Description}; 'crosstalk list' shows them.");
+                    }
+
+                    ids.Add(id);
+                }
+                else if (await store.GetRunAsync(target, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    throw new UserException($"There is no run '{target}' in {store.Description}; 'crosstalk list' shows the runs.");
+                }
+                else
+                {
+                    runs.Add(target);
+                }
+            }
+
+            var filter = new ExportFilter
+            {
+                StopReason = parseResult.GetValue(reason),
+                Model = parseResult.GetValue(model),
+                MinMessages = parseResult.GetValue(minMessages),
+                MaxMessages = parseResult.GetValue(maxMessages),
+                NoGoodbyeLoop = parseResult.GetValue(noLoop),
+                Judges = judges,
+                Duplicates = parseResult.GetValue(dedupe) switch { "exact" => DuplicateRemoval.Exact, "near" => DuplicateRemoval.Near, _ => DuplicateRemoval.None },
+            };
             var directory = OutputPaths.Folder(context, parseResult.GetValue(output)!, "--output");
-            var (conversations, examples) = await ExportAsync(store, runId, parseResult.GetValue(to)!, directory, cancellationToken).ConfigureAwait(false);
-            if (examples is { } written)
+            var datasetName = parseResult.GetValue(name) ?? (runs.Count == 1 && ids.Count == 0 ? runs[0] : "crosstalk");
+            var exporter = new ConversationExporter(store, new StoredAnalyses(store, context.TimeProvider));
+            var result = await ExportWriter.WriteAsync(
+                exporter.ReadAsync(runs, ids, filter, cancellationToken),
+                format,
+                directory,
+                datasetName,
+                splits,
+                Describe(filter),
+                n =>
+                {
+                    if (n % 1000 == 0)
+                    {
+                        context.Error.WriteLine($"exported {n:N0} conversations…");
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            var notes = new List<string>();
+            if (exporter.FilteredOut > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{exporter.FilteredOut} left out by the filters"));
+            }
+
+            if (exporter.Duplicates > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{exporter.Duplicates} repeat(s) left out"));
+            }
+
+            var tail = notes.Count > 0 ? " (" + string.Join(", ", notes) + ")" : "";
+            if (result.Examples is { } written)
             {
                 // One example per seat that said something: fewer than twice the conversations is worth seeing.
-                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} example(s) from {1} conversation(s) to {2}", written, conversations, TerminalText.Escape(directory));
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} example(s) from {1} conversation(s) to {2}{3}", written, result.Conversations, TerminalText.Escape(directory), TerminalText.Escape(tail));
             }
             else
             {
-                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}", conversations, TerminalText.Escape(directory));
+                context.Console.MarkupLine(CultureInfo.InvariantCulture, "[green]Exported[/] {0} conversation(s) to {1}{2}", result.Conversations, TerminalText.Escape(directory), TerminalText.Escape(tail));
             }
+
             return ExitCodes.Success;
         });
         return command;
     }
 
-    // The conversations exported, and for the per-seat formats the examples written.
-    internal static async Task<(int Conversations, int? Examples)> ExportAsync(ITranscriptStore store, string runId, string format, string directory, CancellationToken cancellationToken)
+    // The filters in words, for the dataset card.
+    private static List<string> Describe(ExportFilter filter)
     {
-        int? examples = format is "sharegpt" or "openai-chat" ? 0 : null;
-        Directory.CreateDirectory(directory);
-        var ids = new List<long>();
-        await foreach (var summary in store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
+        var words = new List<string>();
+        if (filter.StopReason is { } r)
         {
-            ids.Add(summary.Id);
+            words.Add($"stop reason `{r}`");
         }
 
-        StreamWriter? lines = format switch
+        if (filter.Model is { } m)
         {
-            "jsonl" => Open(Path.Combine(directory, FileNames.Safe(runId) + ".jsonl")),
-            "sharegpt" => Open(Path.Combine(directory, FileNames.Safe(runId) + ".sharegpt.jsonl")),
-            "openai-chat" => Open(Path.Combine(directory, FileNames.Safe(runId) + ".openai-chat.jsonl")),
-            _ => null,
-        };
-        try
-        {
-            foreach (var id in ids)
-            {
-                var transcript = await store.GetTranscriptAsync(id, cancellationToken).ConfigureAwait(false);
-                if (transcript is null)
-                {
-                    continue;
-                }
-
-                switch (format)
-                {
-                    case "markdown":
-                        SeedMarkdown.WriteFile(transcript, Path.Combine(directory, FileStem(id, transcript) + ".md"));
-                        break;
-                    case "json":
-                        TranscriptJson.WriteFile(transcript, Path.Combine(directory, FileStem(id, transcript) + ".json"));
-                        break;
-                    case "jsonl":
-                        TranscriptJson.WriteLine(lines!, transcript);
-                        break;
-                    default:
-                        // The same view the runner built each request from, blank-message replacements included.
-                        var seats = await store.GetConversationSpecAsync(id, cancellationToken).ConfigureAwait(false) is { } spec
-                            ? PlanJson.ReadConversation(spec, $"Conversation {id}").Seats
-                            : null;
-                        foreach (var (_, turns) in ChatExport.Examples(transcript, seat => seats?.ElementAtOrDefault(seat - 1)?.BlankMessage))
-                        {
-                            await lines!.WriteLineAsync(format == "sharegpt" ? ChatExport.ShareGptLine(turns) : ChatExport.OpenAIChatLine(turns)).ConfigureAwait(false);
-                            examples++;
-                        }
-
-                        break;
-                }
-            }
-        }
-        finally
-        {
-            if (lines is not null)
-            {
-                await lines.DisposeAsync().ConfigureAwait(false);
-            }
+            words.Add($"a participant matching `{m}`");
         }
 
-        return (ids.Count, examples);
+        if (filter.MinMessages is { } min)
+        {
+            words.Add(string.Create(CultureInfo.InvariantCulture, $"at least {min} messages"));
+        }
+
+        if (filter.MaxMessages is { } max)
+        {
+            words.Add(string.Create(CultureInfo.InvariantCulture, $"at most {max} messages"));
+        }
+
+        if (filter.NoGoodbyeLoop)
+        {
+            words.Add("no goodbye loop");
+        }
+
+        words.AddRange(filter.Judges.Select(j => $"judge `{j.Rubric}` answered `{j.Field}` = `{j.Value}`"));
+        if (filter.Duplicates != DuplicateRemoval.None)
+        {
+            words.Add(filter.Duplicates == DuplicateRemoval.Exact ? "exact repeats removed" : string.Create(CultureInfo.InvariantCulture, $"repeats and near repeats (similarity ≥ {ConversationExporter.NearDuplicateThreshold:0.0#}) removed"));
+        }
+
+        return words;
     }
-
-    /// <summary>
-    /// <c>{number}_{A}_vs_{B}</c>: the experiment's number when there is one, so two runs of the same experiment export to
-    /// the same names; the conversation id otherwise.
-    /// </summary>
-    internal static string FileStem(long id, Transcript transcript)
-    {
-        var number = transcript.Metadata.TryGetValue(PlanMetadataKeys.Number, out var n) && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
-            ? parsed
-            : id;
-        var names = string.Join("_vs_", transcript.Participants.Select(p => FileNames.Safe(p.Name)));
-        return string.Create(CultureInfo.InvariantCulture, $"{number:D4}_{names}");
-    }
-
-    private static StreamWriter Open(string path) => new(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
 }

@@ -39,10 +39,15 @@ internal static class ImportCommand
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             var importer = new TranscriptImporter(store, new StoredAnalyses(store, context.TimeProvider), context.TimeProvider);
             var failed = 0;
+            if (!File.Exists(root) && !Directory.Exists(root))
+            {
+                throw new UserException($"{root} does not exist.");
+            }
+
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
-            foreach (var (file, transcript) in TranscriptSources.Read(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }))
+            await foreach (var (file, transcript) in TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken).ConfigureAwait(false))
             {
                 await importer.AddAsync(transcript, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
             }
@@ -56,7 +61,7 @@ internal static class ImportCommand
 
             if (importer.RunId is null)
             {
-                throw new UserException(files.Count == 0 ? $"{root} holds no transcript files (.md, .json, .jsonl, .txt)." : $"None of the {files.Count} file(s) in {root} could be imported.");
+                throw new UserException(files.Count == 0 ? $"{root} holds no transcript files ({string.Join(", ", TranscriptSources.Extensions.Order(StringComparer.Ordinal))})." : $"None of the {files.Count} file(s) in {root} could be imported.");
             }
 
             var notes = new List<string>();

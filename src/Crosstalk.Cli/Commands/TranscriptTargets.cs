@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Crosstalk.Engine.Imports;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
@@ -33,9 +34,8 @@ internal static class TranscriptTargets
         if (File.Exists(path) || Directory.Exists(path))
         {
             var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path)!;
-            foreach (var (file, transcript) in TranscriptSources.Read(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}")))
+            await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}"), cancellationToken).ConfigureAwait(false))
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 if (nameSources)
                 {
                     // What tells two conversations of the same pair apart in a report: the file each came from.

@@ -126,5 +126,34 @@ public sealed class ShingleSet
         return (double)shared / (a.Length + b.Length - shared);
     }
 
+    /// <summary>
+    /// A MinHash signature of <paramref name="count"/> values: the share of positions where two signatures agree estimates
+    /// the two sets' Jaccard similarity, so large collections can be compared without keeping their shingles. Empty sets
+    /// have all-maximum signatures.
+    /// </summary>
+    public ulong[] MinHash(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var signature = new ulong[count];
+        Array.Fill(signature, ulong.MaxValue);
+        foreach (var hash in _hashes)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                // One hash function per position: the shingle's hash re-mixed with the position (splitmix64's finaliser).
+                var x = hash + (ulong)(i + 1) * 0x9E3779B97F4A7C15;
+                x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9;
+                x = (x ^ (x >> 27)) * 0x94D049BB133111EB;
+                x ^= x >> 31;
+                if (x < signature[i])
+                {
+                    signature[i] = x;
+                }
+            }
+        }
+
+        return signature;
+    }
+
     private static ulong Mix(ulong seed, ulong value) => (seed ^ value) * FnvPrime + (value >> 29);
 }

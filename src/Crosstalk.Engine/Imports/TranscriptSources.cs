@@ -1,19 +1,77 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Crosstalk.Engine.Datasets;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 
-namespace Crosstalk.Cli.Commands;
+namespace Crosstalk.Engine.Imports;
 
 /// <summary>
 /// Reads every transcript under a path, whatever its format: seed Markdown (with the original system's JSON beside
-/// it read once), Crosstalk JSON and JSONL, and UniversalBackrooms logs with their metadata JSONL. Shared by
-/// <c>import</c> and <c>analyze</c>; transcripts are read one file at a time, never all at once.
+/// it read once), Crosstalk JSON, JSONL and Parquet (a Hugging Face dataset folder too), UniversalBackrooms logs with
+/// their metadata JSONL, and what other tools write (<see cref="TranscriptFile"/> lists them). Shared by <c>import</c>,
+/// <c>analyze</c> and <c>judge</c>; transcripts are read one file at a time (a JSONL or Parquet file one line or row
+/// group at a time), never all at once.
 /// </summary>
-internal static class TranscriptSources
+public static class TranscriptSources
 {
-    private static readonly HashSet<string> Extensions = new([".md", ".json", ".jsonl", ".txt"], StringComparer.OrdinalIgnoreCase);
+    /// <summary>The file extensions read.</summary>
+    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>([".md", ".json", ".jsonl", ".txt", ".parquet"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads the transcripts of <paramref name="files"/>; a file that is not a transcript is reported and skipped.</summary>
-    public static IEnumerable<(string File, Transcript Transcript)> Read(List<string> files, Action<string> skipped)
+    public static async IAsyncEnumerable<(string File, Transcript Transcript)> ReadAsync(
+        IReadOnlyList<string> files, Action<string> skipped, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(skipped);
+        foreach (var (file, transcript) in ReadText(files.Where(f => !IsParquet(f)).ToList(), skipped))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return (file, transcript);
+        }
+
+        foreach (var file in files.Where(IsParquet))
+        {
+            await using var rows = ReadParquetAsync(file, skipped, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (await rows.MoveNextAsync())
+            {
+                yield return (file, rows.Current);
+            }
+        }
+    }
+
+    private static bool IsParquet(string file) => Path.GetExtension(file).Equals(".parquet", StringComparison.OrdinalIgnoreCase);
+
+    // A Crosstalk dataset: each row is a conversation; a file that is not one is skipped whole, a row that cannot be read
+    // stops the file there (the rows before it are kept), with the file and row named.
+    private static async IAsyncEnumerable<Transcript> ReadParquetAsync(string file, Action<string> skipped, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var number = 0;
+        await using var rows = ParquetDatasetReader.ReadAsync(file, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            Transcript transcript;
+            try
+            {
+                if (!await rows.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                number++;
+                transcript = DatasetRows.ToTranscript(rows.Current);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
+            {
+                skipped(number == 0 ? $"{file}: {ex.Message}" : string.Create(CultureInfo.InvariantCulture, $"{file}: row {number}: {ex.Message}"));
+                yield break;
+            }
+
+            yield return transcript;
+        }
+    }
+
+    private static IEnumerable<(string File, Transcript Transcript)> ReadText(List<string> files, Action<string> skipped)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(skipped);
@@ -73,7 +131,8 @@ internal static class TranscriptSources
     /// (<c>x.md</c> + <c>x.json</c>, or the seeds' <c>x.txt</c> + <c>x.original.json</c>) is the same conversation:
     /// Crosstalk's JSON is kept (it holds usage, timing and the stop), the original system's JSON is left for its Markdown.
     /// </summary>
-    internal static List<string> Collect(string root)
+    /// <exception cref="FileNotFoundException">Nothing is at <paramref name="root"/>.</exception>
+    public static List<string> Collect(string root)
     {
         if (File.Exists(root))
         {
@@ -82,7 +141,7 @@ internal static class TranscriptSources
 
         if (!Directory.Exists(root))
         {
-            throw new UserException($"{root} does not exist.");
+            throw new FileNotFoundException($"{root} does not exist.", root);
         }
 
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
