@@ -119,7 +119,8 @@ public static class ExportWriter
                         }
                     }
 
-                    progress?.Invoke(++count);
+                    count++;
+                    progress?.Invoke(count);
                 }
             }
 
@@ -159,7 +160,8 @@ public static class ExportWriter
                 var part = splits.PartOf(c.Origin);
                 await writers[part].AddAsync(row, cancellationToken).ConfigureAwait(false);
                 card.Add(row, part);
-                progress?.Invoke(++count);
+                count++;
+                progress?.Invoke(count);
             }
 
             foreach (var writer in writers.Values)

@@ -145,7 +145,7 @@ public static class TranscriptSources
         }
 
         var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => Extensions.Contains(Path.GetExtension(f)))
+            .Where(f => Extensions.Contains(Path.GetExtension(f)) && !IsDatasetCard(f))
             .Order(StringComparer.Ordinal)
             .ToList();
         var set = new HashSet<string>(files, StringComparer.Ordinal);
@@ -175,6 +175,18 @@ public static class TranscriptSources
         }
 
         return result;
+    }
+
+    /// <summary>The card of a Hugging Face dataset folder: a <c>README.md</c> that starts with YAML front matter.</summary>
+    private static bool IsDatasetCard(string path)
+    {
+        if (!Path.GetFileName(path).Equals("README.md", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        using var reader = new StreamReader(path);
+        return reader.ReadLine() == "---";
     }
 
     /// <summary>A UniversalBackrooms metadata file: JSONL whose first line has <c>log_file</c>.</summary>
