@@ -8,4 +8,10 @@ public static class TranscriptMetadataKeys
 
     /// <summary>The file an imported conversation was read from, relative to the folder that was imported.</summary>
     public const string ImportedFrom = "importedFrom";
+
+    /// <summary>The format a conversation was read from when another tool wrote it (<c>inspect-ai</c>, <c>sharegpt</c>, …).</summary>
+    public const string SourceFormat = "sourceFormat";
+
+    /// <summary>Where in its file a conversation was, when a file holds several (<c>line 12</c>, <c>sample 3, epoch 1</c>).</summary>
+    public const string SourceLocation = "sourceLocation";
 }

@@ -16,7 +16,7 @@ namespace Crosstalk.Engine.Imports;
 public static class TranscriptSources
 {
     /// <summary>The file extensions read.</summary>
-    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>([".md", ".json", ".jsonl", ".txt", ".parquet"], StringComparer.OrdinalIgnoreCase);
+    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>([".md", ".json", ".jsonl", ".txt", ".html", ".parquet", ".eval"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads the transcripts of <paramref name="files"/>; a file that is not a transcript is reported and skipped.</summary>
     public static async IAsyncEnumerable<(string File, Transcript Transcript)> ReadAsync(
@@ -114,6 +114,11 @@ public static class TranscriptSources
 
     private static IEnumerable<Transcript> ReadFile(string file, Dictionary<string, UniversalBackroomsMetadata> backroomsMetadata)
     {
+        if (Path.GetExtension(file).Equals(".eval", StringComparison.OrdinalIgnoreCase))
+        {
+            return InspectEvalArchive.Read(file);
+        }
+
         if (Path.GetExtension(file).Equals(".txt", StringComparison.OrdinalIgnoreCase))
         {
             var text = File.ReadAllText(file);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Crosstalk.Transcripts.Formats.Foreign;
 
 namespace Crosstalk.Transcripts.Formats;
 
@@ -6,9 +7,11 @@ namespace Crosstalk.Transcripts.Formats;
 public static class TranscriptFile
 {
     /// <summary>
-    /// Recognises a transcript format from the text: Markdown starts with <c>#</c>; a JSON object with
-    /// <c>model_a</c> is the original system's; several JSON objects on their own lines are JSONL; any other
-    /// JSON object is Crosstalk's JSON.
+    /// Recognises a transcript format from the text: Markdown starts with <c>#</c> (chat_bridge's with its own heading);
+    /// liminal_backrooms' HTML starts with <c>&lt;</c>; a JSON object with <c>model_a</c> is the original system's, with
+    /// <c>eval</c> an Inspect AI log, with <c>llm1_model</c> an llm2llm conversation; JSON objects on their own lines are
+    /// JSONL — ShareGPT (<c>conversations</c>), OpenAI chat (<c>messages</c> without <c>participants</c>) or Crosstalk's;
+    /// any other JSON object is Crosstalk's JSON.
     /// </summary>
     /// <exception cref="TranscriptFormatException">The text is none of these.</exception>
     public static TranscriptFormat Detect(string path, string text)
@@ -17,7 +20,14 @@ public static class TranscriptFile
         var span = text.AsSpan().TrimStart('\uFEFF').TrimStart();
         if (span.StartsWith("# ", StringComparison.Ordinal))
         {
-            return TranscriptFormat.SeedMarkdown;
+            return span.StartsWith(ChatBridgeMarkdown.Heading + "\n", StringComparison.Ordinal) || span.StartsWith(ChatBridgeMarkdown.Heading + "\r", StringComparison.Ordinal)
+                ? TranscriptFormat.ChatBridge
+                : TranscriptFormat.SeedMarkdown;
+        }
+
+        if (span.StartsWith("<", StringComparison.Ordinal) && LiminalBackroomsHtml.IsConversation(text))
+        {
+            return TranscriptFormat.LiminalBackrooms;
         }
 
         if (span.IsEmpty || span[0] != '{')
@@ -29,12 +39,24 @@ public static class TranscriptFile
 
         var firstLineEnd = span.IndexOf('\n');
         var firstLine = firstLineEnd < 0 ? span : span[..firstLineEnd];
-        if (firstLineEnd >= 0 && IsCompleteObject(firstLine) && !span[(firstLineEnd + 1)..].Trim().IsEmpty)
+        if (IsCompleteObject(firstLine))
         {
-            return TranscriptFormat.Jsonl;
+            var lines = firstLineEnd >= 0 && !span[(firstLineEnd + 1)..].Trim().IsEmpty;
+            if (ChatJsonl.DetectLine(firstLine) is { } chat)
+            {
+                return chat;
+            }
+
+            if (lines)
+            {
+                return TranscriptFormat.Jsonl;
+            }
         }
 
-        return HasTopLevelProperty(span, "model_a") ? TranscriptFormat.OriginalJson : TranscriptFormat.Json;
+        return HasTopLevelProperty(span, "model_a") ? TranscriptFormat.OriginalJson
+            : HasTopLevelProperty(span, "llm1_model") ? TranscriptFormat.Llm2Llm
+            : HasTopLevelProperty(span, "eval") ? TranscriptFormat.InspectLog
+            : TranscriptFormat.Json;
     }
 
     /// <summary>Reads the one transcript in a file of any format (the first, for JSONL).</summary>
@@ -42,13 +64,38 @@ public static class TranscriptFile
     public static Transcript Read(string path)
     {
         var text = AtomicFile.ReadAllText(path);
-        return Detect(path, text) switch
+        return ReadText(text, path).First();
+    }
+
+    /// <summary>Every transcript in a text of any format (one for most formats, several for JSONL and Inspect logs).</summary>
+    private static IEnumerable<Transcript> ReadText(string text, string path)
+    {
+        var format = Detect(path, text);
+        return format switch
         {
-            TranscriptFormat.SeedMarkdown => SeedMarkdown.Read(text, path),
-            TranscriptFormat.OriginalJson => OriginalJson.Read(text, path),
-            TranscriptFormat.Jsonl => TranscriptJson.ReadLinesIterator(new StringReader(text), path).First(),
-            _ => TranscriptJson.Read(text, path),
+            TranscriptFormat.SeedMarkdown => [SeedMarkdown.Read(text, path)],
+            TranscriptFormat.OriginalJson => [OriginalJson.Read(text, path)],
+            TranscriptFormat.Jsonl => TranscriptJson.ReadLinesIterator(new StringReader(text), path),
+            TranscriptFormat.ShareGpt or TranscriptFormat.OpenAIChat => ChatJsonl.ReadLines(new StringReader(text), path, format),
+            TranscriptFormat.InspectLog => InspectLog.Read(text, path),
+            TranscriptFormat.Llm2Llm => [ReadLlm2Llm(text, path)],
+            TranscriptFormat.LiminalBackrooms => [LiminalBackroomsHtml.Read(text, path)],
+            TranscriptFormat.ChatBridge => [ChatBridgeMarkdown.Read(text, path)],
+            _ => [TranscriptJson.Read(text, path)],
         };
+    }
+
+    private static Transcript ReadLlm2Llm(string text, string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return Llm2LlmJson.Read(document.RootElement, path);
+        }
+        catch (JsonException ex)
+        {
+            throw new TranscriptFormatException(path, (int?)ex.LineNumber + 1, "the llm2llm conversation is not valid JSON", ex);
+        }
     }
 
     /// <summary>Reads every transcript in a file: one for most formats, one per line for JSONL (read lazily).</summary>
@@ -65,20 +112,20 @@ public static class TranscriptFile
             {
                 var firstLineEnd = start.IndexOf('\n', StringComparison.Ordinal);
                 var trimmed = start.AsSpan().TrimStart('\uFEFF').TrimStart();
+                var firstLine = firstLineEnd < 0 ? [] : start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF');
                 if (trimmed.StartsWith("{", StringComparison.Ordinal) && firstLineEnd >= 0
-                    && IsCompleteObject(start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF'))
-                    && !HasTopLevelProperty(start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF'), "model_a"))
+                    && IsCompleteObject(firstLine) && !HasTopLevelProperty(firstLine, "model_a"))
                 {
-                    return ReadLinesFromFile(path);
+                    return ReadLinesFromFile(path, ChatJsonl.DetectLine(firstLine) ?? TranscriptFormat.Jsonl);
                 }
             }
-            else if (Detect(path, start) == TranscriptFormat.Jsonl)
+            else
             {
-                return TranscriptJson.ReadLinesIterator(new StringReader(start), path).ToList();
+                return ReadText(start, path).ToList();
             }
         }
 
-        return [Read(path)];
+        return ReadText(AtomicFile.ReadAllText(path), path).ToList();
     }
 
     /// <summary>Writes a transcript in the given format, atomically; JSONL writes a file of one line.</summary>
@@ -100,14 +147,20 @@ public static class TranscriptFile
                 TranscriptJson.WriteLinesFile([transcript], path);
                 break;
             default:
+                if (format > TranscriptFormat.Jsonl)
+                {
+                    throw new NotSupportedException($"Crosstalk reads {format} files but does not write them.");
+                }
+
                 throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown transcript format.");
         }
     }
 
-    private static IEnumerable<Transcript> ReadLinesFromFile(string path)
+    private static IEnumerable<Transcript> ReadLinesFromFile(string path, TranscriptFormat format)
     {
         using var reader = AtomicFile.OpenText(path);
-        foreach (var transcript in TranscriptJson.ReadLinesIterator(reader, path))
+        var transcripts = format == TranscriptFormat.Jsonl ? TranscriptJson.ReadLinesIterator(reader, path) : ChatJsonl.ReadLines(reader, path, format);
+        foreach (var transcript in transcripts)
         {
             yield return transcript;
         }

@@ -14,4 +14,22 @@ public enum TranscriptFormat
 
     /// <summary>Crosstalk's JSON, one compact transcript per line.</summary>
     Jsonl,
+
+    /// <summary>ShareGPT chat data, a conversation per line (read only).</summary>
+    ShareGpt,
+
+    /// <summary>OpenAI chat fine-tuning data, a conversation per line (read only).</summary>
+    OpenAIChat,
+
+    /// <summary>An Inspect AI eval log in JSON, a conversation per sample (read only; <c>.eval</c> archives are read by the importer).</summary>
+    InspectLog,
+
+    /// <summary>An llm2llm conversation file (read only).</summary>
+    Llm2Llm,
+
+    /// <summary>liminal_backrooms' <c>conversation_full.html</c> (read only).</summary>
+    LiminalBackrooms,
+
+    /// <summary>A chat_bridge Markdown transcript (read only).</summary>
+    ChatBridge,
 }

@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Crosstalk.Transcripts.Formats.Foreign;
+
+/// <summary>
+/// Chat fine-tuning data, one conversation per line: ShareGPT (<c>{"conversations":[{"from","value"}]}</c>) and OpenAI chat
+/// (<c>{"messages":[{"role","content"}]}</c>, content a string or a list of parts). Each speaker (<c>human</c>,
+/// <c>gpt</c>, <c>user</c>, <c>assistant</c>, or a message's <c>name</c>) is a seat in order of appearance; a system message
+/// is the system prompt of the answering side (<c>gpt</c>, <c>assistant</c>). Crosstalk's own exports of these formats
+/// read back as one conversation per example, from the exporting seat's view.
+/// </summary>
+public static class ChatJsonl
+{
+    /// <summary>The value of <see cref="TranscriptMetadataKeys.SourceFormat"/> for ShareGPT.</summary>
+    public const string ShareGptFormat = "sharegpt";
+
+    /// <summary>The value of <see cref="TranscriptMetadataKeys.SourceFormat"/> for OpenAI chat.</summary>
+    public const string OpenAIChatFormat = "openai-chat";
+
+    /// <summary>Which of the two a first line is: <c>conversations</c> or <c>messages</c> holding a list; null for neither.</summary>
+    public static TranscriptFormat? DetectLine(ReadOnlySpan<char> line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line.ToString());
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            if (document.RootElement.TryGetProperty("conversations", out var c) && c.ValueKind == JsonValueKind.Array)
+            {
+                return TranscriptFormat.ShareGpt;
+            }
+
+            // Crosstalk's own JSON also has "messages", with "participants" beside them.
+            if (document.RootElement.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Array
+                && !document.RootElement.TryGetProperty("participants", out _))
+            {
+                return TranscriptFormat.OpenAIChat;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not one JSON object.
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads every non-blank line as a conversation, lazily.</summary>
+    /// <exception cref="TranscriptFormatException">A line is not a conversation of the format; the file and line are named.</exception>
+    public static IEnumerable<Transcript> ReadLines(TextReader reader, string? path, TranscriptFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var transcript = format == TranscriptFormat.ShareGpt ? ReadShareGpt(line, path, number) : ReadOpenAIChat(line, path, number);
+            transcript.Metadata[TranscriptMetadataKeys.SourceLocation] = string.Create(CultureInfo.InvariantCulture, $"line {number}");
+            yield return transcript;
+        }
+    }
+
+    private static Transcript ReadShareGpt(string line, string? path, int number)
+    {
+        using var document = Parse(line, path, number);
+        if (!document.RootElement.TryGetProperty("conversations", out var turns) || turns.ValueKind != JsonValueKind.Array)
+        {
+            throw new TranscriptFormatException(path, number, "the line has no 'conversations' list (ShareGPT)");
+        }
+
+        var builder = new SpeakerTranscript(ShareGptFormat);
+        var prompts = new List<string>();
+        var index = 0;
+        foreach (var turn in turns.EnumerateArray())
+        {
+            index++;
+            var from = Text(turn, "from") ?? throw new TranscriptFormatException(path, number, string.Create(CultureInfo.InvariantCulture, $"turn {index} has no 'from'"));
+            var value = Text(turn, "value") ?? throw new TranscriptFormatException(path, number, string.Create(CultureInfo.InvariantCulture, $"turn {index} has no 'value' text"));
+            if (from == "system")
+            {
+                prompts.Add(value);
+                continue;
+            }
+
+            builder.Add(builder.Seat(from, from), value);
+        }
+
+        Finish(builder, prompts, path, number);
+        CopyIdentity(document.RootElement, builder.Transcript);
+        return builder.Build();
+    }
+
+    private static Transcript ReadOpenAIChat(string line, string? path, int number)
+    {
+        using var document = Parse(line, path, number);
+        if (!document.RootElement.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            throw new TranscriptFormatException(path, number, "the line has no 'messages' list (OpenAI chat)");
+        }
+
+        var builder = new SpeakerTranscript(OpenAIChatFormat);
+        var prompts = new List<string>();
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            index++;
+            var role = Text(message, "role") ?? throw new TranscriptFormatException(path, number, string.Create(CultureInfo.InvariantCulture, $"message {index} has no 'role'"));
+            var content = Content(message, path, number, index);
+            if (role is "system" or "developer")
+            {
+                prompts.Add(content);
+                continue;
+            }
+
+            var name = Text(message, "name") ?? role;
+            builder.Add(builder.Seat(name, name), content);
+        }
+
+        Finish(builder, prompts, path, number);
+        CopyIdentity(document.RootElement, builder.Transcript);
+        return builder.Build();
+    }
+
+    // The system prompt belongs to the answering side: the first seat that is not the asking one.
+    private static void Finish(SpeakerTranscript builder, List<string> prompts, string? path, int number)
+    {
+        if (builder.Transcript.Messages.Count == 0)
+        {
+            throw new TranscriptFormatException(path, number, "the conversation has no messages besides system prompts");
+        }
+
+        if (prompts.Count == 0)
+        {
+            return;
+        }
+
+        var answering = 0;
+        foreach (var key in new[] { "gpt", "assistant", "model", "chatgpt", "bing", "bard" })
+        {
+            if (builder.Has(key))
+            {
+                answering = builder.Seat(key, key);
+                break;
+            }
+        }
+
+        if (answering == 0)
+        {
+            answering = builder.Seats >= 2 ? 2 : 1;
+        }
+
+        builder.SystemPrompt(answering, string.Join("\n\n", prompts));
+    }
+
+    private static void CopyIdentity(JsonElement root, Transcript transcript)
+    {
+        foreach (var key in new[] { "id", "model", "source" })
+        {
+            if (root.TryGetProperty(key, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            {
+                transcript.Metadata[key == "source" ? "source.name" : "source." + key] = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+            }
+        }
+    }
+
+    /// <summary>The text of an OpenAI-style message: a string, or its text parts; other parts are named in brackets.</summary>
+    internal static string Content(JsonElement message, string? path, int number, int index)
+    {
+        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        {
+            return ToolCalls(message);
+        }
+
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return content.GetString()!;
+        }
+
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw new TranscriptFormatException(path, number, string.Create(CultureInfo.InvariantCulture, $"message {index} has a 'content' that is neither text nor a list of parts"));
+        }
+
+        var text = new StringBuilder();
+        foreach (var part in content.EnumerateArray())
+        {
+            var type = Text(part, "type") ?? "text";
+            var piece = type == "text" ? Text(part, "text") ?? "" : $"[{type}]";
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append(piece);
+        }
+
+        var calls = ToolCalls(message);
+        return calls.Length == 0 ? text.ToString() : text.Append('\n').Append(calls).ToString();
+    }
+
+    // A call the model made, kept visible: "[tool call] name(arguments)".
+    private static string ToolCalls(JsonElement message)
+    {
+        if (!message.TryGetProperty("tool_calls", out var calls) || calls.ValueKind != JsonValueKind.Array)
+        {
+            return "";
+        }
+
+        var text = new StringBuilder();
+        foreach (var call in calls.EnumerateArray())
+        {
+            var function = call.TryGetProperty("function", out var f) ? f : call;
+            var name = function.ValueKind == JsonValueKind.Object ? Text(function, "name") : function.ValueKind == JsonValueKind.String ? function.GetString() : null;
+            var arguments = call.TryGetProperty("arguments", out var a) || (function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out a))
+                ? (a.ValueKind == JsonValueKind.String ? a.GetString() : a.GetRawText())
+                : "";
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append("[tool call] ").Append(name ?? "?").Append('(').Append(arguments).Append(')');
+        }
+
+        return text.ToString();
+    }
+
+    internal static string? Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static JsonDocument Parse(string line, string? path, int number)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(line);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw new TranscriptFormatException(path, number, "the line is not a JSON object");
+            }
+
+            return document;
+        }
+        catch (JsonException ex)
+        {
+            throw new TranscriptFormatException(path, number, $"the line is not valid JSON ({ex.Message.Split(" Path:", 2)[0].TrimEnd('.')})", ex);
+        }
+    }
+}

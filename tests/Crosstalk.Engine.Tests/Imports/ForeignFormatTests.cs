@@ -1,0 +1,257 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using Crosstalk.Engine.Analysis;
+using Crosstalk.Engine.Exports;
+using Crosstalk.Engine.Imports;
+using Crosstalk.Storage;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+using Crosstalk.Transcripts.Formats.Foreign;
+
+namespace Crosstalk.Engine.Tests.Imports;
+
+/// <summary>
+/// What other tools write, read as a user would import it: each file of Imports/Foreign (see its NOTICE for the source
+/// and licence of each) gives the conversation it holds, speaker by speaker, word for word, with where it came from.
+/// </summary>
+public sealed class ForeignFormatTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Imports", "Foreign");
+
+    [Fact]
+    public void InspectJson_EachSampleIsAConversationWithItsPromptReasoningAndScores()
+    {
+        var transcripts = TranscriptFile.ReadAll(Path.Combine(Folder, "inspect-multiturn-math.json")).ToList();
+
+        Assert.Equal(2, transcripts.Count);
+        var first = transcripts[0];
+        Assert.Equal("multiturn_math · sample 1", first.Title);
+        Assert.Equal([("user", null), ("anthropic/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5")], first.Participants.Select(p => (p.Name, p.Model)));
+        Assert.Equal("Answer with a number only.", first.Participants[1].SystemPrompt);
+        Assert.Equal(["What is 17 + 25?", "42", "Now double it.", "84"], first.Messages.Select(m => m.Content));
+        Assert.Equal([1, 2, 1, 2], first.Messages.Select(m => m.Seat));
+        Assert.Equal("17 + 25: 17 + 20 = 37, 37 + 5 = 42.", first.Messages[1].Reasoning);
+        Assert.Equal(new DateTimeOffset(2026, 5, 14, 9, 21, 8, 114, TimeSpan.Zero).AddTicks(2030), first.Started);
+        Assert.Equal("C", first.Metadata["inspect.score.match"]);
+        Assert.Equal(InspectLog.Format, first.Metadata[TranscriptMetadataKeys.SourceFormat]);
+        Assert.Equal("sample 1, epoch 1", first.Metadata[TranscriptMetadataKeys.SourceLocation]);
+        Assert.Equal("hV7cQm3TzK9pWx2NrL5sYd", first.Metadata["inspect.eval_id"]);
+
+        // An image is named, not dropped; redacted-or-not reasoning is kept apart from the answer.
+        Assert.Equal("How many red pixels are in this image?\n[image]", transcripts[1].Messages[0].Content);
+        Assert.Equal("Doubling 1 gives 2.", transcripts[1].Messages[3].Reasoning);
+    }
+
+    [Fact]
+    public async Task InspectEval_DeflateAndZstandardArchives_ReadAsTheJsonLog()
+    {
+        var expected = TranscriptFile.ReadAll(Path.Combine(Folder, "inspect-multiturn-math.json")).Select(TranscriptJson.Write).ToList();
+
+        var deflate = Path.Combine(Folder, "inspect-multiturn-math.eval");
+        Assert.Equal(expected, InspectEvalArchive.Read(deflate).Select(TranscriptJson.Write));
+
+        // inspect_ai 0.3.206 and later compress every entry with Zstandard (ZIP method 93).
+        var zstd = Path.Combine(EngineHarness.NewFolder(), "zstd.eval");
+        await File.WriteAllBytesAsync(zstd, ZstdArchive(deflate));
+        Assert.Equal(expected, InspectEvalArchive.Read(zstd).Select(TranscriptJson.Write));
+
+        // Through the importer's reader, as 'crosstalk import' reads a folder.
+        var (read, skipped) = await ReadAsync(zstd);
+        Assert.Empty(skipped);
+        Assert.Equal(2, read.Count);
+    }
+
+    [Fact]
+    public async Task InspectEval_CutOff_IsSkippedWithOneLineNamingTheFile()
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(Folder, "inspect-multiturn-math.eval"));
+        var cut = Path.Combine(EngineHarness.NewFolder(), "cut.eval");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
+
+        var (read, skipped) = await ReadAsync(cut);
+
+        Assert.Empty(read);
+        var line = Assert.Single(skipped);
+        Assert.Contains("cut.eval", line, StringComparison.Ordinal);
+        Assert.Contains("ZIP", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+    }
+
+    [Fact]
+    public void Llm2Llm_InitiatorAndResponderOnTheirSeats_WithTimes()
+    {
+        var transcript = TranscriptFile.Read(Path.Combine(Folder, "llm2llm-7d3f2a91-4c5e-4b8a-9f61-2e0c8d5b3a17.json"));
+
+        Assert.Equal([("claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929"), ("google/gemini-3-flash-preview", "google/gemini-3-flash-preview")], transcript.Participants.Select(p => (p.Name, p.Model)));
+        Assert.Equal(6, transcript.Messages.Count);
+        Assert.Equal([1, 2, 1, 2, 1, 2], transcript.Messages.Select(m => m.Seat));
+        Assert.StartsWith("I'd like to talk about **tide pools** — tiny worlds", transcript.Messages[0].Content, StringComparison.Ordinal);
+        Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:15:05.522774Z", System.Globalization.CultureInfo.InvariantCulture), transcript.Messages[0].Timestamp);
+        Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:15:26.484412Z", System.Globalization.CultureInfo.InvariantCulture), transcript.Ended);
+        Assert.Equal("7d3f2a91-4c5e-4b8a-9f61-2e0c8d5b3a17", transcript.Metadata["llm2llm.id"]);
+        Assert.Null(transcript.Stop);
+    }
+
+    [Fact]
+    public void LiminalBackrooms_AisOnSeatsInNumberOrder_TextAndCodeAsWritten()
+    {
+        var transcript = TranscriptFile.Read(Path.Combine(Folder, "liminal-conversation_full.html"));
+
+        Assert.Equal([("AI-1", "Claude Opus 4.5"), ("AI-2", "Gemini 3 Pro"), ("User", null)], transcript.Participants.Select(p => (p.Name, p.Model)));
+        Assert.Equal(7, transcript.Messages.Count);
+        Assert.Equal([3, 1, 2, 1, 2, 1, 2], transcript.Messages.Select(m => m.Seat));
+        Assert.Equal("you are both standing in an empty corridor. describe the hum.", transcript.Messages[0].Content);
+        Assert.Equal("the hum is a B-flat that forgot its octave\nit lives behind the drywall & waits", transcript.Messages[1].Content);
+        Assert.Equal("> fluorescent tube #4 flickers\nI count the flickers: 3, then 7, then 3 again. It's a message, or it's a ballast.", transcript.Messages[2].Content);
+        Assert.Equal("a ballast IS a message\n```\n  |====|\n  | 37 |\n  |====|\n```\nroom number 37, the carpet says \"welcome back\"", transcript.Messages[3].Content);
+        Assert.Equal("then we are the directory\nand the hum is <the cursor> blinking", transcript.Messages[5].Content);
+        Assert.All(transcript.Messages, m => Assert.Null(m.Timestamp));
+        Assert.Equal("December 03, 2025 at 01:15 PM", transcript.Metadata["liminal.writtenAt"]);
+    }
+
+    [Fact]
+    public void ChatBridge_AgentsWithModelsPromptsAndRounds_HumanStarterApart()
+    {
+        var transcript = TranscriptFile.Read(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md"));
+
+        Assert.Equal([("Cartographer", "openai:gpt-4o-mini"), ("Night Owl Poet", "anthropic:claude-3-5-sonnet-20241022"), ("Human", null)], transcript.Participants.Select(p => (p.Name, p.Model)));
+        Assert.Equal(
+            "You are a meticulous cartographer. Speak plainly and precisely.\n\nGuidelines:\n• Name one concrete map feature per reply.\n• Keep replies under 80 words.",
+            transcript.Participants[0].SystemPrompt);
+        Assert.Equal(7, transcript.Messages.Count);
+        Assert.Equal([3, 1, 2, 1, 2, 1, 2], transcript.Messages.Select(m => m.Seat));
+        Assert.Equal("What makes a good map? Think about maps you'd trust with your life.", transcript.Messages[0].Content);
+        Assert.Equal("a legend is a promise\nwritten small in the corner\nwhere the sea monsters used to live", transcript.Messages[2].Content);
+        Assert.EndsWith("An undated map is a rumour.\n\n1. Legend\n2. Scale\n3. Date", transcript.Messages[5].Content, StringComparison.Ordinal);
+        Assert.Equal("then I will date this poem:\ntonight, by lamplight,\nsurveyed by a tired heart", transcript.Messages[6].Content);
+        Assert.Equal(new DateTime(2025, 11, 14, 20, 31, 33), transcript.Messages[6].Timestamp!.Value.DateTime);
+        Assert.Equal("0.6", transcript.Metadata["chatBridge.agentATemperature"]);
+        Assert.Equal("conv_20251114_203107", transcript.Metadata["chatBridge.sessionID"]);
+    }
+
+    [Fact]
+    public async Task ShareGptAndOpenAIChat_CrosstalksOwnExamples_ReadBackAsTheSeatsView()
+    {
+        await using var fixture = await Exports.ExportFixture.CreateAsync();
+        foreach (var format in new[] { ExportFormats.ShareGpt, ExportFormats.OpenAIChat })
+        {
+            var (folder, result, _) = await fixture.ExportAsync(format, ids: [fixture.Single]);
+            var file = Path.Combine(folder, result.Files[0]);
+            var examples = TranscriptFile.ReadAll(file).ToList();
+
+            // One example per seat that spoke: Kimi K2's view (it answers as gpt/assistant), then GPT-4o's.
+            Assert.Equal(2, examples.Count);
+            var kimi = examples[0];
+            var asker = format == ExportFormats.ShareGpt ? "human" : "user";
+            var answerer = format == ExportFormats.ShareGpt ? "gpt" : "assistant";
+            Assert.Equal([answerer, asker], kimi.Participants.Select(p => p.Name));
+            Assert.Equal("Be brief.", kimi.Participants[0].SystemPrompt);
+            Assert.Equal([" ", "Hello! What shall we talk about?", "Tides. Goodbye for now. [END]"], kimi.Messages.Select(m => m.Content));
+            Assert.Equal("line 1", kimi.Metadata[TranscriptMetadataKeys.SourceLocation]);
+            Assert.Equal("line 2", examples[1].Metadata[TranscriptMetadataKeys.SourceLocation]);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"}]}\n{\"conversations\":[{\"from\":\"human\"}]}\n", "line 2", "no 'value'")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}\n", "line 2", "not valid JSON")]
+    [InlineData("{\"messages\":[{\"role\":\"system\",\"content\":\"only a prompt\"}]}\n", "line 1", "no messages")]
+    public void ChatJsonl_BadLine_RejectedNamingFileAndLine(string text, string line, string problem)
+    {
+        var path = Path.Combine(EngineHarness.NewFolder(), "chat.jsonl");
+        File.WriteAllText(path, text);
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Contains("chat.jsonl", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(line.Replace("line ", ":", StringComparison.Ordinal), ex.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportThenExport_EveryForeignConversationKeepsWhereItCameFrom()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var importer = new TranscriptImporter(store, new StoredAnalyses(store));
+        await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(Folder), s => Assert.Fail(s)))
+        {
+            await importer.AddAsync(transcript, Path.GetRelativePath(Folder, file), "import", Folder);
+        }
+
+        // Two Inspect samples from the .json and the same two from the .eval: the same conversations, imported once.
+        Assert.Equal(5, importer.Imported);
+        Assert.Equal(2, importer.AlreadyStored);
+
+        var (out_, result, _) = await Exports.ExportFixture.ExportAsync(store, ExportFormats.Jsonl);
+        var exported = TranscriptFile.ReadAll(Path.Combine(out_, result.Files[0])).ToList();
+        Assert.Equal(
+            ["chat-bridge", "inspect-ai", "inspect-ai", "liminal-backrooms", "llm2llm"],
+            exported.Select(t => t.Metadata[TranscriptMetadataKeys.SourceFormat]).Order(StringComparer.Ordinal));
+        Assert.All(exported, t => Assert.True(t.Metadata.ContainsKey(Provenance.Source)));
+        Assert.Contains(exported, t => t.Metadata[Provenance.Source] == "liminal-conversation_full.html");
+    }
+
+    private static async Task<(List<Transcript> Read, List<string> Skipped)> ReadAsync(string file)
+    {
+        var read = new List<Transcript>();
+        var skipped = new List<string>();
+        await foreach (var (_, transcript) in TranscriptSources.ReadAsync([file], skipped.Add))
+        {
+            read.Add(transcript);
+        }
+
+        return (read, skipped);
+    }
+
+    // The same entries, each compressed with Zstandard as ZIP method 93, in a minimal archive.
+    private static byte[] ZstdArchive(string deflateArchive)
+    {
+        using var source = ZipFile.OpenRead(deflateArchive);
+        using var output = new MemoryStream();
+        var central = new MemoryStream();
+        var count = 0;
+        foreach (var entry in source.Entries)
+        {
+            using var reader = entry.Open();
+            using var plain = new MemoryStream();
+            reader.CopyTo(plain);
+            var data = new ZstdSharp.Compressor().Wrap(plain.ToArray()).ToArray();
+            var name = Encoding.UTF8.GetBytes(entry.FullName);
+            var offset = (uint)output.Position;
+            var local = new byte[30];
+            BinaryPrimitives.WriteUInt32LittleEndian(local, 0x04034b50);
+            BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(4), 63);
+            BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(8), 93);
+            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(18), (uint)data.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(22), (uint)plain.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(26), (ushort)name.Length);
+            output.Write(local);
+            output.Write(name);
+            output.Write(data);
+            var header = new byte[46];
+            BinaryPrimitives.WriteUInt32LittleEndian(header, 0x02014b50);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 63);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(10), 93);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), (uint)data.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)plain.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(28), (ushort)name.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(42), offset);
+            central.Write(header);
+            central.Write(name);
+            count++;
+        }
+
+        var directoryOffset = (uint)output.Position;
+        central.Position = 0;
+        central.CopyTo(output);
+        var end = new byte[22];
+        BinaryPrimitives.WriteUInt32LittleEndian(end, 0x06054b50);
+        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(8), (ushort)count);
+        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(10), (ushort)count);
+        BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(12), (uint)central.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(16), directoryOffset);
+        output.Write(end);
+        return output.ToArray();
+    }
+}
