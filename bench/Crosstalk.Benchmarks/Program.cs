@@ -8,6 +8,7 @@ internal static class Program
     // Micro benchmarks: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- --filter '*'
     // Whole-process batch throughput: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- batch-throughput
     // The cluster, one silo against three (PostgreSQL needed): dotnet run -c Release --project bench/Crosstalk.Benchmarks -- cluster-throughput
+    // Export of 100,000 conversations to Parquet against reading them: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- dataset-export
     // Streaming middleware, layer by layer, in process: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost
     private static async Task<int> Main(string[] args)
     {
@@ -19,6 +20,8 @@ internal static class Program
                 return await ProviderOverheadScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "store-append":
                 return await StoreAppendScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "dataset-export":
+                return await DatasetExportScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "web-large-store":
                 return await WebLargeStoreScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "layer-cost":

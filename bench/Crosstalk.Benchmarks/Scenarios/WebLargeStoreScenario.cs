@@ -121,7 +121,7 @@ internal static class WebLargeStoreScenario
     }
 
     // Small conversations: 4 messages, 10 models, 4 stop reasons, a year of start dates; one in RareEvery mentions the rare word.
-    private static Transcript Conversation(int n)
+    internal static Transcript Conversation(int n)
     {
         var started = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(n * 5.25);
         var a = $"bench:model-{n % 10}";

@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Parquet;
 using Parquet.Serialization;
 
 namespace Crosstalk.Engine.Datasets;
 
 /// <summary>
-/// Dataset rows in a Parquet file (Parquet.Net): written in row groups as they come, so an export of any size holds one
-/// group in memory; read back one group at a time. A file is written under a temporary name and moved into place when
-/// complete, so a stopped export never leaves a half-written file behind.
+/// Dataset rows in a Parquet file (Parquet.Net): written in row groups as they come — one serializer on a background
+/// task takes rows from a bounded channel — so an export of any size holds about two groups in memory. A file is written
+/// under a temporary name and moved into place when complete, so a stopped export never leaves a half-written file.
 /// </summary>
 public sealed class ParquetDatasetWriter : IAsyncDisposable
 {
@@ -16,9 +17,10 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
 
     private readonly string _path;
     private readonly string _temporary;
-    private readonly IReadOnlyDictionary<string, string> _metadata;
-    private readonly List<DatasetRow> _pending = new(RowGroupSize);
-    private FileStream? _stream;
+    private readonly Channel<DatasetRow> _rows = Channel.CreateBounded<DatasetRow>(new BoundedChannelOptions(RowGroupSize) { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly FileStream _stream;
+    private readonly Task _writing;
     private bool _completed;
 
     /// <summary>Starts a file at <paramref name="path"/>, with <paramref name="metadata"/> as its key-value metadata.</summary>
@@ -28,59 +30,73 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(metadata);
         _path = path;
         _temporary = path + ".partial";
-        _metadata = metadata;
+        _stream = new FileStream(_temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        // Zstandard at its default level: Parquet.Net's own default level for it (the smallest size) is ~40 times slower for 10 % less.
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = System.IO.Compression.CompressionLevel.Optimal, RowGroupSize = RowGroupSize };
+        _writing = Task.Run(() => ParquetSerializer.SerializeAsync(Pending(), _stream, options, metadata, _stop.Token));
     }
 
     /// <summary>Rows written so far.</summary>
     public int Rows { get; private set; }
 
-    /// <summary>Adds a row; a full row group is written out.</summary>
+    /// <summary>Adds a row; it is written with its row group.</summary>
     public async Task AddAsync(DatasetRow row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        _pending.Add(row);
-        Rows++;
-        if (_pending.Count >= RowGroupSize)
+        if (_writing.IsCompleted)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            // The serializer stopped (a full disk, say): its error is the one to report.
+            await _writing.ConfigureAwait(false);
+            throw new InvalidOperationException("The Parquet file is already complete.");
         }
+
+        await _rows.Writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+        Rows++;
     }
 
     /// <summary>Writes what is pending and moves the file into place (a file without rows still has the schema).</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
-        if (_pending.Count > 0 || _stream is null)
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await _stream!.DisposeAsync().ConfigureAwait(false);
-        _stream = null;
+        _rows.Writer.TryComplete();
+        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
         File.Move(_temporary, _path, overwrite: true);
         _completed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_stream is not null)
-        {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-
         if (!_completed)
         {
+            _rows.Writer.TryComplete();
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _writing.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // The file is being thrown away.
+            }
+
+            await _stream.DisposeAsync().ConfigureAwait(false);
             File.Delete(_temporary);
         }
+
+        _stop.Dispose();
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    // The serializer's rows, taken as they arrive; it runs on its own task, so waiting here blocks nobody else.
+    private IEnumerable<DatasetRow> Pending()
     {
-        var append = _stream is not null;
-        _stream ??= new FileStream(_temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
-        var options = new ParquetOptions { Append = append, CompressionMethod = CompressionMethod.Zstd, RowGroupSize = RowGroupSize };
-        _stream.Position = 0;
-        await ParquetSerializer.SerializeAsync(_pending, _stream, options, _metadata, cancellationToken).ConfigureAwait(false);
-        _pending.Clear();
+        var reader = _rows.Reader;
+        while (reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var row))
+            {
+                yield return row;
+            }
+        }
     }
 }
 

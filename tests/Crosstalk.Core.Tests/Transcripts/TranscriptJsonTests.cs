@@ -55,7 +55,7 @@ public sealed class TranscriptJsonTests
         try
         {
             var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);
-            foreach (var format in Enum.GetValues<TranscriptFormat>())
+            foreach (var format in Enum.GetValues<TranscriptFormat>().Where(TranscriptFile.CanWrite))
             {
                 var path = Path.Combine(dir.FullName, "t-" + format);
                 TranscriptFile.Write(transcript, path, format);

@@ -128,6 +128,9 @@ public static class TranscriptFile
         return ReadText(AtomicFile.ReadAllText(path), path).ToList();
     }
 
+    /// <summary>Whether Crosstalk writes this format (the others are read only).</summary>
+    public static bool CanWrite(TranscriptFormat format) => format is TranscriptFormat.SeedMarkdown or TranscriptFormat.Json or TranscriptFormat.OriginalJson or TranscriptFormat.Jsonl;
+
     /// <summary>Writes a transcript in the given format, atomically; JSONL writes a file of one line.</summary>
     public static void Write(Transcript transcript, string path, TranscriptFormat format)
     {
@@ -147,7 +150,7 @@ public static class TranscriptFile
                 TranscriptJson.WriteLinesFile([transcript], path);
                 break;
             default:
-                if (format > TranscriptFormat.Jsonl)
+                if (!CanWrite(format))
                 {
                     throw new NotSupportedException($"Crosstalk reads {format} files but does not write them.");
                 }
