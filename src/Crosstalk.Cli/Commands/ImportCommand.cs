@@ -18,16 +18,20 @@ internal static class ImportCommand
         var command = new Command(
             "import",
             """
-            Imports transcripts into the store as one run (a transcript already in the store is not added again): seed Markdown files (with the original system's JSON
-            beside them: the pair is imported once), Crosstalk JSON and JSONL, and UniversalBackrooms logs (.txt
-            files of '### Speaker n ###' blocks, with their metadata JSONL when it is in the folder). Files that
-            are not transcripts are reported and skipped.
+            Imports conversations into the store as one run; one already in the store is not added again. Reads
+            Crosstalk's own files (seed Markdown, JSON, JSONL, Parquet, a Hugging Face dataset folder from 'export
+            --to hf'), the original system's Markdown with its JSON beside it, UniversalBackrooms logs (with their
+            metadata JSONL), Inspect AI eval logs (.json and .eval), llm2llm conversations, liminal_backrooms'
+            conversation_full.html, chat_bridge transcripts, and ShareGPT or OpenAI-chat JSONL. Each conversation
+            keeps where it came from. Files that cannot be read are reported, one line each, and skipped.
 
             Examples:
               crosstalk import seeds/
               crosstalk import conversations/Kimi-K2_vs_4o_20250714_101500_run1.md
               crosstalk import corpus.jsonl --db corpus.db
               crosstalk import universal-backrooms/BackroomsLogs/
+              crosstalk import logs/2026-05-14T09-21-07_multiturn-math.eval
+              crosstalk import my-dataset/            # a folder written by 'crosstalk export --to hf'
             """)
         {
             path, db,
