@@ -6,25 +6,29 @@ namespace Crosstalk.Cli.Tests.Batch;
 /// <summary><c>export</c> and <c>import</c> of datasets as a user runs them: whole processes on a real SQLite file.</summary>
 public sealed class DatasetCommandsTests
 {
-    [Fact]
-    public async Task Export_ASingleRunConversationAndTheWholeStore_AsParquetAndADatasetFolder_ThenImportBack()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Export_ASingleRunConversationAndTheWholeStore_AsParquetAndADatasetFolder_ThenImportBack(string kind)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
-        var run = await CrosstalkProcess.RunAsync(dir, "run", "--max-messages", "6", "--quiet", "--db", "s.db");
+        var store = await TestDatabases.CreateAsync(kind, dir);
+        var other = kind == "sqlite" ? Path.Combine(dir, "other.db") : await TestDatabases.CreateAsync(kind, dir);
+        var run = await CrosstalkProcess.RunAsync(dir, "run", "--max-messages", "6", "--quiet", "--db", store);
         Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
         await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "name: small\nmodels: [offline:eliza, offline:markov]\nrepetitions: 3\nstop: { max_messages: 6 }\n");
-        var batch = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", "s.db", "--quiet");
+        var batch = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", store, "--quiet");
         Assert.True(batch.ExitCode == 0, batch.StandardError);
 
         // The conversation of 'crosstalk run' belongs to no run: it is exported by its id.
-        var one = await CrosstalkProcess.RunAsync(dir, "export", "1", "--to", "json", "-o", "one", "--db", "s.db");
+        var one = await CrosstalkProcess.RunAsync(dir, "export", "1", "--to", "json", "-o", "one", "--db", store);
         Assert.True(one.ExitCode == 0, one.StandardError);
         var single = TranscriptFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "one"))));
         Assert.Equal("1", single.Metadata["origin.conversation"]);
         Assert.False(single.Metadata.ContainsKey("origin.run"));
         Assert.Contains("\"seed\"", single.Metadata["origin.plan"], StringComparison.Ordinal);
 
-        var hf = await CrosstalkProcess.RunAsync(dir, "export", "store", "--to", "hf", "-o", "dataset", "--split", "train=0.5,test=0.5", "--name", "eliza-markov", "--db", "s.db");
+        var hf = await CrosstalkProcess.RunAsync(dir, "export", "store", "--to", "hf", "-o", "dataset", "--split", "train=0.5,test=0.5", "--name", "eliza-markov", "--db", store);
         Assert.True(hf.ExitCode == 0, hf.StandardError);
         Assert.Contains("Exported 7 conversation(s)", hf.StandardOutput, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir, "dataset", "README.md")));
@@ -32,15 +36,15 @@ public sealed class DatasetCommandsTests
         Assert.Empty(Directory.GetFiles(dir, "*.partial", SearchOption.AllDirectories));
 
         // The dataset folder imports back (its card is not mistaken for a transcript), and a second time adds nothing.
-        var imported = await CrosstalkProcess.RunAsync(dir, "import", "dataset", "--db", "other.db");
+        var imported = await CrosstalkProcess.RunAsync(dir, "import", "dataset", "--db", other);
         Assert.True(imported.ExitCode == 0, imported.StandardError);
         Assert.Contains("Imported 7 conversation(s) from 2 file(s)", imported.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("", imported.StandardError);
-        var again = await CrosstalkProcess.RunAsync(dir, "import", "dataset", "--db", "other.db");
+        var again = await CrosstalkProcess.RunAsync(dir, "import", "dataset", "--db", other);
         Assert.Contains("Nothing new: all 7", again.StandardOutput, StringComparison.Ordinal);
 
         // And the other store exports the same dataset, byte for byte: rows, provenance, splits and card.
-        var second = await CrosstalkProcess.RunAsync(dir, "export", "store", "--to", "hf", "-o", "dataset2", "--split", "train=0.5,test=0.5", "--name", "eliza-markov", "--db", "other.db");
+        var second = await CrosstalkProcess.RunAsync(dir, "export", "store", "--to", "hf", "-o", "dataset2", "--split", "train=0.5,test=0.5", "--name", "eliza-markov", "--db", other);
         Assert.True(second.ExitCode == 0, second.StandardError);
         foreach (var file in Directory.GetFiles(Path.Combine(dir, "dataset"), "*", SearchOption.AllDirectories))
         {

@@ -35,9 +35,9 @@ public static class ChatJsonl
                 return TranscriptFormat.ShareGpt;
             }
 
-            // Crosstalk's own JSON also has "messages", with "participants" beside them.
+            // Crosstalk's own JSON also has "messages", with "participants" beside them; the original system's, with "model_a".
             if (document.RootElement.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Array
-                && !document.RootElement.TryGetProperty("participants", out _))
+                && !document.RootElement.TryGetProperty("participants", out _) && !document.RootElement.TryGetProperty("model_a", out _))
             {
                 return TranscriptFormat.OpenAIChat;
             }
