@@ -66,4 +66,11 @@ public static class Durations
 
     /// <summary>The sentence every reader of a bad duration says, after naming where it was.</summary>
     public const string Expected = "write a duration such as 90s, 10m, 2h or 00:10:00 (at most 366 days)";
+
+    /// <summary>
+    /// A duration written in milliseconds (as the transcript formats write latencies), rounded to whole ticks: exact for
+    /// every value <see cref="TimeSpan.TotalMilliseconds"/> gave.
+    /// </summary>
+    public static TimeSpan? FromMilliseconds(double? milliseconds) =>
+        milliseconds is { } ms ? TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)) : null;
 }

@@ -29,21 +29,7 @@ internal static class DatasetExportScenario
         try
         {
             await using var store = await TranscriptStore.OpenAsync(db);
-            var existing = await store.CountConversationsAsync(ConversationQuery.All);
-            if (existing < conversations)
-            {
-                var clock = Stopwatch.StartNew();
-                var next = (int)existing;
-                await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-                {
-                    int n;
-                    while ((n = Interlocked.Increment(ref next)) <= conversations)
-                    {
-                        await store.CreateConversationAsync(null, WebLargeStoreScenario.Conversation(n), null);
-                    }
-                })));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled {conversations - existing:N0} conversations in {clock.Elapsed.TotalSeconds:0.0} s"));
-            }
+            await WebLargeStoreScenario.FillAsync(store, conversations, writers: 8);
 
             var analyses = new StoredAnalyses(store);
             var analysing = Stopwatch.StartNew();

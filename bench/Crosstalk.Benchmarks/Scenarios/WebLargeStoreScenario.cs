@@ -32,26 +32,7 @@ internal static class WebLargeStoreScenario
         try
         {
             await using var store = await TranscriptStore.OpenAsync(db);
-            var existing = await store.CountConversationsAsync(ConversationQuery.All);
-            if (existing < conversations)
-            {
-                var clock = Stopwatch.StartNew();
-                var next = (int)existing;
-                await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
-                {
-                    int n;
-                    while ((n = Interlocked.Increment(ref next)) <= conversations)
-                    {
-                        await store.CreateConversationAsync(null, Conversation(n), null);
-                        if (n % 10_000 == 0)
-                        {
-                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {n:N0} conversations, {clock.Elapsed.TotalSeconds:0} s"));
-                        }
-                    }
-                })));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"filled {conversations - existing:N0} conversations in {clock.Elapsed.TotalSeconds:0.0} s ({(conversations - existing) / clock.Elapsed.TotalSeconds:0}/s); file {new FileInfo(db).Length / 1e6:0} MB"));
-            }
+            await FillAsync(store, conversations, writers);
 
             await using var engine = new Crosstalk.Engine.CrosstalkEngine(store, new Crosstalk.Testing.TestModels());
 
@@ -118,6 +99,34 @@ internal static class WebLargeStoreScenario
         }
 
         return 0;
+    }
+
+    /// <summary>Adds conversations until the store holds <paramref name="conversations"/>, from <paramref name="writers"/> tasks at once.</summary>
+    internal static async Task FillAsync(ITranscriptStore store, int conversations, int writers)
+    {
+        var db = store.Description;
+        var existing = await store.CountConversationsAsync(ConversationQuery.All);
+        if (existing >= conversations)
+        {
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var next = (int)existing;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= conversations)
+            {
+                await store.CreateConversationAsync(null, Conversation(n), null);
+                if (n % 10_000 == 0)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {n:N0} conversations, {clock.Elapsed.TotalSeconds:0} s"));
+                }
+            }
+        })));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"filled {conversations - existing:N0} conversations in {clock.Elapsed.TotalSeconds:0.0} s ({(conversations - existing) / clock.Elapsed.TotalSeconds:0}/s) in {db}"));
     }
 
     // Small conversations: 4 messages, 10 models, 4 stop reasons, a year of start dates; one in RareEvery mentions the rare word.

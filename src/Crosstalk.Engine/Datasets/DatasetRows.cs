@@ -218,9 +218,7 @@ public static class DatasetRows
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
-    // Rounding to whole ticks makes milliseconds → TimeSpan exact for every value written here, as in the JSON transcript.
-    private static TimeSpan? Span(double? milliseconds) =>
-        milliseconds is { } ms ? TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)) : null;
+    private static TimeSpan? Span(double? milliseconds) => Durations.FromMilliseconds(milliseconds);
 
     private static List<DatasetAttempt> Attempts(IEnumerable<Attempt> attempts) =>
         [.. attempts.Select(a => new DatasetAttempt

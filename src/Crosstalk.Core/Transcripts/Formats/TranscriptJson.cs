@@ -314,7 +314,5 @@ public static class TranscriptJson
 
     private static double? ToMilliseconds(TimeSpan? value) => value?.TotalMilliseconds;
 
-    // Rounding to whole ticks makes milliseconds → TimeSpan exact for every value this class wrote.
-    private static TimeSpan? ToTimeSpan(double? milliseconds) =>
-        milliseconds is { } ms ? TimeSpan.FromTicks((long)Math.Round(ms * TimeSpan.TicksPerMillisecond)) : null;
+    private static TimeSpan? ToTimeSpan(double? milliseconds) => Durations.FromMilliseconds(milliseconds);
 }
