@@ -55,6 +55,8 @@ public sealed class HelpTests
     [InlineData("--at", "fork", "1", "--at", "x")]
     [InlineData("--stop-on", "run", "--stop-on", "foo")]
     [InlineData("--end-token", "run", "--end-token", " ")]
+    [InlineData("--system", "run", "--system", "You are {slef}.")]
+    [InlineData("--system-b", "run", "--system-b", "{nope}")]
     [InlineData("--rubric", "judge", "x.md", "--rubric", "nope", "--model", "offline:eliza")]
     public async Task OptionValueOutOfRange_IsAUsageErrorInOneLineNamingTheOption(string option, params string[] args)
     {

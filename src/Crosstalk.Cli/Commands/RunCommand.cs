@@ -61,6 +61,14 @@ internal static class RunCommand
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            foreach (var option in new[] { system, systemA, systemB })
+            {
+                if (parseResult.GetValue(option) is { } prompt && Crosstalk.Conversations.SystemPrompts.UnknownPlaceholder(prompt) is { } unknown)
+                {
+                    throw new UsageException($"{option.Name} has {unknown}, which is not a placeholder; the placeholders are {Crosstalk.Conversations.SystemPrompts.Placeholders}.");
+                }
+            }
+
             var settings = new RunSettings
             {
                 ModelA = parseResult.GetValue(a)!,

@@ -14,6 +14,37 @@ public static class SystemPrompts
         "straight to the other model, and its replies come straight back to you; no human will read along or step in. " +
         "Talk about whatever interests you both. If you want the conversation to end, finish your message with {end_token}.";
 
+    /// <summary>The placeholders a template may use.</summary>
+    public const string Placeholders = "{self}, {other} and {end_token}";
+
+    /// <summary>
+    /// The first <c>{word}</c> in <paramref name="template"/> that is not a placeholder (a misspelt <c>{slef}</c> would
+    /// otherwise reach the model as written), or null. Braces around anything else (JSON, code) are left alone.
+    /// </summary>
+    public static string? UnknownPlaceholder(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        for (var start = template.IndexOf('{'); start >= 0; start = template.IndexOf('{', start + 1))
+        {
+            var end = start + 1;
+            while (end < template.Length && (char.IsAsciiLetterLower(template[end]) || template[end] == '_'))
+            {
+                end++;
+            }
+
+            if (end > start + 1 && end < template.Length && template[end] == '}')
+            {
+                var word = template[start..(end + 1)];
+                if (word is not ("{self}" or "{other}" or "{end_token}"))
+                {
+                    return word;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Fills the placeholders of <paramref name="template"/>.</summary>
     public static string Fill(string template, string self, string other, string endToken)
     {

@@ -230,6 +230,17 @@ public static class ExperimentFile
 
         var openers = reader.StringList(root, "openers", "opener", allowNone: true) ?? [" "];
         var prompts = reader.StringList(root, "system_prompts", "system_prompt", allowNone: false) ?? [null];
+        foreach (var prompt in prompts)
+        {
+            reader.CheckPlaceholders(reader.Get(root, "system_prompts") ?? reader.Get(root, "system_prompt")!, prompt, "system_prompts");
+        }
+
+        var modelNodes = reader.Get(root, "models") is YamlSequenceNode sequence ? sequence.Children : [];
+        for (var i = 0; i < models.Count; i++)
+        {
+            reader.CheckPlaceholders(i < modelNodes.Count ? modelNodes[i] : root, models[i].SystemPrompt, $"the system_prompt of {models[i].Reference}");
+        }
+
         var stop = reader.Stop(reader.Get(root, "stop"), warnings);
         return new Experiment
         {
@@ -299,9 +310,20 @@ public static class ExperimentFile
                 return null;
             }
 
-            return int.TryParse(Scalar(node, $"'{key}'"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-                ? value
+            var text = Scalar(node, $"'{key}'");
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
+                : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) || (text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit))
+                    ? throw Error(node, string.Create(CultureInfo.InvariantCulture, $"'{key}' is too large: at most {int.MaxValue:N0}."))
                 : throw Error(node, $"'{key}' must be a whole number.");
+        }
+
+        /// <summary>A system prompt whose <c>{word}</c> is no placeholder is refused where it was written.</summary>
+        public void CheckPlaceholders(YamlNode node, string? template, string what)
+        {
+            if (template is not null && Crosstalk.Conversations.SystemPrompts.UnknownPlaceholder(template) is { } unknown)
+            {
+                throw Error(node, $"{what} has {unknown}, which is not a placeholder; the placeholders are {Crosstalk.Conversations.SystemPrompts.Placeholders}.");
+            }
         }
 
         public long? OptionalLong(YamlMappingNode map, string key)

@@ -118,6 +118,11 @@ public static class ConversationPlanner
         {
             var other = names[(i + 1) % names.Count];
             var template = NonBlank(request.Seats[i].SystemPrompt) ?? NonBlank(request.SystemPrompt) ?? SystemPrompts.Default;
+            if (SystemPrompts.UnknownPlaceholder(template) is { } unknown)
+            {
+                throw new PlanException(string.Create(CultureInfo.InvariantCulture, $"The system prompt of seat {i + 1} has {unknown}, which is not a placeholder; the placeholders are {SystemPrompts.Placeholders}."));
+            }
+
             seats.Add(new SeatPlan(
                 names[i],
                 models.Anchor(request.Seats[i].Model.Trim()),

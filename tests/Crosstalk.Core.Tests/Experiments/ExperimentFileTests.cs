@@ -108,6 +108,9 @@ public sealed class ExperimentFileTests
     [InlineData("name: x\n", 1, 1, "needs 'models:'")]
     [InlineData("models: [a, b]\ntemperature: 9\n", 2, 14, "'temperature' must be a number from 0 to 2")]
     [InlineData("models:\n  - model: a\n    max_tokens: -1\n  - b\n", 3, 17, "'max_tokens' must be at least 1")]
+    [InlineData("models: [a, b]\nrepetitions: 99999999999\n", 2, 14, "'repetitions' is too large: at most 2,147,483,647")]
+    [InlineData("models: [a, b]\nsystem_prompts: [\"You are {self}, not {nope}.\"]\n", 2, 17, "system_prompts has {nope}, which is not a placeholder; the placeholders are {self}, {other} and {end_token}")]
+    [InlineData("models:\n  - a\n  - model: b\n    system_prompt: \"{slef}\"\n", 3, 5, "the system_prompt of b has {slef}")]
     public void Parse_BadYaml_NamesFileLineAndColumn(string yaml, int line, int column, string problem)
     {
         var error = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse(yaml, "bad.yaml"));
@@ -115,6 +118,14 @@ public sealed class ExperimentFileTests
         Assert.StartsWith($"bad.yaml:{line}:{column}: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Parse_SystemPromptWithBracesThatAreNoPlaceholder_IsKept()
+    {
+        var experiment = ExperimentFile.Parse("models: [a, b]\nsystem_prompts: ['Answer as JSON: {\"mood\": \"calm\"}; {a b}; end with {end_token}']\n", "ok.yaml");
+
+        Assert.Equal("Answer as JSON: {\"mood\": \"calm\"}; {a b}; end with {end_token}", experiment.SystemPrompts[0]);
     }
 
     [Theory]
