@@ -22,6 +22,7 @@ internal static class BatchCommand
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var cluster = ClusterOption.Create();
+        var allowUnpriced = new Option<bool>("--allow-unpriced") { Description = "Run with cost_budget or cost_ceiling although a model has no price in the catalog (its cost is then not counted)." };
 
         var otel = Telemetry.CreateOption();
         var verbose = Logging.CliLogging.CreateOption();
@@ -41,7 +42,7 @@ internal static class BatchCommand
               crosstalk batch experiment.yaml --cluster --db postgres://crosstalk@localhost/crosstalk
             """)
         {
-            file, db, modelsFile, concurrency, quiet, interval, delay, cluster, otel, verbose,
+            file, db, modelsFile, concurrency, quiet, interval, delay, cluster, allowUnpriced, otel, verbose,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -74,12 +75,12 @@ internal static class BatchCommand
             {
                 // The run and all its conversations are stored in one transaction: a batch killed at any moment leaves
                 // either nothing (run it again) or the whole run (resume it).
-                var (run, conversations) = ConversationPlanner.PlanRun(experiment, engine.Models, context.TimeProvider.GetLocalNow(), output);
+                var (run, conversations) = ConversationPlanner.PlanRun(experiment, engine.Models, context.TimeProvider.GetLocalNow(), output, parseResult.GetValue(allowUnpriced));
                 runId = await engine.CreateRunAsync(run, conversations, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (ModelResolutionException ex)
+            catch (Exception ex) when (ex is ModelResolutionException or Crosstalk.Engine.PlanException)
             {
-                // A model the file names cannot be made (unknown, or its key is missing): say which file names it.
+                // A model the file names cannot be made (unknown, or its key is missing), or cannot be priced: say which file names it.
                 throw new UserException($"{path}: {ex.Message}", ex);
             }
 

@@ -32,7 +32,8 @@ internal static class RunCommand
         var stopOn = new Option<string?>("--stop-on") { Description = "Extra guards, comma-separated: goodbye-loop, repetition." };
         var timeLimit = new Option<TimeSpan?>("--time-limit") { Description = "Stop when the conversation has run this long: 90s, 10m, 2h or 00:10:00.", CustomParser = OptionRules.ParseDuration };
         var tokenBudget = new Option<long?>("--token-budget") { Description = "Stop when this many tokens (in + out) have been used." }.AtLeast(1);
-        var costBudget = new Option<decimal?>("--cost-budget") { Description = "Stop when this many US dollars have been spent." }.Positive();
+        var costBudget = new Option<decimal?>("--cost-budget") { Description = "Stop when this many US dollars have been spent (refused when a model has no price: see --allow-unpriced)." }.Positive();
+        var allowUnpriced = new Option<bool>("--allow-unpriced") { Description = "Run with --cost-budget although a model has no price in the catalog (its cost is then not counted)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for the offline agents (and sampling, where a provider takes one), so a run can be repeated exactly. Default: a new one each run, printed and kept in the transcript." };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the transcript files (seed Markdown and JSON).", DefaultValueFactory = _ => DefaultOutputDirectory };
         var delay = new Option<int?>("--token-delay") { Description = "Milliseconds the offline agents wait per word, so you can watch them type. Default: 15 in a terminal, 0 otherwise." }.AtLeast(0);
@@ -56,7 +57,7 @@ internal static class RunCommand
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {
-            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, seed, output, delay, quiet, db, noStore, models, otel, verbose,
+            a, b, opener, system, systemA, systemB, first, maxMessages, endToken, endPolicy, stopOn, timeLimit, tokenBudget, costBudget, allowUnpriced, seed, output, delay, quiet, db, noStore, models, otel, verbose,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -85,6 +86,7 @@ internal static class RunCommand
                 TimeLimit = parseResult.GetValue(timeLimit),
                 TokenBudget = parseResult.GetValue(tokenBudget),
                 CostBudget = parseResult.GetValue(costBudget),
+                AllowUnpriced = parseResult.GetValue(allowUnpriced),
                 Seed = parseResult.GetValue(seed) ?? Random.Shared.Next(1, 100_000),
                 OutputDirectory = OutputPaths.Folder(context, parseResult.GetValue(output)!, "--output"),
                 TokenDelay = parseResult.GetValue(delay),
@@ -131,6 +133,7 @@ internal static class RunCommand
                 StopPolicy = settings.ToStopSettings().ToPolicy(),
                 EndToken = settings.EndToken,
                 OutputDirectory = settings.OutputDirectory,
+                AllowUnpriced = settings.AllowUnpriced,
             };
 
             PlannedConversation planned;

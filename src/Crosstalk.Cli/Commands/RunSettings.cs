@@ -34,6 +34,9 @@ internal sealed class RunSettings
 
     public decimal? CostBudget { get; init; }
 
+    /// <summary>Run with a cost budget although a model has no price.</summary>
+    public bool AllowUnpriced { get; init; }
+
     public int Seed { get; init; } = 1;
 
     public required string OutputDirectory { get; init; }

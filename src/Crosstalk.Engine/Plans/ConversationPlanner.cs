@@ -20,8 +20,9 @@ public static class ConversationPlanner
 
     /// <summary>Expands an experiment into its run and conversations: names, filled prompts, options, seeds, files.</summary>
     /// <exception cref="ModelResolutionException">A model the experiment names cannot be used.</exception>
+    /// <exception cref="PlanException">A cost budget or ceiling is set but a model has no price, and <paramref name="allowUnpriced"/> is not.</exception>
     public static (RunPlan Run, IReadOnlyList<PlannedConversation> Conversations) PlanRun(
-        Experiment experiment, IModelResolver models, DateTimeOffset started, string? outputDirectory)
+        Experiment experiment, IModelResolver models, DateTimeOffset started, string? outputDirectory, bool allowUnpriced = false)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(models);
@@ -34,6 +35,8 @@ public static class ConversationPlanner
                 var resolved = models.Resolve(model.Reference, experiment.Seed);
                 names[model.Reference] = resolved.DisplayName;
                 blanks[model.Reference] = resolved.BlankMessage;
+                var limit = experiment.Stop.CostBudget is not null ? "cost_budget" : experiment.CostCeiling is not null ? "cost_ceiling" : null;
+                CheckPriced(resolved, limit, allowUnpriced);
             }
         }
 
@@ -106,9 +109,12 @@ public static class ConversationPlanner
         CheckPolicy(request.StopPolicy, request.EndToken);
         var resolved = new List<ResolvedModel>(request.Seats.Count);
         var names = new List<string>(request.Seats.Count);
+        var budget = (StopSettings.TryFromPolicy(request.StopPolicy, out var settings) ? settings.CostBudget is not null : request.StopPolicy.Contains("cost-budget", StringComparison.Ordinal))
+            ? "The cost budget" : null;
         foreach (var seat in request.Seats)
         {
             var model = models.Resolve(seat.Model.Trim(), request.Seed);
+            CheckPriced(model, budget, request.AllowUnpriced);
             resolved.Add(model);
             names.Add(string.IsNullOrWhiteSpace(seat.Name) ? model.DisplayName : seat.Name.Trim());
         }
@@ -326,6 +332,17 @@ public static class ConversationPlanner
             Guards = request.Guards ?? settings.Guards,
             MaxMessages = request.MaxMessages ?? settings.MaxMessages,
         }).ToPolicy();
+    }
+
+    // A budget counted in dollars is never reached by a model whose cost is not counted: say so before anything runs.
+    private static void CheckPriced(ResolvedModel model, string? limit, bool allowUnpriced)
+    {
+        if (limit is not null && model.Unpriced && !allowUnpriced)
+        {
+            throw new PlanException(
+                $"{limit} is set, but {model.Reference} has no price in the model catalog, so its cost is not counted and the limit could be passed unseen; "
+                + "give it a price in your models file (docs/models.md) or pass --allow-unpriced.");
+        }
     }
 
     private static void CheckPolicy(string policy, string endToken)

@@ -32,6 +32,9 @@ public sealed record ConversationRequest
 
     /// <summary>A folder to also write the transcript to (seed Markdown and Crosstalk JSON), rewritten after every message.</summary>
     public string? OutputDirectory { get; init; }
+
+    /// <summary>Run with a cost budget although a seat's model has no price (its cost is then not counted).</summary>
+    public bool AllowUnpriced { get; init; }
 }
 
 /// <summary>One seat of a <see cref="ConversationRequest"/>.</summary>

@@ -129,20 +129,34 @@ public sealed partial class ModelCatalog
             $"The model '{reference}' is neither in the catalog (see `crosstalk models`) nor a provider:model reference (providers: {string.Join(", ", _providers.Keys.Order(StringComparer.Ordinal))}).");
     }
 
-    private static ModelEntry AdHoc(string reference, ProviderDefinition provider, string modelId) => new()
+    /// <summary>
+    /// A model named by <c>provider:model</c> or a bare OpenRouter id. One the catalog knows under another name
+    /// (<c>moonshotai/kimi-k2-0905:exacto</c> is <c>kimi-k2-openrouter</c>) costs what the catalog says: prices are found by
+    /// provider and model id, whatever name was used.
+    /// </summary>
+    private ModelEntry AdHoc(string reference, ProviderDefinition provider, string modelId)
     {
-        Name = reference,
-        DisplayName = ShortName(modelId),
-        Provider = provider.Name,
-        Api = provider.Api,
-        ModelId = modelId,
-        Endpoint = provider.Endpoint,
-        KeyVariable = provider.KeyVariable,
-        Limits = provider.Limits,
-        Resilience = provider.Resilience,
-        BlankMessage = provider.BlankMessage,
-        Source = "ad hoc",
-    };
+        var priced = Entries.FirstOrDefault(known =>
+            (known.InputPricePerMillion is not null || known.OutputPricePerMillion is not null)
+            && string.Equals(known.Provider, provider.Name, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(known.ModelId, modelId, StringComparison.OrdinalIgnoreCase));
+        return new ModelEntry
+        {
+            Name = reference,
+            DisplayName = ShortName(modelId),
+            Provider = provider.Name,
+            Api = provider.Api,
+            ModelId = modelId,
+            Endpoint = provider.Endpoint,
+            KeyVariable = provider.KeyVariable,
+            Limits = provider.Limits,
+            Resilience = provider.Resilience,
+            BlankMessage = provider.BlankMessage,
+            InputPricePerMillion = priced?.InputPricePerMillion,
+            OutputPricePerMillion = priced?.OutputPricePerMillion,
+            Source = "ad hoc",
+        };
+    }
 
     // "moonshotai/kimi-k2-0905:exacto" shows as "kimi-k2-0905", the way the original runs named their seats.
     private static string ShortName(string modelId)

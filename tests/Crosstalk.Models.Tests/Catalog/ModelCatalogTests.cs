@@ -60,6 +60,28 @@ public sealed class ModelCatalogTests
         Assert.Equal(display, entry.DisplayName);
     }
 
+    [Theory]
+    [InlineData("moonshotai/kimi-k2-0905:exacto", 0.60, 2.50)]          // the original system's config.json names bare ids
+    [InlineData("openrouter:moonshotai/kimi-k2-0905:exacto", 0.60, 2.50)]
+    [InlineData("OpenRouter:MoonshotAI/Kimi-K2-0905:exacto", 0.60, 2.50)]
+    public void Resolve_AdHocReferenceToAModelTheCatalogKnows_CostsWhatTheCatalogSays(string reference, double input, double output)
+    {
+        var entry = ModelCatalog.Parse(null, secrets: NoSecrets).Resolve(reference);
+
+        Assert.Equal((decimal)input, entry.InputPricePerMillion);
+        Assert.Equal((decimal)output, entry.OutputPricePerMillion);
+        Assert.Equal(0.0031m, entry.Cost(1000, 1000));
+    }
+
+    [Fact]
+    public void Resolve_AdHocReferenceToAnUnknownModel_HasNoPrice()
+    {
+        var entry = ModelCatalog.Parse(null, secrets: NoSecrets).Resolve("openrouter:someone/new-model");
+
+        Assert.Null(entry.InputPricePerMillion);
+        Assert.Null(entry.Cost(1000, 1000));
+    }
+
     [Fact]
     public void Resolve_BareOpenRouterId_UsesOpenRouterKey()
     {
