@@ -140,6 +140,12 @@ public sealed class RunWithProvidersTests
         Assert.Contains("OPENAI_API_KEY ✓", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("offline:eliza", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(OpenAIKey, result.StandardOutput, StringComparison.Ordinal);
+
+        // The local servers are listed too, with where they are expected and how to name their models.
+        Assert.Contains("ollama http://localhost:11434/v1 · no key needed", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ollama:MODEL (e.g. ollama:llama3.2)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("vllm http://localhost:8000/v1", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("llamacpp http://localhost:8080/v1", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

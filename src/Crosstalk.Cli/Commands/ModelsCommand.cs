@@ -39,15 +39,20 @@ internal static class ModelsCommand
                 console.MarkupLine($"  {TerminalText.Escape(agent)}");
             }
 
-            foreach (var group in catalog.Entries.GroupBy(e => e.Provider))
+            // A provider's line: where it is and whether its key is set (a key is never shown, nor a key: that is not a variable's name).
+            void Provider(string name, Crosstalk.Models.Catalog.ModelEntry first)
             {
-                var first = group.First();
                 var variable = TerminalText.Escape(catalog.KeyVariableForDisplay(first) ?? "(not shown: key: is not the name of a variable)");
                 var key = first.KeyVariable is null
                     ? "[grey]no key needed[/]"
                     : catalog.KeyPresent(first) ? $"key {variable} [green]✓ set[/]" : $"key {variable} [red]✗ not set[/]";
                 console.WriteLine();
-                console.MarkupLine($"[bold]{TerminalText.Escape(group.Key)}[/] [grey]{TerminalText.Escape(first.EndpointForDisplay ?? "")}[/] · {key}");
+                console.MarkupLine($"[bold]{TerminalText.Escape(name)}[/] [grey]{TerminalText.Escape(first.EndpointForDisplay ?? "")}[/] · {key}");
+            }
+
+            foreach (var group in catalog.Entries.GroupBy(e => e.Provider))
+            {
+                Provider(group.Key, group.First());
                 var width = group.Max(e => e.Name.Length);
                 foreach (var entry in group)
                 {
@@ -56,6 +61,16 @@ internal static class ModelsCommand
                         : "";
                     console.MarkupLine($"  [bold]{TerminalText.Escape(entry.Name.PadRight(width))}[/]  \"{TerminalText.Escape(entry.DisplayName)}\" · {TerminalText.Escape(entry.ModelId)}[grey]{TerminalText.Escape(price)}[/]");
                 }
+            }
+
+            // Providers with no model of their own in the catalog: local servers (Ollama, vLLM, llama.cpp) and any a user
+            // added. They serve whatever model is loaded, named as provider:model.
+            var listed = catalog.Entries.Select(e => e.Provider).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var provider in catalog.Providers.Where(p => !listed.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                var example = ExampleModel(provider.Name);
+                Provider(provider.Name, catalog.Resolve($"{provider.Name}:{example}"));
+                console.MarkupLine($"  [grey]any model it serves, as[/] {TerminalText.Escape(provider.Name)}:MODEL [grey](e.g. {TerminalText.Escape(provider.Name)}:{TerminalText.Escape(example)})[/]");
             }
 
             console.WriteLine();
@@ -69,4 +84,12 @@ internal static class ModelsCommand
     }
 
     private static string ModelsDefaultHint(CliContext context) => CliEngine.DefaultCatalog(context);
+
+    private static string ExampleModel(string provider) => provider.ToLowerInvariant() switch
+    {
+        "ollama" => "llama3.2",
+        "vllm" => "Qwen/Qwen2.5-7B-Instruct",
+        "llamacpp" => "local",
+        _ => "model-id",
+    };
 }
