@@ -22,6 +22,44 @@ public sealed class ShowCommandTests
     }
 
     [Fact]
+    public async Task Show_JsonlOfSeveralConversations_SaysWhichAndShowsTheOneAsked()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var path = Path.Combine(dir, "two.jsonl");
+        await File.WriteAllTextAsync(path, """
+            {"messages":[{"role":"user","content":"first conversation"},{"role":"assistant","content":"one"}]}
+            {"messages":[{"role":"user","content":"second conversation"},{"role":"assistant","content":"two"}]}
+
+            """);
+
+        var first = await CrosstalkProcess.RunAsync(dir, "show", path);
+        var second = await CrosstalkProcess.RunAsync(dir, "show", path, "--index", "2");
+        var beyond = await CrosstalkProcess.RunAsync(dir, "show", path, "--index", "3");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("Conversation 1 of 2 in this file", first.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("first conversation", first.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("second conversation", second.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("first conversation", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, beyond.ExitCode);
+        Assert.StartsWith("error: --index 3: ", beyond.StandardError, StringComparison.Ordinal);
+        Assert.Contains("holds 2 conversation(s)", beyond.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_JsonlWithABadLineAfterTheFirst_FailsNamingTheLine()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var path = Path.Combine(dir, "bad.jsonl");
+        await File.WriteAllTextAsync(path, "{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"}]}\n{\"conversations\": [\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "show", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("bad.jsonl:2:", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Show_UnfinishedTranscript_SaysItIsNotFinished()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

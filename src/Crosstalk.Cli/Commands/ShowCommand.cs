@@ -10,7 +10,8 @@ internal static class ShowCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "A transcript in any format Crosstalk reads (seed Markdown, JSON, the original system's JSON)." };
+        var file = new Argument<string>("file") { Description = "A transcript in any format Crosstalk reads (seed Markdown, JSON, JSONL, the original system's JSON, and the formats 'crosstalk import' lists)." };
+        var index = new Option<int>("--index", "-n") { Description = "Which conversation of a file that holds several (JSONL, an Inspect AI log), from 1.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var command = new Command(
             "show",
             """
@@ -20,14 +21,29 @@ internal static class ShowCommand
             Examples:
               crosstalk show transcripts/ELIZA_vs_Markov_20261123_101500.md
               crosstalk show 001_56cfc8f72ca96c78.txt | less -R
+              crosstalk show corpus.jsonl --index 12
             """)
         {
-            file,
+            file, index,
         };
         command.SetAction(parseResult =>
         {
             var path = context.ResolvePath(parseResult.GetValue(file)!);
-            var transcript = TranscriptFile.Read(path);
+            var wanted = parseResult.GetValue(index);
+
+            // Every conversation of the file is read, so a bad line anywhere in it is reported, not only in the one shown.
+            var transcripts = TranscriptFile.ReadAll(path).ToList();
+            if (wanted > transcripts.Count)
+            {
+                throw new UsageException($"--index {wanted}: {path} holds {transcripts.Count} conversation(s).");
+            }
+
+            var transcript = transcripts[wanted - 1];
+            if (transcripts.Count > 1)
+            {
+                context.Console.MarkupLine($"[grey]Conversation {wanted} of {transcripts.Count} in this file; --index N shows another.[/]");
+            }
+
             context.Console.Write(TranscriptView.Header(transcript));
             context.Console.WriteLine();
             foreach (var renderable in TranscriptView.Messages(transcript))
