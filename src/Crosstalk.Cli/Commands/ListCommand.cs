@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Cli.Rendering;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
@@ -130,24 +131,67 @@ internal static class ListCommand
 
     private static async Task ListConversationsAsync(CliContext context, ITranscriptStore store, ConversationQuery query, CancellationToken cancellationToken)
     {
-        var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn(new TableColumn("Id").RightAligned());
-        table.AddColumn(new TableColumn("Run").NoWrap());
-        table.AddColumn("Conversation");
-        table.AddColumn(new TableColumn("Messages").RightAligned());
-        table.AddColumn("Stopped");
-        table.AddColumn(new TableColumn("Tokens").RightAligned());
-        table.AddColumn(new TableColumn("Cost").RightAligned());
+        // Within one run, the run column would repeat itself: the experiment's factors take its place (the order is in
+        // the title: who is named first spoke first), with each system prompt numbered and shown once below.
+        var factors = query.RunId is not null;
+        var prompts = new List<string>();
+        var rows = new List<List<string>>();
+        var costs = false;
         await foreach (var conversation in store.ListConversationsAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            table.AddRow(
-                conversation.Id.ToString(CultureInfo.InvariantCulture),
-                TerminalText.Escape(conversation.RunId ?? "–"),
-                TerminalText.Escape(conversation.Title),
-                conversation.MessageCount.ToString(CultureInfo.InvariantCulture),
-                TerminalText.Escape(conversation.State),
-                conversation.TotalTokens.ToString("N0", CultureInfo.InvariantCulture),
-                Money(conversation.TotalCost));
+            var cells = new List<string> { conversation.Id.ToString(CultureInfo.InvariantCulture) };
+            if (!factors)
+            {
+                cells.Add(TerminalText.Escape(conversation.RunId ?? "–"));
+            }
+
+            cells.Add(TerminalText.Escape(conversation.Title));
+            if (factors)
+            {
+                var plan = await store.GetConversationSpecAsync(conversation.Id, cancellationToken).ConfigureAwait(false) is { } spec
+                    ? PlanJson.ReadConversation(spec, string.Create(CultureInfo.InvariantCulture, $"Conversation {conversation.Id}"))
+                    : null;
+                cells.Add(plan is null ? "–" : TerminalText.Escape(OpenerLabel(plan.Opener)));
+                cells.Add(plan is null ? "–" : PromptNumber(plan, prompts));
+                cells.Add(plan?.Repetition?.ToString(CultureInfo.InvariantCulture) ?? "–");
+            }
+
+            cells.Add(conversation.MessageCount.ToString(CultureInfo.InvariantCulture));
+            cells.Add(TerminalText.Escape(conversation.State));
+            cells.Add(conversation.TotalTokens.ToString("N0", CultureInfo.InvariantCulture));
+            cells.Add(Money(conversation.TotalCost));
+            costs |= conversation.TotalCost is not null;
+            rows.Add(cells);
+        }
+
+        // Within a run where nothing has a price (offline agents, unpriced models), a column of dashes only takes room.
+        var withCost = !factors || costs;
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn(new TableColumn("Id").RightAligned());
+        if (!factors)
+        {
+            table.AddColumn(new TableColumn("Run").NoWrap());
+        }
+
+        table.AddColumn("Conversation");
+        if (factors)
+        {
+            table.AddColumn("Opener");
+            table.AddColumn(new TableColumn("Prompt").RightAligned());
+            table.AddColumn(new TableColumn("Rep.").RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("Msgs").RightAligned());
+        table.AddColumn(new TableColumn("Stopped").NoWrap());
+        table.AddColumn(new TableColumn("Tokens").RightAligned());
+        if (withCost)
+        {
+            table.AddColumn(new TableColumn("Cost").RightAligned());
+        }
+
+        foreach (var cells in rows)
+        {
+            table.AddRow([.. withCost ? cells : cells[..^1]]);
         }
 
         var total = await store.CountConversationsAsync(query, cancellationToken).ConfigureAwait(false);
@@ -157,7 +201,41 @@ internal static class ListCommand
         }
 
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "{0} of {1} matching conversation(s)", table.Rows.Count, total);
+        for (var i = 0; i < prompts.Count && prompts.Count > 1; i++)
+        {
+            context.Console.MarkupLine(CultureInfo.InvariantCulture, "[grey]Prompt {0}:[/] {1}", i + 1, TerminalText.Escape(Shorten(prompts[i], 160)));
+        }
     }
+
+    private static string OpenerLabel(string? opener) => opener switch
+    {
+        null => "none",
+        _ when string.IsNullOrWhiteSpace(opener) => "blank",
+        _ => Shorten(opener.ReplaceLineEndings(" "), 12),
+    };
+
+    // The number of the seat-1 prompt as the experiment wrote it (the seats' names back as {self} and {other}).
+    private static string PromptNumber(ConversationPlan plan, List<string> prompts)
+    {
+        if (plan.Seats.Count < 2 || plan.Seats[0].SystemPrompt is not { } prompt)
+        {
+            return "–";
+        }
+
+        var template = plan.Seats[0].Name == plan.Seats[1].Name
+            ? prompt.Replace(plan.Seats[0].Name, "{self}", StringComparison.Ordinal)
+            : prompt.Replace(plan.Seats[0].Name, "{self}", StringComparison.Ordinal).Replace(plan.Seats[1].Name, "{other}", StringComparison.Ordinal);
+        var index = prompts.IndexOf(template);
+        if (index < 0)
+        {
+            prompts.Add(template);
+            index = prompts.Count - 1;
+        }
+
+        return (index + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     private static string Money(decimal? cost) => cost is { } value ? value.ToString("$0.0000", CultureInfo.InvariantCulture) : "–";
 }
