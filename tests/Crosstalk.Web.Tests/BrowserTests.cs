@@ -55,6 +55,7 @@ public sealed class BrowserTests(WebFixture web)
         var hits = page.Locator("#hits li");
         Assert.Equal(1, await hits.CountAsync());
         Assert.Contains("Kimi K2 ↔ 4o", await hits.First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("genderotidural", await hits.First.Locator(".snippet mark").InnerTextAsync(), StringComparer.OrdinalIgnoreCase);
         await WebFixture.ScreenshotAsync(page, "search");
 
         await hits.First.Locator("a").First.ClickAsync();

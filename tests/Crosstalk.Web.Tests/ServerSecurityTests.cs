@@ -104,6 +104,22 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_MarksEveryPlaceAHitHoldsATerm_IgnoringCaseAndAccents_TheRestEscaped()
+    {
+        var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "<script>alert(1)</script> The Café opens; a cafe closes." });
+        await _store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        using var http = new HttpClient();
+
+        var page = await http.GetStringAsync(new Uri(server.Address, "/search?q=cafe"));
+
+        Assert.Contains("The <mark>Café</mark> opens; a <mark>cafe</mark> closes.", page, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_ForeignHostHeaderWithoutToken_IsRefused()
     {
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });

@@ -11,47 +11,8 @@ internal static class SearchText
 {
     private const int SnippetRadius = 80;
 
-    /// <summary>
-    /// The terms of the query: words separated by whitespace, or a phrase in double quotes (<c>"probabilistic
-    /// forecasting"</c>), which matches as written; an unclosed quote runs to the end.
-    /// </summary>
-    public static string[] Terms(string text)
-    {
-        var terms = new List<string>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (char.IsWhiteSpace(text[i]))
-            {
-                i++;
-                continue;
-            }
-
-            if (text[i] == '"')
-            {
-                var end = text.IndexOf('"', i + 1);
-                end = end < 0 ? text.Length : end;
-                var words = text[(i + 1)..end].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (words.Length > 0)
-                {
-                    terms.Add(string.Join(' ', words));
-                }
-
-                i = end + 1;
-                continue;
-            }
-
-            var start = i;
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] != '"')
-            {
-                i++;
-            }
-
-            terms.Add(text[start..i]);
-        }
-
-        return [.. terms];
-    }
+    /// <summary>The terms of the query (<see cref="SearchTerms.Of"/>).</summary>
+    public static string[] Terms(string text) => SearchTerms.Of(text);
 
     /// <summary>
     /// The text without NUL characters: a database string ends at the first one, so a query of only NUL was a query of

@@ -45,6 +45,7 @@ internal static class SearchPage
             .Text(count)
             .Text(" · ").Link("/" + new ListFilters(null, null, null, null, null, null, null, text, 1).ToQueryString(), "conversations containing it")
             .Close("p");
+        var terms = SearchTerms.Of(text);
         html.Raw("<ol class=\"hits\" id=\"hits\">");
         foreach (var hit in hits)
         {
@@ -56,8 +57,9 @@ internal static class SearchPage
                 .Close("a")
                 .Text(" ")
                 .Element("span", hit.Speaker, ("class", "chip " + Formats.SeatClass(hit.Seat)))
-                .Element("p", hit.Snippet, ("class", "snippet"))
-                .Close("li");
+                .Open("p", ("class", "snippet"));
+            Marked(html, hit.Snippet, terms);
+            html.Close("p").Close("li");
         }
 
         html.Raw("</ol>");
@@ -83,4 +85,17 @@ internal static class SearchPage
 
     private static string PageHref(string text, int page) =>
         $"/search?q={Uri.EscapeDataString(text)}&page={page.ToString(CultureInfo.InvariantCulture)}";
+
+    // The snippet as text, each place it holds a term marked (the text escaped as everywhere; only <mark> is added).
+    private static void Marked(HtmlBuilder html, string snippet, IReadOnlyList<string> terms)
+    {
+        var at = 0;
+        foreach (var (start, length) in SearchTerms.Find(snippet, terms))
+        {
+            html.Text(snippet[at..start]).Element("mark", snippet.Substring(start, length));
+            at = start + length;
+        }
+
+        html.Text(snippet[at..]);
+    }
 }
