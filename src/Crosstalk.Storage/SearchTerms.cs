@@ -5,6 +5,9 @@ namespace Crosstalk.Storage;
 /// <summary>What a search query looks for, and where a text holds it: one reading for the store's search and the pages that show its hits.</summary>
 public static class SearchTerms
 {
+    /// <summary>How the search compares text: case and accents are ignored.</summary>
+    public const CompareOptions Comparison = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace;
+
     /// <summary>
     /// The terms of the query: words separated by whitespace, or a phrase in double quotes (<c>"probabilistic
     /// forecasting"</c>), which matches as written; an unclosed quote runs to the end.
@@ -49,8 +52,9 @@ public static class SearchTerms
     }
 
     /// <summary>
-    /// Where <paramref name="text"/> holds any of <paramref name="terms"/>, ignoring case and accents as the search does:
-    /// ranges in order, overlapping ones merged, so a page can mark them.
+    /// Where <paramref name="text"/> holds any of <paramref name="terms"/>, as the search matches them: a word as a whole
+    /// word, any other term (with punctuation or spaces) as written; case and accents ignored. Ranges in order, overlapping
+    /// ones merged, so a page can mark them.
     /// </summary>
     public static IReadOnlyList<(int Start, int Length)> Find(string text, IReadOnlyList<string> terms)
     {
@@ -65,17 +69,23 @@ public static class SearchTerms
                 continue;
             }
 
+            var word = term.All(char.IsLetterOrDigit);
             for (var at = 0; at < text.Length;)
             {
-                var found = compare.IndexOf(text.AsSpan(at), term, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace, out var length);
+                var found = compare.IndexOf(text.AsSpan(at), term, Comparison, out var length);
                 if (found < 0 || length == 0)
                 {
                     break;
                 }
 
                 var index = at + found;
-                ranges.Add((index, index + length));
-                at = index + length;
+                var end = index + length;
+                if (!word || ((index == 0 || !char.IsLetterOrDigit(text[index - 1])) && (end == text.Length || !char.IsLetterOrDigit(text[end]))))
+                {
+                    ranges.Add((index, end));
+                }
+
+                at = index + 1;
             }
         }
 

@@ -108,6 +108,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
         transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "<script>alert(1)</script> The Café opens; a cafe closes." });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Cafe at the cafeteria." });
         await _store.CreateConversationAsync(null, transcript, null);
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
         using var http = new HttpClient();
@@ -117,6 +118,9 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.Contains("The <mark>Café</mark> opens; a <mark>cafe</mark> closes.", page, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
+
+        // A word is marked where the search finds it, as a whole word: not inside "cafeteria".
+        Assert.Contains("<mark>Cafe</mark> at the cafeteria.", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,15 +72,26 @@ public sealed partial class StoredAnalyses
     /// <summary>The kept analysis of a conversation, when it is current; else it is computed now and kept.</summary>
     public async Task<TranscriptAnalysis?> GetAsync(long conversationId, CancellationToken cancellationToken = default)
     {
-        if (await _store.GetAnalysisJsonAsync(conversationId, TranscriptAnalyzer.Version, cancellationToken) is { } json
-            && JsonSerializer.Deserialize(json, AnalysisJsonContext.Default.TranscriptAnalysis) is { } stored)
+        if (await ReadKeptAsync(conversationId, cancellationToken) is { } kept)
         {
-            return stored;
+            return kept;
         }
 
         var transcript = await _store.GetTranscriptAsync(conversationId, cancellationToken);
         return transcript is null ? null : await SaveAsync(conversationId, transcript, cancellationToken);
     }
+
+    /// <summary>The kept analysis of a conversation already read, when it is current; else it is computed from it now and kept.</summary>
+    public async Task<TranscriptAnalysis> GetAsync(long conversationId, Transcript transcript, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return await ReadKeptAsync(conversationId, cancellationToken) ?? await SaveAsync(conversationId, transcript, cancellationToken);
+    }
+
+    private async Task<TranscriptAnalysis?> ReadKeptAsync(long conversationId, CancellationToken cancellationToken) =>
+        await _store.GetAnalysisJsonAsync(conversationId, TranscriptAnalyzer.Version, cancellationToken) is { } json
+            ? JsonSerializer.Deserialize(json, AnalysisJsonContext.Default.TranscriptAnalysis)
+            : null;
 
     /// <summary>
     /// Analyses the conversations matching <paramref name="query"/> that have no current analysis (made by an earlier

@@ -105,8 +105,9 @@ public sealed class ConversationExporter
                 continue;
             }
 
+            // The analysis of the transcript as stored (before its metadata becomes provenance), kept if it was not yet.
+            var analysis = await _analyses.GetAsync(id, transcript, cancellationToken);
             var plan = Provenance.Stamp(transcript, id, runId, await _store.GetConversationSpecAsync(id, cancellationToken));
-            var analysis = await _analyses.GetAsync(id, cancellationToken) ?? TranscriptAnalyzer.Analyze(transcript);
             if ((filter.NoGoodbyeLoop && analysis.GoodbyeLoop is not null) || !filter.Judges.All(j => j.Matches(transcript.Metadata)))
             {
                 FilteredOut++;
@@ -141,7 +142,14 @@ public sealed class ConversationExporter
             return false;
         }
 
-        var signature = ShingleSet.Create(string.Join('\n', transcript.Messages.Select(m => m.Content))).MinHash(Signature);
+        var shingles = ShingleSet.Create(string.Join('\n', transcript.Messages.Select(m => m.Content)));
+        if (shingles.Count == 0)
+        {
+            // Without words (emoji, blanks) there is nothing to be nearly the same as: only the exact check applies.
+            return false;
+        }
+
+        var signature = shingles.MinHash(Signature);
         var candidates = new HashSet<int>();
         for (var band = 0; band < Bands; band++)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Crosstalk.Analysis.Judge;
 
 namespace Crosstalk.Engine.Exports;
 
@@ -77,22 +78,24 @@ public sealed record JudgeFilter(string Rubric, string Field, string Value)
                 continue;
             }
 
+            List<JudgeResult>? results;
             try
             {
-                using var document = JsonDocument.Parse(json);
-                foreach (var result in document.RootElement.EnumerateArray())
-                {
-                    if (result.TryGetProperty("answer", out var answer) && answer.ValueKind == JsonValueKind.Object
-                        && answer.TryGetProperty(Field, out var value) && Text(value) is { } text
-                        && string.Equals(text, Value, StringComparison.OrdinalIgnoreCase))
-                    {
-                        return true;
-                    }
-                }
+                results = JsonSerializer.Deserialize(json, JudgeJsonContext.Default.ListJudgeResult);
             }
             catch (JsonException)
             {
                 // Results that cannot be read hold no label.
+                continue;
+            }
+
+            foreach (var result in results ?? [])
+            {
+                if (result.Answer is { ValueKind: JsonValueKind.Object } answer && answer.TryGetProperty(Field, out var value)
+                    && Text(value) is { } text && string.Equals(text, Value, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
             }
         }
 

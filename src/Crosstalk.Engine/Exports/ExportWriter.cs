@@ -81,9 +81,18 @@ public static class ExportWriter
         IAsyncEnumerable<ExportedConversation> conversations, string format, string directory, Action<int>? progress, CancellationToken cancellationToken)
     {
         var files = new List<string>();
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var extension = format == ExportFormats.Markdown ? ".md" : ".json";
         await foreach (var c in conversations.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var file = FileStem(c.Id, c.Transcript) + (format == ExportFormats.Markdown ? ".md" : ".json");
+            // Two runs of one experiment number their conversations alike: a second 0001_A_vs_B takes its id as well.
+            var file = FileStem(c.Id, c.Transcript) + extension;
+            if (!used.Add(file))
+            {
+                file = string.Create(CultureInfo.InvariantCulture, $"{FileStem(c.Id, c.Transcript)}_{c.Id}{extension}");
+                used.Add(file);
+            }
+
             TranscriptFile.Write(c.Transcript, Path.Combine(directory, file), format == ExportFormats.Markdown ? TranscriptFormat.SeedMarkdown : TranscriptFormat.Json);
             files.Add(file);
             progress?.Invoke(files.Count);

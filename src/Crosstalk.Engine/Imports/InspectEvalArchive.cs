@@ -25,14 +25,6 @@ public static class InspectEvalArchive
     /// <summary>The largest entry read (a sample of a long agent run is large, but not this large).</summary>
     private const long MaxEntry = 1L << 30;
 
-    /// <summary>Whether a file starts like a ZIP archive.</summary>
-    public static bool IsArchive(string path)
-    {
-        Span<byte> magic = stackalloc byte[4];
-        using var stream = File.OpenRead(path);
-        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && BinaryPrimitives.ReadUInt32LittleEndian(magic) == LocalEntry;
-    }
-
     /// <summary>The conversations of the archive's samples, in Inspect's order (epoch, then id).</summary>
     /// <exception cref="TranscriptFormatException">The file is not a ZIP archive, has no header or samples, or an entry cannot be read.</exception>
     public static List<Transcript> Read(string path)
@@ -40,11 +32,15 @@ public static class InspectEvalArchive
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
         {
-            return ReadArchive(path);
+            return ForeignLayout.Read(path, null, "Inspect AI", () => ReadArchive(path));
         }
         catch (EndOfStreamException ex)
         {
             throw new TranscriptFormatException(path, null, "the archive ends early (was it cut off?)", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TranscriptFormatException(path, null, $"the file cannot be read ({ex.Message.TrimEnd('.')})", ex);
         }
     }
 

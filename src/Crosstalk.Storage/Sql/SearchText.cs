@@ -11,8 +11,6 @@ internal static class SearchText
 {
     private const int SnippetRadius = 80;
 
-    /// <summary>The terms of the query (<see cref="SearchTerms.Of"/>).</summary>
-    public static string[] Terms(string text) => SearchTerms.Of(text);
 
     /// <summary>
     /// The text without NUL characters: a database string ends at the first one, so a query of only NUL was a query of
@@ -29,13 +27,13 @@ internal static class SearchText
     /// together and in order.
     /// </summary>
     public static IEnumerable<string> LiteralTerms(string text) =>
-        Terms(text).Where(term => !term.All(char.IsLetterOrDigit)).Distinct(StringComparer.Ordinal);
+        SearchTerms.Of(text).Where(term => !term.All(char.IsLetterOrDigit)).Distinct(StringComparer.Ordinal);
 
     /// <summary>An FTS5 query of the terms, each a quoted string (a phrase, for several words), so that no term is read as an operator.</summary>
     public static string Fts5Query(string text)
     {
         var builder = new StringBuilder();
-        foreach (var term in Terms(text).Where(t => t.Any(char.IsLetterOrDigit)))
+        foreach (var term in SearchTerms.Of(text).Where(t => t.Any(char.IsLetterOrDigit)))
         {
             if (builder.Length > 0)
             {
@@ -69,11 +67,11 @@ internal static class SearchText
     public static string Snippet(string content, string query)
     {
         var compare = CultureInfo.InvariantCulture.CompareInfo;
-        var options = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace;
+        var options = SearchTerms.Comparison;
         var at = compare.IndexOf(content, query.Trim(), options);
         if (at < 0)
         {
-            foreach (var term in Terms(query))
+            foreach (var term in SearchTerms.Of(query))
             {
                 at = compare.IndexOf(content, term, options);
                 if (at >= 0)

@@ -193,6 +193,39 @@ public sealed class DatasetExportTests
         Assert.Equal(9, nearExporter.Duplicates);
     }
 
+    [Fact]
+    public async Task FilesPerConversation_TwoRunsOfOneExperiment_EveryConversationKeepsItsFile()
+    {
+        await using var fixture = await ExportFixture.CreateAsync();
+        var (run, planned) = ConversationPlanner.PlanRun(Crosstalk.Experiments.ExperimentFile.Parse(ExportFixture.Experiment, "demo.yaml"), fixture.Engine.Models, fixture.Engine.Time.GetLocalNow(), null);
+        var again = await fixture.Engine.CreateRunAsync(run, planned);
+        await fixture.Engine.Runs.RunAsync(again);
+
+        var (folder, result, _) = await fixture.ExportAsync(ExportFormats.Json, runs: [fixture.RunId, again]);
+
+        Assert.Equal(16, result.Conversations);
+        Assert.Equal(16, Directory.GetFiles(folder).Length);
+        Assert.Equal(16, result.Files.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public async Task NearDuplicates_ConversationsWithoutWords_AreNotTakenForCopiesOfEachOther()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        foreach (var emoji in new[] { "🌀🌀🌀", "✨ ✨", "🕊️" })
+        {
+            var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A"), new Participant(2, "B")] };
+            transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = emoji });
+            transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = emoji + emoji });
+            await store.CreateConversationAsync(null, transcript, null);
+        }
+
+        var (_, result, exporter) = await ExportFixture.ExportAsync(store, ExportFormats.Jsonl, new ExportFilter { Duplicates = DuplicateRemoval.Near });
+
+        Assert.Equal(3, result.Conversations);
+        Assert.Equal(0, exporter.Duplicates);
+    }
+
     [Theory]
     [InlineData("train=0.9", "add up to 0.9")]
     [InlineData("train=0.5,train=0.5", "named twice")]

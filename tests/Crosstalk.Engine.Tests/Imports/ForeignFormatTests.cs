@@ -169,6 +169,39 @@ public sealed class ForeignFormatTests
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("llm.json", "{\"llm1_model\": \"a\", \"llm2_model\": \"b\"}", "no 'messages' list")]
+    [InlineData("inspect.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"epoch\": 1.5, \"messages\": []}]}", "Inspect AI")]
+    [InlineData("inspect2.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"scores\": {\"m\": 3}}]}", "Inspect AI")]
+    [InlineData("chat.jsonl", "{\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[7]}]}\n", "OpenAI chat")]
+    public async Task MalformedFileOfAForeignFormat_IsSkippedInOneLine_NeverACrash(string name, string text, string problem)
+    {
+        var path = Path.Combine(EngineHarness.NewFolder(), name);
+        await File.WriteAllTextAsync(path, text);
+
+        var (read, skipped) = await ReadAsync(path);
+
+        Assert.Empty(read);
+        var line = Assert.Single(skipped);
+        Assert.Contains(name, line, StringComparison.Ordinal);
+        Assert.Contains(problem, line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+    }
+
+    [Fact]
+    public void ChatBridge_LastHeaderOnTheLastLine_IsAnEmptyMessage()
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md")).TrimEnd('\n')
+            + "\n\n**Round 7**\n\n### Cartographer (2025-11-14 20:31:40)";
+        var path = Path.Combine(EngineHarness.NewFolder(), "cut.md");
+        File.WriteAllText(path, text);
+
+        var transcript = TranscriptFile.Read(path);
+
+        Assert.Equal(8, transcript.Messages.Count);
+        Assert.Equal("", transcript.Messages[^1].Content);
+    }
+
     [Fact]
     public async Task ImportThenExport_EveryForeignConversationKeepsWhereItCameFrom()
     {

@@ -77,10 +77,10 @@ public static class TranscriptFile
             TranscriptFormat.OriginalJson => [OriginalJson.Read(text, path)],
             TranscriptFormat.Jsonl => TranscriptJson.ReadLinesIterator(new StringReader(text), path),
             TranscriptFormat.ShareGpt or TranscriptFormat.OpenAIChat => ChatJsonl.ReadLines(new StringReader(text), path, format),
-            TranscriptFormat.InspectLog => InspectLog.Read(text, path),
-            TranscriptFormat.Llm2Llm => [ReadLlm2Llm(text, path)],
-            TranscriptFormat.LiminalBackrooms => [LiminalBackroomsHtml.Read(text, path)],
-            TranscriptFormat.ChatBridge => [ChatBridgeMarkdown.Read(text, path)],
+            TranscriptFormat.InspectLog => ForeignLayout.Read(path, null, "Inspect AI", () => InspectLog.Read(text, path)),
+            TranscriptFormat.Llm2Llm => [ForeignLayout.Read(path, null, "llm2llm", () => ReadLlm2Llm(text, path))],
+            TranscriptFormat.LiminalBackrooms => [ForeignLayout.Read(path, null, "liminal_backrooms", () => LiminalBackroomsHtml.Read(text, path))],
+            TranscriptFormat.ChatBridge => [ForeignLayout.Read(path, null, "chat_bridge", () => ChatBridgeMarkdown.Read(text, path))],
             _ => [TranscriptJson.Read(text, path)],
         };
     }

@@ -69,7 +69,8 @@ public static class ChatBridgeMarkdown
         {
             var (line, label, time) = headers[h];
             var end = h + 1 < headers.Count ? headers[h + 1].Line - (IsRound(lines[headers[h + 1].Line - 2]) ? 2 : 0) : lines.Length;
-            var body = string.Join('\n', lines[(line + 2)..Math.Max(line + 2, end)]).TrimEnd('\n');
+            var from = Math.Min(line + 2, lines.Length);
+            var body = string.Join('\n', lines[from..Math.Max(from, end)]).TrimEnd('\n');
             int seat;
             if (label == "Human" && h == 0)
             {

@@ -64,7 +64,9 @@ public static class ChatJsonl
                 continue;
             }
 
-            var transcript = format == TranscriptFormat.ShareGpt ? ReadShareGpt(line, path, number) : ReadOpenAIChat(line, path, number);
+            var transcript = format == TranscriptFormat.ShareGpt
+                ? ForeignLayout.Read(path, number, "ShareGPT", () => ReadShareGpt(line, path, number))
+                : ForeignLayout.Read(path, number, "OpenAI chat", () => ReadOpenAIChat(line, path, number));
             transcript.Metadata[TranscriptMetadataKeys.SourceLocation] = string.Create(CultureInfo.InvariantCulture, $"line {number}");
             yield return transcript;
         }

@@ -22,6 +22,11 @@ public static class Llm2LlmJson
     /// <exception cref="TranscriptFormatException">A message has no text or an unknown role.</exception>
     public static Transcript Read(JsonElement root, string? path)
     {
+        if (!IsConversation(root))
+        {
+            throw new TranscriptFormatException(path, null, "the llm2llm conversation has no 'messages' list");
+        }
+
         var first = ChatJsonl.Text(root, "llm1_model") ?? throw new TranscriptFormatException(path, null, "'llm1_model' is not a model id");
         var second = ChatJsonl.Text(root, "llm2_model") ?? throw new TranscriptFormatException(path, null, "'llm2_model' is not a model id");
         var builder = new SpeakerTranscript(Format);
