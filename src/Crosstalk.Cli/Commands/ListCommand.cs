@@ -148,11 +148,9 @@ internal static class ListCommand
             cells.Add(TerminalText.Escape(conversation.Title));
             if (factors)
             {
-                var plan = await store.GetConversationSpecAsync(conversation.Id, cancellationToken).ConfigureAwait(false) is { } spec
-                    ? PlanJson.ReadConversation(spec, string.Create(CultureInfo.InvariantCulture, $"Conversation {conversation.Id}"))
-                    : null;
+                var plan = await ReadPlanAsync(store, conversation.Id, cancellationToken).ConfigureAwait(false);
                 cells.Add(plan is null ? "–" : TerminalText.Escape(OpenerLabel(plan.Opener)));
-                cells.Add(plan is null ? "–" : PromptNumber(plan, prompts));
+                cells.Add(plan?.PromptTemplate is { } template ? PromptNumber(template, prompts) : "–");
                 cells.Add(plan?.Repetition?.ToString(CultureInfo.InvariantCulture) ?? "–");
             }
 
@@ -214,17 +212,9 @@ internal static class ListCommand
         _ => Shorten(opener.ReplaceLineEndings(" "), 12),
     };
 
-    // The number of the seat-1 prompt as the experiment wrote it (the seats' names back as {self} and {other}).
-    private static string PromptNumber(ConversationPlan plan, List<string> prompts)
+    // Each distinct template gets the next number, in the order the list meets them.
+    private static string PromptNumber(string template, List<string> prompts)
     {
-        if (plan.Seats.Count < 2 || plan.Seats[0].SystemPrompt is not { } prompt)
-        {
-            return "–";
-        }
-
-        var template = plan.Seats[0].Name == plan.Seats[1].Name
-            ? prompt.Replace(plan.Seats[0].Name, "{self}", StringComparison.Ordinal)
-            : prompt.Replace(plan.Seats[0].Name, "{self}", StringComparison.Ordinal).Replace(plan.Seats[1].Name, "{other}", StringComparison.Ordinal);
         var index = prompts.IndexOf(template);
         if (index < 0)
         {
@@ -233,6 +223,21 @@ internal static class ListCommand
         }
 
         return (index + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    // A plan this version cannot read (a later Crosstalk's) shows as unknown factors rather than failing the list.
+    private static async Task<ConversationPlan?> ReadPlanAsync(ITranscriptStore store, long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.GetConversationSpecAsync(id, cancellationToken).ConfigureAwait(false) is { } spec
+                ? PlanJson.ReadConversation(spec, string.Create(CultureInfo.InvariantCulture, $"Conversation {id}"))
+                : null;
+        }
+        catch (Crosstalk.Engine.PlanException)
+        {
+            return null;
+        }
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";

@@ -40,19 +40,20 @@ internal static class ModelsCommand
             }
 
             // A provider's line: where it is and whether its key is set (a key is never shown, nor a key: that is not a variable's name).
-            void Provider(string name, Crosstalk.Models.Catalog.ModelEntry first)
+            void Provider(string name, string? endpoint, string? keyVariable, string? shownVariable, bool present)
             {
-                var variable = TerminalText.Escape(catalog.KeyVariableForDisplay(first) ?? "(not shown: key: is not the name of a variable)");
-                var key = first.KeyVariable is null
+                var variable = TerminalText.Escape(shownVariable ?? "(not shown: key: is not the name of a variable)");
+                var key = keyVariable is null
                     ? "[grey]no key needed[/]"
-                    : catalog.KeyPresent(first) ? $"key {variable} [green]✓ set[/]" : $"key {variable} [red]✗ not set[/]";
+                    : present ? $"key {variable} [green]✓ set[/]" : $"key {variable} [red]✗ not set[/]";
                 console.WriteLine();
-                console.MarkupLine($"[bold]{TerminalText.Escape(name)}[/] [grey]{TerminalText.Escape(first.EndpointForDisplay ?? "")}[/] · {key}");
+                console.MarkupLine($"[bold]{TerminalText.Escape(name)}[/] [grey]{TerminalText.Escape(endpoint ?? "")}[/] · {key}");
             }
 
             foreach (var group in catalog.Entries.GroupBy(e => e.Provider))
             {
-                Provider(group.Key, group.First());
+                var first = group.First();
+                Provider(group.Key, first.EndpointForDisplay, first.KeyVariable, catalog.KeyVariableForDisplay(first), catalog.KeyPresent(first));
                 var width = group.Max(e => e.Name.Length);
                 foreach (var entry in group)
                 {
@@ -69,7 +70,7 @@ internal static class ModelsCommand
             foreach (var provider in catalog.Providers.Where(p => !listed.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal))
             {
                 var example = ExampleModel(provider.Name);
-                Provider(provider.Name, catalog.Resolve($"{provider.Name}:{example}"));
+                Provider(provider.Name, provider.EndpointForDisplay, provider.KeyVariable, catalog.KeyVariableForDisplay(provider), catalog.KeyPresent(provider));
                 console.MarkupLine($"  [grey]any model it serves, as[/] {TerminalText.Escape(provider.Name)}:MODEL [grey](e.g. {TerminalText.Escape(provider.Name)}:{TerminalText.Escape(example)})[/]");
             }
 

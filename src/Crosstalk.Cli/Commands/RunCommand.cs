@@ -64,9 +64,10 @@ internal static class RunCommand
         {
             foreach (var option in new[] { system, systemA, systemB })
             {
-                if (parseResult.GetValue(option) is { } prompt && Crosstalk.Conversations.SystemPrompts.UnknownPlaceholder(prompt) is { } unknown)
+                // The planner refuses it too, but only the command line knows which option it came from.
+                if (Crosstalk.Conversations.SystemPrompts.PlaceholderProblem(parseResult.GetValue(option), option.Name) is { } problem)
                 {
-                    throw new UsageException($"{option.Name} has {unknown}, which is not a placeholder; the placeholders are {Crosstalk.Conversations.SystemPrompts.Placeholders}.");
+                    throw new UsageException(problem);
                 }
             }
 

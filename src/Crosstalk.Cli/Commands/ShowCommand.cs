@@ -31,17 +31,26 @@ internal static class ShowCommand
             var path = context.ResolvePath(parseResult.GetValue(file)!);
             var wanted = parseResult.GetValue(index);
 
-            // Every conversation of the file is read, so a bad line anywhere in it is reported, not only in the one shown.
-            var transcripts = TranscriptFile.ReadAll(path).ToList();
-            if (wanted > transcripts.Count)
+            // Every conversation of the file is read (one at a time; only the one shown is kept), so a bad line anywhere in
+            // it is reported, not only in the one shown.
+            Crosstalk.Transcripts.Transcript? transcript = null;
+            var count = 0;
+            foreach (var read in TranscriptFile.ReadAll(path))
             {
-                throw new UsageException($"--index {wanted}: {path} holds {transcripts.Count} conversation(s).");
+                if (++count == wanted)
+                {
+                    transcript = read;
+                }
             }
 
-            var transcript = transcripts[wanted - 1];
-            if (transcripts.Count > 1)
+            if (transcript is null)
             {
-                context.Console.MarkupLine($"[grey]Conversation {wanted} of {transcripts.Count} in this file; --index N shows another.[/]");
+                throw new UsageException($"--index {wanted}: {path} holds {count} conversation(s).");
+            }
+
+            if (count > 1)
+            {
+                context.Console.MarkupLine($"[grey]Conversation {wanted} of {count} in this file; --index N shows another.[/]");
             }
 
             context.Console.Write(TranscriptView.Header(transcript));

@@ -14,8 +14,19 @@ public static class SystemPrompts
         "straight to the other model, and its replies come straight back to you; no human will read along or step in. " +
         "Talk about whatever interests you both. If you want the conversation to end, finish your message with {end_token}.";
 
-    /// <summary>The placeholders a template may use.</summary>
-    public const string Placeholders = "{self}, {other} and {end_token}";
+    private static readonly string[] Names = ["{self}", "{other}", "{end_token}"];
+
+    /// <summary>The placeholders a template may use, in words.</summary>
+    public static string Placeholders { get; } = string.Join(", ", Names[..^1]) + " and " + Names[^1];
+
+    /// <summary>
+    /// The one sentence that refuses a template using a <c>{word}</c> that is no placeholder, starting with
+    /// <paramref name="what"/> (the option, key or seat it came from); null when the template is fine.
+    /// </summary>
+    public static string? PlaceholderProblem(string? template, string what) =>
+        template is not null && UnknownPlaceholder(template) is { } unknown
+            ? $"{what} has {unknown}, which is not a placeholder; the placeholders are {Placeholders}."
+            : null;
 
     /// <summary>
     /// The first <c>{word}</c> in <paramref name="template"/> that is not a placeholder (a misspelt <c>{slef}</c> would
@@ -35,7 +46,7 @@ public static class SystemPrompts
             if (end > start + 1 && end < template.Length && template[end] == '}')
             {
                 var word = template[start..(end + 1)];
-                if (word is not ("{self}" or "{other}" or "{end_token}"))
+                if (Array.IndexOf(Names, word) < 0)
                 {
                     return word;
                 }

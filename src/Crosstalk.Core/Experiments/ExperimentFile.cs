@@ -312,17 +312,19 @@ public static class ExperimentFile
 
             var text = Scalar(node, $"'{key}'");
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
-                : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) || (text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit))
-                    ? throw Error(node, string.Create(CultureInfo.InvariantCulture, $"'{key}' is too large: at most {int.MaxValue:N0}."))
+                : text.TrimStart('-', '+') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit) && text.Length - digits.Length <= 1
+                    ? throw Error(node, text.StartsWith('-')
+                        ? string.Create(CultureInfo.InvariantCulture, $"'{key}' is too small: at least {int.MinValue:N0}.")
+                        : string.Create(CultureInfo.InvariantCulture, $"'{key}' is too large: at most {int.MaxValue:N0}."))
                 : throw Error(node, $"'{key}' must be a whole number.");
         }
 
         /// <summary>A system prompt whose <c>{word}</c> is no placeholder is refused where it was written.</summary>
         public void CheckPlaceholders(YamlNode node, string? template, string what)
         {
-            if (template is not null && Crosstalk.Conversations.SystemPrompts.UnknownPlaceholder(template) is { } unknown)
+            if (Crosstalk.Conversations.SystemPrompts.PlaceholderProblem(template, what) is { } problem)
             {
-                throw Error(node, $"{what} has {unknown}, which is not a placeholder; the placeholders are {Crosstalk.Conversations.SystemPrompts.Placeholders}.");
+                throw Error(node, problem);
             }
         }
 

@@ -10,6 +10,8 @@ internal sealed class AllStopCondition(IReadOnlyList<IStopCondition> conditions)
 {
     public IReadOnlyList<IStopCondition> Conditions { get; } = conditions;
 
+    public override bool CountsCost => Conditions.Any(c => c is StopCondition { CountsCost: true });
+
     public override StopInfo? Check(ConversationState state)
     {
         StopInfo? latest = null;

@@ -22,5 +22,7 @@ internal sealed class AnyStopCondition(IReadOnlyList<IStopCondition> conditions)
 
     public override int? MessageLimit => Conditions.Select(c => (c as StopCondition)?.MessageLimit).Where(l => l is not null).Min();
 
+    public override bool CountsCost => Conditions.Any(c => c is StopCondition { CountsCost: true });
+
     public override string ToString() => string.Join(" | ", Conditions);
 }

@@ -30,5 +30,7 @@ public sealed class CostBudgetCondition : StopCondition
     }
 
     /// <inheritdoc />
+    public override bool CountsCost => true;
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"cost-budget:{BudgetUsd}");
 }

@@ -17,6 +17,9 @@ public abstract class StopCondition : IStopCondition
     /// </summary>
     public virtual int? MessageLimit => null;
 
+    /// <summary>Whether this condition (or one inside it) is a budget in dollars, which only counts models with a price.</summary>
+    public virtual bool CountsCost => false;
+
     /// <summary>Stops when either condition fires.</summary>
     public static StopCondition operator |(StopCondition left, StopCondition right) => StopConditions.Any(left, right);
 

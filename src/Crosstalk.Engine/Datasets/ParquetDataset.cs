@@ -36,9 +36,6 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         _writing = Task.Run(() => ParquetSerializer.SerializeAsync(Pending(), _stream, options, metadata, _stop.Token));
     }
 
-    /// <summary>Rows written so far.</summary>
-    public int Rows { get; private set; }
-
     /// <summary>Adds a row; it is written with its row group.</summary>
     public async Task AddAsync(DatasetRow row, CancellationToken cancellationToken = default)
     {
@@ -51,7 +48,6 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
         }
 
         await _rows.Writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
-        Rows++;
     }
 
     /// <summary>Writes what is pending and moves the file into place (a file without rows still has the schema).</summary>
@@ -143,13 +139,5 @@ public static class ParquetDatasetReader
                 yield return row;
             }
         }
-    }
-
-    /// <summary>Whether a file starts like Parquet (<c>PAR1</c>).</summary>
-    public static bool IsParquet(string path)
-    {
-        Span<byte> magic = stackalloc byte[4];
-        using var stream = File.OpenRead(path);
-        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PAR1"u8);
     }
 }

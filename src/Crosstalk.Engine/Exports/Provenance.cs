@@ -60,8 +60,9 @@ public static class Provenance
 
         if (!metadata.ContainsKey(Plan) && specJson is not null)
         {
-            var plan = PlanJson.ReadConversation(specJson, string.Create(CultureInfo.InvariantCulture, $"Conversation {id}"));
-            metadata[Plan] = PlanJson.Write(plan with { MarkdownPath = null, JsonPath = null, JsonFormat = null });
+            var plan = PlanJson.ReadConversation(specJson, string.Create(CultureInfo.InvariantCulture, $"Conversation {id}")) with { MarkdownPath = null, JsonPath = null, JsonFormat = null };
+            metadata[Plan] = PlanJson.Write(plan);
+            return plan;
         }
 
         return metadata.TryGetValue(Plan, out var json)

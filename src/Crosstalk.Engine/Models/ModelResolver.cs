@@ -86,7 +86,7 @@ public sealed class ModelResolver : IModelResolver, IDisposable
             }
 
             var provided = _factory.Value.CreateClient(reference, out var entry);
-            return new ResolvedModel(reference, entry.DisplayName, provided, BlankMessage: entry.BlankMessage, Unpriced: entry.InputPricePerMillion is null && entry.OutputPricePerMillion is null);
+            return new ResolvedModel(reference, entry.DisplayName, provided, BlankMessage: entry.BlankMessage, Unpriced: !entry.HasPrice);
         }
         catch (Exception ex) when (ex is ArgumentException or ModelCatalogException or ProviderException or InvalidOperationException
             or TranscriptFormatException or IOException or UnauthorizedAccessException)

@@ -52,6 +52,9 @@ public sealed record ConversationPlan
     /// <summary>1-based repetition of its combination (the original system's <c>run{n}</c>).</summary>
     public int? Repetition { get; init; }
 
+    /// <summary>The experiment's system prompt template this conversation was planned with (a factor, like the opener), unfilled.</summary>
+    public string? PromptTemplate { get; init; }
+
     /// <summary>A file rewritten in the seed Markdown format after every message, if any (as the original system did).</summary>
     public string? MarkdownPath { get; init; }
 

@@ -28,6 +28,7 @@ public static class ConversationPlanner
         ArgumentNullException.ThrowIfNull(models);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var blanks = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var limit = experiment.Stop.CostBudget is not null ? "cost_budget" : experiment.CostCeiling is not null ? "cost_ceiling" : null;
         foreach (var model in experiment.Models)
         {
             if (!names.ContainsKey(model.Reference))
@@ -35,7 +36,6 @@ public static class ConversationPlanner
                 var resolved = models.Resolve(model.Reference, experiment.Seed);
                 names[model.Reference] = resolved.DisplayName;
                 blanks[model.Reference] = resolved.BlankMessage;
-                var limit = experiment.Stop.CostBudget is not null ? "cost_budget" : experiment.CostCeiling is not null ? "cost_ceiling" : null;
                 CheckPriced(resolved, limit, allowUnpriced);
             }
         }
@@ -70,6 +70,7 @@ public static class ConversationPlanner
                 Key = planned.Key,
                 Number = planned.Number,
                 Repetition = planned.Repetition,
+                PromptTemplate = planned.SystemPrompt ?? SystemPrompts.Default,
                 MarkdownPath = markdown,
                 JsonPath = json,
             };
@@ -106,11 +107,9 @@ public static class ConversationPlanner
             throw new PlanException(string.Create(CultureInfo.InvariantCulture, $"The first seat must be between 1 and {request.Seats.Count}."));
         }
 
-        CheckPolicy(request.StopPolicy, request.EndToken);
+        var budget = CheckPolicy(request.StopPolicy, request.EndToken).CountsCost ? "The cost budget" : null;
         var resolved = new List<ResolvedModel>(request.Seats.Count);
         var names = new List<string>(request.Seats.Count);
-        var budget = (StopSettings.TryFromPolicy(request.StopPolicy, out var settings) ? settings.CostBudget is not null : request.StopPolicy.Contains("cost-budget", StringComparison.Ordinal))
-            ? "The cost budget" : null;
         foreach (var seat in request.Seats)
         {
             var model = models.Resolve(seat.Model.Trim(), request.Seed);
@@ -124,9 +123,9 @@ public static class ConversationPlanner
         {
             var other = names[(i + 1) % names.Count];
             var template = NonBlank(request.Seats[i].SystemPrompt) ?? NonBlank(request.SystemPrompt) ?? SystemPrompts.Default;
-            if (SystemPrompts.UnknownPlaceholder(template) is { } unknown)
+            if (SystemPrompts.PlaceholderProblem(template, string.Create(CultureInfo.InvariantCulture, $"The system prompt of seat {i + 1}")) is { } problem)
             {
-                throw new PlanException(string.Create(CultureInfo.InvariantCulture, $"The system prompt of seat {i + 1} has {unknown}, which is not a placeholder; the placeholders are {SystemPrompts.Placeholders}."));
+                throw new PlanException(problem);
             }
 
             seats.Add(new SeatPlan(
@@ -236,8 +235,8 @@ public static class ConversationPlanner
 
         var endToken = parentPlan?.EndToken ?? "[END]";
         var policy = ForkPolicy(parentPlan?.StopPolicy ?? new StopSettings().ToPolicy(), request);
-        CheckPolicy(policy, endToken);
-        if (request.At > 0 && (StopConditions.Parse(policy) as StopCondition)?.MessageLimit is { } cap && cap <= request.At)
+        var condition = CheckPolicy(policy, endToken);
+        if (request.At > 0 && condition.MessageLimit is { } cap && cap <= request.At)
         {
             throw new PlanException(string.Create(
                 CultureInfo.InvariantCulture, $"The fork keeps {request.At} messages, so its message cap ({cap}) must be more, or nothing new would be said."));
@@ -341,11 +340,11 @@ public static class ConversationPlanner
         {
             throw new PlanException(
                 $"{limit} is set, but {model.Reference} has no price in the model catalog, so its cost is not counted and the limit could be passed unseen; "
-                + "give it a price in your models file (docs/models.md) or pass --allow-unpriced.");
+                + "give it a price in your models file (docs/models.md), or allow unpriced models (--allow-unpriced).");
         }
     }
 
-    private static void CheckPolicy(string policy, string endToken)
+    private static StopCondition CheckPolicy(string policy, string endToken)
     {
         if (string.IsNullOrWhiteSpace(endToken))
         {
@@ -354,7 +353,7 @@ public static class ConversationPlanner
 
         try
         {
-            StopConditions.Parse(policy);
+            return StopConditions.Parse(policy);
         }
         catch (FormatException ex)
         {

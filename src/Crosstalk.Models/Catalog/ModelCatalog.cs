@@ -13,12 +13,19 @@ public sealed partial class ModelCatalog
     private const string BuiltInResource = "Crosstalk.Models.Catalog.Resources.builtin-models.yaml";
     private readonly Dictionary<string, ModelEntry> _byName;
     private readonly Dictionary<string, ProviderDefinition> _providers;
+    private readonly Dictionary<(string Provider, string ModelId), ModelEntry> _priced = new(ProviderModelComparer.Instance);
 
     private ModelCatalog(Dictionary<string, ProviderDefinition> providers, List<ModelEntry> entries, string? userFile, SecretStore secrets)
     {
         _providers = providers;
         Entries = entries;
         _byName = entries.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in entries.Where(e => e.HasPrice))
+        {
+            // The user's entries come after the built-ins: a price they give for a provider's model wins.
+            _priced[(entry.Provider, entry.ModelId)] = entry;
+        }
+
         UserFile = userFile;
         Secrets = secrets;
     }
@@ -79,7 +86,14 @@ public sealed partial class ModelCatalog
     public bool KeyPresent(ModelEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return entry.KeyVariable is null || Secrets.Has(entry.KeyVariable);
+        return KeyPresent(entry.KeyVariable);
+    }
+
+    /// <summary>Whether the key the provider needs is available (always true for keyless endpoints). Never reveals the key.</summary>
+    public bool KeyPresent(ProviderDefinition provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return KeyPresent(provider.KeyVariable);
     }
 
     /// <summary>
@@ -91,8 +105,19 @@ public sealed partial class ModelCatalog
     public string? KeyVariableForDisplay(ModelEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return entry.KeyVariable is { } name && Showable(name, Secrets) ? name : null;
+        return KeyVariableForDisplay(entry.KeyVariable);
     }
+
+    /// <summary>The provider's key variable as it may be shown, by the same rule as <see cref="KeyVariableForDisplay(ModelEntry)"/>.</summary>
+    public string? KeyVariableForDisplay(ProviderDefinition provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return KeyVariableForDisplay(provider.KeyVariable);
+    }
+
+    private bool KeyPresent(string? variable) => variable is null || Secrets.Has(variable);
+
+    private string? KeyVariableForDisplay(string? variable) => variable is { } name && Showable(name, Secrets) ? name : null;
 
     private static bool Showable(string variable, SecretStore secrets) =>
         secrets.Has(variable) || (variable.Length <= 64 && ConventionalVariable().IsMatch(variable));
@@ -136,10 +161,7 @@ public sealed partial class ModelCatalog
     /// </summary>
     private ModelEntry AdHoc(string reference, ProviderDefinition provider, string modelId)
     {
-        var priced = Entries.FirstOrDefault(known =>
-            (known.InputPricePerMillion is not null || known.OutputPricePerMillion is not null)
-            && string.Equals(known.Provider, provider.Name, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(known.ModelId, modelId, StringComparison.OrdinalIgnoreCase));
+        var priced = _priced.GetValueOrDefault((provider.Name, modelId));
         return new ModelEntry
         {
             Name = reference,
@@ -221,5 +243,16 @@ public sealed partial class ModelCatalog
             ?? throw new InvalidOperationException($"The built-in model catalog resource {BuiltInResource} is missing from the assembly.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
+    }
+
+    private sealed class ProviderModelComparer : IEqualityComparer<(string Provider, string ModelId)>
+    {
+        public static ProviderModelComparer Instance { get; } = new();
+
+        public bool Equals((string Provider, string ModelId) x, (string Provider, string ModelId) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Provider, y.Provider) && StringComparer.OrdinalIgnoreCase.Equals(x.ModelId, y.ModelId);
+
+        public int GetHashCode((string Provider, string ModelId) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Provider), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.ModelId));
     }
 }

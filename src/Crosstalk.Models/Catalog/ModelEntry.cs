@@ -51,9 +51,12 @@ public sealed class ModelEntry
     /// <summary>Where the entry came from: <c>built-in</c>, a file path, or <c>ad hoc</c>.</summary>
     public string Source { get; init; } = "built-in";
 
+    /// <summary>Whether the catalog has a price for this model; without one its cost is not counted.</summary>
+    public bool HasPrice => InputPricePerMillion is not null || OutputPricePerMillion is not null;
+
     /// <summary>The cost of a call in US dollars, or null when the catalog has no prices for this model.</summary>
     public decimal? Cost(long inputTokens, long outputTokens) =>
-        InputPricePerMillion is null && OutputPricePerMillion is null
+        !HasPrice
             ? null
             : ((inputTokens * (InputPricePerMillion ?? 0m)) + (outputTokens * (OutputPricePerMillion ?? 0m))) / 1_000_000m;
 

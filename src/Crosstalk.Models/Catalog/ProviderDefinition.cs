@@ -12,6 +12,9 @@ public sealed class ProviderDefinition
     /// <summary>The base URL (for OpenAI-compatible endpoints, the one that ends before <c>/chat/completions</c>).</summary>
     public required Uri Endpoint { get; init; }
 
+    /// <summary>The endpoint without its query string (which may hold a key), for messages and listings.</summary>
+    public string EndpointForDisplay => Endpoint.GetLeftPart(UriPartial.Path);
+
     /// <summary>The environment variable (or secrets-file name) that holds the key; null for keyless local servers.</summary>
     public string? KeyVariable { get; init; }
 

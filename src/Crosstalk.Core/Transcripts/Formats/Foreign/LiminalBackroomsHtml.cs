@@ -38,9 +38,12 @@ public static class LiminalBackroomsHtml
         var messages = new List<(string Speaker, string? Model, string Content, int Line)>();
         string? writtenAt = null;
         var at = start;
+        int line = 1, counted = 0;
         while ((at = text.IndexOf(MessageStart, at, StringComparison.Ordinal)) >= 0)
         {
-            var line = 1 + text.AsSpan(0, at).Count('\n');
+            // Lines counted from the last message on, not from the start each time.
+            line += text.AsSpan(counted, at - counted).Count('\n');
+            counted = at;
             var next = text.IndexOf(MessageStart, at + MessageStart.Length, StringComparison.Ordinal);
             var block = text.AsSpan(at, (next < 0 ? text.Length : next) - at);
             var speaker = Inner(block, "<span class=\"ai-name\">", "</span>");

@@ -44,7 +44,7 @@ internal sealed class SpeakerTranscript
     }
 
     /// <summary>Adds a message spoken by <paramref name="seat"/>.</summary>
-    public void Add(int seat, string content, DateTimeOffset? timestamp = null, string? reasoning = null, TokenUsage? usage = null, string? finishReason = null)
+    public void Add(int seat, string content, DateTimeOffset? timestamp = null, string? reasoning = null)
     {
         Transcript.Messages.Add(new TranscriptMessage
         {
@@ -53,8 +53,6 @@ internal sealed class SpeakerTranscript
             Content = content,
             Timestamp = timestamp,
             Reasoning = reasoning,
-            Usage = usage,
-            FinishReason = finishReason,
         });
     }
 
