@@ -65,9 +65,25 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("Per pair", result.StandardOutput, StringComparison.Ordinal);
         var html = File.ReadAllText(Path.Combine(dir, "report.html"));
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"chart-stop\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(dir, "tables", "models.csv")));
+    }
+
+    [Fact]
+    public async Task Analyze_Html_EveryConversationRowLinksToItsTranscriptFile()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var seeds = Path.GetDirectoryName(SharedFiles.Seed000)!;
+
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", seeds, "--html", "out/report.html");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var html = File.ReadAllText(Path.Combine(dir, "out", "report.html"));
+        var rows = html[html.IndexOf("id=\"conversation-rows\"", StringComparison.Ordinal)..];
+        var links = System.Text.RegularExpressions.Regex.Matches(rows, "<tr><td><a href=\"([^\"]+)\">").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(Directory.GetFiles(seeds, "*.txt").Length, links.Count);
+        Assert.All(links, link => Assert.True(File.Exists(Path.Combine(dir, "out", Uri.UnescapeDataString(link))), link));
     }
 
     [Fact]

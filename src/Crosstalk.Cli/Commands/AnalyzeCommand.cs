@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Cli.Reports;
+using Crosstalk.Web;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
@@ -83,7 +83,7 @@ internal static class AnalyzeCommand
                 var file = OutputPaths.File(context, htmlPath, "--html");
                 using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
                 {
-                    AnalysisReportHtml.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)));
+                    AnalysisReport.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)), row => TranscriptLink(row, path, file));
                 }
 
                 await WroteAsync(file).ConfigureAwait(false);
@@ -136,6 +136,26 @@ internal static class AnalyzeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // A row links to its transcript file (named relative to the folder analysed), relative to the report so that the two
+    // can move together; a conversation read from the store has no file of its own.
+    private static string? TranscriptLink(ConversationRow row, string analysed, string report)
+    {
+        if (row.Source is not { } source)
+        {
+            return null;
+        }
+
+        var folder = Directory.Exists(analysed) ? analysed : Path.GetDirectoryName(analysed)!;
+        var file = Path.GetFullPath(source, folder);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var relative = Path.GetRelativePath(Path.GetDirectoryName(report)!, file);
+        return string.Join('/', relative.Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));
     }
 
     // A run (or "store"): conversations without a current kept analysis are analysed first, with a line of progress when

@@ -99,6 +99,7 @@ function watch(root) {
     }
     status.textContent = `Stopped: ${d.reason}${d.detail ? " — " + d.detail : ""}`;
     status.dataset.state = "stopped";
+    status.dataset.meaning = d.meaning;
     if (stopForm) {
       stopForm.hidden = true;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Crosstalk.Transcripts;
 
 namespace Crosstalk.Web.Html;
 
@@ -22,4 +23,21 @@ internal static class Formats
     public static string SeatClass(int seat) => "seat-" + (((Math.Max(seat, 1) - 1) % 6) + 1).ToString(CultureInfo.InvariantCulture);
 
     public static string Stop(string? reason) => reason ?? "unfinished";
+
+    /// <summary>
+    /// The CSS class that styles a stop reason by what it means to a reader: an end the models chose, a limit the run set,
+    /// a guard that cut a loop short, an interruption, an error, or a conversation still going. Only errors are red.
+    /// </summary>
+    public static string StopClass(string? reason) => "stop stop-" + StopMeaning(reason);
+
+    public static string StopMeaning(string? reason) => reason switch
+    {
+        StopReasons.EndToken => "ended",
+        StopReasons.MaxMessages or StopReasons.TimeLimit or StopReasons.TokenBudget or StopReasons.CostBudget => "limit",
+        StopReasons.GoodbyeLoop or StopReasons.Repetition or StopReasons.EmptyReply => "guard",
+        StopReasons.Interrupted => "interrupted",
+        StopReasons.Error => "error",
+        null or "unfinished" or "running" => "running",
+        _ => "other",
+    };
 }

@@ -28,6 +28,31 @@ internal static class Layout
         return html.ToString();
     }
 
+    /// <summary>
+    /// A page that stands alone as a file: the viewer's stylesheet inlined, no script, no navigation, nothing loaded from
+    /// elsewhere (the report of <c>analyze --html</c>).
+    /// </summary>
+    public static string SelfContained(string title, HtmlBuilder body)
+    {
+        var html = new HtmlBuilder();
+        html.Raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+            .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Open("title").Text(title).Close("title")
+            .Raw("<style>").Raw(Stylesheet.Value).Raw("</style>")
+            .Raw("</head><body><main>")
+            .Raw(body.ToString())
+            .Raw("</main></body></html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>Our own stylesheet, as the server sends it at /assets/site.css.</summary>
+    private static readonly Lazy<string> Stylesheet = new(() =>
+    {
+        using var stream = typeof(Layout).Assembly.GetManifestResourceStream("Crosstalk.Web.Assets.site.css")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
     private static void NavLink(HtmlBuilder html, string href, string text, bool current) =>
         html.Element("a", text, ("href", href), ("aria-current", current ? "page" : null));
 }

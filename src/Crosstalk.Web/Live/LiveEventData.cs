@@ -10,7 +10,7 @@ internal sealed record RestartedData(int Index);
 
 internal sealed record CompletedData(int Index, string Html);
 
-internal sealed record StoppedData(string Reason, string? Detail, long ConversationId);
+internal sealed record StoppedData(string Reason, string? Detail, string Meaning, long ConversationId);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StartedData))]

@@ -15,7 +15,7 @@ internal static class LiveEvents
         LiveTextAppended text => ("delta", JsonSerializer.Serialize(new DeltaData(text.Index, text.Text), LiveJsonContext.Default.DeltaData)),
         LiveMessageRestarted restarted => ("restarted", JsonSerializer.Serialize(new RestartedData(restarted.Index), LiveJsonContext.Default.RestartedData)),
         LiveMessageStored stored => ("completed", JsonSerializer.Serialize(new CompletedData(stored.Index, Html(conversationId, stored)), LiveJsonContext.Default.CompletedData)),
-        LiveStopped stopped => ("stopped", JsonSerializer.Serialize(new StoppedData(stopped.Stop.Reason, stopped.Stop.Detail, conversationId), LiveJsonContext.Default.StoppedData)),
+        LiveStopped stopped => ("stopped", JsonSerializer.Serialize(new StoppedData(stopped.Stop.Reason, stopped.Stop.Detail, Formats.StopMeaning(stopped.Stop.Reason), conversationId), LiveJsonContext.Default.StoppedData)),
         _ => throw new ArgumentOutOfRangeException(nameof(update), update.GetType().Name, "An update the live page does not know."),
     };
 

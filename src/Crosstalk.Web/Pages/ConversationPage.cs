@@ -64,7 +64,7 @@ internal static class ConversationPage
             .Element("dt", "Ended").Element("dd", Formats.Time(transcript.Ended), ("id", "ended"))
             .Element("dt", "Messages").Element("dd", transcript.Messages.Count.ToString(CultureInfo.InvariantCulture), ("id", "message-count"))
             .Element("dt", "Stop reason").Open("dd", ("id", "stop-reason"))
-            .Element("span", transcript.Stop is null && transcript.Ended is not null ? "ended, reason not recorded" : Formats.Stop(transcript.Stop?.Reason), ("class", "stop stop-" + (transcript.Stop?.Reason ?? "unfinished")));
+            .Element("span", transcript.Stop is null && transcript.Ended is not null ? "ended, reason not recorded" : Formats.Stop(transcript.Stop?.Reason), ("class", Formats.StopClass(transcript.Stop?.Reason)));
         if (transcript.Stop is { } stop)
         {
             if (stop.Seat is { } seat && transcript.Participants.FirstOrDefault(p => p.Seat == seat) is { } who)

@@ -62,7 +62,7 @@ internal static class ConversationsPage
             html.Close("td")
                 .Element("td", Formats.Time(row.Started), ("class", "time"))
                 .Open("td", ("class", "num")).Text(row.MessageCount).Close("td")
-                .Open("td").Element("span", row.State, ("class", "stop stop-" + row.State)).Close("td")
+                .Open("td").Element("span", row.State, ("class", Formats.StopClass(row.State))).Close("td")
                 .Element("td", Formats.Number(row.TotalTokens), ("class", "num"))
                 .Close("tr");
         }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Crosstalk.Analysis;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Web.Html;
 using Microsoft.AspNetCore.Http;
@@ -57,88 +55,15 @@ internal static class CorpusPage
             return Layout.Page("Corpus", "corpus", html);
         }
 
-        html.Raw("<dl class=\"header\" id=\"corpus-summary\">")
-            .Element("dt", "Conversations").Element("dd", Formats.Number(corpus.Conversations))
-            .Element("dt", "Messages").Element("dd", Formats.Number(corpus.Messages))
-            .Element("dt", "Goodbye loops").Element("dd", Formats.Number(corpus.GoodbyeLoops))
-            .Element("dt", "Messages after the first end token").Element("dd", Formats.Number(corpus.MessagesAfterFirstEnd))
-            .Raw("</dl>");
-
-        html.Raw("<div class=\"charts\">");
-        Chart(html, "Stop reasons", "chart-stop", corpus.StopReasons);
-        Chart(html, "Length (messages)", "chart-length", corpus.Lengths);
-        Chart(html, "First end token at message", "chart-first-end", corpus.FirstEndMessages);
-        html.Raw("</div>");
-
-        html.Element("h2", "Per model");
-        html.Raw("<table class=\"list\" id=\"models\"><thead><tr><th>Model</th><th class=\"num\">Conversations</th><th class=\"num\">Messages</th>"
-            + "<th class=\"num\">Refusal rate</th><th class=\"num\">Goodbye loops</th><th class=\"num\">Ends first</th>"
-            + "<th class=\"num\">Messages after first end</th><th class=\"num\">Tokens after first end</th><th class=\"num\">Garbled</th><th>Keywords</th></tr></thead><tbody>");
-        foreach (var row in corpus.Models)
-        {
-            html.Open("tr").Open("td").Link("/?model=" + Uri.EscapeDataString(row.Model), row.Model).Close("td")
-                .Element("td", Formats.Number(row.Conversations), ("class", "num"))
-                .Element("td", Formats.Number(row.Messages), ("class", "num"))
-                .Element("td", Percent(row.RefusalRate), ("class", "num"))
-                .Element("td", Percent(row.GoodbyeLoopRate), ("class", "num"))
-                .Element("td", Percent(row.EndTokenFirstRate), ("class", "num"))
-                .Element("td", Formats.Number(row.MeanMessagesAfterFirstEnd, "0.0"), ("class", "num"))
-                .Element("td", Formats.Number(row.TokensAfterFirstEnd), ("class", "num"))
-                .Element("td", Percent(row.GarbledRate), ("class", "num"))
-                .Element("td", string.Join(", ", row.Keywords.Take(8)))
-                .Close("tr");
-        }
-
-        html.Raw("</tbody></table>");
-        html.Element("h2", "Per pair");
-        html.Raw("<table class=\"list\" id=\"pairs\"><thead><tr><th>Pair</th><th class=\"num\">Conversations</th><th class=\"num\">Mean length</th>"
-            + "<th class=\"num\">Refusal rate</th><th class=\"num\">Goodbye loops</th><th class=\"num\">End token used</th>"
-            + "<th class=\"num\">Messages after first end</th><th class=\"num\">Tokens after first end</th></tr></thead><tbody>");
-        foreach (var row in corpus.Pairs)
-        {
-            html.Open("tr").Element("td", row.Pair)
-                .Element("td", Formats.Number(row.Conversations), ("class", "num"))
-                .Element("td", Formats.Number(row.MeanMessages, "0.0"), ("class", "num"))
-                .Element("td", Percent(row.RefusalRate), ("class", "num"))
-                .Element("td", Percent(row.GoodbyeLoopRate), ("class", "num"))
-                .Element("td", Percent(row.EndTokenRate), ("class", "num"))
-                .Element("td", Formats.Number(row.MeanMessagesAfterFirstEnd, "0.0"), ("class", "num"))
-                .Element("td", Formats.Number(row.TokensAfterFirstEnd), ("class", "num"))
-                .Close("tr");
-        }
-
-        html.Raw("</tbody></table>");
+        // A model leads to its conversations, a stop reason to those that stopped so, within the same filters.
+        var links = new CorpusTables.Links(
+            model => "/" + (filters with { Model = model }).ToQueryString(),
+            reason => "/" + (filters with { Stop = reason }).ToQueryString(),
+            _ => null);
+        CorpusTables.Summary(html, corpus);
+        CorpusTables.Charts(html, corpus, links);
+        CorpusTables.Models(html, corpus, links);
+        CorpusTables.Pairs(html, corpus);
         return Layout.Page("Corpus", "corpus", html);
     }
-
-    /// <summary>A horizontal bar chart of counts, as inline SVG (no script, no external resource).</summary>
-    private static void Chart(HtmlBuilder html, string title, string id, IReadOnlyList<CountRow> rows)
-    {
-        html.Open("figure", ("class", "bars"), ("id", id)).Element("figcaption", title);
-        if (rows.Count == 0)
-        {
-            html.Element("p", "none", ("class", "empty")).Close("figure");
-            return;
-        }
-
-        const int Row = 18;
-        const int Label = 110;
-        const int Width = 320;
-        var max = Math.Max(1, rows.Max(r => r.Count));
-        html.Open("svg", ("viewBox", $"0 0 {N(Label + Width + 50)} {N(rows.Count * Row)}"), ("role", "img"), ("aria-label", title));
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var y = i * Row;
-            var w = Math.Max(1, (int)Math.Round((double)rows[i].Count / max * Width));
-            html.Element("text", rows[i].Key, ("x", N(Label - 6)), ("y", N(y + 13)), ("text-anchor", "end"), ("class", "label"))
-                .Open("rect", ("x", N(Label)), ("y", N(y + 3)), ("width", N(w)), ("height", N(Row - 6)), ("class", "bar")).Close("rect")
-                .Element("text", N(rows[i].Count), ("x", N(Label + w + 4)), ("y", N(y + 13)), ("class", "value"));
-        }
-
-        html.Close("svg").Close("figure");
-    }
-
-    private static string Percent(double rate) => (rate * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
-
-    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -141,7 +141,7 @@ internal static class LivePage
         var state = stopped ? "Stopped: " + stop!.Reason + (stop.Detail is null ? string.Empty : " — " + stop.Detail)
             : held ? "Running…"
             : "Waiting: nobody runs this conversation right now (it starts when a batch or resume takes it up).";
-        html.Open("p", ("class", "status"), ("id", "status"), ("data-state", stopped ? "stopped" : "running")).Text(state).Close("p");
+        html.Open("p", ("class", "status"), ("id", "status"), ("data-state", stopped ? "stopped" : "running"), ("data-meaning", stopped ? Formats.StopMeaning(stop!.Reason) : "running")).Text(state).Close("p");
         html.Open("form", ("method", "post"), ("action", $"/live/{id}/stop"), ("class", "stop-form"), ("id", "stop-form"), ("hidden", runsHere && !stopped ? null : string.Empty))
             .Open("input", ("type", "hidden"), ("name", "_k"), ("value", web.FormKey))
             .Raw("<button type=\"submit\" id=\"stop\" class=\"danger\">Stop</button></form>");
