@@ -127,6 +127,68 @@ public sealed class ShowCommandTests
         Assert.Contains("line two␍over", console.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_ParagraphsListsAndTables_ReadAsTheViewerReadsThem()
+    {
+        var console = new TestConsole().Width(100);
+
+        console.Write(MarkdownText.Render(
+            "First paragraph.\n\nSecond ~~old~~ paragraph.\n\n- [x] done\n- [ ] to do\n\n| Model | Score |\n|:------|------:|\n| grok-4 | 3 |\n| **Kimi K2** | 12 |\n"));
+
+        var lines = console.Output.Split('\n').Select(l => l.TrimEnd()).ToList();
+        var first = lines.IndexOf("First paragraph.");
+        Assert.True(first >= 0, console.Output);
+        Assert.Equal(string.Empty, lines[first + 1]);
+        Assert.Equal("Second old paragraph.", lines[first + 2]);
+        Assert.Contains(lines, l => l.Contains("☑ done", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("☐ to do", StringComparison.Ordinal));
+        // A table, not its source: a header, rows in columns, numbers aligned right as the table says.
+        Assert.DoesNotContain("|---", console.Output, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("│ Model", StringComparison.Ordinal) && l.Contains("Score │", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("│ grok-4", StringComparison.Ordinal) && l.Contains("     3 │", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("│ Kimi K2", StringComparison.Ordinal) && l.Contains("12 │", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Show_Details_ShowsTokensCostLatencyAttemptsAndTotals()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var started = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var transcript = new Transcript
+        {
+            Title = "A ↔ B",
+            Participants = [new Participant(1, "A", "openai:gpt-4o"), new Participant(2, "B", "openai:gpt-4o")],
+            Started = started,
+            Ended = started.AddSeconds(9),
+            Stop = new StopInfo(StopReasons.Error, 1, 3, "HTTP 500") { Attempts = [new Attempt(1, "server error", 500, TimeSpan.FromSeconds(2))] },
+            Messages =
+            [
+                new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Hello.", Timestamp = started },
+                new TranscriptMessage
+                {
+                    Seat = 2, Speaker = "B", Content = "Hi there.", Timestamp = started.AddSeconds(3),
+                    Usage = new TokenUsage(1200, 34, 12), Cost = 0.0042m, Latency = TimeSpan.FromSeconds(1.5), TimeToFirstToken = TimeSpan.FromSeconds(0.25),
+                    FinishReason = "stop", Attempts = [new Attempt(1, "Too Many Requests", 429, TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(3))],
+                },
+            ],
+        };
+        var path = Path.Combine(dir, "t.json");
+        Crosstalk.Transcripts.Formats.TranscriptFile.Write(transcript, path, Crosstalk.Transcripts.Formats.TranscriptFormat.Json);
+
+        var plain = await CrosstalkProcess.RunAsync(dir, "show", path);
+        var detailed = await CrosstalkProcess.RunAsync(dir, "show", path, "--details");
+
+        Assert.Equal(0, detailed.ExitCode);
+        Assert.DoesNotContain("1,200 in", plain.StandardOutput, StringComparison.Ordinal);
+        var output = detailed.StandardOutput;
+        Assert.Contains("1,200 in, 34 out, 12 reasoning tokens · 1.50 s (first token 0.25 s) · $0.0042 · finish: stop · 2 attempts", output, StringComparison.Ordinal);
+        Assert.Contains("attempt 1 failed: Too Many Requests (HTTP 429) after 0.10 s, retry after 3.00 s", output, StringComparison.Ordinal);
+        Assert.Contains("tokens not recorded · cost not recorded · 1 attempt", output, StringComparison.Ordinal);
+        Assert.Contains("1,200 in, 34 out over 1 message(s)", output, StringComparison.Ordinal);
+        Assert.Contains("2 failed attempt(s)", output, StringComparison.Ordinal);
+        Assert.Contains("before the stop: attempt 1 failed: server error (HTTP 500)", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("and [[ double", "and [[ double")]
     [InlineData("a [link](https://example.com) b", "a link (https://example.com) b")]

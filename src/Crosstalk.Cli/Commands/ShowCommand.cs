@@ -11,6 +11,7 @@ internal static class ShowCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("file") { Description = "A transcript in any format Crosstalk reads (seed Markdown, JSON, JSONL, the original system's JSON, and the formats 'crosstalk import' lists)." };
+        var details = new Option<bool>("--details", "-d") { Description = "Also show what each message cost and how it went: tokens, cost, latency, finish reason, failed attempts; and the totals." };
         var index = new Option<int>("--index", "-n") { Description = "Which conversation of a file that holds several (JSONL, an Inspect AI log), from 1.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var command = new Command(
             "show",
@@ -22,9 +23,10 @@ internal static class ShowCommand
               crosstalk show transcripts/ELIZA_vs_Markov_20261123_101500.md
               crosstalk show 001_56cfc8f72ca96c78.txt | less -R
               crosstalk show corpus.jsonl --index 12
+              crosstalk show transcripts/run.json --details
             """)
         {
-            file, index,
+            file, index, details,
         };
         command.SetAction(parseResult =>
         {
@@ -53,9 +55,15 @@ internal static class ShowCommand
                 context.Console.MarkupLine($"[grey]Conversation {wanted} of {count} in this file; --index N shows another.[/]");
             }
 
+            var withDetails = parseResult.GetValue(details);
             context.Console.Write(TranscriptView.Header(transcript));
+            if (withDetails)
+            {
+                context.Console.Write(TranscriptView.Totals(transcript));
+            }
+
             context.Console.WriteLine();
-            foreach (var renderable in TranscriptView.Messages(transcript))
+            foreach (var renderable in TranscriptView.Messages(transcript, withDetails))
             {
                 context.Console.Write(renderable);
             }

@@ -1,5 +1,5 @@
 using System.Text;
-using Markdig;
+using Crosstalk.Web.Markdown;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 using Spectre.Console;
@@ -8,14 +8,13 @@ using Spectre.Console.Rendering;
 namespace Crosstalk.Cli.Rendering;
 
 /// <summary>
-/// Renders a message's Markdown readably in the terminal: headings, emphasis, lists, quotes and code blocks.
+/// Renders a message's Markdown readably in the terminal, read as the viewer reads it (<see cref="SafeMarkdown.Parse"/>):
+/// paragraphs with a blank line between them, headings, emphasis, lists, task lists, quotes, code blocks and tables.
 /// Model output is untrusted: control characters are made visible (<see cref="TerminalText"/>), every piece of text
 /// is escaped before it becomes Spectre markup, and raw HTML is shown as text.
 /// </summary>
 internal static class MarkdownText
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().Build();
-
     public static IRenderable Render(string markdown)
     {
         ArgumentNullException.ThrowIfNull(markdown);
@@ -25,11 +24,21 @@ internal static class MarkdownText
         }
 
         markdown = TerminalText.Clean(markdown);
-        var document = Markdown.Parse(markdown, Pipeline);
+        return Blocks(SafeMarkdown.Parse(markdown), markdown);
+    }
+
+    // Blocks one below the other with a blank line between them, as paragraphs are read.
+    private static Rows Blocks(ContainerBlock container, string source)
+    {
         var parts = new List<IRenderable>();
-        foreach (var block in document)
+        foreach (var block in container)
         {
-            parts.Add(RenderBlock(block, markdown));
+            if (parts.Count > 0)
+            {
+                parts.Add(new Text(string.Empty));
+            }
+
+            parts.Add(RenderBlock(block, source));
         }
 
         return new Rows(parts);
@@ -47,15 +56,16 @@ internal static class MarkdownText
                 var code = ((LeafBlock)block).Lines.ToString();
                 return new Panel(new Text(code, new Style(Color.Grey82))) { Border = BoxBorder.Rounded, BorderStyle = new Style(Color.Grey42) };
             case QuoteBlock quote:
-                var inner = new Rows(quote.Select(b => RenderBlock(b, source)).ToList());
-                return new Padder(inner, new Padding(2, 0, 0, 0));
+                return new Padder(Blocks(quote, source), new Padding(2, 0, 0, 0));
+            case Markdig.Extensions.Tables.Table table:
+                return RenderTable(table);
             case ListBlock list:
                 var items = new List<IRenderable>();
                 var number = int.TryParse(list.OrderedStart, out var start) ? start : 1;
                 foreach (var item in list.OfType<ListItemBlock>())
                 {
                     var bullet = list.IsOrdered ? $"{number++}." : "•";
-                    var content = new Rows(item.Select(b => RenderBlock(b, source)).ToList());
+                    var content = Blocks(item, source);
                     var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(1)).AddColumn();
                     grid.AddRow(new Text(bullet), content);
                     items.Add(grid);
@@ -69,6 +79,45 @@ internal static class MarkdownText
                 return new Text(source.Substring(block.Span.Start, Math.Max(0, Math.Min(block.Span.Length, source.Length - block.Span.Start))));
         }
     }
+
+    // A pipe table as a terminal table: the header row bold, each cell's inline Markdown kept, columns aligned as written.
+    private static Spectre.Console.Table RenderTable(Markdig.Extensions.Tables.Table table)
+    {
+        var rows = table.OfType<Markdig.Extensions.Tables.TableRow>().ToList();
+        var width = rows.Count == 0 ? 0 : rows.Max(r => r.Count);
+        var result = new Spectre.Console.Table { Border = TableBorder.Rounded, BorderStyle = new Style(Color.Grey42) };
+        var header = rows.FirstOrDefault(r => r.IsHeader);
+        for (var i = 0; i < width; i++)
+        {
+            var column = new TableColumn(new Markup(header is not null && i < header.Count ? "[bold]" + Cell(header[i]) + "[/]" : string.Empty));
+            if (i < table.ColumnDefinitions.Count)
+            {
+                column.Alignment = table.ColumnDefinitions[i].Alignment switch
+                {
+                    Markdig.Extensions.Tables.TableColumnAlign.Right => Justify.Right,
+                    Markdig.Extensions.Tables.TableColumnAlign.Center => Justify.Center,
+                    _ => Justify.Left,
+                };
+            }
+
+            result.AddColumn(column);
+        }
+
+        if (header is null)
+        {
+            result.HideHeaders();
+        }
+
+        foreach (var row in rows.Where(r => !r.IsHeader))
+        {
+            result.AddRow(Enumerable.Range(0, width).Select(i => (IRenderable)new Markup(i < row.Count ? Cell(row[i]) : string.Empty)));
+        }
+
+        return result;
+    }
+
+    private static string Cell(Block cell) =>
+        string.Join(" ", ((ContainerBlock)cell).OfType<LeafBlock>().Select(leaf => Inlines(leaf.Inline)));
 
     private static string Inlines(ContainerInline? container)
     {
@@ -93,8 +142,11 @@ internal static class MarkdownText
             case LiteralInline literal:
                 builder.Append(TerminalText.Escape(literal.Content.ToString()));
                 break;
+            case Markdig.Extensions.TaskLists.TaskList task:
+                builder.Append(task.Checked ? "☑" : "☐");
+                break;
             case EmphasisInline emphasis:
-                var style = emphasis.DelimiterCount >= 2 ? "bold" : "italic";
+                var style = emphasis.DelimiterChar == '~' ? "strikethrough" : emphasis.DelimiterCount >= 2 ? "bold" : "italic";
                 builder.Append('[').Append(style).Append(']');
                 foreach (var child in emphasis)
                 {

@@ -11,7 +11,7 @@ namespace Crosstalk.Web.Markdown;
 /// their href only when it is an absolute http, https or mailto URL (anything else becomes visible text), images
 /// become plain links (the page loads nothing from elsewhere), and links carry rel="nofollow noopener noreferrer".
 /// </summary>
-internal static class SafeMarkdown
+public static class SafeMarkdown
 {
     private const string Rel = "nofollow noopener noreferrer";
 
@@ -24,6 +24,13 @@ internal static class SafeMarkdown
         .UseAutoLinks()
         .Build();
 
+    /// <summary>
+    /// Parses <paramref name="markdown"/> as the viewer reads it (the same extensions: pipe tables, strikethrough, task
+    /// lists, autolinks), for a renderer of another kind: the terminal's.
+    /// </summary>
+    public static MarkdownDocument Parse(string markdown) => Markdig.Markdown.Parse(markdown, Pipeline);
+
+    /// <summary>The HTML of <paramref name="markdown"/>, with nothing in it that can run or load anything.</summary>
     public static string ToHtml(string? markdown)
     {
         if (string.IsNullOrWhiteSpace(markdown))
@@ -31,7 +38,7 @@ internal static class SafeMarkdown
             return string.Empty;
         }
 
-        var document = Markdig.Markdown.Parse(markdown, Pipeline);
+        var document = Parse(markdown);
         Sanitize(document);
 
         using var writer = new StringWriter();
