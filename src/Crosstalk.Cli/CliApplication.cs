@@ -25,13 +25,13 @@ internal static partial class CliApplication
             and shows what happened.
 
             Examples:
-              crosstalk run                                  two offline agents talk (no key, no network)
-              crosstalk show transcripts/ELIZA_vs_Markov.md  read a transcript in the terminal
+              crosstalk run                        two offline agents talk (no key needed)
+              crosstalk show transcripts/A_vs_B.md read a transcript in the terminal
               crosstalk convert seed.md --to json -o seed.json
-              crosstalk batch experiment.yaml                run an experiment in parallel, into the store
-              crosstalk resume                               continue after Ctrl+C or a crash
-              crosstalk export RUN --to markdown -o out/     one seed-format file per conversation
-              crosstalk serve                                browse everything in the browser
+              crosstalk batch experiment.yaml      an experiment, run into the store
+              crosstalk resume                     go on after Ctrl+C or a crash
+              crosstalk export RUN --to markdown   one seed-format file per conversation
+              crosstalk serve                      browse everything in the browser
             """);
         root.Add(RunCommand.Create(context));
         root.Add(ShowCommand.Create(context));
@@ -61,6 +61,58 @@ internal static partial class CliApplication
         if (root.Options.OfType<HelpOption>().FirstOrDefault() is { Action: SynchronousCommandLineAction original } helpOption)
         {
             helpOption.Action = new HelpWithSummaries(original);
+        }
+    }
+
+    private static int HelpWidth => Console.IsOutputRedirected ? 80 : Math.Clamp(Console.WindowWidth, 40, 160);
+
+    /// <summary>
+    /// A command's description reflowed to <paramref name="width"/>: the sentences of a paragraph fill its lines, and
+    /// indented lines (examples, lists) stay as they are written.
+    /// </summary>
+    private static string? Reflow(string? description, int width)
+    {
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            return description;
+        }
+
+        var lines = new List<string>();
+        var prose = new List<string>();
+        foreach (var line in description.ReplaceLineEndings("\n").Split('\n').Append(string.Empty))
+        {
+            if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
+            {
+                prose.Add(line.Trim());
+                continue;
+            }
+
+            lines.AddRange(Wrap(string.Join(' ', prose), width));
+            prose.Clear();
+            lines.Add(line.TrimEnd());
+        }
+
+        return string.Join('\n', lines).TrimEnd();
+    }
+
+    /// <summary>Breaks <paramref name="text"/> into lines of at most <paramref name="width"/> characters, at spaces.</summary>
+    internal static IEnumerable<string> Wrap(string text, int width)
+    {
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : "").Append(word);
+        }
+
+        if (line.Length > 0)
+        {
+            yield return line.ToString();
         }
     }
 
@@ -101,12 +153,23 @@ internal static partial class CliApplication
         {
             if (parseResult.CommandResult.Command is not RootCommand root)
             {
-                return original.Invoke(parseResult);
+                if (original is not HelpAction help)
+                {
+                    return original.Invoke(parseResult);
+                }
+
+                // The terminal's width, or 80 columns when the help goes to a file or pipe. The description is reflowed here
+                // (System.CommandLine keeps each written line and wraps it alone), the usage and options by System.CommandLine.
+                // The command tree is built for this one invocation, so the description can be taken from it.
+                var command = parseResult.CommandResult.Command;
+                command.Description = Reflow(command.Description, HelpWidth - 3);
+                help.MaxWidth = HelpWidth;
+                return help.Invoke(parseResult);
             }
 
             var output = parseResult.InvocationConfiguration.Output;
             output.WriteLine("Description:");
-            foreach (var line in (root.Description ?? string.Empty).Split('\n'))
+            foreach (var line in Reflow(root.Description, HelpWidth - 2)!.Split('\n'))
             {
                 output.WriteLine(("  " + line).TrimEnd());
             }
@@ -119,7 +182,13 @@ internal static partial class CliApplication
             var width = root.Subcommands.Max(c => c.Name.Length);
             foreach (var command in root.Subcommands)
             {
-                output.WriteLine($"  {command.Name.PadRight(width)}  {Summary(command)}");
+                var indent = new string(' ', width + 4);
+                var lines = Wrap(Summary(command), Math.Max(20, HelpWidth - indent.Length)).ToList();
+                output.WriteLine($"  {command.Name.PadRight(width)}  {lines[0]}");
+                foreach (var more in lines.Skip(1))
+                {
+                    output.WriteLine(indent + more);
+                }
             }
 
             output.WriteLine();

@@ -27,6 +27,38 @@ public sealed class HelpTests
         Assert.Contains("crosstalk ", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData]
+    [InlineData("run")]
+    [InlineData("show")]
+    [InlineData("convert")]
+    [InlineData("serve")]
+    [InlineData("models")]
+    [InlineData("analyze")]
+    [InlineData("batch")]
+    [InlineData("resume")]
+    [InlineData("list")]
+    [InlineData("export")]
+    [InlineData("import")]
+    [InlineData("fork")]
+    [InlineData("delete")]
+    [InlineData("judge")]
+    [InlineData("cluster")]
+    [InlineData("cluster", "silo")]
+    [InlineData("cluster", "status")]
+    public async Task Help_ReadInAFileOrPipe_FitsEightyColumnsWithParagraphsKept(params string[] command)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, [.. command, "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.StandardOutput.ReplaceLineEndings("\n").Split('\n');
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 80, $"{line.TrimEnd().Length} characters: {line}"));
+        // A paragraph fills its lines: the first line of the description is not cut short where the source broke it.
+        var description = lines.SkipWhile(l => l != "Description:").Skip(1).First();
+        Assert.True(description.Length > 60, description);
+    }
+
     [Fact]
     public async Task UnknownCommand_IsAUsageErrorWithAHint()
     {

@@ -39,7 +39,8 @@ internal static class BatchCommand
               crosstalk batch experiment.yaml
               crosstalk batch config.json --db runs.db
               crosstalk batch experiment.yaml -j 64 --quiet
-              crosstalk batch experiment.yaml --cluster --db postgres://crosstalk@localhost/crosstalk
+              crosstalk batch experiment.yaml --cluster \
+                --db postgres://crosstalk@localhost/crosstalk
             """)
         {
             file, db, modelsFile, concurrency, quiet, interval, delay, cluster, allowUnpriced, otel, verbose,

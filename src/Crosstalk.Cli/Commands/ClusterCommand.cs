@@ -23,7 +23,8 @@ internal static class ClusterCommand
 
             Examples:
               crosstalk cluster silo --db postgres://crosstalk@localhost/crosstalk
-              crosstalk cluster silo --db postgres://crosstalk@db.lan/crosstalk --advertise 10.0.0.12
+              crosstalk cluster silo --db postgres://crosstalk@db.lan/crosstalk \
+                --advertise 10.0.0.12
               crosstalk cluster status --db postgres://crosstalk@localhost/crosstalk
             """)
         {
@@ -52,7 +53,8 @@ internal static class ClusterCommand
 
             Examples:
               crosstalk cluster silo --db postgres://crosstalk@localhost/crosstalk
-              crosstalk cluster silo --db postgres://crosstalk@localhost/crosstalk --port 11112 --gateway-port 30001
+              crosstalk cluster silo --db postgres://crosstalk@localhost/crosstalk \
+                --port 11112 --gateway-port 30001
             """)
         {
             db, modelsFile, port, gateway, advertise, name, verbose, delay,

@@ -56,7 +56,8 @@ internal static class ExportCommand
             Examples:
               crosstalk export r-20261123-041500-ab12 --to markdown -o out/
               crosstalk export r-20261123-041500-ab12 --to openai-chat -o data/
-              crosstalk export store --to hf -o my-dataset/ --no-goodbye-loop --dedupe near --split train=0.9,test=0.1
+              crosstalk export store --to hf -o my-dataset/ --no-goodbye-loop \
+                --dedupe near --split train=0.9,test=0.1
               crosstalk export 42 57 --to json -o picked/
             """)
         {

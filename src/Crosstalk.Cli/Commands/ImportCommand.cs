@@ -31,7 +31,7 @@ internal static class ImportCommand
               crosstalk import corpus.jsonl --db corpus.db
               crosstalk import universal-backrooms/BackroomsLogs/
               crosstalk import logs/2026-05-14T09-21-07_multiturn-math.eval
-              crosstalk import my-dataset/            # a folder written by 'crosstalk export --to hf'
+              crosstalk import my-dataset/   # a folder from 'crosstalk export --to hf'
             """)
         {
             path, db,

@@ -31,8 +31,10 @@ internal static class JudgeCommand
             question of seed 000).
 
             Examples:
-              crosstalk judge 000_9b49a01de80e6c50.txt --rubric constraint-break-first --model gpt-4o
-              crosstalk judge r-20261123-101500-ab12 --rubric politeness-1-5 --model claude-haiku-4-5 --json
+              crosstalk judge 000_9b49a01de80e6c50.txt --rubric constraint-break-first \
+                --model gpt-4o
+              crosstalk judge r-20261123-101500-ab12 --rubric politeness-1-5 \
+                --model claude-haiku-4-5 --json
             """)
         {
             target, rubric, model, cache, json, models, db,

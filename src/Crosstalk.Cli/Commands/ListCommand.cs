@@ -35,7 +35,7 @@ internal static class ListCommand
             Examples:
               crosstalk list
               crosstalk list r-20261123-041500-ab12 --stop-reason end-token
-              crosstalk list --limit 20                 the latest 20 conversations, runs or not
+              crosstalk list --limit 20      the latest 20 conversations, runs or not
               crosstalk list --model kimi --min-messages 90
             """)
         {

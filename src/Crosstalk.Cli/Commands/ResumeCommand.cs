@@ -40,9 +40,11 @@ internal static class ResumeCommand
             Examples:
               crosstalk resume
               crosstalk resume r-20261123-041500-ab12 --db runs.db
-              crosstalk resume 42                                   one conversation
-              crosstalk resume r-20261123-041500-ab12 --cost-ceiling 20     go on past the experiment's ceiling
-              crosstalk resume r-20261123-041500-ab12 --cluster --db postgres://crosstalk@localhost/crosstalk
+              crosstalk resume 42                         one conversation
+              crosstalk resume r-20261123-041500-ab12 --cost-ceiling 20
+                                                          past the experiment's ceiling
+              crosstalk resume r-20261123-041500-ab12 --cluster \
+                --db postgres://crosstalk@localhost/crosstalk
             """)
         {
             target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, cluster, otel, verbose,

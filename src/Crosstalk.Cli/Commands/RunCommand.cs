@@ -53,7 +53,8 @@ internal static class RunCommand
 
             Examples:
               crosstalk run
-              crosstalk run --a "replay:001_56cfc8f72ca96c78.txt#1" --b "replay:001_56cfc8f72ca96c78.txt#2" --end-policy mutual
+              crosstalk run --a "replay:001_56cfc8f72ca96c78.txt#1" \
+                --b "replay:001_56cfc8f72ca96c78.txt#2" --end-policy mutual
               crosstalk run --a offline:eliza --b offline:eliza --max-messages 20 --seed 7
             """)
         {

@@ -25,9 +25,9 @@ internal static class ServeCommand
             conversation's analysis, and a live page to start a conversation and watch it stream in.
 
             Examples:
-              crosstalk serve                       then open http://127.0.0.1:5170/
+              crosstalk serve                   then open http://127.0.0.1:5170/
               crosstalk serve --port 8080 --db team.db
-              crosstalk serve --host 0.0.0.0        prints a URL with a generated access token
+              crosstalk serve --host 0.0.0.0    prints a URL with a generated token
             """)
         {
             port, host, token, db, models,
