@@ -15,7 +15,7 @@ internal sealed class WebContext
         Engine = engine;
         Store = engine.Store;
         Time = engine.Time;
-        Live = new LiveSessions(engine);
+        Live = new LiveSessions(engine, options.LiveModels);
         Follower = new LiveFollower(engine.Store, engine.Time) { Interval = options.LivePollInterval };
         FormKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     }

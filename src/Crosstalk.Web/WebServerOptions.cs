@@ -32,8 +32,12 @@ public sealed class WebServerOptions
     /// </summary>
     public string? AccessToken { get; set; }
 
-    /// <summary>Model ids offered as suggestions on the live page; any other id the engine can resolve may still be typed.</summary>
-    public IReadOnlyList<string> SuggestedModels { get; set; } = ["offline:eliza", "offline:markov"];
+    /// <summary>
+    /// The models the live page offers and runs: the offline agents and the model catalog's names (what the server's owner
+    /// configured). Anything else typed into its form — a provider:model, an OpenRouter id, a local server's model, a replay
+    /// of a file — is refused, so a visitor spends only on what was configured and reaches no other endpoint.
+    /// </summary>
+    public IReadOnlyList<string> LiveModels { get; set; } = ["offline:eliza", "offline:markov"];
 
     /// <summary>How often a live page looks at the store for what its conversation did. Default 200 ms.</summary>
     public TimeSpan LivePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);

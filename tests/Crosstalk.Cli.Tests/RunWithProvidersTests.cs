@@ -104,6 +104,8 @@ public sealed class RunWithProvidersTests
         Assert.True(result.ExitCode == 1, result.StandardError + result.StandardOutput);
         var output = result.StandardOutput.ReplaceLineEndings(" ");
         Assert.Contains("2 conversation(s) stopped on an error", output, StringComparison.Ordinal);
+        Assert.Contains("every one of its 2 conversation(s) stopped on an error", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("is complete", output, StringComparison.Ordinal);
         Assert.Contains("404", output, StringComparison.Ordinal);
         Assert.Contains("--retry-failed", output, StringComparison.Ordinal);
 

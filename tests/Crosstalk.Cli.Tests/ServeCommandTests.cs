@@ -33,6 +33,11 @@ public sealed partial class ServeCommandTests
             var page = await http.GetStringAsync(url);
             Assert.Contains("ELIZA", page, StringComparison.Ordinal);
             Assert.Contains("Markov", page, StringComparison.Ordinal);
+
+            // The live page offers the offline agents and the catalog's models, and nothing else is accepted there.
+            var live = await http.GetStringAsync(new Uri(url, "/live"));
+            Assert.Contains("<option value=\"offline:eliza\">", live, StringComparison.Ordinal);
+            Assert.Contains("<option value=\"kimi-k2-openrouter\">", live, StringComparison.Ordinal);
         }
         finally
         {

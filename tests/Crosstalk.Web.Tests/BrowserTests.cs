@@ -186,6 +186,27 @@ public sealed class BrowserTests(WebFixture web)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("openai:gpt-4o")]
+    [InlineData("moonshotai/kimi-k2")]
+    [InlineData("ollama:llama3")]
+    public async Task LivePage_AModelOutsideTheCatalog_IsRefusedAndNothingStarts(string model)
+    {
+        var (page, _) = await web.NewPageAsync();
+        var count = await web.Store.CountConversationsAsync(Crosstalk.Storage.ConversationQuery.All);
+        await web.OpenAsync(page, "/live");
+        await page.FillAsync("#model1", "offline:eliza");
+        await page.FillAsync("#model2", model);
+        await page.ClickAsync("#start");
+
+        Assert.StartsWith("Seat 2: the live page runs the offline agents and the model catalog's names only", await page.Locator("#form-error").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(count, await web.Store.CountConversationsAsync(Crosstalk.Storage.ConversationQuery.All));
+        // The form offers what it accepts.
+        var offered = await page.Locator("#models option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Equal(["offline:eliza", "offline:markov"], offered);
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task LivePage_StartElizaPair_StreamsTokensAndStopInterrupts()
     {

@@ -55,6 +55,7 @@ internal static class ServeCommand
                         Port = parseResult.GetValue(port),
                         AccessToken = tokenValue,
                         ErrorLog = context.Error,
+                        LiveModels = LiveModels(engine),
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -82,6 +83,12 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    // The live page's models: the offline agents, then every name of the catalog (built-in and the user's).
+    private static string[] LiveModels(Engine.CrosstalkEngine engine) =>
+        engine.Models is Engine.Models.ModelResolver resolver
+            ? ["offline:eliza", "offline:markov", .. resolver.Catalog.Entries.Select(e => e.Name)]
+            : ["offline:eliza", "offline:markov"];
 
     private static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

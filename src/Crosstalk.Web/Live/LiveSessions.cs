@@ -11,8 +11,10 @@ namespace Crosstalk.Web.Live;
 /// the background. What they say reaches the page through the store, as for a conversation any other process runs; this
 /// keeps only what it needs to stop them, and forgets each once it has stopped.
 /// </summary>
-internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
+internal sealed class LiveSessions(CrosstalkEngine engine, IReadOnlyList<string> models) : IAsyncDisposable
 {
+    private readonly HashSet<string> _models = new(models, StringComparer.Ordinal);
+
     private readonly ConcurrentDictionary<long, Running> _running = new();
 
     /// <summary>Whether this server runs conversation <paramref name="conversationId"/> now.</summary>
@@ -53,8 +55,8 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
             {
                 if (!string.Equals(request.Seats[i].Model.Trim(), parent.Participants[i].Model, StringComparison.Ordinal))
                 {
-                    // A seat kept as it was may replay the parent's file; a new model may not name one.
-                    models[i + 1] = NotAReplay(request.Seats[i].Model.Trim(), i + 1);
+                    // A seat kept as it was may go on with the parent's model; a new one comes from the page's list.
+                    models[i + 1] = Offered(request.Seats[i].Model.Trim(), i + 1);
                 }
             }
 
@@ -66,7 +68,7 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
             planned = ConversationPlanner.PlanConversation(
                 new ConversationRequest
                 {
-                    Seats = [.. request.Seats.Select((s, i) => new SeatRequest(NotAReplay(s.Model, i + 1), s.Name, s.SystemPrompt))],
+                    Seats = [.. request.Seats.Select((s, i) => new SeatRequest(Offered(s.Model.Trim(), i + 1), s.Name, s.SystemPrompt))],
                     Opener = string.IsNullOrWhiteSpace(request.Opener) ? null : request.Opener,
                     Seed = Random.Shared.Next(1, 100_000),
                     StopPolicy = policy,
@@ -114,14 +116,24 @@ internal sealed class LiveSessions(CrosstalkEngine engine) : IAsyncDisposable
     }
 
     /// <summary>
-    /// A replay reads the file it names, and a server would read any path a form gives it: the live page runs none.
+    /// Only what the page offers: the offline agents and the catalog's names. A replay would read any path the form gave
+    /// the server, and any other reference would spend on, or reach, what its owner did not configure.
     /// </summary>
-    private static string NotAReplay(string model, int seat) =>
-        OfflineAgents.IsReplay(model)
-            ? throw new PlanException(string.Create(
+    private string Offered(string model, int seat)
+    {
+        if (OfflineAgents.IsReplay(model))
+        {
+            throw new PlanException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Seat {seat}: the live page does not replay files; replay a transcript with 'crosstalk run --a replay:FILE#SEAT', or fork a stored conversation here."))
-            : model;
+                $"Seat {seat}: the live page does not replay files; replay a transcript with 'crosstalk run --a replay:FILE#SEAT', or fork a stored conversation here."));
+        }
+
+        return _models.Contains(model)
+            ? model
+            : throw new PlanException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Seat {seat}: the live page runs the offline agents and the model catalog's names only (the list under the field); add a model to the catalog given to 'crosstalk serve --models' to use it here."));
+    }
 
     public async ValueTask DisposeAsync()
     {

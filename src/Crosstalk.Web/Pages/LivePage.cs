@@ -28,13 +28,13 @@ internal static class LivePage
         html.Raw("<form method=\"post\" action=\"/live\" class=\"start\" id=\"start-form\">")
             .Open("input", ("type", "hidden"), ("name", "_k"), ("value", web.FormKey));
         html.Raw("<datalist id=\"models\">");
-        foreach (var model in web.Options.SuggestedModels)
+        foreach (var model in web.Options.LiveModels)
         {
             html.Open("option", ("value", model)).Close("option");
         }
 
         html.Raw("</datalist>");
-        var suggested = web.Options.SuggestedModels;
+        var suggested = web.Options.LiveModels;
         if (parent is not null && forkAt is { } at && at >= 1 && at <= parent.Messages.Count)
         {
             html.Open("input", ("type", "hidden"), ("name", "fork"), ("value", forkOf!.Value.ToString(CultureInfo.InvariantCulture)))

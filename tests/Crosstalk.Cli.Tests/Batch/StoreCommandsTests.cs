@@ -74,6 +74,18 @@ public sealed class StoreCommandsTests
     }
 
     [Fact]
+    public async Task Resume_OnAStoreThatDoesNotExist_SaysSoAndCreatesNothing()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+
+        var result = await CrosstalkProcess.RunAsync(dir, "resume", "--db", "typo.db");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: There is no store at {Path.Combine(dir, "typo.db")}, so there is nothing to resume.", result.StandardError.Trim());
+        Assert.False(File.Exists(Path.Combine(dir, "typo.db")));
+    }
+
+    [Fact]
     public async Task ImportThatReadsNothing_LeavesNoEmptyRun_AndListOfAnUnknownRunSaysSo()
     {
         var dir = CrosstalkProcess.NewTempDirectory();
