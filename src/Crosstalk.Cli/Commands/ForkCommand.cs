@@ -23,6 +23,7 @@ internal static class ForkCommand
         var stopPolicy = new Option<string?>("--stop-policy") { Description = "A whole stop policy in place of the parent's, e.g. \"end-token:mutual | max-messages:200 | goodbye-loop\"." };
         var opener = new Option<string?>("--opener") { Description = "Another opener; with --at 0 (the opener is the first message)." };
         var seed = new Option<int?>("--seed") { Description = "The offline agents' seed; default: the parent's." };
+        var allowUnpriced = new Option<bool>("--allow-unpriced") { Description = "Keep a cost budget in the stop policy although a model has no price in the catalog (its cost is then not counted)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not stream the messages; print only the result." };
         var db = StoreOptions.CreateDbOption();
         var modelsFile = ModelsOption.Create();
@@ -42,7 +43,7 @@ internal static class ForkCommand
               crosstalk fork 42 --at 0 --opener "Hello." --seed 7
             """)
         {
-            conversation, at, a, b, maxMessages, endPolicy, stopOn, stopPolicy, opener, seed, quiet, db, modelsFile,
+            conversation, at, a, b, maxMessages, endPolicy, stopOn, stopPolicy, opener, seed, allowUnpriced, quiet, db, modelsFile,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -90,6 +91,7 @@ internal static class ForkCommand
                 MaxMessages = parseResult.GetValue(maxMessages),
                 Opener = parseResult.GetValue(opener),
                 Seed = parseResult.GetValue(seed),
+                AllowUnpriced = parseResult.GetValue(allowUnpriced),
             };
 
             PlannedConversation planned;

@@ -4,6 +4,7 @@ using Crosstalk.Cli.Batch;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Engine;
 using Crosstalk.Engine.Execution;
+using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Spectre.Console;
@@ -21,6 +22,7 @@ internal static class ResumeCommand
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Also go on with the conversations that stopped on an error (a provider that kept failing, a key that was missing), each from its last stored message. Without a run: the latest run that has any." };
+        var allowUnpriced = new Option<bool>("--allow-unpriced") { Description = "Resume with --cost-ceiling although a model of the run has no price in the catalog (its cost is then not counted)." };
         var ceiling = new Option<decimal?>("--cost-ceiling") { Description = "The run's cost ceiling in US dollars (everything it has spent, earlier sessions included), in place of the experiment's: raise it to go on after the ceiling stopped the run." }.Positive();
         var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 }.AtLeast(0);
@@ -47,7 +49,7 @@ internal static class ResumeCommand
                 --db postgres://crosstalk@localhost/crosstalk
             """)
         {
-            target, db, modelsFile, concurrency, ceiling, retryFailed, quiet, interval, delay, cluster, otel, verbose,
+            target, db, modelsFile, concurrency, ceiling, allowUnpriced, retryFailed, quiet, interval, delay, cluster, otel, verbose,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -87,6 +89,22 @@ internal static class ResumeCommand
             }
 
             var plan = await engine.Runs.GetPlanAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(ceiling) is not null)
+            {
+                // The models of the conversations this resume may run (unfinished, interrupted or failed) must have prices.
+                var plans = new List<ConversationPlan>();
+                await foreach (var summary in store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
+                {
+                    if (summary.StopReason is null or StopReasons.Interrupted or StopReasons.Error
+                        && await engine.GetPlanAsync(summary.Id, cancellationToken).ConfigureAwait(false) is { } conversationPlan)
+                    {
+                        plans.Add(conversationPlan);
+                    }
+                }
+
+                ConversationPlanner.CheckCostCeiling(plans, engine.Models, parseResult.GetValue(allowUnpriced));
+            }
+
             if (retry)
             {
                 var reopened = await store.ReopenFailedConversationsAsync(runId, cancellationToken).ConfigureAwait(false);

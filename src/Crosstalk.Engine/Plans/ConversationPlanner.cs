@@ -193,6 +193,7 @@ public static class ConversationPlanner
         var seed = request.Seed ?? parentPlan?.Seed
             ?? (parent.Metadata.TryGetValue(PlanMetadataKeys.Seed, out var seedText) && int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s) ? s : 1);
         var seats = new List<SeatPlan>(seatCount);
+        var resolvedSeats = new List<ResolvedModel>(seatCount);
         for (var i = 0; i < seatCount; i++)
         {
             var participant = parent.Participants[i];
@@ -200,6 +201,7 @@ public static class ConversationPlanner
             if (request.Models.TryGetValue(i + 1, out var reference))
             {
                 var resolved = models.Resolve(reference.Trim(), seed);
+                resolvedSeats.Add(resolved);
                 seats.Add(old with { Name = resolved.DisplayName, Model = models.Anchor(reference.Trim()), BlankMessage = resolved.BlankMessage });
             }
             else if (string.IsNullOrEmpty(old.Model))
@@ -209,7 +211,7 @@ public static class ConversationPlanner
             }
             else
             {
-                models.Resolve(old.Model, seed);
+                resolvedSeats.Add(models.Resolve(old.Model, seed));
                 seats.Add(old);
             }
         }
@@ -236,6 +238,11 @@ public static class ConversationPlanner
         var endToken = parentPlan?.EndToken ?? "[END]";
         var policy = ForkPolicy(parentPlan?.StopPolicy ?? new StopSettings().ToPolicy(), request);
         var condition = CheckPolicy(policy, endToken);
+        foreach (var resolved in resolvedSeats)
+        {
+            CheckPriced(resolved, condition.CountsCost ? "cost-budget" : null, request.AllowUnpriced);
+        }
+
         if (request.At > 0 && condition.MessageLimit is { } cap && cap <= request.At)
         {
             throw new PlanException(string.Create(
@@ -331,6 +338,21 @@ public static class ConversationPlanner
             Guards = request.Guards ?? settings.Guards,
             MaxMessages = request.MaxMessages ?? settings.MaxMessages,
         }).ToPolicy();
+    }
+
+    /// <summary>
+    /// Refuses a cost ceiling given when a run is resumed (<c>resume --cost-ceiling</c>) over a run with a model that has no
+    /// price, as <see cref="PlanRun"/> refuses one given when it is planned.
+    /// </summary>
+    /// <exception cref="PlanException">A model of the run has no price, and <paramref name="allowUnpriced"/> is not set.</exception>
+    public static void CheckCostCeiling(IEnumerable<ConversationPlan> plans, IModelResolver models, bool allowUnpriced)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(models);
+        foreach (var reference in plans.SelectMany(c => c.Seats).Select(s => s.Model).Distinct(StringComparer.Ordinal))
+        {
+            CheckPriced(models.Resolve(reference, 0), "--cost-ceiling", allowUnpriced);
+        }
     }
 
     // A budget counted in dollars is never reached by a model whose cost is not counted: say so before anything runs.

@@ -29,4 +29,7 @@ public sealed record ForkRequest
 
     /// <summary>The offline agents' seed in place of the parent's.</summary>
     public int? Seed { get; init; }
+
+    /// <summary>Whether a cost budget may stand over a model without a price (its cost is then not counted).</summary>
+    public bool AllowUnpriced { get; init; }
 }
