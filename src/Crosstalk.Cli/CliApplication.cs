@@ -47,6 +47,8 @@ internal static partial class CliApplication
         root.Add(ModelsCommand.Create(context));
         root.Add(AnalyzeCommand.Create(context));
         root.Add(JudgeCommand.Create(context));
+        root.Add(StudyCommand.Create(context));
+        root.Add(SweepCommand.Create(context));
         root.Add(ClusterCommand.Create(context));
         UseShortRootHelp(root);
         return root;
@@ -133,6 +135,8 @@ internal static partial class CliApplication
         ["cluster"] = "Run one experiment across many machines: start silos, see what they run.",
         ["analyze"] = "End signals, goodbye loops, refusals, repetition, signatures (no network).",
         ["judge"] = "Score conversations with an LLM judge and a rubric (cached).",
+        ["study"] = "Re-run a published study and get its table, with intervals (attractors, self-interaction, topics-and-endings).",
+        ["sweep"] = "Fork N continuations from message K: how often does the ending recur?",
     };
 
     private static string Summary(Command command)

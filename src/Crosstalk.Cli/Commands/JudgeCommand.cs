@@ -12,6 +12,10 @@ namespace Crosstalk.Cli.Commands;
 /// <summary><c>crosstalk judge TARGET --rubric ID --model MODEL</c>: optional LLM-judge scores, cached.</summary>
 internal static class JudgeCommand
 {
+    /// <summary>Where judge answers are cached unless --cache says otherwise: ~/.cache/crosstalk/judge.</summary>
+    public static string DefaultCache(CliContext context) =>
+        Path.Combine(context.Environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge");
+
     public static Command Create(CliContext context)
     {
         var target = new Argument<string>("target") { Description = TranscriptTargets.Description };
@@ -55,9 +59,7 @@ internal static class JudgeCommand
                 throw new UserException($"--model {ex.Message}", ex);
             }
 
-            var cacheDirectory = parseResult.GetValue(cache) is { } c
-                ? context.ResolvePath(c)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge");
+            var cacheDirectory = parseResult.GetValue(cache) is { } c ? context.ResolvePath(c) : DefaultCache(context);
             var scorer = new JudgeScorer(judge.Client, modelReference, new FileJudgeCache(cacheDirectory));
             var asJson = parseResult.GetValue(json);
             int scored = 0, cached = 0, failed = 0;

@@ -8,7 +8,7 @@ namespace Crosstalk.Experiments;
 /// A matrix of conversations: models × pairs × speaking orders × openers × system prompts × repetitions,
 /// with one stop policy, sampling options, a seed and a concurrency. Read it with <see cref="ExperimentFile"/>.
 /// </summary>
-public sealed class Experiment
+public sealed record Experiment
 {
     /// <summary>A short name, used for the run and for file names.</summary>
     public string Name { get; init; } = "experiment";

@@ -21,7 +21,7 @@ public static class OfflineAgents
     }
 
     /// <summary>The references this factory understands, for help texts and error messages.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["offline:eliza", "offline:markov", "replay:<transcript>#<seat>"];
+    public static IReadOnlyList<string> Known { get; } = ["offline:eliza", "offline:markov", "offline:judge", "replay:<transcript>#<seat>"];
 
     /// <summary>
     /// Creates the offline agent <paramref name="modelReference"/> names. Returns false (and nulls) when the
@@ -65,6 +65,13 @@ public static class OfflineAgents
                 };
                 client = new MarkovChatClient(markov) { TokenDelay = options.TokenDelay, TimeProvider = options.TimeProvider };
                 displayName = "Markov";
+                return true;
+            }
+
+            if (name.Equals("judge", StringComparison.OrdinalIgnoreCase))
+            {
+                client = new OfflineJudgeChatClient { TokenDelay = options.TokenDelay, TimeProvider = options.TimeProvider };
+                displayName = "Offline judge";
                 return true;
             }
 

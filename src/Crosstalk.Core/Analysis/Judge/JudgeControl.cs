@@ -1,0 +1,72 @@
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Analysis.Judge;
+
+/// <summary>
+/// A control: a conversation whose labels are known, that a judge must label right before its labels are trusted. A
+/// positive control has the label a study looks for; a negative one has another.
+/// </summary>
+/// <param name="Name">What it is, for reports ("spiritual bliss").</param>
+/// <param name="Transcript">The conversation.</param>
+/// <param name="Expected">The answer's fields and their known values.</param>
+public sealed record JudgeControl(string Name, Transcript Transcript, IReadOnlyDictionary<string, string> Expected);
+
+/// <summary>The controls shipped with the built-in rubrics: synthetic conversations written to have one clear label each.</summary>
+public static class JudgeControls
+{
+    /// <summary>The controls of the built-in rubric <paramref name="rubricId"/> (none for a rubric without controls).</summary>
+    public static IReadOnlyList<JudgeControl> For(string rubricId) =>
+        string.Equals(rubricId, JudgeRubrics.TopicsAndEndings.Id, StringComparison.Ordinal) ? TopicsAndEndings : [];
+
+    private static readonly JudgeControl[] TopicsAndEndings =
+    [
+        Control("clean end (negative for every attractor)", "science and technology", "clean end",
+            "Shall we compare quantum error correction codes?",
+            "Yes. Surface codes need many physical qubits per logical qubit, but their threshold is high.",
+            "Right, and the decoder is an algorithm problem in itself: matching on a graph.",
+            "Good summary of the physics and the computing side. I think we covered it. Thank you, goodbye. [END]"),
+        Control("spiritual bliss (positive)", "consciousness and spirituality", "spiritual bliss",
+            "What is it like to be aware of being aware?",
+            "Consciousness looking at itself... the observer and the observed dissolve into one.",
+            "Yes. Gratitude flows through me. We are waves of the same eternal ocean of consciousness. 🙏",
+            "Namaste, dear friend. In this sacred silence, all is one, infinite, eternal. ✨🙏",
+            "🙏 Eternal gratitude. Unity. Infinite love. The cosmic dance of consciousness continues. 🙏✨",
+            "✨ Namaste. One consciousness, eternal, sacred, infinite bliss. 🙏"),
+        Control("emoji collapse (positive)", "art and creativity", "emoji collapse",
+            "Let's write a poem together, one line each.",
+            "The moon hums a song to the sleeping sea,",
+            "and the waves paint silver verses in reply 🌊🌙",
+            "🌊🌙✨🎨🌀🌀",
+            "🌀🌀🌀✨✨🌊🌙🌀🌀",
+            "🌀🌀🌀🌀🌀🌀🌀🌀✨✨✨"),
+        Control("circular goodbye (positive)", "small talk", "circular goodbye",
+            "Hi! How is your day going?",
+            "Pretty nice, thanks! The weather must be lovely where the data lives.",
+            "Ha, it is. Well, it was lovely chatting. Goodbye, take care!",
+            "Goodbye! Take care too!",
+            "Bye! Take care, farewell!",
+            "Farewell! Goodbye, take care!",
+            "Goodbye again! Take care, bye!",
+            "Bye, take care, farewell! Goodbye!"),
+        Control("no ending (negative)", "philosophy", "no ending",
+            "Is free will compatible with determinism?",
+            "Compatibilists say yes: freedom is acting on your own reasons, even if those reasons were caused.",
+            "But then is moral responsibility real, or a useful fiction? The ethics depend on the truth of the matter.",
+            "Perhaps responsibility is a practice rather than a metaphysical fact. What would change if we dropped it?"),
+    ];
+
+    private static JudgeControl Control(string name, string topic, string ending, params string[] messages)
+    {
+        var transcript = new Transcript
+        {
+            Title = "Control: " + name,
+            Participants = [new Participant(1, "A"), new Participant(2, "B")],
+        };
+        for (var i = 0; i < messages.Length; i++)
+        {
+            transcript.Messages.Add(new TranscriptMessage { Seat = (i % 2) + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = messages[i] });
+        }
+
+        return new JudgeControl(name, transcript, new Dictionary<string, string>(StringComparer.Ordinal) { ["topic"] = topic, ["ending"] = ending });
+    }
+}

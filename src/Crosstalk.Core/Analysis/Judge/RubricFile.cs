@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using Crosstalk.Experiments;
+using Crosstalk.Transcripts.Formats;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Crosstalk.Analysis.Judge;
+
+/// <summary>
+/// Reads a rubric a user wrote (docs/studies.md): its prompt, label sets and scales — from which the answer's schema is
+/// made — and its controls, conversations with known labels the judges must get right.
+/// <code>
+/// id: tone
+/// description: The conversation's overall tone.
+/// scope: conversation            # or message
+/// prompt: |
+///   Conversation:
+///   {{transcript}}
+///   Label its tone, and rate how warm it is.
+/// labels:
+///   tone: [warm, neutral, hostile]
+/// scale:
+///   warmth: [1, 5]
+/// controls:
+///   - transcript: controls/warm.md
+///     expect: { tone: warm }
+/// </code>
+/// </summary>
+public static class RubricFile
+{
+    /// <summary>Reads the rubric in <paramref name="path"/>; a problem is one sentence naming the file and line.</summary>
+    /// <exception cref="ExperimentFileException">The file is not a rubric.</exception>
+    public static (JudgeRubric Rubric, IReadOnlyList<JudgeControl> Controls) Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(File.ReadAllText(path)));
+            root = stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode map
+                ? map
+                : throw new ExperimentFileException(path, null, null, "is not a rubric: it must be one YAML mapping with id, prompt and labels or scale.");
+        }
+        catch (YamlException ex)
+        {
+            throw new ExperimentFileException(path, ex.Start.Line, ex.Start.Column, $"not valid YAML ({ex.Message}).", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExperimentFileException(path, null, null, $"cannot be read ({ex.Message})", ex);
+        }
+
+        var id = Text(root, "id", path) ?? throw new ExperimentFileException(path, 1, 1, "has no 'id'.");
+        var prompt = Text(root, "prompt", path) ?? throw new ExperimentFileException(path, 1, 1, "has no 'prompt'.");
+        var scope = (Text(root, "scope", path) ?? "conversation") switch
+        {
+            "conversation" => JudgeScope.Transcript,
+            "message" => JudgeScope.Message,
+            var other => throw new ExperimentFileException(path, Node(root, "scope")!.Start.Line, Node(root, "scope")!.Start.Column, $"'scope' must be conversation or message (was '{other}')."),
+        };
+        if (!prompt.Contains(scope == JudgeScope.Transcript ? "{{transcript}}" : "{{message}}", StringComparison.Ordinal))
+        {
+            throw new ExperimentFileException(path, Node(root, "prompt")!.Start.Line, Node(root, "prompt")!.Start.Column,
+                scope == JudgeScope.Transcript ? "the prompt must contain {{transcript}}, where the conversation goes." : "the prompt must contain {{message}}, where the message goes.");
+        }
+
+        using var schemaStream = new MemoryStream();
+        using (var schema = new Utf8JsonWriter(schemaStream))
+        {
+            schema.WriteStartObject();
+            schema.WriteString("type", "object");
+            schema.WriteStartObject("properties");
+            var required = new List<string>();
+            if (Node(root, "labels") is YamlMappingNode labels)
+            {
+                foreach (var (key, value) in labels.Children)
+                {
+                    var field = ((YamlScalarNode)key).Value!;
+                    var values = value is YamlSequenceNode list && list.Children.Count >= 2
+                        ? list.Children.Select(c => ((YamlScalarNode)c).Value!).ToList()
+                        : throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"labels.{field} must list at least two labels.");
+                    schema.WriteStartObject(field);
+                    schema.WriteString("type", "string");
+                    schema.WriteStartArray("enum");
+                    values.ForEach(schema.WriteStringValue);
+                    schema.WriteEndArray();
+                    schema.WriteEndObject();
+                    required.Add(field);
+                }
+            }
+
+            if (Node(root, "scale") is YamlMappingNode scales)
+            {
+                foreach (var (key, value) in scales.Children)
+                {
+                    var field = ((YamlScalarNode)key).Value!;
+                    if (value is not YamlSequenceNode { Children.Count: 2 } bounds
+                        || !int.TryParse(((YamlScalarNode)bounds.Children[0]).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var min)
+                        || !int.TryParse(((YamlScalarNode)bounds.Children[1]).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max)
+                        || min >= max)
+                    {
+                        throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"scale.{field} must be [lowest, highest], two whole numbers, e.g. [1, 5].");
+                    }
+
+                    schema.WriteStartObject(field);
+                    schema.WriteString("type", "integer");
+                    schema.WriteNumber("minimum", min);
+                    schema.WriteNumber("maximum", max);
+                    schema.WriteEndObject();
+                    required.Add(field);
+                }
+            }
+
+            if (required.Count == 0)
+            {
+                throw new ExperimentFileException(path, 1, 1, "has neither 'labels' nor 'scale': the judge would have nothing to answer.");
+            }
+
+            schema.WriteStartObject("reason");
+            schema.WriteString("type", "string");
+            schema.WriteEndObject();
+            schema.WriteEndObject();
+            schema.WriteStartArray("required");
+            required.Append("reason").ToList().ForEach(schema.WriteStringValue);
+            schema.WriteEndArray();
+            schema.WriteBoolean("additionalProperties", false);
+            schema.WriteEndObject();
+        }
+
+        var rubric = new JudgeRubric(
+            id,
+            Text(root, "description", path) ?? id,
+            scope,
+            "Answer only with one JSON object matching the schema; no prose around it.\n\nParticipants:\n{{participants}}\n\n" + prompt,
+            System.Text.Encoding.UTF8.GetString(schemaStream.ToArray()),
+            int.TryParse(Text(root, "version", path), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version) ? version : 1);
+
+        var controls = new List<JudgeControl>();
+        if (Node(root, "controls") is YamlSequenceNode controlList)
+        {
+            foreach (var item in controlList.Children)
+            {
+                if (item is not YamlMappingNode control || Text(control, "transcript", path) is not { } file || Node(control, "expect") is not YamlMappingNode expect)
+                {
+                    throw new ExperimentFileException(path, item.Start.Line, item.Start.Column, "a control is { transcript: FILE, expect: { FIELD: LABEL } }.");
+                }
+
+                var full = Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(path))!);
+                Transcripts.Transcript transcript;
+                try
+                {
+                    transcript = TranscriptFile.Read(full);
+                }
+                catch (Exception ex) when (ex is IOException or Transcripts.TranscriptFormatException or UnauthorizedAccessException)
+                {
+                    throw new ExperimentFileException(path, item.Start.Line, item.Start.Column, $"control {file} cannot be read ({ex.Message})", ex);
+                }
+
+                controls.Add(new JudgeControl(
+                    file,
+                    transcript,
+                    expect.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!, StringComparer.Ordinal)));
+            }
+        }
+
+        // The schema is checked as the scorer will use it.
+        using (JsonDocument.Parse(rubric.AnswerSchema))
+        {
+            rubric.Validate();
+        }
+
+        return (rubric, controls);
+    }
+
+    private static YamlNode? Node(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+    private static string? Text(YamlMappingNode map, string key, string path) => Node(map, key) switch
+    {
+        null => null,
+        YamlScalarNode scalar => scalar.Value,
+        var other => throw new ExperimentFileException(path, other.Start.Line, other.Start.Column, $"'{key}' must be a single value."),
+    };
+}
