@@ -33,6 +33,23 @@ internal sealed class CliContext
 
     public string WorkingDirectory { get; }
 
+    /// <summary>
+    /// This context with its human-facing console on standard error, plain: for a command whose standard output is data
+    /// (<c>--json</c>) but which also shows progress.
+    /// </summary>
+    public CliContext WithConsoleOnError()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Error),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = Console.Profile.Width;
+        return new CliContext(console, Output, Error, TimeProvider, Environment, WorkingDirectory);
+    }
+
     /// <summary>Resolves a path the user typed against the working directory.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
 

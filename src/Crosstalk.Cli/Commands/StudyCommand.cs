@@ -105,6 +105,8 @@ internal static class StudyCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // With --json, standard output is the report alone: what the run shows goes to standard error.
+            var human = parseResult.GetValue(options.Json) ? context.WithConsoleOnError() : context;
             var definition = Resolve(context, parseResult.GetValue(study)!);
             var experiment = definition.Experiment;
             if (parseResult.GetValue(models) is { } list)
@@ -140,7 +142,7 @@ internal static class StudyCommand
                 var controls = await StudyJudging.RunControlsAsync(judging.Rubric, judging.Controls, judging.Judges, judging.Cache, cancellationToken).ConfigureAwait(false);
                 foreach (var outcome in controls)
                 {
-                    context.Console.MarkupLine(outcome.Failed
+                    human.Console.MarkupLine(outcome.Failed
                         ? $"[yellow]warning:[/] judge {TerminalText.Escape(outcome.Judge)} failed the controls ({outcome.Right} of {outcome.Total} right); the study runs, and its report says so."
                         : $"[grey]Judge {TerminalText.Escape(outcome.Judge)}: {outcome.Right} of {outcome.Total} controls right.[/]");
                 }
@@ -157,9 +159,9 @@ internal static class StudyCommand
                 throw new UserException($"Study {definition.Name}: {ex.Message}", ex);
             }
 
-            context.Console.MarkupLine(CultureInfo.InvariantCulture, "Study [bold]{0}[/] · run [bold]{1}[/]: {2} conversations · {3}", TerminalText.Escape(definition.Name), TerminalText.Escape(runId), count, TerminalText.Escape(engine.Store.Description));
+            human.Console.MarkupLine(CultureInfo.InvariantCulture, "Study [bold]{0}[/] · run [bold]{1}[/]: {2} conversations · {3}", TerminalText.Escape(definition.Name), TerminalText.Escape(runId), count, TerminalText.Escape(engine.Store.Description));
             var exit = await BatchSession.RunAsync(
-                context,
+                human,
                 engine,
                 runId,
                 new BatchSessionOptions { Concurrency = parseResult.GetValue(concurrency), Quiet = parseResult.GetValue(quiet), Summary = false },
