@@ -19,7 +19,9 @@ public static class AnalysisReport
     /// <param name="writer">Where the HTML goes.</param>
     /// <param name="title">The page title; "Crosstalk analysis" by default.</param>
     /// <param name="conversationLink">Where a conversation's row links (its transcript file, relative to the report), or null for none.</param>
-    public static void Write(CorpusAnalysis corpus, TextWriter writer, string? title = null, Func<ConversationRow, string?>? conversationLink = null)
+    /// <param name="breakdowns">For a run: its results by each factor of its experiment (<see cref="Studies.FactorBreakdowns"/>).</param>
+    public static void Write(
+        CorpusAnalysis corpus, TextWriter writer, string? title = null, Func<ConversationRow, string?>? conversationLink = null, IReadOnlyList<Studies.StudyTable>? breakdowns = null)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(writer);
@@ -38,6 +40,11 @@ public static class AnalysisReport
         if (corpus.Pairs.Count > 0)
         {
             CorpusTables.Pairs(html, corpus);
+        }
+
+        foreach (var table in breakdowns ?? [])
+        {
+            StudyTablesHtml.Write(html, table);
         }
 
         CorpusTables.Conversations(html, corpus.Rows, links, MaxConversationRows);

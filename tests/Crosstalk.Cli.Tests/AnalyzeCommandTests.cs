@@ -71,6 +71,27 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Analyze_Run_BreaksItsResultsDownByEveryFactorOfTheExperiment()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nopeners: [\" \", \"Hello there.\"]\nsystem_prompts: [\"You are {self}.\", \"You are {self}. End with {end_token}.\"]\nstop: { max_messages: 8 }\n");
+        var batch = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", "s.db", "--quiet");
+        var run = System.Text.RegularExpressions.Regex.Match(batch.StandardOutput, @"r-[0-9a-z-]+").Value;
+
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", run, "--db", "s.db", "--html", "r.html");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        foreach (var factor in new[] { "By opener", "By system prompt", "By order" })
+        {
+            Assert.Contains(factor, result.StandardOutput, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("prompt 2", result.StandardOutput, StringComparison.Ordinal);
+        var html = File.ReadAllText(Path.Combine(dir, "r.html"));
+        Assert.Contains("<section id=\"by-system-prompt\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Analyze_Html_EveryConversationRowLinksToItsTranscriptFile()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -4,7 +4,9 @@ using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Web;
 using Crosstalk.Engine.Analysis;
+using Crosstalk.Engine.Studies;
 using Crosstalk.Storage;
+using Crosstalk.Studies;
 using Crosstalk.Transcripts;
 using Spectre.Console;
 
@@ -51,13 +53,14 @@ internal static class AnalyzeCommand
             var what = parseResult.GetValue(target)!;
             var path = context.ResolvePath(what);
             CorpusAnalysis analysis;
+            IReadOnlyList<StudyTable> breakdowns = [];
             var count = 0;
             TranscriptAnalysis? single = null;
             Transcript? singleTranscript = null;
             if (!File.Exists(path) && !Directory.Exists(path) && token == EndTokenDetector.DefaultToken)
             {
                 // A run or the whole store: the corpus tables are sums over the analysis kept with each conversation.
-                (analysis, single, singleTranscript) = await AnalyzeStoreAsync(context, what, parseResult.GetValue(db), options, cancellationToken).ConfigureAwait(false);
+                (analysis, single, singleTranscript, breakdowns) = await AnalyzeStoreAsync(context, what, parseResult.GetValue(db), options, cancellationToken).ConfigureAwait(false);
                 count = analysis.Conversations;
             }
             else
@@ -83,7 +86,7 @@ internal static class AnalyzeCommand
                 var file = OutputPaths.File(context, htmlPath, "--html");
                 using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
                 {
-                    AnalysisReport.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)), row => TranscriptLink(row, path, file));
+                    AnalysisReport.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)), row => TranscriptLink(row, path, file), breakdowns);
                 }
 
                 await WroteAsync(file).ConfigureAwait(false);
@@ -131,6 +134,11 @@ internal static class AnalyzeCommand
                 {
                     context.Console.Write(renderable);
                 }
+
+                foreach (var renderable in StudyView.Tables(breakdowns))
+                {
+                    context.Console.Write(renderable);
+                }
             }
 
             return ExitCodes.Success;
@@ -160,7 +168,10 @@ internal static class AnalyzeCommand
 
     // A run (or "store"): conversations without a current kept analysis are analysed first, with a line of progress when
     // there are many, then the tables are summed in SQL.
-    private static async Task<(CorpusAnalysis Analysis, TranscriptAnalysis? Single, Transcript? SingleTranscript)> AnalyzeStoreAsync(
+    /// <summary>Most conversations a run may have for analyze to break it down by factor (it reads each of them).</summary>
+    private const int MaxBreakdownConversations = 20_000;
+
+    private static async Task<(CorpusAnalysis Analysis, TranscriptAnalysis? Single, Transcript? SingleTranscript, IReadOnlyList<StudyTable> Breakdowns)> AnalyzeStoreAsync(
         CliContext context, string target, string? db, AnalysisOptions options, CancellationToken cancellationToken)
     {
         var database = CliEngine.Database(context, db);
@@ -198,17 +209,32 @@ internal static class AnalyzeCommand
         }
 
         var stored = await analyses.AggregateAsync(query, options, includeRows: true, cancellationToken).ConfigureAwait(false);
+
+        // A run's results by each factor of its experiment (opener, system prompt, order, repetition).
+        IReadOnlyList<StudyTable> breakdowns = [];
+        if (query.RunId is { } runId && stored.Analysis.Conversations > 1)
+        {
+            if (stored.Matching <= MaxBreakdownConversations)
+            {
+                breakdowns = FactorBreakdowns.Tables(await StudyData.LoadRunAsync(store, runId, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                await context.Error.WriteLineAsync($"The run has more than {MaxBreakdownConversations:N0} conversations: no breakdown by factor.").ConfigureAwait(false);
+            }
+        }
+
         if (stored.Analysis.Conversations != 1)
         {
-            return (stored.Analysis, null, null);
+            return (stored.Analysis, null, null, breakdowns);
         }
 
         await foreach (var summary in store.ListConversationsAsync(query with { Limit = 1 }, cancellationToken).ConfigureAwait(false))
         {
             var transcript = await store.GetTranscriptAsync(summary.Id, cancellationToken).ConfigureAwait(false);
-            return (stored.Analysis, await analyses.GetAsync(summary.Id, cancellationToken).ConfigureAwait(false), transcript);
+            return (stored.Analysis, await analyses.GetAsync(summary.Id, cancellationToken).ConfigureAwait(false), transcript, breakdowns);
         }
 
-        return (stored.Analysis, null, null);
+        return (stored.Analysis, null, null, breakdowns);
     }
 }

@@ -237,7 +237,7 @@ internal static class StudyCommand
     private static async Task ReportAsync(
         CliContext context, CrosstalkEngine engine, StudyDefinition definition, string runId, Judging? judging, ReportOptions options, ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var conversations = await StudyData.LoadRunAsync(engine, runId, cancellationToken).ConfigureAwait(false);
+        var conversations = await StudyData.LoadRunAsync(engine.Store, runId, cancellationToken).ConfigureAwait(false);
         var hand = parseResult.GetValue(options.HandLabels) is { } handPath ? HandLabels.Load(context.ResolvePath(handPath)) : null;
         StudyReport report;
         if (judging is not null)

@@ -17,7 +17,17 @@ internal static class StudyView
             yield return new Markup($"[yellow]warning:[/] {TerminalText.Escape(warning)}\n");
         }
 
-        foreach (var table in report.Tables)
+        foreach (var renderable in Tables(report.Tables))
+        {
+            yield return renderable;
+        }
+    }
+
+    /// <summary>Tables of a study, each with its note.</summary>
+    public static IEnumerable<IRenderable> Tables(IEnumerable<StudyTable> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        foreach (var table in tables)
         {
             yield return Text.NewLine;
             var grid = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{TerminalText.Escape(table.Title)}[/]") };

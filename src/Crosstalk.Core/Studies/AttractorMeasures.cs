@@ -13,14 +13,7 @@ public static class AttractorMeasures
     {
         ArgumentNullException.ThrowIfNull(conversations);
         var tables = new List<StudyTable>(Pairs(conversations)) { Models(conversations), Order(conversations), Repetitions(conversations) };
-        foreach (var factor in StudyFactors.All)
-        {
-            if (Breakdown(conversations, factor) is { } table)
-            {
-                tables.Add(table);
-            }
-        }
-
+        tables.AddRange(FactorBreakdowns.Tables(conversations));
         return tables;
     }
 
@@ -170,41 +163,4 @@ public static class AttractorMeasures
 
     private static string Outcome(StudyConversation c) =>
         c.Analysis.EndToken.FirstSeat is not { } seat ? "no one" : seat == c.FirstSeat ? "opener" : "answerer";
-
-    /// <summary>The main measures by one factor's values; null when the experiment did not vary it.</summary>
-    internal static StudyTable? Breakdown(IReadOnlyList<StudyConversation> conversations, string factor)
-    {
-        // Repetitions in number order (1, 2, … 10), anything else as text.
-        var groups = conversations.GroupBy(c => c.Factors.GetValueOrDefault(factor) ?? "–")
-            .OrderBy(g => int.TryParse(g.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue)
-            .ThenBy(g => g.Key, StringComparer.Ordinal)
-            .ToList();
-        if (groups.Count < 2)
-        {
-            return null;
-        }
-
-        var rows = groups.Select(g =>
-        {
-            var list = g.ToList();
-            var ended = list.Where(c => c.Analysis.EndToken.First is not null).ToList();
-            return (IReadOnlyList<StudyCell>)
-            [
-                StudyCell.Of(g.Key),
-                StudyCell.Count(list.Count),
-                StudyCell.Share(ended.Count, list.Count),
-                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)c.Analysis.EndToken.First!.Value)]), "0.#"),
-                StudyCell.Share(list.Count(c => c.Analysis.EndToken.Mutual is not null), list.Count),
-                StudyCell.Share(list.Count(c => c.Analysis.GoodbyeLoop is not null), list.Count),
-                StudyCell.Share(list.Count(c => c.Analysis.Refusals.Count > 0), list.Count),
-            ];
-        }).ToList();
-        return new StudyTable(
-            "by-" + factor.Replace(' ', '-'),
-            "By " + factor,
-            null,
-            [char.ToUpperInvariant(factor[0]) + factor[1..], "Conversations", "Someone ended", "Median message of first end", "Mutual end", "Goodbye loop", "With a refusal"],
-            rows,
-            Chart: 2);
-    }
 }

@@ -51,6 +51,5 @@ public static class StudyReports
         return new StudyReport(study.Name, study.Title, run, conversations.Count, warnings, tables);
     }
 
-    private static IEnumerable<StudyTable> Breakdowns(IReadOnlyList<StudyConversation> conversations) =>
-        StudyFactors.All.Select(f => AttractorMeasures.Breakdown(conversations, f)).Where(t => t is not null).Select(t => t!);
+    private static IEnumerable<StudyTable> Breakdowns(IReadOnlyList<StudyConversation> conversations) => FactorBreakdowns.Tables(conversations);
 }

@@ -62,6 +62,6 @@ public static class BranchSweep
 
         var prompts = new Dictionary<string, int>(StringComparer.Ordinal);
         var parentConversation = StudyData.Of(parentId, parent, parentPlan, prompts);
-        return new SweepResult(parentConversation, await StudyData.LoadAsync(engine, ids, cancellationToken).ConfigureAwait(false));
+        return new SweepResult(parentConversation, await StudyData.LoadAsync(engine.Store, ids, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -11,34 +11,36 @@ namespace Crosstalk.Engine.Studies;
 public static class StudyData
 {
     /// <summary>Every conversation of run <paramref name="runId"/>, in id order.</summary>
-    public static async Task<IReadOnlyList<StudyConversation>> LoadRunAsync(CrosstalkEngine engine, string runId, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<StudyConversation>> LoadRunAsync(ITranscriptStore store, string runId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(store);
         var ids = new List<long>();
-        await foreach (var summary in engine.Store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
+        await foreach (var summary in store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
         {
             ids.Add(summary.Id);
         }
 
         ids.Sort();
-        return await LoadAsync(engine, ids, cancellationToken).ConfigureAwait(false);
+        return await LoadAsync(store, ids, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The conversations <paramref name="ids"/>, in that order; an id the store does not hold is left out.</summary>
-    public static async Task<IReadOnlyList<StudyConversation>> LoadAsync(CrosstalkEngine engine, IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<StudyConversation>> LoadAsync(ITranscriptStore store, IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(ids);
         var prompts = new Dictionary<string, int>(StringComparer.Ordinal);
         var conversations = new List<StudyConversation>(ids.Count);
         foreach (var id in ids)
         {
-            if (await engine.Store.GetTranscriptAsync(id, cancellationToken).ConfigureAwait(false) is not { } transcript)
+            if (await store.GetTranscriptAsync(id, cancellationToken).ConfigureAwait(false) is not { } transcript)
             {
                 continue;
             }
 
-            var plan = await engine.GetPlanAsync(id, cancellationToken).ConfigureAwait(false);
+            var plan = await store.GetConversationSpecAsync(id, cancellationToken).ConfigureAwait(false) is { } json
+                ? PlanJson.ReadConversation(json, $"Conversation {id.ToString(CultureInfo.InvariantCulture)}")
+                : null;
             conversations.Add(Of(id, transcript, plan, prompts));
         }
 

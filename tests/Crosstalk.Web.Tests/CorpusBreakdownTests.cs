@@ -1,0 +1,54 @@
+using Crosstalk.Engine.Plans;
+using Crosstalk.Experiments;
+using Crosstalk.Storage;
+
+namespace Crosstalk.Web.Tests;
+
+/// <summary>The corpus page of one run breaks its results down by each factor of the run's experiment.</summary>
+[Collection(WebCollection.Name)]
+public sealed class CorpusBreakdownTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-factors-" + Guid.NewGuid().ToString("N"));
+    private ITranscriptStore _store = null!;
+    private Crosstalk.Engine.CrosstalkEngine _engine = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "crosstalk.db"));
+        _engine = new Crosstalk.Engine.CrosstalkEngine(_store, new Crosstalk.Testing.TestModels());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await _store.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task CorpusOfARun_ShowsItsResultsByOpenerOrderAndRepetition_WithIntervals()
+    {
+        var experiment = ExperimentFile.Parse(
+            "models: [offline:eliza, offline:markov]\nopeners: [\" \", \"Hello there.\"]\nrepetitions: 2\nstop: { max_messages: 8 }\n", "exp.yaml");
+        var (run, conversations) = ConversationPlanner.PlanRun(experiment, _engine.Models, DateTimeOffset.Now, null);
+        var runId = await _engine.CreateRunAsync(run, conversations);
+        await _engine.Runs.RunAsync(runId);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        using var http = new HttpClient();
+
+        var page = await http.GetStringAsync(new Uri(server.Address, "/corpus?run=" + runId));
+        var all = await http.GetStringAsync(new Uri(server.Address, "/corpus"));
+
+        Assert.Contains("By factor of the experiment", page, StringComparison.Ordinal);
+        foreach (var id in new[] { "by-opener", "by-order", "by-repetition" })
+        {
+            Assert.Contains($"<section id=\"{id}\">", page, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("<td>&quot;Hello there.&quot;</td><td class=\"num\">4</td>", page, StringComparison.Ordinal);
+        Assert.Contains("class=\"whisker\"", page, StringComparison.Ordinal);
+        // Without a run there is no experiment to break down.
+        Assert.DoesNotContain("By factor of the experiment", all, StringComparison.Ordinal);
+    }
+}
