@@ -17,6 +17,9 @@ public sealed class HelpTests
     [InlineData("import")]
     [InlineData("fork")]
     [InlineData("judge")]
+    [InlineData("study")]
+    [InlineData("study", "run")]
+    [InlineData("sweep")]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
@@ -46,6 +49,10 @@ public sealed class HelpTests
     [InlineData("cluster")]
     [InlineData("cluster", "silo")]
     [InlineData("cluster", "status")]
+    [InlineData("study")]
+    [InlineData("study", "run")]
+    [InlineData("study", "report")]
+    [InlineData("sweep")]
     public async Task Help_ReadInAFileOrPipe_FitsEightyColumnsWithParagraphsKept(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -51,6 +51,17 @@ public sealed class LayoutTests(WebFixture web)
 
         await page.GotoAsync(new Uri(report).AbsoluteUri);
         await Check(page, $"analyze-report-{width}", "analyze --html", overflowing);
+
+        // A study's report, with its charts and their intervals.
+        var prompts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seeds = new[] { SharedFiles.Seed000, SharedFiles.Seed001 }.Select((f, i) => Crosstalk.Engine.Studies.StudyData.Of(i + 1, SeedMarkdown.ReadFile(f), null, prompts)).ToList();
+        await using (var writer = File.CreateText(report))
+        {
+            StudyReportHtml.Write(Crosstalk.Studies.StudyReports.Build(Crosstalk.Studies.StudyFile.Preset("attractors")!, seeds, "r-test"), writer);
+        }
+
+        await page.GotoAsync(new Uri(report).AbsoluteUri);
+        await Check(page, $"study-report-{width}", "study report", overflowing);
         File.Delete(report);
         await context.CloseAsync();
 

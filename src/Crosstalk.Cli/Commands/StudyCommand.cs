@@ -31,7 +31,7 @@ internal static class StudyCommand
         Examples:
           crosstalk study list
           crosstalk study run attractors
-          crosstalk study run self-interaction --models claude-opus-4,gpt-4o --repetitions 200
+          crosstalk study run self-interaction --models claude-opus-4-1,gpt-4o -n 100
           crosstalk study run topics-and-endings --judge gpt-4o --judge claude-sonnet-4-5
           crosstalk study report r-20261206-101500-ab12 --hand-labels my-labels.csv
         """)

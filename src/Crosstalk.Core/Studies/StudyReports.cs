@@ -20,7 +20,7 @@ public static class StudyReports
         ArgumentNullException.ThrowIfNull(conversations);
         var tables = new List<StudyTable>();
         var warnings = new List<string>();
-        var unfinished = conversations.Count(c => c.Transcript.Stop is null);
+        var unfinished = conversations.Count(c => c.Transcript.Stop is null && c.Transcript.Ended is null);
         if (unfinished > 0)
         {
             warnings.Add($"{unfinished} of {conversations.Count} conversations have not finished; the tables count them as they are ('crosstalk resume' finishes them).");

@@ -17,10 +17,14 @@ internal static class StudyTablesHtml
             Chart(html, table, column);
         }
 
+        // A column of numbers (and "–" where there is none) is aligned right, heading included.
+        var numeric = Enumerable.Range(0, table.Columns.Count)
+            .Select(i => i > 0 && table.Rows.Count > 0 && table.Rows.All(r => i < r.Count && (r[i].Value is not null || r[i].Text == "–")))
+            .ToList();
         html.Raw("<table class=\"list\"><thead><tr>");
-        foreach (var heading in table.Columns)
+        for (var i = 0; i < table.Columns.Count; i++)
         {
-            html.Element("th", heading);
+            html.Element("th", table.Columns[i], ("class", numeric[i] ? "num" : null));
         }
 
         html.Raw("</tr></thead><tbody>");
@@ -29,7 +33,7 @@ internal static class StudyTablesHtml
             html.Open("tr");
             for (var i = 0; i < row.Count; i++)
             {
-                html.Element("td", row[i].Text, ("class", i > 0 && row[i].Value is not null ? "num" : null));
+                html.Element("td", row[i].Text, ("class", i < numeric.Count && numeric[i] ? "num" : null));
             }
 
             html.Close("tr");
