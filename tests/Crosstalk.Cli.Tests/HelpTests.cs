@@ -2,24 +2,14 @@ namespace Crosstalk.Cli.Tests;
 
 public sealed class HelpTests
 {
+    /// <summary>Every command and subcommand, each once: the help of all of them is tested alike.</summary>
+    public static TheoryData<string[]> Commands => new(
+        [], ["run"], ["show"], ["convert"], ["serve"], ["models"], ["analyze"], ["batch"], ["resume"], ["list"], ["export"], ["import"],
+        ["fork"], ["delete"], ["judge"], ["cluster"], ["cluster", "silo"], ["cluster", "status"], ["study"], ["study", "list"], ["study", "show"],
+        ["study", "run"], ["study", "report"], ["sweep"]);
+
     [Theory]
-    [InlineData]
-    [InlineData("run")]
-    [InlineData("show")]
-    [InlineData("convert")]
-    [InlineData("serve")]
-    [InlineData("models")]
-    [InlineData("analyze")]
-    [InlineData("batch")]
-    [InlineData("resume")]
-    [InlineData("list")]
-    [InlineData("export")]
-    [InlineData("import")]
-    [InlineData("fork")]
-    [InlineData("judge")]
-    [InlineData("study")]
-    [InlineData("study", "run")]
-    [InlineData("sweep")]
+    [MemberData(nameof(Commands))]
     public async Task Help_EveryCommand_ExplainsWithAnExample(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
@@ -31,28 +21,7 @@ public sealed class HelpTests
     }
 
     [Theory]
-    [InlineData]
-    [InlineData("run")]
-    [InlineData("show")]
-    [InlineData("convert")]
-    [InlineData("serve")]
-    [InlineData("models")]
-    [InlineData("analyze")]
-    [InlineData("batch")]
-    [InlineData("resume")]
-    [InlineData("list")]
-    [InlineData("export")]
-    [InlineData("import")]
-    [InlineData("fork")]
-    [InlineData("delete")]
-    [InlineData("judge")]
-    [InlineData("cluster")]
-    [InlineData("cluster", "silo")]
-    [InlineData("cluster", "status")]
-    [InlineData("study")]
-    [InlineData("study", "run")]
-    [InlineData("study", "report")]
-    [InlineData("sweep")]
+    [MemberData(nameof(Commands))]
     public async Task Help_ReadInAFileOrPipe_FitsEightyColumnsWithParagraphsKept(params string[] command)
     {
         var dir = CrosstalkProcess.NewTempDirectory();

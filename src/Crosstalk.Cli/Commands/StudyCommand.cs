@@ -44,7 +44,7 @@ internal static class StudyCommand
 
     private static Command CreateList(CliContext context)
     {
-        var command = new Command("list", "The built-in studies.\n\nExamples:\n  crosstalk study list");
+        var command = new Command("list", "The built-in studies: each one's name, what it measures and how it measures it; 'crosstalk study show NAME' prints one as a file to copy and change.\n\nExamples:\n  crosstalk study list");
         command.SetAction(_ =>
         {
             var table = new Table { Border = TableBorder.Rounded }.AddColumn("Study").AddColumn("What it measures").AddColumn("Measure");

@@ -29,25 +29,26 @@ public static class ExperimentFile
     private static readonly HashSet<string> OriginalModelKeys = ["name", "model_id", "temperature", "max_tokens", "system_prompt"];
 
     /// <summary>Reads the experiment in <paramref name="path"/>.</summary>
-    public static Experiment Load(string path)
+    public static Experiment Load(string path) =>
+        Parse(ReadText(path, "give an experiment file (.yaml) or the original system's config.json"), path);
+
+    /// <summary>The text of a file the user named (an experiment, a study, a rubric), or one sentence saying why not.</summary>
+    internal static string ReadText(string path, string whatToGive)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path))
         {
-            throw new ExperimentFileException(path, null, null, "is a folder; give an experiment file (.yaml) or the original system's config.json.");
+            throw new ExperimentFileException(path, null, null, $"is a folder; {whatToGive}.");
         }
 
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ExperimentFileException(path, null, null, $"cannot be read ({ex.Message})", ex);
         }
-
-        return Parse(text, path);
     }
 
     /// <summary>Reads an experiment from text; <paramref name="path"/> names it in messages.</summary>

@@ -43,21 +43,7 @@ public static class StudyFile
 
     /// <summary>Reads the study in <paramref name="path"/>.</summary>
     /// <exception cref="ExperimentFileException">The file cannot be read or is not a study.</exception>
-    public static StudyDefinition Load(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ExperimentFileException(path, null, null, $"cannot be read ({ex.Message})", ex);
-        }
-
-        return Parse(text, path);
-    }
+    public static StudyDefinition Load(string path) => Parse(ExperimentFile.ReadText(path, "give a study file (.yaml)"), path);
 
     /// <summary>Reads a study from text; <paramref name="source"/> names it in messages (a path, or <c>preset:NAME</c>).</summary>
     /// <exception cref="ExperimentFileException">The text is not a study.</exception>

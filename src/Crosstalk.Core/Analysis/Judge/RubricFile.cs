@@ -38,7 +38,7 @@ public static class RubricFile
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(File.ReadAllText(path)));
+            stream.Load(new StringReader(ExperimentFile.ReadText(path, "give a rubric file (.yaml)")));
             root = stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode map
                 ? map
                 : throw new ExperimentFileException(path, null, null, "is not a rubric: it must be one YAML mapping with id, prompt and labels or scale.");
@@ -46,10 +46,6 @@ public static class RubricFile
         catch (YamlException ex)
         {
             throw new ExperimentFileException(path, ex.Start.Line, ex.Start.Column, $"not valid YAML ({ex.Message}).", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ExperimentFileException(path, null, null, $"cannot be read ({ex.Message})", ex);
         }
 
         var id = Text(root, "id", path) ?? throw new ExperimentFileException(path, 1, 1, "has no 'id'.");
