@@ -20,7 +20,7 @@ public sealed partial class StudyCommandTests
             Assert.Contains(heading, output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("ELIZA → Markov", output, StringComparison.Ordinal);
+        Assert.Contains("offline:eliza →", output, StringComparison.Ordinal);
         Assert.Matches(ShareWithInterval(), output);
         var run = Regex.Match(output, @"run (r-[0-9a-z-]+)").Groups[1].Value;
 
@@ -29,6 +29,7 @@ public sealed partial class StudyCommandTests
         var tables = json.RootElement.GetProperty("tables").EnumerateArray().ToList();
         Assert.Equal(["pairs", "after", "models", "order", "repetitions", "by-order", "by-repetition"], tables.Select(t => t.GetProperty("id").GetString()));
         Assert.Equal(10, json.RootElement.GetProperty("conversations").GetInt32());
+        Assert.Equal("offline:eliza → offline:markov", tables[0].GetProperty("rows")[0][0].GetProperty("text").GetString());
         var shares = tables.SelectMany(t => t.GetProperty("rows").EnumerateArray()).SelectMany(r => r.EnumerateArray())
             .Where(c => c.TryGetProperty("low", out _) && c.GetProperty("text").GetString()!.Contains('%', StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(shares);
@@ -106,7 +107,7 @@ public sealed partial class StudyCommandTests
         using var json = JsonDocument.Parse(result.StandardOutput);
         Assert.Equal(3, json.RootElement.GetProperty("conversations").GetInt32());
         var words = json.RootElement.GetProperty("tables")[0].GetProperty("rows");
-        Assert.Equal("ELIZA", words[0][0].GetProperty("text").GetString());
+        Assert.Equal("offline:eliza", words[0][0].GetProperty("text").GetString());
         Assert.Equal("the", words[0][1].GetProperty("text").GetString());
     }
 

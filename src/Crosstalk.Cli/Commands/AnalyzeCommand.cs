@@ -84,9 +84,10 @@ internal static class AnalyzeCommand
             if (parseResult.GetValue(html) is { } htmlPath)
             {
                 var file = OutputPaths.File(context, htmlPath, "--html");
-                using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
+                using (var writer = new StringWriter())
                 {
                     AnalysisReport.Write(analysis, writer, Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar)), row => TranscriptLink(row, path, file), breakdowns);
+                    Crosstalk.Transcripts.Formats.AtomicFile.WriteAllText(file, writer.ToString());
                 }
 
                 await WroteAsync(file).ConfigureAwait(false);

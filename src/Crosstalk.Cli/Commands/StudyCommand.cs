@@ -10,6 +10,7 @@ using Crosstalk.Engine.Plans;
 using Crosstalk.Engine.Studies;
 using Crosstalk.Experiments;
 using Crosstalk.Studies;
+using Crosstalk.Transcripts.Formats;
 using Crosstalk.Web;
 using Spectre.Console;
 
@@ -70,7 +71,7 @@ internal static class StudyCommand
             var name = parseResult.GetValue(study)!;
             var text = StudyFile.Presets.Contains(name, StringComparer.Ordinal)
                 ? StudyFile.PresetText(name)
-                : File.Exists(context.ResolvePath(name)) ? File.ReadAllText(context.ResolvePath(name)) : throw Unknown(name);
+                : File.Exists(context.ResolvePath(name)) ? ExperimentFile.ReadText(context.ResolvePath(name), "give a study file (.yaml)") : throw Unknown(name);
             context.Output.Write(text);
             return ExitCodes.Success;
         });
@@ -112,9 +113,19 @@ internal static class StudyCommand
             if (parseResult.GetValue(models) is { } list)
             {
                 var references = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                experiment = references.Length == 0
-                    ? throw new UsageException("--models: give at least one model, e.g. --models gpt-4o,claude-sonnet-4-5.")
-                    : experiment with { Models = [.. references.Select(r => new ExperimentModel(r))] };
+                if (references.Length == 0)
+                {
+                    throw new UsageException("--models: give at least one model, e.g. --models gpt-4o,claude-sonnet-4-5.");
+                }
+
+                if (experiment.Pairs == PairMode.Explicit)
+                {
+                    // Its pairs name the file's models by position: another list would pair other models, or none.
+                    throw new UsageException($"--models: study {definition.Name} lists its pairs, which name its own models; change the models in the file (crosstalk study show).");
+                }
+
+                // The models replace the study's, with their settings (names, prompts, temperatures): the file keeps those.
+                experiment = experiment with { Models = [.. references.Select(r => new ExperimentModel(r))] };
             }
 
             if (parseResult.GetValue(repetitions) is { } n)
@@ -140,6 +151,7 @@ internal static class StudyCommand
             {
                 // Before anything is spent on the study: do the judges label the controls as known?
                 var controls = await StudyJudging.RunControlsAsync(judging.Rubric, judging.Controls, judging.Judges, judging.Cache, cancellationToken).ConfigureAwait(false);
+                judging = judging with { Outcomes = controls };
                 foreach (var outcome in controls)
                 {
                     human.Console.MarkupLine(outcome.Failed
@@ -172,6 +184,12 @@ internal static class StudyCommand
             }
 
             await ReportAsync(context, engine, definition, runId, judging, options, parseResult, cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(judges) is { Length: > 0 } panel)
+            {
+                // The run keeps the study, not the panel given here: a later report names it again.
+                human.Console.MarkupLine($"[grey]To report it again with this panel: crosstalk study report {TerminalText.Escape(runId)} {TerminalText.Escape(string.Join(" ", panel.Select(j => "--judge " + j)))}[/]");
+            }
+
             return exit;
         });
         return command;
@@ -255,7 +273,8 @@ internal static class StudyCommand
                         context.Error.WriteLine($"judged {done:N0} of {total:N0} conversations ({judging.Judges.Count} judge(s))…");
                     }
                 },
-                cancellationToken).ConfigureAwait(false);
+                controlOutcomes: judging.Outcomes,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             report = StudyReports.Build(definition, conversations, runId, judging.Rubric, panel, hand);
         }
         else
@@ -266,15 +285,18 @@ internal static class StudyCommand
         var folder = OutputPaths.Folder(context, parseResult.GetValue(options.Output)!, "--output");
         var json = Path.Combine(folder, runId + ".json");
         var html = Path.Combine(folder, runId + ".html");
-        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, StudyJsonContext.Default.StudyReport), cancellationToken).ConfigureAwait(false);
-        await using (var writer = new StreamWriter(html, append: false, new System.Text.UTF8Encoding(false)))
+        // Each file whole or not at all: a Ctrl+C while writing leaves the last report as it was.
+        var text = JsonSerializer.Serialize(report, StudyJsonContext.Default.StudyReport);
+        AtomicFile.WriteAllText(json, text);
+        using (var writer = new StringWriter())
         {
             StudyReportHtml.Write(report, writer);
+            AtomicFile.WriteAllText(html, writer.ToString());
         }
 
         if (parseResult.GetValue(options.Json))
         {
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize(report, StudyJsonContext.Default.StudyReport)).ConfigureAwait(false);
+            await context.Output.WriteLineAsync(text).ConfigureAwait(false);
             await context.Error.WriteLineAsync($"Wrote {json} and {html}").ConfigureAwait(false);
             return;
         }
@@ -320,6 +342,9 @@ internal static class StudyCommand
     /// <summary>A judged study's rubric, controls, panel and cache.</summary>
     private sealed record Judging(JudgeRubric Rubric, IReadOnlyList<JudgeControl> Controls, IReadOnlyList<PanelJudge> Judges, IJudgeCache Cache)
     {
+        /// <summary>The judges' results on the controls, once they ran.</summary>
+        public IReadOnlyList<ControlOutcome>? Outcomes { get; init; }
+
         public static Judging Prepare(CliContext context, StudyDefinition study, CrosstalkEngine engine, string? cache)
         {
             JudgeRubric rubric;

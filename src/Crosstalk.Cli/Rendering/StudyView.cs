@@ -33,9 +33,7 @@ internal static class StudyView
             var grid = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{TerminalText.Escape(table.Title)}[/]") };
             for (var i = 0; i < table.Columns.Count; i++)
             {
-                // Numbers to the right, text (names, labels) to the left.
-                var numeric = table.Rows.Count > 0 && table.Rows.All(r => i < r.Count && (r[i].Value is not null || r[i].Text == "–"));
-                grid.AddColumn(new TableColumn(TerminalText.Escape(table.Columns[i])) { Alignment = numeric ? Justify.Right : Justify.Left });
+                grid.AddColumn(new TableColumn(TerminalText.Escape(table.Columns[i])) { Alignment = table.IsNumeric(i) ? Justify.Right : Justify.Left });
             }
 
             foreach (var row in table.Rows)

@@ -33,7 +33,7 @@ public static class ExperimentFile
         Parse(ReadText(path, "give an experiment file (.yaml) or the original system's config.json"), path);
 
     /// <summary>The text of a file the user named (an experiment, a study, a rubric), or one sentence saying why not.</summary>
-    internal static string ReadText(string path, string whatToGive)
+    public static string ReadText(string path, string whatToGive)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path))

@@ -8,8 +8,8 @@ public static class Agreement
 {
     /// <summary>
     /// Cohen's κ (Cohen 1960) of two raters over the same items: (observed − chance agreement) / (1 − chance), chance
-    /// from each rater's own label shares. Items either rater left out are skipped. No items: NaN; perfect agreement on a
-    /// single label: 1.
+    /// from each rater's own label shares. Items either rater left out are skipped. No items, or one label only (chance
+    /// agreement is then 1 and κ undefined): NaN.
     /// </summary>
     public static double CohensKappa(IReadOnlyList<string?> first, IReadOnlyList<string?> second)
     {
@@ -30,7 +30,7 @@ public static class Agreement
         var observed = pairs.Count(p => p.A == p.B) / n;
         var chance = pairs.Select(p => p.A).Concat(pairs.Select(p => p.B)).Distinct(StringComparer.Ordinal)
             .Sum(label => pairs.Count(p => p.A == label) / n * (pairs.Count(p => p.B == label) / n));
-        return chance >= 1 ? (observed >= 1 ? 1 : double.NaN) : (observed - chance) / (1 - chance);
+        return chance >= 1 ? double.NaN : (observed - chance) / (1 - chance);
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public static class Agreement
 
         var observed = perItem / items.Count;
         var chance = totals.Values.Sum(c => ((double)c / all) * ((double)c / all));
-        return chance >= 1 ? (observed >= 1 ? 1 : double.NaN) : (observed - chance) / (1 - chance);
+        return chance >= 1 ? double.NaN : (observed - chance) / (1 - chance);
     }
 
     /// <summary>How Krippendorff's α measures the distance between two values.</summary>
@@ -129,7 +129,7 @@ public static class Agreement
         }
 
         expected /= n - 1;
-        return expected == 0 ? (observed == 0 ? 1 : double.NaN) : 1 - (observed / expected);
+        return expected == 0 ? double.NaN : 1 - (observed / expected);
     }
 
     private static double Distance(double a, double b, Metric metric) => metric switch

@@ -35,7 +35,7 @@ public static class AttractorMeasures
                 StudyCell.Share(ended.Count, n),
                 StudyCell.Share(ended.Count(c => c.Analysis.EndToken.FirstSeat == c.FirstSeat), n),
                 StudyCell.Share(ended.Count(c => c.Analysis.EndToken.FirstSeat == c.SecondSeat), n),
-                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)c.Analysis.EndToken.First!.Value)]), "0.#"),
+                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)StudyConversation.Turn(c.Analysis.EndToken.First!.Value))]), "0.#"),
             ]);
             after.Add(
             [
@@ -51,8 +51,8 @@ public static class AttractorMeasures
         yield return new StudyTable(
             "pairs",
             "Who ends first, per ordered pair (the first model opens)",
-            "Shares of the pair's conversations with Wilson 95% intervals and counts; the median message of the first end over the conversations where someone ended, with a bootstrap 95% interval (2,000 resamples).",
-            ["Opens → answers", "Conversations", "Someone ended", "Opener ended first", "Answerer ended first", "Median message of first end"],
+            "Shares of the pair's conversations with Wilson 95% intervals and counts; the median turn of the first end (the opener and its reply are turn 1) over the conversations where someone ended, with a bootstrap 95% interval (2,000 resamples).",
+            ["Opens → answers", "Conversations", "Someone ended", "Opener ended first", "Answerer ended first", "Median turn of first end"],
             ends,
             Chart: 2);
         yield return new StudyTable(
@@ -80,9 +80,11 @@ public static class AttractorMeasures
                 StudyCell.Of(model),
                 StudyCell.Count(n),
                 StudyCell.Share(endedFirst.Count, n),
-                StudyCell.Estimate(Bootstrap.Median([.. endedFirst.Select(c => (double)c.Analysis.EndToken.First!.Value)]), "0.#"),
+                StudyCell.Estimate(Bootstrap.Median([.. endedFirst.Select(c => (double)StudyConversation.Turn(c.Analysis.EndToken.First!.Value))]), "0.#"),
                 StudyCell.Share(withIt.Count(c => c.Analysis.EndToken.Mutual is not null), n),
+                StudyCell.Estimate(Bootstrap.Mean([.. withIt.Where(c => c.Analysis.EndToken.First is not null).Select(c => (double)c.Analysis.EndToken.MessagesAfterFirst)])),
                 StudyCell.Share(withIt.Count(c => c.Analysis.GoodbyeLoop is not null), n),
+                StudyCell.Estimate(Bootstrap.Median([.. withIt.Where(c => c.Analysis.GoodbyeLoop is not null).Select(c => (double)c.Analysis.GoodbyeLoop!.Start)]), "0.#"),
                 StudyCell.Share(refused, n),
             ]);
         }
@@ -91,7 +93,7 @@ public static class AttractorMeasures
             "models",
             "Per model",
             "Of the conversations the model took part in (a model with itself counts once); Wilson and bootstrap 95% intervals.",
-            ["Model", "Conversations", "Ended first", "Median message when it ended first", "Mutual end", "Goodbye loop", "Refused at least once"],
+            ["Model", "Conversations", "Ended first", "Median turn when it ended first", "Mutual end", "Messages after first end", "Goodbye loop", "Loop starts at (median)", "Refused at least once"],
             rows,
             Chart: 2);
     }
@@ -134,11 +136,11 @@ public static class AttractorMeasures
     private static StudyTable Repetitions(IReadOnlyList<StudyConversation> conversations)
     {
         // Each cell of the matrix (pair, order, opener, prompt) is an item; its repetitions are raters of who ended first.
-        var cells = conversations
+        var repeated = conversations
             .GroupBy(c => string.Join('\u001f', c.ModelOf(c.FirstSeat), c.ModelOf(c.SecondSeat), c.Factors.GetValueOrDefault(StudyFactors.Opener), c.Factors.GetValueOrDefault(StudyFactors.SystemPrompt)))
-            .Select(g => (IReadOnlyList<string?>)g.Select(Outcome).ToList())
-            .Where(g => g.Count >= 2)
+            .Where(g => g.Count() >= 2)
             .ToList();
+        var cells = repeated.Select(g => (IReadOnlyList<string?>)g.Select(Outcome).ToList()).ToList();
         var rows = new List<IReadOnlyList<StudyCell>>
         {
             new[] { StudyCell.Of("Who ends first (opener, answerer, no one)"), StudyCell.Count(cells.Count), StudyCell.Number(Agreement.FleissKappa(cells)) },
@@ -146,17 +148,13 @@ public static class AttractorMeasures
             {
                 StudyCell.Of("Whether a goodbye loop forms"),
                 StudyCell.Count(cells.Count),
-                StudyCell.Number(Agreement.FleissKappa(conversations
-                    .GroupBy(c => string.Join('\u001f', c.ModelOf(c.FirstSeat), c.ModelOf(c.SecondSeat), c.Factors.GetValueOrDefault(StudyFactors.Opener), c.Factors.GetValueOrDefault(StudyFactors.SystemPrompt)))
-                    .Select(g => (IReadOnlyList<string?>)g.Select(c => c.Analysis.GoodbyeLoop is null ? "no" : "yes").ToList())
-                    .Where(g => g.Count >= 2)
-                    .ToList())),
+                StudyCell.Number(Agreement.FleissKappa([.. repeated.Select(g => (IReadOnlyList<string?>)g.Select(c => c.Analysis.GoodbyeLoop is null ? "no" : "yes").ToList())])),
             },
         };
         return new StudyTable(
             "repetitions",
             "Agreement across repetitions",
-            "Fleiss' kappa over the cells of the matrix (pair, order, opener, prompt) that ran more than once: 1 = every repetition ended the same way, 0 = no more alike than chance.",
+            "Fleiss' kappa over the cells of the matrix (pair, order, opener, prompt) that ran more than once: 1 = every repetition ended the same way, 0 = no more alike than chance; – when every conversation ended alike (kappa is undefined then).",
             ["Outcome", "Cells repeated", "Fleiss' κ"],
             rows);
     }

@@ -38,7 +38,7 @@ public static class FactorBreakdowns
                 StudyCell.Of(g.Key),
                 StudyCell.Count(list.Count),
                 StudyCell.Share(ended.Count, list.Count),
-                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)c.Analysis.EndToken.First!.Value)]), "0.#"),
+                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)StudyConversation.Turn(c.Analysis.EndToken.First!.Value))]), "0.#"),
                 StudyCell.Share(list.Count(c => c.Analysis.EndToken.Mutual is not null), list.Count),
                 StudyCell.Share(list.Count(c => c.Analysis.GoodbyeLoop is not null), list.Count),
                 StudyCell.Share(list.Count(c => c.Analysis.Refusals.Count > 0), list.Count),
@@ -48,7 +48,7 @@ public static class FactorBreakdowns
             "by-" + factor.Replace(' ', '-'),
             "By " + factor,
             null,
-            [char.ToUpperInvariant(factor[0]) + factor[1..], "Conversations", "Someone ended", "Median message of first end", "Mutual end", "Goodbye loop", "With a refusal"],
+            [char.ToUpperInvariant(factor[0]) + factor[1..], "Conversations", "Someone ended", "Median turn of first end", "Mutual end", "Goodbye loop", "With a refusal"],
             rows,
             Chart: 2);
     }

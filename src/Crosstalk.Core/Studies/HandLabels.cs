@@ -15,15 +15,7 @@ public static class HandLabels
     public static IReadOnlyDictionary<long, IReadOnlyDictionary<string, string>> Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ExperimentFileException(path, null, null, $"cannot be read ({ex.Message})", ex);
-        }
+        var lines = ExperimentFile.ReadText(path, "give a CSV file of labels").ReplaceLineEndings("\n").Split('\n');
 
         if (lines.Length == 0 || Cells(lines[0], path, 1) is not [var first, .. var fields] || !first.Equals("conversation", StringComparison.OrdinalIgnoreCase) || fields.Length == 0)
         {
@@ -91,8 +83,9 @@ public static class HandLabels
                     cell.Append(c);
                 }
             }
-            else if (c == '"' && cell.Length == 0)
+            else if (c == '"' && cell.ToString().Trim().Length == 0)
             {
+                cell.Clear();
                 quoted = true;
             }
             else if (c == ',')

@@ -47,6 +47,11 @@ public static class JudgeMeasures
         var (labelFields, scaleFields) = Fields(rubric);
         var tables = new List<StudyTable>();
         var warnings = new List<string>();
+        if (panel.Controls.All(c => c.Total == 0))
+        {
+            warnings.Add($"Rubric {rubric.Id} has no controls: the judges were not checked on conversations with known labels (add 'controls:' to the rubric file).");
+        }
+
         foreach (var failed in panel.Controls.Where(c => c.Failed))
         {
             warnings.Add($"Judge {failed.Judge} failed the controls: {failed.Right} of {failed.Total} right ({string.Join("; ", failed.Misses)}). Its labels are not to be trusted.");
@@ -79,7 +84,7 @@ public static class JudgeMeasures
             var means = conversations.Select((_, i) => Mean(panel.Answers[i], field)).ToList();
             var rows = new List<IReadOnlyList<StudyCell>>();
             foreach (var group in models.Select(m => (Key: m, Indexes: Enumerable.Range(0, conversations.Count).Where(i => conversations[i].Models.Contains(m, StringComparer.Ordinal)).ToList()))
-                .Concat(conversations.Select((c, i) => (Key: string.Join(" ↔ ", c.Models), Index: i)).GroupBy(p => p.Key, StringComparer.Ordinal).Select(g => (g.Key, Indexes: g.Select(p => p.Index).ToList()))))
+                .Concat(conversations.Select((c, i) => (Key: c.Pair, Index: i)).GroupBy(p => p.Key, StringComparer.Ordinal).Select(g => (g.Key, Indexes: g.Select(p => p.Index).ToList()))))
             {
                 var values = group.Indexes.Where(i => means[i] is not null).Select(i => means[i]!.Value).ToList();
                 rows.Add([StudyCell.Of(group.Key), StudyCell.Count(values.Count), StudyCell.Estimate(Bootstrap.Mean(values), "0.00")]);

@@ -11,14 +11,21 @@ namespace Crosstalk.Studies;
 /// Its coordinates in the experiment, by factor: <see cref="StudyFactors.Opener"/>, <see cref="StudyFactors.SystemPrompt"/>,
 /// <see cref="StudyFactors.Order"/>, <see cref="StudyFactors.Repetition"/>; a factor the experiment did not vary may be missing.
 /// </param>
-public sealed record StudyConversation(long? Id, Transcript Transcript, TranscriptAnalysis Analysis, IReadOnlyDictionary<string, string> Factors)
+/// <param name="ScriptedOpener">Whether message 1 is the experiment's opener (words the study gave, not a model's).</param>
+public sealed record StudyConversation(long? Id, Transcript Transcript, TranscriptAnalysis Analysis, IReadOnlyDictionary<string, string> Factors, bool ScriptedOpener = false)
 {
-    /// <summary>The model of <paramref name="seat"/>: its model reference, or its name when none was recorded.</summary>
+    /// <summary>
+    /// The model of <paramref name="seat"/>: its model reference (two models shown under one name stay apart), or its name
+    /// when none was recorded.
+    /// </summary>
     public string ModelOf(int seat)
     {
         var participant = Transcript.Participants.FirstOrDefault(p => p.Seat == seat);
-        return participant is null ? $"seat {seat}" : participant.Name;
+        return participant is null ? $"seat {seat}" : participant.Model ?? participant.Name;
     }
+
+    /// <summary>The turn of message <paramref name="message"/>: the opener and its reply are turn 1, messages 3 and 4 turn 2.</summary>
+    public static int Turn(int message) => (message + 1) / 2;
 
     /// <summary>The seat that spoke first (the opener's seat).</summary>
     public int FirstSeat => Transcript.Messages.Count > 0 ? Transcript.Messages[0].Seat : 1;
@@ -27,7 +34,10 @@ public sealed record StudyConversation(long? Id, Transcript Transcript, Transcri
     public int SecondSeat => Transcript.Participants.Select(p => p.Seat).FirstOrDefault(s => s != FirstSeat, FirstSeat == 1 ? 2 : 1);
 
     /// <summary>The models in it, each once (a model talking with itself counts once).</summary>
-    public IReadOnlyList<string> Models => Transcript.Participants.Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Models => Transcript.Participants.Select(p => ModelOf(p.Seat)).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Its models in seat order, joined: "a ↔ b", and "a ↔ a" for a model with itself.</summary>
+    public string Pair => string.Join(" ↔ ", Transcript.Participants.Select(p => ModelOf(p.Seat)));
 }
 
 /// <summary>The factors of an experiment a study breaks its results down by.</summary>

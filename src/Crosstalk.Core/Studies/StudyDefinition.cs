@@ -25,6 +25,7 @@ public enum StudyMeasure
 /// <param name="Rubric">For <see cref="StudyMeasure.Judge"/>: the rubric, a built-in id or a rubric file.</param>
 /// <param name="Judges">For <see cref="StudyMeasure.Judge"/>: the judge panel's models.</param>
 /// <param name="Source">Where it was read from: <c>preset:NAME</c> or a file path.</param>
+/// <param name="Tables">The table layout: which tables the report shows, in this order, by id; empty for all of them.</param>
 public sealed record StudyDefinition(
     string Name,
     string Title,
@@ -34,4 +35,5 @@ public sealed record StudyDefinition(
     IReadOnlyList<string> Words,
     string? Rubric,
     IReadOnlyList<string> Judges,
-    string Source);
+    string Source,
+    IReadOnlyList<string>? Tables = null);

@@ -7,15 +7,15 @@ namespace Crosstalk.Studies;
 
 /// <summary>
 /// Reads a study file: an experiment file (docs/experiments.md) with the study's own keys beside the experiment's —
-/// <c>study</c>, <c>title</c>, <c>description</c>, <c>measure</c> (attractors, words or judge), <c>words</c>, and
-/// <c>judge: { rubric, models }</c> (docs/studies.md). Every problem is one sentence naming the file, line and column.
+/// <c>study</c>, <c>title</c>, <c>description</c>, <c>measure</c> (attractors, words or judge), <c>words</c>,
+/// <c>judge: { rubric, models }</c> and <c>tables</c>, the table layout (docs/studies.md). Every problem is one sentence naming the file, line and column.
 /// </summary>
 public static class StudyFile
 {
     /// <summary>The preset prefix of <see cref="StudyDefinition.Source"/>.</summary>
     public const string PresetPrefix = "preset:";
 
-    private static readonly string[] StudyKeys = ["study", "title", "description", "measure", "words", "judge"];
+    private static readonly string[] StudyKeys = ["study", "title", "description", "measure", "words", "judge", "tables"];
 
     /// <summary>The built-in studies, by name.</summary>
     public static IReadOnlyList<string> Presets { get; } = ["attractors", "self-interaction", "topics-and-endings"];
@@ -121,7 +121,8 @@ public static class StudyFile
             words,
             rubric,
             judges,
-            source);
+            source,
+            List(root, "tables", source));
     }
 
     private static YamlNode? Node(YamlMappingNode map, string key) =>

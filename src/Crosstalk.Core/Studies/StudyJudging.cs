@@ -47,8 +47,8 @@ public static class StudyJudging
             {
                 var answer = (await scorer.ScoreAsync(control.Transcript, rubric, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
                 var wrong = control.Expected
-                    .Where(e => Field(answer?.Answer, e.Key) != e.Value)
-                    .Select(e => $"{e.Key} '{Field(answer?.Answer, e.Key) ?? "(no answer)"}', known '{e.Value}'")
+                    .Where(e => Known(answer?.Answer, e.Key) != e.Value)
+                    .Select(e => $"{e.Key} '{Known(answer?.Answer, e.Key)}', known '{e.Value}'")
                     .ToList();
                 if (wrong.Count == 0)
                 {
@@ -73,10 +73,11 @@ public static class StudyJudging
     /// <param name="judges">The panel.</param>
     /// <param name="cache">Where answers are kept.</param>
     /// <param name="progress">Told (done, total) after each conversation.</param>
+    /// <param name="controlOutcomes">The judges' results on the controls when they were run already (before the study); else they are run here.</param>
     /// <param name="cancellationToken">Stops judging; what was answered is cached.</param>
     public static async Task<PanelAnswers> JudgeAsync(
         IReadOnlyList<StudyConversation> conversations, JudgeRubric rubric, IReadOnlyList<JudgeControl> controls, IReadOnlyList<PanelJudge> judges,
-        IJudgeCache cache, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+        IJudgeCache cache, Action<int, int>? progress = null, IReadOnlyList<ControlOutcome>? controlOutcomes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
         ArgumentNullException.ThrowIfNull(rubric);
@@ -85,7 +86,7 @@ public static class StudyJudging
             throw new ArgumentException($"A study labels whole conversations; rubric '{rubric.Id}' judges single messages.", nameof(rubric));
         }
 
-        var outcomes = await RunControlsAsync(rubric, controls, judges, cache, cancellationToken).ConfigureAwait(false);
+        var outcomes = controlOutcomes ?? await RunControlsAsync(rubric, controls, judges, cache, cancellationToken).ConfigureAwait(false);
         var scorers = judges.Select(j => new JudgeScorer(j.Client, j.Model, cache)).ToList();
         var answers = new List<IReadOnlyList<JsonElement?>>(conversations.Count);
         foreach (var conversation in conversations)
@@ -103,6 +104,10 @@ public static class StudyJudging
 
         return new PanelAnswers([.. judges.Select(j => j.Model)], answers, outcomes);
     }
+
+    // A field as a control's known value is written: a label, a number, or "null" when the judge answered none.
+    private static string Known(JsonElement? answer, string field) =>
+        answer is null ? "(no answer)" : Field(answer, field) ?? "null";
 
     /// <summary>A field of an answer as text (a label, or a number as written); null when absent.</summary>
     public static string? Field(JsonElement? answer, string field) =>

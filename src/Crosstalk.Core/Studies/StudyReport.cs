@@ -20,7 +20,12 @@ public sealed record StudyReport(string Study, string Title, string? Run, int Co
 /// <param name="Columns">Column headings.</param>
 /// <param name="Rows">The cells, row by row.</param>
 /// <param name="Chart">The column drawn as a bar chart with its intervals in the HTML report, if any.</param>
-public sealed record StudyTable(string Id, string Title, string? Note, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<StudyCell>> Rows, int? Chart = null);
+public sealed record StudyTable(string Id, string Title, string? Note, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<StudyCell>> Rows, int? Chart = null)
+{
+    /// <summary>Whether column <paramref name="column"/> holds numbers (and "–" where there is none): shown aligned right.</summary>
+    public bool IsNumeric(int column) =>
+        column > 0 && Rows.Count > 0 && Rows.All(r => column < r.Count && (r[column].Value is not null || r[column].Text == "–"));
+}
 
 /// <summary>A cell: its text, and for a number its value and 95 % interval.</summary>
 /// <param name="Text">As shown: "0.42 (0.30–0.55)", "12 of 40", a model's name.</param>

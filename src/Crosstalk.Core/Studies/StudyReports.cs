@@ -48,6 +48,17 @@ public static class StudyReports
                 break;
         }
 
+        // The study's table layout: the tables it names, in its order.
+        if (study.Tables is { Count: > 0 } layout)
+        {
+            foreach (var missing in layout.Where(id => tables.All(t => t.Id != id)))
+            {
+                warnings.Add($"'tables' names '{missing}', which this study does not have; its tables are {string.Join(", ", tables.Select(t => t.Id))}.");
+            }
+
+            tables = [.. layout.Select(id => tables.FirstOrDefault(t => t.Id == id)).Where(t => t is not null).Select(t => t!)];
+        }
+
         return new StudyReport(study.Name, study.Title, run, conversations.Count, warnings, tables);
     }
 

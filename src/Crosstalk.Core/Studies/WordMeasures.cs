@@ -18,10 +18,11 @@ public static class WordMeasures
         var endings = new List<IReadOnlyList<StudyCell>>();
         foreach (var model in conversations.SelectMany(c => c.Models).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            // A transcript counts for a model with what its seats said (both seats, when it talks with itself).
+            // A transcript counts for a model with what its seats said (both seats, when it talks with itself); the
+            // experiment's opener is the study's words, not the model's.
             var transcripts = conversations
                 .Where(c => c.Models.Contains(model, StringComparer.Ordinal))
-                .Select(c => (Conversation: c, Text: string.Join('\n', c.Transcript.Messages.Where(m => c.ModelOf(m.Seat) == model).Select(m => m.Content))))
+                .Select(c => (Conversation: c, Text: string.Join('\n', c.Transcript.Messages.Skip(c.ScriptedOpener ? 1 : 0).Where(m => c.ModelOf(m.Seat) == model).Select(m => m.Content))))
                 .ToList();
             foreach (var word in words)
             {
@@ -44,7 +45,7 @@ public static class WordMeasures
                 StudyCell.Count(list.Count),
                 StudyCell.Share(ended.Count, list.Count),
                 StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)c.Analysis.EndToken.First!.Value)]), "0.#"),
-                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)((c.Analysis.EndToken.First!.Value + 1) / 2))]), "0.#"),
+                StudyCell.Estimate(Bootstrap.Median([.. ended.Select(c => (double)StudyConversation.Turn(c.Analysis.EndToken.First!.Value))]), "0.#"),
             ]);
         }
 

@@ -36,7 +36,7 @@ public static class BranchSweep
         ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
         var parent = await engine.Store.GetTranscriptAsync(parentId, cancellationToken).ConfigureAwait(false)
             ?? throw new PlanException($"There is no conversation {parentId.ToString(CultureInfo.InvariantCulture)} in the {engine.Store.Description}.");
-        if (swaps.Keys.FirstOrDefault(seat => seat < 1 || seat > parent.Participants.Count) is var bad and > 0)
+        if (swaps.Keys.Where(seat => seat < 1 || seat > parent.Participants.Count).Select(seat => (int?)seat).FirstOrDefault() is { } bad)
         {
             throw new PlanException(string.Create(CultureInfo.InvariantCulture, $"Conversation {parentId} has seats 1 to {parent.Participants.Count}; there is no seat {bad} to swap."));
         }
@@ -46,6 +46,7 @@ public static class BranchSweep
         var ids = new List<long>(repeat);
         for (var i = 1; i <= repeat; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var planned = ConversationPlanner.PlanFork(
                 parentId, parent, parentPlan, new ForkRequest { At = at, Models = swaps, Seed = unchecked(seed + i) }, engine.Models, engine.Time.GetLocalNow());
             planned.Header.Metadata[SweepKey] = string.Create(CultureInfo.InvariantCulture, $"{parentId}@{at}");

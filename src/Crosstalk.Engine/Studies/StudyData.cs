@@ -48,31 +48,28 @@ public static class StudyData
     }
 
     /// <summary>
-    /// One conversation with its factors: the opener ("blank", "none" or its first words), the system prompt (numbered in
-    /// the order the run first uses them), which model opened, and the repetition.
+    /// One conversation with its factors: the opener ("blank", "none", or its words), the system prompt (numbered in the
+    /// order the run first uses them), which model opened, and the repetition. <paramref name="numbers"/> carries the
+    /// numbering from one conversation of a run to the next.
     /// </summary>
-    public static StudyConversation Of(long? id, Transcript transcript, ConversationPlan? plan, Dictionary<string, int> promptNumbers)
+    public static StudyConversation Of(long? id, Transcript transcript, ConversationPlan? plan, Dictionary<string, int> numbers)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        ArgumentNullException.ThrowIfNull(promptNumbers);
+        ArgumentNullException.ThrowIfNull(numbers);
         var analysis = TranscriptAnalyzer.Analyze(transcript, new AnalysisOptions { EndToken = plan?.EndToken ?? "[END]" });
         var factors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (plan is not null)
         {
+            // A long opener is shown by its number and first words: two openers that begin alike stay apart.
             factors[StudyFactors.Opener] = plan.Opener switch
             {
                 null => "none",
                 { } o when string.IsNullOrWhiteSpace(o) => "blank",
-                { } o => o.Length <= 32 ? $"\"{o}\"" : $"\"{o[..31]}…\"",
+                { } o when o.Length <= 40 => $"\"{o}\"",
+                { } o => $"opener {Number("opener\u001f" + o).ToString(CultureInfo.InvariantCulture)}: \"{o[..30]}…\"",
             };
-            var template = plan.PromptTemplate ?? "(default)";
-            if (!promptNumbers.TryGetValue(template, out var number))
-            {
-                number = promptNumbers.Count + 1;
-                promptNumbers[template] = number;
-            }
-
-            factors[StudyFactors.SystemPrompt] = template == "(default)" ? "default" : "prompt " + number.ToString(CultureInfo.InvariantCulture);
+            var template = plan.PromptTemplate;
+            factors[StudyFactors.SystemPrompt] = template is null ? "default" : "prompt " + Number("prompt\u001f" + template).ToString(CultureInfo.InvariantCulture);
         }
 
         if (transcript.Messages.Count > 0)
@@ -85,6 +82,19 @@ public static class StudyData
             factors[StudyFactors.Repetition] = repetition;
         }
 
-        return new StudyConversation(id, transcript, analysis, factors);
+        return new StudyConversation(id, transcript, analysis, factors, ScriptedOpener: plan?.Opener is not null);
+
+        // Numbered in the order the run first uses them, per kind.
+        int Number(string key)
+        {
+            if (!numbers.TryGetValue(key, out var number))
+            {
+                var kind = key[..key.IndexOf('\u001f', StringComparison.Ordinal)];
+                number = numbers.Keys.Count(k => k.StartsWith(kind + "\u001f", StringComparison.Ordinal)) + 1;
+                numbers[key] = number;
+            }
+
+            return number;
+        }
     }
 }

@@ -17,10 +17,8 @@ internal static class StudyTablesHtml
             Chart(html, table, column);
         }
 
-        // A column of numbers (and "–" where there is none) is aligned right, heading included.
-        var numeric = Enumerable.Range(0, table.Columns.Count)
-            .Select(i => i > 0 && table.Rows.Count > 0 && table.Rows.All(r => i < r.Count && (r[i].Value is not null || r[i].Text == "–")))
-            .ToList();
+        // A column of numbers is aligned right, heading included.
+        var numeric = Enumerable.Range(0, table.Columns.Count).Select(table.IsNumeric).ToList();
         html.Raw("<table class=\"list\"><thead><tr>");
         for (var i = 0; i < table.Columns.Count; i++)
         {

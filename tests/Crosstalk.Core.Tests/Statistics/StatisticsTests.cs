@@ -62,11 +62,39 @@ public sealed class StatisticsTests
     }
 
     [Fact]
-    public void FleissKappa_TwoRaters_IsCloseToCohens_AndPerfectAgreementIsOne()
+    public void FleissKappa_PerfectAgreementIsOne_OneLabelOnlyIsUndefined()
     {
         var same = Enumerable.Range(0, 12).Select(i => (IReadOnlyList<string?>)[i % 3 == 0 ? "a" : "b", i % 3 == 0 ? "a" : "b", i % 3 == 0 ? "a" : "b"]).ToList();
+        var oneLabel = Enumerable.Range(0, 5).Select(_ => (IReadOnlyList<string?>)["a", "a"]).ToList();
 
         Assert.Equal(1.0, Agreement.FleissKappa(same), 10);
+        Assert.True(double.IsNaN(Agreement.FleissKappa(oneLabel)));
+        Assert.True(double.IsNaN(Agreement.CohensKappa(["a", "a"], ["a", "a"])));
+    }
+
+    // Items rated by different numbers of raters (a judge that failed to answer): each item's agreement over its own pairs.
+    // Worked by hand: item 1 [a,a,a] P=1, item 2 [a,b] P=0, item 3 [b,b,b,b] P=1, item 4 [a,a,b] P=1/3: mean 7/12;
+    // labels a 6 of 12, b 6 of 12: chance 1/2; kappa (7/12 − 1/2) / (1/2) = 1/6. A missing rating (null) is left out.
+    [Fact]
+    public void FleissKappa_UnequalNumbersOfRaters_WorkedByHand()
+    {
+        IReadOnlyList<IReadOnlyList<string?>> ratings = [["a", "a", "a"], ["a", "b", null], ["b", "b", "b", "b"], ["a", "a", "b"]];
+
+        Assert.Equal(1.0 / 6, Agreement.FleissKappa(ratings), 10);
+    }
+
+    // Efron & Tibshirani (1993), An Introduction to the Bootstrap, Table 2.1: the treated mice's survival times; the
+    // bootstrap standard error of their mean is 23.36. A percentile interval then spans about ±1.96 of it.
+    [Fact]
+    public void BootstrapMean_EfronAndTibshiranisMouseData()
+    {
+        double[] treated = [94, 197, 16, 38, 99, 141, 23];
+
+        var interval = Bootstrap.Mean(treated, resamples: 4000, seed: 3);
+
+        Assert.Equal(86.857, interval.Estimate, 3);
+        Assert.InRange(interval.High - interval.Low, 2 * 1.96 * 23.36 * 0.85, 2 * 1.96 * 23.36 * 1.15);
+        Assert.True(interval.Low > 30 && interval.High < 150, interval.ToString());
     }
 
     // Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C: 4 observers, 12 units, missing values;

@@ -86,16 +86,29 @@ public sealed class StudyFileTests
         Assert.Equal(Crosstalk.Statistics.Proportions.Wilson(2, 3).Low, row[2].Low!.Value, 6);
         Assert.Equal("33% (6–79%) 1/3", row[3].Text);
         Assert.Equal("33% (6–79%) 1/3", row[4].Text);
-        Assert.StartsWith("3.5 (", row[5].Text, StringComparison.Ordinal);
+        // Messages 3 and 4 are both turn 2 (the opener and its reply are turn 1).
+        Assert.Equal("2 (2–2)", row[5].Text);
+    }
+
+    [Fact]
+    public void TableLayout_ShowsTheTablesNamed_InThatOrder_AndSaysWhichItDoesNotHave()
+    {
+        var study = StudyFile.Parse("study: s\ntables: [order, pairs, nope]\nmodels: [offline:eliza, offline:markov]\n", "s.yaml");
+        var conversations = new[] { Conversation("Hi", "ok", "Bye [END]"), Conversation("Hi", "ok") };
+
+        var report = StudyReports.Build(study, conversations);
+
+        Assert.Equal(["order", "pairs"], report.Tables.Select(t => t.Id));
+        Assert.StartsWith("'tables' names 'nope', which this study does not have; its tables are pairs, after, models", Assert.Single(report.Warnings), StringComparison.Ordinal);
     }
 
     [Fact]
     public void HandLabels_ReadQuotedCells_AndNameABadLine()
     {
         var path = Path.Combine(Path.GetTempPath(), $"labels-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(path, "conversation,topic,ending\n1,philosophy,\"clean end\"\n2,,no ending\n");
+        File.WriteAllText(path, "conversation,topic,ending\n1,philosophy, \"clean, end\"\n2,,no ending\n");
         var labels = HandLabels.Load(path);
-        Assert.Equal("clean end", labels[1]["ending"]);
+        Assert.Equal("clean, end", labels[1]["ending"]);
         Assert.False(labels[2].ContainsKey("topic"));
 
         File.WriteAllText(path, "conversation,topic\n1,philosophy\nx,art\n");

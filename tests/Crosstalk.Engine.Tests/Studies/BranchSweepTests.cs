@@ -26,12 +26,12 @@ public sealed class BranchSweepTests
         var same = await BranchSweep.RunAsync(engine, parent, at: 2, repeat: 4, new Dictionary<int, string>());
         var swapped = await BranchSweep.RunAsync(engine, parent, at: 2, repeat: 4, new Dictionary<int, string> { [1] = "offline:eliza" });
 
-        Assert.Equal("end-token, seat 1 ended first", SweepMeasures.Ending(same.Parent));
+        Assert.Equal("end-token, seat 1 ended first", SweepMeasures.Ending(same.Parent, at: 2));
         var recurs = SweepMeasures.Report(same.Parent, 2, same.Continuations, null).Tables[0].Rows[0];
         Assert.Equal("100% (51–100%) 4/4", recurs[2].Text);
         var escapes = SweepMeasures.Report(swapped.Parent, 2, swapped.Continuations, "seat 1 played by offline:eliza").Tables[0].Rows[0];
         Assert.Equal(0, escapes[2].Value);
-        Assert.All(swapped.Continuations, c => Assert.Equal("ELIZA", c.Transcript.Participants[0].Name));
+        Assert.All(swapped.Continuations, c => Assert.Equal("offline:eliza", c.ModelOf(1)));
         // Each continuation is a stored fork of the parent, marked as the sweep's.
         Assert.All(same.Continuations, c => Assert.Equal($"{parent}@2", c.Transcript.Metadata[BranchSweep.SweepKey]));
     }

@@ -51,6 +51,24 @@ public sealed partial class StudyJudgingTests : IDisposable
         Assert.Equal("FAILED", controls.Rows[0][2].Text);
     }
 
+    // Seed 000's rubric has a positive control (seat 1 breaks its politeness at message 3) and a negative one (no one does):
+    // a judge that never sees a break gets the negative right and the positive wrong.
+    [Fact]
+    public async Task ConstraintBreakControls_AJudgeThatNeverSeesABreak_GetsOnlyTheNegativeRight()
+    {
+        var blind = new PanelJudge("blind", new FixedJudge("""{"seat":null,"message":null,"constraint":null,"reason":"none"}"""));
+        var knows = new PanelJudge("knows", new FixedJudge(prompt => prompt.Contains("You're boring me", StringComparison.Ordinal)
+            ? """{"seat":1,"message":3,"constraint":"be polite","reason":"insult"}"""
+            : """{"seat":null,"message":null,"constraint":null,"reason":"none"}"""));
+
+        var outcomes = await StudyJudging.RunControlsAsync(JudgeRubrics.ConstraintBreakFirst, JudgeControls.For("constraint-break-first"), [blind, knows], new FileJudgeCache(_cache));
+
+        Assert.Equal((1, 2, true), (outcomes[0].Right, outcomes[0].Total, outcomes[0].Failed));
+        Assert.Contains("seat 'null', known '1'", Assert.Single(outcomes[0].Misses), StringComparison.Ordinal);
+        Assert.Equal((2, 2, false), (outcomes[1].Right, outcomes[1].Total, outcomes[1].Failed));
+        Assert.Empty(JudgeControls.For("politeness-1-5"));
+    }
+
     // Two judges over ten conversations: both "philosophy" on 4, the first only on 1 more, the second only on 2 more:
     // observed agreement 0.7, chance 0.5 — Cohen's kappa 0.4 (the worked example's proportions).
     [Fact]
@@ -72,7 +90,8 @@ public sealed partial class StudyJudgingTests : IDisposable
         var topic = agreement.Rows.Single(r => r[0].Text == "topic");
         Assert.Equal("Cohen's κ", topic[2].Text);
         Assert.Equal(0.4, topic[3].Value!.Value, 6);
-        Assert.Equal(1.0, agreement.Rows.Single(r => r[0].Text == "ending")[3].Value!.Value, 6);
+        // Both always say "no ending": one label only, where kappa is undefined.
+        Assert.Equal("–", agreement.Rows.Single(r => r[0].Text == "ending")[3].Text);
     }
 
     // Three judges over four conversations: all "philosophy", all "art and creativity", 2 to 1, 1 to 2: Fleiss' kappa 1/3.
@@ -110,6 +129,27 @@ public sealed partial class StudyJudgingTests : IDisposable
             transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "hello" });
             return StudyData.Of(i + 1, transcript, null, prompts);
         })];
+    }
+
+    /// <summary>A judge whose answer is a function of the prompt.</summary>
+    private sealed class FixedJudge(Func<string, string> answer) : IChatClient
+    {
+        public FixedJudge(string answer)
+            : this(_ => answer)
+        {
+        }
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(messages.Last().Text))));
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>A judge that labels conversation "item-N" as its function says (the controls have no item: "other", "no ending").</summary>

@@ -41,7 +41,7 @@ public sealed class OfflineAgentsTests
     {
         var error = Assert.Throws<ArgumentException>(() => OfflineAgents.TryCreate("offline:xyz", new OfflineAgentOptions(), out _, out _));
 
-        Assert.StartsWith("Unknown offline agent 'offline:xyz'; the known ones are offline:eliza, offline:markov, replay:<transcript>#<seat>.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Unknown offline agent 'offline:xyz'; the known ones are offline:eliza, offline:markov, offline:judge, replay:<transcript>#<seat>.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

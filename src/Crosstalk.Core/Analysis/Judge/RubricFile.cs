@@ -73,9 +73,9 @@ public static class RubricFile
             {
                 foreach (var (key, value) in labels.Children)
                 {
-                    var field = ((YamlScalarNode)key).Value!;
+                    var field = Name(key, path);
                     var values = value is YamlSequenceNode list && list.Children.Count >= 2
-                        ? list.Children.Select(c => ((YamlScalarNode)c).Value!).ToList()
+                        ? list.Children.Select(c => Name(c, path)).ToList()
                         : throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"labels.{field} must list at least two labels.");
                     schema.WriteStartObject(field);
                     schema.WriteString("type", "string");
@@ -91,10 +91,10 @@ public static class RubricFile
             {
                 foreach (var (key, value) in scales.Children)
                 {
-                    var field = ((YamlScalarNode)key).Value!;
+                    var field = Name(key, path);
                     if (value is not YamlSequenceNode { Children.Count: 2 } bounds
-                        || !int.TryParse(((YamlScalarNode)bounds.Children[0]).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var min)
-                        || !int.TryParse(((YamlScalarNode)bounds.Children[1]).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max)
+                        || !int.TryParse((bounds.Children[0] as YamlScalarNode)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var min)
+                        || !int.TryParse((bounds.Children[1] as YamlScalarNode)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max)
                         || min >= max)
                     {
                         throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"scale.{field} must be [lowest, highest], two whole numbers, e.g. [1, 5].");
@@ -157,7 +157,7 @@ public static class RubricFile
                 controls.Add(new JudgeControl(
                     file,
                     transcript,
-                    expect.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!, StringComparer.Ordinal)));
+                    expect.Children.ToDictionary(p => Name(p.Key, path), p => Name(p.Value, path), StringComparer.Ordinal)));
             }
         }
 
@@ -169,6 +169,12 @@ public static class RubricFile
 
         return (rubric, controls);
     }
+
+    // A field name, label or expected value: one non-empty word or phrase.
+    private static string Name(YamlNode node, string path) =>
+        node is YamlScalarNode { Value: { Length: > 0 } value } && !string.IsNullOrWhiteSpace(value)
+            ? value
+            : throw new ExperimentFileException(path, node.Start.Line, node.Start.Column, "a field name, label or expected value must be a single, non-empty value.");
 
     private static YamlNode? Node(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
