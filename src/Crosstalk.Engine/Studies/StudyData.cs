@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crosstalk.Analysis;
+using Crosstalk.Engine.Analysis;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Studies;
@@ -30,6 +31,7 @@ public static class StudyData
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(ids);
         var prompts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var analyses = new StoredAnalyses(store);
         var conversations = new List<StudyConversation>(ids.Count);
         foreach (var id in ids)
         {
@@ -41,7 +43,8 @@ public static class StudyData
             var plan = await store.GetConversationSpecAsync(id, cancellationToken).ConfigureAwait(false) is { } json
                 ? PlanJson.ReadConversation(json, $"Conversation {id.ToString(CultureInfo.InvariantCulture)}")
                 : null;
-            conversations.Add(Of(id, transcript, plan, prompts));
+            // The analysis kept with the conversation, as analyze and the viewer read it (made and kept now if missing).
+            conversations.Add(Of(id, transcript, plan, prompts, await analyses.GetAsync(id, transcript, cancellationToken).ConfigureAwait(false)));
         }
 
         return conversations;
@@ -52,11 +55,11 @@ public static class StudyData
     /// order the run first uses them), which model opened, and the repetition. <paramref name="numbers"/> carries the
     /// numbering from one conversation of a run to the next.
     /// </summary>
-    public static StudyConversation Of(long? id, Transcript transcript, ConversationPlan? plan, Dictionary<string, int> numbers)
+    public static StudyConversation Of(long? id, Transcript transcript, ConversationPlan? plan, Dictionary<string, int> numbers, TranscriptAnalysis? analysis = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(numbers);
-        var analysis = TranscriptAnalyzer.Analyze(transcript, new AnalysisOptions { EndToken = plan?.EndToken ?? "[END]" });
+        analysis ??= TranscriptAnalyzer.Analyze(transcript, new AnalysisOptions { EndToken = plan?.EndToken ?? "[END]" });
         var factors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (plan is not null)
         {
