@@ -65,10 +65,112 @@ public sealed class UniversalBackroomsReaderTests
         Assert.StartsWith("notes.txt:1:", error.Message, StringComparison.Ordinal);
     }
 
+    // The shapes samhains/UniversalBackrooms (3118e97) writes: the run block, round lines without a closing ###, agent
+    // blocks after a round's speakers, and a closing line; the content is invented.
+    private const string ForkLog = """
+        ### Backrooms Run ###
+        Template: dreamsim3
+        Models: sonnet4, k2
+        Started: 2025-09-10T15:13:22.145515+00:00
+
+        ### Round 1/30
+
+        ### Claude 1 ###
+        I see a corridor.
+
+        ### Kimi K2 2 ###
+        Then let us walk.
+
+        ### Media Agent ###
+        Mode: t2i
+        Prompt:
+            a corridor of light
+        Result: {"content": [{"type": "image", "uri": "https://example.invalid/x.png"}]}
+
+        ### Discord Agent ###
+        Channel: backrooms (server: default)
+        Message: The corridor hums.
+
+        ### Round 2/30
+
+        ### Claude 1 ###
+        Farewell.
+
+        Claude 1 has ended the conversation with ^C^C.
+
+        """;
+
+    [Fact]
+    public void Read_ForkLog_RunBlockIsMetadata_AgentBlocksAreNoSeatsWords_ClosingLineIsAnInferredStop()
+    {
+        var transcript = UniversalBackroomsReader.Read(ForkLog, "sonnet4_k2_dreamsim3_20250910_151322.txt");
+
+        Assert.Equal(["I see a corridor.", "Then let us walk.", "Farewell."], transcript.Messages.Select(m => m.Content));
+        Assert.Equal([("Claude", "sonnet4"), ("Kimi K2", "k2")], transcript.Participants.Select(p => (p.Name, p.Model!)));
+        Assert.Equal(new DateTimeOffset(2025, 9, 10, 15, 13, 22, 145, 515, TimeSpan.Zero), transcript.Started);
+        Assert.Equal("dreamsim3", transcript.Metadata["template"]);
+        Assert.Equal("30", transcript.Metadata["max_turns"]);
+        using var agents = System.Text.Json.JsonDocument.Parse(transcript.Metadata["agentBlocks"]);
+        Assert.Equal(["Media Agent", "Discord Agent"], agents.RootElement.EnumerateArray().Select(a => a.GetProperty("heading").GetString()));
+        Assert.All(agents.RootElement.EnumerateArray(), a => Assert.Equal(2, a.GetProperty("afterMessage").GetInt32()));
+        Assert.StartsWith("Mode: t2i\nPrompt:", agents.RootElement[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(StopReasons.EndToken, transcript.Stop?.Reason);
+        Assert.Equal(1, transcript.Stop?.Seat);
+        Assert.StartsWith("inferred from the log's closing line: Claude 1 has ended", transcript.Stop?.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TranscriptMarkerAndEndlessRounds_ModelFromItsDisplayName_TurnCapClosing()
+    {
+        var log = "\nTRANSCRIPT:\n\n### Round 1/inf\n\n### GPT-5 1 ###\nHello.\n\n### GPT-5 2 ###\nHi.\n\nReached maximum number of turns (1). Conversation ended.\n";
+
+        var transcript = UniversalBackroomsReader.Read(log, "gpt5_gpt5_dreamsim2_20250905_220552.txt");
+
+        Assert.Equal(["Hello.", "Hi."], transcript.Messages.Select(m => m.Content));
+        Assert.All(transcript.Participants, p => Assert.Equal("gpt5", p.Model));
+        Assert.False(transcript.Metadata.ContainsKey("max_turns"));
+        Assert.Equal(StopReasons.MaxMessages, transcript.Stop?.Reason);
+        Assert.Contains("inferred", transcript.Stop?.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_HeadingsWithoutNumbers_AreTwoSeats()
+    {
+        var transcript = UniversalBackroomsReader.Read("### GPT-5 ###\nwhoami\n\n### GPT-4o ###\nroot\n");
+
+        Assert.Equal(["GPT-5", "GPT-4o"], transcript.Participants.Select(p => p.Name));
+        Assert.Equal(["whoami", "root"], transcript.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public void Read_RunThatStoppedBeforeAnyoneSpoke_IsOneSentence()
+    {
+        var error = Assert.Throws<TranscriptFormatException>(() =>
+            UniversalBackroomsReader.Read("### Backrooms Run ###\nTemplate: dreamsim2\nModels: k2\nStarted: 2025-09-18T11:01:33+00:00\n", "k2_dreamsim2.txt"));
+
+        Assert.Equal("k2_dreamsim2.txt: the run stopped before anyone spoke (the log holds only its '### Backrooms Run ###' block)", error.Message);
+    }
+
+    // A metadata line written after the fact (scripts/index_backrooms_logs.py): nulls where the tool did not know, and an
+    // exit reason of "unknown" — the closing line of the log then gives the stop.
+    [Fact]
+    public void Metadata_NullTurnCapAndUnknownExit_AreRead_AndTheLogsClosingLineDecides()
+    {
+        var metadata = UniversalBackroomsMetadata.Parse("""{"dream_index": null, "models": ["k2", "k2"], "template": "dreamsim4", "max_turns": null, "start": "2025-09-07T22:45:38", "end": null, "duration_sec": null, "log_file": "var/backrooms_logs/dreamsim4/k2_k2_dreamsim4_20250907_224538.txt", "exit_reason": "unknown", "returncode": null}""");
+
+        var transcript = UniversalBackroomsReader.Read("### Kimi K2 1 ###\nHi.\n\n### Kimi K2 2 ###\nBye.\n\nReached maximum number of turns (1). Conversation ended.\n", null, metadata);
+
+        Assert.Null(metadata.MaxTurns);
+        Assert.Equal(StopReasons.MaxMessages, transcript.Stop?.Reason);
+        Assert.Equal("unknown", transcript.Metadata["exit_reason"]);
+        Assert.Equal(new DateTimeOffset(2025, 9, 7, 22, 45, 38, TimeSpan.Zero), transcript.Started);
+    }
+
     [Fact]
     public void IsLog_SeedMarkdown_IsFalse()
     {
         Assert.False(UniversalBackroomsReader.IsLog("# Kimi K2 ↔ 4o\n\n### Kimi K2\n\nHello\n"));
         Assert.True(UniversalBackroomsReader.IsLog("\n### Round 1/2\n\n### Kimi K2 1 ###\nHi\n"));
+        Assert.True(UniversalBackroomsReader.IsLog(ForkLog));
     }
 }

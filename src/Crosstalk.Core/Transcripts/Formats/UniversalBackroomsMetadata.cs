@@ -40,7 +40,8 @@ public sealed record UniversalBackroomsMetadata(
         return new UniversalBackroomsMetadata(
             models,
             String(root, "template"),
-            root.TryGetProperty("max_turns", out var turns) && turns.TryGetInt32(out var t) ? t : null,
+            // null where the tool did not know it ("max_turns": null in logs indexed after the fact).
+            root.TryGetProperty("max_turns", out var turns) && turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var t) ? t : null,
             Time(root, "start"),
             Time(root, "end"),
             String(root, "exit_reason"),

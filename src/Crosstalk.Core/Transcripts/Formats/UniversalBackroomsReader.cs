@@ -1,30 +1,60 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Crosstalk.Transcripts.Formats;
 
 /// <summary>
-/// Reads UniversalBackrooms logs: <c>.txt</c> files of blocks that each start with a line
-/// <c>### {Speaker} {n} ###</c> (with optional <c>### Round i/n</c> lines between rounds), optionally enriched
-/// from the metadata JSONL the tool writes beside them (<c>models</c>, <c>template</c>, <c>max_turns</c>,
-/// <c>start</c>, <c>end</c>, <c>exit_reason</c>, <c>log_file</c>).
+/// Reads UniversalBackrooms logs (scottviteri/UniversalBackrooms and its forks, e.g. samhains/UniversalBackrooms):
+/// <c>.txt</c> files of blocks that each start with a line <c>### {Speaker} {n} ###</c> (or <c>### {Speaker} ###</c>),
+/// optionally enriched from the metadata JSONL the tool writes beside them (<c>models</c>, <c>template</c>,
+/// <c>max_turns</c>, <c>start</c>, <c>end</c>, <c>exit_reason</c>, <c>log_file</c>). The variants the forks write are read
+/// as what they are:
+/// <list type="bullet">
+/// <item>a <c>### Backrooms Run ###</c> block (<c>Template:</c>, <c>Models:</c>, <c>Started:</c>) is the run's metadata;</item>
+/// <item><c>### Round i/n</c> and <c>### Round i/inf</c> lines separate rounds (n is the turn cap);</item>
+/// <item>agent blocks (<c>### Media Agent …###</c>, <c>### Discord …###</c>, <c>### SQL …###</c>) are no seat's words:
+/// they are kept in the metadata (<c>agentBlocks</c>, JSON), never glued into a message;</item>
+/// <item>the tool's closing lines (<c>Reached maximum number of turns (n). Conversation ended.</c>, <c>X has ended the
+/// conversation with ^C^C.</c>, <c>Context budget limit reached …</c>) give the stop when no metadata does, marked as
+/// inferred;</item>
+/// <item>hand-inserted marker lines (<c>TRANSCRIPT:</c>, <c>LATEST_ROUND:</c>) are skipped.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// A seat is a distinct speaker heading (name and number), numbered in order of first appearance, so two
-/// instances of one model ("Hermes 405B 1", "Hermes 405B 2") sit on two seats under the same name.
+/// instances of one model ("Hermes 405B 1", "Hermes 405B 2") sit on two seats under the same name. A seat's model is the
+/// tool's short key (<c>gpt5</c>, <c>k2</c>) from the metadata or the run block, else the key the tool's model table gives
+/// its display name, so a model is one row in the per-model tables whether its log came with metadata or not.
 /// </remarks>
-public static partial class UniversalBackroomsReader
+public static class UniversalBackroomsReader
 {
-    /// <summary>Whether <paramref name="text"/> looks like a UniversalBackrooms log (a speaker heading within its first lines).</summary>
+    private const string RunBlock = "### Backrooms Run ###";
+
+    // The display names of samhains/UniversalBackrooms' model_config.py (3118e97), by short key. "Claude" is left out: it
+    // named sonnet4 and opus4 alike until 2025-09-25, so only the metadata can tell them apart.
+    private static readonly Dictionary<string, string> KeysByDisplayName = new(StringComparer.Ordinal)
+    {
+        ["GPT-5"] = "gpt5",
+        ["Kimi K2"] = "k2",
+        ["Hermes 405B"] = "hermes",
+        ["Hermes 405B (Reasoning)"] = "hermes_reasoning",
+        ["DeepSeek V3.1"] = "v31",
+        ["Gemini 2.5-pro"] = "25pro",
+        ["grok-4"] = "grok4",
+        ["Claude Sonnet"] = "sonnet4",
+        ["Claude Opus"] = "opus4",
+    };
+
+    /// <summary>Whether <paramref name="text"/> looks like a UniversalBackrooms log (a heading or a run block within its first lines).</summary>
     public static bool IsLog(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = 0;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        foreach (var raw in text.AsSpan().EnumerateLines())
         {
-            if (Heading().IsMatch(line.TrimEnd()))
+            var line = raw.TrimEnd().ToString();
+            if (line == RunBlock || IsRound(line, out _) || Speaker(line) is not null)
             {
                 return true;
             }
@@ -49,9 +79,15 @@ public static partial class UniversalBackroomsReader
         var participants = new List<Participant>();
         var seats = new Dictionary<string, int>(StringComparer.Ordinal);
         var messages = new List<TranscriptMessage>();
+        var agents = new List<(int After, string Heading, string Text)>();
         var body = new StringBuilder();
         int? seat = null;
         string? speaker = null;
+        string? agent = null;
+        var inRunBlock = false;
+        var runBlock = new Dictionary<string, string>(StringComparer.Ordinal);
+        int? roundCap = null;
+        StopInfo? closing = null;
         var lineNumber = 0;
 
         void Flush()
@@ -60,40 +96,89 @@ public static partial class UniversalBackroomsReader
             {
                 messages.Add(new TranscriptMessage { Seat = s, Speaker = speaker, Content = body.ToString().Trim('\r', '\n') });
             }
+            else if (agent is not null)
+            {
+                agents.Add((messages.Count, agent, body.ToString().Trim('\r', '\n')));
+            }
 
             body.Clear();
+            seat = null;
+            speaker = null;
+            agent = null;
         }
 
         foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
             var line = rawLine.TrimEnd('\r');
-            var heading = Heading().Match(line);
-            if (heading.Success)
+            var trimmed = line.TrimEnd();
+            if (trimmed == RunBlock)
             {
                 Flush();
-                speaker = heading.Groups["name"].Value;
-                var key = speaker + "\u0001" + heading.Groups["n"].Value;
+                inRunBlock = true;
+                continue;
+            }
+
+            if (inRunBlock)
+            {
+                // "Template: x", "Models: a, b", "Started: iso" until the blank line before the first round.
+                var colon = trimmed.IndexOf(": ", StringComparison.Ordinal);
+                if (colon > 0 && trimmed.Length > 0)
+                {
+                    runBlock[trimmed[..colon]] = trimmed[(colon + 2)..];
+                    continue;
+                }
+
+                inRunBlock = false;
+                if (trimmed.Length == 0)
+                {
+                    continue;
+                }
+            }
+
+            if (IsRound(trimmed, out var cap))
+            {
+                roundCap ??= cap;
+                continue;
+            }
+
+            if (trimmed is "TRANSCRIPT:" or "LATEST_ROUND:")
+            {
+                continue;
+            }
+
+            if (AgentBlock(trimmed) is { } agentHeading)
+            {
+                Flush();
+                agent = agentHeading;
+                continue;
+            }
+
+            if (Speaker(trimmed) is { } heading)
+            {
+                Flush();
+                speaker = heading.Name;
+                var key = speaker + "\u0001" + heading.Number;
                 if (!seats.TryGetValue(key, out var number))
                 {
                     number = participants.Count + 1;
                     seats[key] = number;
-                    var model = metadata?.Models is { } models && number <= models.Count ? models[number - 1] : null;
-                    participants.Add(new Participant(number, speaker, model));
+                    participants.Add(new Participant(number, speaker));
                 }
 
                 seat = number;
                 continue;
             }
 
-            if (Round().IsMatch(line))
+            if (Closing(trimmed, participants) is { } stop && (seat is not null || agent is not null))
             {
+                closing = stop;
                 continue;
             }
 
-            if (seat is null)
+            if (seat is null && agent is null)
             {
-                if (line.Trim().Length > 0)
+                if (trimmed.Length > 0)
                 {
                     throw new TranscriptFormatException(path, lineNumber, "expected a speaker heading '### {Speaker} {n} ###' before any text");
                 }
@@ -107,17 +192,36 @@ public static partial class UniversalBackroomsReader
         Flush();
         if (participants.Count == 0)
         {
-            throw new TranscriptFormatException(path, null, "no speaker heading '### {Speaker} {n} ###' was found; this is not a UniversalBackrooms log");
+            throw new TranscriptFormatException(
+                path,
+                null,
+                runBlock.Count > 0
+                    ? "the run stopped before anyone spoke (the log holds only its '### Backrooms Run ###' block)"
+                    : "no speaker heading '### {Speaker} {n} ###' was found; this is not a UniversalBackrooms log");
         }
 
+        // Each seat's model: the tool's short key, from the metadata or the run block, else from its display name.
+        var keys = metadata?.Models is { Count: > 0 } listed
+            ? listed
+            : runBlock.TryGetValue("Models", out var models) ? models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [];
+        for (var i = 0; i < participants.Count; i++)
+        {
+            var model = i < keys.Count ? keys[i] : KeysByDisplayName.GetValueOrDefault(participants[i].Name);
+            participants[i] = participants[i] with { Model = model };
+        }
+
+        var started = metadata?.Start
+            ?? (runBlock.TryGetValue("Started", out var startedText) && DateTimeOffset.TryParse(startedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s0) ? s0 : null);
         var transcript = new Transcript
         {
             Title = Transcript.TitleFor(participants),
             Participants = participants,
             Messages = messages,
-            Started = metadata?.Start,
+            Started = started,
             Ended = metadata?.End,
-            Stop = metadata?.ExitReason is { } reason ? new StopInfo(StopReasonFor(reason), Detail: "UniversalBackrooms exit_reason: " + reason) : null,
+            Stop = metadata?.ExitReason is { } reason and not "unknown"
+                ? new StopInfo(StopReasonFor(reason), Detail: "UniversalBackrooms exit_reason: " + reason)
+                : closing,
         };
         transcript.Metadata["format"] = "universal-backrooms";
         if (path is not null)
@@ -125,25 +229,145 @@ public static partial class UniversalBackroomsReader
             transcript.Metadata[TranscriptMetadataKeys.Source] = path;
         }
 
-        if (metadata is not null)
+        if ((metadata?.Template ?? runBlock.GetValueOrDefault("Template")) is { } template)
         {
-            if (metadata.Template is { } template)
-            {
-                transcript.Metadata["template"] = template;
-            }
+            transcript.Metadata["template"] = template;
+        }
 
-            if (metadata.MaxTurns is { } maxTurns)
-            {
-                transcript.Metadata["max_turns"] = maxTurns.ToString(CultureInfo.InvariantCulture);
-            }
+        if ((metadata?.MaxTurns ?? roundCap) is { } maxTurns)
+        {
+            transcript.Metadata["max_turns"] = maxTurns.ToString(CultureInfo.InvariantCulture);
+        }
 
-            if (metadata.ExitReason is { } exit)
-            {
-                transcript.Metadata["exit_reason"] = exit;
-            }
+        if (metadata?.ExitReason is { } exit)
+        {
+            transcript.Metadata["exit_reason"] = exit;
+        }
+
+        if (agents.Count > 0)
+        {
+            transcript.Metadata["agentBlocks"] = AgentBlocksJson(agents);
         }
 
         return transcript;
+    }
+
+    // The agent blocks as a JSON array: where each stood (after how many messages), its heading and its text.
+    private static string AgentBlocksJson(List<(int After, string Heading, string Text)> agents)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartArray();
+            foreach (var (after, heading, text) in agents)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("afterMessage", after);
+                writer.WriteString("heading", heading);
+                writer.WriteString("text", text);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    // "### Round 3/30", "### Round 3/inf" (no closing ###), or "### Round 3"; the cap when it is a number.
+    private static bool IsRound(string line, out int? cap)
+    {
+        cap = null;
+        const string Prefix = "### Round ";
+        if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = line[Prefix.Length..].TrimEnd('#', ' ');
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var round = slash < 0 ? rest : rest[..slash];
+        if (round.Length == 0 || !round.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        if (slash < 0)
+        {
+            return true;
+        }
+
+        var limit = rest[(slash + 1)..];
+        if (limit == "inf")
+        {
+            return true;
+        }
+
+        if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            cap = n;
+            return true;
+        }
+
+        return false;
+    }
+
+    // "### Name 2 ###" or "### Name ###": the speaker's name and number ("" without one); null when the line is none.
+    private static (string Name, string Number)? Speaker(string line)
+    {
+        if (line.Length < 9 || !line.StartsWith("### ", StringComparison.Ordinal) || !line.EndsWith(" ###", StringComparison.Ordinal) || line == RunBlock)
+        {
+            return null;
+        }
+
+        var inner = line[4..^4].Trim();
+        if (inner.Length == 0 || inner.Contains("###", StringComparison.Ordinal) || AgentBlock(line) is not null)
+        {
+            return null;
+        }
+
+        var space = inner.LastIndexOf(' ');
+        return space > 0 && inner[(space + 1)..].All(char.IsAsciiDigit)
+            ? (inner[..space], inner[(space + 1)..])
+            : (inner, string.Empty);
+    }
+
+    // "### Media Agent ###", "### Media Agent (Discord Post) ###", "### Discord Agent ###", "### SQL (semantic) ###", …
+    private static string? AgentBlock(string line)
+    {
+        if (!line.StartsWith("### ", StringComparison.Ordinal) || !line.EndsWith(" ###", StringComparison.Ordinal) || line.Length < 9)
+        {
+            return null;
+        }
+
+        var inner = line[4..^4].Trim();
+        return inner.StartsWith("Media Agent", StringComparison.Ordinal) || inner.StartsWith("Discord ", StringComparison.Ordinal) || inner.StartsWith("SQL ", StringComparison.Ordinal)
+            ? inner
+            : null;
+    }
+
+    // The tool's closing lines, as a stop marked inferred.
+    private static StopInfo? Closing(string line, List<Participant> participants)
+    {
+        if (line.StartsWith("Reached maximum number of turns (", StringComparison.Ordinal) && line.EndsWith("). Conversation ended.", StringComparison.Ordinal))
+        {
+            return new StopInfo(StopReasons.MaxMessages, Detail: "inferred from the log's closing line: " + line);
+        }
+
+        if (line.StartsWith("Context budget limit reached", StringComparison.Ordinal) && line.EndsWith("Conversation ended.", StringComparison.Ordinal))
+        {
+            return new StopInfo(StopReasons.TokenBudget, Detail: "inferred from the log's closing line: " + line);
+        }
+
+        const string Ended = " has ended the conversation with ^C^C.";
+        if (line.EndsWith(Ended, StringComparison.Ordinal))
+        {
+            var actor = line[..^Ended.Length];
+            var seat = participants.FirstOrDefault(p => actor == p.Name || actor.StartsWith(p.Name + " ", StringComparison.Ordinal))?.Seat;
+            return new StopInfo(StopReasons.EndToken, seat, Detail: "inferred from the log's closing line: " + line);
+        }
+
+        return null;
     }
 
     /// <summary>Reads one log file, enriched from <paramref name="metadata"/> when given.</summary>
@@ -233,9 +457,4 @@ public static partial class UniversalBackroomsReader
         _ => exitReason,
     };
 
-    [GeneratedRegex(@"^### (?<name>.+?) (?<n>\d+) ###\s*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Heading();
-
-    [GeneratedRegex(@"^### Round \d+(?:/\d+)?\s*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Round();
 }
