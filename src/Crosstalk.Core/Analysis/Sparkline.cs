@@ -1,11 +1,14 @@
 namespace Crosstalk.Analysis;
 
-/// <summary>Draws a series as a one-line text chart of block characters, ▁ for the smallest value to █ for the largest.</summary>
+/// <summary>
+/// Draws a series as a one-line text chart of block characters, from zero (▁) to the largest value (█): a bar's height
+/// is its value, so 10, 11, 12 read as nearly equal, as they are (a scale from the smallest value made them ▁▄█).
+/// </summary>
 public static class Sparkline
 {
     private const string Blocks = "▁▂▃▄▅▆▇█";
 
-    /// <summary>Renders <paramref name="values"/> one character each; empty for no values; all ▁ when all are equal.</summary>
+    /// <summary>Renders <paramref name="values"/> one character each; empty for no values; all ▁ when all are zero.</summary>
     /// <param name="values">The series; NaN and infinities are drawn as ▁.</param>
     /// <param name="maxWidth">When positive and shorter than the series, consecutive values are averaged into this many characters.</param>
     public static string Render(IReadOnlyList<double> values, int maxWidth = 0)
@@ -18,7 +21,7 @@ public static class Sparkline
             return new string(Blocks[0], series.Count);
         }
 
-        var min = finite.Min();
+        var min = Math.Min(0, finite.Min());
         var range = finite.Max() - min;
         return string.Create(series.Count, (series, min, range), static (span, state) =>
         {

@@ -9,10 +9,13 @@ public sealed class SparklineTests
         Assert.Equal("▁▂▃▄▅▆▇█", Sparkline.Render([0, 1, 2, 3, 4, 5, 6, 7]));
 
     [Fact]
-    public void Render_EmptyAndFlat_AreEmptyAndLow()
+    public void Render_EmptyFlatAndClose_ScaleFromZero()
     {
         Assert.Equal("", Sparkline.Render([]));
-        Assert.Equal("▁▁▁", Sparkline.Render([5, 5, 5]));
+        Assert.Equal("███", Sparkline.Render([5, 5, 5]));
+        Assert.Equal("▁▁▁", Sparkline.Render([0, 0, 0]));
+        // From zero: close values look close.
+        Assert.Equal("▇▇█", Sparkline.Render([10, 11, 12]));
     }
 
     [Fact]
