@@ -101,6 +101,11 @@ public static class ExperimentFile
                 }
 
                 var modelId = GetString(model, "model_id") ?? throw new ExperimentFileException(path, null, null, $"models[{index}] needs a 'model_id' (an OpenRouter id such as 'x-ai/grok-4').");
+                if (GetString(model, "name") is { } originalName && Transcripts.Formats.SeedMarkdown.NameProblem(originalName) is { } nameProblem)
+                {
+                    throw new ExperimentFileException(path, null, null, $"models[{index}].name: {nameProblem}.");
+                }
+
                 models.Add(new ExperimentModel(
                     modelId,
                     GetString(model, "name") ?? modelId,
@@ -402,7 +407,13 @@ public static class ExperimentFile
             }
 
             var reference = OptionalScalar(map, "model") ?? throw Error(node, "a model mapping needs 'model:' (e.g. model: offline:eliza).");
-            return new ExperimentModel(reference, OptionalScalar(map, "name"), OptionalScalar(map, "system_prompt"), Temperature(map), MaxTokens(map));
+            var displayName = OptionalScalar(map, "name");
+            if (displayName is not null && Transcripts.Formats.SeedMarkdown.NameProblem(displayName) is { } problem)
+            {
+                throw Error(map.Children[new YamlScalarNode("name")], $"'name' {displayName.ReplaceLineEndings(" ")}: {problem}.");
+            }
+
+            return new ExperimentModel(reference, displayName, OptionalScalar(map, "system_prompt"), Temperature(map), MaxTokens(map));
         }
 
         public (PairMode Mode, IReadOnlyList<(int, int)> Pairs) Pairs(YamlNode? node, List<ExperimentModel> models)

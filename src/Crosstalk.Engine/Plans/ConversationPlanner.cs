@@ -34,7 +34,7 @@ public static class ConversationPlanner
             if (!names.ContainsKey(model.Reference))
             {
                 var resolved = models.Resolve(model.Reference, experiment.Seed);
-                names[model.Reference] = resolved.DisplayName;
+                names[model.Reference] = CheckName(model.DisplayName ?? resolved.DisplayName, model.Reference);
                 blanks[model.Reference] = resolved.BlankMessage;
                 CheckPriced(resolved, limit, allowUnpriced);
             }
@@ -115,7 +115,7 @@ public static class ConversationPlanner
             var model = models.Resolve(seat.Model.Trim(), request.Seed);
             CheckPriced(model, budget, request.AllowUnpriced);
             resolved.Add(model);
-            names.Add(string.IsNullOrWhiteSpace(seat.Name) ? model.DisplayName : seat.Name.Trim());
+            names.Add(CheckName(string.IsNullOrWhiteSpace(seat.Name) ? model.DisplayName : seat.Name.Trim(), seat.Model));
         }
 
         var seats = new List<SeatPlan>(request.Seats.Count);
@@ -202,7 +202,7 @@ public static class ConversationPlanner
             {
                 var resolved = models.Resolve(reference.Trim(), seed);
                 resolvedSeats.Add(resolved);
-                seats.Add(old with { Name = resolved.DisplayName, Model = models.Anchor(reference.Trim()), BlankMessage = resolved.BlankMessage });
+                seats.Add(old with { Name = CheckName(resolved.DisplayName, reference.Trim()), Model = models.Anchor(reference.Trim()), BlankMessage = resolved.BlankMessage });
             }
             else if (string.IsNullOrEmpty(old.Model))
             {
@@ -354,6 +354,13 @@ public static class ConversationPlanner
             CheckPriced(models.Resolve(reference, 0), "--cost-ceiling", allowUnpriced);
         }
     }
+
+    // Every seat's name goes into titles and headings: one that would not read back is refused here, where each name is
+    // decided (a catalog's, an experiment's, a form's), in one line naming the model.
+    private static string CheckName(string name, string reference) =>
+        SeedMarkdown.NameProblem(name) is { } problem
+            ? throw new PlanException($"The name '{name.ReplaceLineEndings(" ")}' of {reference} cannot be used: {problem}.")
+            : name;
 
     // A budget counted in dollars is never reached by a model whose cost is not counted: say so before anything runs.
     private static void CheckPriced(ResolvedModel model, string? limit, bool allowUnpriced)

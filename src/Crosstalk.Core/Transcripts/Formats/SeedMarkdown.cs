@@ -88,6 +88,32 @@ public static class SeedMarkdown
         AtomicFile.WriteAllText(path, text);
     }
 
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a seat — a transcript's title joins the names with " ↔ " and its headings
+    /// are single lines, so a name must be non-blank, on one line, free of control characters, without " ↔ " and not
+    /// starting or ending with "↔" — or null when it can. Checked where names enter (experiment files, the planner), so
+    /// a bad one is refused there, in one line, before anything is written.
+    /// </summary>
+    public static string? NameProblem(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "a name must not be blank";
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            return "a name must be one line without control characters";
+        }
+
+        if (name.Contains(NameJoiner, StringComparison.Ordinal) || name.Trim().StartsWith('↔') || name.Trim().EndsWith('↔'))
+        {
+            return $"a name must not contain \"{NameJoiner}\" nor begin or end with ↔, which separates the names in a transcript's title";
+        }
+
+        return name.Length > 200 ? "a name must be at most 200 characters" : null;
+    }
+
     private static string[] ValidateParticipants(IList<Participant> participants)
     {
         if (participants.Count == 0)
@@ -107,11 +133,9 @@ public static class SeedMarkdown
             }
 
             var name = participant.Name;
-            if (string.IsNullOrWhiteSpace(name) || name.AsSpan().IndexOfAny('\n', '\r') >= 0 || name.Contains(NameJoiner, StringComparison.Ordinal))
+            if (NameProblem(name) is { } problem)
             {
-                throw new ArgumentException(
-                    $"The participant name '{name}' cannot be written as Markdown: names must be non-blank, on one line, and not contain \"{NameJoiner}\".",
-                    nameof(participants));
+                throw new ArgumentException($"The participant name '{name}' cannot be written as Markdown: {problem}.", nameof(participants));
             }
 
             names[i] = name;
