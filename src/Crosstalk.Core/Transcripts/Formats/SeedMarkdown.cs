@@ -90,8 +90,8 @@ public static class SeedMarkdown
 
     /// <summary>
     /// Why <paramref name="name"/> cannot name a seat — a transcript's title joins the names with " ↔ " and its headings
-    /// are single lines, so a name must be non-blank, on one line, free of control characters, without " ↔ " and not
-    /// starting or ending with "↔" — or null when it can. Checked where names enter (experiment files, the planner), so
+    /// are single lines, so a name must be non-blank, on one line, free of control characters and without " ↔ " — or
+    /// null when it can. (The writer also checks that the names joined into a title split back into the same names.) Checked where names enter (experiment files, the planner), so
     /// a bad one is refused there, in one line, before anything is written.
     /// </summary>
     public static string? NameProblem(string? name)
@@ -106,9 +106,9 @@ public static class SeedMarkdown
             return "a name must be one line without control characters";
         }
 
-        if (name.Contains(NameJoiner, StringComparison.Ordinal) || name.Trim().StartsWith('↔') || name.Trim().EndsWith('↔'))
+        if (name.Contains(NameJoiner, StringComparison.Ordinal))
         {
-            return $"a name must not contain \"{NameJoiner}\" nor begin or end with ↔, which separates the names in a transcript's title";
+            return $"a name must not contain \"{NameJoiner}\", which separates the names in a transcript's title";
         }
 
         return name.Length > 200 ? "a name must be at most 200 characters" : null;
