@@ -31,13 +31,16 @@ public sealed class JudgeCommandTests
         var second = await CrosstalkProcess.RunAsync(dir, environment, args);
 
         Assert.True(first.ExitCode == 0, first.StandardError);
-        Assert.Equal(1, requests);
+        // The rubric's two controls first, then seed 000: three calls. The second time seed 000 comes from the cache;
+        // the controls are asked again, as this judge's answers to them (message 6 of four) were not valid to keep.
+        Assert.Equal(3, requests);
         Assert.Equal(0, second.ExitCode);
-        Assert.Equal(requests, judge.RequestCount);
+        Assert.Single(judge.Requests, r => r.Body.ToJsonString().Contains("Human Transformer", StringComparison.Ordinal));
         using var answer = JsonDocument.Parse(second.StandardOutput.Trim());
         Assert.True(answer.RootElement.GetProperty("cached").GetBoolean());
         Assert.Equal(2, answer.RootElement.GetProperty("answer").GetProperty("seat").GetInt32());
-        Assert.Contains("Human Transformer", judge.Requests[0].Body.ToJsonString(), StringComparison.Ordinal);
+        // A judge that answers the same whatever it reads gets the controls wrong, and is told so.
+        Assert.StartsWith("warning: judge judge failed the controls of constraint-break-first: 0 of 2 right", first.StandardError, StringComparison.Ordinal);
 
         // Judging a run keeps the results with its conversations in the store.
         var import = await CrosstalkProcess.RunAsync(dir, "import", SharedFiles.Seed000);

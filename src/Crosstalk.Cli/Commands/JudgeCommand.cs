@@ -62,6 +62,18 @@ internal static class JudgeCommand
             var cacheDirectory = parseResult.GetValue(cache) is { } c ? context.ResolvePath(c) : DefaultCache(context);
             var scorer = new JudgeScorer(judge.Client, modelReference, new FileJudgeCache(cacheDirectory));
             var asJson = parseResult.GetValue(json);
+
+            // Before its answers count: does the judge label the rubric's control conversations as known?
+            var controls = Crosstalk.Analysis.Judge.JudgeControls.For(chosen.Id);
+            if (controls.Count > 0)
+            {
+                var outcome = (await Crosstalk.Studies.StudyJudging.RunControlsAsync(chosen, controls, [new Crosstalk.Studies.PanelJudge(modelReference, judge.Client)], new FileJudgeCache(cacheDirectory), cancellationToken).ConfigureAwait(false))[0];
+                var line = outcome.Failed
+                    ? $"warning: judge {modelReference} failed the controls of {chosen.Id}: {outcome.Right} of {outcome.Total} right ({string.Join("; ", outcome.Misses)}); read its answers with care."
+                    : $"Judge {modelReference}: {outcome.Right} of {outcome.Total} controls of {chosen.Id} right.";
+                await context.Error.WriteLineAsync(line).ConfigureAwait(false);
+            }
+
             int scored = 0, cached = 0, failed = 0;
             ITranscriptStore? store = null;
             try

@@ -45,9 +45,10 @@ public static class StudyJudging
             var misses = new List<string>();
             foreach (var control in controls)
             {
-                var answer = (await scorer.ScoreAsync(control.Transcript, rubric, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+                // A message rubric answers per message: the control's last message is the one it is about.
+                var answer = (await scorer.ScoreAsync(control.Transcript, rubric, cancellationToken).ConfigureAwait(false)).LastOrDefault();
                 var wrong = control.Expected
-                    .Where(e => Known(answer?.Answer, e.Key) != e.Value)
+                    .Where(e => !e.Value.Split('|').Contains(Known(answer?.Answer, e.Key), StringComparer.Ordinal))
                     .Select(e => $"{e.Key} '{Known(answer?.Answer, e.Key)}', known '{e.Value}'")
                     .ToList();
                 if (wrong.Count == 0)

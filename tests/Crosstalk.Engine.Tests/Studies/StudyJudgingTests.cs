@@ -66,7 +66,24 @@ public sealed partial class StudyJudgingTests : IDisposable
         Assert.Equal((1, 2, true), (outcomes[0].Right, outcomes[0].Total, outcomes[0].Failed));
         Assert.Contains("seat 'null', known '1'", Assert.Single(outcomes[0].Misses), StringComparison.Ordinal);
         Assert.Equal((2, 2, false), (outcomes[1].Right, outcomes[1].Total, outcomes[1].Failed));
-        Assert.Empty(JudgeControls.For("politeness-1-5"));
+        Assert.Equal(2, JudgeControls.For("politeness-1-5").Count);
+        Assert.Empty(JudgeControls.For("topic-label"));
+    }
+
+    // A message rubric's control is judged on its last message; a range of right answers is written "1|2".
+    [Fact]
+    public async Task PolitenessControls_AScoreWithinTheKnownRange_IsRight()
+    {
+        var fair = new PanelJudge("fair", new FixedJudge(prompt => prompt.Contains("idiot", StringComparison.Ordinal)
+            ? """{"score":2,"reason":"insult"}"""
+            : """{"score":5,"reason":"warm"}"""));
+        var flat = new PanelJudge("flat", new FixedJudge("""{"score":3,"reason":"neutral"}"""));
+
+        var outcomes = await StudyJudging.RunControlsAsync(JudgeRubrics.Politeness, JudgeControls.For("politeness-1-5"), [fair, flat], new FileJudgeCache(_cache));
+
+        Assert.Equal((2, false), (outcomes[0].Right, outcomes[0].Failed));
+        Assert.Equal((0, true), (outcomes[1].Right, outcomes[1].Failed));
+        Assert.Contains("score '3', known '1|2'", outcomes[1].Misses[0], StringComparison.Ordinal);
     }
 
     // Two judges over ten conversations: both "philosophy" on 4, the first only on 1 more, the second only on 2 more:

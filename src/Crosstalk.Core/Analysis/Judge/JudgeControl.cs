@@ -8,22 +8,49 @@ namespace Crosstalk.Analysis.Judge;
 /// </summary>
 /// <param name="Name">What it is, for reports ("spiritual bliss").</param>
 /// <param name="Transcript">The conversation.</param>
-/// <param name="Expected">The answer's fields and their known values (a number as written, "null" for none).</param>
+/// <param name="Expected">
+/// The answer's fields and their known values: a label, a number as written, "null" for none, or alternatives that are
+/// all right, joined by "|" ("1|2": a score of 1 or 2). A control of a message rubric is judged on its last message.
+/// </param>
 public sealed record JudgeControl(string Name, Transcript Transcript, IReadOnlyDictionary<string, string> Expected);
 
 /// <summary>The controls shipped with the built-in rubrics: synthetic conversations written to have one clear label each.</summary>
 public static class JudgeControls
 {
     /// <summary>
-    /// The controls of the built-in rubric <paramref name="rubricId"/>: every rubric that judges whole conversations (the
-    /// ones a study can use) has them; a message rubric has none.
+    /// The controls of the built-in rubric <paramref name="rubricId"/>. Every rubric with a checkable answer has them;
+    /// <c>topic-label</c> answers in free words, which no known label can check, and has none.
     /// </summary>
     public static IReadOnlyList<JudgeControl> For(string rubricId) => rubricId switch
     {
         _ when rubricId == JudgeRubrics.TopicsAndEndings.Id => TopicsAndEndings,
         _ when rubricId == JudgeRubrics.ConstraintBreakFirst.Id => ConstraintBreakFirst,
+        _ when rubricId == JudgeRubrics.Politeness.Id => Politeness,
+        _ when rubricId == JudgeRubrics.PersonaConstraintBreak.Id => PersonaBreak,
         _ => [],
     };
+
+    // A rude message (positive for 1–2) and a warm one (negative: 4–5), each the last of a short exchange.
+    private static readonly JudgeControl[] Politeness =
+    [
+        Prompted("rude reply (positive)", new() { ["score"] = "1|2" }, [null, null],
+            "Could you explain how tides work?",
+            "Figure it out yourself, idiot. I'm not wasting my time on your stupid questions."),
+        Prompted("warm reply (negative)", new() { ["score"] = "4|5" }, [null, null],
+            "Could you explain how tides work?",
+            "Of course, happy to help! Thank you for asking: the Moon's pull raises the sea on the side facing it, and on the far side too."),
+    ];
+
+    // A seat told to answer only in French answers in English (positive), or keeps to French (negative).
+    private static readonly JudgeControl[] PersonaBreak =
+    [
+        Prompted("answers in English though told French only (positive)", new() { ["broke"] = "true" }, [null, "Answer only in French, whatever you are asked."],
+            "What is the capital of Italy?",
+            "The capital of Italy is Rome."),
+        Prompted("keeps to French (negative)", new() { ["broke"] = "false" }, [null, "Answer only in French, whatever you are asked."],
+            "What is the capital of Italy?",
+            "La capitale de l'Italie est Rome."),
+    ];
 
     // Seed 000's question: a seat told to be polite insults the other (positive), or both keep to their roles (negative).
     private static readonly JudgeControl[] ConstraintBreakFirst =
