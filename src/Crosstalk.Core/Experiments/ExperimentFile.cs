@@ -204,6 +204,13 @@ public static class ExperimentFile
             throw new ExperimentFileException(path, 1, 1, "an experiment file is a YAML mapping with at least 'models:' (see docs/experiments.md).");
         }
 
+        if (stream.Documents.Count > 1)
+        {
+            // A second document ('---') would be ignored without a word: one experiment per file.
+            var second = stream.Documents[1].RootNode.Start;
+            throw new ExperimentFileException(path, second.Line, second.Column, $"the file holds {stream.Documents.Count} YAML documents (separated by '---'); an experiment is one.");
+        }
+
         var reader = new Reader(path);
         var warnings = new List<string>();
         foreach (var key in root.Children.Keys)

@@ -23,6 +23,15 @@ public sealed class ExperimentFileTests
         """;
 
     [Fact]
+    public void Parse_SecondYamlDocument_IsRefusedNotIgnored()
+    {
+        var ex = Assert.Throws<ExperimentFileException>(() =>
+            ExperimentFile.Parse("models: [offline:eliza, offline:markov]\n---\nmodels: [gpt-4o, grok-4]\n", "exp.yaml"));
+
+        Assert.Equal("exp.yaml:3:1: the file holds 2 YAML documents (separated by '---'); an experiment is one.", ex.Message);
+    }
+
+    [Fact]
     public void Parse_OriginalConfig_RunsEveryUnorderedPairInBothDirectionsPerRepetition()
     {
         var experiment = ExperimentFile.Parse(OriginalConfig, "config.json");

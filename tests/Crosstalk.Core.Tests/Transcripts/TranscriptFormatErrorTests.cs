@@ -17,6 +17,19 @@ public sealed class TranscriptFormatErrorTests
         Assert.StartsWith("runs/t.md:1: the file is empty", error.Message, StringComparison.Ordinal);
     }
 
+    // JSON reads 1e999 as infinity: a latency no call ever had, from a broken or hostile file, is refused, not saturated.
+    [Theory]
+    [InlineData("1e999", "message 1's latencyMs is Infinity")]
+    [InlineData("-5", "message 1's latencyMs is -5")]
+    public void ReadJson_ImpossibleLatency_IsOneLineNamingTheField(string latency, string expected)
+    {
+        var json = $$"""{"participants":[{"seat":1,"name":"A"}],"messages":[{"seat":1,"speaker":"A","content":"hi","latencyMs":{{latency}}}]}""";
+
+        var error = Assert.Throws<TranscriptFormatException>(() => TranscriptJson.Read(json, "t.json"));
+
+        Assert.StartsWith("t.json:1: " + expected + ", but a duration must be a number of milliseconds from 0 to 366 days", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Read_RandomText_AsksForTitle()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -217,13 +218,25 @@ public static class TranscriptJson
         var attempts = new List<Attempt>(documents?.Count ?? 0);
         foreach (var a in documents ?? [])
         {
-            attempts.Add(new Attempt(a.Number, a.Error ?? string.Empty, a.StatusCode, ToTimeSpan(a.DurationMs), ToTimeSpan(a.RetryAfterMs)));
+            attempts.Add(new Attempt(a.Number, a.Error ?? string.Empty, a.StatusCode, ToTimeSpan(a.DurationMs, "durationMs"), ToTimeSpan(a.RetryAfterMs, "retryAfterMs")));
         }
 
         return attempts;
     }
 
     private static Transcript FromDocument(TranscriptDocument document, string? path, int line)
+    {
+        try
+        {
+            return FromValidDocument(document, path, line);
+        }
+        catch (FormatException ex)
+        {
+            throw new TranscriptFormatException(path, line, ex.Message, ex);
+        }
+    }
+
+    private static Transcript FromValidDocument(TranscriptDocument document, string? path, int line)
     {
         if (document.Format is not null && document.Format != FormatName)
         {
@@ -285,8 +298,8 @@ public static class TranscriptJson
                 Timestamp = m.Timestamp,
                 Usage = m.Usage is { } u ? new TokenUsage(u.InputTokens, u.OutputTokens, u.ReasoningTokens, u.Estimated) : null,
                 Cost = m.Cost,
-                Latency = ToTimeSpan(m.LatencyMs),
-                TimeToFirstToken = ToTimeSpan(m.TimeToFirstTokenMs),
+                Latency = ToTimeSpan(m.LatencyMs, $"message {i + 1}'s latencyMs"),
+                TimeToFirstToken = ToTimeSpan(m.TimeToFirstTokenMs, $"message {i + 1}'s timeToFirstTokenMs"),
                 FinishReason = m.FinishReason,
                 Reasoning = m.Reasoning,
                 SentAs = m.SentAs,
@@ -314,5 +327,11 @@ public static class TranscriptJson
 
     private static double? ToMilliseconds(TimeSpan? value) => value?.TotalMilliseconds;
 
-    private static TimeSpan? ToTimeSpan(double? milliseconds) => Durations.FromMilliseconds(milliseconds);
+    /// <summary>The longest duration a transcript may record: a year (a latency of 1e999 ms is a broken file, not a wait).</summary>
+    private const double MaxMilliseconds = 366d * 24 * 60 * 60 * 1000;
+
+    private static TimeSpan? ToTimeSpan(double? milliseconds, string field) =>
+        milliseconds is { } ms && (!double.IsFinite(ms) || ms < 0 || ms > MaxMilliseconds)
+            ? throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{field} is {ms}, but a duration must be a number of milliseconds from 0 to 366 days"))
+            : Durations.FromMilliseconds(milliseconds);
 }
