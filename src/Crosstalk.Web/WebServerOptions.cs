@@ -37,7 +37,7 @@ public sealed class WebServerOptions
     /// configured). Anything else typed into its form — a provider:model, an OpenRouter id, a local server's model, a replay
     /// of a file — is refused, so a visitor spends only on what was configured and reaches no other endpoint.
     /// </summary>
-    public IReadOnlyList<string> LiveModels { get; set; } = ["offline:eliza", "offline:markov"];
+    public IReadOnlyList<string> LiveModels { get; set; } = Models.Offline.OfflineAgents.Talkers;
 
     /// <summary>How often a live page looks at the store for what its conversation did. Default 200 ms.</summary>
     public TimeSpan LivePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);

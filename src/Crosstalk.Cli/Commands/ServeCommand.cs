@@ -87,8 +87,8 @@ internal static class ServeCommand
     // The live page's models: the offline agents, then every name of the catalog (built-in and the user's).
     private static string[] LiveModels(Engine.CrosstalkEngine engine) =>
         engine.Models is Engine.Models.ModelResolver resolver
-            ? ["offline:eliza", "offline:markov", .. resolver.Catalog.Entries.Select(e => e.Name)]
-            : ["offline:eliza", "offline:markov"];
+            ? [.. Models.Offline.OfflineAgents.Talkers, .. resolver.Catalog.Entries.Select(e => e.Name)]
+            : [.. Models.Offline.OfflineAgents.Talkers];
 
     private static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)

@@ -86,7 +86,7 @@ internal static class StudyCommand
         var judges = new Option<string[]>("--judge") { Description = "A judge model for a judged study, in place of the study's panel; repeat for a panel (two or more give the panel's agreement).", AllowMultipleArgumentsPerToken = false };
         var options = new ReportOptions(context);
         var db = StoreOptions.CreateDbOption();
-        var catalog = new Option<string?>("--catalog") { Description = $"A YAML model catalog merged over the built-in one (what --models means for other commands). Default: ${CliEngine.ModelsVariable}, else ~/.config/crosstalk/models.yaml." };
+        var catalog = ModelsOption.Create("--catalog");
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations at once, in place of the study's." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress while the conversations run; only the report." };
         var command = new Command(
@@ -202,7 +202,7 @@ internal static class StudyCommand
         var judges = new Option<string[]>("--judge") { Description = "Judge models in place of the study's panel (answers already given are read from the cache)." };
         var options = new ReportOptions(context);
         var db = StoreOptions.CreateDbOption();
-        var catalog = new Option<string?>("--catalog") { Description = "A YAML model catalog merged over the built-in one (for the judges)." };
+        var catalog = ModelsOption.Create("--catalog");
         var command = new Command(
             "report",
             """

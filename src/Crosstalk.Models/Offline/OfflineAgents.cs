@@ -20,6 +20,9 @@ public static class OfflineAgents
         return modelReference.TrimStart().StartsWith(ReplayPrefix, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The offline agents that converse (no judge, no replay): what a page may offer anyone.</summary>
+    public static IReadOnlyList<string> Talkers { get; } = ["offline:eliza", "offline:markov"];
+
     /// <summary>The references this factory understands, for help texts and error messages.</summary>
     public static IReadOnlyList<string> Known { get; } = ["offline:eliza", "offline:markov", "offline:judge", "replay:<transcript>#<seat>"];
 

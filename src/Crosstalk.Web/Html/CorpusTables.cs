@@ -35,14 +35,14 @@ internal static class CorpusTables
     public static void Charts(HtmlBuilder html, CorpusAnalysis corpus, Links links)
     {
         html.Raw("<div class=\"charts\">");
-        Bars(html, "Stop reasons", "chart-stop", corpus.StopReasons.Select(r => new Bar(r.Key, r.Count, Formats.Number(r.Count), links.StopReason(r.Key))));
-        Bars(html, "Length (messages)", "chart-length", Counts(corpus.Lengths));
-        Bars(html, "First end token at message", "chart-first-end", Counts(corpus.FirstEndMessages));
+        BarChart.Write(html, "Stop reasons", "chart-stop", corpus.StopReasons.Select(r => new BarChart.Bar(r.Key, r.Count, Formats.Number(r.Count), links.StopReason(r.Key))));
+        BarChart.Write(html, "Length (messages)", "chart-length", Counts(corpus.Lengths));
+        BarChart.Write(html, "First end token at message", "chart-first-end", Counts(corpus.FirstEndMessages));
         if (corpus.Models.Count > 0)
         {
-            Bars(html, "Ends the conversation first", "chart-ends-first", Shares(corpus, m => m.EndTokenFirstRate, links));
-            Bars(html, "Goodbye-loop rate", "chart-goodbye", Shares(corpus, m => m.GoodbyeLoopRate, links));
-            Bars(html, "Refusal rate", "chart-refusal", Shares(corpus, m => m.RefusalRate, links));
+            BarChart.Write(html, "Ends the conversation first", "chart-ends-first", Shares(corpus, m => m.EndTokenFirstRate, links));
+            BarChart.Write(html, "Goodbye-loop rate", "chart-goodbye", Shares(corpus, m => m.GoodbyeLoopRate, links));
+            BarChart.Write(html, "Refusal rate", "chart-refusal", Shares(corpus, m => m.RefusalRate, links));
         }
 
         html.Raw("</div>");
@@ -144,45 +144,10 @@ internal static class CorpusTables
         }
     }
 
-    private sealed record Bar(string Label, double Value, string Shown, string? Href);
+    private static IEnumerable<BarChart.Bar> Counts(IReadOnlyList<CountRow> rows) => rows.Select(r => new BarChart.Bar(r.Key, r.Count, Formats.Number(r.Count), null));
 
-    private static IEnumerable<Bar> Counts(IReadOnlyList<CountRow> rows) => rows.Select(r => new Bar(r.Key, r.Count, Formats.Number(r.Count), null));
-
-    private static IEnumerable<Bar> Shares(CorpusAnalysis corpus, Func<ModelRow, double> share, Links links) =>
-        corpus.Models.Select(m => new Bar(m.Model, share(m), Percent(share(m)), links.Model(m.Model)));
-
-    /// <summary>
-    /// A horizontal bar chart in plain HTML: the labels and values are text at the page's size (readable at any width, and
-    /// encoded like any text), the bars are SVG widths from zero to the largest value (an attribute, so the viewer's
-    /// content security policy, which allows no inline style, lets them through).
-    /// </summary>
-    private static void Bars(HtmlBuilder html, string title, string id, IEnumerable<Bar> bars)
-    {
-        var list = bars.ToList();
-        html.Open("figure", ("class", "bars"), ("id", id)).Element("figcaption", title);
-        if (list.Count == 0)
-        {
-            html.Element("p", "none", ("class", "empty")).Close("figure");
-            return;
-        }
-
-        var max = list.Max(b => b.Value);
-        html.Raw("<ol class=\"bar-rows\">");
-        foreach (var bar in list)
-        {
-            var width = max <= 0 ? 0 : bar.Value / max * 100;
-            html.Open("li").Open("span", ("class", "bar-label"));
-            Cell(html, bar.Label, bar.Href);
-            html.Close("span")
-                .Open("svg", ("class", "bar-track"), ("viewBox", "0 0 100 1"), ("preserveAspectRatio", "none"), ("aria-hidden", "true"))
-                .Open("rect", ("class", "bar"), ("width", width.ToString("0.##", CultureInfo.InvariantCulture)), ("height", "1")).Close("rect")
-                .Close("svg")
-                .Element("span", bar.Shown, ("class", "bar-value"))
-                .Close("li");
-        }
-
-        html.Raw("</ol>").Close("figure");
-    }
+    private static IEnumerable<BarChart.Bar> Shares(CorpusAnalysis corpus, Func<ModelRow, double> share, Links links) =>
+        corpus.Models.Select(m => new BarChart.Bar(m.Model, share(m), Percent(share(m)), links.Model(m.Model)));
 
     private static void Cell(HtmlBuilder html, string text, string? href)
     {

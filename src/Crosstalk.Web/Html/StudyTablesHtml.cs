@@ -1,4 +1,3 @@
-using System.Globalization;
 using Crosstalk.Studies;
 
 namespace Crosstalk.Web.Html;
@@ -46,36 +45,14 @@ internal static class StudyTablesHtml
         html.Close("section");
     }
 
-    // One bar per row for the chart column, from zero, labelled by the row's leading text cells; the interval as a whisker.
-    private static void Chart(HtmlBuilder html, StudyTable table, int column)
-    {
-        var bars = table.Rows
-            .Where(r => column < r.Count && r[column].Value is not null)
-            .Select(r => (Label: string.Join(" · ", r.Take(column).TakeWhile(c => c.Value is null).Select(c => c.Text)), Cell: r[column]))
-            .ToList();
-        if (bars.Count == 0)
-        {
-            return;
-        }
-
-        var max = Math.Max(1e-9, bars.Max(b => b.Cell.High ?? b.Cell.Value!.Value));
-        html.Open("figure", ("class", "bars"), ("id", "chart-" + table.Id)).Element("figcaption", table.Columns[column]);
-        html.Raw("<ol class=\"bar-rows\">");
-        foreach (var (label, cell) in bars)
-        {
-            html.Open("li").Element("span", label, ("class", "bar-label"))
-                .Open("svg", ("class", "bar-track"), ("viewBox", "0 0 100 1"), ("preserveAspectRatio", "none"), ("aria-hidden", "true"))
-                .Open("rect", ("class", "bar"), ("width", N(cell.Value!.Value / max * 100)), ("height", "1")).Close("rect");
-            if (cell.Low is { } low && cell.High is { } high)
-            {
-                html.Open("rect", ("class", "whisker"), ("x", N(low / max * 100)), ("y", "0.4"), ("width", N(Math.Max(0.4, (high - low) / max * 100))), ("height", "0.2")).Close("rect");
-            }
-
-            html.Close("svg").Element("span", cell.Text, ("class", "bar-value")).Close("li");
-        }
-
-        html.Raw("</ol>").Close("figure");
-    }
-
-    private static string N(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    // One bar per row for the chart column, labelled by the row's leading text cells, with its interval.
+    private static void Chart(HtmlBuilder html, StudyTable table, int column) =>
+        BarChart.Write(
+            html,
+            table.Columns[column],
+            "chart-" + table.Id,
+            table.Rows
+                .Where(r => column < r.Count && r[column].Value is not null)
+                .Select(r => new BarChart.Bar(string.Join(" · ", r.Take(column).TakeWhile(c => c.Value is null).Select(c => c.Text)), r[column].Value!.Value, r[column].Text, Low: r[column].Low, High: r[column].High)),
+            emptySaysNone: false);
 }
