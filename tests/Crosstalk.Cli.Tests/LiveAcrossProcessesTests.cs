@@ -47,11 +47,13 @@ public sealed partial class LiveAcrossProcessesTests(BrowserFixture browser)
             Assert.True(laterText > firstText, $"The conversation did not grow ({firstText} then {laterText} characters).");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "live-other-process.png") });
 
-            // What the page shows is what the store holds, message for message.
+            // What the page shows is what the store holds, message for message. The page is read before the store: the
+            // batch goes on writing, so the store may be ahead of the page, never behind it (read the other way round, a
+            // message stored between the two reads failed a CI run).
             var id = long.Parse(new Uri(page.Url).Segments[^1], CultureInfo.InvariantCulture);
+            var shown = await page.Locator("#messages li.msg:not(.streaming)").EvaluateAllAsync<string[]>("items => items.map(li => li.dataset.index)");
             await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "store.db"));
             var stored = (await store.GetTranscriptAsync(id))!;
-            var shown = await page.Locator("#messages li.msg:not(.streaming)").EvaluateAllAsync<string[]>("items => items.map(li => li.dataset.index)");
             Assert.InRange(shown.Length, 2, stored.Messages.Count);
             Assert.Equal(Enumerable.Range(1, shown.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)), shown);
             await page.Context.CloseAsync();
