@@ -82,6 +82,51 @@ public abstract partial class TranscriptStoreContract : IAsyncLifetime
         Assert.Equal("""{"maxTurns":96}""", await Store.GetConversationSpecAsync(id));
     }
 
+    /// <summary>
+    /// A NUL in a model's reply (PostgreSQL's text and jsonb refuse it) and the noncharacter PostgreSQL's escape uses are
+    /// stored and read back exactly, in every kind of field, and found by search.
+    /// </summary>
+    [Theory]
+    [InlineData("nul\0inside")]
+    [InlineData("\0")]
+    [InlineData("mark \uFFFF and nul \0 and mark-zero \uFFFF0 and escaped \\u0000 text")]
+    [InlineData("\uFFFF")]
+    public async Task ControlCharacters_InEveryField_RoundTripExactly(string text)
+    {
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "n" + text, Started = T0, Metadata = new Dictionary<string, string> { ["k" + text] = "v" + text } });
+        var header = Header("A" + text, "m" + text, "B", null);
+        header.Title = "t" + text;
+        header.Metadata["note"] = text;
+        var id = await Store.CreateConversationAsync(runId, header, "{\"opener\":" + System.Text.Json.JsonSerializer.Serialize(text) + "}");
+        var message = new TranscriptMessage
+        {
+            Seat = 1,
+            Speaker = "A" + text,
+            Content = "needle c" + text,
+            Reasoning = "r" + text,
+            FinishReason = "f" + text,
+            SentAs = "s" + text,
+            Attempts = [new Attempt(1, "e" + text, 500, TimeSpan.FromSeconds(1))],
+        };
+        await Store.AppendMessageAsync(id, 1, message);
+        await Store.CompleteConversationAsync(id, new StopInfo(StopReasons.Error, 1, 1, "d" + text) { Attempts = [new Attempt(1, "x" + text)] }, T0.AddMinutes(1));
+
+        var read = (await Store.GetTranscriptAsync(id))!;
+        Assert.Equal("t" + text, read.Title);
+        Assert.Equal(header.Participants, read.Participants);
+        Assert.Equal(text, read.Metadata["note"]);
+        AssertSameMessage(message, read.Messages[0]);
+        Assert.Equal("d" + text, read.Stop!.Detail);
+        Assert.Equal("x" + text, Assert.Single(read.Stop.Attempts).Error);
+        Assert.Equal("{\"opener\":" + System.Text.Json.JsonSerializer.Serialize(text) + "}", await Store.GetConversationSpecAsync(id));
+        var run = (await Store.GetRunAsync(runId))!;
+        Assert.Equal("n" + text, run.ExperimentName);
+        Assert.Equal("v" + text, run.Metadata["k" + text]);
+        var summary = Assert.Single(await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)));
+        Assert.Equal("A" + text, summary.Participants[0].Name);
+        Assert.Equal("needle c" + text, Assert.Single(await ToListAsync(Store.SearchMessagesAsync("needle", 10))).Content);
+    }
+
     [Fact]
     public async Task CreateConversation_WholeTranscript_ImportsMessagesAndStop()
     {

@@ -174,7 +174,13 @@ internal sealed partial class PostgresTranscriptStore : SqlTranscriptStore
         reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
 
     protected override void AddJson(DbCommand command, string name, string? json) =>
-        ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json ?? (object)DBNull.Value });
+        ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json is null ? DBNull.Value : NulEscape.EncodeJson(json) });
+
+    protected override string StoredText(string text) => NulEscape.Encode(text);
+
+    protected override string ReadText(string stored) => NulEscape.Decode(stored);
+
+    protected override string ReadJson(string stored) => NulEscape.DecodeJson(stored);
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

@@ -149,7 +149,7 @@ internal abstract partial class SqlTranscriptStore
         while (await reader.ReadAsync(cancellationToken))
         {
             leases.Add(new RunningLease(
-                reader.GetInt64(0), GetString(reader, 1), reader.GetString(2), FromUnixMilliseconds(reader.GetInt64(3))!.Value, reader.GetInt32(4)));
+                reader.GetInt64(0), GetString(reader, 1), GetText(reader, 2), FromUnixMilliseconds(reader.GetInt64(3))!.Value, reader.GetInt32(4)));
         }
 
         return leases;
@@ -241,11 +241,11 @@ internal abstract partial class SqlTranscriptStore
             return null;
         }
 
-        var stop = reader.IsDBNull(1) ? null : new StopInfo(reader.GetString(1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4));
+        var stop = reader.IsDBNull(1) ? null : new StopInfo(GetText(reader, 1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4));
         var lease = new LeaseState(conversationId, GetString(reader, 6), FromUnixMilliseconds(GetInt64(reader, 7)));
         var inFlight = reader.IsDBNull(8)
             ? null
-            : new LiveText(conversationId, reader.GetInt32(8), reader.GetInt32(9), reader.GetString(10), reader.GetString(11), FromUnixMilliseconds(reader.GetInt64(12))!.Value);
+            : new LiveText(conversationId, reader.GetInt32(8), reader.GetInt32(9), GetText(reader, 10), GetText(reader, 11), FromUnixMilliseconds(reader.GetInt64(12))!.Value);
         return new LiveStatus(reader.GetInt32(0), stop, ReadTime(reader, 5), lease, inFlight);
     }
 
@@ -473,7 +473,7 @@ internal abstract partial class SqlTranscriptStore
                 GetString(reader, 0),
                 reader.GetInt32(1),
                 GetInt32(reader, 2),
-                reader.GetString(3),
+                GetText(reader, 3),
                 ToInt(reader, 4),
                 ToInt(reader, 5),
                 ToLong(reader, 6),
@@ -486,7 +486,7 @@ internal abstract partial class SqlTranscriptStore
             "analysis_seats s",
             "s",
             "s.model",
-            reader => (reader.GetString(0), new ModelSums
+            reader => (GetText(reader, 0), new ModelSums
             {
                 Conversations = ToInt(reader, 1),
                 Messages = ToLong(reader, 2),
@@ -563,7 +563,7 @@ internal abstract partial class SqlTranscriptStore
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                     while (await reader.ReadAsync(cancellationToken))
                     {
-                        AddVocabulary(model, reader.GetString(0));
+                        AddVocabulary(model, GetText(reader, 0));
                     }
                 }
             }
@@ -582,7 +582,7 @@ internal abstract partial class SqlTranscriptStore
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (full < sums.Models.Count && await reader.ReadAsync(cancellationToken))
                 {
-                    var name = reader.GetString(0);
+                    var name = GetText(reader, 0);
                     var count = taken.GetValueOrDefault(name);
                     if (count >= vocabularySample || !sums.Models.TryGetValue(name, out var model))
                     {
@@ -591,7 +591,7 @@ internal abstract partial class SqlTranscriptStore
 
                     taken[name] = ++count;
                     full += count == vocabularySample ? 1 : 0;
-                    AddVocabulary(model, reader.GetString(1));
+                    AddVocabulary(model, GetText(reader, 1));
                 }
             }
 
@@ -607,7 +607,7 @@ internal abstract partial class SqlTranscriptStore
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     sums.Rows.Add(new ConversationRow(
-                        reader.GetString(0),
+                        GetText(reader, 0),
                         GetString(reader, 1),
                         reader.GetInt32(2),
                         GetString(reader, 3),

@@ -207,10 +207,10 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
 
         return new RunRecord
         {
-            Id = reader.GetString(0),
-            ExperimentName = reader.GetString(1),
+            Id = GetText(reader, 0),
+            ExperimentName = GetText(reader, 1),
             Started = ReadTime(reader, 2)!.Value,
-            Metadata = StoreJson.ReadMetadata(reader.GetString(3)),
+            Metadata = StoreJson.ReadMetadata(GetJson(reader, 3)),
             SpecJson = GetString(reader, 4),
         };
     }
@@ -377,9 +377,9 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                     previousEnded = ReadTime(reader, 0);
                     previous = reader.IsDBNull(1)
                         ? null
-                        : new StopInfo(reader.GetString(1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4))
+                        : new StopInfo(GetText(reader, 1), GetInt32(reader, 2), GetInt32(reader, 3), GetString(reader, 4))
                         {
-                            Attempts = StoreJson.ReadAttempts(GetString(reader, 5)),
+                            Attempts = StoreJson.ReadAttempts(GetJson(reader, 5)),
                         };
                 }
                 finally
@@ -421,7 +421,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                         throw NoConversation(conversationId);
                     }
 
-                    metadata = StoreJson.ReadMetadata(GetString(reader, 0));
+                    metadata = StoreJson.ReadMetadata(GetJson(reader, 0));
                 }
 
                 metadata[key] = value;
@@ -469,8 +469,8 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             yield return new ConversationSummary(
                 Id: reader.GetInt64(0),
                 RunId: GetString(reader, 1),
-                Title: reader.GetString(2),
-                Participants: StoreJson.ReadParticipants(GetString(reader, 10)),
+                Title: GetText(reader, 2),
+                Participants: StoreJson.ReadParticipants(GetJson(reader, 10)),
                 Started: ReadTime(reader, 3),
                 Ended: ReadTime(reader, 4),
                 MessageCount: reader.GetInt32(5),
@@ -568,13 +568,13 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var content = reader.GetString(5);
+            var content = GetText(reader, 5);
             yield return new MessageHit(
                 ConversationId: reader.GetInt64(0),
-                ConversationTitle: reader.GetString(1),
+                ConversationTitle: GetText(reader, 1),
                 Index: reader.GetInt32(2),
                 Seat: reader.GetInt32(3),
-                Speaker: reader.GetString(4),
+                Speaker: GetText(reader, 4),
                 Snippet: SearchText.Snippet(content, text),
                 Content: content,
                 Timestamp: ReadTime(reader, 6));
@@ -602,8 +602,8 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return new RunSummary(
-                Id: reader.GetString(0),
-                ExperimentName: reader.GetString(1),
+                Id: GetText(reader, 0),
+                ExperimentName: GetText(reader, 1),
                 Started: ReadTime(reader, 2)!.Value,
                 Conversations: Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture),
                 Finished: Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
@@ -833,16 +833,16 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
 
             transcript = new Transcript
             {
-                Title = reader.GetString(0),
+                Title = GetText(reader, 0),
                 Started = ReadTime(reader, 1),
                 Ended = ReadTime(reader, 2),
                 Stop = reader.IsDBNull(3)
                     ? null
-                    : new StopInfo(reader.GetString(3), GetInt32(reader, 4), GetInt32(reader, 5), GetString(reader, 6))
+                    : new StopInfo(GetText(reader, 3), GetInt32(reader, 4), GetInt32(reader, 5), GetString(reader, 6))
                     {
-                        Attempts = StoreJson.ReadAttempts(GetString(reader, 8)),
+                        Attempts = StoreJson.ReadAttempts(GetJson(reader, 8)),
                     },
-                Metadata = StoreJson.ReadMetadata(GetString(reader, 7)),
+                Metadata = StoreJson.ReadMetadata(GetJson(reader, 7)),
             };
         }
 
@@ -853,7 +853,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                transcript.Participants.Add(new Participant(reader.GetInt32(0), reader.GetString(1), GetString(reader, 2), GetString(reader, 3)));
+                transcript.Participants.Add(new Participant(reader.GetInt32(0), GetText(reader, 1), GetString(reader, 2), GetString(reader, 3)));
             }
         }
 
@@ -875,8 +875,8 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
     private TranscriptMessage ReadMessage(DbDataReader reader) => new()
     {
         Seat = reader.GetInt32(1),
-        Speaker = reader.GetString(2),
-        Content = reader.GetString(3),
+        Speaker = GetText(reader, 2),
+        Content = GetText(reader, 3),
         Timestamp = ReadTime(reader, 4),
         Usage = reader.IsDBNull(5) && reader.IsDBNull(6)
             ? null
@@ -891,7 +891,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         FinishReason = GetString(reader, 12),
         Reasoning = GetString(reader, 13),
         SentAs = GetString(reader, 14),
-        Attempts = StoreJson.ReadAttempts(GetString(reader, 15)),
+        Attempts = StoreJson.ReadAttempts(GetJson(reader, 15)),
     };
 
     /// <summary>The WHERE clause (with a leading space, or empty) for a query; binds its parameters on <paramref name="command"/>.</summary>
@@ -1088,7 +1088,16 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         command.Parameters.Add(parameter);
     }
 
-    private static void AddText(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+    /// <summary>Text as this store's text columns hold it (PostgreSQL cannot hold NUL); every text parameter passes here.</summary>
+    protected virtual string StoredText(string text) => text;
+
+    /// <summary>Text as it was given to <see cref="StoredText"/>.</summary>
+    protected virtual string ReadText(string stored) => stored;
+
+    /// <summary>A JSON text read from a JSON column, or built by the database from text columns, as JSON again.</summary>
+    protected virtual string ReadJson(string stored) => stored;
+
+    private void AddText(DbCommand command, string name, string? value) => Add(command, name, value is null ? null : StoredText(value), DbType.String);
 
     private static void AddInt32(DbCommand command, string name, int? value) => Add(command, name, value, DbType.Int32);
 
@@ -1098,7 +1107,11 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
 
     private static void AddBoolean(DbCommand command, string name, bool? value) => Add(command, name, value, DbType.Boolean);
 
-    private static string? GetString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private string? GetString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : GetText(reader, ordinal);
+
+    private string GetText(DbDataReader reader, int ordinal) => ReadText(reader.GetString(ordinal));
+
+    private string? GetJson(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ReadJson(reader.GetString(ordinal));
 
     private static int? GetInt32(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
