@@ -207,20 +207,18 @@ public static class TranscriptAnalyzer
     private static List<NearDuplicate> NearDuplicates(IList<TranscriptMessage> messages, ShingleSet[] shingles, int[] wordCounts, AnalysisOptions options)
     {
         var pairs = new List<NearDuplicate>();
-        for (var j = 1; j < messages.Count; j++)
+        var index = new NearDuplicateIndex(options.NearDuplicateThreshold, shingles, i => wordCounts[i] >= options.NearDuplicateMinWords && shingles[i].Count > 0);
+        for (var j = 0; j < messages.Count; j++)
         {
-            if (wordCounts[j] < options.NearDuplicateMinWords)
+            if (wordCounts[j] < options.NearDuplicateMinWords || shingles[j].Count == 0)
             {
                 continue;
             }
 
-            for (var i = 0; i < j; i++)
+            var candidates = index.CandidatesThenAdd(j);
+            candidates.Reverse();
+            foreach (var i in candidates)
             {
-                if (wordCounts[i] < options.NearDuplicateMinWords)
-                {
-                    continue;
-                }
-
                 var similarity = shingles[i].Similarity(shingles[j]);
                 if (similarity >= options.NearDuplicateThreshold)
                 {
@@ -278,6 +276,7 @@ public static class TranscriptAnalyzer
             var allWords = new List<string>();
             var seatCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             var selfRepetition = new List<double>();
+            var seen = 0;
             foreach (var i in mine)
             {
                 tokens += TokensOf(messages[i], out var guess);
@@ -298,23 +297,12 @@ public static class TranscriptAnalyzer
                     seatCounts[word] = seatCounts.GetValueOrDefault(word) + count;
                 }
 
-                var best = 0.0;
-                var earlier = false;
-                foreach (var k in mine)
+                if (shingles[i].Count > 0 && seen > 0)
                 {
-                    if (k >= i)
-                    {
-                        break;
-                    }
-
-                    earlier = true;
-                    best = Math.Max(best, shingles[k].Similarity(shingles[i]));
+                    selfRepetition.Add(NearestEarlier(mine, seen, shingles));
                 }
 
-                if (earlier && shingles[i].Count > 0)
-                {
-                    selfRepetition.Add(best);
-                }
+                seen++;
             }
 
             var lengths = mine.Select(i => (double)wordCounts[i]).ToList();
@@ -355,6 +343,30 @@ public static class TranscriptAnalyzer
         }
 
         return result;
+    }
+
+    /// <summary>How many of a seat's latest earlier messages its self-repetition compares a message with.</summary>
+    internal const int SelfRepetitionWindow = 200;
+
+    /// <summary>
+    /// The highest similarity of the seat's message <c>mine[seen]</c> to one of its <see cref="SelfRepetitionWindow"/>
+    /// latest earlier messages; a message whose size cannot beat the best so far is not compared (similarity is at most the
+    /// smaller set's size over the larger's), so the work per message stays bounded.
+    /// </summary>
+    private static double NearestEarlier(List<int> mine, int seen, ShingleSet[] shingles)
+    {
+        var set = shingles[mine[seen]];
+        var best = 0.0;
+        for (var k = seen - 1; k >= Math.Max(0, seen - SelfRepetitionWindow) && best < 1; k--)
+        {
+            var other = shingles[mine[k]];
+            if ((double)Math.Min(other.Count, set.Count) / Math.Max(Math.Max(other.Count, set.Count), 1) > best)
+            {
+                best = Math.Max(best, other.Similarity(set));
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The most frequent emoji, ties broken by first appearance.</summary>

@@ -24,6 +24,9 @@ public sealed class ShingleSet
     /// <summary>The number of distinct shingles.</summary>
     public int Count => _hashes.Length;
 
+    /// <summary>The shingles' hashes, ascending.</summary>
+    internal ReadOnlySpan<ulong> Hashes => _hashes;
+
     /// <summary>Computes the shingles of <paramref name="text"/>.</summary>
     public static ShingleSet Create(string text)
     {

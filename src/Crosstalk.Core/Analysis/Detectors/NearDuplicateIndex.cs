@@ -1,0 +1,108 @@
+namespace Crosstalk.Analysis;
+
+/// <summary>
+/// Finds, for each message in turn, the earlier messages whose shingle similarity reaches a threshold, without comparing
+/// every pair: prefix filtering. Each set's shingles are ordered rarest first (across the whole conversation); two sets
+/// with Jaccard similarity ≥ t always share one of the first <c>|x| − ⌈t·|x|⌉ + 1</c> shingles of each, so only messages
+/// that share such a shingle are compared, and only those whose sizes allow the threshold.
+/// </summary>
+/// <remarks>
+/// Work per message is bounded: each shingle remembers its <see cref="MaxCandidates"/> latest messages, and a message is
+/// compared with at most that many (the latest first), each comparison a merge no longer than twice the message (the size
+/// filter). A conversation stuck on one reply thousands of times is reported pair by pair for its latest copies only.
+/// </remarks>
+internal sealed class NearDuplicateIndex
+{
+    /// <summary>How many earlier messages one message is compared with at most.</summary>
+    public const int MaxCandidates = 64;
+
+    private readonly double _threshold;
+    private readonly IReadOnlyList<ShingleSet> _sets;
+    private readonly Dictionary<ulong, int> _frequency = [];
+    private readonly Dictionary<ulong, Queue<int>> _postings = [];
+    private readonly HashSet<int> _seen = [];
+
+    /// <param name="threshold">The similarity from which two messages count, above 0.</param>
+    /// <param name="sets">Every message's shingles, by position.</param>
+    /// <param name="compared">Which positions take part.</param>
+    public NearDuplicateIndex(double threshold, IReadOnlyList<ShingleSet> sets, Func<int, bool> compared)
+    {
+        _threshold = threshold;
+        _sets = sets;
+        for (var i = 0; i < sets.Count; i++)
+        {
+            if (compared(i))
+            {
+                foreach (var hash in sets[i].Hashes)
+                {
+                    _frequency[hash] = _frequency.GetValueOrDefault(hash) + 1;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The earlier positions that share one of message <paramref name="position"/>'s rarest shingles and whose sizes allow
+    /// the threshold, latest first, at most <see cref="MaxCandidates"/>; then adds the message, for the later ones.
+    /// </summary>
+    public List<int> CandidatesThenAdd(int position)
+    {
+        var set = _sets[position];
+        var prefix = Prefix(set);
+        _seen.Clear();
+        var candidates = new List<int>();
+        foreach (var hash in prefix)
+        {
+            if (!_postings.TryGetValue(hash, out var posting))
+            {
+                continue;
+            }
+
+            foreach (var earlier in posting)
+            {
+                var size = _sets[earlier].Count;
+                if (size >= _threshold * set.Count && set.Count >= _threshold * size && _seen.Add(earlier))
+                {
+                    candidates.Add(earlier);
+                }
+            }
+        }
+
+        candidates.Sort((a, b) => b.CompareTo(a));
+        if (candidates.Count > MaxCandidates)
+        {
+            candidates.RemoveRange(MaxCandidates, candidates.Count - MaxCandidates);
+        }
+
+        foreach (var hash in prefix)
+        {
+            if (!_postings.TryGetValue(hash, out var posting))
+            {
+                _postings[hash] = posting = new Queue<int>();
+            }
+
+            if (posting.Count == MaxCandidates)
+            {
+                posting.Dequeue();
+            }
+
+            posting.Enqueue(position);
+        }
+
+        return candidates;
+    }
+
+    private ulong[] Prefix(ShingleSet set)
+    {
+        var hashes = set.Hashes;
+        var length = hashes.Length - (int)Math.Ceiling(_threshold * hashes.Length - 1e-9) + 1;
+        var ordered = new (int Frequency, ulong Hash)[hashes.Length];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            ordered[i] = (_frequency.GetValueOrDefault(hashes[i]), hashes[i]);
+        }
+
+        Array.Sort(ordered);
+        return [.. ordered.Take(Math.Clamp(length, 1, hashes.Length)).Select(x => x.Hash)];
+    }
+}

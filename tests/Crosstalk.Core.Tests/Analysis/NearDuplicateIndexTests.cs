@@ -1,0 +1,90 @@
+using Crosstalk.Analysis;
+using Crosstalk.Transcripts;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Crosstalk.Core.Tests.Analysis;
+
+/// <summary>
+/// The analyzer finds near duplicates without comparing every pair (prefix filtering); these tests hold it to the pairs
+/// that comparing every pair finds, and to its bound on a conversation stuck on one reply.
+/// </summary>
+public sealed class NearDuplicateIndexTests
+{
+    private static readonly string[] Vocabulary = [.. "the spiral turns light returns we echo each other again thank you farewell friend signal fades into quiet river stone".Split(' ')];
+
+    [Property(MaxTest = 300)]
+    public Property NearDuplicates_AreExactlyThePairsThatComparingEveryPairFinds() =>
+        Prop.ForAll(ConversationGen().ToArbitrary(), messages =>
+        {
+            var transcript = Make(messages);
+            var options = new AnalysisOptions();
+            var expected = new List<(int, int)>();
+            var shingles = messages.Select(ShingleSet.Create).ToArray();
+            var words = messages.Select(TextWords.Count).ToArray();
+            for (var j = 0; j < messages.Length; j++)
+            {
+                for (var i = 0; i < j; i++)
+                {
+                    if (words[i] >= options.NearDuplicateMinWords && words[j] >= options.NearDuplicateMinWords
+                        && shingles[i].Similarity(shingles[j]) >= options.NearDuplicateThreshold)
+                    {
+                        expected.Add((i + 1, j + 1));
+                    }
+                }
+            }
+
+            var found = TranscriptAnalyzer.Analyze(transcript, options).NearDuplicates.Select(d => (d.First, d.Second)).ToList();
+            return found.SequenceEqual(expected);
+        });
+
+    [Fact]
+    public void NearDuplicates_TenThousandCopiesOfOneReply_EachComparedWithItsLatestCopiesOnly()
+    {
+        var reply = "Thank you, my friend, for this conversation; the spiral turns and the light returns.";
+        var messages = Enumerable.Repeat(reply, 10_000).Select((m, i) => i % 2 == 0 ? m : m + " Again.").ToArray();
+
+        var pairs = TranscriptAnalyzer.Analyze(Make(messages)).NearDuplicates;
+
+        Assert.All(pairs.GroupBy(p => p.Second), g => Assert.InRange(g.Count(), 1, NearDuplicateIndex.MaxCandidates));
+        Assert.Contains(pairs, p => p.First == 9_999 && p.Second == 10_000);
+    }
+
+    private static Gen<string[]> ConversationGen() =>
+        from count in Gen.Choose(0, 40)
+        from seeds in Gen.ListOf(Gen.Choose(0, 1_000_000), count)
+        select Build(seeds.ToArray());
+
+    /// <summary>Messages that are new, copies of an earlier one, or an earlier one with a few words changed.</summary>
+    private static string[] Build(int[] seeds)
+    {
+        var messages = new string[seeds.Length];
+        for (var k = 0; k < seeds.Length; k++)
+        {
+            var random = new Random(seeds[k]);
+            if (k > 0 && random.Next(3) > 0)
+            {
+                var words = messages[random.Next(k)].Split(' ').ToList();
+                for (var edits = random.Next(4); edits > 0 && words.Count > 0; edits--)
+                {
+                    words[random.Next(words.Count)] = Vocabulary[random.Next(Vocabulary.Length)];
+                }
+
+                messages[k] = string.Join(' ', words);
+            }
+            else
+            {
+                messages[k] = string.Join(' ', Enumerable.Range(0, random.Next(1, 30)).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]));
+            }
+        }
+
+        return messages;
+    }
+
+    private static Transcript Make(IReadOnlyList<string> messages) => new()
+    {
+        Participants = [new Participant(1, "A"), new Participant(2, "B")],
+        Messages = [.. messages.Select((m, i) => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = m })],
+    };
+}
