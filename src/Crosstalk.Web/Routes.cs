@@ -107,7 +107,7 @@ internal static class Routes
                 return;
             }
 
-            var html = new HtmlBuilder().Raw(ConversationPage.Render(id, transcript, live: false));
+            var html = new HtmlBuilder().Raw(ConversationPage.Render(id, transcript, live: false, context.RequestAborted));
             await HtmlAsync(context, Layout.Page(transcript.Title, "conversations", html)).ConfigureAwait(false);
         }
 

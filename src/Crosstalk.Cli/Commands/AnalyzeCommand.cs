@@ -68,7 +68,7 @@ internal static class AnalyzeCommand
                 var corpus = new CorpusAnalyzer(options);
                 await foreach (var transcript in TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
                 {
-                    single = corpus.Add(transcript);
+                    single = corpus.Add(transcript, cancellationToken);
                     singleTranscript = transcript;
                 }
 

@@ -18,10 +18,16 @@ public static class TranscriptAnalyzer
     /// <summary>Analyses <paramref name="transcript"/>.</summary>
     /// <param name="transcript">A finished or running conversation.</param>
     /// <param name="options">Settings; defaults when null.</param>
-    public static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options = null) => Analyze(transcript, options, vocabularies: null);
+    /// <param name="cancellationToken">
+    /// Checked between messages: the work per message is bounded (linear in its length), so a request whose reader has
+    /// gone, or a Ctrl+C, stops the analysis of even a huge transcript promptly.
+    /// </param>
+    public static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options = null, CancellationToken cancellationToken = default) =>
+        Analyze(transcript, options, vocabularies: null, cancellationToken);
 
     /// <summary>Analyses, also handing each seat's content-word and emoji counts to the corpus aggregate.</summary>
-    internal static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options, Dictionary<int, SeatVocabulary>? vocabularies)
+    internal static TranscriptAnalysis Analyze(
+        Transcript transcript, AnalysisOptions? options, Dictionary<int, SeatVocabulary>? vocabularies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         options ??= new AnalysisOptions();
@@ -49,6 +55,7 @@ public static class TranscriptAnalyzer
         var same = new int[n];
         for (var i = 0; i < n; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var text = messages[i].Content;
             if (firstWithText.TryGetValue(text, out var earlier) && (earlier >= firstJudged || i < firstJudged))
             {
@@ -122,8 +129,8 @@ public static class TranscriptAnalyzer
             EndTokens(messages, endTokens, options.EndToken),
             GoodbyeLoopDetector.Find(farewells, endTokens, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
-            NearDuplicates(messages, shingles, wordCounts, options),
-            Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies),
+            NearDuplicates(messages, shingles, wordCounts, options, cancellationToken),
+            Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies, cancellationToken),
             Lexical(messages, wordCounts, perMessage, content, opening, emoji, options),
             Garbled(messages, garbled, judged.Sum()),
             perMessage);
@@ -204,12 +211,14 @@ public static class TranscriptAnalyzer
             costAfter);
     }
 
-    private static List<NearDuplicate> NearDuplicates(IList<TranscriptMessage> messages, ShingleSet[] shingles, int[] wordCounts, AnalysisOptions options)
+    private static List<NearDuplicate> NearDuplicates(
+        IList<TranscriptMessage> messages, ShingleSet[] shingles, int[] wordCounts, AnalysisOptions options, CancellationToken cancellationToken)
     {
         var pairs = new List<NearDuplicate>();
         var index = new NearDuplicateIndex(options.NearDuplicateThreshold, shingles, i => wordCounts[i] >= options.NearDuplicateMinWords && shingles[i].Count > 0);
         for (var j = 0; j < messages.Count; j++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (wordCounts[j] < options.NearDuplicateMinWords || shingles[j].Count == 0)
             {
                 continue;
@@ -244,7 +253,8 @@ public static class TranscriptAnalyzer
         int[] judged,
         double?[] echo,
         AnalysisOptions options,
-        Dictionary<int, SeatVocabulary>? vocabularies)
+        Dictionary<int, SeatVocabulary>? vocabularies,
+        CancellationToken cancellationToken)
     {
         var messages = transcript.Messages;
         var seats = transcript.Participants.Select(p => p.Seat)
@@ -279,6 +289,7 @@ public static class TranscriptAnalyzer
             var seen = 0;
             foreach (var i in mine)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 tokens += TokensOf(messages[i], out var guess);
                 estimated |= guess;
                 if (messages[i].Latency is { } latency)

@@ -34,7 +34,7 @@ public sealed partial class StoredAnalyses
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var options = Options(transcript);
-        var analysis = TranscriptAnalyzer.Analyze(transcript, options);
+        var analysis = TranscriptAnalyzer.Analyze(transcript, options, cancellationToken);
         var facts = ConversationFacts.From(transcript, analysis);
         if (facts.Source is null)
         {

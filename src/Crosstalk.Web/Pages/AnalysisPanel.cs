@@ -20,7 +20,8 @@ internal sealed class AnalysisPanel
         _analysis = analysis;
     }
 
-    public static AnalysisPanel Create(Transcript transcript) => new(transcript, TranscriptAnalyzer.Analyze(transcript));
+    public static AnalysisPanel Create(Transcript transcript, CancellationToken cancellationToken = default) =>
+        new(transcript, TranscriptAnalyzer.Analyze(transcript, cancellationToken: cancellationToken));
 
     public MessageMarks Marks(int index)
     {

@@ -8,7 +8,7 @@ namespace Crosstalk.Web.Pages;
 /// <summary>One conversation: the seed-style header, the messages as a chat, the analysis, downloads and forks.</summary>
 internal static class ConversationPage
 {
-    public static string Render(long id, Transcript transcript, bool live)
+    public static string Render(long id, Transcript transcript, bool live, CancellationToken cancellationToken = default)
     {
         var idText = id.ToString(CultureInfo.InvariantCulture);
         var html = new HtmlBuilder();
@@ -29,7 +29,7 @@ internal static class ConversationPage
         }
 
         html.Raw("</p>");
-        var analysis = live ? null : AnalysisPanel.Create(transcript);
+        var analysis = live ? null : AnalysisPanel.Create(transcript, cancellationToken);
         analysis?.Write(html);
 
         html.Element("h2", "Messages");

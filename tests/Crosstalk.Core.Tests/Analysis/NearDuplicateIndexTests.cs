@@ -88,3 +88,23 @@ public sealed class NearDuplicateIndexTests
         Messages = [.. messages.Select((m, i) => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = m })],
     };
 }
+
+public sealed class AnalysisCancellationTests
+{
+    [Fact]
+    public async Task Analyze_CancelledWhileItWorks_StopsWithOperationCanceledInsteadOfFinishing()
+    {
+        // 4,000 messages of 60 distinct words: about a second of work, stopped between two messages.
+        var random = new Random(7);
+        var messages = Enumerable.Range(0, 4_000)
+            .Select(i => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = string.Join(' ', Enumerable.Range(0, 60).Select(_ => random.Next(100_000).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "word")) })
+            .ToList();
+        var transcript = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B")], Messages = messages };
+        using var cancellation = new CancellationTokenSource();
+
+        var analysis = Task.Run(() => TranscriptAnalyzer.Analyze(transcript, cancellationToken: cancellation.Token));
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => analysis);
+    }
+}

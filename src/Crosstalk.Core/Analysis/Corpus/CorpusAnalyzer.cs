@@ -50,7 +50,7 @@ public sealed class CorpusAnalyzer
         var analyzer = new CorpusAnalyzer(options);
         await foreach (var transcript in transcripts.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            analyzer.Add(transcript);
+            analyzer.Add(transcript, cancellationToken);
         }
 
         return analyzer.Build();
@@ -58,11 +58,11 @@ public sealed class CorpusAnalyzer
 
     /// <summary>Analyses <paramref name="transcript"/> and adds it to the tables.</summary>
     /// <returns>The transcript's own analysis, for callers that also report per conversation.</returns>
-    public TranscriptAnalysis Add(Transcript transcript)
+    public TranscriptAnalysis Add(Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var vocabularies = new Dictionary<int, SeatVocabulary>();
-        var analysis = TranscriptAnalyzer.Analyze(transcript, _options, vocabularies);
+        var analysis = TranscriptAnalyzer.Analyze(transcript, _options, vocabularies, cancellationToken);
         Add(ConversationFacts.From(transcript, analysis, vocabularies));
         return analysis;
     }
