@@ -186,6 +186,7 @@ public static class ExperimentFile
         var parser = new Parser(new StringReader(text));
         try
         {
+            YamlDepth.Check(text);
             stream.Load(parser);
         }
         catch (YamlException ex)

@@ -18,6 +18,7 @@ internal static partial class CatalogParser
     {
         try
         {
+            Crosstalk.Experiments.YamlDepth.Check(yaml);
             return Deserializer.Deserialize<CatalogDocument?>(yaml) ?? new CatalogDocument();
         }
         catch (YamlException ex)

@@ -32,6 +32,16 @@ public sealed class ExperimentFileTests
     }
 
     [Fact]
+    public void Parse_YamlNestedThirtyThousandDeep_IsOneLineNotAStackOverflow()
+    {
+        var yaml = "models: [offline:eliza, offline:markov]\nstop: " + new string('[', 30_000) + new string(']', 30_000) + "\n";
+
+        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse(yaml, "exp.yaml"));
+
+        Assert.Equal("exp.yaml:2:70: the YAML nests more than 64 levels deep.", ex.Message);
+    }
+
+    [Fact]
     public void Parse_OriginalConfig_RunsEveryUnorderedPairInBothDirectionsPerRepetition()
     {
         var experiment = ExperimentFile.Parse(OriginalConfig, "config.json");

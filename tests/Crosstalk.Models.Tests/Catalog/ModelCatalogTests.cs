@@ -28,6 +28,16 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void Parse_CatalogNestedThousandsDeep_IsOneLineNotAStackOverflow()
+    {
+        var yaml = "providers:\n  x: " + string.Concat(Enumerable.Repeat("{a: ", 5_000)) + "1" + new string('}', 5_000) + "\n";
+
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
+
+        Assert.Equal("The model catalog mine.yaml is not valid at line 2, column 254: the YAML nests more than 64 levels deep.", error.Message);
+    }
+
+    [Fact]
     public void BuiltIn_EveryEntryDocumented_InModelsMarkdown()
     {
         var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "models.md"));

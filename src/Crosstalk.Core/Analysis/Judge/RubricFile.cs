@@ -38,7 +38,9 @@ public static class RubricFile
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(ExperimentFile.ReadText(path, "give a rubric file (.yaml)")));
+            var text = ExperimentFile.ReadText(path, "give a rubric file (.yaml)");
+            YamlDepth.Check(text);
+            stream.Load(new StringReader(text));
             root = stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode map
                 ? map
                 : throw new ExperimentFileException(path, null, null, "is not a rubric: it must be one YAML mapping with id, prompt and labels or scale.");
