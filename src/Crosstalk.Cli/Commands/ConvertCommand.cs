@@ -40,6 +40,11 @@ internal static class ConvertCommand
             var format = parseResult.GetValue(to)!;
             var target = parseResult.GetValue(output);
             var transcripts = TranscriptFile.ReadAll(path).ToList();
+            foreach (var warning in transcripts.SelectMany(t => t.ReadWarnings))
+            {
+                context.Error.WriteLine($"warning: {warning}");
+            }
+
             if (transcripts.Count != 1 && format != "jsonl")
             {
                 throw new UserException($"{path} holds {transcripts.Count} transcripts; convert it --to jsonl, or export them one file each.");

@@ -53,6 +53,11 @@ internal static class ImportCommand
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
             await foreach (var (file, transcript) in TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken).ConfigureAwait(false))
             {
+                foreach (var warning in transcript.ReadWarnings)
+                {
+                    await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+                }
+
                 await importer.AddAsync(transcript, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
             }
 

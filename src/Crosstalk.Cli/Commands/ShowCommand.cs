@@ -42,6 +42,10 @@ internal static class ShowCommand
                 if (++count == wanted)
                 {
                     transcript = read;
+                    foreach (var warning in read.ReadWarnings)
+                    {
+                        context.Error.WriteLine($"warning: {warning}");
+                    }
                 }
             }
 

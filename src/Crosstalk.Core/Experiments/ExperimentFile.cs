@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -43,7 +45,12 @@ public static class ExperimentFile
 
         try
         {
-            return File.ReadAllText(path);
+            return AtomicFile.Decode(File.ReadAllBytes(path), path);
+        }
+        catch (TranscriptFormatException ex)
+        {
+            // Bytes that are not UTF-8 (a file saved as Latin-1, say) would otherwise be read as U+FFFD without a word.
+            throw new ExperimentFileException(path, ex.Line, null, ex.Problem ?? ex.Message, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -31,6 +31,12 @@ public sealed class Transcript
     /// <summary>Free-form facts about the conversation (experiment, run, seed, parent, …).</summary>
     public IDictionary<string, string> Metadata { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// What the reader of a file had to decide that the file did not say for certain, each one line naming the file and
+    /// line (shown as warnings, never stored or written).
+    /// </summary>
+    public IList<string> ReadWarnings { get; } = [];
+
     /// <summary>The default title for a set of participants: their names joined by " ↔ ".</summary>
     public static string TitleFor(IEnumerable<Participant> participants)
     {

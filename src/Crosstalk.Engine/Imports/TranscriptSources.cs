@@ -81,7 +81,19 @@ public static class TranscriptSources
         {
             if (IsBackroomsMetadata(file))
             {
-                foreach (var (name, entry) in UniversalBackroomsReader.ReadMetadata(file))
+                IReadOnlyDictionary<string, UniversalBackroomsMetadata> entries;
+                try
+                {
+                    entries = UniversalBackroomsReader.ReadMetadata(file);
+                }
+                catch (TranscriptFormatException ex)
+                {
+                    // The logs are still read, without what the metadata would have added.
+                    skipped(ex.Message);
+                    continue;
+                }
+
+                foreach (var (name, entry) in entries)
                 {
                     backroomsMetadata[name] = entry;
                 }
@@ -121,7 +133,7 @@ public static class TranscriptSources
 
         if (Path.GetExtension(file).Equals(".txt", StringComparison.OrdinalIgnoreCase))
         {
-            var text = File.ReadAllText(file);
+            var text = AtomicFile.ReadAllText(file);
             if (UniversalBackroomsReader.IsLog(text) && !text.TrimStart('\uFEFF').TrimStart().StartsWith("# ", StringComparison.Ordinal))
             {
                 return [UniversalBackroomsReader.Read(text, file, backroomsMetadata.GetValueOrDefault(Path.GetFileName(file)))];

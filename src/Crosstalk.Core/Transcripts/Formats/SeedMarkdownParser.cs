@@ -85,8 +85,16 @@ internal sealed class SeedMarkdownParser
 
         if (path.Count - 1 != expected)
         {
+            var greedy = path;
             path = ChooseForCount(candidates, expected, seats)
                 ?? throw CountMismatch(expected, path.Count - 1, messagesLine, firstUnknown, seats);
+
+            // The count decides which '---' + heading lines are text inside a message (the original system did not escape
+            // them); a count that is simply wrong would join two real messages, so the reader is told where.
+            var joined = greedy.Except(path).Select(k => LineOf(candidates[k].Separator) + 4).Order().ToList();
+            transcript.ReadWarnings.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_path ?? "transcript"}:{messagesLine}: the header says {expected} messages and the file has {greedy.Count - 1} message headings; read as {expected}, with the heading{(joined.Count == 1 ? "" : "s")} at line{(joined.Count == 1 ? "" : "s")} {string.Join(", ", joined.Take(5))}{(joined.Count > 5 ? ", …" : "")} taken as text inside a message: check the count if that is wrong"));
         }
 
         for (var i = 0; i + 1 < path.Count; i++)

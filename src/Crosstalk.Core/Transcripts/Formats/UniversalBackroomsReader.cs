@@ -421,7 +421,8 @@ public static class UniversalBackroomsReader
     {
         var entries = new Dictionary<string, UniversalBackroomsMetadata>(StringComparer.Ordinal);
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = AtomicFile.OpenText(path);
+        while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))

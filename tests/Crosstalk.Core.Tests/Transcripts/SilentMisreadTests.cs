@@ -1,0 +1,93 @@
+using System.Text;
+using Crosstalk.Experiments;
+using Crosstalk.Testing;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+
+namespace Crosstalk.Core.Tests.Transcripts;
+
+/// <summary>What a reader would otherwise change without a word: a wrong message count, bytes that are not UTF-8.</summary>
+public sealed class SilentMisreadTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("crosstalk-misread-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Seed_HeaderCountOneShort_IsReadByTheCountAndSaysWhichHeadingItTookAsText()
+    {
+        var text = File.ReadAllText(SharedFiles.Seed001).Replace("**Messages:** 97", "**Messages:** 96", StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "short.txt");
+        File.WriteAllText(path, text);
+
+        var read = Assert.Single(TranscriptFile.ReadAll(path));
+
+        Assert.Equal(96, read.Messages.Count);
+        var warning = Assert.Single(read.ReadWarnings);
+        Assert.StartsWith($"{path}:5: the header says 96 messages and the file has 97 message headings; read as 96, with the heading at line ", warning);
+    }
+
+    [Fact]
+    public void Seed_CountRight_ReadsWithoutWarning()
+    {
+        Assert.Empty(Assert.Single(TranscriptFile.ReadAll(SharedFiles.Seed001)).ReadWarnings);
+    }
+
+    [Fact]
+    public void Seed_ByteThatIsNotUtf8_IsRefusedNamingItsLine()
+    {
+        var path = Path.Combine(_folder, "latin1.txt");
+        var bytes = Encoding.UTF8.GetBytes("# A ↔ B\n\n**Started:** 2025-10-26 13:08:38\n**Messages:** 2\n\n---\n\n### A\n\ncaf").Concat(new byte[] { 0xE9 })
+            .Concat(Encoding.UTF8.GetBytes("\n\n---\n\n### B\n\nok\n\n---\n")).ToArray();
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Equal($"{path}:10: the file is not valid UTF-8 (0xE9 at byte {Encoding.UTF8.GetByteCount("# A ↔ B\n\n**Started:** 2025-10-26 13:08:38\n**Messages:** 2\n\n---\n\n### A\n\ncaf")}); save it as UTF-8", ex.Message);
+    }
+
+    [Fact]
+    public void Jsonl_ByteThatIsNotUtf8FarIntoALargeFile_IsRefusedNamingItsExactLine()
+    {
+        var path = Path.Combine(_folder, "big.jsonl");
+        var line = TranscriptJson.Write(new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B")], Messages = [new TranscriptMessage { Seat = 1, Speaker = "A", Content = "hi" }] })
+            .ReplaceLineEndings(" ");
+        using (var stream = File.Create(path))
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
+            }
+
+            stream.Write([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}', (byte)'\n']);
+        }
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.StartsWith($"{path}:20001: the file is not valid UTF-8 (0xC3 at byte ", ex.Message);
+    }
+
+    [Fact]
+    public void Utf8WithByteOrderMark_AndUtf16_AreRead()
+    {
+        var json = TranscriptJson.Write(new Transcript { Participants = [new Participant(1, "Ä"), new Participant(2, "B")], Messages = [new TranscriptMessage { Seat = 1, Speaker = "Ä", Content = "grüß dich" }] });
+        var bom = Path.Combine(_folder, "bom.json");
+        var utf16 = Path.Combine(_folder, "utf16.json");
+        File.WriteAllText(bom, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(utf16, json, Encoding.Unicode);
+
+        Assert.Equal("grüß dich", Assert.Single(TranscriptFile.ReadAll(bom)).Messages[0].Content);
+        Assert.Equal("grüß dich", Assert.Single(TranscriptFile.ReadAll(utf16)).Messages[0].Content);
+    }
+
+    [Fact]
+    public void ExperimentFile_SavedAsLatin1_IsRefusedNamingItsLine()
+    {
+        var path = Path.Combine(_folder, "exp.yaml");
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("models: [offline:eliza, offline:markov]\nname: caf"), 0xE9, (byte)'\n']);
+
+        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Load(path));
+
+        Assert.Equal($"{path}:2: the file is not valid UTF-8 (0xE9 at byte 49); save it as UTF-8", ex.Message);
+    }
+}
