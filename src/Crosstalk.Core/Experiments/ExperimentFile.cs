@@ -184,27 +184,16 @@ public static class ExperimentFile
     private static string? GetString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>What to say when the YAML library stops without saying why.</summary>
-    private const string UnreadableYaml = "the YAML cannot be read past this point; look for an unclosed [, { or quote";
-
     private static Experiment ParseYaml(string text, string path)
     {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
+        YamlStream stream;
         try
         {
-            YamlDepth.Check(text);
-            stream.Load(parser);
+            stream = YamlText.Load(text);
         }
         catch (YamlException ex)
         {
             throw new ExperimentFileException(path, ex.Start.Line, ex.Start.Column, FirstSentence(ex.Message), ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet's scanner gives up this way on some broken flow collections; the last event it read is the place.
-            var mark = parser.Current?.End;
-            throw new ExperimentFileException(path, mark?.Line ?? 1, mark?.Column ?? 1, UnreadableYaml, ex);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

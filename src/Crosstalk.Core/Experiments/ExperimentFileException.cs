@@ -18,7 +18,7 @@ public sealed class ExperimentFileException : Exception
     }
 
     public ExperimentFileException(string path, long? line, long? column, string problem, Exception? innerException = null)
-        : base(line is null ? $"{path}: {problem}" : column is null ? $"{path}:{line}: {problem}" : $"{path}:{line}:{column}: {problem}", innerException)
+        : base((line is null ? $"{path}: " : column is null ? $"{path}:{line}: " : $"{path}:{line}:{column}: ") + Crosstalk.Transcripts.ErrorText.OneLine(problem), innerException)
     {
         Line = line;
         Column = column;

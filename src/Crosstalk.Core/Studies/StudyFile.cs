@@ -51,10 +51,10 @@ public static class StudyFile
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = YamlText.Load(text);
         }
         catch (YamlException ex)
         {

@@ -46,6 +46,7 @@ public sealed class TranscriptFormatException : Exception
             ({ } p, null) => $"{p}: ",
             ({ } p, { } l) => $"{p}:{l}: ",
         };
-        return location + problem;
+        return location + ErrorText.OneLine(problem);
     }
+
 }

@@ -18,7 +18,7 @@ internal static partial class CatalogParser
     {
         try
         {
-            Crosstalk.Experiments.YamlDepth.Check(yaml);
+            Crosstalk.Experiments.YamlText.Check(yaml);
             return Deserializer.Deserialize<CatalogDocument?>(yaml) ?? new CatalogDocument();
         }
         catch (YamlException ex)
@@ -27,7 +27,7 @@ internal static partial class CatalogParser
             if (ex.InnerException is InvalidOperationException)
             {
                 // YamlDotNet's scanner gives up this way on some broken flow collections, with a message about itself.
-                reason = "the YAML cannot be read past this point; look for an unclosed [, { or quote";
+                reason = Crosstalk.Experiments.YamlText.Unreadable;
             }
             else if (ex.InnerException is { } inner and not YamlException)
             {

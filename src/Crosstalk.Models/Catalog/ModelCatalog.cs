@@ -60,11 +60,11 @@ public sealed partial class ModelCatalog
         {
             try
             {
-                yaml = File.ReadAllText(path);
+                yaml = Crosstalk.Transcripts.Formats.AtomicFile.ReadAllText(path);
             }
-            catch (IOException ex)
+            catch (Crosstalk.Transcripts.TranscriptFormatException ex)
             {
-                throw new ModelCatalogException($"The model catalog {path} could not be read: {ex.Message}", ex);
+                throw new ModelCatalogException($"The model catalog {path} could not be read: {ex.Problem}{(ex.Line is { } line ? $" (line {line})" : "")}.", ex);
             }
         }
 

@@ -1,6 +1,7 @@
 namespace Crosstalk.Models.Catalog;
 
-/// <summary>A catalog file or a model reference a user wrote is wrong; the message is one sentence naming the file or reference.</summary>
+/// <summary>A catalog file or a model reference a user wrote is wrong; the message is one sentence naming the file or reference,
+/// on one line of bounded length whatever the file quoted.</summary>
 public sealed class ModelCatalogException : Exception
 {
     public ModelCatalogException()
@@ -8,12 +9,12 @@ public sealed class ModelCatalogException : Exception
     }
 
     public ModelCatalogException(string message)
-        : base(message)
+        : base(Crosstalk.Transcripts.ErrorText.OneLine(message))
     {
     }
 
     public ModelCatalogException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(Crosstalk.Transcripts.ErrorText.OneLine(message), innerException)
     {
     }
 }

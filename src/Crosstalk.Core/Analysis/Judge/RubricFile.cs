@@ -37,10 +37,7 @@ public static class RubricFile
         YamlMappingNode root;
         try
         {
-            var stream = new YamlStream();
-            var text = ExperimentFile.ReadText(path, "give a rubric file (.yaml)");
-            YamlDepth.Check(text);
-            stream.Load(new StringReader(text));
+            var stream = YamlText.Load(ExperimentFile.ReadText(path, "give a rubric file (.yaml)"));
             root = stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode map
                 ? map
                 : throw new ExperimentFileException(path, null, null, "is not a rubric: it must be one YAML mapping with id, prompt and labels or scale.");
