@@ -121,7 +121,18 @@ internal static class Routes
                 return;
             }
 
-            var text = markdown ? SeedMarkdown.Write(transcript) : TranscriptJson.Write(transcript);
+            string text;
+            try
+            {
+                text = markdown ? SeedMarkdown.Write(transcript) : TranscriptJson.Write(transcript);
+            }
+            catch (TranscriptFormatException ex)
+            {
+                // A name imported from another tool that seed Markdown cannot hold; the JSON download keeps it.
+                await ErrorAsync(context, StatusCodes.Status422UnprocessableEntity, "Not as Markdown", $"This conversation {ex.Problem}.").ConfigureAwait(false);
+                return;
+            }
+
             var disposition = new ContentDispositionHeaderValue("attachment");
             disposition.SetHttpFileName(FileName(transcript, id) + (markdown ? ".md" : ".json"));
             context.Response.Headers.ContentDisposition = disposition.ToString();

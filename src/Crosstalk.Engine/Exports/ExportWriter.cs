@@ -93,7 +93,15 @@ public static class ExportWriter
                 used.Add(file);
             }
 
-            TranscriptFile.Write(c.Transcript, Path.Combine(directory, file), format == ExportFormats.Markdown ? TranscriptFormat.SeedMarkdown : TranscriptFormat.Json);
+            try
+            {
+                TranscriptFile.Write(c.Transcript, Path.Combine(directory, file), format == ExportFormats.Markdown ? TranscriptFormat.SeedMarkdown : TranscriptFormat.Json);
+            }
+            catch (TranscriptFormatException ex)
+            {
+                // A name imported from another tool that seed Markdown cannot hold: said of the conversation, not as a crash.
+                throw new TranscriptFormatException(null, null, string.Create(CultureInfo.InvariantCulture, $"conversation {c.Id} {ex.Problem}"), ex);
+            }
             files.Add(file);
             progress?.Invoke(files.Count);
         }

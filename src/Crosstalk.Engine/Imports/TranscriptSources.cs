@@ -119,6 +119,17 @@ public static class TranscriptSources
 
             foreach (var transcript in transcripts)
             {
+                foreach (var participant in transcript.Participants)
+                {
+                    if (SeedMarkdown.NameProblem(participant.Name) is { } problem)
+                    {
+                        // Kept as it is (the analysis and JSON hold any name); said now rather than when Markdown is written.
+                        transcript.ReadWarnings.Add(ErrorText.OneLine(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{file}: seat {participant.Seat}'s name '{participant.Name}' is kept, but seed Markdown cannot hold it ({problem})")));
+                    }
+                }
+
                 yield return (file, transcript);
             }
         }

@@ -6,6 +6,31 @@ namespace Crosstalk.Cli.Tests.Batch;
 /// <summary><c>export</c> and <c>import</c> of datasets as a user runs them: whole processes on a real SQLite file.</summary>
 public sealed class DatasetCommandsTests
 {
+    [Fact]
+    public async Task Import_NamesSeedMarkdownCannotHold_AreKeptWithAWarning_AndMarkdownExportSaysWhichConversationInOneLine()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "names.json"), """
+            {"title": "t", "participants": [{"seat": 1, "name": "A ↔ B"}, {"seat": 2, "name": "line\nbreak"}],
+             "messages": [{"seat": 1, "content": "hi"}, {"seat": 2, "content": "yo"}]}
+            """);
+
+        var import = await CrosstalkProcess.RunAsync(dir, "import", "names.json", "--db", "store.db");
+        Assert.True(import.ExitCode == 0, import.StandardError);
+        Assert.Contains("seat 1's name 'A ↔ B' is kept, but seed Markdown cannot hold it", import.StandardError, StringComparison.Ordinal);
+        Assert.Contains("seat 2's name 'line␊break' is kept", import.StandardError, StringComparison.Ordinal);
+
+        var markdown = await CrosstalkProcess.RunAsync(dir, "export", "store", "--to", "markdown", "-o", "md", "--db", "store.db");
+        Assert.Equal(1, markdown.ExitCode);
+        Assert.Equal(
+            "error: conversation 1 cannot be written as seed Markdown: the participant name 'A ↔ B' will not read back (a name must not contain \" ↔ \", which separates the names in a transcript's title); write it as JSON, which keeps it as it is",
+            markdown.StandardError.Trim());
+
+        var json = await CrosstalkProcess.RunAsync(dir, "export", "store", "--to", "json", "-o", "js", "--db", "store.db");
+        Assert.True(json.ExitCode == 0, json.StandardError);
+        Assert.Equal("line\nbreak", TranscriptFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "js")))).Participants[1].Name);
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]

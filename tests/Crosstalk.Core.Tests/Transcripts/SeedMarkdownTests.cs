@@ -151,7 +151,8 @@ public sealed class SeedMarkdownTests
     [InlineData("  ")]
     public void Write_UnwritableName_Throws(string name)
     {
-        Assert.Throws<ArgumentException>(() => SeedMarkdown.Write(Make([name, "C"], "x")));
+        var ex = Assert.Throws<TranscriptFormatException>(() => SeedMarkdown.Write(Make([name, "C"], "x")));
+        Assert.StartsWith("cannot be written as seed Markdown: the participant name '", ex.Message);
     }
 
     [Fact]

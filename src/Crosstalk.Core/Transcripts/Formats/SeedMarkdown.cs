@@ -114,11 +114,12 @@ public static class SeedMarkdown
         return name.Length > 200 ? "a name must be at most 200 characters" : null;
     }
 
+    /// <exception cref="TranscriptFormatException">The names or seats cannot be written so that they read back.</exception>
     private static string[] ValidateParticipants(IList<Participant> participants)
     {
         if (participants.Count == 0)
         {
-            throw new ArgumentException("A transcript needs at least one participant to be written as Markdown.", nameof(participants));
+            throw Unwritable("it has no participant");
         }
 
         var names = new string[participants.Count];
@@ -127,15 +128,13 @@ public static class SeedMarkdown
             var participant = participants[i];
             if (participant.Seat != i + 1)
             {
-                throw new ArgumentException(
-                    $"Participant '{participant.Name}' is on seat {participant.Seat}; Markdown needs seats numbered 1..n in order.",
-                    nameof(participants));
+                throw Unwritable($"participant '{participant.Name}' is on seat {participant.Seat}, and Markdown numbers seats 1..n in order");
             }
 
             var name = participant.Name;
             if (NameProblem(name) is { } problem)
             {
-                throw new ArgumentException($"The participant name '{name}' cannot be written as Markdown: {problem}.", nameof(participants));
+                throw Unwritable($"the participant name '{name}' will not read back ({problem})");
             }
 
             names[i] = name;
@@ -145,11 +144,16 @@ public static class SeedMarkdown
         var split = string.Join(NameJoiner, names).Split(NameJoiner);
         if (!split.AsSpan().SequenceEqual(names))
         {
-            throw new ArgumentException(
-                $"The participant names ({string.Join(", ", names)}) join into a title that cannot be split back into the same names.",
-                nameof(participants));
+            throw Unwritable($"the participant names ({string.Join(", ", names)}) join into a title that splits into other names");
         }
 
         return names;
     }
+
+    /// <summary>
+    /// Why a transcript cannot be seed Markdown (names and seats come from files and other tools as they are): one line, and
+    /// the way out. JSON keeps any name and seat.
+    /// </summary>
+    private static TranscriptFormatException Unwritable(string why) =>
+        new(null, null, $"cannot be written as seed Markdown: {why}; write it as JSON, which keeps it as it is");
 }
