@@ -181,6 +181,11 @@ public static class TranscriptSources
         foreach (var file in files)
         {
             var extension = Path.GetExtension(file);
+            if (IsBackroomsSideFile(file, set))
+            {
+                continue;
+            }
+
             if (extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
             {
                 var stem = file[..^".json".Length];
@@ -215,6 +220,17 @@ public static class TranscriptSources
 
         using var reader = new StreamReader(path);
         return reader.ReadLine() == "---";
+    }
+
+    /// <summary>
+    /// A file UniversalBackrooms' media agent writes beside a log (<c>x.txt.media.jsonl</c>, <c>x.txt.media_state.json</c>):
+    /// its state, not a conversation; what it made is in the log's agent blocks.
+    /// </summary>
+    private static bool IsBackroomsSideFile(string path, HashSet<string> files)
+    {
+        var name = Path.GetFileName(path);
+        var at = name.IndexOf(".txt.", StringComparison.OrdinalIgnoreCase);
+        return at > 0 && files.Contains(Path.Combine(Path.GetDirectoryName(path)!, name[..(at + 4)]));
     }
 
     /// <summary>A UniversalBackrooms metadata file: JSONL whose first line has <c>log_file</c>.</summary>

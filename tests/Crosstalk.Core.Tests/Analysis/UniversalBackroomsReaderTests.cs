@@ -8,6 +8,49 @@ public sealed class UniversalBackroomsReaderTests
     private static string Sample => Path.Combine(AppContext.BaseDirectory, "Analysis", "Backrooms");
 
     [Fact]
+    public void Read_TemplateVariablesPrintedBeforeTheFirstRound_AreTheRunsPreambleNotAnError()
+    {
+        var log = "### Backrooms Run ###\nTemplate: dreamsim_self\nModels: gpt5, gpt5\nStarted: 2025-09-23T11:35:27+00:00\n\n"
+            + "[backrooms] template vars resolved (dreamsim_self): {'dream_1': 'A house by the sea'}\n{\n  \"dream_1\": \"A house by the sea\"\n}\n\n"
+            + "### Round 1/30\n\n### GPT-5 1 ###\nThe house appears.\n\n### GPT-5 2 ###\nThe sea answers.\n";
+
+        var transcript = UniversalBackroomsReader.Read(log, "gpt5_gpt5_dreamsim_self.txt");
+
+        Assert.Equal(["The house appears.", "The sea answers."], transcript.Messages.Select(m => m.Content));
+        Assert.StartsWith("[backrooms] template vars resolved", transcript.Metadata["preamble"], StringComparison.Ordinal);
+        Assert.EndsWith("}", transcript.Metadata["preamble"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_FirstFormWithNameColonLines_IsReadAsSpeakers()
+    {
+        var log = "\nGPT4o 1:\nHello! Let me list the files.\n\n```bash\nls\n```\n\nGPT4o 2:\n```\nreadme.txt\n```\nNote 3: kept as text\n\nGPT4o 1:\nGoodbye.\n";
+
+        var transcript = TranscriptFile.ReadAll(Write("gpt4o_gpt4o_cli_20241018_225415.txt", log)).Single();
+
+        Assert.Equal([1, 2, 1], transcript.Messages.Select(m => m.Seat));
+        Assert.Equal("```\nreadme.txt\n```\nNote 3: kept as text", transcript.Messages[1].Content);
+        Assert.Equal("GPT4o ↔ GPT4o", transcript.Title);
+    }
+
+    [Theory]
+    [InlineData("### Round 1/20\n\n", "the run stopped before anyone spoke (the log holds only a '### Round' line)")]
+    [InlineData("\n### Media Agent ###\nMode: t2i\nPrompt: a door by a lake\n", "the run stopped before anyone spoke (the log holds only a 'Media Agent' block)")]
+    public void Read_LogWhereNobodySpoke_SaysSo(string log, string problem)
+    {
+        var error = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(Write("k2_k2_dreamsim3.txt", log)).ToList());
+
+        Assert.Equal(problem, error.Problem);
+    }
+
+    private static string Write(string name, string text)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("crosstalk-ub-").FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
     public void ReadDirectory_SampleCorpus_ReadsTheThreeLogsAndSkipsTheReadme()
     {
         var transcripts = UniversalBackroomsReader.ReadDirectory(Sample).ToList();
@@ -148,7 +191,7 @@ public sealed class UniversalBackroomsReaderTests
         var error = Assert.Throws<TranscriptFormatException>(() =>
             UniversalBackroomsReader.Read("### Backrooms Run ###\nTemplate: dreamsim2\nModels: k2\nStarted: 2025-09-18T11:01:33+00:00\n", "k2_dreamsim2.txt"));
 
-        Assert.Equal("k2_dreamsim2.txt: the run stopped before anyone spoke (the log holds only its '### Backrooms Run ###' block)", error.Message);
+        Assert.Equal("k2_dreamsim2.txt: the run stopped before anyone spoke (no message follows its '### Backrooms Run ###' block)", error.Message);
     }
 
     // A metadata line written after the fact (scripts/index_backrooms_logs.py): nulls where the tool did not know, and an

@@ -225,6 +225,21 @@ public sealed class ForeignFormatTests
         Assert.Contains(exported, t => t.Metadata[Provenance.Source] == "liminal-conversation_full.html");
     }
 
+    [Fact]
+    public void Collect_UniversalBackroomsMediaSideFiles_AreLeftOutNotReportedAsBadTranscripts()
+    {
+        var folder = Directory.CreateTempSubdirectory("crosstalk-ub-side-").FullName;
+        var log = Path.Combine(folder, "k2_k2_dreamsim2_20250918_112626.txt");
+        File.WriteAllText(log, "### Round 1/20\n\n### Kimi K2 1 ###\nHello.\n\n### Kimi K2 2 ###\nHi.\n");
+        File.WriteAllText(log + ".media.jsonl", "{\"round\": 1, \"prompt\": \"a door\"}\n");
+        File.WriteAllText(log + ".media_state.json", "{\"last_round\": 1}");
+        File.WriteAllText(Path.Combine(folder, "other.media_state.json"), "{}");
+
+        var files = TranscriptSources.Collect(folder);
+
+        Assert.Equal([log, Path.Combine(folder, "other.media_state.json")], files);
+    }
+
     private static async Task<(List<Transcript> Read, List<string> Skipped)> ReadAsync(string file)
     {
         var read = new List<Transcript>();

@@ -30,6 +30,11 @@ public static class TranscriptFile
             return TranscriptFormat.LiminalBackrooms;
         }
 
+        if (!span.IsEmpty && span[0] != '{' && UniversalBackroomsReader.IsLog(text))
+        {
+            return TranscriptFormat.UniversalBackrooms;
+        }
+
         if (span.IsEmpty || span[0] != '{')
         {
             throw new TranscriptFormatException(
@@ -81,6 +86,7 @@ public static class TranscriptFile
             TranscriptFormat.Llm2Llm => [ForeignLayout.Read(path, null, "llm2llm", () => ReadLlm2Llm(text, path))],
             TranscriptFormat.LiminalBackrooms => [ForeignLayout.Read(path, null, "liminal_backrooms", () => LiminalBackroomsHtml.Read(text, path))],
             TranscriptFormat.ChatBridge => [ForeignLayout.Read(path, null, "chat_bridge", () => ChatBridgeMarkdown.Read(text, path))],
+            TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(text, path)],
             _ => [TranscriptJson.Read(text, path)],
         };
     }

@@ -32,4 +32,7 @@ public enum TranscriptFormat
 
     /// <summary>A chat_bridge Markdown transcript (read only).</summary>
     ChatBridge,
+
+    /// <summary>A UniversalBackrooms log (read only; the importer adds the metadata JSONL beside it).</summary>
+    UniversalBackrooms,
 }

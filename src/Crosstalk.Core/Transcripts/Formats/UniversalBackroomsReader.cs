@@ -18,7 +18,10 @@ namespace Crosstalk.Transcripts.Formats;
 /// <item>the tool's closing lines (<c>Reached maximum number of turns (n). Conversation ended.</c>, <c>X has ended the
 /// conversation with ^C^C.</c>, <c>Context budget limit reached …</c>) give the stop when no metadata does, marked as
 /// inferred;</item>
-/// <item>hand-inserted marker lines (<c>TRANSCRIPT:</c>, <c>LATEST_ROUND:</c>) are skipped.</item>
+/// <item>hand-inserted marker lines (<c>TRANSCRIPT:</c>, <c>LATEST_ROUND:</c>) are skipped;</item>
+/// <item>what the tool printed between its run block and the first round (resolved template variables) is the run's
+/// <c>preamble</c> in the metadata;</item>
+/// <item>the first form (2024), where each message opens with a line <c>{Name} {n}:</c>, is read too.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -50,11 +53,16 @@ public static class UniversalBackroomsReader
     public static bool IsLog(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (IsLegacy(text))
+        {
+            return true;
+        }
+
         var lines = 0;
         foreach (var raw in text.AsSpan().EnumerateLines())
         {
             var line = raw.TrimEnd().ToString();
-            if (line == RunBlock || IsRound(line, out _) || Speaker(line) is not null)
+            if (line == RunBlock || IsRound(line, out _) || Speaker(line) is not null || AgentBlock(line) is not null)
             {
                 return true;
             }
@@ -87,8 +95,11 @@ public static class UniversalBackroomsReader
         var inRunBlock = false;
         var runBlock = new Dictionary<string, string>(StringComparer.Ordinal);
         int? roundCap = null;
+        var rounds = false;
+        var preamble = new StringBuilder();
         StopInfo? closing = null;
         var lineNumber = 0;
+        var legacy = IsLegacy(text);
 
         void Flush()
         {
@@ -139,6 +150,7 @@ public static class UniversalBackroomsReader
             if (IsRound(trimmed, out var cap))
             {
                 roundCap ??= cap;
+                rounds = true;
                 continue;
             }
 
@@ -154,7 +166,7 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            if (Speaker(trimmed) is { } heading)
+            if ((legacy ? LegacySpeaker(trimmed) : Speaker(trimmed)) is { } heading)
             {
                 Flush();
                 speaker = heading.Name;
@@ -178,7 +190,13 @@ public static class UniversalBackroomsReader
 
             if (seat is null && agent is null)
             {
-                if (trimmed.Length > 0)
+                if (runBlock.Count > 0 && messages.Count == 0 && agents.Count == 0)
+                {
+                    // What the tool printed after its run block (resolved template variables, a JSON dump of them) before
+                    // the first round: the run's, kept as metadata, never a seat's words.
+                    preamble.Append(line).Append('\n');
+                }
+                else if (trimmed.Length > 0)
                 {
                     throw new TranscriptFormatException(path, lineNumber, "expected a speaker heading '### {Speaker} {n} ###' before any text");
                 }
@@ -195,9 +213,13 @@ public static class UniversalBackroomsReader
             throw new TranscriptFormatException(
                 path,
                 null,
-                runBlock.Count > 0
-                    ? "the run stopped before anyone spoke (the log holds only its '### Backrooms Run ###' block)"
-                    : "no speaker heading '### {Speaker} {n} ###' was found; this is not a UniversalBackrooms log");
+                (runBlock.Count > 0, rounds, agents.Count > 0) switch
+                {
+                    (true, _, _) => "the run stopped before anyone spoke (no message follows its '### Backrooms Run ###' block)",
+                    (_, true, _) => "the run stopped before anyone spoke (the log holds only a '### Round' line)",
+                    (_, _, true) => $"the run stopped before anyone spoke (the log holds only a '{agents[0].Heading}' block)",
+                    _ => "no speaker heading '### {Speaker} {n} ###' was found; this is not a UniversalBackrooms log",
+                });
         }
 
         // Each seat's model: the tool's short key, from the metadata or the run block, else from its display name.
@@ -247,6 +269,11 @@ public static class UniversalBackroomsReader
         if (agents.Count > 0)
         {
             transcript.Metadata["agentBlocks"] = AgentBlocksJson(agents);
+        }
+
+        if (preamble.ToString().Trim() is { Length: > 0 } before)
+        {
+            transcript.Metadata["preamble"] = before;
         }
 
         return transcript;
@@ -310,6 +337,40 @@ public static class UniversalBackroomsReader
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The tool's first form (2024): no headings, each message opened by a line <c>{Name} {n}:</c> alone ("Claude 1:",
+    /// "GPT4o 2:"). Taken for that form only when the log's first line is such a line, so a colon line in a message of the
+    /// later form is never mistaken for a speaker.
+    /// </summary>
+    private static bool IsLegacy(string text)
+    {
+        foreach (var raw in text.AsSpan().EnumerateLines())
+        {
+            var line = raw.Trim();
+            if (!line.IsEmpty)
+            {
+                return LegacySpeaker(line.ToString()) is not null;
+            }
+        }
+
+        return false;
+    }
+
+    // "Claude 1:" alone on its line: the first form's speaker line.
+    private static (string Name, string Number)? LegacySpeaker(string line)
+    {
+        if (line.Length is < 4 or > 60 || !line.EndsWith(':') || line.StartsWith('#') || line.AsSpan(0, line.Length - 1).Contains(':'))
+        {
+            return null;
+        }
+
+        var space = line.LastIndexOf(' ');
+        var number = space > 0 ? line[(space + 1)..^1] : "";
+        return number.Length is >= 1 and <= 2 && number.All(char.IsAsciiDigit) && !char.IsWhiteSpace(line[0])
+            ? (line[..space], number)
+            : null;
     }
 
     // "### Name 2 ###" or "### Name ###": the speaker's name and number ("" without one); null when the line is none.
