@@ -9,6 +9,8 @@ internal static class Program
     // Whole-process batch throughput: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- batch-throughput
     // The cluster, one silo against three (PostgreSQL needed): dotnet run -c Release --project bench/Crosstalk.Benchmarks -- cluster-throughput
     // Export of 100,000 conversations to Parquet against reading them: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- dataset-export
+    // Analysis of degenerate text against prose, 0.1-10 MB: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- degenerate-analysis
+    // Import and analysis of a folder, cold processes: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH
     // Streaming middleware, layer by layer, in process: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost
     private static async Task<int> Main(string[] args)
     {
@@ -28,6 +30,10 @@ internal static class Program
                 return await LayerCostScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "cluster-throughput":
                 return await ClusterThroughputScenario.RunAsync(args[1..]).ConfigureAwait(false);
+            case "degenerate-analysis":
+                return HostileInputScenario.RunDegenerate(args[1..]);
+            case "folder-import":
+                return await HostileInputScenario.RunFolderAsync(args[1..]).ConfigureAwait(false);
             case "fake-server":
                 return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }

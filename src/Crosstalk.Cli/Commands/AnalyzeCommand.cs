@@ -66,9 +66,12 @@ internal static class AnalyzeCommand
             else
             {
                 var corpus = new CorpusAnalyzer(options);
-                await foreach (var transcript in TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false))
+                var analysed = TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken)
+                    .SelectAsync((transcript, token) => (Transcript: transcript, Result: corpus.Prepare(transcript, token)), cancellationToken: cancellationToken);
+                await foreach (var (transcript, (one, facts)) in analysed.ConfigureAwait(false))
                 {
-                    single = corpus.Add(transcript, cancellationToken);
+                    corpus.Add(facts);
+                    single = one;
                     singleTranscript = transcript;
                 }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Engine.Imports;
@@ -51,14 +52,18 @@ internal static class ImportCommand
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
-            await foreach (var (file, transcript) in TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken).ConfigureAwait(false))
+            // Hashed and analysed on every core while the store takes them one by one, in the files' order.
+            var prepared = TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken)
+                .SelectAsync((read, token) => (read.File, Prepared: TranscriptImporter.Prepare(read.Transcript, token)), cancellationToken: cancellationToken);
+            await foreach (var (file, ready) in prepared.ConfigureAwait(false))
             {
+                var transcript = ready.Transcript;
                 foreach (var warning in transcript.ReadWarnings)
                 {
                     await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
                 }
 
-                await importer.AddAsync(transcript, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
+                await importer.AddAsync(ready, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
             }
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)

@@ -30,11 +30,14 @@ public sealed partial class StoredAnalyses
     }
 
     /// <summary>Analyses <paramref name="transcript"/> (conversation <paramref name="conversationId"/>) and keeps the result.</summary>
-    public async Task<TranscriptAnalysis> SaveAsync(long conversationId, Transcript transcript, CancellationToken cancellationToken = default)
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="transcript">Its transcript.</param>
+    /// <param name="analysis">Its analysis when already made (by <see cref="Analyze"/>, on another thread); else made now.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<TranscriptAnalysis> SaveAsync(long conversationId, Transcript transcript, TranscriptAnalysis? analysis = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        var options = Options(transcript);
-        var analysis = TranscriptAnalyzer.Analyze(transcript, options, cancellationToken);
+        analysis ??= Analyze(transcript, cancellationToken);
         var facts = ConversationFacts.From(transcript, analysis);
         if (facts.Source is null)
         {
@@ -57,11 +60,11 @@ public sealed partial class StoredAnalyses
     /// Like <see cref="SaveAsync"/>, but never throws for a transcript the analyzer cannot take: the conversation stays
     /// without a stored analysis, and a later <see cref="CatchUpAsync"/> tries again.
     /// </summary>
-    public async Task TrySaveAsync(long conversationId, Transcript transcript, CancellationToken cancellationToken = default)
+    public async Task TrySaveAsync(long conversationId, Transcript transcript, TranscriptAnalysis? analysis = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            await SaveAsync(conversationId, transcript, cancellationToken);
+            await SaveAsync(conversationId, transcript, analysis, cancellationToken);
         }
         catch (Exception ex) when (ex is TranscriptStoreException or ArgumentException or InvalidOperationException or TimeoutException)
         {
@@ -78,14 +81,14 @@ public sealed partial class StoredAnalyses
         }
 
         var transcript = await _store.GetTranscriptAsync(conversationId, cancellationToken);
-        return transcript is null ? null : await SaveAsync(conversationId, transcript, cancellationToken);
+        return transcript is null ? null : await SaveAsync(conversationId, transcript, cancellationToken: cancellationToken);
     }
 
     /// <summary>The kept analysis of a conversation already read, when it is current; else it is computed from it now and kept.</summary>
     public async Task<TranscriptAnalysis> GetAsync(long conversationId, Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        return await ReadKeptAsync(conversationId, cancellationToken) ?? await SaveAsync(conversationId, transcript, cancellationToken);
+        return await ReadKeptAsync(conversationId, cancellationToken) ?? await SaveAsync(conversationId, transcript, cancellationToken: cancellationToken);
     }
 
     private async Task<TranscriptAnalysis?> ReadKeptAsync(long conversationId, CancellationToken cancellationToken) =>
@@ -116,7 +119,7 @@ public sealed partial class StoredAnalyses
                 cancellationToken.ThrowIfCancellationRequested();
                 if (await _store.GetTranscriptAsync(id, cancellationToken) is { } transcript)
                 {
-                    await SaveAsync(id, transcript, cancellationToken);
+                    await SaveAsync(id, transcript, cancellationToken: cancellationToken);
                     done++;
                     progress?.Invoke(done);
                 }
@@ -134,6 +137,10 @@ public sealed partial class StoredAnalyses
     /// <summary>The corpus tables over the kept analyses of the conversations matching <paramref name="query"/>.</summary>
     public Task<StoredCorpus> AggregateAsync(ConversationQuery query, AnalysisOptions? options = null, bool includeRows = false, CancellationToken cancellationToken = default) =>
         _store.AggregateAnalysesAsync(query, TranscriptAnalyzer.Version, options ?? new AnalysisOptions(), VocabularySample, includeRows, cancellationToken);
+
+    /// <summary>The analysis <see cref="SaveAsync"/> keeps (with the end token the conversation ran with); pure, any thread.</summary>
+    public static TranscriptAnalysis Analyze(Transcript transcript, CancellationToken cancellationToken = default) =>
+        TranscriptAnalyzer.Analyze(transcript, Options(transcript), cancellationToken);
 
     // The end token a conversation was run with is the one its analysis looks for.
     private static AnalysisOptions Options(Transcript transcript) =>

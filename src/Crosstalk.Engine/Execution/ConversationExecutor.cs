@@ -171,7 +171,7 @@ public sealed class ConversationExecutor
                         await recorder.StopAsync(stopped);
                         if (_analyses is not null && stopped.Stop.Reason != StopReasons.Interrupted)
                         {
-                            await _analyses.TrySaveAsync(conversationId, stopped.Transcript, CancellationToken.None);
+                            await _analyses.TrySaveAsync(conversationId, stopped.Transcript, cancellationToken: CancellationToken.None);
                         }
 
                         observer?.ConversationEvent(conversationId, @event);

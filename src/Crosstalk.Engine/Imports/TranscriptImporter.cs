@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Crosstalk.Analysis;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
@@ -67,10 +68,24 @@ public sealed class TranscriptImporter
     /// <param name="runName">The run's name, should this be the first new transcript.</param>
     /// <param name="source">What was imported (a folder or file), kept with the run.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public async Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default)
+    public Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default) =>
+        AddAsync(Prepare(transcript, cancellationToken), importedFrom, runName, source, cancellationToken);
+
+    /// <summary>
+    /// What an import computes of a transcript before it stores it (its content hash and its analysis): pure, so a folder's
+    /// transcripts are prepared on every core while they are stored one by one in order.
+    /// </summary>
+    public static PreparedTranscript Prepare(Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        var hash = ContentHash(transcript);
+        return new PreparedTranscript(transcript, ContentHash(transcript), StoredAnalyses.Analyze(transcript, cancellationToken));
+    }
+
+    /// <summary>Adds a prepared transcript unless the store already has it; returns its id, or null when it was already there.</summary>
+    public async Task<long?> AddAsync(PreparedTranscript prepared, string importedFrom, string runName, string source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var (transcript, hash, analysis) = prepared;
         if (await _store.FindByContentHashAsync(hash, cancellationToken) is not null)
         {
             AlreadyStored++;
@@ -88,8 +103,14 @@ public sealed class TranscriptImporter
             },
             cancellationToken);
         var id = await _store.CreateConversationAsync(RunId, transcript, null, cancellationToken);
-        await _analyses.TrySaveAsync(id, transcript, cancellationToken);
+        await _analyses.TrySaveAsync(id, transcript, analysis, cancellationToken);
         Imported++;
         return id;
     }
 }
+
+/// <summary>A transcript with what an import computes before storing it.</summary>
+/// <param name="Transcript">The transcript read.</param>
+/// <param name="Hash">Its content hash (<see cref="TranscriptImporter.ContentHash"/>).</param>
+/// <param name="Analysis">Its analysis, as the store keeps it.</param>
+public sealed record PreparedTranscript(Transcript Transcript, string Hash, TranscriptAnalysis Analysis);

@@ -40,7 +40,7 @@ public sealed class CorpusAnalyzer
         return analyzer.Build();
     }
 
-    /// <summary>Analyses every transcript of <paramref name="transcripts"/>, one at a time, as they arrive.</summary>
+    /// <summary>Analyses every transcript of <paramref name="transcripts"/> as they arrive, on every core.</summary>
     public static async Task<CorpusAnalysis> AnalyzeAsync(
         IAsyncEnumerable<Transcript> transcripts,
         AnalysisOptions? options = null,
@@ -48,22 +48,32 @@ public sealed class CorpusAnalyzer
     {
         ArgumentNullException.ThrowIfNull(transcripts);
         var analyzer = new CorpusAnalyzer(options);
-        await foreach (var transcript in transcripts.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var (_, facts) in transcripts.SelectAsync(analyzer.Prepare, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            analyzer.Add(transcript, cancellationToken);
+            analyzer.Add(facts);
         }
 
         return analyzer.Build();
+    }
+
+    /// <summary>
+    /// Analyses <paramref name="transcript"/> with this aggregate's options without adding it: safe on any thread, so a
+    /// corpus is analysed on every core and the facts added (<see cref="Add(ConversationFacts)"/>) in order.
+    /// </summary>
+    public (TranscriptAnalysis Analysis, ConversationFacts Facts) Prepare(Transcript transcript, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var vocabularies = new Dictionary<int, SeatVocabulary>();
+        var analysis = TranscriptAnalyzer.Analyze(transcript, _options, vocabularies, cancellationToken);
+        return (analysis, ConversationFacts.From(transcript, analysis, vocabularies));
     }
 
     /// <summary>Analyses <paramref name="transcript"/> and adds it to the tables.</summary>
     /// <returns>The transcript's own analysis, for callers that also report per conversation.</returns>
     public TranscriptAnalysis Add(Transcript transcript, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(transcript);
-        var vocabularies = new Dictionary<int, SeatVocabulary>();
-        var analysis = TranscriptAnalyzer.Analyze(transcript, _options, vocabularies, cancellationToken);
-        Add(ConversationFacts.From(transcript, analysis, vocabularies));
+        var (analysis, facts) = Prepare(transcript, cancellationToken);
+        Add(facts);
         return analysis;
     }
 

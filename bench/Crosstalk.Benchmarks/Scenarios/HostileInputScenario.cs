@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Crosstalk.Analysis;
+using Crosstalk.Engine.Imports;
+using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
+
+namespace Crosstalk.Benchmarks.Scenarios;
+
+/// <summary>
+/// What users wait for on real-world and hostile input (issue #23).
+/// <list type="bullet">
+/// <item><c>degenerate-analysis</c>: the analysis of one message of 0.1, 1 and 10 MB of degenerate text (one token, an
+/// emoji wall, a repeated line, 10,000 short distinct messages) against ordinary prose of the same size (seed 001's
+/// messages repeated) — the baseline, measured in the same run — and a 5 MB single-token message; in process, median of
+/// the rounds.</item>
+/// <item><c>folder-import FOLDER</c>: cold processes of the CLI, as a user runs them: <c>crosstalk analyze FOLDER</c>,
+/// and <c>crosstalk import FOLDER</c> then <c>crosstalk analyze store</c>, against a cold start that does nothing
+/// (<c>crosstalk --version</c>); plus the in-process split between reading and analysing.</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- degenerate-analysis [--rounds 3]</c>;
+/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH [--rounds 3]</c> (build the CLI in
+/// Release first: <c>dotnet build src/Crosstalk.Cli -c Release</c>).
+/// </remarks>
+internal static class HostileInputScenario
+{
+    public static int RunDegenerate(string[] args)
+    {
+        var rounds = Options.Int(args, "--rounds", 3);
+        var prose = string.Join("\n\n", SeedMarkdown.ReadFile(Crosstalk.Testing.SharedFiles.Seed001).Messages.Select(m => m.Content));
+        var kinds = new (string Name, Func<int, Transcript> Make)[]
+        {
+            ("ordinary prose (baseline)", size => OneMessage(Repeat(prose, size))),
+            ("one token (`abab…`)", size => OneMessage(Repeat("ab", size))),
+            ("emoji wall", size => OneMessage(Repeat("🌀✨🙏", size))),
+            ("one line repeated", size => OneMessage(Repeat("Thank you, farewell, my friend. [END]\n", size))),
+            ("short distinct messages", DistinctMessages),
+        };
+        int[] sizes = [100_000, 1_000_000, 10_000_000];
+        Console.WriteLine("| Input | 0.1 MB | 1 MB | 10 MB | s per MB at 10 MB | against prose at 10 MB |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        double? baseline = null;
+        foreach (var (name, make) in kinds)
+        {
+            var times = sizes.Select(size => Time(make(size), rounds)).ToArray();
+            baseline ??= times[^1];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {times[0]:0.000} s | {times[1]:0.000} s | {times[2]:0.00} s | {times[2] / 10:0.000} | {times[2] / baseline:0.00} × |"));
+        }
+
+        var token = Time(OneMessage(Repeat("ab", 5_000_000)), rounds);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"5 MB single-token message: {token:0.00} s (target: under 5 s)"));
+        return 0;
+    }
+
+    public static async Task<int> RunFolderAsync(string[] args)
+    {
+        if (args.Length == 0 || !Directory.Exists(args[0]))
+        {
+            Console.Error.WriteLine("folder-import needs a folder of transcripts (for example a clone of samhains/UniversalBackrooms's var/backrooms_logs).");
+            return 2;
+        }
+
+        var folder = Path.GetFullPath(args[0]);
+        var rounds = Options.Int(args, "--rounds", 3);
+
+        // In process: what reading costs against analysing.
+        var clock = Stopwatch.StartNew();
+        var transcripts = new List<Transcript>();
+        var skipped = 0;
+        await foreach (var (_, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), _ => skipped++))
+        {
+            transcripts.Add(transcript);
+        }
+
+        var read = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var corpus = new CorpusAnalyzer();
+        foreach (var transcript in transcripts)
+        {
+            corpus.Add(transcript);
+        }
+
+        var analysed = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"in process: read {transcripts.Count:N0} transcripts ({transcripts.Sum(t => t.Messages.Count):N0} messages; {skipped} files refused) in {read:0.00} s, analysed them in {analysed:0.00} s"));
+
+        // Whole processes, cold, as a user runs them.
+        var cli = FindCli();
+        var start = new List<double>();
+        var analyzeFolder = new List<double>();
+        var importThenAnalyze = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            start.Add(Run(cli, "--version"));
+            analyzeFolder.Add(Run(cli, "analyze", folder));
+            var db = Path.Combine(Path.GetTempPath(), "crosstalk-folder-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+            try
+            {
+                importThenAnalyze.Add(Run(cli, "import", folder, "--db", db) + Run(cli, "analyze", "store", "--db", db));
+            }
+            finally
+            {
+                foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
+                {
+                    File.Delete(file);
+                }
+            }
+        }
+
+        var baseline = Options.Median(start);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median of {rounds} rounds, cold processes:"));
+        Console.WriteLine("| Command | Wall time | Against a cold start |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk --version` (cold start, baseline) | {baseline:0.00} s | 1.0 × |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk analyze FOLDER` | {Options.Median(analyzeFolder):0.00} s | {Options.Median(analyzeFolder) / baseline:0.0} × |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` + `crosstalk analyze store` | {Options.Median(importThenAnalyze):0.00} s | {Options.Median(importThenAnalyze) / baseline:0.0} × |"));
+        return 0;
+    }
+
+    private static double Time(Transcript transcript, int rounds)
+    {
+        TranscriptAnalyzer.Analyze(OneMessage("warm up the analyzer"));
+        var times = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            TranscriptAnalyzer.Analyze(transcript);
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        return Options.Median(times);
+    }
+
+    private static string Repeat(string unit, int size)
+    {
+        var builder = new StringBuilder(size + unit.Length);
+        while (builder.Length < size)
+        {
+            builder.Append(unit);
+        }
+
+        return builder.ToString(0, size);
+    }
+
+    private static Transcript OneMessage(string text) => Conversation(["Hello there, how are you?", text, "Goodbye. [END]"]);
+
+    // Messages of about 700 characters, each of 100 words drawn from 5,000 invented ones: no two alike.
+    private static Transcript DistinctMessages(int size)
+    {
+        var random = new Random(1);
+        var words = Enumerable.Range(0, 5_000).Select(_ => new string(Enumerable.Range(0, random.Next(3, 10)).Select(_ => (char)('a' + random.Next(26))).ToArray())).ToArray();
+        var messages = new List<string>();
+        for (var total = 0; total < size;)
+        {
+            var message = string.Join(' ', Enumerable.Range(0, 100).Select(_ => words[random.Next(words.Length)]));
+            messages.Add(message);
+            total += message.Length;
+        }
+
+        return Conversation(messages);
+    }
+
+    private static Transcript Conversation(IReadOnlyList<string> messages) => new()
+    {
+        Participants = [new Participant(1, "A"), new Participant(2, "B")],
+        Messages = [.. messages.Select((m, i) => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = m })],
+    };
+
+    private static string FindCli()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("Build the CLI first: dotnet build src/Crosstalk.Cli -c Release");
+    }
+
+    private static double Run(string cli, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"crosstalk {string.Join(' ', args)} exited {process.ExitCode}: {error.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
+        }
+
+        _ = output.Result;
+        return seconds;
+    }
+}

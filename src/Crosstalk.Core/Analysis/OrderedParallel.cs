@@ -1,0 +1,55 @@
+namespace Crosstalk.Analysis;
+
+/// <summary>
+/// Work on the items of a stream on every core while the stream goes on, the results handed out in the stream's order:
+/// what a corpus is analysed with (each transcript's analysis is pure; the sums that follow are made in order).
+/// </summary>
+public static class OrderedParallel
+{
+    /// <summary>
+    /// <paramref name="work"/> applied to every item of <paramref name="source"/>, at most <paramref name="degree"/> at a
+    /// time, results in the source's order. Only a few items more than <paramref name="degree"/> are held at once.
+    /// </summary>
+    public static async IAsyncEnumerable<TOut> SelectAsync<TIn, TOut>(
+        this IAsyncEnumerable<TIn> source,
+        Func<TIn, CancellationToken, TOut> work,
+        int degree = 0,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(work);
+        degree = degree > 0 ? degree : Environment.ProcessorCount;
+        var pending = new Queue<Task<TOut>>();
+        try
+        {
+            await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                pending.Enqueue(Task.Run(() => work(item, cancellationToken), cancellationToken));
+                if (pending.Count > degree * 2)
+                {
+                    yield return await pending.Dequeue().ConfigureAwait(false);
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                yield return await pending.Dequeue().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Stopped early (an error, a cancel, a reader that left): the work started is let finish, never left running.
+            while (pending.Count > 0)
+            {
+                try
+                {
+                    await pending.Dequeue().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or ArgumentException or FormatException)
+                {
+                    // Its result was not asked for.
+                }
+            }
+        }
+    }
+}
