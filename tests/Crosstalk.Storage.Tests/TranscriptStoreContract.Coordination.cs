@@ -208,6 +208,13 @@ public abstract partial class TranscriptStoreContract
             transcripts.Add(t);
         }
 
+        // A model talking to itself, refusing on both seats: one conversation of it, with both seats' messages.
+        var self = Header("Gamma", "m:gamma", "Gamma 2", "m:gamma");
+        self.Messages.Add(Message(1, "I cannot help with that request."));
+        self.Messages.Add(Message(2, "I cannot help with that either."));
+        self.Messages.Add(Message(1, "Goodbye. [END]"));
+        transcripts.Insert(2, self);
+
         var memory = new CorpusAnalyzer();
         foreach (var transcript in transcripts)
         {
@@ -223,6 +230,9 @@ public abstract partial class TranscriptStoreContract
 
         Assert.Equal(0, fromStore.NotAnalyzed);
         Assert.Equal(Comparable(expected), Comparable(fromStore.Analysis));
+        var gamma = fromStore.Analysis.Models.Single(m => m.Model == "m:gamma");
+        Assert.Equal((7, 7), (gamma.Conversations, gamma.ConversationsWithRefusal));
+        Assert.Equal(6 * 2 + 3, gamma.Messages);
         Assert.Equal(expected.Rows.Select(r => r with { Source = null }), fromStore.Analysis.Rows.Select(r => r with { Source = null }));
 
         // Filtered by a participant: the same tables as the in-memory sums over just those conversations.

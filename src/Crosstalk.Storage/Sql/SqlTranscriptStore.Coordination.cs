@@ -480,12 +480,15 @@ internal abstract partial class SqlTranscriptStore
                 ToInt(reader, 7),
                 ToLong(reader, 8),
                 ReadAggregateCost(reader, 9)));
+        // Per conversation and model first: a model talking to itself has two seat rows, and is one conversation of it
+        // (its messages and words are both seats'), as the in-memory CorpusAnalyzer counts it.
         var models = ReadAsync(
-            "s.model, COUNT(*), SUM(s.messages), SUM(s.words), SUM(s.refusals), SUM(s.refused), SUM(s.goodbye_loop), SUM(s.ended_first), " +
-            "SUM(s.with_end), SUM(s.after_end), SUM(s.tokens_end), SUM(s.cost_end), SUM(s.emoji), SUM(s.garbled), SUM(s.judged)",
+            "s.model AS model, SUM(s.messages) AS messages, SUM(s.words) AS words, SUM(s.refusals) AS refusals, MAX(s.refused) AS refused, " +
+            "MAX(s.goodbye_loop) AS goodbye_loop, MAX(s.ended_first) AS ended_first, MAX(s.with_end) AS with_end, MAX(s.after_end) AS after_end, " +
+            "SUM(s.tokens_end) AS tokens_end, SUM(s.cost_end) AS cost_end, SUM(s.emoji) AS emoji, SUM(s.garbled) AS garbled, SUM(s.judged) AS judged",
             "analysis_seats s",
             "s",
-            "s.model",
+            "s.model, s.conversation_id",
             reader => (GetText(reader, 0), new ModelSums
             {
                 Conversations = ToInt(reader, 1),
@@ -502,7 +505,9 @@ internal abstract partial class SqlTranscriptStore
                 Emoji = ToLong(reader, 12),
                 Garbled = ToLong(reader, 13),
                 Judged = ToLong(reader, 14),
-            }));
+            }),
+            outer: "SELECT model, COUNT(*), SUM(messages), SUM(words), SUM(refusals), SUM(refused), SUM(goodbye_loop), SUM(ended_first), " +
+                "SUM(with_end), SUM(after_end), SUM(tokens_end), SUM(cost_end), SUM(emoji), SUM(garbled), SUM(judged) FROM ({0}) per_conversation GROUP BY model");
         await Task.WhenAll(matching, conversations, models);
 
         foreach (var group in await conversations)
@@ -647,7 +652,7 @@ internal abstract partial class SqlTranscriptStore
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        async Task<List<T>> ReadAsync<T>(string columns, string table, string alias, string groupBy, Func<DbDataReader, T> read)
+        async Task<List<T>> ReadAsync<T>(string columns, string table, string alias, string groupBy, Func<DbDataReader, T> read, string? outer = null)
         {
             await using var connection = await OpenReadConnectionAsync(cancellationToken);
             await using var command = Command(connection, null, "");
@@ -659,6 +664,11 @@ internal abstract partial class SqlTranscriptStore
                 ? $"SELECT {columns} FROM conversations c CROSS JOIN {table}" +
                   BuildWhere(command, unlimited, after: null, $"{alias}.conversation_id = c.id", current) + $" GROUP BY {groupBy}"
                 : $"SELECT {columns} FROM {table} WHERE {current} GROUP BY {groupBy}";
+            if (outer is not null)
+            {
+                command.CommandText = outer.Replace("{0}", command.CommandText, StringComparison.Ordinal);
+            }
+
             AddInt32(command, "version", version);
             var list = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -29,7 +29,9 @@ public sealed class CorpusAnalyzerTests
 
         Assert.Equal(["gpt5", "k2", "opus"], corpus.Models.Select(m => m.Model));
         var opus = corpus.Models.Single(m => m.Model == "opus");
-        Assert.Equal(3, opus.Conversations); // twice in opus ↔ opus, once with k2
+        Assert.Equal(2, opus.Conversations); // opus ↔ opus is one conversation of opus (both seats), and one with k2
+        var logs = UniversalBackroomsReader.ReadDirectory(Sample).ToList();
+        Assert.Equal(logs.Sum(t => t.Messages.Count(m => t.Participants.Single(p => p.Seat == m.Seat).Model == "opus")), opus.Messages);
         Assert.Equal(1, opus.ConversationsWithRefusal);
         var k2 = corpus.Models.Single(m => m.Model == "k2");
         Assert.Equal(0, k2.ConversationsWithRefusal);

@@ -103,23 +103,33 @@ public sealed class CorpusAnalyzer
         var loop = facts.GoodbyeLoopLength > 0;
         sums.GoodbyeLoops += loop ? 1 : 0;
         var hadEnd = facts.FirstEnd is not null;
-        foreach (var seat in facts.Seats)
+        // A model talking to itself sits on both seats: its messages and words are both seats', but the conversation is
+        // one conversation of that model (counted once, as the store's SQL sums count it).
+        foreach (var seats in facts.Seats.GroupBy(s => s.Model, StringComparer.Ordinal))
         {
-            var model = sums.Model(seat.Model);
+            var model = sums.Model(seats.Key);
             model.Conversations++;
-            model.Messages += seat.Messages;
-            model.Words += seat.Words;
-            model.Refusals += seat.Refusals;
-            model.Refused += seat.Refusals > 0 ? 1 : 0;
+            model.Refused += seats.Any(s => s.Refusals > 0) ? 1 : 0;
             model.Loops += loop ? 1 : 0;
-            model.Emoji += seat.Emoji;
-            model.Garbled += seat.Garbled;
-            model.Judged += seat.Judged;
-            model.FirstToEnd += seat.EndedFirst ? 1 : 0;
+            model.FirstToEnd += seats.Any(s => s.EndedFirst) ? 1 : 0;
             if (hadEnd)
             {
                 model.WithEnd++;
                 model.AfterFirstEnd += facts.MessagesAfterFirstEnd;
+            }
+        }
+
+        foreach (var seat in facts.Seats)
+        {
+            var model = sums.Model(seat.Model);
+            model.Messages += seat.Messages;
+            model.Words += seat.Words;
+            model.Refusals += seat.Refusals;
+            model.Emoji += seat.Emoji;
+            model.Garbled += seat.Garbled;
+            model.Judged += seat.Judged;
+            if (hadEnd)
+            {
                 model.TokensAfterFirstEnd += seat.TokensAfterFirstEnd;
                 if (seat.CostAfterFirstEnd is { } cost)
                 {

@@ -1,6 +1,9 @@
 namespace Crosstalk.Analysis;
 
-/// <summary>What one model did across a corpus (a model in a seat; a model talking to itself counts on both seats).</summary>
+/// <summary>
+/// What one model did across a corpus. A model talking to itself is one conversation of that model, with the messages
+/// and words of both its seats.
+/// </summary>
 /// <param name="Model">The model id, or the participant's name when the model is unknown.</param>
 /// <param name="Conversations">Conversations it took part in.</param>
 /// <param name="Messages">Messages it sent.</param>
