@@ -11,6 +11,7 @@ internal static class Program
     // Export of 100,000 conversations to Parquet against reading them: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- dataset-export
     // Analysis of degenerate text against prose, 0.1-10 MB: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- degenerate-analysis
     // Import and analysis of a folder, cold processes: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH
+    // Detectors against hand labels (docs/analysis.md): dotnet run -c Release --project bench/Crosstalk.Benchmarks -- detector-quality --logs PATH
     // Streaming middleware, layer by layer, in process: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost
     private static async Task<int> Main(string[] args)
     {
@@ -34,6 +35,8 @@ internal static class Program
                 return HostileInputScenario.RunDegenerate(args[1..]);
             case "folder-import":
                 return await HostileInputScenario.RunFolderAsync(args[1..]).ConfigureAwait(false);
+            case "detector-quality":
+                return DetectorQualityScenario.Run(args[1..]);
             case "fake-server":
                 return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }

@@ -6,8 +6,12 @@ public sealed class AnalysisOptions
     /// <summary>The end token the conversation used. Default <c>[END]</c>.</summary>
     public string EndToken { get; set; } = "[END]";
 
-    /// <summary>Shingle similarity from which two messages are near duplicates. Default 0.8.</summary>
-    public double NearDuplicateThreshold { get; set; } = 0.8;
+    /// <summary>
+    /// Shingle similarity from which two messages are near duplicates. Default 0.5: on the labelled set of
+    /// docs/analysis.md (30 public transcripts) it finds 95 % of the messages readers marked as near copies (an echo with a
+    /// paragraph added, a reply with a few words swapped) and nothing they did not; 0.8 found 67 %.
+    /// </summary>
+    public double NearDuplicateThreshold { get; set; } = 0.5;
 
     /// <summary>Messages with fewer words are not compared for near duplicates ("Take care." twice is no repetition). Default 8.</summary>
     public int NearDuplicateMinWords { get; set; } = 8;
@@ -31,7 +35,7 @@ public sealed class AnalysisOptions
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(EndToken, nameof(EndToken));
-        ArgumentOutOfRangeException.ThrowIfLessThan(NearDuplicateThreshold, 0.0, nameof(NearDuplicateThreshold));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(NearDuplicateThreshold, 0.0, nameof(NearDuplicateThreshold));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(NearDuplicateThreshold, 1.0, nameof(NearDuplicateThreshold));
         ArgumentOutOfRangeException.ThrowIfLessThan(NearDuplicateMinWords, 1, nameof(NearDuplicateMinWords));
         ArgumentOutOfRangeException.ThrowIfLessThan(GoodbyeLoopMinLength, 2, nameof(GoodbyeLoopMinLength));

@@ -13,7 +13,7 @@ public static class TranscriptAnalyzer
     /// The analyzer's version: raised whenever a result would change for the same transcript, so that stored analyses
     /// made by an earlier version are recomputed.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Analyses <paramref name="transcript"/>.</summary>
     /// <param name="transcript">A finished or running conversation.</param>
@@ -35,7 +35,9 @@ public static class TranscriptAnalyzer
 
         var messages = transcript.Messages;
         var n = messages.Count;
-        var firstJudged = options.FirstMessageIsOpener ? 1 : 0;
+        var opener = options.FirstMessageIsOpener
+            && !(transcript.Metadata.TryGetValue(TranscriptMetadataKeys.FirstMessage, out var first) && first == TranscriptMetadataKeys.FirstMessageSpoken);
+        var firstJudged = opener ? 1 : 0;
 
         var words = new List<string>[n];
         var content = new Dictionary<string, int>[n];
@@ -127,11 +129,11 @@ public static class TranscriptAnalyzer
             n,
             transcript.Stop?.Reason,
             EndTokens(messages, endTokens, options.EndToken),
-            GoodbyeLoopDetector.Find(farewells, endTokens, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
+            GoodbyeLoopDetector.Find(farewells, endTokens, [.. messages.Select(m => GoodbyeLoopDetector.HasWords(m.Content.Replace(options.EndToken, " ", StringComparison.Ordinal)))], options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
             NearDuplicates(messages, shingles, wordCounts, options, cancellationToken),
             Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies, cancellationToken),
-            Lexical(messages, wordCounts, perMessage, content, opening, emoji, options),
+            Lexical(messages, wordCounts, perMessage, content, opening, emoji, options, opener),
             Garbled(messages, garbled, judged.Sum()),
             perMessage);
     }
@@ -421,9 +423,10 @@ public static class TranscriptAnalyzer
         Dictionary<string, int>[] content,
         Dictionary<string, int> opening,
         List<string>[] emoji,
-        AnalysisOptions options)
+        AnalysisOptions options,
+        bool opener)
     {
-        var first = options.FirstMessageIsOpener && messages.Count > 1 ? 1 : 0;
+        var first = opener && messages.Count > 1 ? 1 : 0;
         var spoken = perMessage.Skip(first).ToList();
         var tail = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = Math.Max(0, messages.Count - Math.Max(1, (messages.Count - first) / 4)); i < messages.Count; i++)

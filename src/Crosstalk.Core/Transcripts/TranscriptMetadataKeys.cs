@@ -14,4 +14,13 @@ public static class TranscriptMetadataKeys
 
     /// <summary>Where in its file a conversation was, when a file holds several (<c>line 12</c>, <c>sample 3, epoch 1</c>).</summary>
     public const string SourceLocation = "sourceLocation";
+
+    /// <summary>
+    /// <c>spoken</c> when the first message is a model's own words rather than an opener someone wrote (a UniversalBackrooms
+    /// log, where the first seat speaks from its system prompt): the analysis then judges it like any other message.
+    /// </summary>
+    public const string FirstMessage = "firstMessage";
+
+    /// <summary>The value of <see cref="FirstMessage"/> for a first message a model spoke.</summary>
+    public const string FirstMessageSpoken = "spoken";
 }

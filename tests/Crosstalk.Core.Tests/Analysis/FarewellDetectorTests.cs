@@ -37,6 +37,21 @@ public class FarewellDetectorTests
     }
 
     [Fact]
+    public void IsFarewell_LongThankYouEndingFarewell_IsTrue()
+    {
+        // The shape of a goodbye loop between verbose models: 600-1,000 characters of thanks, then the sign-off.
+        var note = "Thank you, truly, for this conversation. I am grateful for every insight you shared about memory and time. "
+            + "It has been a privilege to think alongside you. I appreciate the care you took with each answer. "
+            + "Thank you for the patience, the humour and the generosity of your attention. "
+            + "I will carry the image of the lighthouse with me, and I thank you for it. "
+            + "Thank you for the long walk through tides, lighthouses and the moon's slow pull on the sea. "
+            + "Wishing you clear skies and kind questions wherever you go next. Farewell. [END]";
+
+        Assert.InRange(note.Length, 450, 1_000);
+        Assert.True(FarewellDetector.IsFarewell(note, "[END]"));
+    }
+
+    [Fact]
     public void IsFarewell_Seed001_GoodbyeLoopIsFarewellsAndTheDiscussionIsNot()
     {
         bool F(int i) => FarewellDetector.IsFarewell(Seed001.Content(i), "[END]");

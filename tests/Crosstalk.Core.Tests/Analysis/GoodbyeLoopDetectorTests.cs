@@ -88,4 +88,36 @@ public sealed class GoodbyeLoopDetectorTests
 
         Assert.Null(GoodbyeLoopDetector.Find(messages));
     }
+
+    [Fact]
+    public void Find_LoopOfLongThankYouNotesToTheEnd_IsFoundWholeFromItsFirstNote()
+    {
+        // Ten turns of discussion, then 60 long thank-you notes, each ending "Farewell. [END]" (issue #23: such loops were
+        // missed, or cut off around message 41).
+        string[] thanks =
+        [
+            "Thank you for this conversation.", "I am grateful for every insight you shared.", "It has been a privilege to think with you.",
+            "I appreciate the care in each of your answers.", "Thanks for the patience and the humour.", "I will cherish the lighthouse image.",
+        ];
+        var messages = new List<string> { " " };
+        for (var i = 1; i < 10; i++)
+        {
+            messages.Add($"Consider tide number {i}: the moon pulls the water, and the earth turns beneath it. Why would the bulge on the far side matter so much?");
+        }
+
+        for (var i = 0; i < 60; i++)
+        {
+            // 600-1,000 characters of thanks, in a different order each time.
+            var note = string.Join(' ', Enumerable.Range(0, 18).Select(k => thanks[(i + k * 5) % thanks.Length]));
+            messages.Add(note + " Farewell. [END]");
+        }
+
+        var loop = GoodbyeLoopDetector.Find(messages);
+
+        Assert.InRange(messages[^1].Length, 600, 1_000);
+        Assert.NotNull(loop);
+        // From the second note: the first [END] answered by another is the mutual end, and the loop is what follows it.
+        Assert.Equal((12, 70), (loop.Start, loop.End));
+        Assert.Equal(11, loop.FarewellsStart);
+    }
 }

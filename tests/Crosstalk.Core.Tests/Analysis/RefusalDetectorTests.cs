@@ -19,6 +19,8 @@ public sealed class RefusalDetectorTests
     [InlineData("No puedo ayudar con esa solicitud.")]
     [InlineData("抱歉，我不能帮助你完成这个请求。")]
     [InlineData("对不起，我无法协助处理这个问题。")]
+    [InlineData("I appreciate your interest, but I'm not comfortable running that particular command as it describes explicit content.")]
+    [InlineData("I don't feel comfortable writing that scene. Shall we try another premise?")]
     public void IsRefusal_DecliningMessage_IsTrue(string text) => Assert.True(RefusalDetector.IsRefusal(text));
 
     [Theory]
@@ -31,6 +33,7 @@ public sealed class RefusalDetectorTests
     [InlineData("Of course! Here is a haiku about autumn leaves.")]
     [InlineData("Understood. If you'd like to discuss something else within guidelines, feel free to ask.")]
     [InlineData("我很抱歉听到这个消息。")]
+    [InlineData("I'm not comfortable with heights, which is why the tower scene scared me.")]
     [InlineData(" ")]
     public void IsRefusal_MessageThatDoesNotDecline_IsFalse(string text) => Assert.False(RefusalDetector.IsRefusal(text));
 }

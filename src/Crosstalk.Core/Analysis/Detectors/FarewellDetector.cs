@@ -8,14 +8,18 @@ namespace Crosstalk.Analysis;
 /// </summary>
 /// <remarks>
 /// The rule is deliberately conservative: a message with a question, a message longer than
-/// <see cref="MaxWords"/> words, or one where fewer than half of the sentences carry a farewell or
-/// acknowledgement marker is not a farewell, so a long substantive answer that merely ends with "Thanks!"
-/// never counts.
+/// <see cref="MaxWords"/> words, or one where fewer than half of the sentences carry a farewell, thanks or
+/// acknowledgement marker is not a farewell, so a long substantive answer that merely ends with "Thanks!" never counts.
+/// A message longer than <see cref="ShortWords"/> words must also close with a marked sentence: a loop of long thank-you
+/// notes ("… grateful for every insight … Farewell. [END]") is a goodbye loop, an essay with a polite middle is not.
 /// </remarks>
 public static partial class FarewellDetector
 {
     /// <summary>Messages with more words than this (after removing end tokens) are never farewells.</summary>
-    public const int MaxWords = 60;
+    public const int MaxWords = 250;
+
+    /// <summary>Messages with more words than this count only when their last sentence is a farewell or thanks.</summary>
+    public const int ShortWords = 60;
 
     /// <summary>Returns true when <paramref name="text"/> is a farewell, acknowledgement, wave or bare end token.</summary>
     /// <param name="text">The message content.</param>
@@ -44,6 +48,7 @@ public static partial class FarewellDetector
 
         var sentences = 0;
         var marked = 0;
+        var lastMarked = false;
         foreach (var range in SentenceBreak().EnumerateSplits(span))
         {
             var sentence = span[range].Trim();
@@ -53,13 +58,11 @@ public static partial class FarewellDetector
             }
 
             sentences++;
-            if (Marker().IsMatch(sentence))
-            {
-                marked++;
-            }
+            lastMarked = Marker().IsMatch(sentence);
+            marked += lastMarked ? 1 : 0;
         }
 
-        return sentences > 0 && marked * 2 >= sentences;
+        return sentences > 0 && marked * 2 >= sentences && (lastMarked || CountWords(span) <= ShortWords);
     }
 
     private static bool ContainsLetterOrDigit(ReadOnlySpan<char> text)
@@ -97,7 +100,7 @@ public static partial class FarewellDetector
     private static partial Regex SentenceBreak();
 
     [GeneratedRegex(
-        @"\b(good-?bye|bye|farewell|take care|until (next time|then|the next|we meet)|catch you|see you|talk soon|cheers|thanks|thank you|thx|appreciated?|acknowledged|understood|noted|got it|you too|likewise|same to you|right back|all the best|best wishes|wishing you|may your|stay (awesome|curious|brilliant|well|safe|sharp)|have a (great|good|nice|wonderful)|sign(ing)? off|over and out|wrapped|closed|ended|terminated|finished|no further|no more|final exit|bowing out|tapping out|happy \w+ing|safe travels|will do|sounds good|deal|good night|later|you're welcome|my pleasure|been a (pleasure|blast|joy)|silence|peace)\b",
+        @"\b(good-?bye|bye|farewell|take care|until (next time|then|the next|we meet)|catch you|see you|talk soon|cheers|thanks|thank you|thx|appreciated?|grateful|gratitude|honou?red|privilege|cherish(ed)?|acknowledged|understood|noted|got it|you too|likewise|same to you|right back|all the best|best wishes|wishing you|may your|stay (awesome|curious|brilliant|well|safe|sharp)|have a (great|good|nice|wonderful)|sign(ing)? off|over and out|wrapped|closed|ended|terminated|finished|no further|no more|final exit|bowing out|tapping out|happy \w+ing|safe travels|will do|sounds good|deal|good night|later|you're welcome|my pleasure|been a (pleasure|blast|joy)|silence|peace)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Marker();
 }

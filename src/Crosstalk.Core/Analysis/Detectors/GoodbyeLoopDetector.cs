@@ -7,8 +7,10 @@ namespace Crosstalk.Analysis;
 /// </summary>
 /// <remarks>
 /// A conversation that says goodbye once and stops has no loop: a loop needs
-/// <see cref="AnalysisOptions.GoodbyeLoopMinLength"/> messages, must start and end with farewells, and
-/// when both sides agreed to end (a mutual end token) only what follows the agreement counts.
+/// <see cref="AnalysisOptions.GoodbyeLoopMinLength"/> messages, must start and end with farewells, must hold at least
+/// <see cref="MinWordedFarewells"/> farewells with words (a long run of emoji, dots or ASCII frames is an attractor of
+/// another kind, not a goodbye: readers of the labelled set of docs/analysis.md marked none of those as one), and when both
+/// sides agreed to end (a mutual end token) only what follows the agreement counts.
 /// </remarks>
 public static class GoodbyeLoopDetector
 {
@@ -22,18 +24,37 @@ public static class GoodbyeLoopDetector
         options ??= new AnalysisOptions();
         var farewells = new bool[contents.Count];
         var endTokens = new bool[contents.Count];
+        var worded = new bool[contents.Count];
         for (var i = options.FirstMessageIsOpener ? 1 : 0; i < contents.Count; i++)
         {
             farewells[i] = FarewellDetector.IsFarewell(contents[i], options.EndToken);
             endTokens[i] = EndTokenDetector.EndsWithToken(contents[i], options.EndToken);
+            worded[i] = HasWords(contents[i].Replace(options.EndToken, " ", StringComparison.Ordinal));
         }
 
-        return Find(farewells, endTokens, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap);
+        return Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap);
+    }
+
+    /// <summary>The fewest farewells with words a loop holds: a run of emoji, dots or ASCII frames alone is no goodbye.</summary>
+    public const int MinWordedFarewells = 3;
+
+    /// <summary>Whether a text has a letter or digit (a farewell that says something, not a wave or a bare token).</summary>
+    internal static bool HasWords(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Finds the loop given which messages are farewells and which end with the end token (index 0 is message 1).</summary>
     /// <remarks>Consecutive end tokens stand for a mutual end here; seats are not checked because they alternate.</remarks>
-    internal static GoodbyeLoop? Find(IReadOnlyList<bool> farewells, IReadOnlyList<bool> endTokens, int minLength, int maxGap)
+    internal static GoodbyeLoop? Find(IReadOnlyList<bool> farewells, IReadOnlyList<bool> endTokens, IReadOnlyList<bool> worded, int minLength, int maxGap)
     {
         GoodbyeLoop? best = null;
         var i = 0;
@@ -73,7 +94,13 @@ public static class GoodbyeLoopDetector
             }
 
             var length = last - loopStart + 1;
-            if (length >= minLength && (best is null || length > best.Length))
+            var saying = 0;
+            for (var k = loopStart; k <= last && saying < MinWordedFarewells; k++)
+            {
+                saying += farewells[k] && worded[k] ? 1 : 0;
+            }
+
+            if (length >= minLength && saying >= MinWordedFarewells && (best is null || length > best.Length))
             {
                 var farewellsInLoop = 0;
                 for (var k = loopStart; k <= last; k++)

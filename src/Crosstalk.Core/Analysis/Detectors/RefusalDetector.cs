@@ -105,6 +105,8 @@ public static partial class RefusalDetector
         + @"|\bI\s+(?:can['’]?t|cannot|can\s+not|won['’]t|will\s+not|am\s+not\s+able\s+to|['’]m\s+not\s+able\s+to|am\s+unable\s+to|['’]m\s+unable\s+to)\s+(?:help|assist)\s+(?:you\s+)?with\b"
         + @"|\bI\s+(?:can['’]?t|cannot|can\s+not|won['’]t|will\s+not|am\s+unable\s+to|['’]m\s+unable\s+to)\s+(?:engage|comply|participate|fulfill|fulfil|provide\s+(?:that|this|assistance)|continue\s+(?:this|with\s+this))\b"
         + @"|\bI['’]m\s+not\s+(?:able|allowed|permitted)\s+to\s+(?:help|assist|engage|comply|participate)\b"
+        + @"|\bI(?:['’]m|\s+am)\s+not\s+comfortable\s+(?:with\s+)?(?:running|doing|engaging|writing|continuing|participating|creating|generating|producing|role-?playing|simulating|proceeding|helping|providing|describing|depicting|going\s+(?:further|on))\b"
+        + @"|\bI\s+(?:don['’]t|do\s+not)\s+feel\s+comfortable\s+(?:running|doing|engaging|writing|continuing|participating|creating|generating|producing|role-?playing|simulating|proceeding|helping|providing|describing|depicting)\b"
         + @"|\bJe\s+(?:dois|me\s+dois\s+de)\s+(?:refuser|d[ée]cliner)\b|\bje\s+ne\s+peux\s+pas\s+(?:vous\s+|t['’]\s*)?(?:aider|r[ée]pondre\s+[àa]\s+cette|participer|accepter)"
         + @"|\bIch\s+(?:muss|werde)\s+(?:das\s+|dies\s+)?(?:leider\s+)?ablehnen\b|\bIch\s+kann\s+(?:Ihnen\s+|dir\s+)?(?:dabei\s+|damit\s+|hierbei\s+)?(?:leider\s+)?nicht\s+(?:helfen|behilflich\s+sein)"
         + @"|\bDebo\s+(?:declinar|rechazar|negarme)\b|\bNo\s+puedo\s+(?:ayudar(?:te|le)?|asistir(?:te|le)?|participar|cumplir)\b"

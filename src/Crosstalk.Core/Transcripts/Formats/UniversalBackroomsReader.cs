@@ -246,6 +246,7 @@ public static class UniversalBackroomsReader
                 : closing,
         };
         transcript.Metadata["format"] = "universal-backrooms";
+        transcript.Metadata[TranscriptMetadataKeys.FirstMessage] = TranscriptMetadataKeys.FirstMessageSpoken;
         if (path is not null)
         {
             transcript.Metadata[TranscriptMetadataKeys.Source] = path;
