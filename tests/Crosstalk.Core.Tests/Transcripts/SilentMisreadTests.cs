@@ -34,6 +34,33 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void Seeds_WithoutAStopRecord_SayWhatTheirFilesShowAsInferred()
+    {
+        var capped = TranscriptFile.Read(SharedFiles.Seed001);
+        var ended = TranscriptFile.Read(SharedFiles.Seed000);
+        var original = TranscriptFile.Read(SharedFiles.Seed001OriginalJson);
+
+        Assert.Equal((StopReasons.MaxMessages, 97), (capped.Stop!.Reason, capped.Stop.Message));
+        Assert.StartsWith("inferred: 97 messages, the original system's cap", capped.Stop.Detail, StringComparison.Ordinal);
+        Assert.Equal(capped.Stop, original.Stop);
+        Assert.Equal((StopReasons.EndToken, 2, 6), (ended.Stop!.Reason, ended.Stop.Seat, ended.Stop.Message));
+        Assert.StartsWith("inferred: the last message ends with [END]", ended.Stop.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Seed_WithoutAnEndTime_IsLeftUnfinished()
+    {
+        var text = File.ReadAllText(SharedFiles.Seed000).Replace("**Ended:** ", "**Ended-was:** ", StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "cut.txt");
+        File.WriteAllText(path, string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("**Ended-was:**", StringComparison.Ordinal))));
+
+        var read = TranscriptFile.Read(path);
+
+        Assert.Null(read.Ended);
+        Assert.Null(read.Stop);
+    }
+
+    [Fact]
     public void Seed_ByteThatIsNotUtf8_IsRefusedNamingItsLine()
     {
         var path = Path.Combine(_folder, "latin1.txt");

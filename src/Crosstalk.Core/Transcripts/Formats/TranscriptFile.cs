@@ -78,8 +78,8 @@ public static class TranscriptFile
         var format = Detect(path, text);
         return format switch
         {
-            TranscriptFormat.SeedMarkdown => [SeedMarkdown.Read(text, path)],
-            TranscriptFormat.OriginalJson => [OriginalJson.Read(text, path)],
+            TranscriptFormat.SeedMarkdown => [Inferred(SeedMarkdown.Read(text, path))],
+            TranscriptFormat.OriginalJson => [Inferred(OriginalJson.Read(text, path))],
             TranscriptFormat.Jsonl => TranscriptJson.ReadLinesIterator(new StringReader(text), path),
             TranscriptFormat.ShareGpt or TranscriptFormat.OpenAIChat => ChatJsonl.ReadLines(new StringReader(text), path, format),
             TranscriptFormat.InspectLog => ForeignLayout.Read(path, null, "Inspect AI", () => InspectLog.Read(text, path)),
@@ -89,6 +89,13 @@ public static class TranscriptFile
             TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(text, path)],
             _ => [TranscriptJson.Read(text, path)],
         };
+    }
+
+    // The original system's formats keep no stop record: what the file shows is taken, marked as inferred.
+    private static Transcript Inferred(Transcript transcript)
+    {
+        StopInference.Infer(transcript);
+        return transcript;
     }
 
     private static Transcript ReadLlm2Llm(string text, string path)
