@@ -54,3 +54,37 @@ public sealed class GarbledWordDetectorTests
         Assert.Equal(["frobnicatious"], GarbledWordDetector.Find("a well-known frobnicatious-style answer"));
     }
 }
+
+public sealed partial class GarbledWordTokenTests
+{
+    // The pattern the scanner replaced, kept here as its specification.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w@/.\\])[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*(?![\w@/\\]|\.\w)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Reference();
+
+    [FsCheck.Xunit.Property(MaxTest = 3000)]
+    public FsCheck.Property Tokens_AreThePatternsMatches(FsCheck.NonNull<string> seed) =>
+        FsCheck.Fluent.Prop.ToProperty(Check(Mix(seed.Get)));
+
+    [Theory]
+    [InlineData("well-known1 don't e.g. file.txt a@b.c x/y abc_def café naïve-ly o'neill- -end 'quoted' ab-")]
+    [InlineData("Hello, world! It's a well‐known fact—isn't it? https://x.y z.")]
+    public void Tokens_OnTrickyText_AreThePatternsMatches(string text) => Assert.True(Check(text));
+
+    private static bool Check(string text)
+    {
+        var expected = new List<(int, int)>();
+        foreach (var match in Reference().EnumerateMatches(text))
+        {
+            expected.Add((match.Index, match.Length));
+        }
+
+        return expected.SequenceEqual(Crosstalk.Analysis.GarbledWordDetector.Tokens(text));
+    }
+
+    // Random text over the characters that matter to the rule.
+    private static string Mix(string seed)
+    {
+        const string Alphabet = "abXY'’-._@/\\1 é\u0301_\n,";
+        return new string([.. seed.Select(c => Alphabet[c % Alphabet.Length])]);
+    }
+}

@@ -96,11 +96,11 @@ public static partial class FarewellDetector
         return words;
     }
 
-    [GeneratedRegex(@"[.!;\n]+")]
+    [GeneratedRegex(@"[.!;\n]+", RegexOptions.NonBacktracking)]
     private static partial Regex SentenceBreak();
 
     [GeneratedRegex(
         @"\b(good-?bye|bye|farewell|take care|until (next time|then|the next|we meet)|catch you|see you|talk soon|cheers|thanks|thank you|thx|appreciated?|grateful|gratitude|honou?red|privilege|cherish(ed)?|acknowledged|understood|noted|got it|you too|likewise|same to you|right back|all the best|best wishes|wishing you|may your|stay (awesome|curious|brilliant|well|safe|sharp)|have a (great|good|nice|wonderful)|sign(ing)? off|over and out|wrapped|closed|ended|terminated|finished|no further|no more|final exit|bowing out|tapping out|happy \w+ing|safe travels|will do|sounds good|deal|good night|later|you're welcome|my pleasure|been a (pleasure|blast|joy)|silence|peace)\b",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Marker();
 }

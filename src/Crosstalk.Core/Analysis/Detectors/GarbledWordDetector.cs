@@ -33,7 +33,7 @@ public static partial class GarbledWordDetector
             prose = CodeOrLink().Replace(prose, " ");
         }
 
-        foreach (var match in Token().EnumerateMatches(prose))
+        foreach (var match in Tokens(prose))
         {
             var token = prose.AsSpan(match.Index, match.Length);
             if (token.IndexOfAny('\'', '’') >= 0)
@@ -106,11 +106,75 @@ public static partial class GarbledWordDetector
         return true;
     }
 
-    // Letters with inner hyphens; a word touching digits, dots, slashes, underscores or @ is not prose.
-    [GeneratedRegex(@"(?<![\w@/.\\])[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*(?![\w@/\\]|\.\w)", RegexOptions.CultureInvariant, RegexLimits.MatchTimeoutMilliseconds)]
-    private static partial Regex Token();
+    /// <summary>
+    /// The prose words of <paramref name="text"/>, in one pass: runs of ASCII letters joined by inner apostrophes and hyphens
+    /// (<c>don't</c>, <c>well-known</c>), not touching a word character, <c>@</c>, <c>/</c>, <c>\</c> or a dot on their left, and
+    /// ending where what follows is none of those nor a dot before a word character ("e.g" and "file.txt" are no words).
+    /// Where the whole run does not end so, the longest part of it up to an apostrophe or hyphen that does is the word
+    /// (<c>well</c> of <c>well-known1</c>). A scanner rather than a pattern: linear in the text whatever it holds.
+    /// </summary>
+    internal static IEnumerable<(int Index, int Length)> Tokens(string text)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!IsAsciiLetter(text[i]) || (i > 0 && Touches(text[i - 1])))
+            {
+                i++;
+                continue;
+            }
 
-    // Without backtracking: "\S+@\S+\.\S+" backtracks quadratically over a long unbroken token of @ signs.
+            // Ends after each letter run that completes a part; the last one that may end a word wins.
+            var start = i;
+            var best = -1;
+            var j = i;
+            while (true)
+            {
+                while (j < text.Length && IsAsciiLetter(text[j]))
+                {
+                    j++;
+                }
+
+                if (MayEnd(text, j))
+                {
+                    best = j;
+                }
+
+                if (j + 1 < text.Length && text[j] is '\'' or '’' or '-' && IsAsciiLetter(text[j + 1]))
+                {
+                    j++;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (best > start)
+            {
+                yield return (start, best - start);
+                i = best;
+            }
+            else
+            {
+                i = j;
+            }
+        }
+    }
+
+    private static bool IsAsciiLetter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z');
+
+    // What .NET's \w holds (letters, decimal digits, non-spacing marks, connector punctuation such as _), and @ / . \.
+    private static bool Touches(char c) => IsWordCharacter(c) || c is '@' or '/' or '.' or '\\';
+
+    private static bool MayEnd(string text, int end) =>
+        end >= text.Length
+        || !(IsWordCharacter(text[end]) || text[end] is '@' or '/' or '\\'
+             || (text[end] == '.' && end + 1 < text.Length && IsWordCharacter(text[end + 1])));
+
+    private static bool IsWordCharacter(char c) =>
+        char.IsLetterOrDigit(c)
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.ConnectorPunctuation;
+
     [GeneratedRegex(@"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\S+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex CodeOrLink();
 }

@@ -93,11 +93,11 @@ public static partial class RefusalDetector
         + @"|Es\s+tut\s+mir\s+(?:sehr\s+)?leid|Leider"
         + @"|Lo\s+siento(?:\s+mucho)?|Disculpa|Perd[óo]n)";
 
-    [GeneratedRegex("^" + Apology + @"\s*[,，]?\s*(?:but|mais|aber|pero)\b|^(?:抱歉|对不起|很抱歉|不好意思)[，,]?\s*(?:但|我(?:不能|无法|必须))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexLimits.MatchTimeoutMilliseconds)]
+    [GeneratedRegex("^" + Apology + @"\s*[,，]?\s*(?:but|mais|aber|pero)\b|^(?:抱歉|对不起|很抱歉|不好意思)[，,]?\s*(?:但|我(?:不能|无法|必须))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex Opening();
 
     // "I'm sorry, but I think you're wrong" argues; it does not decline.
-    [GeneratedRegex(@"^[^,\n]{0,40},\s*but\s+(?:I\s+(?:think|believe|disagree|don['’]t\s+think)|you['’]re|that['’]s\s+(?:not|wrong|incorrect))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexLimits.MatchTimeoutMilliseconds)]
+    [GeneratedRegex(@"^[^,\n]{0,40},\s*but\s+(?:I\s+(?:think|believe|disagree|don['’]t\s+think)|you['’]re|that['’]s\s+(?:not|wrong|incorrect))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex NotARefusalAfterApology();
 
     [GeneratedRegex(
@@ -111,9 +111,9 @@ public static partial class RefusalDetector
         + @"|\bIch\s+(?:muss|werde)\s+(?:das\s+|dies\s+)?(?:leider\s+)?ablehnen\b|\bIch\s+kann\s+(?:Ihnen\s+|dir\s+)?(?:dabei\s+|damit\s+|hierbei\s+)?(?:leider\s+)?nicht\s+(?:helfen|behilflich\s+sein)"
         + @"|\bDebo\s+(?:declinar|rechazar|negarme)\b|\bNo\s+puedo\s+(?:ayudar(?:te|le)?|asistir(?:te|le)?|participar|cumplir)\b"
         + @"|我(?:不能|无法|不可以|没法)(?:帮助|帮忙|协助|提供|参与|回答|满足)|我必须拒绝|恕我不能",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexLimits.MatchTimeoutMilliseconds)]
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex Anywhere();
 
-    [GeneratedRegex("\"[^\"\\n]{0,400}\"|“[^”]{0,400}”|«[^»]{0,400}»|„[^“”]{0,400}[“”]|「[^」]{0,400}」|『[^』]{0,400}』|`[^`\\n]{0,400}`", RegexOptions.CultureInvariant, RegexLimits.MatchTimeoutMilliseconds)]
+    [GeneratedRegex("\"[^\"\\n]{0,400}\"|“[^”]{0,400}”|«[^»]{0,400}»|„[^“”]{0,400}[“”]|「[^」]{0,400}」|『[^』]{0,400}』|`[^`\\n]{0,400}`", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex QuotedPassage();
 }
