@@ -38,17 +38,13 @@ public static class OrderedParallel
         }
         finally
         {
-            // Stopped early (an error, a cancel, a reader that left): the work started is let finish, never left running.
-            while (pending.Count > 0)
+            // Stopped early (an error, a cancel, a reader that left): the work started is let finish, never left running,
+            // and what it failed with is observed, not thrown — nobody asked for its results.
+            if (pending.Count > 0)
             {
-                try
-                {
-                    await pending.Dequeue().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or ArgumentException or FormatException)
-                {
-                    // Its result was not asked for.
-                }
+                var rest = Task.WhenAll(pending);
+                await Task.WhenAny(rest).ConfigureAwait(false);
+                _ = rest.Exception;
             }
         }
     }
