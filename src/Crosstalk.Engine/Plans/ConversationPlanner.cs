@@ -288,6 +288,12 @@ public static class ConversationPlanner
             header.Metadata[Engine.Analysis.AnalysisMetadataKeys.EndToken] = plan.EndToken;
         }
 
+        if (plan.Opener is null)
+        {
+            // No opener: the first seat speaks from its system prompt, and its first message is judged like the others.
+            header.Metadata[TranscriptMetadataKeys.FirstMessage] = TranscriptMetadataKeys.FirstMessageSpoken;
+        }
+
         if (plan.Key is { } key)
         {
             header.Metadata[PlanMetadataKeys.Key] = key;

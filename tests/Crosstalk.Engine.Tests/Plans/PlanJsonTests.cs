@@ -1,4 +1,5 @@
 using Crosstalk.Engine.Plans;
+using Crosstalk.Transcripts;
 
 namespace Crosstalk.Engine.Tests.Plans;
 
@@ -59,5 +60,20 @@ public sealed class PlanJsonTests
         var error = Assert.Throws<PlanException>(() => PlanJson.ReadConversation("""{"version":2,"seats":[]}""", "Conversation 9"));
 
         Assert.Equal("Conversation 9 was planned by a newer Crosstalk (plan version 2); run it with that version.", error.Message);
+    }
+
+    [Fact]
+    public void Header_PlanWithoutAnOpener_SaysTheFirstMessageIsSpoken_AndItsRefusalCounts()
+    {
+        var plan = new ConversationPlan { Seats = [new SeatPlan("A", "offline:eliza"), new SeatPlan("B", "offline:markov")], Opener = null };
+        var withOpener = new ConversationPlan { Seats = plan.Seats, Opener = " " };
+
+        var header = ConversationPlanner.Header(plan);
+        header.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "I'm sorry, but I can't help with that." });
+        header.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Understood." });
+
+        Assert.Equal("spoken", header.Metadata[TranscriptMetadataKeys.FirstMessage]);
+        Assert.Equal([1], Crosstalk.Analysis.TranscriptAnalyzer.Analyze(header).Refusals);
+        Assert.False(ConversationPlanner.Header(withOpener).Metadata.ContainsKey(TranscriptMetadataKeys.FirstMessage));
     }
 }
