@@ -535,6 +535,13 @@ public static class ExperimentFile
                 }
             }
 
+            var endToken = OptionalScalar(map, "end_token");
+            if (endToken is not null && string.IsNullOrWhiteSpace(endToken))
+            {
+                // An empty token would end every message, or be read as the default without a word.
+                throw Error(Get(map, "end_token")!, "'end_token' must not be blank; to keep talking whatever the models say, set end_policy: off.");
+            }
+
             TimeSpan? timeLimit = null;
             if (Get(map, "time_limit") is { } limitNode)
             {
@@ -544,7 +551,7 @@ public static class ExperimentFile
             return new StopSettings
             {
                 MaxMessages = Int(map, "max_messages", 100, min: 1),
-                EndToken = OptionalScalar(map, "end_token") ?? "[END]",
+                EndToken = endToken ?? "[END]",
                 EndPolicy = policy,
                 Guards = guards,
                 TimeLimit = timeLimit,

@@ -32,6 +32,15 @@ public sealed class ExperimentFileTests
     }
 
     [Fact]
+    public void Parse_BlankEndToken_IsRefusedNamingTheLine()
+    {
+        var ex = Assert.Throws<ExperimentFileException>(() =>
+            ExperimentFile.Parse("models: [offline:eliza, offline:markov]\nstop: { end_token: \"\" }\n", "exp.yaml"));
+
+        Assert.Equal("exp.yaml:2:20: 'end_token' must not be blank; to keep talking whatever the models say, set end_policy: off.", ex.Message);
+    }
+
+    [Fact]
     public void Parse_YamlNestedThirtyThousandDeep_IsOneLineNotAStackOverflow()
     {
         var yaml = "models: [offline:eliza, offline:markov]\nstop: " + new string('[', 30_000) + new string(']', 30_000) + "\n";
