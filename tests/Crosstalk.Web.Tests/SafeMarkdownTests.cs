@@ -48,4 +48,27 @@ public sealed class SafeMarkdownTests
         Assert.DoesNotContain("onclick=\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("onmouseover=\"", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToHtml_OrdinaryNesting_IsStillMarkdown()
+    {
+        var html = SafeMarkdown.ToHtml("> > quoted twice\n\n- a\n  - b\n    - c\n\n[link](https://example.com) and [[x]]");
+
+        Assert.Contains("<blockquote>", html, StringComparison.Ordinal);
+        Assert.Contains("<ul>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://example.com\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<pre>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_DeepNestingWithBackticks_IsOneCodeBlockHoldingEveryCharacter()
+    {
+        var text = new string('>', 50) + " ```` ticks";
+
+        var html = SafeMarkdown.ToHtml(text);
+
+        Assert.StartsWith("<pre><code>", html, StringComparison.Ordinal);
+        Assert.Contains("&gt;&gt;&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("```` ticks", html, StringComparison.Ordinal);
+    }
 }

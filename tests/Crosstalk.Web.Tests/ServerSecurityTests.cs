@@ -103,6 +103,37 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         Assert.Contains(System.Net.WebUtility.HtmlEncode(expected), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("quotes")]
+    [InlineData("list")]
+    [InlineData("brackets")]
+    [InlineData("links")]
+    public async Task ConversationPage_MessageNestedDeeperThanMarkdownCanTake_IsShownAsText(string kind)
+    {
+        // What a model stuck in an attractor writes: Markdig refused the first three (HTTP 500), and took 11 s on the last.
+        var text = kind switch
+        {
+            "quotes" => new string('>', 100_000) + " deep <b>",
+            "list" => string.Concat(Enumerable.Range(0, 400).Select(i => new string(' ', 2 * i) + "- item <b>\n")),
+            "brackets" => new string('[', 100_000) + "x <b>" + new string(']', 100_000),
+            _ => string.Concat(Enumerable.Repeat("[a](", 60_000)) + " <b>",
+        };
+        var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Hello." });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = text });
+        var id = await _store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(new Uri(server.Address, "/c/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<pre><code>", page, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Search_MarksEveryPlaceAHitHoldsATerm_IgnoringCaseAndAccents_TheRestEscaped()
     {

@@ -28,7 +28,117 @@ public static class SafeMarkdown
     /// Parses <paramref name="markdown"/> as the viewer reads it (the same extensions: pipe tables, strikethrough, task
     /// lists, autolinks), for a renderer of another kind: the terminal's.
     /// </summary>
-    public static MarkdownDocument Parse(string markdown) => Markdig.Markdown.Parse(markdown, Pipeline);
+    /// <remarks>
+    /// Text nested deeper than a reader could follow (a thousand <c>&gt;</c> in a row, lists indented thousands of columns,
+    /// brackets inside brackets: what a model stuck in an attractor writes) is shown as it is, in a code block: Markdig
+    /// takes seconds on such nesting and then refuses it, which made the conversation page fail.
+    /// </remarks>
+    public static MarkdownDocument Parse(string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        if (!TooDeep(markdown))
+        {
+            try
+            {
+                return Markdig.Markdown.Parse(markdown, Pipeline);
+            }
+            catch (ArgumentException)
+            {
+                // Markdig's own depth limit, reached in a way the check below does not foresee.
+            }
+        }
+
+        return Markdig.Markdown.Parse(AsCodeBlock(markdown), Pipeline);
+    }
+
+    /// <summary>
+    /// The deepest nesting shown as Markdown: block quotes, indentation (lists) in columns, brackets; and the most link
+    /// destinations opened on one line (Markdig looks for each one's end through the rest of the line: quadratic).
+    /// </summary>
+    internal const int MaxQuotes = 32, MaxIndent = 256, MaxBrackets = 64, MaxLinksPerLine = 256;
+
+    /// <summary>Whether <paramref name="markdown"/> goes past one of the limits above, in one pass.</summary>
+    internal static bool TooDeep(string markdown)
+    {
+        var brackets = 0;
+        var lineStart = true;
+        var indent = 0;
+        var quotes = 0;
+        var links = 0;
+        var previous = '\0';
+        foreach (var c in markdown)
+        {
+            if (c == '\n')
+            {
+                lineStart = true;
+                indent = 0;
+                quotes = 0;
+                links = 0;
+                previous = c;
+                continue;
+            }
+
+            if (c == '(' && previous == ']' && ++links > MaxLinksPerLine)
+            {
+                return true;
+            }
+
+            previous = c;
+
+            if (lineStart)
+            {
+                if (c is ' ' or '\t')
+                {
+                    indent += c == '\t' ? 4 : 1;
+                    if (indent > MaxIndent)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                if (c == '>')
+                {
+                    if (++quotes > MaxQuotes)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                lineStart = false;
+            }
+
+            if (c == '[' && ++brackets > MaxBrackets)
+            {
+                return true;
+            }
+
+            if (c == ']' && brackets > 0)
+            {
+                brackets--;
+            }
+        }
+
+        return false;
+    }
+
+    // The text as one fenced code block, its fence longer than any run of backticks in it.
+    private static string AsCodeBlock(string text)
+    {
+        var longest = 0;
+        var run = 0;
+        foreach (var c in text)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        var fence = new string('`', Math.Max(3, longest + 1));
+        return fence + "\n" + text + "\n" + fence + "\n";
+    }
 
     /// <summary>The HTML of <paramref name="markdown"/>, with nothing in it that can run or load anything.</summary>
     public static string ToHtml(string? markdown)
