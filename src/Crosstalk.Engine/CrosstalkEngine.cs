@@ -134,8 +134,26 @@ public sealed class CrosstalkEngine : IAsyncDisposable
     /// <summary>Stops renewing leases and writing live text (writing what is pending), then closes what the engine owns.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _leases.DisposeAsync();
-        await _live.DisposeAsync();
+        // A container that handed out the engine's store (AddCrosstalk registers it as a service of its own) disposes the
+        // store before the engine when the store was resolved after it: then the leases cannot be given back (they expire
+        // on their own, and another process takes the conversations over after that) and the live text in flight, which
+        // is transient, cannot be written. Neither may turn a host's shutdown into an error.
+        try
+        {
+            await _leases.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            await _live.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
         _ownedResolver?.Dispose();
         if (_ownsStore)
         {
