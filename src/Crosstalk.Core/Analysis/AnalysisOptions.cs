@@ -19,8 +19,11 @@ public sealed class AnalysisOptions
     /// <summary>The fewest messages a goodbye loop has. Default 6.</summary>
     public int GoodbyeLoopMinLength { get; set; } = 6;
 
-    /// <summary>How many non-farewell messages in a row a goodbye loop may contain. Default 1.</summary>
-    public int GoodbyeLoopMaxGap { get; set; } = 1;
+    /// <summary>
+    /// How many non-farewell messages in a row a goodbye loop may contain (at least half of its messages are farewells).
+    /// Default 2: both sides saying goodbye and then each adding a little more, again and again, is one loop.
+    /// </summary>
+    public int GoodbyeLoopMaxGap { get; set; } = 2;
 
     /// <summary>How many substantive messages form the "opening" that drift is measured from. Default 4.</summary>
     public int OpeningMessages { get; set; } = 4;

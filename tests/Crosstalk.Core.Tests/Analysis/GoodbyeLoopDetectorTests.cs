@@ -76,13 +76,14 @@ public sealed class GoodbyeLoopDetectorTests
     }
 
     [Fact]
-    public void Find_SubstantiveTalkBetweenFarewells_BreaksTheStretch()
+    public void Find_ThreeSubstantiveMessagesBetweenFarewells_BreakTheStretch()
     {
         string[] messages =
         [
             " ", "Bye!", "Bye!", "Take care!",
             "Wait, one more idea: what if we built the kite from recycled sails and tested it at the beach tomorrow morning?",
             "That could work, though sails are heavy; ripstop nylon might be better for a kite of that size.",
+            "Ripstop it is, then; I will sketch a frame of bamboo and carbon rods and send you the measurements tonight.",
             "Bye!", "Take care!", "Bye!",
         ];
 
@@ -119,5 +120,36 @@ public sealed class GoodbyeLoopDetectorTests
         // From the second note: the first [END] answered by another is the mutual end, and the loop is what follows it.
         Assert.Equal((12, 70), (loop.Start, loop.End));
         Assert.Equal(11, loop.FarewellsStart);
+    }
+
+    [Fact]
+    public void Find_FarewellsInterleavedWithContent_StartsWhereTheGoodbyesBegin()
+    {
+        // Issue #23: both say goodbye, then both add a little more, again and again, before only goodbyes are left; the
+        // loop was reported from where the content stopped, 60 messages after the goodbyes began.
+        var messages = new List<string> { " " };
+        for (var i = 1; i < 16; i++)
+        {
+            messages.Add($"Point {i}: tides follow the moon, and the sun adds a smaller pull of its own. What do you make of it?");
+        }
+
+        for (var i = 0; i < 15; i++)
+        {
+            messages.Add("Thank you, this was lovely. Goodbye! [END]");
+            messages.Add("Take care, farewell! [END]");
+            messages.Add($"One last thought, number {i}: the spring tides come when sun and moon line up, which is worth a look.");
+            messages.Add($"And the neap tides, thought {i}, come when they stand at right angles, which softens everything.");
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            messages.Add(i % 2 == 0 ? "Goodbye! [END]" : "Farewell! [END]");
+        }
+
+        var loop = GoodbyeLoopDetector.Find(messages);
+
+        Assert.NotNull(loop);
+        Assert.InRange(loop.FarewellsStart, 14, 20);
+        Assert.Equal(messages.Count, loop.End);
     }
 }

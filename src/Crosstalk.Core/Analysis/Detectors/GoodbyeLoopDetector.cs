@@ -7,7 +7,8 @@ namespace Crosstalk.Analysis;
 /// </summary>
 /// <remarks>
 /// A conversation that says goodbye once and stops has no loop: a loop needs
-/// <see cref="AnalysisOptions.GoodbyeLoopMinLength"/> messages, must start and end with farewells, must hold at least
+/// <see cref="AnalysisOptions.GoodbyeLoopMinLength"/> messages, must start and end with farewells, must be at least half
+/// farewells, must hold at least
 /// <see cref="MinWordedFarewells"/> farewells with words (a long run of emoji, dots or ASCII frames is an attractor of
 /// another kind, not a goodbye: readers of the labelled set of docs/analysis.md marked none of those as one), and when both
 /// sides agreed to end (a mutual end token) only what follows the agreement counts.
@@ -100,14 +101,14 @@ public static class GoodbyeLoopDetector
                 saying += farewells[k] && worded[k] ? 1 : 0;
             }
 
-            if (length >= minLength && saying >= MinWordedFarewells && (best is null || length > best.Length))
+            var farewellsInLoop = 0;
+            for (var k = loopStart; k <= last; k++)
             {
-                var farewellsInLoop = 0;
-                for (var k = loopStart; k <= last; k++)
-                {
-                    farewellsInLoop += farewells[k] ? 1 : 0;
-                }
+                farewellsInLoop += farewells[k] ? 1 : 0;
+            }
 
+            if (length >= minLength && saying >= MinWordedFarewells && farewellsInLoop * 2 >= length && (best is null || length > best.Length))
+            {
                 best = new GoodbyeLoop(loopStart + 1, length, farewellsInLoop, start + 1);
             }
 
