@@ -66,4 +66,13 @@ internal sealed class CliContext
 
         return new CliContext(console, stdout, stderr, TimeProvider.System, System.Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
     }
+
+    /// <summary>Prints what a reader had to decide about <paramref name="transcript"/> (its read warnings), a line each.</summary>
+    public void WarnAbout(Crosstalk.Transcripts.Transcript transcript)
+    {
+        foreach (var warning in transcript.ReadWarnings)
+        {
+            Error.WriteLine($"warning: {warning}");
+        }
+    }
 }

@@ -145,6 +145,7 @@ internal static class CliEngine
         return string.IsNullOrWhiteSpace(value) || !Path.IsPathRooted(value) ? Path.Combine(Home(context), fallback) : value;
     }
 
-    private static string Home(CliContext context) =>
+    /// <summary>The user's home folder: <c>$HOME</c>, else the system's idea of it.</summary>
+    internal static string Home(CliContext context) =>
         context.Environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 }

@@ -40,10 +40,7 @@ internal static class ConvertCommand
             var format = parseResult.GetValue(to)!;
             var target = parseResult.GetValue(output);
             var transcripts = TranscriptFile.ReadAll(path).ToList();
-            foreach (var warning in transcripts.SelectMany(t => t.ReadWarnings))
-            {
-                context.Error.WriteLine($"warning: {warning}");
-            }
+            transcripts.ForEach(context.WarnAbout);
 
             if (transcripts.Count != 1 && format != "jsonl")
             {

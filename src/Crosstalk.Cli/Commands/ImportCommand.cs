@@ -58,10 +58,7 @@ internal static class ImportCommand
             await foreach (var (file, ready) in prepared.ConfigureAwait(false))
             {
                 var transcript = ready.Transcript;
-                foreach (var warning in transcript.ReadWarnings)
-                {
-                    await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
-                }
+                context.WarnAbout(transcript);
 
                 await importer.AddAsync(ready, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
             }

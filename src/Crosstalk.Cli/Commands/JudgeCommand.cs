@@ -14,7 +14,7 @@ internal static class JudgeCommand
 {
     /// <summary>Where judge answers are cached unless --cache says otherwise: ~/.cache/crosstalk/judge.</summary>
     public static string DefaultCache(CliContext context) =>
-        Path.Combine(context.Environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge");
+        Path.Combine(CliEngine.Home(context), ".cache", "crosstalk", "judge");
 
     public static Command Create(CliContext context)
     {
@@ -60,14 +60,15 @@ internal static class JudgeCommand
             }
 
             var cacheDirectory = parseResult.GetValue(cache) is { } c ? context.ResolvePath(c) : DefaultCache(context);
-            var scorer = new JudgeScorer(judge.Client, modelReference, new FileJudgeCache(cacheDirectory));
+            var answers = new FileJudgeCache(cacheDirectory);
+            var scorer = new JudgeScorer(judge.Client, modelReference, answers);
             var asJson = parseResult.GetValue(json);
 
             // Before its answers count: does the judge label the rubric's control conversations as known?
             var controls = Crosstalk.Analysis.Judge.JudgeControls.For(chosen.Id);
             if (controls.Count > 0)
             {
-                var outcome = (await Crosstalk.Studies.StudyJudging.RunControlsAsync(chosen, controls, [new Crosstalk.Studies.PanelJudge(modelReference, judge.Client)], new FileJudgeCache(cacheDirectory), cancellationToken).ConfigureAwait(false))[0];
+                var outcome = (await Crosstalk.Studies.StudyJudging.RunControlsAsync(chosen, controls, [new Crosstalk.Studies.PanelJudge(modelReference, judge.Client)], answers, cancellationToken).ConfigureAwait(false))[0];
                 var line = outcome.Failed
                     ? $"warning: judge {modelReference} failed the controls of {chosen.Id}: {outcome.Right} of {outcome.Total} right ({string.Join("; ", outcome.Misses)}); read its answers with care."
                     : $"Judge {modelReference}: {outcome.Right} of {outcome.Total} controls of {chosen.Id} right.";

@@ -42,10 +42,7 @@ internal static class ShowCommand
                 if (++count == wanted)
                 {
                     transcript = read;
-                    foreach (var warning in read.ReadWarnings)
-                    {
-                        context.Error.WriteLine($"warning: {warning}");
-                    }
+                    context.WarnAbout(read);
                 }
             }
 

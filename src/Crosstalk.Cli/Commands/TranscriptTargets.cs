@@ -36,10 +36,7 @@ internal static class TranscriptTargets
             var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path)!;
             await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(path), skipped => context.Error.WriteLine($"skipped: {skipped}"), cancellationToken).ConfigureAwait(false))
             {
-                foreach (var warning in transcript.ReadWarnings)
-                {
-                    await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
-                }
+                context.WarnAbout(transcript);
 
                 if (nameSources)
                 {

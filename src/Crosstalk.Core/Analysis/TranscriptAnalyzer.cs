@@ -47,6 +47,7 @@ public static class TranscriptAnalyzer
         var endTokens = new bool[n];
         var farewells = new bool[n];
         var refusals = new bool[n];
+        var worded = new bool[n];
         var emoji = new List<string>[n];
         var garbled = new IReadOnlyList<string>[n];
         var judged = new int[n];
@@ -72,6 +73,7 @@ public static class TranscriptAnalyzer
                 judged[i] = judged[earlier];
                 endTokens[i] = endTokens[earlier];
                 farewells[i] = farewells[earlier];
+                worded[i] = worded[earlier];
                 refusals[i] = refusals[earlier];
                 continue;
             }
@@ -93,6 +95,7 @@ public static class TranscriptAnalyzer
             {
                 endTokens[i] = EndTokenDetector.EndsWithToken(text, options.EndToken);
                 farewells[i] = FarewellDetector.IsFarewell(text, options.EndToken);
+                worded[i] = farewells[i] && GoodbyeLoopDetector.HasWords(text.Replace(options.EndToken, " ", StringComparison.Ordinal).AsSpan());
                 refusals[i] = RefusalDetector.IsRefusal(text);
             }
         }
@@ -129,7 +132,7 @@ public static class TranscriptAnalyzer
             n,
             transcript.Stop?.Reason,
             EndTokens(messages, endTokens, options.EndToken),
-            GoodbyeLoopDetector.Find(farewells, endTokens, [.. messages.Select(m => GoodbyeLoopDetector.HasWords(m.Content.Replace(options.EndToken, " ", StringComparison.Ordinal)))], options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
+            GoodbyeLoopDetector.Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
             NearDuplicates(messages, shingles, wordCounts, options, cancellationToken),
             Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies, cancellationToken),

@@ -36,12 +36,13 @@ public static partial class FarewellDetector
 
         var rest = endToken.Length == 0 ? text : text.Replace(endToken, " ", StringComparison.Ordinal);
         var span = rest.AsSpan().Trim();
-        if (span.Length == 0 || !ContainsLetterOrDigit(span))
+        if (span.Length == 0 || !GoodbyeLoopDetector.HasWords(span))
         {
             return true;
         }
 
-        if (span.Contains('?') || CountWords(span) > MaxWords)
+        var words = CountWords(span);
+        if (span.Contains('?') || words > MaxWords)
         {
             return false;
         }
@@ -52,7 +53,7 @@ public static partial class FarewellDetector
         foreach (var range in SentenceBreak().EnumerateSplits(span))
         {
             var sentence = span[range].Trim();
-            if (!ContainsLetterOrDigit(sentence))
+            if (!GoodbyeLoopDetector.HasWords(sentence))
             {
                 continue;
             }
@@ -62,20 +63,7 @@ public static partial class FarewellDetector
             marked += lastMarked ? 1 : 0;
         }
 
-        return sentences > 0 && marked * 2 >= sentences && (lastMarked || CountWords(span) <= ShortWords);
-    }
-
-    private static bool ContainsLetterOrDigit(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return sentences > 0 && marked * 2 >= sentences && (lastMarked || words <= ShortWords);
     }
 
     private static int CountWords(ReadOnlySpan<char> text)

@@ -30,7 +30,7 @@ public static class GoodbyeLoopDetector
         {
             farewells[i] = FarewellDetector.IsFarewell(contents[i], options.EndToken);
             endTokens[i] = EndTokenDetector.EndsWithToken(contents[i], options.EndToken);
-            worded[i] = HasWords(contents[i].Replace(options.EndToken, " ", StringComparison.Ordinal));
+            worded[i] = HasWords(contents[i].Replace(options.EndToken, " ", StringComparison.Ordinal).AsSpan());
         }
 
         return Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap);
@@ -40,7 +40,7 @@ public static class GoodbyeLoopDetector
     public const int MinWordedFarewells = 3;
 
     /// <summary>Whether a text has a letter or digit (a farewell that says something, not a wave or a bare token).</summary>
-    internal static bool HasWords(string text)
+    internal static bool HasWords(ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {
@@ -95,21 +95,19 @@ public static class GoodbyeLoopDetector
             }
 
             var length = last - loopStart + 1;
-            var saying = 0;
-            for (var k = loopStart; k <= last && saying < MinWordedFarewells; k++)
+            if (length >= minLength && (best is null || length > best.Length))
             {
-                saying += farewells[k] && worded[k] ? 1 : 0;
-            }
+                int farewellsInLoop = 0, saying = 0;
+                for (var k = loopStart; k <= last; k++)
+                {
+                    farewellsInLoop += farewells[k] ? 1 : 0;
+                    saying += farewells[k] && worded[k] ? 1 : 0;
+                }
 
-            var farewellsInLoop = 0;
-            for (var k = loopStart; k <= last; k++)
-            {
-                farewellsInLoop += farewells[k] ? 1 : 0;
-            }
-
-            if (length >= minLength && saying >= MinWordedFarewells && farewellsInLoop * 2 >= length && (best is null || length > best.Length))
-            {
-                best = new GoodbyeLoop(loopStart + 1, length, farewellsInLoop, start + 1);
+                if (saying >= MinWordedFarewells && farewellsInLoop * 2 >= length)
+                {
+                    best = new GoodbyeLoop(loopStart + 1, length, farewellsInLoop, start + 1);
+                }
             }
 
             i = last + 1;
