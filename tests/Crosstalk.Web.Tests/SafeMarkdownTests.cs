@@ -71,4 +71,15 @@ public sealed class SafeMarkdownTests
         Assert.Contains("&gt;&gt;&gt;", html, StringComparison.Ordinal);
         Assert.Contains("```` ticks", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToHtml_ManyStrayBracketsOverManyLines_IsStillMarkdown()
+    {
+        var text = "**Notes**\n\n" + string.Concat(Enumerable.Range(1, 100).Select(i => $"- see [{i} (unclosed)\n"));
+
+        var html = SafeMarkdown.ToHtml(text);
+
+        Assert.Contains("<strong>Notes</strong>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<pre>", html, StringComparison.Ordinal);
+    }
 }

@@ -142,6 +142,22 @@ public sealed partial class StoredAnalyses
     public static TranscriptAnalysis Analyze(Transcript transcript, CancellationToken cancellationToken = default) =>
         TranscriptAnalyzer.Analyze(transcript, Options(transcript), cancellationToken);
 
+    /// <summary>
+    /// <see cref="Analyze"/>, or null for a transcript the analyzer cannot take (what <see cref="TrySaveAsync"/> forgives),
+    /// so that work done ahead of <see cref="TrySaveAsync"/> forgives it too.
+    /// </summary>
+    public static TranscriptAnalysis? TryAnalyze(Transcript transcript, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Analyze(transcript, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     // The end token a conversation was run with is the one its analysis looks for.
     private static AnalysisOptions Options(Transcript transcript) =>
         transcript.Metadata.TryGetValue(AnalysisMetadataKeys.EndToken, out var token) && !string.IsNullOrWhiteSpace(token)

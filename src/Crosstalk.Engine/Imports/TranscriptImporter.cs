@@ -78,7 +78,7 @@ public sealed class TranscriptImporter
     public static PreparedTranscript Prepare(Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        return new PreparedTranscript(transcript, ContentHash(transcript), StoredAnalyses.Analyze(transcript, cancellationToken));
+        return new PreparedTranscript(transcript, ContentHash(transcript), StoredAnalyses.TryAnalyze(transcript, cancellationToken));
     }
 
     /// <summary>Adds a prepared transcript unless the store already has it; returns its id, or null when it was already there.</summary>
@@ -112,5 +112,6 @@ public sealed class TranscriptImporter
 /// <summary>A transcript with what an import computes before storing it.</summary>
 /// <param name="Transcript">The transcript read.</param>
 /// <param name="Hash">Its content hash (<see cref="TranscriptImporter.ContentHash"/>).</param>
-/// <param name="Analysis">Its analysis, as the store keeps it.</param>
-public sealed record PreparedTranscript(Transcript Transcript, string Hash, TranscriptAnalysis Analysis);
+/// <param name="Analysis">Its analysis, as the store keeps it; null when the analyzer could not take it (the import goes on
+/// without one, and a later catch-up tries again).</param>
+public sealed record PreparedTranscript(Transcript Transcript, string Hash, TranscriptAnalysis? Analysis);

@@ -52,7 +52,7 @@ public static class SafeMarkdown
     }
 
     /// <summary>
-    /// The deepest nesting shown as Markdown: block quotes, indentation (lists) in columns, brackets; and the most link
+    /// The deepest nesting shown as Markdown: block quotes, indentation (lists) in columns, brackets on one line; and the most link
     /// destinations opened on one line (Markdig looks for each one's end through the rest of the line: quadratic).
     /// </summary>
     internal const int MaxQuotes = 32, MaxIndent = 256, MaxBrackets = 64, MaxLinksPerLine = 256;
@@ -74,6 +74,7 @@ public static class SafeMarkdown
                 indent = 0;
                 quotes = 0;
                 links = 0;
+                brackets = 0;
                 previous = c;
                 continue;
             }

@@ -22,6 +22,17 @@ public sealed class UniversalBackroomsReaderTests
     }
 
     [Fact]
+    public void Read_BannerHeadingInsideAMessageOfANumberedLog_IsTheModelsText()
+    {
+        var log = "### Kimi K2 1 ###\nThe story closes.\n\n### THE END ###\n\nThank you.\n\n### Kimi K2 2 ###\nIt does.\n";
+
+        var transcript = UniversalBackroomsReader.Read(log, "k2_k2.txt");
+
+        Assert.Equal(2, transcript.Participants.Count);
+        Assert.Equal("The story closes.\n\n### THE END ###\n\nThank you.", transcript.Messages[0].Content);
+    }
+
+    [Fact]
     public void Read_FirstFormWithNameColonLines_IsReadAsSpeakers()
     {
         var log = "\nGPT4o 1:\nHello! Let me list the files.\n\n```bash\nls\n```\n\nGPT4o 2:\n```\nreadme.txt\n```\nNote 3: kept as text\n\nGPT4o 1:\nGoodbye.\n";

@@ -100,6 +100,7 @@ public static class UniversalBackroomsReader
         StopInfo? closing = null;
         var lineNumber = 0;
         var legacy = IsLegacy(text);
+        bool? numbered = null;
 
         void Flush()
         {
@@ -166,7 +167,10 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            if ((legacy ? LegacySpeaker(trimmed) : Speaker(trimmed)) is { } heading)
+            // A log's headings are all numbered or all not, as its first one is: a "### THE END ###" banner inside a
+            // message of a numbered log is the model's text, not a new speaker.
+            if ((legacy ? LegacySpeaker(trimmed) : Speaker(trimmed)) is { } heading
+                && (numbered ??= heading.Number.Length > 0) == heading.Number.Length > 0)
             {
                 Flush();
                 speaker = heading.Name;
