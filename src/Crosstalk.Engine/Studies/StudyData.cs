@@ -59,7 +59,7 @@ public static class StudyData
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(numbers);
-        analysis ??= TranscriptAnalyzer.Analyze(transcript, new AnalysisOptions { EndToken = plan?.EndToken ?? "[END]" });
+        analysis ??= StoredAnalyses.Analyze(transcript);
         var factors = new Dictionary<string, string>(StringComparer.Ordinal);
         if (plan is not null)
         {
