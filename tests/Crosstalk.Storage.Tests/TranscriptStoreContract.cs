@@ -282,6 +282,51 @@ public abstract partial class TranscriptStoreContract : IAsyncLifetime
         Assert.Equal(T0, (await Store.GetTranscriptAsync(known))!.Started);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CreateConversation_WithItsMessages_KeepsWhatAppendingThemOneByOneKeeps(bool withCost)
+    {
+        // An import stores a conversation with its messages in one go; the totals, the start and the messages must be
+        // the ones a run that appended them message by message leaves.
+        var first = T0.AddMinutes(5);
+        List<TranscriptMessage> Messages() =>
+        [
+            new() { Seat = 1, Speaker = "A", Content = "Hello.", Usage = new TokenUsage(10, 20), Cost = withCost ? 0.25m : null, Timestamp = first },
+            new() { Seat = 2, Speaker = "B", Content = "Hi.", Usage = new TokenUsage(3, 4), Timestamp = first.AddSeconds(2) },
+            new() { Seat = 1, Speaker = "A", Content = "Bye.", Cost = withCost ? 0.5m : null, Timestamp = first.AddSeconds(4) },
+        ];
+        var whole = Header("A", null, "B", null);
+        whole.Started = null;
+        foreach (var message in Messages())
+        {
+            whole.Messages.Add(message);
+        }
+
+        var atOnce = await Store.CreateConversationAsync(null, whole, null);
+        var header = Header("A", null, "B", null);
+        header.Started = null;
+        var appended = await Store.CreateConversationAsync(null, header, null);
+        var index = 0;
+        foreach (var message in Messages())
+        {
+            await Store.AppendMessageAsync(appended, ++index, message);
+        }
+
+        var summaries = await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All));
+        var a = summaries.Single(s => s.Id == atOnce);
+        var b = summaries.Single(s => s.Id == appended);
+        Assert.Equal((3, 37L, withCost ? 0.75m : (decimal?)null, first), (a.MessageCount, a.TotalTokens, a.TotalCost, a.Started));
+        Assert.Equal((b.MessageCount, b.TotalTokens, b.TotalCost, b.Started), (a.MessageCount, a.TotalTokens, a.TotalCost, a.Started));
+        async Task<string> MessagesOf(long id) =>
+            Crosstalk.Transcripts.Formats.TranscriptJson.Write(new Transcript { Messages = (await Store.GetTranscriptAsync(id))!.Messages });
+        Assert.Equal(await MessagesOf(appended), await MessagesOf(atOnce));
+
+        // And the next message goes on from there, as after any append.
+        await Store.AppendMessageAsync(atOnce, 4, Message(2, "Bye!"));
+        Assert.Equal(4, (await Store.GetTranscriptAsync(atOnce))!.Messages.Count);
+    }
+
     [Fact]
     public async Task ReopenFailedConversations_ClearsOnlyThatRunsErrorStops_KeepsMessages_AndTheyCanEndAgain()
     {
