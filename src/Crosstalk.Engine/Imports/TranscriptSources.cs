@@ -147,7 +147,7 @@ public static class TranscriptSources
             var text = AtomicFile.ReadAllText(file);
             if (UniversalBackroomsReader.IsLog(text) && !text.TrimStart('\uFEFF').TrimStart().StartsWith("# ", StringComparison.Ordinal))
             {
-                return [UniversalBackroomsReader.Read(text, file, backroomsMetadata.GetValueOrDefault(Path.GetFileName(file)))];
+                return [UniversalBackroomsReader.Read(text, file, backroomsMetadata.GetValueOrDefault(Path.GetFileName(file)) ?? UniversalBackroomsReader.ReadRunFile(file))];
             }
         }
 
@@ -223,14 +223,31 @@ public static class TranscriptSources
     }
 
     /// <summary>
-    /// A file UniversalBackrooms' media agent writes beside a log (<c>x.txt.media.jsonl</c>, <c>x.txt.media_state.json</c>):
-    /// its state, not a conversation; what it made is in the log's agent blocks.
+    /// A file UniversalBackrooms writes beside a log: its media agent's state (<c>x.txt.media.jsonl</c>,
+    /// <c>x.txt.media_state.json</c>; what it made is in the log's agent blocks), or, in its later version, the run file
+    /// and two more copies of the log's messages (<c>x.meta.json</c>, read with the log, <c>x.jsonl</c> and
+    /// <c>x.transcript.json</c>). Not conversations of their own.
     /// </summary>
     private static bool IsBackroomsSideFile(string path, HashSet<string> files)
     {
         var name = Path.GetFileName(path);
+        var folder = Path.GetDirectoryName(path)!;
         var at = name.IndexOf(".txt.", StringComparison.OrdinalIgnoreCase);
-        return at > 0 && files.Contains(Path.Combine(Path.GetDirectoryName(path)!, name[..(at + 4)]));
+        if (at > 0 && files.Contains(Path.Combine(folder, name[..(at + 4)])))
+        {
+            return true;
+        }
+
+        foreach (var suffix in (ReadOnlySpan<string>)[".meta.json", ".transcript.json", ".jsonl"])
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && name.Length > suffix.Length)
+            {
+                var log = Path.Combine(folder, name[..^suffix.Length] + ".txt");
+                return files.Contains(log) && files.Contains(UniversalBackroomsReader.RunFileOf(log));
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A UniversalBackrooms metadata file: JSONL whose first line has <c>log_file</c>.</summary>

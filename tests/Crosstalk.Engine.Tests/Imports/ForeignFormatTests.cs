@@ -240,6 +240,37 @@ public sealed class ForeignFormatTests
         Assert.Equal([log, Path.Combine(folder, "other.media_state.json")], files);
     }
 
+    [Fact]
+    public async Task UniversalBackroomsRunFile_IsReadWithItsLog_AndItsCopiesOfTheMessagesAreLeftOut()
+    {
+        // The shape of samhains/UniversalBackrooms' cli_with_world_interface runs (var/backrooms_logs/testing): the log,
+        // a run file, and the same messages twice more as JSONL and JSON.
+        var folder = Directory.CreateTempSubdirectory("crosstalk-ub-run-").FullName;
+        var log = Path.Combine(folder, "opus_cli_cli_with_world_interface_20250830_211156.txt");
+        File.WriteAllText(log, "\n\n### Claude 1 ###\nexo help\n");
+        File.WriteAllText(Path.ChangeExtension(log, ".meta.json"), """
+            {"started_at": "2025-08-30T21:11:56.727035", "template": "cli_with_world_interface", "args_models": ["opus", "cli"],
+             "actors": ["Claude 1", "CLI"], "logs": {"text": "var/backrooms_logs/opus_cli_cli_with_world_interface_20250830_211156.txt"}}
+            """);
+        File.WriteAllText(Path.ChangeExtension(log, ".jsonl"), "{\"timestamp\": \"2025-08-30T21:11:57.944214\", \"actor\": \"Claude 1\", \"content\": \"exo help\"}\n");
+        File.WriteAllText(Path.ChangeExtension(log, ".transcript.json"), "{\"meta\": {}, \"messages\": [{\"actor\": \"Claude 1\", \"content\": \"exo help\"}]}");
+        var lone = Path.Combine(folder, "notes.jsonl");
+        File.WriteAllText(lone, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
+
+        Assert.Equal([lone, log], TranscriptSources.Collect(folder));
+        var (read, skipped) = await ReadAsync(log);
+        var transcript = Assert.Single(read);
+        Assert.Empty(skipped);
+        Assert.Equal("opus", transcript.Participants[0].Model);
+        Assert.Equal("cli_with_world_interface", transcript.Metadata["template"]);
+        Assert.Equal(new DateTimeOffset(2025, 8, 30, 21, 11, 56, 727, 35, TimeSpan.Zero), transcript.Started);
+        Assert.Equal(TranscriptJson.Write(transcript), TranscriptJson.Write(TranscriptFile.Read(log)));
+
+        File.WriteAllText(Path.ChangeExtension(log, ".meta.json"), "[1, 2");
+        var (_, bad) = await ReadAsync(log);
+        Assert.Contains("opus_cli_cli_with_world_interface_20250830_211156.meta.json", Assert.Single(bad), StringComparison.Ordinal);
+    }
+
     private static async Task<(List<Transcript> Read, List<string> Skipped)> ReadAsync(string file)
     {
         var read = new List<Transcript>();

@@ -86,7 +86,7 @@ public static class TranscriptFile
             TranscriptFormat.Llm2Llm => [ForeignLayout.Read(path, null, "llm2llm", () => ReadLlm2Llm(text, path))],
             TranscriptFormat.LiminalBackrooms => [ForeignLayout.Read(path, null, "liminal_backrooms", () => LiminalBackroomsHtml.Read(text, path))],
             TranscriptFormat.ChatBridge => [ForeignLayout.Read(path, null, "chat_bridge", () => ChatBridgeMarkdown.Read(text, path))],
-            TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(text, path)],
+            TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(text, path, UniversalBackroomsReader.ReadRunFile(path))],
             _ => [TranscriptJson.Read(text, path)],
         };
     }

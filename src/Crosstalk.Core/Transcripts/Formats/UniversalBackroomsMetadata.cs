@@ -48,6 +48,30 @@ public sealed record UniversalBackroomsMetadata(
             String(root, "log_file"));
     }
 
+    /// <summary>
+    /// Parses the file a later version of the tool writes beside each log (<c>x.meta.json</c>: <c>started_at</c>,
+    /// <c>template</c>, <c>args_models</c>, <c>logs.text</c>); unknown properties are ignored.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not a JSON object.</exception>
+    public static UniversalBackroomsMetadata ParseRunFile(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("Expected a JSON object.");
+        }
+
+        var models = new List<string>();
+        if (root.TryGetProperty("args_models", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            models.AddRange(list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!));
+        }
+
+        var logFile = root.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Object ? String(logs, "text") : null;
+        return new UniversalBackroomsMetadata(models, String(root, "template"), null, Time(root, "started_at"), null, null, logFile);
+    }
+
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

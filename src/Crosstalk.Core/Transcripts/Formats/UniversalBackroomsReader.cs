@@ -481,6 +481,33 @@ public static class UniversalBackroomsReader
         }
     }
 
+    /// <summary>
+    /// The run file a later version of the tool writes beside a log (<c>x.meta.json</c> beside <c>x.txt</c>, with
+    /// <c>x.jsonl</c> and <c>x.transcript.json</c> holding the same messages); null when there is none.
+    /// </summary>
+    /// <exception cref="TranscriptFormatException">The run file is not a JSON object.</exception>
+    public static UniversalBackroomsMetadata? ReadRunFile(string logPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(logPath);
+        var runFile = RunFileOf(logPath);
+        if (!File.Exists(runFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            return UniversalBackroomsMetadata.ParseRunFile(AtomicFile.ReadAllText(runFile));
+        }
+        catch (JsonException ex)
+        {
+            throw new TranscriptFormatException(runFile, ex.LineNumber is { } line ? (int)line + 1 : null, "the log's run file is not a JSON object", ex);
+        }
+    }
+
+    /// <summary>Where the run file of the log at <paramref name="logPath"/> would be (<c>x.txt</c> → <c>x.meta.json</c>).</summary>
+    public static string RunFileOf(string logPath) => Path.ChangeExtension(logPath, ".meta.json");
+
     /// <summary>Reads a metadata JSONL file into entries keyed by the file name of their <c>log_file</c>.</summary>
     /// <exception cref="TranscriptFormatException">A line is not a JSON object.</exception>
     public static IReadOnlyDictionary<string, UniversalBackroomsMetadata> ReadMetadata(string path)
