@@ -329,9 +329,9 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             }
         }
 
-        if (header.Messages.Count > 0)
+        for (var i = 0; i < header.Messages.Count; i++)
         {
-            await InsertMessagesOfNewConversationAsync(connection, transaction, id, header.Messages, token);
+            await AppendInTransactionAsync(connection, transaction, id, i + 1, header.Messages[i], token);
         }
 
         if (header.Stop is not null || header.Ended is not null)
@@ -702,39 +702,6 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                 $"Conversation {conversationId} has {count} messages, so the next one is number {count + 1}, not {index}.");
         }
 
-        await InsertMessageRowAsync(connection, transaction, conversationId, index, message, cancellationToken);
-
-        var update = HotCommand(connection, transaction, message.Cost is null ? UpdateTotalsSql : UpdateTotalsWithCostSql);
-        try
-        {
-            AddInt32(update, "idx", index);
-            AddInt64(update, "tokens", message.Usage?.TotalTokens ?? 0);
-            if (message.Cost is { } cost)
-            {
-                AddCost(update, "cost", cost);
-            }
-
-            AddInt64(update, "id", conversationId);
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            await ReleaseHotCommandAsync(update);
-        }
-
-        if (index == 1 && message.Timestamp is { } first)
-        {
-            // A conversation created before it ran (a batch plans all of its conversations first) has no start time
-            // yet: its first message is when it started. One statement per conversation, not per message.
-            await SetStartedIfUnsetAsync(connection, transaction, conversationId, first, cancellationToken);
-        }
-
-        return true;
-    }
-
-    private async Task InsertMessageRowAsync(
-        DbConnection connection, DbTransaction transaction, long conversationId, int index, TranscriptMessage message, CancellationToken cancellationToken)
-    {
         var insert = HotCommand(connection, transaction, InsertMessageSql);
         try
         {
@@ -761,75 +728,38 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         {
             await ReleaseHotCommandAsync(insert);
         }
-    }
 
-    /// <summary>
-    /// The messages of a conversation created in this same transaction (so it has none yet): each row inserted, then the
-    /// totals that <see cref="AppendInTransactionAsync"/> keeps message by message set once — the same rows, three
-    /// statements fewer per message, which is most of what storing an import costs.
-    /// </summary>
-    private async Task InsertMessagesOfNewConversationAsync(
-        DbConnection connection, DbTransaction transaction, long conversationId, IList<TranscriptMessage> messages, CancellationToken cancellationToken)
-    {
-        long tokens = 0;
-        decimal? cost = null;
-        for (var i = 0; i < messages.Count; i++)
+        var update = HotCommand(connection, transaction, message.Cost is null ? UpdateTotalsSql : UpdateTotalsWithCostSql);
+        try
         {
-            var message = messages[i];
-            await InsertMessageRowAsync(connection, transaction, conversationId, i + 1, message, cancellationToken);
-            tokens += message.Usage?.TotalTokens ?? 0;
-            if (message.Cost is { } c)
+            AddInt32(update, "idx", index);
+            AddInt64(update, "tokens", message.Usage?.TotalTokens ?? 0);
+            if (message.Cost is { } cost)
             {
-                cost = (cost ?? 0) + c;
-            }
-        }
-
-        await using (var update = Command(
-            connection,
-            transaction,
-            cost is null ? UpdateTotalsSql : UpdateTotalsWithCostSql))
-        {
-            AddInt32(update, "idx", messages.Count);
-            AddInt64(update, "tokens", tokens);
-            if (cost is { } total)
-            {
-                AddCost(update, "cost", total);
+                AddCost(update, "cost", cost);
             }
 
             AddInt64(update, "id", conversationId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        if (messages[0].Timestamp is { } first)
-        {
-            await SetStartedIfUnsetAsync(connection, transaction, conversationId, first, cancellationToken);
-        }
-    }
-
-    private async Task SetStartedIfUnsetAsync(DbConnection connection, DbTransaction transaction, long conversationId, DateTimeOffset first, CancellationToken cancellationToken)
-    {
-        await using var started = Command(
-            connection, transaction, "UPDATE conversations SET started = @started, started_ms = @startedMs WHERE id = @id AND started IS NULL");
-        AddTime(started, "started", first);
-        AddInt64(started, "startedMs", first.ToUnixTimeMilliseconds());
-        AddInt64(started, "id", conversationId);
-        await started.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Runs one statement through <see cref="HotCommand"/> (prepared once, reused by the provider that can).</summary>
-    private async Task<int> ExecuteHotAsync(
-        DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        var command = HotCommand(connection, transaction, sql);
-        try
-        {
-            bind(command);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
         finally
         {
-            await ReleaseHotCommandAsync(command);
+            await ReleaseHotCommandAsync(update);
         }
+
+        if (index == 1 && message.Timestamp is { } first)
+        {
+            // A conversation created before it ran (a batch plans all of its conversations first) has no start time
+            // yet: its first message is when it started. One statement per conversation, not per message.
+            await using var started = Command(
+                connection, transaction, "UPDATE conversations SET started = @started, started_ms = @startedMs WHERE id = @id AND started IS NULL");
+            AddTime(started, "started", first);
+            AddInt64(started, "startedMs", first.ToUnixTimeMilliseconds());
+            AddInt64(started, "id", conversationId);
+            await started.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return true;
     }
 
     private async Task<TranscriptMessage?> ReadStoredMessageAsync(
