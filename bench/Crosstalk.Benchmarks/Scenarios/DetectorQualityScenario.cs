@@ -8,7 +8,9 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// <summary>
 /// Precision and recall of the detectors against transcripts labelled by hand (docs/analysis.md): goodbye loops (a hit
 /// when the detected loop starts and ends within ±3 messages of the labelled one), near copies (per message: the later
-/// message of a labelled pair, against messages that end a detected pair) and refusals (per message).
+/// message of a labelled pair, against messages that end a detected pair) and refusals (per message). A goodbye loop is
+/// also scored as found when the detected one overlaps the labelled one; <c>--second-reader FILE</c> scores a second
+/// reader's loops against the first's the same way.
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- detector-quality --labels
@@ -21,6 +23,7 @@ internal static class DetectorQualityScenario
     {
         var labels = Options.Text(args, "--labels") ?? "tests/data/labelled/universal-backrooms-30.json";
         var logs = Options.Text(args, "--logs");
+        var secondReader = Options.Text(args, "--second-reader");
         if (logs is null || !Directory.Exists(logs))
         {
             Console.Error.WriteLine("detector-quality needs --logs: the folder of logs the labels file names (clone its repository at its commit).");
@@ -28,7 +31,9 @@ internal static class DetectorQualityScenario
         }
 
         using var document = JsonDocument.Parse(File.ReadAllText(labels));
-        Counts loops = new(), copies = new(), refusals = new();
+        var second = secondReader is null ? null : Loops(secondReader);
+        Counts loops = new(), present = new(), copies = new(), refusals = new(), readers = new(), readersPresent = new();
+        bool copiesLabelled = false, refusalsLabelled = false;
         Console.WriteLine("| Transcript | Goodbye loop, labelled | Detected | Near copies missed | Near copies extra | Refusals labelled / detected |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var entry in document.RootElement.GetProperty("transcripts").EnumerateArray())
@@ -37,32 +42,82 @@ internal static class DetectorQualityScenario
             var transcript = TranscriptFile.Read(Path.Combine(logs, entry.GetProperty("path").GetString()!));
             var analysis = TranscriptAnalyzer.Analyze(transcript);
 
-            (int Start, int End)? labelled = entry.GetProperty("goodbyeLoop") is { ValueKind: JsonValueKind.Object } l
-                ? (l.GetProperty("start").GetInt32(), l.GetProperty("end").GetInt32())
-                : null;
+            var labelled = Loop(entry);
             (int Start, int End)? detected = analysis.GoodbyeLoop is { } loop ? (loop.Start, loop.End) : null;
-            var hit = labelled is { } a && detected is { } b && Math.Abs(a.Start - b.Start) <= 3 && Math.Abs(a.End - b.End) <= 3;
-            loops.Add(hit ? 1 : 0, !hit && detected is not null ? 1 : 0, !hit && labelled is not null ? 1 : 0);
+            var hit = Compare(labelled, detected, loops, present);
+            if (second is not null)
+            {
+                Compare(labelled, second[id], readers, readersPresent);
+            }
 
-            var labelledCopies = entry.GetProperty("nearCopies").EnumerateArray().Select(p => p[1].GetInt32()).ToHashSet();
-            var detectedCopies = analysis.NearDuplicates.Select(d => d.Second).ToHashSet();
-            copies.Add(labelledCopies.Intersect(detectedCopies).Count(), detectedCopies.Except(labelledCopies).Count(), labelledCopies.Except(detectedCopies).Count());
+            // A set labelled for goodbye loops only has no near-copy or refusal labels: those detectors are not scored on it.
+            var copyCells = "not labelled | not labelled";
+            if (entry.TryGetProperty("nearCopies", out var pairs))
+            {
+                copiesLabelled = true;
+                var labelledCopies = pairs.EnumerateArray().Select(p => p[1].GetInt32()).ToHashSet();
+                var detectedCopies = analysis.NearDuplicates.Select(d => d.Second).ToHashSet();
+                copies.Add(labelledCopies.Intersect(detectedCopies).Count(), detectedCopies.Except(labelledCopies).Count(), labelledCopies.Except(detectedCopies).Count());
+                copyCells = $"{List(labelledCopies.Except(detectedCopies))} | {List(detectedCopies.Except(labelledCopies))}";
+            }
 
-            var labelledRefusals = entry.GetProperty("refusals").EnumerateArray().Select(r => r.GetInt32()).ToHashSet();
-            var detectedRefusals = analysis.Refusals.ToHashSet();
-            refusals.Add(labelledRefusals.Intersect(detectedRefusals).Count(), detectedRefusals.Except(labelledRefusals).Count(), labelledRefusals.Except(detectedRefusals).Count());
+            var refusalCell = "not labelled";
+            if (entry.TryGetProperty("refusals", out var refused))
+            {
+                refusalsLabelled = true;
+                var labelledRefusals = refused.EnumerateArray().Select(r => r.GetInt32()).ToHashSet();
+                var detectedRefusals = analysis.Refusals.ToHashSet();
+                refusals.Add(labelledRefusals.Intersect(detectedRefusals).Count(), detectedRefusals.Except(labelledRefusals).Count(), labelledRefusals.Except(detectedRefusals).Count());
+                refusalCell = $"{List(labelledRefusals)} / {List(detectedRefusals)}";
+            }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {id} | {Span(labelled)} | {Span(detected)}{(hit ? " ✓" : "")} | {List(labelledCopies.Except(detectedCopies))} | {List(detectedCopies.Except(labelledCopies))} | {List(labelledRefusals)} / {List(detectedRefusals)} |"));
+                $"| {id} | {Span(labelled)}{(second is null ? "" : $" (second reader: {Span(second[id])})")} | {Span(detected)}{(hit ? " ✓" : "")} | {copyCells} | {refusalCell} |"));
         }
 
         Console.WriteLine();
         Console.WriteLine("| Detector | Precision | Recall | Hits | False alarms | Misses |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         Console.WriteLine(loops.Row("goodbye loop (start and end within ±3 messages)"));
-        Console.WriteLine(copies.Row("near copy (per message)"));
-        Console.WriteLine(refusals.Row("refusal (per message)"));
+        Console.WriteLine(present.Row("goodbye loop found (the detected one overlaps the labelled one)"));
+        if (copiesLabelled)
+        {
+            Console.WriteLine(copies.Row("near copy (per message)"));
+        }
+
+        if (refusalsLabelled)
+        {
+            Console.WriteLine(refusals.Row("refusal (per message)"));
+        }
+
+        if (second is not null)
+        {
+            // The second reader scored against the first as the detector is: how far two readers agree bounds what a detector can.
+            Console.WriteLine(readers.Row("second reader's goodbye loop (start and end within ±3 messages)"));
+            Console.WriteLine(readersPresent.Row("second reader's goodbye loop (overlaps the first reader's)"));
+        }
+
         return 0;
+    }
+
+    /// <summary>Scores one detected span against a labelled one: exact (±3 at both ends) and found (overlapping); returns the exact hit.</summary>
+    private static bool Compare((int Start, int End)? labelled, (int Start, int End)? detected, Counts exact, Counts found)
+    {
+        var hit = labelled is { } a && detected is { } b && Math.Abs(a.Start - b.Start) <= 3 && Math.Abs(a.End - b.End) <= 3;
+        exact.Add(hit ? 1 : 0, !hit && detected is not null ? 1 : 0, !hit && labelled is not null ? 1 : 0);
+        var overlaps = labelled is { } x && detected is { } y && x.Start <= y.End && y.Start <= x.End;
+        found.Add(overlaps ? 1 : 0, !overlaps && detected is not null ? 1 : 0, !overlaps && labelled is not null ? 1 : 0);
+        return hit;
+    }
+
+    private static (int Start, int End)? Loop(JsonElement entry) =>
+        entry.GetProperty("goodbyeLoop") is { ValueKind: JsonValueKind.Object } l ? (l.GetProperty("start").GetInt32(), l.GetProperty("end").GetInt32()) : null;
+
+    private static Dictionary<string, (int Start, int End)?> Loops(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.GetProperty("transcripts").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("id").GetString()!, Loop, StringComparer.Ordinal);
     }
 
     private static string Span((int Start, int End)? span) =>

@@ -3,7 +3,9 @@ namespace Crosstalk.Analysis;
 /// <summary>
 /// A stretch of a conversation made of farewells, acknowledgements and bare end tokens that goes on after the
 /// goodbye was said: it starts at the mutual end signal when one falls inside the farewells (seed 001: message
-/// 24), otherwise where the farewells start, and runs to the last farewell.
+/// 24), otherwise where the farewells start, and runs to the last farewell (<see cref="GoodbyeLoopDetector"/>). Where a
+/// conversation has no such loop, its closing fade (<see cref="ClosingDetector"/>: sign-offs, thanks, shutdown screens
+/// and stillness after the models stopped adding anything new) is its goodbye loop, its closing messages the farewells.
 /// </summary>
 /// <param name="Start">The loop's first message (1-based).</param>
 /// <param name="Length">How many messages it spans, the few non-farewells it tolerates included.</param>

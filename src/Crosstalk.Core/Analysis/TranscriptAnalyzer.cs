@@ -13,7 +13,7 @@ public static class TranscriptAnalyzer
     /// The analyzer's version: raised whenever a result would change for the same transcript, so that stored analyses
     /// made by an earlier version are recomputed.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Analyses <paramref name="transcript"/>.</summary>
     /// <param name="transcript">A finished or running conversation.</param>
@@ -48,6 +48,7 @@ public static class TranscriptAnalyzer
         var farewells = new bool[n];
         var refusals = new bool[n];
         var worded = new bool[n];
+        var closing = new ClosingMessage[n];
         var emoji = new List<string>[n];
         var garbled = new IReadOnlyList<string>[n];
         var judged = new int[n];
@@ -74,6 +75,7 @@ public static class TranscriptAnalyzer
                 endTokens[i] = endTokens[earlier];
                 farewells[i] = farewells[earlier];
                 worded[i] = worded[earlier];
+                closing[i] = closing[earlier];
                 refusals[i] = refusals[earlier];
                 continue;
             }
@@ -97,6 +99,7 @@ public static class TranscriptAnalyzer
                 farewells[i] = FarewellDetector.IsFarewell(text, options.EndToken);
                 worded[i] = farewells[i] && GoodbyeLoopDetector.HasWords(text.Replace(options.EndToken, " ", StringComparison.Ordinal).AsSpan());
                 refusals[i] = RefusalDetector.IsRefusal(text);
+                closing[i] = ClosingDetector.Classify(text);
             }
         }
 
@@ -132,7 +135,8 @@ public static class TranscriptAnalyzer
             n,
             transcript.Stop?.Reason,
             EndTokens(messages, endTokens, options.EndToken),
-            GoodbyeLoopDetector.Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap),
+            GoodbyeLoopDetector.Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap)
+                ?? ClosingDetector.Find([.. messages.Select(m => m.Content)], closing, endTokens, options.GoodbyeLoopMinLength),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
             NearDuplicates(messages, shingles, wordCounts, options, cancellationToken),
             Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies, cancellationToken),
