@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text;
 
@@ -79,22 +80,37 @@ public static class ClosingDetector
         var signsOff = text.Contains("^C", StringComparison.Ordinal);
         bool thanks = false;
         int words = 0, ending = 0, still = 0;
-        string? previous = null;
-        foreach (var word in Words(text))
+        var lower = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
+        try
         {
-            words++;
-            if (Thanks.Contains(word))
+            var span = lower.AsSpan(0, text.Length);
+            text.AsSpan().ToLowerInvariant(span);
+            Span<char> pair = stackalloc char[MaxPair];
+            var previous = ReadOnlySpan<char>.Empty;
+            var previousKinds = WordKinds.None;
+            for (var at = 0; NextWord(span, ref at) is { Length: > 0 } word;)
             {
-                thanks = signsOff = true;
-            }
-            else if (Shutdown.Contains(word) || (previous is not null && ShutdownPairs.Contains(previous + " " + word)))
-            {
-                signsOff = true;
-            }
+                // One lookup a word: what it is in each list (most words are in none).
+                words++;
+                var kinds = WordKindsLookup.TryGetValue(word, out var found) ? found : WordKinds.None;
+                if ((kinds & WordKinds.Thanks) != 0)
+                {
+                    thanks = signsOff = true;
+                }
+                else if ((kinds & WordKinds.Shutdown) != 0 || ((previousKinds & WordKinds.PairFirst) != 0 && IsShutdownPair(previous, word, pair)))
+                {
+                    signsOff = true;
+                }
 
-            ending += Ending.Contains(word) ? 1 : 0;
-            still += Stillness.Contains(word) ? 1 : 0;
-            previous = word;
+                ending += (kinds & WordKinds.Ending) != 0 ? 1 : 0;
+                still += (kinds & WordKinds.Stillness) != 0 ? 1 : 0;
+                previous = word;
+                previousKinds = kinds;
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(lower);
         }
 
         if (words == 0 || IsMostlyNotLetters(text))
@@ -108,6 +124,36 @@ public static class ClosingDetector
         }
 
         return new ClosingMessage((2.0 * ending + still) / words >= FadeShare ? ClosingKind.Fade : ClosingKind.Other, signsOff);
+    }
+
+    private static bool IsShutdownPair(ReadOnlySpan<char> previous, ReadOnlySpan<char> word, Span<char> pair)
+    {
+        if (previous.IsEmpty || previous.Length + 1 + word.Length > pair.Length)
+        {
+            return false;
+        }
+
+        previous.CopyTo(pair);
+        pair[previous.Length] = ' ';
+        word.CopyTo(pair[(previous.Length + 1)..]);
+        return ShutdownPairsLookup.Contains(pair[..(previous.Length + 1 + word.Length)]);
+    }
+
+    /// <summary>The next run of the letters a–z in lower-cased text from <paramref name="at"/>; empty at the end.</summary>
+    private static ReadOnlySpan<char> NextWord(ReadOnlySpan<char> lower, scoped ref int at)
+    {
+        while (at < lower.Length && lower[at] is not (>= 'a' and <= 'z'))
+        {
+            at++;
+        }
+
+        var start = at;
+        while (at < lower.Length && lower[at] is >= 'a' and <= 'z')
+        {
+            at++;
+        }
+
+        return lower[start..at];
     }
 
     /// <summary>Finds the closing, or null.</summary>
@@ -204,57 +250,40 @@ public static class ClosingDetector
     /// <summary>Whether at most <see cref="MaxNewWords"/> of the stretch's distinct long words (per message) are new to the conversation.</summary>
     private static bool AddsLittle(IReadOnlyList<string> contents, int first, int end)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        // Each word of four letters or more with the last message it was seen in: one lookup a word, a string only for a new one.
+        var lastSeen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lookup = lastSeen.GetAlternateLookup<ReadOnlySpan<char>>();
         long added = 0, all = 0;
         for (var k = 0; k <= end; k++)
         {
-            distinct.Clear();
-            foreach (var word in Words(contents[k]))
+            var lower = contents[k].ToLowerInvariant();
+            for (var at = 0; NextWord(lower, ref at) is { Length: > 0 } word;)
             {
-                if (word.Length >= 4)
+                if (word.Length < 4)
                 {
-                    distinct.Add(word);
+                    continue;
                 }
-            }
 
-            if (k >= first)
-            {
-                all += distinct.Count;
-                foreach (var word in distinct)
+                if (lookup.TryGetValue(word, out var seenIn))
                 {
-                    added += seen.Contains(word) ? 0 : 1;
-                }
-            }
+                    if (seenIn == k)
+                    {
+                        continue;
+                    }
 
-            seen.UnionWith(distinct);
+                    lookup[word] = k;
+                }
+                else
+                {
+                    lookup[word] = k;
+                    added += k >= first ? 1 : 0;
+                }
+
+                all += k >= first ? 1 : 0;
+            }
         }
 
         return all == 0 || added <= MaxNewWords * all;
-    }
-
-    /// <summary>The words of a text: runs of the letters a–z, lower-cased (digits and everything else split words).</summary>
-    private static IEnumerable<string> Words(string text)
-    {
-        var word = new StringBuilder();
-        foreach (var c in text)
-        {
-            var lower = char.ToLowerInvariant(c);
-            if (lower is >= 'a' and <= 'z')
-            {
-                word.Append(lower);
-            }
-            else if (word.Length > 0)
-            {
-                yield return word.ToString();
-                word.Clear();
-            }
-        }
-
-        if (word.Length > 0)
-        {
-            yield return word.ToString();
-        }
     }
 
     /// <summary>Whether fewer than half of the text's characters other than spaces are letters (counted as runes, so an emoji is one).</summary>
@@ -274,6 +303,45 @@ public static class ClosingDetector
         }
 
         return letters < 0.5 * (letters + other);
+    }
+
+    private const int MaxPair = 64;
+
+    private static readonly FrozenDictionary<string, WordKinds> WordKindsTable = BuildWordKinds();
+
+    private static readonly FrozenDictionary<string, WordKinds>.AlternateLookup<ReadOnlySpan<char>> WordKindsLookup =
+        WordKindsTable.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ShutdownPairsLookup = ShutdownPairs.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    [Flags]
+    private enum WordKinds
+    {
+        None = 0,
+        Thanks = 1,
+        Shutdown = 2,
+        Ending = 4,
+        Stillness = 8,
+        PairFirst = 16,
+    }
+
+    private static FrozenDictionary<string, WordKinds> BuildWordKinds()
+    {
+        var kinds = new Dictionary<string, WordKinds>(StringComparer.Ordinal);
+        void Mark(IEnumerable<string> words, WordKinds kind)
+        {
+            foreach (var word in words)
+            {
+                kinds[word] = kinds.GetValueOrDefault(word) | kind;
+            }
+        }
+
+        Mark(Thanks, WordKinds.Thanks);
+        Mark(Shutdown, WordKinds.Shutdown);
+        Mark(Ending, WordKinds.Ending);
+        Mark(Stillness, WordKinds.Stillness);
+        Mark(ShutdownPairs.Select(p => p[..p.IndexOf(' ', StringComparison.Ordinal)]), WordKinds.PairFirst);
+        return kinds.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     private static FrozenSet<string> Set(string words) =>
