@@ -249,20 +249,22 @@ internal static partial class CliApplication
                 names.Insert(0, command.Command.Name);
             }
 
-            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"error: {ErrorText.OneLine(ex.Message)}").ConfigureAwait(false);
             await context.Error.WriteLineAsync($"See 'crosstalk {string.Join(' ', names)} --help'.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (IsUserError(ex))
         {
-            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            // Every error is one line, whatever it quotes (a name, a path, a model's reply): control characters are shown as
+            // pictures, never sent to the terminal, and a long quotation is cut.
+            await context.Error.WriteLineAsync($"error: {ErrorText.OneLine(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.UserError;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A file or folder that cannot be read or written (permissions, a full disk, a path that vanished): the
             // machine's state, not a bug. The runtime's message names the path.
-            await context.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"error: {ErrorText.OneLine(ex.Message)}").ConfigureAwait(false);
             return ExitCodes.UserError;
         }
         catch (OperationCanceledException)
@@ -273,7 +275,7 @@ internal static partial class CliApplication
         catch (Exception ex) when (context.Environment("CROSSTALK_DEBUG") is not ("1" or "true"))
         {
             // Never a stack trace on the terminal: one line, and how to get the details for a bug report.
-            await context.Error.WriteLineAsync($"error: {ex.Message} ({ex.GetType().Name}; this is a bug in Crosstalk — run again with CROSSTALK_DEBUG=1 for the details to report)").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"error: {ErrorText.OneLine(ex.Message)} ({ex.GetType().Name}; this is a bug in Crosstalk — run again with CROSSTALK_DEBUG=1 for the details to report)").ConfigureAwait(false);
             return ExitCodes.Internal;
         }
     }

@@ -114,4 +114,20 @@ public sealed class HelpTests
         Assert.DoesNotContain("Crosstalk.", error, StringComparison.Ordinal);
         Assert.DoesNotContain('\t', result.StandardError);
     }
+
+    [Theory]
+    [InlineData("run", "--a", "offline:\u001b[31mred\nsecond line", "--no-store")]
+    [InlineData("show", "no\u001b[2Jsuch\u0007file.md")]
+    public async Task BadInputWithControlCharacters_IsStillOneLine_AndNeverSendsThemToTheTerminal(params string[] args)
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+
+        var result = await CrosstalkProcess.RunAsync(dir, args);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error:", line, StringComparison.Ordinal);
+        Assert.Contains("\u241b[", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.StandardError, c => c is '\u001b' or '\u0007');
+    }
 }
