@@ -50,5 +50,13 @@ public sealed class CorpusBreakdownTests : IAsyncLifetime
         Assert.Contains("class=\"whisker\"", page, StringComparison.Ordinal);
         // Without a run there is no experiment to break down.
         Assert.DoesNotContain("By factor of the experiment", all, StringComparison.Ordinal);
+
+        // The breakdowns cover what the page's filters select, as the tables above them do: only the conversations that
+        // contain the text.
+        var filtered = await http.GetStringAsync(new Uri(server.Address, "/corpus?run=" + runId + "&q=" + Uri.EscapeDataString("\"Hello there\"")));
+        Assert.Contains("Analysed 4 of 4 matching conversations", filtered, StringComparison.Ordinal);
+        Assert.DoesNotContain("<section id=\"by-opener\">", filtered, StringComparison.Ordinal); // one opener left: nothing to compare
+        Assert.Matches("ELIZA opens</span><svg[^>]*>(?:(?!</svg>).)*</svg><span class=\"bar-value\">[^<]*/4</span>", page);
+        Assert.Matches("ELIZA opens</span><svg[^>]*>(?:(?!</svg>).)*</svg><span class=\"bar-value\">[^<]*/2</span>", filtered);
     }
 }

@@ -12,11 +12,16 @@ namespace Crosstalk.Engine.Studies;
 public static class StudyData
 {
     /// <summary>Every conversation of run <paramref name="runId"/>, in id order.</summary>
-    public static async Task<IReadOnlyList<StudyConversation>> LoadRunAsync(ITranscriptStore store, string runId, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<StudyConversation>> LoadRunAsync(ITranscriptStore store, string runId, CancellationToken cancellationToken = default) =>
+        LoadAsync(store, new ConversationQuery { RunId = runId }, cancellationToken);
+
+    /// <summary>The conversations <paramref name="query"/> selects, oldest first.</summary>
+    public static async Task<IReadOnlyList<StudyConversation>> LoadAsync(ITranscriptStore store, ConversationQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(query);
         var ids = new List<long>();
-        await foreach (var summary in store.ListConversationsAsync(new ConversationQuery { RunId = runId }, cancellationToken).ConfigureAwait(false))
+        await foreach (var summary in store.ListConversationsAsync(query, cancellationToken).ConfigureAwait(false))
         {
             ids.Add(summary.Id);
         }

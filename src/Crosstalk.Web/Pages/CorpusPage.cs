@@ -64,29 +64,30 @@ internal static class CorpusPage
         CorpusTables.Charts(html, corpus, links);
         CorpusTables.Models(html, corpus, links);
         CorpusTables.Pairs(html, corpus);
-        await BreakdownsAsync(web, html, filters.Run, cancellationToken).ConfigureAwait(false);
+        await BreakdownsAsync(web, html, filters.Run, query, cancellationToken).ConfigureAwait(false);
         return Layout.Page("Corpus", "corpus", html);
     }
 
     /// <summary>Most conversations a run may have for the page to break it down by factor (it reads each of them).</summary>
     public const int MaxBreakdownConversations = 2000;
 
-    // For one run: how its conversations ended under each value of each factor of its experiment.
-    private static async Task BreakdownsAsync(WebContext web, HtmlBuilder html, string? run, CancellationToken cancellationToken)
+    // For one run: how its conversations ended under each value of each factor of its experiment — the conversations the
+    // page's other filters select, as in the tables above.
+    private static async Task BreakdownsAsync(WebContext web, HtmlBuilder html, string? run, Storage.ConversationQuery query, CancellationToken cancellationToken)
     {
         if (run is null || await web.Store.GetRunAsync(run, cancellationToken).ConfigureAwait(false) is null)
         {
             return;
         }
 
-        var count = await web.Store.CountConversationsAsync(new Storage.ConversationQuery { RunId = run }, cancellationToken).ConfigureAwait(false);
+        var count = await web.Store.CountConversationsAsync(query, cancellationToken).ConfigureAwait(false);
         if (count > MaxBreakdownConversations)
         {
             html.Element("p", $"Breakdowns by factor are shown for runs of up to {Formats.Number(MaxBreakdownConversations)} conversations; 'crosstalk analyze {run}' gives them for this one.", ("class", "note"));
             return;
         }
 
-        var tables = Studies.FactorBreakdowns.Tables(await Engine.Studies.StudyData.LoadRunAsync(web.Store, run, cancellationToken).ConfigureAwait(false));
+        var tables = Studies.FactorBreakdowns.Tables(await Engine.Studies.StudyData.LoadAsync(web.Store, query, cancellationToken).ConfigureAwait(false));
         if (tables.Count > 0)
         {
             html.Element("h2", "By factor of the experiment", ("id", "factors"));
