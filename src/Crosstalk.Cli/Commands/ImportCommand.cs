@@ -52,9 +52,9 @@ internal static class ImportCommand
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
-            // Hashed and analysed on every core while the store takes them one by one, in the files' order.
+            // Hashed and analysed (unless already stored) on every core while the store takes them one by one, in the files' order.
             var prepared = TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken)
-                .SelectAsync((read, token) => (read.File, Prepared: TranscriptImporter.Prepare(read.Transcript, token)), cancellationToken: cancellationToken);
+                .SelectAsync(async (read, token) => (read.File, Prepared: await importer.PrepareAsync(read.Transcript, token).ConfigureAwait(false)), cancellationToken: cancellationToken);
             await foreach (var (file, ready) in prepared.ConfigureAwait(false))
             {
                 var transcript = ready.Transcript;

@@ -10,9 +10,20 @@ public static class OrderedParallel
     /// <paramref name="work"/> applied to every item of <paramref name="source"/>, at most <paramref name="degree"/> at a
     /// time, results in the source's order. Only a few items more than <paramref name="degree"/> are held at once.
     /// </summary>
-    public static async IAsyncEnumerable<TOut> SelectAsync<TIn, TOut>(
+    public static IAsyncEnumerable<TOut> SelectAsync<TIn, TOut>(
         this IAsyncEnumerable<TIn> source,
         Func<TIn, CancellationToken, TOut> work,
+        int degree = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return source.SelectAsync((item, token) => Task.FromResult(work(item, token)), degree, cancellationToken);
+    }
+
+    /// <summary>As the other overload, for work that waits on something (a store) as well as computing.</summary>
+    public static async IAsyncEnumerable<TOut> SelectAsync<TIn, TOut>(
+        this IAsyncEnumerable<TIn> source,
+        Func<TIn, CancellationToken, Task<TOut>> work,
         int degree = 0,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -68,17 +68,20 @@ public sealed class TranscriptImporter
     /// <param name="runName">The run's name, should this be the first new transcript.</param>
     /// <param name="source">What was imported (a folder or file), kept with the run.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default) =>
-        AddAsync(Prepare(transcript, cancellationToken), importedFrom, runName, source, cancellationToken);
+    public async Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default) =>
+        await AddAsync(await PrepareAsync(transcript, cancellationToken).ConfigureAwait(false), importedFrom, runName, source, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// What an import computes of a transcript before it stores it (its content hash and its analysis): pure, so a folder's
-    /// transcripts are prepared on every core while they are stored one by one in order.
+    /// What an import computes of a transcript before it stores it: its content hash, and its analysis unless the store
+    /// already has it (importing a folder again costs a read of each file, not an analysis). Only reads the store, so a
+    /// folder's transcripts are prepared on every core while they are stored one by one in order.
     /// </summary>
-    public static PreparedTranscript Prepare(Transcript transcript, CancellationToken cancellationToken = default)
+    public async Task<PreparedTranscript> PrepareAsync(Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        return new PreparedTranscript(transcript, ContentHash(transcript), StoredAnalyses.TryAnalyze(transcript, cancellationToken));
+        var hash = ContentHash(transcript);
+        var stored = await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null;
+        return new PreparedTranscript(transcript, hash, stored ? null : StoredAnalyses.TryAnalyze(transcript, cancellationToken));
     }
 
     /// <summary>Adds a prepared transcript unless the store already has it; returns its id, or null when it was already there.</summary>
@@ -112,6 +115,6 @@ public sealed class TranscriptImporter
 /// <summary>A transcript with what an import computes before storing it.</summary>
 /// <param name="Transcript">The transcript read.</param>
 /// <param name="Hash">Its content hash (<see cref="TranscriptImporter.ContentHash"/>).</param>
-/// <param name="Analysis">Its analysis, as the store keeps it; null when the analyzer could not take it (the import goes on
-/// without one, and a later catch-up tries again).</param>
+/// <param name="Analysis">Its analysis, as the store keeps it; null when the store already had the transcript, or when the
+/// analyzer could not take it (the import goes on without one, and a later catch-up tries again).</param>
 public sealed record PreparedTranscript(Transcript Transcript, string Hash, TranscriptAnalysis? Analysis);
