@@ -73,6 +73,10 @@ internal static class AnalyzeCommand
                     corpus.Add(facts);
                     single = one;
                     singleTranscript = transcript;
+                    if (corpus.Count % 1000 == 0)
+                    {
+                        await context.Error.WriteLineAsync($"analysed {corpus.Count:N0} conversations…").ConfigureAwait(false);
+                    }
                 }
 
                 count = corpus.Count;

@@ -61,6 +61,11 @@ internal static class ImportCommand
                 context.WarnAbout(transcript);
 
                 await importer.AddAsync(ready, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
+                if ((importer.Imported + importer.AlreadyStored) % 1000 == 0)
+                {
+                    await context.Error.WriteLineAsync(string.Create(
+                        CultureInfo.InvariantCulture, $"read {importer.Imported + importer.AlreadyStored:N0} conversations ({importer.Imported:N0} new)…")).ConfigureAwait(false);
+                }
             }
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)

@@ -762,6 +762,22 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         return true;
     }
 
+    /// <summary>Runs one statement through <see cref="HotCommand"/> (prepared once, reused by the provider that can).</summary>
+    private async Task<int> ExecuteHotAsync(
+        DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        var command = HotCommand(connection, transaction, sql);
+        try
+        {
+            bind(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await ReleaseHotCommandAsync(command);
+        }
+    }
+
     private async Task<TranscriptMessage?> ReadStoredMessageAsync(
         DbConnection connection, DbTransaction transaction, long conversationId, int index, CancellationToken cancellationToken)
     {
