@@ -134,6 +134,27 @@ public sealed partial class EngineProcessTests
     }
 
     [Fact]
+    public async Task ImportAndAnalyze_OfManyConversations_ShowProgressOnStandardErrorOnly()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var lines = Enumerable.Range(0, 1000).Select(i =>
+            "{\"format\":\"crosstalk-transcript/1\",\"title\":\"t\",\"participants\":[{\"seat\":1,\"name\":\"A\"},{\"seat\":2,\"name\":\"B\"}]," +
+            $"\"messages\":[{{\"seat\":1,\"speaker\":\"A\",\"content\":\"hello number {i}\"}},{{\"seat\":2,\"speaker\":\"B\",\"content\":\"reply {i}\"}}]}}");
+        await File.WriteAllLinesAsync(Path.Combine(dir, "many.jsonl"), lines);
+
+        var import = await CrosstalkProcess.RunAsync(dir, "import", "many.jsonl");
+        var analyze = await CrosstalkProcess.RunAsync(dir, "analyze", "many.jsonl", "--json");
+
+        Assert.True(import.ExitCode == 0, import.StandardError);
+        Assert.Contains("read 1,000 conversations (1,000 new)…", import.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("read 1,000", import.StandardOutput, StringComparison.Ordinal);
+        Assert.True(analyze.ExitCode == 0, analyze.StandardError);
+        Assert.Contains("analysed 1,000 conversations…", analyze.StandardError, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(analyze.StandardOutput);
+        Assert.Equal(1000, json.RootElement.GetProperty("conversations").GetInt32());
+    }
+
+    [Fact]
     public async Task Delete_RunThenConversation_AreGoneAndNeedAYesWithoutATerminal()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
@@ -75,7 +76,7 @@ internal static class AnalyzeCommand
                     singleTranscript = transcript;
                     if (corpus.Count % 1000 == 0)
                     {
-                        await context.Error.WriteLineAsync($"analysed {corpus.Count:N0} conversations…").ConfigureAwait(false);
+                        await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"analysed {corpus.Count:N0} conversations…")).ConfigureAwait(false);
                     }
                 }
 
