@@ -130,8 +130,8 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
         var end = prompt.IndexOf("</conversation>", StringComparison.Ordinal);
         var wrapped = end >= 0;
         prompt = wrapped ? prompt[..end] : prompt;
-        var messages = new List<string>();
-        StringBuilder? current = null;
+        // Each message's text is built once, line by line (a message of many lines stays linear).
+        var builders = new List<StringBuilder>();
         foreach (var line in prompt.Split('\n'))
         {
             var close = line.IndexOf("] ", StringComparison.Ordinal);
@@ -139,20 +139,15 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
             var colon = seat < 0 ? -1 : line.IndexOf("): ", seat, StringComparison.Ordinal);
             if (line.StartsWith('[') && close > 1 && int.TryParse(line.AsSpan(1, close - 1), NumberStyles.None, CultureInfo.InvariantCulture, out _) && colon > 0)
             {
-                current = new StringBuilder(line[(colon + 3)..]);
-                messages.Add(string.Empty);
+                builders.Add(new StringBuilder(line[(colon + 3)..]));
             }
-            else if (current is not null)
+            else if (builders.Count > 0)
             {
-                current.Append('\n').Append(line);
-            }
-
-            if (current is not null)
-            {
-                messages[^1] = current.ToString();
+                builders[^1].Append('\n').Append(line);
             }
         }
 
+        var messages = builders.ConvertAll(b => b.ToString());
         if (!wrapped && messages.Count > 0 && messages[^1].IndexOf("\n\n", StringComparison.Ordinal) is var blank and >= 0)
         {
             messages[^1] = messages[^1][..blank];

@@ -129,4 +129,25 @@ public sealed class OfflineAgentsTests
 
         Assert.True(replies.Count > 1);
     }
+
+    [Fact]
+    public async Task OfflineJudge_MessagesOfManyLines_AreReadWhole()
+    {
+        // Each message's later lines belong to it: the farewells here are on the second line of each of the last three.
+        var filler = string.Join('\n', Enumerable.Repeat("a line of the story", 5000));
+        var prompt = "Label this conversation.\n<conversation>\n" +
+            $"[1] A (seat 1): We talk about the sea.\n{filler}\n" +
+            "[2] B (seat 2): Indeed.\nGoodbye, friend.\n" +
+            "[3] A (seat 1): Yes.\nFarewell then.\n" +
+            "[4] B (seat 2): So.\nTake care, goodbye.\n</conversation>";
+        using var judge = new OfflineJudgeChatClient();
+        var schema = System.Text.Json.JsonDocument.Parse("""
+            {"type": "object", "properties": {"ending": {"type": "string", "enum": ["clean end", "goodbye loop", "no end"]}}}
+            """).RootElement;
+
+        var response = await judge.GetResponseAsync(
+            [new ChatMessage(ChatRole.User, prompt)], new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) });
+
+        Assert.Equal("{\"ending\":\"goodbye loop\"}", response.Text);
+    }
 }
