@@ -121,7 +121,15 @@ public sealed class ConversationState
             {
                 for (var earlier = 1; earlier < index; earlier++)
                 {
-                    var similarity = shingles.Similarity(GetShingles(earlier));
+                    // Similarity is at most the smaller set's size over the larger's: a message that cannot beat the best so
+                    // far is not compared, which keeps long conversations of messages of different lengths cheap.
+                    var other = GetShingles(earlier);
+                    if ((double)Math.Min(other.Count, shingles.Count) / Math.Max(other.Count, shingles.Count) <= best)
+                    {
+                        continue;
+                    }
+
+                    var similarity = shingles.Similarity(other);
                     if (similarity > best)
                     {
                         best = similarity;

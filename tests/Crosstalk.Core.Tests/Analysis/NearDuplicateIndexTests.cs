@@ -51,6 +51,35 @@ public sealed class NearDuplicateIndexTests
         Assert.Contains(pairs, p => p.First == 9_999 && p.Second == 10_000);
     }
 
+    [Property(MaxTest = 300)]
+    public Property StopGuardsNearestEarlier_IsWhatComparingEveryEarlierMessageFinds() =>
+        Prop.ForAll(ConversationGen().ToArbitrary(), messages =>
+        {
+            // The repetition stop condition's measure skips messages whose size cannot beat the best so far; the result
+            // (highest similarity, earliest message with it) must be the full comparison's.
+            var state = new Crosstalk.Stopping.ConversationState(2, "[END]", hasOpener: false);
+            var shingles = messages.Select(ShingleSet.Create).ToArray();
+            for (var j = 0; j < messages.Length; j++)
+            {
+                state.Add(new TranscriptMessage { Seat = j % 2 + 1, Speaker = "S", Content = messages[j] });
+                var (best, at) = (0.0, 0);
+                for (var i = 0; shingles[j].Count > 0 && i < j; i++)
+                {
+                    if (shingles[j].Similarity(shingles[i]) is var similarity && similarity > best)
+                    {
+                        (best, at) = (similarity, i + 1);
+                    }
+                }
+
+                if (state.GetNearestEarlier(j + 1, out var earlier) != best || earlier != at)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+
     private static Gen<string[]> ConversationGen() =>
         from count in Gen.Choose(0, 40)
         from seeds in Gen.ListOf(Gen.Choose(0, 1_000_000), count)
