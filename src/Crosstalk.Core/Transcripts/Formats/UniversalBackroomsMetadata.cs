@@ -24,21 +24,10 @@ public sealed record UniversalBackroomsMetadata(
     /// <exception cref="JsonException">The line is not a JSON object.</exception>
     public static UniversalBackroomsMetadata Parse(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = Object(json);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException("Expected a JSON object.");
-        }
-
-        var models = new List<string>();
-        if (root.TryGetProperty("models", out var list) && list.ValueKind == JsonValueKind.Array)
-        {
-            models.AddRange(list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!));
-        }
-
         return new UniversalBackroomsMetadata(
-            models,
+            Strings(root, "models"),
             String(root, "template"),
             // null where the tool did not know it ("max_turns": null in logs indexed after the fact).
             root.TryGetProperty("max_turns", out var turns) && turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var t) ? t : null,
@@ -55,22 +44,28 @@ public sealed record UniversalBackroomsMetadata(
     /// <exception cref="JsonException">The text is not a JSON object.</exception>
     public static UniversalBackroomsMetadata ParseRunFile(string json)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = Object(json);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        var logFile = root.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Object ? String(logs, "text") : null;
+        return new UniversalBackroomsMetadata(Strings(root, "args_models"), String(root, "template"), null, Time(root, "started_at"), null, null, logFile);
+    }
+
+    private static JsonDocument Object(string json)
+    {
+        var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
+            document.Dispose();
             throw new JsonException("Expected a JSON object.");
         }
 
-        var models = new List<string>();
-        if (root.TryGetProperty("args_models", out var list) && list.ValueKind == JsonValueKind.Array)
-        {
-            models.AddRange(list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!));
-        }
-
-        var logFile = root.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Object ? String(logs, "text") : null;
-        return new UniversalBackroomsMetadata(models, String(root, "template"), null, Time(root, "started_at"), null, null, logFile);
+        return document;
     }
+
+    private static List<string> Strings(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
+            : [];
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
