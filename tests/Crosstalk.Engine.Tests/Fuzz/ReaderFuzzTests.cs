@@ -103,6 +103,38 @@ public sealed class ReaderFuzzTests
             }
         });
 
+    [Property(MaxTest = 300)]
+    public Property DamagedRunFileBesideALog_IsReadOrRefusedInOneLine() =>
+        Prop.ForAll(DamagedGen([new Sample("log.meta.json", Encoding.UTF8.GetBytes(
+            """{"started_at": "2025-08-30T21:11:56.727035", "template": "cli", "args_models": ["opus", "cli"], "logs": {"text": "var/backrooms_logs/log.txt"}}"""))]).ToArbitrary(), damaged =>
+        {
+            // A UniversalBackrooms run file is read with its log: damaged, the log is refused in one line that names it.
+            var folder = Directory.CreateTempSubdirectory("crosstalk-fuzz-").FullName;
+            try
+            {
+                File.WriteAllText(Path.Combine(folder, "log.txt"), "### Claude 1 ###\nexo help\n\n### CLI ###\nhelp: ls, cat\n");
+                File.WriteAllBytes(Path.Combine(folder, "log.meta.json"), damaged.Bytes);
+                var refused = new List<string>();
+                var work = Task.Run(async () =>
+                {
+                    await foreach (var _ in TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), refused.Add))
+                    {
+                    }
+                });
+                Assert.True(work.Wait(TimeSpan.FromSeconds(30)), $"{damaged} was still being read after 30 s");
+                foreach (var refusal in refused)
+                {
+                    Assert.DoesNotContain('\n', refusal);
+                    Assert.Contains("log.meta.json", refusal, StringComparison.Ordinal);
+                    Assert.True(refusal.Length < 2_000, $"a refusal of {refusal.Length} characters");
+                }
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        });
+
     /// <summary>Reads one file as <c>import</c> does, then analyses and writes each transcript; 30 s at most.</summary>
     private static Outcome ReadAndAnalyse(string name, byte[] bytes)
     {
