@@ -196,6 +196,15 @@ public static class ExperimentFile
             throw new ExperimentFileException(path, ex.Start.Line, ex.Start.Column, FirstSentence(ex.Message), ex);
         }
 
+        return FromYaml(stream, path, []);
+    }
+
+    /// <summary>
+    /// The experiment in a parsed YAML file; <paramref name="otherKeys"/> are top-level keys another reader of the same
+    /// file takes (a study's), so they are not warned about as unknown.
+    /// </summary>
+    internal static Experiment FromYaml(YamlStream stream, string path, IReadOnlyCollection<string> otherKeys)
+    {
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new ExperimentFileException(path, 1, 1, "an experiment file is a YAML mapping with at least 'models:' (see docs/experiments.md).");
@@ -213,7 +222,7 @@ public static class ExperimentFile
         foreach (var key in root.Children.Keys)
         {
             var name = reader.Scalar(key, "key");
-            if (!TopLevelKeys.Contains(name))
+            if (!TopLevelKeys.Contains(name) && !otherKeys.Contains(name))
             {
                 warnings.Add($"{path}:{key.Start.Line}:{key.Start.Column}: unknown key '{name}' is ignored.");
             }

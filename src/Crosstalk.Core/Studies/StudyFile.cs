@@ -106,12 +106,12 @@ public static class StudyFile
 
         // The rest is an experiment, read by the experiment reader (same messages, same lines); the study's own keys
         // are not unknown to it.
-        var experiment = ExperimentFile.Parse(text, source);
-        experiment = experiment with
+        var experiment = ExperimentFile.FromYaml(stream, source, StudyKeys);
+        if (Node(root, "name") is null)
         {
-            Name = Node(root, "name") is null ? "study " + name : experiment.Name,
-            Warnings = [.. experiment.Warnings.Where(w => !StudyKeys.Any(k => w.Contains($"unknown key '{k}'", StringComparison.Ordinal)))],
-        };
+            experiment = experiment with { Name = "study " + name };
+        }
+
         return new StudyDefinition(
             name,
             Scalar(root, "title", source) ?? name,
