@@ -11,7 +11,8 @@ namespace Crosstalk.Analysis;
 /// <param name="Length">How many messages it spans, the few non-farewells it tolerates included.</param>
 /// <param name="Farewells">How many of them are farewells.</param>
 /// <param name="FarewellsStart">Where the farewells began, which may be before <paramref name="Start"/> (seed 001: message 15).</param>
-public sealed record GoodbyeLoop(int Start, int Length, int Farewells, int FarewellsStart)
+/// <param name="Fade">Whether it is a closing fade (<see cref="ClosingDetector"/>) rather than a round of goodbyes; its farewells are then its closing messages.</param>
+public sealed record GoodbyeLoop(int Start, int Length, int Farewells, int FarewellsStart, bool Fade = false)
 {
     /// <summary>The stretch's last message (1-based).</summary>
     public int End => Start + Length - 1;

@@ -33,9 +33,12 @@ public static class TranscriptReportText
         }
 
         text.Append('\n');
-        text.Append(analysis.GoodbyeLoop is { } loop
-            ? string.Create(c, $"Goodbye loop: messages {loop.Start}–{loop.End} ({loop.Length} messages, {loop.Farewells} farewells; farewells began at {loop.FarewellsStart})\n")
-            : "Goodbye loop: none\n");
+        text.Append(analysis.GoodbyeLoop switch
+        {
+            { Fade: true } fade => string.Create(c, $"Goodbye loop: messages {fade.Start}–{fade.End}, a closing fade ({fade.Length} messages, {fade.Farewells} of them thanks or fading)\n"),
+            { } loop => string.Create(c, $"Goodbye loop: messages {loop.Start}–{loop.End} ({loop.Length} messages, {loop.Farewells} farewells; farewells began at {loop.FarewellsStart})\n"),
+            null => "Goodbye loop: none\n",
+        });
         text.Append(c, $"Refusals: {(analysis.Refusals.Count == 0 ? "none" : string.Join(", ", analysis.Refusals))}\n");
         text.Append(c, $"Near duplicates: {(analysis.NearDuplicates.Count == 0 ? "none" : string.Join(", ", analysis.NearDuplicates.Take(12).Select(d => string.Create(c, $"{d.First}≈{d.Second} ({d.Similarity:0.00})"))))}");
         text.Append(analysis.NearDuplicates.Count > 12 ? string.Create(c, $" … {analysis.NearDuplicates.Count} pairs\n") : "\n");

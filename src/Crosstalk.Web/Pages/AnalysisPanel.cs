@@ -59,7 +59,9 @@ internal sealed class AnalysisPanel
         if (a.GoodbyeLoop is { } loop)
         {
             html.Link("#m" + N(loop.Start), $"messages {N(loop.Start)}–{N(loop.End)}")
-                .Text($" ({N(loop.Length)} messages, {N(loop.Farewells)} farewells; highlighted below)");
+                .Text(loop.Fade
+                    ? $", a closing fade ({N(loop.Length)} messages, {N(loop.Farewells)} of them thanks or fading; highlighted below)"
+                    : $" ({N(loop.Length)} messages, {N(loop.Farewells)} farewells; highlighted below)");
         }
         else
         {

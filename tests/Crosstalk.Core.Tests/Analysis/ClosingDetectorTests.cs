@@ -137,14 +137,16 @@ public sealed class ClosingDetectorTests
     {
         var faded = Transcript([.. Story, .. Fade]);
         faded.Metadata[TranscriptMetadataKeys.FirstMessage] = TranscriptMetadataKeys.FirstMessageSpoken;
-        var loop = TranscriptAnalyzer.Analyze(faded).GoodbyeLoop;
+        var analysis = TranscriptAnalyzer.Analyze(faded);
+        var loop = analysis.GoodbyeLoop;
         Assert.NotNull(loop);
-        Assert.Equal((Story.Length + 1, faded.Messages.Count), (loop.Start, loop.End));
+        Assert.Equal((Story.Length + 1, faded.Messages.Count, true), (loop.Start, loop.End, loop.Fade));
+        Assert.Contains($"Goodbye loop: messages {Story.Length + 1}–{faded.Messages.Count}, a closing fade", TranscriptReportText.Render(analysis), StringComparison.Ordinal);
 
         // Seed 001's loop is the chat rule's (from the mutual end token at 24 to the end), unchanged by the fade rule.
         var seed = TranscriptAnalyzer.Analyze(SeedMarkdown.ReadFile(SharedFiles.Seed001)).GoodbyeLoop;
         Assert.NotNull(seed);
-        Assert.Equal((24, 97), (seed.Start, seed.End));
+        Assert.Equal((24, 97, false), (seed.Start, seed.End, seed.Fade));
         Assert.Null(TranscriptAnalyzer.Analyze(SeedMarkdown.ReadFile(SharedFiles.Seed000)).GoodbyeLoop);
     }
 

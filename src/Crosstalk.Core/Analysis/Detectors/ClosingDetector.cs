@@ -237,7 +237,7 @@ public static class ClosingDetector
             closing += messages[k].Kind is ClosingKind.Thanks or ClosingKind.Fade ? 1 : 0;
         }
 
-        return new GoodbyeLoop(first + 1, length, closing, first + 1);
+        return new GoodbyeLoop(first + 1, length, closing, first + 1, Fade: true);
     }
 
     private static int Score(ClosingMessage message) => message.Kind switch
