@@ -295,6 +295,7 @@ public static class TranscriptAnalyzer
             var allWords = new List<string>();
             var seatCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             var selfRepetition = new List<double>();
+            var repetitionIndex = new SelfRepetitionIndex(SelfRepetitionWindow);
             var seen = 0;
             foreach (var i in mine)
             {
@@ -317,9 +318,10 @@ public static class TranscriptAnalyzer
                     seatCounts[word] = seatCounts.GetValueOrDefault(word) + count;
                 }
 
+                var nearest = repetitionIndex.Add(shingles[i]);
                 if (shingles[i].Count > 0 && seen > 0)
                 {
-                    selfRepetition.Add(NearestEarlier(mine, seen, shingles));
+                    selfRepetition.Add(nearest);
                 }
 
                 seen++;
@@ -367,27 +369,6 @@ public static class TranscriptAnalyzer
 
     /// <summary>How many of a seat's latest earlier messages its self-repetition compares a message with.</summary>
     internal const int SelfRepetitionWindow = 200;
-
-    /// <summary>
-    /// The highest similarity of the seat's message <c>mine[seen]</c> to one of its <see cref="SelfRepetitionWindow"/>
-    /// latest earlier messages; a message whose size cannot beat the best so far is not compared (similarity is at most the
-    /// smaller set's size over the larger's), so the work per message stays bounded.
-    /// </summary>
-    private static double NearestEarlier(List<int> mine, int seen, ShingleSet[] shingles)
-    {
-        var set = shingles[mine[seen]];
-        var best = 0.0;
-        for (var k = seen - 1; k >= Math.Max(0, seen - SelfRepetitionWindow) && best < 1; k--)
-        {
-            var other = shingles[mine[k]];
-            if ((double)Math.Min(other.Count, set.Count) / Math.Max(Math.Max(other.Count, set.Count), 1) > best)
-            {
-                best = Math.Max(best, other.Similarity(set));
-            }
-        }
-
-        return best;
-    }
 
     /// <summary>The most frequent emoji, ties broken by first appearance.</summary>
     internal static List<string> TopEmoji(IEnumerable<string> emoji, int count) =>

@@ -80,6 +80,30 @@ public sealed class NearDuplicateIndexTests
             return true;
         });
 
+    [Property(MaxTest = 300)]
+    public Property SelfRepetition_IsTheBestOfComparingEveryMessageInTheWindow() =>
+        Prop.ForAll(ConversationGen().ToArbitrary(), Gen.Choose(1, 8).ToArbitrary(), (messages, window) =>
+        {
+            // Found through shared shingles; must equal comparing each message with each of the window's earlier ones.
+            var shingles = messages.Select(ShingleSet.Create).ToArray();
+            var index = new SelfRepetitionIndex(window);
+            for (var j = 0; j < shingles.Length; j++)
+            {
+                var expected = 0.0;
+                for (var i = Math.Max(0, j - window); i < j; i++)
+                {
+                    expected = Math.Max(expected, shingles[j].Similarity(shingles[i]));
+                }
+
+                if (index.Add(shingles[j]) != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+
     private static Gen<string[]> ConversationGen() =>
         from count in Gen.Choose(0, 40)
         from seeds in Gen.ListOf(Gen.Choose(0, 1_000_000), count)
