@@ -66,7 +66,7 @@ public sealed partial class StoredAnalyses
         {
             await SaveAsync(conversationId, transcript, analysis, cancellationToken);
         }
-        catch (Exception ex) when (ex is TranscriptStoreException or ArgumentException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is TranscriptStoreException || CannotAnalyze(ex))
         {
             LogNotAnalyzed(_logger, conversationId, ex.Message);
         }
@@ -152,11 +152,15 @@ public sealed partial class StoredAnalyses
         {
             return Analyze(transcript, cancellationToken);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (CannotAnalyze(ex))
         {
             return null;
         }
     }
+
+    // What a transcript the analyzer cannot take throws (a pattern that ran out of time included), forgiven alike by
+    // TryAnalyze and TrySaveAsync.
+    private static bool CannotAnalyze(Exception ex) => ex is ArgumentException or InvalidOperationException or TimeoutException;
 
     // The end token a conversation was run with is the one its analysis looks for.
     private static AnalysisOptions Options(Transcript transcript) =>

@@ -81,15 +81,18 @@ public sealed class TranscriptImporter
         ArgumentNullException.ThrowIfNull(transcript);
         var hash = ContentHash(transcript);
         var stored = await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null;
-        return new PreparedTranscript(transcript, hash, stored ? null : StoredAnalyses.TryAnalyze(transcript, cancellationToken));
+        return new PreparedTranscript(transcript, hash, stored, stored ? null : StoredAnalyses.TryAnalyze(transcript, cancellationToken));
     }
 
     /// <summary>Adds a prepared transcript unless the store already has it; returns its id, or null when it was already there.</summary>
     public async Task<long?> AddAsync(PreparedTranscript prepared, string importedFrom, string runName, string source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        var (transcript, hash, analysis) = prepared;
-        if (await _store.FindByContentHashAsync(hash, cancellationToken) is not null)
+        var (transcript, hash, stored, analysis) = prepared;
+
+        // Found when prepared, or since (the same conversation twice in one import): an import never deletes, so a
+        // hash found once stays found.
+        if (stored || await _store.FindByContentHashAsync(hash, cancellationToken) is not null)
         {
             AlreadyStored++;
             return null;
@@ -106,7 +109,13 @@ public sealed class TranscriptImporter
             },
             cancellationToken);
         var id = await _store.CreateConversationAsync(RunId, transcript, null, cancellationToken);
-        await _analyses.TrySaveAsync(id, transcript, analysis, cancellationToken);
+        if (analysis is not null)
+        {
+            // Without one (the analyzer could not take it when prepared) it is not tried a second time now; a later
+            // catch-up does.
+            await _analyses.TrySaveAsync(id, transcript, analysis, cancellationToken);
+        }
+
         Imported++;
         return id;
     }
@@ -115,6 +124,7 @@ public sealed class TranscriptImporter
 /// <summary>A transcript with what an import computes before storing it.</summary>
 /// <param name="Transcript">The transcript read.</param>
 /// <param name="Hash">Its content hash (<see cref="TranscriptImporter.ContentHash"/>).</param>
+/// <param name="Stored">Whether the store already had it when it was prepared.</param>
 /// <param name="Analysis">Its analysis, as the store keeps it; null when the store already had the transcript, or when the
 /// analyzer could not take it (the import goes on without one, and a later catch-up tries again).</param>
-public sealed record PreparedTranscript(Transcript Transcript, string Hash, TranscriptAnalysis? Analysis);
+public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, TranscriptAnalysis? Analysis);

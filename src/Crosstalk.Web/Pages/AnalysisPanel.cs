@@ -20,8 +20,9 @@ internal sealed class AnalysisPanel
         _analysis = analysis;
     }
 
+    // The analysis the store keeps and analyze shows (with the end token the conversation ran with), made the same way.
     public static AnalysisPanel Create(Transcript transcript, CancellationToken cancellationToken = default) =>
-        new(transcript, TranscriptAnalyzer.Analyze(transcript, cancellationToken: cancellationToken));
+        new(transcript, Engine.Analysis.StoredAnalyses.Analyze(transcript, cancellationToken));
 
     public MessageMarks Marks(int index)
     {
