@@ -22,7 +22,7 @@ internal static class BatchThroughputScenario
         var messages = Options.Int(args, "--messages", 97);
         var latencyMs = Options.Int(args, "--latency-ms", 200);
         var concurrency = Options.Int(args, "--concurrency", 512);
-        var cli = Options.Text(args, "--crosstalk") ?? Path.Combine(Options.Root(), "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
+        var cli = Options.Text(args, "--crosstalk") ?? Options.Cli();
         if (!File.Exists(cli))
         {
             Console.Error.WriteLine($"{cli} is missing; build it first: dotnet build -c Release src/Crosstalk.Cli");

@@ -72,7 +72,8 @@ internal sealed class CliContext
     {
         foreach (var warning in transcript.ReadWarnings)
         {
-            Error.WriteLine($"warning: {warning}");
+            // One line whatever the warning quotes (a name, a path), as errors are.
+            Error.WriteLine($"warning: {Crosstalk.Transcripts.ErrorText.OneLine(warning)}");
         }
     }
 }

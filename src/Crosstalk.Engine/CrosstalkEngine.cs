@@ -138,26 +138,24 @@ public sealed class CrosstalkEngine : IAsyncDisposable
         // store before the engine when the store was resolved after it: then the leases cannot be given back (they expire
         // on their own, and another process takes the conversations over after that) and the live text in flight, which
         // is transient, cannot be written. Neither may turn a host's shutdown into an error.
-        try
-        {
-            await _leases.DisposeAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        try
-        {
-            await _live.DisposeAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        await DisposeUnlessStoreGoneAsync(_leases);
+        await DisposeUnlessStoreGoneAsync(_live);
 
         _ownedResolver?.Dispose();
         if (_ownsStore)
         {
             await Store.DisposeAsync();
+        }
+    }
+
+    private static async ValueTask DisposeUnlessStoreGoneAsync(IAsyncDisposable part)
+    {
+        try
+        {
+            await part.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 }

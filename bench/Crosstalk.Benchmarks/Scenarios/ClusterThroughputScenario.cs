@@ -34,7 +34,7 @@ internal static class ClusterThroughputScenario
             return 1;
         }
 
-        var cli = Path.Combine(Options.Root(), "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
+        var cli = Options.Cli();
         if (!File.Exists(cli))
         {
             Console.Error.WriteLine($"{cli} is missing; build it first: dotnet build -c Release src/Crosstalk.Cli");

@@ -173,19 +173,8 @@ internal static class HostileInputScenario
         Messages = [.. messages.Select((m, i) => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = m })],
     };
 
-    private static string FindCli()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Build the CLI first: dotnet build src/Crosstalk.Cli -c Release");
-    }
+    private static string FindCli() =>
+        File.Exists(Options.Cli()) ? Options.Cli() : throw new InvalidOperationException("Build the CLI first: dotnet build src/Crosstalk.Cli -c Release");
 
     private static double Run(string cli, params string[] args)
     {

@@ -62,6 +62,9 @@ internal static class Options
     }
 
     /// <summary>The repository's root (where Crosstalk.slnx is), to find the built CLI.</summary>
+    /// <summary>The Release build of the CLI in this checkout (build it first: dotnet build src/Crosstalk.Cli -c Release).</summary>
+    public static string Cli() => Path.Combine(Root(), "src", "Crosstalk.Cli", "bin", "Release", "net10.0", "crosstalk.dll");
+
     public static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

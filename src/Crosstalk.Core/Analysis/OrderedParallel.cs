@@ -7,8 +7,9 @@ namespace Crosstalk.Analysis;
 public static class OrderedParallel
 {
     /// <summary>
-    /// <paramref name="work"/> applied to every item of <paramref name="source"/>, at most <paramref name="degree"/> at a
-    /// time, results in the source's order. Only a few items more than <paramref name="degree"/> are held at once.
+    /// <paramref name="work"/> applied to every item of <paramref name="source"/> on the thread pool, results in the source's
+    /// order. About twice <paramref name="degree"/> items are in flight and held at once (one slow item, whose result must
+    /// come out first, does not stall the others).
     /// </summary>
     public static IAsyncEnumerable<TOut> SelectAsync<TIn, TOut>(
         this IAsyncEnumerable<TIn> source,

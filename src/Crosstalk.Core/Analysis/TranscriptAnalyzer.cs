@@ -48,7 +48,6 @@ public static class TranscriptAnalyzer
         var farewells = new bool[n];
         var refusals = new bool[n];
         var worded = new bool[n];
-        var closing = new ClosingMessage[n];
         var emoji = new List<string>[n];
         var garbled = new IReadOnlyList<string>[n];
         var judged = new int[n];
@@ -75,7 +74,6 @@ public static class TranscriptAnalyzer
                 endTokens[i] = endTokens[earlier];
                 farewells[i] = farewells[earlier];
                 worded[i] = worded[earlier];
-                closing[i] = closing[earlier];
                 refusals[i] = refusals[earlier];
                 continue;
             }
@@ -96,10 +94,9 @@ public static class TranscriptAnalyzer
             if (i >= firstJudged)
             {
                 endTokens[i] = EndTokenDetector.EndsWithToken(text, options.EndToken);
-                farewells[i] = FarewellDetector.IsFarewell(text, options.EndToken);
-                worded[i] = farewells[i] && GoodbyeLoopDetector.HasWords(text.Replace(options.EndToken, " ", StringComparison.Ordinal).AsSpan());
+                farewells[i] = FarewellDetector.IsFarewell(text, options.EndToken, out var saysSomething);
+                worded[i] = farewells[i] && saysSomething;
                 refusals[i] = RefusalDetector.IsRefusal(text);
-                closing[i] = ClosingDetector.Classify(text);
             }
         }
 
@@ -136,7 +133,7 @@ public static class TranscriptAnalyzer
             transcript.Stop?.Reason,
             EndTokens(messages, endTokens, options.EndToken),
             GoodbyeLoopDetector.Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap)
-                ?? ClosingDetector.Find([.. messages.Select(m => m.Content)], closing, endTokens, options.GoodbyeLoopMinLength),
+                ?? ClosingFade(messages, same, firstJudged, endTokens, options),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
             NearDuplicates(messages, shingles, wordCounts, options, cancellationToken),
             Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies, cancellationToken),
@@ -365,6 +362,18 @@ public static class TranscriptAnalyzer
         }
 
         return result;
+    }
+
+    // Read only when there is no chat goodbye loop (most conversations with one would not need it); each distinct text once.
+    private static GoodbyeLoop? ClosingFade(IList<TranscriptMessage> messages, int[] same, int firstJudged, bool[] endTokens, AnalysisOptions options)
+    {
+        var closing = new ClosingMessage[messages.Count];
+        for (var i = firstJudged; i < messages.Count; i++)
+        {
+            closing[i] = same[i] < i ? closing[same[i]] : ClosingDetector.Classify(messages[i].Content);
+        }
+
+        return ClosingDetector.Find([.. messages.Select(m => m.Content)], closing, endTokens, options.GoodbyeLoopMinLength);
     }
 
     /// <summary>How many of a seat's latest earlier messages its self-repetition compares a message with.</summary>

@@ -124,9 +124,9 @@ public static class TranscriptSources
                     if (SeedMarkdown.NameProblem(participant.Name) is { } problem)
                     {
                         // Kept as it is (the analysis and JSON hold any name); said now rather than when Markdown is written.
-                        transcript.ReadWarnings.Add(ErrorText.OneLine(string.Create(
+                        transcript.ReadWarnings.Add(string.Create(
                             CultureInfo.InvariantCulture,
-                            $"{file}: seat {participant.Seat}'s name '{participant.Name}' is kept, but seed Markdown cannot hold it ({problem})")));
+                            $"{file}: seat {participant.Seat}'s name '{participant.Name}' is kept, but seed Markdown cannot hold it ({problem})"));
                     }
                 }
 
@@ -142,16 +142,7 @@ public static class TranscriptSources
             return InspectEvalArchive.Read(file);
         }
 
-        if (Path.GetExtension(file).Equals(".txt", StringComparison.OrdinalIgnoreCase))
-        {
-            var text = AtomicFile.ReadAllText(file);
-            if (UniversalBackroomsReader.IsLog(text) && !text.TrimStart('\uFEFF').TrimStart().StartsWith("# ", StringComparison.Ordinal))
-            {
-                return [UniversalBackroomsReader.Read(text, file, backroomsMetadata.GetValueOrDefault(Path.GetFileName(file)) ?? UniversalBackroomsReader.ReadRunFile(file))];
-            }
-        }
-
-        return TranscriptFile.ReadAll(file);
+        return TranscriptFile.ReadAll(file, backroomsMetadata);
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ internal static class CorpusPage
         CorpusTables.Charts(html, corpus, links);
         CorpusTables.Models(html, corpus, links);
         CorpusTables.Pairs(html, corpus);
-        await BreakdownsAsync(web, html, filters.Run, query, cancellationToken).ConfigureAwait(false);
+        await BreakdownsAsync(web, html, query, total, cancellationToken).ConfigureAwait(false);
         return Layout.Page("Corpus", "corpus", html);
     }
 
@@ -73,14 +73,13 @@ internal static class CorpusPage
 
     // For one run: how its conversations ended under each value of each factor of its experiment — the conversations the
     // page's other filters select, as in the tables above.
-    private static async Task BreakdownsAsync(WebContext web, HtmlBuilder html, string? run, Storage.ConversationQuery query, CancellationToken cancellationToken)
+    private static async Task BreakdownsAsync(WebContext web, HtmlBuilder html, Storage.ConversationQuery query, long count, CancellationToken cancellationToken)
     {
-        if (run is null || await web.Store.GetRunAsync(run, cancellationToken).ConfigureAwait(false) is null)
+        if (query.RunId is not { } run || await web.Store.GetRunAsync(run, cancellationToken).ConfigureAwait(false) is null)
         {
             return;
         }
 
-        var count = await web.Store.CountConversationsAsync(query, cancellationToken).ConfigureAwait(false);
         if (count > MaxBreakdownConversations)
         {
             html.Element("p", $"Breakdowns by factor are shown for runs of up to {Formats.Number(MaxBreakdownConversations)} conversations; 'crosstalk analyze {run}' gives them for this one.", ("class", "note"));

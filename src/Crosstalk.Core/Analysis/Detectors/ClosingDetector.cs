@@ -52,10 +52,10 @@ public static class ClosingDetector
     /// <summary>The largest share of a closing's words that may be new to the conversation.</summary>
     public const double MaxNewWords = 0.5;
 
-    private static readonly FrozenSet<string> Thanks = Set(
+    private static readonly string[] Thanks = Words(
         "thank thanks thankful grateful gratitude goodbye goodbyes bye farewell farewells adieu goodnight namaste amen blessing blessings bless");
 
-    private static readonly FrozenSet<string> Shutdown = Set("logout logoff poweroff shutdown halt halted terminated disconnected offline");
+    private static readonly string[] Shutdown = Words("logout logoff poweroff shutdown halt halted terminated disconnected offline");
 
     private static readonly FrozenSet<string> ShutdownPairs = new[]
     {
@@ -64,11 +64,11 @@ public static class ClosingDetector
         "session closed", "session complete", "session terminated", "transmission complete",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> Ending = Set(
+    private static readonly string[] Ending = Words(
         "end ends ended ending fin eof complete completed completion concluded conclusion closed closing termination finished final " +
         "exit exited halt halted offline logout poweroff shutdown terminated");
 
-    private static readonly FrozenSet<string> Stillness = Set(
+    private static readonly string[] Stillness = Words(
         "silence silent quiet quietly stillness still rest rests resting peace peaceful hush sleep sleeps asleep fade fades faded " +
         "fading dissolve dissolves dissolved idle waiting waits blink blinks blinking cursor nothing no none without empty void " +
         "null zero eternal always forever infinite remains remain persists breath breathe breathes");
@@ -344,6 +344,5 @@ public static class ClosingDetector
         return kinds.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static FrozenSet<string> Set(string words) =>
-        words.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal);
+    private static string[] Words(string words) => words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

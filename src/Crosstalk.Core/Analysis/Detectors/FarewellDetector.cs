@@ -24,11 +24,14 @@ public static partial class FarewellDetector
     /// <summary>Returns true when <paramref name="text"/> is a farewell, acknowledgement, wave or bare end token.</summary>
     /// <param name="text">The message content.</param>
     /// <param name="endToken">The conversation's end token; occurrences are ignored, and a message of only end tokens is a farewell.</param>
-    public static bool IsFarewell(string text, string endToken)
+    public static bool IsFarewell(string text, string endToken) => IsFarewell(text, endToken, out _);
+
+    /// <summary>As <see cref="IsFarewell(string, string)"/>; <paramref name="saysSomething"/> tells a farewell with words from a wave or a bare end token.</summary>
+    internal static bool IsFarewell(string text, string endToken, out bool saysSomething)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(endToken);
-
+        saysSomething = false;
         if (string.IsNullOrWhiteSpace(text))
         {
             return false;
@@ -36,13 +39,19 @@ public static partial class FarewellDetector
 
         var rest = endToken.Length == 0 ? text : text.Replace(endToken, " ", StringComparison.Ordinal);
         var span = rest.AsSpan().Trim();
-        if (span.Length == 0 || !GoodbyeLoopDetector.HasWords(span))
+        if (span.Length == 0 || !HasWords(span))
         {
             return true;
         }
 
+        saysSomething = true;
+        if (span.Contains('?'))
+        {
+            return false;
+        }
+
         var words = CountWords(span);
-        if (span.Contains('?') || words > MaxWords)
+        if (words > MaxWords)
         {
             return false;
         }
@@ -53,7 +62,7 @@ public static partial class FarewellDetector
         foreach (var range in SentenceBreak().EnumerateSplits(span))
         {
             var sentence = span[range].Trim();
-            if (!GoodbyeLoopDetector.HasWords(sentence))
+            if (!HasWords(sentence))
             {
                 continue;
             }
@@ -64,6 +73,20 @@ public static partial class FarewellDetector
         }
 
         return sentences > 0 && marked * 2 >= sentences && (lastMarked || words <= ShortWords);
+    }
+
+    /// <summary>Whether a text has a letter or digit (says something, rather than waving or giving a bare token).</summary>
+    private static bool HasWords(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int CountWords(ReadOnlySpan<char> text)

@@ -118,7 +118,7 @@ public static partial class GarbledWordDetector
         var i = 0;
         while (i < text.Length)
         {
-            if (!IsAsciiLetter(text[i]) || (i > 0 && Touches(text[i - 1])))
+            if (!char.IsAsciiLetter(text[i]) || (i > 0 && Touches(text[i - 1])))
             {
                 i++;
                 continue;
@@ -130,7 +130,7 @@ public static partial class GarbledWordDetector
             var j = i;
             while (true)
             {
-                while (j < text.Length && IsAsciiLetter(text[j]))
+                while (j < text.Length && char.IsAsciiLetter(text[j]))
                 {
                     j++;
                 }
@@ -140,7 +140,7 @@ public static partial class GarbledWordDetector
                     best = j;
                 }
 
-                if (j + 1 < text.Length && text[j] is '\'' or '’' or '-' && IsAsciiLetter(text[j + 1]))
+                if (j + 1 < text.Length && text[j] is '\'' or '’' or '-' && char.IsAsciiLetter(text[j + 1]))
                 {
                     j++;
                     continue;
@@ -161,7 +161,6 @@ public static partial class GarbledWordDetector
         }
     }
 
-    private static bool IsAsciiLetter(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z');
 
     // What .NET's \w holds (letters, decimal digits, non-spacing marks, connector punctuation such as _), and @ / . \.
     private static bool Touches(char c) => IsWordCharacter(c) || c is '@' or '/' or '.' or '\\';

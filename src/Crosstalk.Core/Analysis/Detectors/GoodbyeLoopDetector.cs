@@ -28,9 +28,8 @@ public static class GoodbyeLoopDetector
         var worded = new bool[contents.Count];
         for (var i = options.FirstMessageIsOpener ? 1 : 0; i < contents.Count; i++)
         {
-            farewells[i] = FarewellDetector.IsFarewell(contents[i], options.EndToken);
+            farewells[i] = FarewellDetector.IsFarewell(contents[i], options.EndToken, out worded[i]);
             endTokens[i] = EndTokenDetector.EndsWithToken(contents[i], options.EndToken);
-            worded[i] = HasWords(contents[i].Replace(options.EndToken, " ", StringComparison.Ordinal).AsSpan());
         }
 
         return Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap);
@@ -38,20 +37,6 @@ public static class GoodbyeLoopDetector
 
     /// <summary>The fewest farewells with words a loop holds: a run of emoji, dots or ASCII frames alone is no goodbye.</summary>
     public const int MinWordedFarewells = 3;
-
-    /// <summary>Whether a text has a letter or digit (a farewell that says something, not a wave or a bare token).</summary>
-    internal static bool HasWords(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Finds the loop given which messages are farewells and which end with the end token (index 0 is message 1).</summary>
     /// <remarks>Consecutive end tokens stand for a mutual end here; seats are not checked because they alternate.</remarks>

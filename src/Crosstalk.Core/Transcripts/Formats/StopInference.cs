@@ -37,7 +37,7 @@ internal static class StopInference
             transcript.Stop = new StopInfo(
                 StopReasons.MaxMessages,
                 Message: count,
-                Detail: string.Create(CultureInfo.InvariantCulture, $"inferred: {count} messages, the original system's cap (96 turns after the opener), and the file keeps no stop"));
+                Detail: string.Create(CultureInfo.InvariantCulture, $"inferred: {count} messages, the original system's cap ({OriginalCap - 1} turns after the opener), and the file keeps no stop"));
         }
     }
 }

@@ -73,7 +73,7 @@ public static class TranscriptFile
     }
 
     /// <summary>Every transcript in a text of any format (one for most formats, several for JSONL and Inspect logs).</summary>
-    private static IEnumerable<Transcript> ReadText(string text, string path)
+    private static IEnumerable<Transcript> ReadText(string text, string path, IReadOnlyDictionary<string, UniversalBackroomsMetadata>? backroomsMetadata = null)
     {
         var format = Detect(path, text);
         return format switch
@@ -86,7 +86,8 @@ public static class TranscriptFile
             TranscriptFormat.Llm2Llm => [ForeignLayout.Read(path, null, "llm2llm", () => ReadLlm2Llm(text, path))],
             TranscriptFormat.LiminalBackrooms => [ForeignLayout.Read(path, null, "liminal_backrooms", () => LiminalBackroomsHtml.Read(text, path))],
             TranscriptFormat.ChatBridge => [ForeignLayout.Read(path, null, "chat_bridge", () => ChatBridgeMarkdown.Read(text, path))],
-            TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(text, path, UniversalBackroomsReader.ReadRunFile(path))],
+            TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(
+                text, path, backroomsMetadata?.GetValueOrDefault(Path.GetFileName(path)) ?? UniversalBackroomsReader.ReadRunFile(path))],
             _ => [TranscriptJson.Read(text, path)],
         };
     }
@@ -112,7 +113,10 @@ public static class TranscriptFile
     }
 
     /// <summary>Reads every transcript in a file: one for most formats, one per line for JSONL (read lazily).</summary>
-    public static IEnumerable<Transcript> ReadAll(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="backroomsMetadata">UniversalBackrooms metadata lines found beside the logs, by the log's file name: a
+    /// log is read with its line (else with its run file, if any).</param>
+    public static IEnumerable<Transcript> ReadAll(string path, IReadOnlyDictionary<string, UniversalBackroomsMetadata>? backroomsMetadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using (var probe = AtomicFile.OpenText(path))
@@ -134,11 +138,11 @@ public static class TranscriptFile
             }
             else
             {
-                return ReadText(start, path).ToList();
+                return ReadText(start, path, backroomsMetadata).ToList();
             }
         }
 
-        return ReadText(AtomicFile.ReadAllText(path), path).ToList();
+        return ReadText(AtomicFile.ReadAllText(path), path, backroomsMetadata).ToList();
     }
 
     /// <summary>Whether Crosstalk writes this format (the others are read only).</summary>
