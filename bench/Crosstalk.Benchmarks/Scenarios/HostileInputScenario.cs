@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Crosstalk.Analysis;
 using Crosstalk.Engine.Imports;
 using Crosstalk.Transcripts;
@@ -77,6 +78,11 @@ internal static class HostileInputScenario
         }
 
         var read = clock.Elapsed.TotalSeconds;
+        // --alloc-types: what the analysis allocates, by type (sampled by the runtime's own events).
+        using var gcEvents = args.Contains("--alloc-types") ? new GcEvents(allocationTypes: true) : null;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var collections = GC.CollectionCount(0);
+        var paused = GC.GetTotalPauseDuration();
         clock.Restart();
         var corpus = new CorpusAnalyzer();
         foreach (var transcript in transcripts)
@@ -86,7 +92,24 @@ internal static class HostileInputScenario
 
         var analysed = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"in process: read {transcripts.Count:N0} transcripts ({transcripts.Sum(t => t.Messages.Count):N0} messages; {skipped} files refused) in {read:0.00} s, analysed them in {analysed:0.00} s"));
+            $"in process: read {transcripts.Count:N0} transcripts ({transcripts.Sum(t => t.Messages.Count):N0} messages; {skipped} files refused) in {read:0.00} s, analysed them in {analysed:0.00} s " +
+            $"(allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0:N0} MB, {GC.CollectionCount(0) - collections} GCs, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s)"));
+        foreach (var (type, bytes) in gcEvents?.AllocatedTypes().Take(15) ?? [])
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bytes / 1048576.0,8:N0} MB  {type}"));
+        }
+
+        if (Options.Text(args, "--dump") is { } dump)
+        {
+            // --dump FILE: every transcript's analysis, to compare two builds' results.
+            await File.WriteAllLinesAsync(dump, transcripts.Select(t => JsonSerializer.Serialize(TranscriptAnalyzer.Analyze(t), AnalysisJsonContext.Default.TranscriptAnalysis)));
+        }
+
+        if (rounds == 0)
+        {
+            // --rounds 0: the in-process figures only (to profile the analysis).
+            return 0;
+        }
 
         // Whole processes, cold, as a user runs them.
         var cli = FindCli();

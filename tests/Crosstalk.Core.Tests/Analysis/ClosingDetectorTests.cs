@@ -150,6 +150,26 @@ public sealed class ClosingDetectorTests
         Assert.Null(TranscriptAnalyzer.Analyze(SeedMarkdown.ReadFile(SharedFiles.Seed000)).GoodbyeLoop);
     }
 
+    [Fact]
+    public void Words_are_lower_cased_as_the_culture_tables_do_for_every_character()
+    {
+        // The rule reads the letters a–z of the lower-cased text; it lower-cases without the culture tables, which must not
+        // change which characters those are.
+        Span<char> lowered = stackalloc char[1];
+        for (var c = char.MinValue; ; c++)
+        {
+            var expected = char.ToString(c).ToLowerInvariant()[0];
+            ClosingDetector.LowerLetters([c], lowered);
+            Assert.True(
+                expected is >= 'a' and <= 'z' ? lowered[0] == expected : lowered[0] is not (>= 'a' and <= 'z'),
+                $"U+{(int)c:X4}: {(int)expected:X4} against {(int)lowered[0]:X4}");
+            if (c == char.MaxValue)
+            {
+                break;
+            }
+        }
+    }
+
     private static GoodbyeLoop? Find(string[] messages) =>
         ClosingDetector.Find(messages, [.. messages.Select(ClosingDetector.Classify)], new bool[messages.Length], minLength: 6);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Crosstalk.Analysis;
 
@@ -74,8 +75,8 @@ public sealed class CorpusSums
         ArgumentNullException.ThrowIfNull(words);
         foreach (var (word, count) in words)
         {
-            model.WordCounts[word] = model.WordCounts.GetValueOrDefault(word) + count;
-            AllWords[word] = AllWords.GetValueOrDefault(word) + count;
+            CollectionsMarshal.GetValueRefOrAddDefault(model.WordCounts, word, out _) += count;
+            CollectionsMarshal.GetValueRefOrAddDefault(AllWords, word, out _) += count;
         }
     }
 

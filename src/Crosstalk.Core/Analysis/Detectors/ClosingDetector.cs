@@ -84,7 +84,7 @@ public static class ClosingDetector
         try
         {
             var span = lower.AsSpan(0, text.Length);
-            text.AsSpan().ToLowerInvariant(span);
+            LowerLetters(text, span);
             Span<char> pair = stackalloc char[MaxPair];
             var previous = ReadOnlySpan<char>.Empty;
             var previousKinds = WordKinds.None;
@@ -137,6 +137,21 @@ public static class ClosingDetector
         pair[previous.Length] = ' ';
         word.CopyTo(pair[(previous.Length + 1)..]);
         return ShutdownPairsLookup.Contains(pair[..(previous.Length + 1 + word.Length)]);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with what <see cref="string.ToLowerInvariant()"/> turns into the letters a–z turned into them,
+    /// and every other character as it is: all that <see cref="NextWord"/> reads, without the culture tables (a whole
+    /// message through them costs more than reading it).
+    /// </summary>
+    internal static void LowerLetters(ReadOnlySpan<char> text, Span<char> into)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            // The only character outside ASCII that lower-cases into a–z is the Kelvin sign (a test holds this to every char).
+            into[i] = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c == '\u212A' ? 'k' : c;
+        }
     }
 
     /// <summary>The next run of the letters a–z in lower-cased text from <paramref name="at"/>; empty at the end.</summary>
@@ -254,33 +269,42 @@ public static class ClosingDetector
         var lastSeen = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = lastSeen.GetAlternateLookup<ReadOnlySpan<char>>();
         long added = 0, all = 0;
-        for (var k = 0; k <= end; k++)
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(contents.Take(end + 1).Max(text => text.Length), 1));
+        try
         {
-            var lower = contents[k].ToLowerInvariant();
-            for (var at = 0; NextWord(lower, ref at) is { Length: > 0 } word;)
+            for (var k = 0; k <= end; k++)
             {
-                if (word.Length < 4)
+                var lower = buffer.AsSpan(0, contents[k].Length);
+                LowerLetters(contents[k], lower);
+                for (var at = 0; NextWord(lower, ref at) is { Length: > 0 } word;)
                 {
-                    continue;
-                }
-
-                if (lookup.TryGetValue(word, out var seenIn))
-                {
-                    if (seenIn == k)
+                    if (word.Length < 4)
                     {
                         continue;
                     }
 
-                    lookup[word] = k;
-                }
-                else
-                {
-                    lookup[word] = k;
-                    added += k >= first ? 1 : 0;
-                }
+                    if (lookup.TryGetValue(word, out var seenIn))
+                    {
+                        if (seenIn == k)
+                        {
+                            continue;
+                        }
 
-                all += k >= first ? 1 : 0;
+                        lookup[word] = k;
+                    }
+                    else
+                    {
+                        lookup[word] = k;
+                        added += k >= first ? 1 : 0;
+                    }
+
+                    all += k >= first ? 1 : 0;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
         }
 
         return all == 0 || added <= MaxNewWords * all;

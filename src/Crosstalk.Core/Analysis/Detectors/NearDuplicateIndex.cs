@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Crosstalk.Analysis;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Crosstalk.Analysis;
 /// that share such a shingle are compared, and only those whose sizes allow the threshold.
 /// </summary>
 /// <remarks>
-/// Work per message is bounded: each shingle remembers its <see cref="MaxCandidates"/> latest messages, and a message is
+/// Work per message is bounded: only the <see cref="MaxCandidates"/> latest messages that hold a shingle are read for it, and a message is
 /// compared with at most that many (the latest first), each comparison a merge no longer than twice the message (the size
 /// filter). A conversation stuck on one reply thousands of times is reported pair by pair for its latest copies only.
 /// </remarks>
@@ -19,7 +21,9 @@ internal sealed class NearDuplicateIndex
     private readonly double _threshold;
     private readonly IReadOnlyList<ShingleSet> _sets;
     private readonly Dictionary<ulong, int> _frequency = [];
-    private readonly Dictionary<ulong, Queue<int>> _postings = [];
+    // Each shingle's messages as a list linked from its latest (one flat list for all shingles); only the latest MaxCandidates are read.
+    private readonly Dictionary<ulong, int> _latest = [];
+    private readonly List<(int Position, int Earlier)> _postings = [];
     private readonly HashSet<int> _seen = [];
 
     /// <param name="threshold">The similarity from which two messages count, above 0.</param>
@@ -51,15 +55,17 @@ internal sealed class NearDuplicateIndex
         var prefix = Prefix(set);
         _seen.Clear();
         var candidates = new List<int>();
+        var postings = CollectionsMarshal.AsSpan(_postings);
         foreach (var hash in prefix)
         {
-            if (!_postings.TryGetValue(hash, out var posting))
+            if (!_latest.TryGetValue(hash, out var latest))
             {
                 continue;
             }
 
-            foreach (var earlier in posting)
+            for (int at = latest, taken = 0; at >= 0 && taken < MaxCandidates; at = postings[at].Earlier, taken++)
             {
+                var earlier = postings[at].Position;
                 var size = _sets[earlier].Count;
                 if (size >= _threshold * set.Count && set.Count >= _threshold * size && _seen.Add(earlier))
                 {
@@ -76,17 +82,9 @@ internal sealed class NearDuplicateIndex
 
         foreach (var hash in prefix)
         {
-            if (!_postings.TryGetValue(hash, out var posting))
-            {
-                _postings[hash] = posting = new Queue<int>();
-            }
-
-            if (posting.Count == MaxCandidates)
-            {
-                posting.Dequeue();
-            }
-
-            posting.Enqueue(position);
+            ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_latest, hash, out var exists);
+            _postings.Add((position, exists ? latest : -1));
+            latest = _postings.Count - 1;
         }
 
         return candidates;
@@ -103,6 +101,12 @@ internal sealed class NearDuplicateIndex
         }
 
         Array.Sort(ordered);
-        return [.. ordered.Take(Math.Clamp(length, 1, hashes.Length)).Select(x => x.Hash)];
+        var prefix = new ulong[Math.Clamp(length, 1, hashes.Length)];
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            prefix[i] = ordered[i].Hash;
+        }
+
+        return prefix;
     }
 }

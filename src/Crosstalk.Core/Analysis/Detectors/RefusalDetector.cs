@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -65,6 +66,13 @@ public static partial class RefusalDetector
     /// <summary>The text without quote lines, quoted passages and code.</summary>
     internal static string Unquoted(string text)
     {
+        // Most messages have neither quote lines nor code nor quotation marks: they are read as they are.
+        var own = text.AsSpan().ContainsAny(QuoteLineOrCode) ? WithoutQuoteLinesAndCode(text) : text;
+        return own.AsSpan().ContainsAny(QuotationMarks) ? QuotedPassage().Replace(own, " … ") : own;
+    }
+
+    private static string WithoutQuoteLinesAndCode(string text)
+    {
         var builder = new StringBuilder(text.Length);
         var inFence = false;
         foreach (var rawLine in text.Split('\n'))
@@ -84,8 +92,12 @@ public static partial class RefusalDetector
             builder.Append(rawLine).Append('\n');
         }
 
-        return QuotedPassage().Replace(builder.ToString(), " … ");
+        return builder.ToString();
     }
+
+    // What a quote line or code begins with, and what every quoted passage of QuotedPassage() begins with.
+    private static readonly SearchValues<char> QuoteLineOrCode = SearchValues.Create(">`~");
+    private static readonly SearchValues<char> QuotationMarks = SearchValues.Create("\"“«„「『`");
 
     private const string Apology =
         @"(?:I['’]m\s+(?:so\s+|really\s+|truly\s+)?sorry|I\s+am\s+(?:so\s+|really\s+|truly\s+)?sorry|Sorry|I\s+apologi[sz]e|My\s+apologies|Unfortunately"

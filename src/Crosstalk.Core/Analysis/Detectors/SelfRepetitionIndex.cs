@@ -9,7 +9,9 @@ namespace Crosstalk.Analysis;
 /// </summary>
 internal sealed class SelfRepetitionIndex(int window)
 {
-    private readonly Dictionary<ulong, List<int>> _postings = [];
+    // Each shingle's postings as a list linked from its latest (one flat list for all: no list per shingle).
+    private readonly Dictionary<ulong, int> _latest = [];
+    private readonly List<Posting> _postings = [];
     private readonly List<int> _sizes = [];
     private readonly Dictionary<int, int> _shared = [];
 
@@ -21,12 +23,13 @@ internal sealed class SelfRepetitionIndex(int window)
         _shared.Clear();
         foreach (var hash in set.Hashes)
         {
-            if (_postings.TryGetValue(hash, out var list))
+            if (_latest.TryGetValue(hash, out var at))
             {
-                // Positions are added in order, so the window's are at the end of the list.
-                for (var k = list.Count - 1; k >= 0 && list[k] >= position - window; k--)
+                // Positions are added in order, so the window's are the latest.
+                var postings = CollectionsMarshal.AsSpan(_postings);
+                for (; at >= 0 && postings[at].Position >= position - window; at = postings[at].Earlier)
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(_shared, list[k], out _)++;
+                    CollectionsMarshal.GetValueRefOrAddDefault(_shared, postings[at].Position, out _)++;
                 }
             }
         }
@@ -39,11 +42,15 @@ internal sealed class SelfRepetitionIndex(int window)
 
         foreach (var hash in set.Hashes)
         {
-            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_postings, hash, out _);
-            (list ??= []).Add(position);
+            ref var latest = ref CollectionsMarshal.GetValueRefOrAddDefault(_latest, hash, out var exists);
+            _postings.Add(new Posting(position, exists ? latest : -1));
+            latest = _postings.Count - 1;
         }
 
         _sizes.Add(set.Count);
         return best;
     }
+
+    /// <summary>A message that holds a shingle, and the shingle's posting before it (-1 for none).</summary>
+    private readonly record struct Posting(int Position, int Earlier);
 }
