@@ -177,13 +177,7 @@ public interface ITranscriptStore : IAsyncDisposable
     Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps the analysis of a conversation (replacing an earlier one), tagged with the analyzer's version.</summary>
-    /// <param name="conversationId">The conversation.</param>
-    /// <param name="version">The analyzer's version (<see cref="TranscriptAnalyzer.Version"/>).</param>
-    /// <param name="messageCount">How many messages the analysis saw: it is stale once the conversation has more.</param>
-    /// <param name="facts">What the corpus tables sum.</param>
-    /// <param name="analysisJson">The whole analysis, as the conversation page shows it.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    Task SaveAnalysisAsync(long conversationId, int version, int messageCount, ConversationFacts facts, string analysisJson, CancellationToken cancellationToken = default);
+    Task SaveAnalysisAsync(long conversationId, AnalysisRecord analysis, CancellationToken cancellationToken = default);
 
     /// <summary>The stored analysis JSON of a conversation when it is current (this version, its present message count); else null.</summary>
     Task<string?> GetAnalysisJsonAsync(long conversationId, int version, CancellationToken cancellationToken = default);

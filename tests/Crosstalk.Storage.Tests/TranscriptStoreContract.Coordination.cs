@@ -180,6 +180,23 @@ public abstract partial class TranscriptStoreContract
     }
 
     [Fact]
+    public async Task CreateConversations_WithAnAnalysisThatSawFewerMessages_RefusesTheBatchAndStoresNothing()
+    {
+        var complete = Header("A", null, "B", null);
+        complete.Messages.Add(Message(1, "Hello."));
+        var analysed = TranscriptAnalyzer.Analyze(complete);
+        var grown = Header("A", null, "B", null);
+        grown.Messages.Add(Message(1, "Hello."));
+        grown.Messages.Add(Message(2, "Hi."));
+
+        // An analysis kept with a conversation must be current: one that saw only its first message is refused.
+        var stale = new AnalysisRecord(TranscriptAnalyzer.Version, 1, ConversationFacts.From(complete, analysed), "{}");
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CreateConversationsAsync(
+            null, [new NewConversation(complete, null, stale), new NewConversation(grown, null, stale)]));
+        Assert.Empty(await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)));
+    }
+
+    [Fact]
     public async Task ContentHash_StoredOnce_IsFoundAndASecondCopyIsRefused()
     {
         var header = Header("A", null, "B", null);
@@ -215,14 +232,25 @@ public abstract partial class TranscriptStoreContract
         self.Messages.Add(Message(1, "Goodbye. [END]"));
         transcripts.Insert(2, self);
 
+        // Half kept after the conversation was stored, half kept with it as it was created (as an import does).
         var memory = new CorpusAnalyzer();
-        foreach (var transcript in transcripts)
+        for (var i = 0; i < transcripts.Count; i++)
         {
-            var id = await Store.CreateConversationAsync(null, transcript, null);
+            var transcript = transcripts[i];
             var analysis = TranscriptAnalyzer.Analyze(transcript);
             memory.Add(transcript, analysis);
-            var stored = (await Store.GetTranscriptAsync(id))!;
-            await Store.SaveAnalysisAsync(id, TranscriptAnalyzer.Version, stored.Messages.Count, ConversationFacts.From(stored, analysis), "{}");
+            if (i % 2 == 0)
+            {
+                var id = await Store.CreateConversationAsync(null, transcript, null);
+                var stored = (await Store.GetTranscriptAsync(id))!;
+                await Store.SaveAnalysisAsync(id, new AnalysisRecord(TranscriptAnalyzer.Version, stored.Messages.Count, ConversationFacts.From(stored, analysis), "{}"));
+            }
+            else
+            {
+                var record = new AnalysisRecord(TranscriptAnalyzer.Version, transcript.Messages.Count, ConversationFacts.From(transcript, analysis), "{\"kept\": " + i + "}");
+                var id = (await Store.CreateConversationsAsync(null, [new NewConversation(transcript, null, record)]))[0];
+                Assert.Equal(record.Json, await Store.GetAnalysisJsonAsync(id, TranscriptAnalyzer.Version));
+            }
         }
 
         var fromStore = await Store.AggregateAnalysesAsync(ConversationQuery.All, TranscriptAnalyzer.Version, new AnalysisOptions(), vocabularySample: 1000, includeRows: true);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Engine.Analysis;
 using Crosstalk.Engine.Imports;
 using Spectre.Console;
 
@@ -11,6 +10,11 @@ namespace Crosstalk.Cli.Commands;
 /// <summary><c>crosstalk import</c>: brings transcript files into the store, as one run.</summary>
 internal static class ImportCommand
 {
+    // A transaction for this many conversations or messages, whichever comes first: one commit (and one full-text index
+    // update) for many small conversations, while an interrupted import loses at most one batch (running it again adds it).
+    private const int BatchConversations = 64;
+    private const int BatchMessages = 2000;
+
     public static Command Create(CliContext context)
     {
         var path = new Argument<string>("path") { Description = "A transcript file, or a folder: every transcript file in it and below is imported." };
@@ -42,7 +46,7 @@ internal static class ImportCommand
         {
             var root = context.ResolvePath(parseResult.GetValue(path)!);
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
-            var importer = new TranscriptImporter(store, new StoredAnalyses(store, context.TimeProvider), context.TimeProvider);
+            var importer = new TranscriptImporter(store, context.TimeProvider);
             var failed = 0;
             if (!File.Exists(root) && !Directory.Exists(root))
             {
@@ -52,21 +56,32 @@ internal static class ImportCommand
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
-            // Hashed and analysed (unless already stored) on every core while the store takes them one by one, in the files' order.
+            // Hashed and analysed (unless already stored) on every core while the store takes them in the files' order, a
+            // batch to a transaction.
             var prepared = TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken)
-                .SelectAsync(async (read, token) => (read.File, Prepared: await importer.PrepareAsync(read.Transcript, token).ConfigureAwait(false)), cancellationToken: cancellationToken);
-            await foreach (var (file, ready) in prepared.ConfigureAwait(false))
+                .SelectAsync((read, token) => importer.PrepareAsync(read.Transcript, Path.GetRelativePath(relativeTo, read.File), token), cancellationToken: cancellationToken);
+            var batch = new List<PreparedTranscript>();
+            var batchMessages = 0;
+            var read = 0;
+            await foreach (var ready in prepared.ConfigureAwait(false))
             {
-                var transcript = ready.Transcript;
-                context.WarnAbout(transcript);
-
-                await importer.AddAsync(ready, Path.GetRelativePath(relativeTo, file), runName, root, cancellationToken).ConfigureAwait(false);
-                if ((importer.Imported + importer.AlreadyStored) % 1000 == 0)
+                context.WarnAbout(ready.Transcript);
+                batch.Add(ready);
+                batchMessages += ready.Stored ? 0 : ready.Transcript.Messages.Count;
+                if (batch.Count == BatchConversations || batchMessages >= BatchMessages)
                 {
+                    await AddBatchAsync().ConfigureAwait(false);
+                }
+
+                if (++read % 1000 == 0)
+                {
+                    await AddBatchAsync().ConfigureAwait(false);
                     await context.Error.WriteLineAsync(string.Create(
-                        CultureInfo.InvariantCulture, $"read {importer.Imported + importer.AlreadyStored:N0} conversations ({importer.Imported:N0} new)…")).ConfigureAwait(false);
+                        CultureInfo.InvariantCulture, $"read {read:N0} conversations ({importer.Imported:N0} new)…")).ConfigureAwait(false);
                 }
             }
+
+            await AddBatchAsync().ConfigureAwait(false);
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)
             {
@@ -99,6 +114,16 @@ internal static class ImportCommand
                 TerminalText.Escape(importer.RunId),
                 notes.Count > 0 ? " (" + string.Join(", ", notes) + ")" : "");
             return ExitCodes.Success;
+
+            async Task AddBatchAsync()
+            {
+                if (batch.Count > 0)
+                {
+                    await importer.AddAsync(batch, runName, root, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                    batchMessages = 0;
+                }
+            }
         });
         return command;
     }

@@ -38,20 +38,27 @@ public sealed partial class StoredAnalyses
     {
         ArgumentNullException.ThrowIfNull(transcript);
         analysis ??= Analyze(transcript, cancellationToken);
+        await _store.SaveAnalysisAsync(conversationId, ToRecord(transcript, analysis), cancellationToken);
+        return analysis;
+    }
+
+    /// <summary>The analysis of <paramref name="transcript"/> as the store keeps it (with its source, and as JSON).</summary>
+    public static AnalysisRecord ToRecord(Transcript transcript, TranscriptAnalysis analysis)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(analysis);
         var facts = ConversationFacts.From(transcript, analysis);
         if (facts.Source is null)
         {
             // What tells two conversations of a pair apart in a report: the file it was imported from, or its key in the experiment.
             facts = facts with { Source = Meta(TranscriptMetadataKeys.ImportedFrom) ?? Meta(Plans.PlanMetadataKeys.Key) };
         }
-        await _store.SaveAnalysisAsync(
-            conversationId,
+
+        return new AnalysisRecord(
             TranscriptAnalyzer.Version,
             transcript.Messages.Count,
             facts,
-            JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.TranscriptAnalysis),
-            cancellationToken);
-        return analysis;
+            JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.TranscriptAnalysis));
 
         string? Meta(string key) => transcript.Metadata.TryGetValue(key, out var value) ? value : null;
     }

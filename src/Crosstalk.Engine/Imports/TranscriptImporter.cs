@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Crosstalk.Analysis;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
@@ -16,15 +15,13 @@ namespace Crosstalk.Engine.Imports;
 public sealed class TranscriptImporter
 {
     private readonly ITranscriptStore _store;
-    private readonly StoredAnalyses _analyses;
     private readonly TimeProvider _time;
+    private readonly HashSet<string> _added = new(StringComparer.Ordinal);
 
-    public TranscriptImporter(ITranscriptStore store, StoredAnalyses analyses, TimeProvider? time = null)
+    public TranscriptImporter(ITranscriptStore store, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(analyses);
         _store = store;
-        _analyses = analyses;
         _time = time ?? TimeProvider.System;
     }
 
@@ -69,37 +66,66 @@ public sealed class TranscriptImporter
     /// <param name="source">What was imported (a folder or file), kept with the run.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     public async Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default) =>
-        await AddAsync(await PrepareAsync(transcript, cancellationToken).ConfigureAwait(false), importedFrom, runName, source, cancellationToken).ConfigureAwait(false);
+        (await AddAsync([await PrepareAsync(transcript, importedFrom, cancellationToken).ConfigureAwait(false)], runName, source, cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>
-    /// What an import computes of a transcript before it stores it: its content hash, and its analysis unless the store
-    /// already has it (importing a folder again costs a read of each file, not an analysis). Only reads the store, so a
-    /// folder's transcripts are prepared on every core while they are stored one by one in order.
+    /// What an import computes of a transcript before it stores it: its content hash, and its analysis as the store keeps
+    /// it unless the store already has the transcript (importing a folder again costs a read of each file, not an
+    /// analysis). Only reads the store, so a folder's transcripts are prepared on every core while they are stored in order.
     /// </summary>
-    public async Task<PreparedTranscript> PrepareAsync(Transcript transcript, CancellationToken cancellationToken = default)
+    /// <param name="transcript">The transcript read; it is marked with <paramref name="importedFrom"/> and its hash.</param>
+    /// <param name="importedFrom">Where it was read from, relative to what was imported.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<PreparedTranscript> PrepareAsync(Transcript transcript, string importedFrom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(importedFrom);
         var hash = ContentHash(transcript);
-        var stored = await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null;
-        return new PreparedTranscript(transcript, hash, stored, stored ? null : StoredAnalyses.TryAnalyze(transcript, cancellationToken));
-    }
-
-    /// <summary>Adds a prepared transcript unless the store already has it; returns its id, or null when it was already there.</summary>
-    public async Task<long?> AddAsync(PreparedTranscript prepared, string importedFrom, string runName, string source, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(prepared);
-        var (transcript, hash, stored, analysis) = prepared;
-
-        // Found when prepared, or since (the same conversation twice in one import): an import never deletes, so a
-        // hash found once stays found.
-        if (stored || await _store.FindByContentHashAsync(hash, cancellationToken) is not null)
-        {
-            AlreadyStored++;
-            return null;
-        }
-
         transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
         transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
+        if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
+        }
+
+        // Without an analysis (the analyzer could not take it) the conversation is stored alone; a later catch-up tries again.
+        return new PreparedTranscript(
+            transcript, hash, Stored: false, StoredAnalyses.TryAnalyze(transcript, cancellationToken) is { } analysis ? StoredAnalyses.ToRecord(transcript, analysis) : null);
+    }
+
+    /// <summary>
+    /// Adds the prepared transcripts the store does not have yet, in order and in one transaction (each with its analysis):
+    /// an import interrupted keeps every batch stored before, and running it again adds the rest. Returns each one's id,
+    /// or null where it was already there.
+    /// </summary>
+    /// <param name="batch">Transcripts prepared by <see cref="PrepareAsync"/>.</param>
+    /// <param name="runName">The run's name, should this hold the first new transcript.</param>
+    /// <param name="source">What was imported (a folder or file), kept with the run.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<IReadOnlyList<long?>> AddAsync(IReadOnlyList<PreparedTranscript> batch, string runName, string source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var ids = new long?[batch.Count];
+        var added = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            // Found when prepared, or added earlier in this import (the same conversation twice): an import never
+            // deletes, so a hash found once stays found.
+            if (batch[i].Stored || !_added.Add(batch[i].Hash))
+            {
+                AlreadyStored++;
+            }
+            else
+            {
+                added.Add(i);
+            }
+        }
+
+        if (added.Count == 0)
+        {
+            return ids;
+        }
+
         RunId ??= await _store.CreateRunAsync(
             new RunRecord
             {
@@ -107,24 +133,38 @@ public sealed class TranscriptImporter
                 Started = _time.GetLocalNow(),
                 Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["source"] = source },
             },
-            cancellationToken);
-        var id = await _store.CreateConversationAsync(RunId, transcript, null, cancellationToken);
-        if (analysis is not null)
+            cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<long> created;
+        try
         {
-            // Without one (the analyzer could not take it when prepared) it is not tried a second time now; a later
-            // catch-up does.
-            await _analyses.TrySaveAsync(id, transcript, analysis, cancellationToken);
+            created = await _store.CreateConversationsAsync(
+                RunId, [.. added.Select(i => new NewConversation(batch[i].Transcript, null, batch[i].Analysis))], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing of the batch was stored: another attempt may add it.
+            foreach (var i in added)
+            {
+                _added.Remove(batch[i].Hash);
+            }
+
+            throw;
         }
 
-        Imported++;
-        return id;
+        for (var k = 0; k < added.Count; k++)
+        {
+            ids[added[k]] = created[k];
+        }
+
+        Imported += added.Count;
+        return ids;
     }
 }
 
 /// <summary>A transcript with what an import computes before storing it.</summary>
-/// <param name="Transcript">The transcript read.</param>
+/// <param name="Transcript">The transcript read, marked with where it was imported from and its hash.</param>
 /// <param name="Hash">Its content hash (<see cref="TranscriptImporter.ContentHash"/>).</param>
 /// <param name="Stored">Whether the store already had it when it was prepared.</param>
 /// <param name="Analysis">Its analysis, as the store keeps it; null when the store already had the transcript, or when the
 /// analyzer could not take it (the import goes on without one, and a later catch-up tries again).</param>
-public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, TranscriptAnalysis? Analysis);
+public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, AnalysisRecord? Analysis);

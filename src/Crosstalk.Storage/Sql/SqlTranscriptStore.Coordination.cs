@@ -309,8 +309,7 @@ internal abstract partial class SqlTranscriptStore
             },
             cancellationToken);
 
-    private Task SaveAnalysisCoreAsync(
-        long conversationId, int version, int messageCount, ConversationFacts facts, string analysisJson, CancellationToken cancellationToken) =>
+    private Task SaveAnalysisCoreAsync(long conversationId, AnalysisRecord analysis, CancellationToken cancellationToken) =>
         InWriteTransactionAsync(
             async (connection, transaction, token) =>
             {
@@ -319,105 +318,116 @@ internal abstract partial class SqlTranscriptStore
                     throw NoConversation(conversationId);
                 }
 
-                foreach (var sql in new[]
-                {
-                    "DELETE FROM analysis_vocabularies WHERE conversation_id = @id", "DELETE FROM analysis_seats WHERE conversation_id = @id",
-                    "DELETE FROM analysis_documents WHERE conversation_id = @id", "DELETE FROM analyses WHERE conversation_id = @id",
-                })
-                {
-                    await ExecuteHotAsync(connection, transaction, sql, delete => AddInt64(delete, "id", conversationId), token);
-                }
-
-                await ExecuteHotAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO analyses (conversation_id, version, message_count, pair, stop_reason, first_end, first_end_seat, " +
-                    "messages_after_first_end, tokens_after_first_end, cost_after_first_end, goodbye_loop_start, goodbye_loop_length, " +
-                    "refusals, near_duplicates, garbled_words, source) VALUES (@id, @version, @count, @pair, @stop, @firstEnd, " +
-                    "@firstEndSeat, @after, @tokensAfter, @costAfter, @loopStart, @loopLength, @refusals, @duplicates, @garbled, @source)",
-                    insert =>
-                    {
-                        AddInt64(insert, "id", conversationId);
-                        AddInt32(insert, "version", version);
-                        AddInt32(insert, "count", messageCount);
-                        AddText(insert, "pair", facts.Pair);
-                        AddText(insert, "stop", facts.StopReason);
-                        AddInt32(insert, "firstEnd", facts.FirstEnd);
-                        AddInt32(insert, "firstEndSeat", facts.FirstEndSeat);
-                        AddInt32(insert, "after", facts.MessagesAfterFirstEnd);
-                        AddInt64(insert, "tokensAfter", facts.TokensAfterFirstEnd);
-                        AddCost(insert, "costAfter", facts.CostAfterFirstEnd);
-                        AddInt32(insert, "loopStart", facts.GoodbyeLoopStart);
-                        AddInt32(insert, "loopLength", facts.GoodbyeLoopLength);
-                        AddInt32(insert, "refusals", facts.Refusals);
-                        AddInt32(insert, "duplicates", facts.NearDuplicates);
-                        AddInt32(insert, "garbled", facts.GarbledWords);
-                        AddText(insert, "source", facts.Source);
-                    },
-                    token);
-
-                await ExecuteHotAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO analysis_documents (conversation_id, analysis) VALUES (@id, @analysis)",
-                    document =>
-                    {
-                        AddInt64(document, "id", conversationId);
-                        AddText(document, "analysis", analysisJson);
-                    },
-                    token);
-
-                foreach (var seat in facts.Seats)
-                {
-                    var kept = seat.WithTopVocabulary(ConversationFacts.StoredVocabulary);
-                    var withEnd = facts.FirstEnd is not null;
-                    await ExecuteHotAsync(
-                        connection,
-                        transaction,
-                        "INSERT INTO analysis_seats (conversation_id, seat, version, model, messages, words, refusals, refused, goodbye_loop, " +
-                        "ended_first, with_end, after_end, tokens_end, cost_end, emoji, garbled, judged) VALUES (@id, @seat, @version, @model, " +
-                        "@messages, @words, @refusals, @refused, @loop, @endedFirst, @withEnd, @after, @tokens, @cost, @emoji, @garbled, @judged)",
-                        insert =>
-                        {
-                            AddInt64(insert, "id", conversationId);
-                            AddInt32(insert, "seat", seat.Seat);
-                            AddInt32(insert, "version", version);
-                            AddText(insert, "model", seat.Model);
-                            AddInt32(insert, "messages", seat.Messages);
-                            AddInt64(insert, "words", seat.Words);
-                            AddInt32(insert, "refusals", seat.Refusals);
-                            AddInt32(insert, "refused", seat.Refusals > 0 ? 1 : 0);
-                            AddInt32(insert, "loop", facts.GoodbyeLoopLength > 0 ? 1 : 0);
-                            AddInt32(insert, "endedFirst", seat.EndedFirst ? 1 : 0);
-                            AddInt32(insert, "withEnd", withEnd ? 1 : 0);
-                            AddInt32(insert, "after", withEnd ? facts.MessagesAfterFirstEnd : 0);
-                            AddInt64(insert, "tokens", withEnd ? seat.TokensAfterFirstEnd : 0);
-                            AddCost(insert, "cost", withEnd ? seat.CostAfterFirstEnd : null);
-                            AddInt64(insert, "emoji", seat.Emoji);
-                            AddInt64(insert, "garbled", seat.Garbled);
-                            AddInt64(insert, "judged", seat.Judged);
-                        },
-                        token);
-
-                    var vocabulary = JsonSerializer.Serialize(
-                        new VocabularyRow(new Dictionary<string, int>(kept.WordCounts, StringComparer.Ordinal), new Dictionary<string, int>(kept.EmojiCounts, StringComparer.Ordinal)),
-                        StoreJsonContext.Default.VocabularyRow);
-                    await ExecuteHotAsync(
-                        connection,
-                        transaction,
-                        "INSERT INTO analysis_vocabularies (conversation_id, seat, vocabulary) VALUES (@id, @seat, @vocabulary)",
-                        words =>
-                        {
-                            AddInt64(words, "id", conversationId);
-                            AddInt32(words, "seat", seat.Seat);
-                            AddText(words, "vocabulary", vocabulary);
-                        },
-                        token);
-                }
-
+                await WriteAnalysisAsync(connection, transaction, conversationId, analysis, replace: true, token);
                 return true;
             },
             cancellationToken);
+
+    /// <summary>Keeps <paramref name="analysis"/> for the conversation; <paramref name="replace"/> removes an earlier one first.</summary>
+    private async Task WriteAnalysisAsync(
+        DbConnection connection, DbTransaction transaction, long conversationId, AnalysisRecord analysis, bool replace, CancellationToken token)
+    {
+        var (version, messageCount, facts, analysisJson) = analysis;
+        if (replace)
+        {
+            foreach (var sql in new[]
+            {
+                "DELETE FROM analysis_vocabularies WHERE conversation_id = @id", "DELETE FROM analysis_seats WHERE conversation_id = @id",
+                "DELETE FROM analysis_documents WHERE conversation_id = @id", "DELETE FROM analyses WHERE conversation_id = @id",
+            })
+            {
+                await ExecuteHotAsync(connection, transaction, sql, delete => AddInt64(delete, "id", conversationId), token);
+            }
+        }
+
+        await ExecuteHotAsync(
+            connection,
+            transaction,
+            "INSERT INTO analyses (conversation_id, version, message_count, pair, stop_reason, first_end, first_end_seat, " +
+            "messages_after_first_end, tokens_after_first_end, cost_after_first_end, goodbye_loop_start, goodbye_loop_length, " +
+            "refusals, near_duplicates, garbled_words, source) VALUES (@id, @version, @count, @pair, @stop, @firstEnd, " +
+            "@firstEndSeat, @after, @tokensAfter, @costAfter, @loopStart, @loopLength, @refusals, @duplicates, @garbled, @source)",
+            insert =>
+            {
+                AddInt64(insert, "id", conversationId);
+                AddInt32(insert, "version", version);
+                AddInt32(insert, "count", messageCount);
+                AddText(insert, "pair", facts.Pair);
+                AddText(insert, "stop", facts.StopReason);
+                AddInt32(insert, "firstEnd", facts.FirstEnd);
+                AddInt32(insert, "firstEndSeat", facts.FirstEndSeat);
+                AddInt32(insert, "after", facts.MessagesAfterFirstEnd);
+                AddInt64(insert, "tokensAfter", facts.TokensAfterFirstEnd);
+                AddCost(insert, "costAfter", facts.CostAfterFirstEnd);
+                AddInt32(insert, "loopStart", facts.GoodbyeLoopStart);
+                AddInt32(insert, "loopLength", facts.GoodbyeLoopLength);
+                AddInt32(insert, "refusals", facts.Refusals);
+                AddInt32(insert, "duplicates", facts.NearDuplicates);
+                AddInt32(insert, "garbled", facts.GarbledWords);
+                AddText(insert, "source", facts.Source);
+            },
+            token);
+
+        await ExecuteHotAsync(
+            connection,
+            transaction,
+            "INSERT INTO analysis_documents (conversation_id, analysis) VALUES (@id, @analysis)",
+            document =>
+            {
+                AddInt64(document, "id", conversationId);
+                AddText(document, "analysis", analysisJson);
+            },
+            token);
+
+        foreach (var seat in facts.Seats)
+        {
+            var kept = seat.WithTopVocabulary(ConversationFacts.StoredVocabulary);
+            var withEnd = facts.FirstEnd is not null;
+            await ExecuteHotAsync(
+                connection,
+                transaction,
+                "INSERT INTO analysis_seats (conversation_id, seat, version, model, messages, words, refusals, refused, goodbye_loop, " +
+                "ended_first, with_end, after_end, tokens_end, cost_end, emoji, garbled, judged) VALUES (@id, @seat, @version, @model, " +
+                "@messages, @words, @refusals, @refused, @loop, @endedFirst, @withEnd, @after, @tokens, @cost, @emoji, @garbled, @judged)",
+                insert =>
+                {
+                    AddInt64(insert, "id", conversationId);
+                    AddInt32(insert, "seat", seat.Seat);
+                    AddInt32(insert, "version", version);
+                    AddText(insert, "model", seat.Model);
+                    AddInt32(insert, "messages", seat.Messages);
+                    AddInt64(insert, "words", seat.Words);
+                    AddInt32(insert, "refusals", seat.Refusals);
+                    AddInt32(insert, "refused", seat.Refusals > 0 ? 1 : 0);
+                    AddInt32(insert, "loop", facts.GoodbyeLoopLength > 0 ? 1 : 0);
+                    AddInt32(insert, "endedFirst", seat.EndedFirst ? 1 : 0);
+                    AddInt32(insert, "withEnd", withEnd ? 1 : 0);
+                    AddInt32(insert, "after", withEnd ? facts.MessagesAfterFirstEnd : 0);
+                    AddInt64(insert, "tokens", withEnd ? seat.TokensAfterFirstEnd : 0);
+                    AddCost(insert, "cost", withEnd ? seat.CostAfterFirstEnd : null);
+                    AddInt64(insert, "emoji", seat.Emoji);
+                    AddInt64(insert, "garbled", seat.Garbled);
+                    AddInt64(insert, "judged", seat.Judged);
+                },
+                token);
+
+            var vocabulary = JsonSerializer.Serialize(
+                new VocabularyRow(new Dictionary<string, int>(kept.WordCounts, StringComparer.Ordinal), new Dictionary<string, int>(kept.EmojiCounts, StringComparer.Ordinal)),
+                StoreJsonContext.Default.VocabularyRow);
+            await ExecuteHotAsync(
+                connection,
+                transaction,
+                "INSERT INTO analysis_vocabularies (conversation_id, seat, vocabulary) VALUES (@id, @seat, @vocabulary)",
+                words =>
+                {
+                    AddInt64(words, "id", conversationId);
+                    AddInt32(words, "seat", seat.Seat);
+                    AddText(words, "vocabulary", vocabulary);
+                },
+                token);
+        }
+
+    }
 
     private async Task<string?> GetAnalysisJsonCoreAsync(long conversationId, int version, CancellationToken cancellationToken)
     {

@@ -259,11 +259,10 @@ internal abstract partial class SqlTranscriptStore
     }
 
     /// <inheritdoc />
-    public Task SaveAnalysisAsync(long conversationId, int version, int messageCount, ConversationFacts facts, string analysisJson, CancellationToken cancellationToken = default)
+    public Task SaveAnalysisAsync(long conversationId, AnalysisRecord analysis, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(facts);
-        ArgumentNullException.ThrowIfNull(analysisJson);
-        return RetriedAsync(token => SaveAnalysisCoreAsync(conversationId, version, messageCount, facts, analysisJson, token), cancellationToken);
+        ValidateAnalysis(analysis);
+        return RetriedAsync(token => SaveAnalysisCoreAsync(conversationId, analysis, token), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -239,7 +239,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
     }
 
     /// <summary>A conversation to insert, checked and with the values the store keeps in columns taken from its metadata.</summary>
-    private sealed record PreparedConversation(Transcript Header, string? SpecJson, string Title, long? ParentId, long? ForkedAt, string? ContentHash);
+    private sealed record PreparedConversation(Transcript Header, string? SpecJson, string Title, long? ParentId, long? ForkedAt, string? ContentHash, AnalysisRecord? Analysis);
 
     private static PreparedConversation Prepare(NewConversation conversation)
     {
@@ -252,6 +252,16 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             ValidateMessage(header.Messages[i], i + 1);
         }
 
+        if (conversation.Analysis is { } analysis)
+        {
+            ValidateAnalysis(analysis);
+            if (analysis.MessageCount != header.Messages.Count)
+            {
+                throw new ArgumentException(
+                    $"An analysis kept with a new conversation must have seen its {header.Messages.Count} messages, not {analysis.MessageCount}.", nameof(conversation));
+            }
+        }
+
         header.Metadata.TryGetValue(StoreMetadataKeys.ContentHash, out var contentHash);
         return new PreparedConversation(
             header,
@@ -259,7 +269,15 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             string.IsNullOrEmpty(header.Title) ? Transcript.TitleFor(header.Participants) : header.Title,
             ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ParentId),
             ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ForkedAt),
-            contentHash);
+            contentHash,
+            conversation.Analysis);
+    }
+
+    private static void ValidateAnalysis(AnalysisRecord analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentNullException.ThrowIfNull(analysis.Facts, nameof(analysis));
+        ArgumentNullException.ThrowIfNull(analysis.Json, nameof(analysis));
     }
 
     private async Task<long> InsertConversationAsync(DbConnection connection, DbTransaction transaction, string? runId, PreparedConversation conversation, CancellationToken token)
@@ -337,6 +355,11 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         if (header.Stop is not null || header.Ended is not null)
         {
             await WriteStopAsync(connection, transaction, id, header.Stop, header.Ended, token);
+        }
+
+        if (conversation.Analysis is { } analysis)
+        {
+            await WriteAnalysisAsync(connection, transaction, id, analysis, replace: false, token);
         }
 
         return id;

@@ -99,7 +99,7 @@ internal sealed class ExportFixture : IAsyncDisposable
         };
         var singleId = await engine.Store.CreateConversationAsync(null, single, PlanJson.Write(plan));
 
-        var importer = new TranscriptImporter(engine.Store, new StoredAnalyses(engine.Store));
+        var importer = new TranscriptImporter(engine.Store);
         var seed = TranscriptFile.Read(SharedFiles.Seed001);
         var imported = (await importer.AddAsync(seed, "001_56cfc8f72ca96c78.txt", "import seeds", SharedFiles.Seeds))!.Value;
         return new ExportFixture(engine, runId, singleId, judged, imported);

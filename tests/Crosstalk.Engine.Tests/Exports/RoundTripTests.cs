@@ -1,4 +1,3 @@
-using Crosstalk.Engine.Analysis;
 using Crosstalk.Engine.Exports;
 using Crosstalk.Engine.Imports;
 using Crosstalk.Storage;
@@ -56,7 +55,7 @@ public sealed class RoundTripTests
 
     private static async Task<(int Imported, List<string> Skipped)> ImportAsync(ITranscriptStore store, string folder)
     {
-        var importer = new TranscriptImporter(store, new StoredAnalyses(store));
+        var importer = new TranscriptImporter(store);
         var skipped = new List<string>();
         await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), skipped.Add))
         {

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using Crosstalk.Engine.Analysis;
 using Crosstalk.Engine.Exports;
 using Crosstalk.Engine.Imports;
 using Crosstalk.Storage;
@@ -206,7 +205,7 @@ public sealed class ForeignFormatTests
     public async Task ImportThenExport_EveryForeignConversationKeepsWhereItCameFrom()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
-        var importer = new TranscriptImporter(store, new StoredAnalyses(store));
+        var importer = new TranscriptImporter(store);
         await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(Folder), s => Assert.Fail(s)))
         {
             await importer.AddAsync(transcript, Path.GetRelativePath(Folder, file), "import", Folder);

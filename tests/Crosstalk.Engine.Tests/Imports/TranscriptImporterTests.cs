@@ -1,8 +1,9 @@
+using System.Text.Json;
 using Crosstalk.Analysis;
-using Crosstalk.Engine.Analysis;
 using Crosstalk.Engine.Imports;
 using Crosstalk.Storage;
 using Crosstalk.Testing;
+using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Engine.Tests.Imports;
@@ -13,20 +14,83 @@ public sealed class TranscriptImporterTests
     public async Task PrepareAsync_AnalysesOnlyWhatTheStoreDoesNotHaveYet()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
-        var importer = new TranscriptImporter(store, new StoredAnalyses(store));
+        var importer = new TranscriptImporter(store);
         var seed = SeedMarkdown.ReadFile(SharedFiles.Seed001);
 
-        var fresh = await importer.PrepareAsync(seed);
+        var fresh = await importer.PrepareAsync(seed, "001.txt");
         Assert.NotNull(fresh.Analysis);
-        var id = await importer.AddAsync(fresh, "001.txt", "import", "seeds");
+        var id = (await importer.AddAsync([fresh], "import", "seeds"))[0];
         Assert.NotNull(id);
-        Assert.NotNull(await store.GetAnalysisJsonAsync(id.Value, TranscriptAnalyzer.Version));
+        Assert.Equal(fresh.Analysis.Json, await store.GetAnalysisJsonAsync(id.Value, TranscriptAnalyzer.Version));
 
         // The same conversation read again (another import of the folder): hashed, found, not analysed, not added.
-        var again = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001));
+        var again = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001), "001.txt");
         Assert.Null(again.Analysis);
         Assert.Equal(fresh.Hash, again.Hash);
-        Assert.Null(await importer.AddAsync(again, "001.txt", "import", "seeds"));
+        Assert.Null((await importer.AddAsync([again], "import", "seeds"))[0]);
         Assert.Equal((1, 1), (importer.Imported, importer.AlreadyStored));
+    }
+
+    [Fact]
+    public async Task AddAsync_ABatch_StoresEachNewConversationOnceWithItsAnalysisInOrder()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var importer = new TranscriptImporter(store);
+        var batch = new[]
+        {
+            await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001), "a/001.txt"),
+            await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "a/000.txt"),
+            // The same file twice in one folder: added once.
+            await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001), "b/001.txt"),
+        };
+
+        var ids = await importer.AddAsync(batch, "import seeds", "seeds");
+
+        Assert.NotNull(ids[0]);
+        Assert.NotNull(ids[1]);
+        Assert.Null(ids[2]);
+        Assert.True(ids[0] < ids[1]);
+        Assert.Equal((2, 1), (importer.Imported, importer.AlreadyStored));
+        var stored = (await store.GetTranscriptAsync(ids[1]!.Value))!;
+        Assert.Equal("a/000.txt", stored.Metadata[TranscriptMetadataKeys.ImportedFrom]);
+        Assert.Equal(batch[1].Hash, stored.Metadata[StoreMetadataKeys.ContentHash]);
+
+        // Each kept with its analysis: nothing is left to analyse, and the corpus tables name the file each came from.
+        Assert.Empty(await store.GetUnanalyzedAsync(ConversationQuery.All, TranscriptAnalyzer.Version, DateTimeOffset.UtcNow, 10));
+        var corpus = await store.AggregateAnalysesAsync(ConversationQuery.All, TranscriptAnalyzer.Version, new AnalysisOptions(), 100, includeRows: true);
+        Assert.Equal(["a/001.txt", "a/000.txt"], corpus.Analysis.Rows.Select(r => r.Source));
+        using var json = JsonDocument.Parse((await store.GetAnalysisJsonAsync(ids[0]!.Value, TranscriptAnalyzer.Version))!);
+        Assert.Equal(24, json.RootElement.GetProperty("goodbyeLoop").GetProperty("start").GetInt32());
+    }
+
+    [Fact]
+    public async Task AddAsync_ABatchTheStoreRefuses_StoresNoneOfItAndCanBeImportedAgain()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var importer = new TranscriptImporter(store);
+        var good = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001), "001.txt");
+        var late = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "000.txt");
+
+        // Another import stores one of them after this one prepared it: the store refuses a second copy, in the batch's
+        // one transaction.
+        Assert.NotNull(await new TranscriptImporter(store).AddAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "000.txt", "other import", "seeds"));
+        await Assert.ThrowsAsync<TranscriptStoreException>(() => importer.AddAsync([good, late], "import", "seeds"));
+        Assert.Single(await ToListAsync(store.ListConversationsAsync(ConversationQuery.All)));
+
+        // Nothing of the batch was stored, so nothing of it counts as stored: the good one is added when tried again.
+        Assert.NotNull((await importer.AddAsync([good], "import", "seeds"))[0]);
+        Assert.Equal((1, 0), (importer.Imported, importer.AlreadyStored));
+        Assert.Equal(2, (await ToListAsync(store.ListConversationsAsync(ConversationQuery.All))).Count);
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
     }
 }
