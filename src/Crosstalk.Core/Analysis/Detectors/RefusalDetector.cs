@@ -73,26 +73,30 @@ public static partial class RefusalDetector
 
     private static string WithoutQuoteLinesAndCode(string text)
     {
-        var builder = new StringBuilder(text.Length);
+        // Read line by line; a copy is made only from the first line left out.
+        StringBuilder? builder = null;
         var inFence = false;
-        foreach (var rawLine in text.Split('\n'))
+        for (var start = 0; start <= text.Length;)
         {
+            var newline = text.AsSpan(start).IndexOf('\n');
+            var end = newline < 0 ? text.Length : start + newline;
+            var rawLine = text.AsSpan(start, end - start);
             var line = rawLine.TrimStart();
-            if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
+            var fence = line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal);
+            inFence ^= fence;
+            if (fence || inFence || line.StartsWith('>'))
             {
-                inFence = !inFence;
-                continue;
+                builder ??= new StringBuilder(text.Length).Append(text, 0, start);
+            }
+            else
+            {
+                builder?.Append(rawLine).Append('\n');
             }
 
-            if (inFence || line.StartsWith('>'))
-            {
-                continue;
-            }
-
-            builder.Append(rawLine).Append('\n');
+            start = end + 1;
         }
 
-        return builder.ToString();
+        return builder?.ToString() ?? text;
     }
 
     // What a quote line or code begins with, and what every quoted passage of QuotedPassage() begins with.
