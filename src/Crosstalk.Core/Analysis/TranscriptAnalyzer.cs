@@ -13,7 +13,7 @@ public static class TranscriptAnalyzer
     /// The analyzer's version: raised whenever a result would change for the same transcript, so that stored analyses
     /// made by an earlier version are recomputed.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 3;
 
     /// <summary>Analyses <paramref name="transcript"/>.</summary>
     /// <param name="transcript">A finished or running conversation.</param>

@@ -49,10 +49,9 @@ public sealed class ClosingDetectorTests
     }
 
     [Fact]
-    public void Find_FadeIntoSilenceThatOnlyRepeatsItself_IsAClosingFromItsFirstFade_EvenWithoutASignOff()
+    public void Find_FadeIntoSilenceWithoutAnyoneSigningOff_IsNoClosing_UntilSomeoneDoes()
     {
-        // Readers of the later samples marked a drift into quiet imagery that adds nothing (an idle cursor, "silence … the
-        // lamp rests") as the closing, where someone signs off or not.
+        // Readers of the labelled set did not call a drift into quiet imagery a goodbye unless someone signed off.
         string[] quiet =
         [
             "The harbour is quiet now. The lamp rests.",
@@ -63,33 +62,12 @@ public sealed class ClosingDetectorTests
             "The harbour sleeps. Silence. The lamp rests.",
         ];
 
+        Assert.Null(Find([.. Story, .. quiet]));
+
+        quiet[0] = "Thank you. " + quiet[0];
         var loop = Find([.. Story, .. quiet]);
         Assert.NotNull(loop);
         Assert.Equal((Story.Length + 1, Story.Length + quiet.Length), (loop.Start, loop.End));
-
-        // Five quiet messages are too few.
-        Assert.Null(Find([.. Story, .. quiet[..5]]));
-    }
-
-    [Fact]
-    public void Find_IdleScreensThatAddFewWords_CarryAClosingThatBeganBeforeThem()
-    {
-        // A logout, then idle status screens that name no ending or stillness but add hardly a word: neither for nor against
-        // the closing, which runs from the logout to the last screen.
-        string[] closing =
-        [
-            "> logout. Connection closed. Session archived.",
-            "daemon heartbeat. archive pulses. signal steady.",
-            "daemon heartbeat :: archive pulses :: signal steady",
-            "signal steady. daemon heartbeat. archive pulses.",
-            "archive pulses. daemon heartbeat. signal steady.",
-            "Goodbye, and thank you for the dream.",
-            "Thank you. Farewell.",
-        ];
-
-        var loop = Find([.. Story, .. closing]);
-        Assert.NotNull(loop);
-        Assert.Equal((Story.Length + 1, Story.Length + closing.Length), (loop.Start, loop.End));
     }
 
     [Fact]

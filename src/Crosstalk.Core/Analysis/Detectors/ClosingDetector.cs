@@ -34,11 +34,9 @@ public readonly record struct ClosingMessage(ClosingKind Kind, bool SignsOff);
 /// </summary>
 /// <remarks>
 /// Each message is thanks, a fade (ending and stillness words make up at least <see cref="FadeShare"/> of its words, an
-/// ending word counting twice), wordless, or other. Thanks and fades score +1, other −1, wordless 0, and so does an other
-/// message that adds fewer than <see cref="QuietNewWords"/> words to the conversation (an idle status screen, an echo);
-/// the closing is the stretch with the highest score (ties to the later one), taken on over the wordless messages right
-/// after it, after a mutual end token when one falls inside, and from its first message that signs off in so many words
-/// or fades. It counts when it
+/// ending word counting twice), wordless, or other. Thanks and fades score +1, other −1, wordless 0; the closing is the
+/// stretch with the highest score (ties to the later one), taken on over the wordless messages right after it, after a
+/// mutual end token when one falls inside, and from its first message that signs off in so many words. It counts when it
 /// has <see cref="AnalysisOptions.GoodbyeLoopMinLength"/> messages, a score of at least <see cref="MinScore"/>, and when
 /// at most half of its distinct words of four letters or more are new to the conversation: a closing repeats itself.
 /// Linear in the text.
@@ -53,9 +51,6 @@ public static class ClosingDetector
 
     /// <summary>The largest share of a closing's words that may be new to the conversation.</summary>
     public const double MaxNewWords = 0.5;
-
-    /// <summary>An other message that adds fewer distinct words of four letters or more to the conversation than this neither makes nor breaks a closing.</summary>
-    public const int QuietNewWords = 12;
 
     private static readonly string[] Thanks = Words(
         "thank thanks thankful grateful gratitude goodbye goodbyes bye farewell farewells adieu goodnight namaste amen blessing blessings bless");
@@ -187,24 +182,12 @@ public static class ClosingDetector
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(endTokens);
 
-        var (added, distinct) = NewWords(contents);
-        var scores = new int[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-        {
-            scores[i] = messages[i].Kind switch
-            {
-                ClosingKind.Thanks or ClosingKind.Fade => 1,
-                ClosingKind.Wordless => 0,
-                _ => added[i] < QuietNewWords ? 0 : -1,
-            };
-        }
-
         // The highest-scoring stretch (Kadane's), ties to the later end.
         int? bestSum = null;
         int bestStart = 0, bestEnd = 0, sum = 0, start = 0;
         for (var i = 0; i < messages.Count; i++)
         {
-            var score = scores[i];
+            var score = Score(messages[i]);
             if (sum <= 0 && score > 0)
             {
                 sum = 0;
@@ -231,7 +214,7 @@ public static class ClosingDetector
             end++;
         }
 
-        // After a mutual end token only what follows counts; and a closing begins where someone signs off or it fades.
+        // After a mutual end token only what follows counts; and a closing begins where someone signs off.
         var first = bestStart;
         for (var k = bestStart + 1; k <= end; k++)
         {
@@ -242,7 +225,7 @@ public static class ClosingDetector
             }
         }
 
-        while (first <= end && !messages[first].SignsOff && messages[first].Kind != ClosingKind.Fade)
+        while (first <= end && !messages[first].SignsOff)
         {
             first++;
         }
@@ -252,45 +235,44 @@ public static class ClosingDetector
             return null;
         }
 
-        long closingAdded = 0, closingWords = 0;
-        var closing = 0;
-        for (var k = bestStart; k <= end; k++)
+        for (var k = bestStart; k < first; k++)
         {
-            if (k < first)
-            {
-                total -= scores[k];
-                continue;
-            }
-
-            closingAdded += added[k];
-            closingWords += distinct[k];
-            closing += messages[k].Kind is ClosingKind.Thanks or ClosingKind.Fade ? 1 : 0;
+            total -= Score(messages[k]);
         }
 
-        // A closing repeats itself: a polite conversation that thanks in every message but keeps adding material is not one.
         var length = end - first + 1;
-        if (length < minLength || total < MinScore || closingAdded > MaxNewWords * closingWords)
+        if (length < minLength || total < MinScore || !AddsLittle(contents, first, end))
         {
             return null;
+        }
+
+        var closing = 0;
+        for (var k = first; k <= end; k++)
+        {
+            closing += messages[k].Kind is ClosingKind.Thanks or ClosingKind.Fade ? 1 : 0;
         }
 
         return new GoodbyeLoop(first + 1, length, closing, first + 1, Fade: true);
     }
 
-    /// <summary>
-    /// For each message, how many distinct words of four letters or more it has that no earlier message has, and how many
-    /// it has in all: one dictionary lookup a word, a string only for a word not seen before.
-    /// </summary>
-    private static (int[] Added, int[] Distinct) NewWords(IReadOnlyList<string> contents)
+    private static int Score(ClosingMessage message) => message.Kind switch
     {
-        var added = new int[contents.Count];
-        var distinct = new int[contents.Count];
+        ClosingKind.Thanks or ClosingKind.Fade => 1,
+        ClosingKind.Wordless => 0,
+        _ => -1,
+    };
+
+    /// <summary>Whether at most <see cref="MaxNewWords"/> of the stretch's distinct long words (per message) are new to the conversation.</summary>
+    private static bool AddsLittle(IReadOnlyList<string> contents, int first, int end)
+    {
+        // Each word of four letters or more with the last message it was seen in: one lookup a word, a string only for a new one.
         var lastSeen = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = lastSeen.GetAlternateLookup<ReadOnlySpan<char>>();
-        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(contents.Count == 0 ? 0 : contents.Max(text => text.Length), 1));
+        long added = 0, all = 0;
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(contents.Take(end + 1).Max(text => text.Length), 1));
         try
         {
-            for (var k = 0; k < contents.Count; k++)
+            for (var k = 0; k <= end; k++)
             {
                 var lower = buffer.AsSpan(0, contents[k].Length);
                 LowerLetters(contents[k], lower);
@@ -307,14 +289,16 @@ public static class ClosingDetector
                         {
                             continue;
                         }
+
+                        lookup[word] = k;
                     }
                     else
                     {
-                        added[k]++;
+                        lookup[word] = k;
+                        added += k >= first ? 1 : 0;
                     }
 
-                    lookup[word] = k;
-                    distinct[k]++;
+                    all += k >= first ? 1 : 0;
                 }
             }
         }
@@ -323,7 +307,7 @@ public static class ClosingDetector
             ArrayPool<char>.Shared.Return(buffer);
         }
 
-        return (added, distinct);
+        return all == 0 || added <= MaxNewWords * all;
     }
 
     /// <summary>Whether fewer than half of the text's characters other than spaces are letters (counted as runes, so an emoji is one).</summary>
