@@ -1,3 +1,5 @@
+using Crosstalk.Storage.Sql;
+using Crosstalk.Transcripts;
 using Npgsql;
 
 namespace Crosstalk.Storage.Tests;
@@ -11,8 +13,6 @@ public sealed class PostgresTranscriptStoreTests : TranscriptStoreContract
     public const string EnvironmentVariable = "CROSSTALK_TEST_POSTGRES";
 
     private readonly string _schema = "t_" + Guid.NewGuid().ToString("N");
-
-    protected override bool KeepsOffsets => false;
 
     internal static string ServerConnectionString =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value
@@ -60,6 +60,38 @@ public sealed class PostgresTranscriptStoreTests : TranscriptStoreContract
 
         Assert.NotNull(await viaUrl.GetTranscriptAsync(id));
         Assert.DoesNotContain(builder.Password!, viaUrl.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_StoreOfVersionFour_KeepsEveryTimeAsTheInstantItWas()
+    {
+        // A store made before version 5 held its times as timestamptz (the instant, in UTC): opened by this version, each
+        // reads back as the same instant, in UTC, and what is written from then on keeps its offset.
+        var berlin = new DateTimeOffset(2025, 10, 26, 13, 8, 38, TimeSpan.FromHours(1)).AddTicks(1_234_560);
+        var run = await Store.CreateRunAsync(new RunRecord { ExperimentName = "old", Started = berlin });
+        var header = Header("A", null, "B", null);
+        header.Started = berlin;
+        var id = await Store.CreateConversationAsync(run, header, null);
+        await Store.AppendMessageAsync(id, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Hi.", Timestamp = berlin.AddMinutes(1) });
+        await Store.CompleteConversationAsync(id, new StopInfo(StopReasons.EndToken, 1, 1), berlin.AddMinutes(2));
+        foreach (var (table, column) in new[] { ("runs", "started"), ("conversations", "started"), ("conversations", "ended"), ("messages", "completed_at") })
+        {
+            await ExecuteRawAsync($"ALTER TABLE {table} ALTER COLUMN {column} TYPE timestamptz USING {column}::timestamptz");
+        }
+
+        await ExecuteRawAsync("DELETE FROM schema_version WHERE version = 5");
+        await ReopenAsync();
+
+        var read = (await Store.GetTranscriptAsync(id))!;
+        Assert.Equal(berlin.ToUniversalTime(), read.Started);
+        Assert.Equal(TimeSpan.Zero, read.Started!.Value.Offset);
+        Assert.Equal(berlin.AddMinutes(1).ToUniversalTime(), read.Messages[0].Timestamp);
+        Assert.Equal(berlin.AddMinutes(2).ToUniversalTime(), read.Ended);
+        Assert.Equal(berlin.ToUniversalTime(), (await Store.GetRunAsync(run))!.Started);
+        Assert.Equal(5, await ((SqlTranscriptStore)Store).GetSchemaVersionAsync());
+
+        var later = await Store.CreateConversationAsync(run, header, null);
+        Assert.Equal(TimeSpan.FromHours(1), (await Store.GetTranscriptAsync(later))!.Started!.Value.Offset);
     }
 
     [Fact]

@@ -7,8 +7,6 @@ public sealed class SqliteTranscriptStoreTests : TranscriptStoreContract
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-store-tests", Guid.NewGuid().ToString("N"));
 
-    protected override bool KeepsOffsets => true;
-
     private string DatabasePath => Path.Combine(_folder, "nested", "crosstalk.db");
 
     protected override Task<string> CreateDatabaseAsync() => Task.FromResult(DatabasePath);

@@ -157,16 +157,6 @@ internal sealed partial class PostgresTranscriptStore : SqlTranscriptStore
 
     protected override string FullTextValue(string text) => text;
 
-    protected override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
-        ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz)
-        {
-            // timestamptz keeps the instant; Npgsql accepts only UTC offsets for it.
-            Value = value is { } v ? v.ToUniversalTime() : DBNull.Value,
-        });
-
-    protected override DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
-
     protected override void AddCost(DbCommand command, string name, decimal? value) =>
         ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Numeric) { Value = value ?? (object)DBNull.Value });
 

@@ -84,9 +84,19 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
     /// <summary>Gives back a command from <see cref="HotCommand"/>.</summary>
     protected virtual ValueTask ReleaseHotCommandAsync(DbCommand command) => command.DisposeAsync();
 
-    protected abstract void AddTime(DbCommand command, string name, DateTimeOffset? value);
+    /// <summary>
+    /// A time a transcript carries, as text with its UTC offset (round-trip format): both stores give back the offset it
+    /// was written with, so a transcript read in one time zone is written back with the same wall-clock times. Sorting and
+    /// filtering use the <c>*_ms</c> columns beside these.
+    /// </summary>
+    protected static void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
+        Add(command, name, value?.ToString("o", CultureInfo.InvariantCulture), DbType.String);
 
-    protected abstract DateTimeOffset? ReadTime(DbDataReader reader, int ordinal);
+    /// <summary>A time written by <see cref="AddTime"/> (one without an offset, from a PostgreSQL store before version 5, is UTC).</summary>
+    protected static DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal)
+            ? null
+            : DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     protected abstract void AddCost(DbCommand command, string name, decimal? value);
 

@@ -323,14 +323,6 @@ internal sealed class SqliteTranscriptStore : SqlTranscriptStore
 
     protected override string FullTextValue(string text) => SearchText.Fts5Query(text);
 
-    protected override void AddTime(DbCommand command, string name, DateTimeOffset? value) =>
-        Add(command, name, value?.ToString("o", CultureInfo.InvariantCulture), System.Data.DbType.String);
-
-    protected override DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal)
-            ? null
-            : DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
     protected override void AddCost(DbCommand command, string name, decimal? value) =>
         Add(command, name, value?.ToString(CultureInfo.InvariantCulture), System.Data.DbType.String);
 
