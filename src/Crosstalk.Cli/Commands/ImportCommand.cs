@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
 using Crosstalk.Engine.Imports;
 using Spectre.Console;
@@ -10,11 +9,6 @@ namespace Crosstalk.Cli.Commands;
 /// <summary><c>crosstalk import</c>: brings transcript files into the store, as one run.</summary>
 internal static class ImportCommand
 {
-    // A transaction for this many conversations or messages, whichever comes first: one commit (and one full-text index
-    // update) for many small conversations, while an interrupted import loses at most one batch (running it again adds it).
-    private const int BatchConversations = 64;
-    private const int BatchMessages = 2000;
-
     public static Command Create(CliContext context)
     {
         var path = new Argument<string>("path") { Description = "A transcript file, or a folder: every transcript file in it and below is imported." };
@@ -56,32 +50,14 @@ internal static class ImportCommand
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
-            // Hashed and analysed (unless already stored) on every core while the store takes them in the files' order, a
-            // batch to a transaction.
-            var prepared = TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken)
-                .SelectAsync((read, token) => importer.PrepareAsync(read.Transcript, Path.GetRelativePath(relativeTo, read.File), token), cancellationToken: cancellationToken);
-            var batch = new List<PreparedTranscript>();
-            var batchMessages = 0;
-            var read = 0;
-            await foreach (var ready in prepared.ConfigureAwait(false))
-            {
-                context.WarnAbout(ready.Transcript);
-                batch.Add(ready);
-                batchMessages += ready.Stored ? 0 : ready.Transcript.Messages.Count;
-                if (batch.Count == BatchConversations || batchMessages >= BatchMessages)
-                {
-                    await AddBatchAsync().ConfigureAwait(false);
-                }
-
-                if (++read % 1000 == 0)
-                {
-                    await AddBatchAsync().ConfigureAwait(false);
-                    await context.Error.WriteLineAsync(string.Create(
-                        CultureInfo.InvariantCulture, $"read {read:N0} conversations ({importer.Imported:N0} new)…")).ConfigureAwait(false);
-                }
-            }
-
-            await AddBatchAsync().ConfigureAwait(false);
+            await importer.ImportAsync(
+                TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken),
+                file => Path.GetRelativePath(relativeTo, file),
+                runName,
+                root,
+                context.WarnAbout,
+                read => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read {read:N0} conversations ({importer.Imported:N0} new)…")),
+                cancellationToken).ConfigureAwait(false);
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)
             {
@@ -114,16 +90,6 @@ internal static class ImportCommand
                 TerminalText.Escape(importer.RunId),
                 notes.Count > 0 ? " (" + string.Join(", ", notes) + ")" : "");
             return ExitCodes.Success;
-
-            async Task AddBatchAsync()
-            {
-                if (batch.Count > 0)
-                {
-                    await importer.AddAsync(batch, runName, root, cancellationToken).ConfigureAwait(false);
-                    batch.Clear();
-                    batchMessages = 0;
-                }
-            }
         });
         return command;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Crosstalk.Analysis;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
@@ -14,6 +15,15 @@ namespace Crosstalk.Engine.Imports;
 /// </summary>
 public sealed class TranscriptImporter
 {
+    /// <summary>The most conversations <see cref="ImportAsync"/> stores in one transaction: one commit (and one full-text index update) for many small conversations.</summary>
+    public const int BatchConversations = 64;
+
+    /// <summary>The most messages <see cref="ImportAsync"/> stores in one transaction (a batch ends at the conversation that reaches it).</summary>
+    public const int BatchMessages = 2000;
+
+    /// <summary>How many transcripts <see cref="ImportAsync"/> reads between two progress reports.</summary>
+    public const int ProgressEvery = 1000;
+
     private readonly ITranscriptStore _store;
     private readonly TimeProvider _time;
     private readonly HashSet<string> _added = new(StringComparer.Ordinal);
@@ -67,6 +77,61 @@ public sealed class TranscriptImporter
     /// <param name="cancellationToken">Cancels the operation.</param>
     public async Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default) =>
         (await AddAsync([await PrepareAsync(transcript, importedFrom, cancellationToken).ConfigureAwait(false)], runName, source, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Imports transcripts as they are read: each is prepared (<see cref="PrepareAsync"/>) on every core while the store
+    /// takes them in their order, a batch of up to <see cref="BatchConversations"/> conversations or
+    /// <see cref="BatchMessages"/> messages to a transaction, and all that was read so far every
+    /// <see cref="ProgressEvery"/> transcripts. An import interrupted keeps every batch stored before; running it again
+    /// adds the rest.
+    /// </summary>
+    /// <param name="transcripts">The transcripts read, with where each was read from.</param>
+    /// <param name="importedFrom">Where a transcript was read from as the conversation keeps it (relative to what was imported).</param>
+    /// <param name="runName">The run's name, should there be a new transcript.</param>
+    /// <param name="source">What was imported (a folder or file), kept with the run.</param>
+    /// <param name="taken">Called with each transcript, in order, once it is prepared (to warn about what it says).</param>
+    /// <param name="progress">Called with how many were read, every <see cref="ProgressEvery"/>, once they are stored.</param>
+    /// <param name="cancellationToken">Cancels the import between batches.</param>
+    public async Task ImportAsync(
+        IAsyncEnumerable<(string File, Transcript Transcript)> transcripts,
+        Func<string, string> importedFrom,
+        string runName,
+        string source,
+        Action<Transcript>? taken = null,
+        Action<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transcripts);
+        ArgumentNullException.ThrowIfNull(importedFrom);
+        var prepared = transcripts.SelectAsync(
+            (read, token) => PrepareAsync(read.Transcript, importedFrom(read.File), token), cancellationToken: cancellationToken);
+        var batch = new List<PreparedTranscript>();
+        var messages = 0;
+        var read = 0;
+        await foreach (var ready in prepared.ConfigureAwait(false))
+        {
+            taken?.Invoke(ready.Transcript);
+            batch.Add(ready);
+            messages += ready.Stored ? 0 : ready.Transcript.Messages.Count;
+            var report = ++read % ProgressEvery == 0;
+            if (report || batch.Count == BatchConversations || messages >= BatchMessages)
+            {
+                await AddAsync(batch, runName, source, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+                messages = 0;
+            }
+
+            if (report)
+            {
+                progress?.Invoke(read);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await AddAsync(batch, runName, source, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// What an import computes of a transcript before it stores it: its content hash, and its analysis as the store keeps

@@ -83,6 +83,47 @@ public sealed class TranscriptImporterTests
         Assert.Equal(2, (await ToListAsync(store.ListConversationsAsync(ConversationQuery.All))).Count);
     }
 
+    [Fact]
+    public async Task ImportAsync_ManySmallConversations_StoresThemAllInOrderAndReportsEveryThousand()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var importer = new TranscriptImporter(store);
+        var taken = new List<string>();
+        var progress = new List<(int Read, int Imported)>();
+
+        await importer.ImportAsync(
+            Small(2100),
+            file => "folder/" + file,
+            "import folder",
+            "folder",
+            transcript => taken.Add(transcript.Title),
+            read => progress.Add((read, importer.Imported)),
+            CancellationToken.None);
+
+        // Read in order, each taken once; every thousand reported once it is stored; the copy of conversation 7 added once.
+        Assert.Equal(Enumerable.Range(0, 2100).Select(i => $"conversation {(i == 2099 ? 7 : i)}"), taken);
+        Assert.Equal([(1000, 1000), (2000, 2000)], progress);
+        Assert.Equal((2099, 1), (importer.Imported, importer.AlreadyStored));
+        var stored = await ToListAsync(store.ListConversationsAsync(new ConversationQuery { Limit = 3000 }));
+        Assert.Equal(2099, stored.Count);
+        Assert.Equal(Enumerable.Range(0, 2099).Select(i => $"conversation {i}"), stored.OrderBy(c => c.Id).Select(c => c.Title));
+        Assert.Empty(await store.GetUnanalyzedAsync(ConversationQuery.All, TranscriptAnalyzer.Version, DateTimeOffset.UtcNow, 10));
+        Assert.Equal("folder/f0042.txt", (await store.GetTranscriptAsync(stored.OrderBy(c => c.Id).ElementAt(42).Id))!.Metadata[TranscriptMetadataKeys.ImportedFrom]);
+    }
+
+    private static async IAsyncEnumerable<(string File, Transcript Transcript)> Small(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var number = i == count - 1 ? 7 : i;
+            var transcript = new Transcript { Title = $"conversation {number}", Participants = [new Participant(1, "A"), new Participant(2, "B")] };
+            transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = $"Hello number {number}." });
+            transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Goodbye. [END]" });
+            yield return ($"f{i:0000}.txt", transcript);
+            await Task.Yield();
+        }
+    }
+
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();
