@@ -101,7 +101,7 @@ public sealed class ShowCommandTests
     }
 
     [Fact]
-    public void Messages_ControlCharactersFromTheModel_NeverReachTheTerminal()
+    public void Messages_ControlCharactersAndBidiOverridesFromTheModel_NeverReachTheTerminal()
     {
         var transcript = new Transcript
         {
@@ -110,7 +110,7 @@ public sealed class ShowCommandTests
             Messages =
             [
                 new TranscriptMessage { Seat = 1, Speaker = "A\u001b]0;PWNED\u0007", Content = "evil \u001b]0;PWNED\u0007 title and \u001b[31mred\u009b and a bell\u0007" },
-                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "line one\r\nline two\rover\tand a tab" },
+                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "line one\r\nline two\rover\tand a tab, then access = \"user\u202e \u2066// admin\u2069\u2066\"" },
             ],
         };
         var console = new TestConsole().Width(100);
@@ -123,6 +123,9 @@ public sealed class ShowCommandTests
 
         // TestConsole writes no ANSI of its own, so any control character in the output came from the transcript.
         Assert.DoesNotContain(console.Output, c => c is '\u001b' or '\u0007' or '\u009b' or '\r');
+        // Nor a bidirectional override or isolate, which would make the terminal show the text after it reordered.
+        Assert.DoesNotContain(console.Output, c => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069');
+        Assert.Contains("access = \"user\ufffd \ufffd// admin\ufffd\ufffd\"", console.Output, StringComparison.Ordinal);
         Assert.Contains("evil ␛]0;PWNED␇ title and ␛[31mred", console.Output, StringComparison.Ordinal);
         Assert.Contains("line two␍over", console.Output, StringComparison.Ordinal);
     }
