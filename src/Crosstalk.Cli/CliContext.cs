@@ -67,6 +67,18 @@ internal sealed class CliContext
         return new CliContext(console, stdout, stderr, TimeProvider.System, System.Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
     }
 
+    /// <summary>
+    /// Progress on long work, for a callback given the count done so far: a line on standard error every 1,000
+    /// conversations ("analysed 2,000 conversations…"), so standard output stays the command's result.
+    /// </summary>
+    public Action<int> EveryThousand(string done) => count =>
+    {
+        if (count % 1000 == 0)
+        {
+            Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{done} {count:N0} conversations…"));
+        }
+    };
+
     /// <summary>Prints what a reader had to decide about <paramref name="transcript"/> (its read warnings), a line each.</summary>
     public void WarnAbout(Crosstalk.Transcripts.Transcript transcript)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis;
 using Crosstalk.Cli.Rendering;
@@ -67,6 +66,7 @@ internal static class AnalyzeCommand
             else
             {
                 var corpus = new CorpusAnalyzer(options);
+                var progress = context.EveryThousand("analysed");
                 var analysed = TranscriptTargets.ReadAsync(context, what, parseResult.GetValue(db), cancellationToken)
                     .SelectAsync((transcript, token) => (Transcript: transcript, Result: corpus.Prepare(transcript, token)), cancellationToken: cancellationToken);
                 await foreach (var (transcript, (one, facts)) in analysed.ConfigureAwait(false))
@@ -74,10 +74,7 @@ internal static class AnalyzeCommand
                     corpus.Add(facts);
                     single = one;
                     singleTranscript = transcript;
-                    if (corpus.Count % 1000 == 0)
-                    {
-                        await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"analysed {corpus.Count:N0} conversations…")).ConfigureAwait(false);
-                    }
+                    progress(corpus.Count);
                 }
 
                 count = corpus.Count;
@@ -204,13 +201,7 @@ internal static class AnalyzeCommand
         var analyses = new StoredAnalyses(store, context.TimeProvider);
         var done = await analyses.CatchUpAsync(
             query,
-            progress: n =>
-            {
-                if (n % 1000 == 0)
-                {
-                    context.Error.WriteLine($"analysed {n:N0} conversations…");
-                }
-            },
+            progress: context.EveryThousand("analysed"),
             cancellationToken: cancellationToken).ConfigureAwait(false);
         if (done >= 1000)
         {

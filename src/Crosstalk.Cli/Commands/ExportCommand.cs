@@ -149,13 +149,7 @@ internal static class ExportCommand
                 datasetName,
                 splits,
                 Describe(filter),
-                n =>
-                {
-                    if (n % 1000 == 0)
-                    {
-                        context.Error.WriteLine($"exported {n:N0} conversations…");
-                    }
-                },
+                context.EveryThousand("exported"),
                 cancellationToken).ConfigureAwait(false);
 
             var notes = new List<string>();
