@@ -50,14 +50,25 @@ internal static class ImportCommand
             var files = TranscriptSources.Collect(root);
             var relativeTo = Directory.Exists(root) ? root : Path.GetDirectoryName(root)!;
             var runName = "import " + Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
-            await importer.ImportAsync(
-                TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken),
-                file => Path.GetRelativePath(relativeTo, file),
-                runName,
-                root,
-                context.WarnAbout,
-                read => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read {read:N0} conversations ({importer.Imported:N0} new)…")),
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await importer.ImportAsync(
+                    TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken),
+                    file => Path.GetRelativePath(relativeTo, file),
+                    runName,
+                    root,
+                    context.WarnAbout,
+                    read => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read {read:N0} conversations ({importer.Imported:N0} new)…")),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && importer.RunId is { } partial)
+            {
+                // What was stored stays; the same command again adds the rest (it finds what is there by content).
+                await context.Error.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{importer.Imported:N0} conversation(s) were imported into run {partial} before the stop; run the same command again to add the rest.")).ConfigureAwait(false);
+                throw;
+            }
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)
             {
