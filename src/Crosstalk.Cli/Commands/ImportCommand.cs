@@ -22,7 +22,9 @@ internal static class ImportCommand
             --to hf'), the original system's Markdown with its JSON beside it, UniversalBackrooms logs (with their
             metadata JSONL), Inspect AI eval logs (.json and .eval), llm2llm conversations, liminal_backrooms'
             conversation_full.html, chat_bridge transcripts, and ShareGPT or OpenAI-chat JSONL. Each conversation
-            keeps where it came from. Files that cannot be read are reported, one line each, and skipped.
+            keeps where it came from, and its analysis is kept with it. Files that cannot be read are reported, one
+            line each, and skipped. Stopped with Ctrl+C, an import keeps what it stored; the same command again adds
+            the rest, as a run of its own.
 
             Examples:
               crosstalk import seeds/
