@@ -2,6 +2,7 @@ using Crosstalk.Testing;
 
 namespace Crosstalk.Cli.Tests;
 
+[Collection(HeavyProcessCollection.Name)]
 public sealed class TimeZoneProcessTests
 {
     [Theory]
