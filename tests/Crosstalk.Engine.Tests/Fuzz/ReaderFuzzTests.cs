@@ -48,6 +48,15 @@ public sealed class ReaderFuzzTests
         }
     }
 
+    [Fact]
+    public void CountDamage_AfterAHugeRunOfDigits_StillChangesTheCount()
+    {
+        // A huge token of zeros can land right after a count (CI drew this once); the count damage must still apply.
+        var digits = Apply(Encoding.UTF8.GetBytes("**Messages:** 7\n"), Damage.HugeToken, "**Messages:** ".Length, 4);
+        Assert.True(digits.Length > 20_000);
+        Assert.Equal("**Messages:** 8\n", Encoding.UTF8.GetString(Apply(digits, Damage.CountMismatch, 0, 0)));
+    }
+
     [Property(MaxTest = 1000)]
     public Property DamagedFile_IsReadOrRefusedInOneLine_NeverCrashesOrHangs() =>
         Prop.ForAll(DamagedGen().ToArbitrary(), damaged =>
@@ -209,7 +218,7 @@ public sealed class ReaderFuzzTests
                 var changed = System.Text.RegularExpressions.Regex.Replace(
                     text,
                     @"(\*\*Messages:\*\* |### Round \d+/|""max_turns"": ?|""message_count"": ?)(\d+)",
-                    m => m.Groups[1].Value + Math.Max(0, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) + (how % 2 == 0 ? 1 : -1)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    m => m.Groups[1].Value + System.Numerics.BigInteger.Max(0, System.Numerics.BigInteger.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) + (how % 2 == 0 ? 1 : -1)).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     System.Text.RegularExpressions.RegexOptions.None,
                     TimeSpan.FromSeconds(5));
                 return Encoding.UTF8.GetBytes(changed);
