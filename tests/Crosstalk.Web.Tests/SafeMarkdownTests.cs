@@ -1,3 +1,4 @@
+using Crosstalk.Transcripts;
 using Crosstalk.Web.Markdown;
 
 namespace Crosstalk.Web.Tests;
@@ -19,6 +20,17 @@ public sealed class SafeMarkdownTests
 
         Assert.DoesNotContain("href", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_BidirectionalOverrides_AreShownAsReplacementCharacters_TheMarkdownKept()
+    {
+        // "Trojan Source": an override makes the rest of the paragraph read in another order than it was written.
+        var html = SafeMarkdown.ToHtml("Run **\u202Etxt.exe\u202C** now \u2066isolated\u2069 and \u202Aembedded\u202B.");
+
+        Assert.DoesNotContain(html, c => ErrorText.Reorders(c));
+        Assert.Equal(6, html.Count(c => c == '\ufffd'));
+        Assert.Contains("<strong>\ufffdtxt.exe\ufffd</strong>", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,6 +135,50 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pages_BidirectionalOverrideInANameOrMessage_IsShownAsAReplacementCharacter()
+    {
+        // An imported name and a reply can hold U+202E: acted on, it makes the title or the message read backwards.
+        var transcript = new Transcript { Title = "A\u202E ↔ B", Participants = [new Participant(1, "A\u202E", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A\u202E", Content = "Open \u2067gnp.exe\u2069 please." });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "No." });
+        var id = await _store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        using var http = new HttpClient();
+
+        foreach (var path in new[] { "/c/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), "/", "/search?q=please" })
+        {
+            var page = System.Net.WebUtility.HtmlDecode(await http.GetStringAsync(new Uri(server.Address, path)));
+
+            Assert.DoesNotContain(page, c => ErrorText.Reorders(c));
+            Assert.Contains("A\ufffd", page, StringComparison.Ordinal);
+        }
+
+        var conversation = System.Net.WebUtility.HtmlDecode(await http.GetStringAsync(new Uri(server.Address, "/c/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Contains("Open \ufffdgnp.exe\ufffd please.", conversation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LiveEvents_TextTheScriptInserts_HasItsOverridesShownAsReplacementCharacters()
+    {
+        var cursor = new Crosstalk.Engine.Live.LiveCursor(0);
+        var updates = new Crosstalk.Engine.Live.LiveUpdate[]
+        {
+            new Crosstalk.Engine.Live.LiveMessageStarted(cursor, 1, 1, "A\u202E"),
+            new Crosstalk.Engine.Live.LiveTextAppended(cursor, 1, "half \u202Eway"),
+            new Crosstalk.Engine.Live.LiveStopped(cursor, new StopInfo(StopReasons.Error, Detail: "provider said \u2066no")),
+        };
+
+        foreach (var update in updates)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(Crosstalk.Web.Live.LiveEvents.Serialize(1, update).Json).RootElement;
+            var text = string.Concat(json.EnumerateObject().Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String).Select(p => p.Value.GetString()));
+
+            Assert.DoesNotContain(text, c => ErrorText.Reorders(c));
+            Assert.Contains('\ufffd', text);
+        }
+    }
+
+    [Fact]
     public async Task Search_MarksEveryPlaceAHitHoldsATerm_IgnoringCaseAndAccents_TheRestEscaped()
     {
         var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };

@@ -1,6 +1,9 @@
 namespace Crosstalk.Transcripts;
 
-/// <summary>How untrusted text (model output, a file's text, a name, a token a parser stopped at) is shown where it could act on a terminal.</summary>
+/// <summary>
+/// How untrusted text (model output, a file's text, a name, a token a parser stopped at) is shown where it could act on a
+/// terminal, or reorder what a page shows.
+/// </summary>
 public static class ErrorText
 {
     /// <summary>The longest message kept; the rest is cut with "…".</summary>
@@ -16,9 +19,45 @@ public static class ErrorText
         < ' ' => (char)(0x2400 + c),
         '\u007f' => '\u2421',
         >= '\u0080' and <= '\u009f' or '\u2028' or '\u2029' => '\ufffd',
-        >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' => '\ufffd',
+        _ when Reorders(c) => '\ufffd',
         _ => c,
     };
+
+    /// <summary>
+    /// Whether <paramref name="c"/> is a bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): shown
+    /// as it is, it makes the text after it appear in another order than it was written — in a terminal, in a page, in a
+    /// title beside it. Ordinary right-to-left text needs none of them.
+    /// </summary>
+    public static bool Reorders(char c) => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069';
+
+    private static readonly System.Buffers.SearchValues<char> Reordering = System.Buffers.SearchValues.Create("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069");
+
+    /// <summary>
+    /// <paramref name="text"/> with every character that <see cref="Reorders"/> shown as U+FFFD, for a page (where line
+    /// breaks and tabs are layout, not controls); the same string when it holds none. One character for one, so positions
+    /// found in the original (a search hit) still apply.
+    /// </summary>
+    public static string InDisplayOrder(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var first = text.AsSpan().IndexOfAny(Reordering);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, (text, first), static (span, state) =>
+        {
+            state.text.AsSpan().CopyTo(span);
+            var rest = span[state.first..];
+            int at;
+            while ((at = rest.IndexOfAny(Reordering)) >= 0)
+            {
+                rest[at] = '\ufffd';
+                rest = rest[(at + 1)..];
+            }
+        });
+    }
 
     /// <summary>
     /// <paramref name="text"/> as one line of bounded length: a line break would split the message, an escape sequence

@@ -19,7 +19,8 @@ internal sealed class HtmlBuilder
 
     public int Length => _html.Length;
 
-    public static string Encode(string? value) => value is null ? string.Empty : Encoder.Encode(value);
+    // A bidirectional override is decoded from its entity as well, so it is shown as U+FFFD (ErrorText.InDisplayOrder).
+    public static string Encode(string? value) => value is null ? string.Empty : Encoder.Encode(Transcripts.ErrorText.InDisplayOrder(value));
 
     public HtmlBuilder Raw(string trustedHtml)
     {
@@ -31,7 +32,7 @@ internal sealed class HtmlBuilder
     {
         if (!string.IsNullOrEmpty(value))
         {
-            Encoder.Encode(new StringWriter(_html, CultureInfo.InvariantCulture), value);
+            Encoder.Encode(new StringWriter(_html, CultureInfo.InvariantCulture), Transcripts.ErrorText.InDisplayOrder(value));
         }
 
         return this;

@@ -9,7 +9,8 @@ namespace Crosstalk.Web.Markdown;
 /// <summary>
 /// Renders untrusted model output as Markdown that cannot run anything: raw HTML is shown as text, links keep
 /// their href only when it is an absolute http, https or mailto URL (anything else becomes visible text), images
-/// become plain links (the page loads nothing from elsewhere), and links carry rel="nofollow noopener noreferrer".
+/// become plain links (the page loads nothing from elsewhere), links carry rel="nofollow noopener noreferrer", and a
+/// bidirectional override or isolate is shown as U+FFFD rather than reordering the text after it.
 /// </summary>
 public static class SafeMarkdown
 {
@@ -149,7 +150,8 @@ public static class SafeMarkdown
             return string.Empty;
         }
 
-        var document = Parse(markdown);
+        // A bidirectional override would make the rest of its block read in another order than the model wrote it.
+        var document = Parse(Transcripts.ErrorText.InDisplayOrder(markdown));
         Sanitize(document);
 
         using var writer = new StringWriter();

@@ -11,6 +11,8 @@ public sealed class SeatNameTests
     [InlineData("Kimi ↔ K2", "must not contain \" ↔ \"")]
     [InlineData("Kimi\nK2", "must be one line without control characters")]
     [InlineData("Kimi\u0007", "must be one line without control characters")]
+    [InlineData("Kimi\u2028K2", "must be one line without control characters")]
+    [InlineData("Kimi\u202EK2", "must not hold a bidirectional override")]
     public void CatalogDisplayName_ThatWouldNotReadBack_IsRefusedByThePlanner(string name, string problem)
     {
         // A catalog entry whose display name is the one given.

@@ -101,9 +101,14 @@ public static class SeedMarkdown
             return "a name must not be blank";
         }
 
-        if (name.Any(char.IsControl))
+        if (name.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
         {
             return "a name must be one line without control characters";
+        }
+
+        if (name.Any(ErrorText.Reorders))
+        {
+            return "a name must not hold a bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069), which would reorder the title around it";
         }
 
         if (name.Contains(NameJoiner, StringComparison.Ordinal))
