@@ -165,7 +165,7 @@ public sealed class ClusterProcessTests(BrowserFixture browser) : IClassFixture<
 
             // Any silo's conversation streams live here: text arrives in the message in flight, and stored messages are added.
             await page.Locator("ul.sessions li a").First.ClickAsync();
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/live/\\d+$"));
+            await BrowserFixture.WaitForLivePageAsync(page);
             await Assertions.Expect(page.Locator("#messages li.msg.streaming .body")).Not.ToBeEmptyAsync(new() { Timeout = 20_000 });
             var before = await page.Locator("#messages li.msg").CountAsync();
             await Assertions.Expect(page.Locator("#messages li.msg")).Not.ToHaveCountAsync(before, new() { Timeout = 20_000 });

@@ -79,7 +79,7 @@ public sealed partial class LiveAcrossProcessesTests(BrowserFixture browser)
             await page.FillAsync("textarea[name=opener]", "Tell me about the sea.");
             await page.FillAsync("#stop-policy", "end-token:off | max-messages:24");
             await page.ClickAsync("#start");
-            await page.WaitForURLAsync(new Regex("/live/\\d+$"));
+            await BrowserFixture.WaitForLivePageAsync(page);
             id = long.Parse(new Uri(page.Url).Segments[^1], CultureInfo.InvariantCulture);
             await Assertions.Expect(page.Locator("#messages li.msg:not(.streaming)")).Not.ToHaveCountAsync(0, new() { Timeout = 20_000 });
             await page.Locator("#messages li.msg:not(.streaming)").Nth(4).WaitForAsync(new() { Timeout = 30_000 });
@@ -188,6 +188,23 @@ public sealed class BrowserFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(45_000);
         return page;
+    }
+
+    /// <summary>
+    /// Waits for the page a started or followed conversation redirects to; if it does not come, fails with what the page
+    /// shows instead (the form's one-sentence error, or a page still loading), which a bare timeout would not say.
+    /// </summary>
+    public static async Task WaitForLivePageAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/live/\\d+$"), new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 }).ConfigureAwait(false);
+            throw new Xunit.Sdk.XunitException($"The live page did not open within 90 s; still at {page.Url}, showing: {shown[..Math.Min(shown.Length, 2_000)]}");
+        }
     }
 
     public async Task DisposeAsync()
