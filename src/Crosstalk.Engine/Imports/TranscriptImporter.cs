@@ -108,28 +108,59 @@ public sealed class TranscriptImporter
         var batch = new List<PreparedTranscript>();
         var messages = 0;
         var read = 0;
-        await foreach (var ready in prepared.ConfigureAwait(false))
+
+        // One batch is written while the next is prepared: the store's writes are synchronous work of their own, and the
+        // cores would otherwise wait for them. Batches are still written one after another, in order.
+        Task? writing = null;
+        try
         {
-            taken?.Invoke(ready.Transcript);
-            batch.Add(ready);
-            messages += ready.Stored ? 0 : ready.Transcript.Messages.Count;
-            var report = ++read % ProgressEvery == 0;
-            if (report || batch.Count == BatchConversations || messages >= BatchMessages)
+            await foreach (var ready in prepared.ConfigureAwait(false))
+            {
+                taken?.Invoke(ready.Transcript);
+                batch.Add(ready);
+                messages += ready.Stored ? 0 : ready.Transcript.Messages.Count;
+                var report = ++read % ProgressEvery == 0;
+                if (report || batch.Count == BatchConversations || messages >= BatchMessages)
+                {
+                    if (writing is not null)
+                    {
+                        await writing.ConfigureAwait(false);
+                    }
+
+                    var full = batch;
+                    batch = [];
+                    messages = 0;
+                    writing = Task.Run(() => AddAsync(full, runName, source, cancellationToken), cancellationToken);
+                }
+
+                if (report)
+                {
+                    // Said once what was read is stored.
+                    await writing!.ConfigureAwait(false);
+                    writing = null;
+                    progress?.Invoke(read);
+                }
+            }
+
+            if (writing is not null)
+            {
+                await writing.ConfigureAwait(false);
+                writing = null;
+            }
+
+            if (batch.Count > 0)
             {
                 await AddAsync(batch, runName, source, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
-                messages = 0;
-            }
-
-            if (report)
-            {
-                progress?.Invoke(read);
             }
         }
-
-        if (batch.Count > 0)
+        finally
         {
-            await AddAsync(batch, runName, source, cancellationToken).ConfigureAwait(false);
+            // Stopped (Ctrl+C, a file that could not be read): the batch being written is let finish, so that the store is
+            // not closed under it; the stop is what the caller hears of.
+            if (writing is not null)
+            {
+                await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Crosstalk.Analysis;
 using Crosstalk.Engine.Datasets;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
@@ -10,8 +11,8 @@ namespace Crosstalk.Engine.Imports;
 /// Reads every transcript under a path, whatever its format: seed Markdown (with the original system's JSON beside
 /// it read once), Crosstalk JSON, JSONL and Parquet (a Hugging Face dataset folder too), UniversalBackrooms logs with
 /// their metadata JSONL, and what other tools write (<see cref="TranscriptFile"/> lists them). Shared by <c>import</c>,
-/// <c>analyze</c> and <c>judge</c>; transcripts are read one file at a time (a JSONL or Parquet file one line or row
-/// group at a time), never all at once.
+/// <c>analyze</c> and <c>judge</c>; a few files are parsed at once, on every core, and handed on in order (a Parquet file
+/// one row group at a time), never all at once.
 /// </summary>
 public static class TranscriptSources
 {
@@ -24,7 +25,7 @@ public static class TranscriptSources
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(skipped);
-        foreach (var (file, transcript) in ReadText(files.Where(f => !IsParquet(f)).ToList(), skipped))
+        await foreach (var (file, transcript) in ReadTextAsync(files.Where(f => !IsParquet(f)).ToList(), skipped, cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return (file, transcript);
@@ -71,7 +72,10 @@ public static class TranscriptSources
         }
     }
 
-    private static IEnumerable<(string File, Transcript Transcript)> ReadText(List<string> files, Action<string> skipped)
+    // Files are parsed on every core, a few ahead of the reader; what each holds (or why it was skipped) is handed on in
+    // the files' order, so ids, warnings and skips come out as they would one file at a time.
+    private static async IAsyncEnumerable<(string File, Transcript Transcript)> ReadTextAsync(
+        List<string> files, Action<string> skipped, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(skipped);
@@ -104,16 +108,24 @@ public static class TranscriptSources
             }
         }
 
-        foreach (var file in transcriptFiles)
+        var parsed = transcriptFiles.ToAsyncEnumerable().SelectAsync(
+            (file, _) =>
+            {
+                try
+                {
+                    return (file, ReadFile(file, backroomsMetadata).ToList(), (string?)null);
+                }
+                catch (TranscriptFormatException ex)
+                {
+                    return (file, [], ex.Message);
+                }
+            },
+            cancellationToken: cancellationToken);
+        await foreach (var (file, transcripts, refusal) in parsed.ConfigureAwait(false))
         {
-            List<Transcript> transcripts;
-            try
+            if (refusal is not null)
             {
-                transcripts = ReadFile(file, backroomsMetadata).ToList();
-            }
-            catch (TranscriptFormatException ex)
-            {
-                skipped(ex.Message);
+                skipped(refusal);
                 continue;
             }
 
