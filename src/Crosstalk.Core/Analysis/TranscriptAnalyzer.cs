@@ -41,7 +41,6 @@ public static class TranscriptAnalyzer
 
         var words = new List<string>[n];
         var content = new Dictionary<string, int>[n];
-        var contentSets = new HashSet<string>[n];
         var shingles = new ShingleSet[n];
         var wordCounts = new int[n];
         var endTokens = new bool[n];
@@ -65,7 +64,6 @@ public static class TranscriptAnalyzer
                 same[i] = earlier;
                 words[i] = words[earlier];
                 content[i] = content[earlier];
-                contentSets[i] = contentSets[earlier];
                 wordCounts[i] = wordCounts[earlier];
                 shingles[i] = shingles[earlier];
                 emoji[i] = emoji[earlier];
@@ -86,7 +84,6 @@ public static class TranscriptAnalyzer
             same[i] = i;
             words[i] = TextWords.Lower(text);
             content[i] = LexicalMeasures.Counts(words[i], skipStopWords: true);
-            contentSets[i] = [.. content[i].Keys];
             wordCounts[i] = TextWords.Count(text);
             shingles[i] = ShingleSet.Create(text);
             emoji[i] = TextWords.Emoji(text);
@@ -106,9 +103,16 @@ public static class TranscriptAnalyzer
         var echo = new double?[n];
         for (var i = 0; i < n; i++)
         {
-            if (i > 0 && messages[i - 1].Seat != messages[i].Seat && contentSets[i].Count > 0)
+            if (i > 0 && messages[i - 1].Seat != messages[i].Seat && content[i].Count > 0)
             {
-                echo[i] = (double)contentSets[i].Count(contentSets[i - 1].Contains) / contentSets[i].Count;
+                // The share of this message's content words that the one before it used.
+                var shared = 0;
+                foreach (var word in content[i].Keys)
+                {
+                    shared += content[i - 1].ContainsKey(word) ? 1 : 0;
+                }
+
+                echo[i] = (double)shared / content[i].Count;
             }
 
             perMessage[i] = new MessageAnalysis(
@@ -116,7 +120,7 @@ public static class TranscriptAnalyzer
                 messages[i].Seat,
                 wordCounts[i],
                 messages[i].Content.Length,
-                Round(LexicalMeasures.TypeTokenRatio(words[i])),
+                same[i] < i ? perMessage[same[i]].TypeTokenRatio : Round(LexicalMeasures.TypeTokenRatio(words[i])),
                 compression[i] = same[i] < i ? compression[same[i]] : Round(LexicalMeasures.CompressionRatio(messages[i].Content)),
                 emoji[i].Count,
                 endTokens[i],
@@ -289,7 +293,8 @@ public static class TranscriptAnalyzer
             var estimated = false;
             var latencies = new List<double>();
             decimal? cost = null;
-            var allWords = new List<string>();
+            var seatWords = new HashSet<string>(StringComparer.Ordinal);
+            var seatWordCount = 0;
             var seatCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             var selfRepetition = new List<double>();
             var repetitionIndex = new SelfRepetitionIndex(SelfRepetitionWindow);
@@ -309,7 +314,8 @@ public static class TranscriptAnalyzer
                     cost = (cost ?? 0) + c;
                 }
 
-                allWords.AddRange(words[i]);
+                seatWords.UnionWith(words[i]);
+                seatWordCount += words[i].Count;
                 foreach (var (word, count) in content[i])
                 {
                     seatCounts[word] = seatCounts.GetValueOrDefault(word) + count;
@@ -343,7 +349,7 @@ public static class TranscriptAnalyzer
                 mine.Count(i => refusals[i]),
                 Round(selfRepetition.Count == 0 ? 0 : selfRepetition.Average()),
                 Round(echoes.Count == 0 ? 0 : echoes.Average()),
-                Round(LexicalMeasures.TypeTokenRatio(allWords)),
+                Round(seatWordCount == 0 ? 0 : (double)seatWords.Count / seatWordCount),
                 mine.Sum(i => emoji[i].Count),
                 TopEmoji(mine.SelectMany(i => emoji[i]), options.TopCount),
                 DistinctiveWords(seatCounts, totalCounts, options.TopCount),

@@ -20,7 +20,7 @@ internal sealed class NearDuplicateIndex
 
     private readonly double _threshold;
     private readonly IReadOnlyList<ShingleSet> _sets;
-    private readonly Dictionary<ulong, int> _frequency = [];
+    private readonly Dictionary<ulong, int> _frequency;
     // Each shingle's messages as a list linked from its latest (one flat list for all shingles); only the latest MaxCandidates are read.
     private readonly Dictionary<ulong, int> _latest = [];
     private readonly List<(int Position, int Earlier)> _postings = [];
@@ -33,13 +33,22 @@ internal sealed class NearDuplicateIndex
     {
         _threshold = threshold;
         _sets = sets;
+
+        // Sized once for every shingle (grown by doubling, it was the analysis's largest allocation).
+        var shingles = 0;
+        for (var i = 0; i < sets.Count; i++)
+        {
+            shingles += compared(i) ? sets[i].Count : 0;
+        }
+
+        _frequency = new Dictionary<ulong, int>(shingles);
         for (var i = 0; i < sets.Count; i++)
         {
             if (compared(i))
             {
                 foreach (var hash in sets[i].Hashes)
                 {
-                    _frequency[hash] = _frequency.GetValueOrDefault(hash) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(_frequency, hash, out _)++;
                 }
             }
         }
