@@ -84,8 +84,13 @@ internal sealed class CliContext
     {
         foreach (var warning in transcript.ReadWarnings)
         {
-            // One line whatever the warning quotes (a name, a path), as errors are.
-            Error.WriteLine($"warning: {Crosstalk.Transcripts.ErrorText.OneLine(warning)}");
+            Say("warning", warning);
         }
     }
+
+    /// <summary>
+    /// Prints "<paramref name="label"/>: <paramref name="text"/>" on stderr as one line, whatever the text quotes (a file's
+    /// name, a key from a YAML file, a cell of a dataset): an escape sequence or a line break in it is shown, not acted on.
+    /// </summary>
+    public void Say(string label, string text) => Error.WriteLine($"{label}: {Crosstalk.Transcripts.ErrorText.OneLine(text)}");
 }

@@ -285,9 +285,10 @@ internal static class Routes
     {
         if (web.Options.ErrorLog is { } log)
         {
-            var line = string.Create(
+            // The path is the requester's to choose, and the message may quote stored text: shown, never acted on by the terminal.
+            var line = "error: " + Transcripts.ErrorText.OneLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"error: {context.Request.Method} {context.Request.Path}: {exception.GetType().Name}: {exception.Message.Split('\n')[0]}");
+                $"{context.Request.Method} {context.Request.Path}: {exception.GetType().Name}: {exception.Message.Split('\n')[0]}"));
             lock (log)
             {
                 log.WriteLine(line);

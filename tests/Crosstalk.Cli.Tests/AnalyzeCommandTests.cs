@@ -41,6 +41,26 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Analyze_FilesThatQuoteMarkupAndEscapes_ShowsThemAsText()
+    {
+        // A stop reason with Spectre markup in it (a lone "[" made the stop-reason chart throw: exit 70), and a broken file
+        // whose name holds an escape sequence that would retitle the terminal if the "skipped:" line echoed it raw.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var folder = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
+        var transcript = Crosstalk.Transcripts.Formats.SeedMarkdown.ReadFile(SharedFiles.Seed001);
+        transcript.Stop = new Crosstalk.Transcripts.StopInfo("a[b [red]x");
+        await File.WriteAllTextAsync(Path.Combine(folder, "a.json"), Crosstalk.Transcripts.Formats.TranscriptJson.Write(transcript));
+        await File.WriteAllTextAsync(Path.Combine(folder, "b\u001b]0;pwned\u0007.json"), "{bad");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "analyze", folder);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("a[b [red]x", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("skipped: " + Path.Combine(folder, "b\u241b]0;pwned\u2407.json"), result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', result.StandardError);
+    }
+
+    [Fact]
     public async Task Analyze_Seed000_FindsTheGarbledWords()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -38,4 +38,18 @@ public sealed class CliLoggingTests
         var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3} warn Crosstalk\.Models: 4o: attempt 1 failed: Incorrect API key provided: \[redacted\]; asking again in 00:00:01$", line);
     }
+
+    [Fact]
+    public void Create_ProviderErrorWithEscapeSequence_IsLoggedAsText()
+    {
+        // A provider (or a proxy before it) chooses its error message: an escape sequence in it must not act on the terminal.
+        var error = new StringWriter();
+        using (var loggers = CliLogging.Create(LogLevel.Debug, error)!)
+        {
+            loggers.CreateLogger("Crosstalk.Models").LogWarning("4o: attempt 1 failed: {Error}", "bad gateway \u001b]0;pwned\u0007 \u202eevil");
+        }
+
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith("4o: attempt 1 failed: bad gateway \u241b]0;pwned\u2407 \ufffdevil", line, StringComparison.Ordinal);
+    }
 }

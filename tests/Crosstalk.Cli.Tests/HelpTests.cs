@@ -88,6 +88,20 @@ public sealed class HelpTests
         Assert.Contains("max-messages", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Batch_UnknownKeyWithAnEscapeSequence_IsWarnedAboutAsText()
+    {
+        // YAML's double-quoted strings can hold \e and \a: a warning that quotes the key must show them, not send them.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir, "exp.yaml"), "models: [offline:eliza, offline:markov]\nstop: { max_messages: 2 }\n\"\\e]0;pwned\\a\": 1\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--db", "store.db", "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("unknown key '\u241b]0;pwned\u2407'", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', result.StandardError);
+    }
+
     [Theory]
     [InlineData("Unknown offline agent 'offline:nope'", "run", "--a", "offline:nope", "--no-store")]
     [InlineData("Must be one of: 'any', 'mutual', 'off'", "run", "--end-policy", "maybe")]

@@ -52,7 +52,7 @@ internal static class BatchCommand
             var experiment = ExperimentFile.Load(path);
             foreach (var warning in experiment.Warnings)
             {
-                await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+                context.Say("warning", warning);
             }
 
             // Checked before anything is stored: a run that cannot start would be offered to every later resume.

@@ -55,7 +55,7 @@ internal static class ImportCommand
             try
             {
                 await importer.ImportAsync(
-                    TranscriptSources.ReadAsync(files, skipped => { failed++; context.Error.WriteLine($"skipped: {skipped}"); }, cancellationToken),
+                    TranscriptSources.ReadAsync(files, skipped => { failed++; context.Say("skipped", skipped); }, cancellationToken),
                     file => Path.GetRelativePath(relativeTo, file),
                     runName,
                     root,

@@ -136,7 +136,7 @@ internal static class StudyCommand
             definition = definition with { Experiment = experiment, Judges = Judges(parseResult.GetValue(judges), definition.Judges) };
             foreach (var warning in experiment.Warnings)
             {
-                await context.Error.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+                context.Say("warning", warning);
             }
 
             var count = experiment.Expand().Count;

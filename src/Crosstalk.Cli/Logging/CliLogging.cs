@@ -95,7 +95,7 @@ internal sealed class RedactingLoggerProvider(TextWriter writer) : ILoggerProvid
             };
             owner.Write(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{DateTime.UtcNow:HH:mm:ss.fff} {level} {category}: {SecretRedactor.Redact(text).ReplaceLineEndings(" ")}"));
+                $"{DateTime.UtcNow:HH:mm:ss.fff} {level} {category}: {Rendering.TerminalText.Clean(SecretRedactor.Redact(text).ReplaceLineEndings(" "))}"));
         }
     }
 }

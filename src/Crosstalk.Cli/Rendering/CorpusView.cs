@@ -72,7 +72,8 @@ internal static class CorpusView
         var chart = new BarChart { Width = 70, Label = $"[bold]{TerminalText.Escape(title)}[/]" };
         foreach (var row in rows)
         {
-            chart.AddItem(row.Key, row.Count, Color.DeepSkyBlue1);
+            // A stop reason is read from the file: Spectre would take "[" in it for markup.
+            chart.AddItem(TerminalText.Escape(row.Key), row.Count, Color.DeepSkyBlue1);
         }
 
         return new Padder(chart, new Padding(0, 0, 0, 1));
