@@ -14,7 +14,14 @@ internal static class LocalClock
     {
         var unspecified = DateTime.SpecifyKind(clock, DateTimeKind.Unspecified);
         // GetUtcOffset treats an unspecified time as local and never throws for a time in a DST gap.
-        return new DateTimeOffset(unspecified, TimeZoneInfo.Local.GetUtcOffset(unspecified));
+        var offset = TimeZoneInfo.Local.GetUtcOffset(unspecified);
+
+        // 0001-01-01 00:00 east of UTC (or 9999-12-31 23:59 west of it) is before (after) any instant there is: the clock
+        // time is kept, at UTC, so the file reads the same in every zone and is written back as it was.
+        var utcTicks = unspecified.Ticks - offset.Ticks;
+        return utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks
+            ? new DateTimeOffset(unspecified, TimeSpan.Zero)
+            : new DateTimeOffset(unspecified, offset);
     }
 
     public static bool TryParseSeconds(ReadOnlySpan<char> text, out DateTimeOffset value)
