@@ -91,10 +91,11 @@ internal sealed class SeedMarkdownParser
 
             // The count decides which '---' + heading lines are text inside a message (the original system did not escape
             // them); a count that is simply wrong would join two real messages, so the reader is told where.
-            var joined = greedy.Except(path).Select(k => LineOf(candidates[k].Separator) + 4).Order().ToList();
+            var joined = greedy.Except(path).Order().ToList();
+            var lines = joined.Take(5).Select(k => LineOf(candidates[k].Separator) + 4);
             transcript.ReadWarnings.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{_path ?? "transcript"}:{messagesLine}: the header says {expected} messages and the file has {greedy.Count - 1} message headings; read as {expected}, with the heading{(joined.Count == 1 ? "" : "s")} at line{(joined.Count == 1 ? "" : "s")} {string.Join(", ", joined.Take(5))}{(joined.Count > 5 ? ", …" : "")} taken as text inside a message: check the count if that is wrong"));
+                $"{_path ?? "transcript"}:{messagesLine}: the header says {expected} messages and the file has {greedy.Count - 1} message headings; read as {expected}, with the heading{(joined.Count == 1 ? "" : "s")} at line{(joined.Count == 1 ? "" : "s")} {string.Join(", ", lines)}{(joined.Count > 5 ? ", …" : "")} taken as text inside a message: check the count if that is wrong"));
         }
 
         for (var i = 0; i + 1 < path.Count; i++)
@@ -329,6 +330,27 @@ internal sealed class SeedMarkdownParser
             return null;
         }
 
+        // most[] never grows along the file (a later start leaves no more room), so the boundaries that still leave
+        // enough messages are those before the first that does not: the choice below is a lookup, not a scan to the end
+        // for every message (a file of thousands of headings that never name the speaker in turn took minutes).
+        var nextNamed = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] NextNamed(string name)
+        {
+            if (!nextNamed.TryGetValue(name, out var table))
+            {
+                table = new int[count];
+                table[end] = end;
+                for (var k = end - 1; k >= 0; k--)
+                {
+                    table[k] = candidates[k].Name == name ? k : table[k + 1];
+                }
+
+                nextNamed[name] = table;
+            }
+
+            return table;
+        }
+
         var path = new List<int> { 0 };
         var current = 0;
         var remaining = expected;
@@ -337,24 +359,25 @@ internal sealed class SeedMarkdownParser
         {
             turns.Next(candidates[current].Name!);
             var wanted = turns.NextInTurn;
-            var chosen = -1;
-            for (var k = next[current]; k < end; k++)
-            {
-                if (most[k] >= remaining - 1)
-                {
-                    if (candidates[k].Name == wanted)
-                    {
-                        chosen = k;
-                        break;
-                    }
 
-                    if (chosen < 0)
-                    {
-                        chosen = k;
-                    }
+            // The first boundary from next[current] on that leaves too few messages (end when none does).
+            int low = next[current], high = end;
+            while (low < high)
+            {
+                var middle = low + (high - low) / 2;
+                if (most[middle] >= remaining - 1)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
                 }
             }
 
+            var start = next[current];
+            var named = start < end ? NextNamed(wanted)[start] : end;
+            var chosen = named < low ? named : start < low ? start : -1;
             if (chosen < 0)
             {
                 return null;

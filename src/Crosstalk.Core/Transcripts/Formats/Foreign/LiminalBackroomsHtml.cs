@@ -63,9 +63,19 @@ public static class LiminalBackroomsHtml
         }
 
         var builder = new SpeakerTranscript(Format);
-        foreach (var ai in messages.Select(m => m.Speaker).Where(IsAi).Distinct(StringComparer.Ordinal).OrderBy(AiNumber))
+        // Each AI's model as its first message names it (one pass: a file may name thousands of AIs).
+        var firstModel = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var message in messages)
         {
-            builder.Seat(ai, ai, messages.First(m => m.Speaker == ai).Model);
+            if (IsAi(message.Speaker))
+            {
+                firstModel.TryAdd(message.Speaker, message.Model);
+            }
+        }
+
+        foreach (var ai in firstModel.Keys.OrderBy(AiNumber))
+        {
+            builder.Seat(ai, ai, firstModel[ai]);
         }
 
         foreach (var (speaker, _, content, _) in messages)
@@ -103,12 +113,26 @@ public static class LiminalBackroomsHtml
     {
         var text = new StringBuilder(html.Length);
         var i = 0;
+
+        // Where each closing was last found: an opening with no closing after it, repeated thousands of times, would
+        // otherwise search the rest of the text again for each one.
+        int languageFound = -2, codeFound = -2;
+        int After(string closing, int from, ref int found)
+        {
+            if (found == -1 || found >= from)
+            {
+                return found;
+            }
+
+            return found = html.IndexOf(closing, from, StringComparison.Ordinal);
+        }
+
         while (i < html.Length)
         {
             if (string.CompareOrdinal(html, i, "<pre><code class=\"language-", 0, 27) == 0)
             {
-                var languageEnd = html.IndexOf("\">", i + 27, StringComparison.Ordinal);
-                var codeEnd = languageEnd < 0 ? -1 : html.IndexOf("</code></pre>", languageEnd, StringComparison.Ordinal);
+                var languageEnd = After("\">", i + 27, ref languageFound);
+                var codeEnd = languageEnd < 0 ? -1 : After("</code></pre>", languageEnd, ref codeFound);
                 if (codeEnd > 0)
                 {
                     var code = html[(languageEnd + 2)..codeEnd];
