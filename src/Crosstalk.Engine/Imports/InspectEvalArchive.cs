@@ -25,6 +25,8 @@ public static class InspectEvalArchive
     /// <summary>The largest entry read (a sample of a long agent run is large, but not this large).</summary>
     private const long MaxEntry = 1L << 30;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The conversations of the archive's samples, in Inspect's order (epoch, then id).</summary>
     /// <exception cref="TranscriptFormatException">The file is not a ZIP archive, has no header or samples, or an entry cannot be read.</exception>
     public static List<Transcript> Read(string path)
@@ -175,6 +177,11 @@ public static class InspectEvalArchive
         }
 
         stream.Position = entry.Offset + 30 + BinaryPrimitives.ReadUInt16LittleEndian(local.AsSpan(26)) + BinaryPrimitives.ReadUInt16LittleEndian(local.AsSpan(28));
+        if (stream.Position + entry.CompressedSize > stream.Length)
+        {
+            throw new TranscriptFormatException(path, null, $"the entry {entry.Name} runs past the end of the archive (was it cut off?)");
+        }
+
         var compressed = new byte[entry.CompressedSize];
         stream.ReadExactly(compressed);
         try
@@ -186,12 +193,32 @@ public static class InspectEvalArchive
                 93 => new DecompressionStream(new MemoryStream(compressed)),
                 _ => throw new TranscriptFormatException(path, null, $"the entry {entry.Name} is compressed with ZIP method {entry.Method}, which Crosstalk does not read (it reads stored, deflate and zstd)"),
             };
-            using var reader = new StreamReader(data, Encoding.UTF8);
-            return reader.ReadToEnd();
+
+            // No more than the archive says the entry holds: a few KB that unpack to gigabytes are refused, not unpacked.
+            using var unpacked = new MemoryStream();
+            var buffer = new byte[81_920];
+            int read;
+            while ((read = data.Read(buffer)) > 0)
+            {
+                if (unpacked.Length + read > entry.Size)
+                {
+                    throw new TranscriptFormatException(path, null, $"the entry {entry.Name} unpacks to more than the {entry.Size:N0} bytes the archive says it holds");
+                }
+
+                unpacked.Write(buffer, 0, read);
+            }
+
+            var bytes = unpacked.GetBuffer().AsSpan(0, (int)unpacked.Length);
+            return StrictUtf8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
         }
         catch (Exception ex) when (ex is InvalidDataException or ZstdException or IOException)
         {
             throw new TranscriptFormatException(path, null, $"the entry {entry.Name} cannot be unpacked ({ex.Message.TrimEnd('.')})", ex);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            // Read exactly or not at all: bytes that are not UTF-8 would otherwise become U+FFFD without a word.
+            throw new TranscriptFormatException(path, null, $"the entry {entry.Name} is not UTF-8 text (byte {ex.Index:N0})", ex);
         }
     }
 }

@@ -27,6 +27,20 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.StartsWith($"{path}:5: the header says 96 messages and the file has 97 message headings; read as 96, with the heading at line ", warning);
     }
 
+    [Theory]
+    [InlineData("crosstalk.json", "{\"format\":\"crosstalk-transcript/1\",\"participants\":[{\"seat\":1,\"name\":\"A\"}],\n\"messages\":[{\"seat\":1,\"content\":\"a\",\"content\":\"b\"}]}", 2)]
+    [InlineData("chat.jsonl", "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\",\"content\":\"b\"}]}", 1)]
+    [InlineData("original.json", "{\"model_a\":\"A\",\"model_b\":\"B\",\"model_a\":\"C\",\"messages\":[]}", 1)]
+    public void Json_WithAKeyGivenTwice_IsRefusedNamingTheLine_NotReadAsTheLastValue(string name, string text, int line)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.StartsWith($"{path}:{line}", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {

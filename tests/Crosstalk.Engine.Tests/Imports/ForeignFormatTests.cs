@@ -61,6 +61,28 @@ public sealed class ForeignFormatTests
         Assert.Equal(2, read.Count);
     }
 
+    [Theory]
+    [InlineData("bomb", "unpacks to more than the")]
+    [InlineData("latin1", "is not UTF-8 text")]
+    public async Task InspectEval_EntryLargerThanDeclaredOrNotUtf8_IsSkippedInOneLine(string damage, string expected)
+    {
+        // A sample that unpacks to 50 MB where the archive says a few KB (it was read whole), or holds a byte that is not
+        // UTF-8 (it became U+FFFD without a word).
+        var deflate = Path.Combine(Folder, "inspect-multiturn-math.eval");
+        var path = Path.Combine(EngineHarness.NewFolder(), damage + ".eval");
+        await File.WriteAllBytesAsync(path, ZstdArchive(deflate, (name, content) =>
+            !name.StartsWith("samples/", StringComparison.Ordinal) ? (content, content.Length)
+            : damage == "bomb" ? ([.. content, .. Enumerable.Repeat((byte)' ', 50_000_000)], content.Length)
+            : ([.. content.AsSpan(0, content.IndexOf((byte)'"') + 1), 0xE9, .. content.AsSpan(content.IndexOf((byte)'"') + 1)], content.Length + 1)));
+
+        var (read, skipped) = await ReadAsync(path);
+
+        Assert.Empty(read);
+        var line = Assert.Single(skipped);
+        Assert.Contains(path, line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task InspectEval_CutOff_IsSkippedWithOneLineNamingTheFile()
     {
@@ -188,6 +210,22 @@ public sealed class ForeignFormatTests
     }
 
     [Fact]
+    public void ChatBridge_SeparatorsInsideAMessage_AreKept_CrlfFilesReadAsLf()
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md")).TrimEnd('\n')
+            + "\n\n**Round 7**\n\n### Cartographer (2025-11-14 20:31:40)\n\nnorth\u2028south\u2029east\fwest\u0085up";
+        var folder = EngineHarness.NewFolder();
+        File.WriteAllText(Path.Combine(folder, "lf.md"), text);
+        File.WriteAllText(Path.Combine(folder, "crlf.md"), text.Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        var lf = TranscriptFile.Read(Path.Combine(folder, "lf.md"));
+        var crlf = TranscriptFile.Read(Path.Combine(folder, "crlf.md"));
+
+        Assert.Equal("north\u2028south\u2029east\fwest\u0085up", lf.Messages[^1].Content);
+        Assert.Equal(lf.Messages.Select(m => m.Content), crlf.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
     public void ChatBridge_LastHeaderOnTheLastLine_IsAnEmptyMessage()
     {
         var text = File.ReadAllText(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md")).TrimEnd('\n')
@@ -282,8 +320,9 @@ public sealed class ForeignFormatTests
         return (read, skipped);
     }
 
-    // The same entries, each compressed with Zstandard as ZIP method 93, in a minimal archive.
-    private static byte[] ZstdArchive(string deflateArchive)
+    // The same entries, each compressed with Zstandard as ZIP method 93, in a minimal archive; change, if given, makes an
+    // entry's content and the size the archive declares for it.
+    private static byte[] ZstdArchive(string deflateArchive, Func<string, byte[], (byte[] Content, long Declared)>? change = null)
     {
         using var source = ZipFile.OpenRead(deflateArchive);
         using var output = new MemoryStream();
@@ -294,7 +333,8 @@ public sealed class ForeignFormatTests
             using var reader = entry.Open();
             using var plain = new MemoryStream();
             reader.CopyTo(plain);
-            var data = new ZstdSharp.Compressor().Wrap(plain.ToArray()).ToArray();
+            var (content, declared) = change?.Invoke(entry.FullName, plain.ToArray()) ?? (plain.ToArray(), plain.Length);
+            var data = new ZstdSharp.Compressor().Wrap(content).ToArray();
             var name = Encoding.UTF8.GetBytes(entry.FullName);
             var offset = (uint)output.Position;
             var local = new byte[30];
@@ -302,7 +342,7 @@ public sealed class ForeignFormatTests
             BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(4), 63);
             BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(8), 93);
             BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(18), (uint)data.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(22), (uint)plain.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(22), (uint)declared);
             BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(26), (ushort)name.Length);
             output.Write(local);
             output.Write(name);
@@ -312,7 +352,7 @@ public sealed class ForeignFormatTests
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 63);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(10), 93);
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), (uint)data.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)plain.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)declared);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(28), (ushort)name.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(42), offset);
             central.Write(header);

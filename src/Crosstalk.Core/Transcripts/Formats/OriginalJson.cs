@@ -29,7 +29,7 @@ public static class OriginalJson
         OriginalDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize(json, TranscriptJsonContext.Default.OriginalDocument);
+            document = JsonSerializer.Deserialize(json, TranscriptJson.Reading.OriginalDocument);
         }
         catch (JsonException ex)
         {

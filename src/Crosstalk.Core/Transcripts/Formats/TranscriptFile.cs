@@ -103,7 +103,7 @@ public static class TranscriptFile
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(text, StrictJson.Document);
             return Llm2LlmJson.Read(document.RootElement, path);
         }
         catch (JsonException ex)

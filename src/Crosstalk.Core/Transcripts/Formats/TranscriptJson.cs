@@ -25,7 +25,13 @@ public static class TranscriptJson
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
+
+        // As every reader: a key given twice is refused (StrictJson), not read as the last one.
+        AllowDuplicateProperties = false,
     });
+
+    /// <summary>The options transcripts are read with (the original system's JSON too).</summary>
+    internal static TranscriptJsonContext Reading => Compact;
 
     /// <summary>Serializes a transcript as indented JSON (with <c>\n</c> line ends).</summary>
     public static string Write(Transcript transcript)

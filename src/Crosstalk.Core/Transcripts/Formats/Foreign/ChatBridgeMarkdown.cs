@@ -21,7 +21,8 @@ public static class ChatBridgeMarkdown
     public static Transcript Read(string text, string? path)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        // CRLF files read as LF ones; a line or paragraph separator, form feed or NEL inside a message is text, kept as it is.
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var conversation = Array.IndexOf(lines, "## Conversation");
         if (conversation < 0)
         {

@@ -244,7 +244,7 @@ public static class ChatJsonl
     {
         try
         {
-            var document = JsonDocument.Parse(line);
+            var document = JsonDocument.Parse(line, StrictJson.Document);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();

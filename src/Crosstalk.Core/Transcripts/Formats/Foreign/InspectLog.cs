@@ -187,7 +187,7 @@ public static class InspectLog
     {
         try
         {
-            return JsonDocument.Parse(WithoutNonFinite(text), new JsonDocumentOptions { MaxDepth = 256 });
+            return JsonDocument.Parse(WithoutNonFinite(text), StrictJson.Document with { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
