@@ -191,6 +191,33 @@ public sealed class ForeignFormatTests
     }
 
     [Theory]
+    [InlineData("{\"role\":\"assistant\",\"content\":\"Checking.\",\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"look\",\"arguments\":\"{}\"}}]}", "Checking.\n[tool call] look({})")]
+    [InlineData("{\"role\":\"assistant\",\"content\":[\"Hello\",\"there\"]}", "Hello\nthere")]
+    [InlineData("{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":{\"value\":\"Hi\",\"annotations\":[]}}]}", "Hi")]
+    [InlineData("{\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Out\"},{\"type\":\"image_url\"}]}", "Out\n[image_url]")]
+    public void ChatJsonlAndInspect_EveryShapeOfContent_IsReadAsItsText_CallsKept(string assistant, string expected)
+    {
+        // What OpenAI's Chat Completions, Assistants and Responses APIs write: each came out empty, or without its calls.
+        var folder = EngineHarness.NewFolder();
+        File.WriteAllText(Path.Combine(folder, "chat.jsonl"), "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}," + assistant + "]}\n");
+        File.WriteAllText(Path.Combine(folder, "inspect.json"), "{\"eval\":{\"task\":\"t\",\"model\":\"m\"},\"samples\":[{\"id\":1,\"epoch\":1,\"messages\":[{\"role\":\"user\",\"content\":\"q\"}," + assistant.Replace("\"function\":{\"name\":\"look\",\"arguments\":\"{}\"}", "\"function\":\"look\",\"arguments\":{}", StringComparison.Ordinal) + "]}]}");
+
+        Assert.Equal(expected, Assert.Single(TranscriptFile.ReadAll(Path.Combine(folder, "chat.jsonl"))).Messages[1].Content);
+        Assert.Equal(expected, Assert.Single(TranscriptFile.ReadAll(Path.Combine(folder, "inspect.json"))).Messages[1].Content);
+    }
+
+    [Fact]
+    public void ChatJsonl_TextPartWhoseTextIsNotText_IsRefusedNotReadAsNothing()
+    {
+        var path = Path.Combine(EngineHarness.NewFolder(), "chat.jsonl");
+        File.WriteAllText(path, "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":7}]}]}\n");
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Contains("chat.jsonl:1: message 1 has a text part whose text is not a string", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("llm.json", "{\"llm1_model\": \"a\", \"llm2_model\": \"b\"}", "no 'messages' list")]
     [InlineData("inspect.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"epoch\": 1.5, \"messages\": []}]}", "Inspect AI")]
     [InlineData("inspect2.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"scores\": {\"m\": 3}}]}", "Inspect AI")]

@@ -183,35 +183,66 @@ public static class ChatJsonl
             return ToolCalls(message);
         }
 
+        var text = new StringBuilder();
         if (content.ValueKind == JsonValueKind.String)
         {
-            return content.GetString()!;
+            text.Append(content.GetString());
         }
-
-        if (content.ValueKind != JsonValueKind.Array)
+        else if (content.ValueKind == JsonValueKind.Array)
+        {
+            var where = string.Create(CultureInfo.InvariantCulture, $"message {index}");
+            foreach (var part in content.EnumerateArray())
+            {
+                text.Append(text.Length > 0 ? "\n" : "").Append(PartText(part, path, number, where));
+            }
+        }
+        else
         {
             throw new TranscriptFormatException(path, number, string.Create(CultureInfo.InvariantCulture, $"message {index} has a 'content' that is neither text nor a list of parts"));
         }
 
-        var text = new StringBuilder();
-        foreach (var part in content.EnumerateArray())
-        {
-            var type = Text(part, "type") ?? "text";
-            var piece = type == "text" ? Text(part, "text") ?? "" : $"[{type}]";
-            if (text.Length > 0)
-            {
-                text.Append('\n');
-            }
-
-            text.Append(piece);
-        }
-
+        // The calls a message makes are part of it, whether or not it also says something.
         var calls = ToolCalls(message);
-        return calls.Length == 0 ? text.ToString() : text.Append('\n').Append(calls).ToString();
+        return calls.Length == 0 ? text.ToString() : text.Append(text.Length > 0 ? "\n" : "").Append(calls).ToString();
     }
 
-    // A call the model made, kept visible: "[tool call] name(arguments)".
-    private static string ToolCalls(JsonElement message)
+    /// <summary>
+    /// The text of one part of a message's content, as OpenAI's Chat Completions, Responses and Assistants APIs and Inspect
+    /// write them: a string; a text part (<c>text</c>, <c>input_text</c>, <c>output_text</c>) with its text as a string or
+    /// as <c>{"value": …}</c>; any other part named in brackets (<c>[image_url]</c>). A text part whose text cannot be read
+    /// is refused rather than read as nothing.
+    /// </summary>
+    internal static string PartText(JsonElement part, string? path, int? line, string where)
+    {
+        if (part.ValueKind == JsonValueKind.String)
+        {
+            return part.GetString()!;
+        }
+
+        var type = Text(part, "type") ?? "text";
+        if (type is not ("text" or "input_text" or "output_text"))
+        {
+            return $"[{type}]";
+        }
+
+        if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var value))
+        {
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString()!;
+            }
+
+            if (Text(value, "value") is { } nested)
+            {
+                return nested;
+            }
+        }
+
+        throw new TranscriptFormatException(path, line, $"{where} has a text part whose text is not a string");
+    }
+
+    /// <summary>The calls a message makes, kept visible, one a line: "[tool call] name(arguments)"; empty when none.</summary>
+    internal static string ToolCalls(JsonElement message)
     {
         if (!message.TryGetProperty("tool_calls", out var calls) || calls.ValueKind != JsonValueKind.Array)
         {

@@ -146,36 +146,36 @@ public static class InspectLog
 
     private static (string Text, string? Reasoning) Content(JsonElement message, string where, int index, string? path)
     {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
+        var hasContent = message.TryGetProperty("content", out var content) && content.ValueKind != JsonValueKind.Null;
+        if (hasContent && content.ValueKind == JsonValueKind.String)
         {
-            return ("", null);
+            text.Append(content.GetString());
         }
-
-        if (content.ValueKind == JsonValueKind.String)
+        else if (hasContent && content.ValueKind == JsonValueKind.Array)
         {
-            return (content.GetString()!, null);
-        }
+            var part = string.Create(CultureInfo.InvariantCulture, $"{where}: message {index}");
+            foreach (var piece in content.EnumerateArray())
+            {
+                if (ChatJsonl.Text(piece, "type") == "reasoning")
+                {
+                    var value = piece.TryGetProperty("redacted", out var r) && r.ValueKind == JsonValueKind.True ? "[redacted reasoning]" : ChatJsonl.Text(piece, "reasoning") ?? "";
+                    reasoning.Append(reasoning.Length > 0 ? "\n" : "").Append(value);
+                    continue;
+                }
 
-        if (content.ValueKind != JsonValueKind.Array)
+                text.Append(text.Length > 0 ? "\n" : "").Append(ChatJsonl.PartText(piece, path, null, part));
+            }
+        }
+        else if (hasContent)
         {
             throw new TranscriptFormatException(path, null, string.Create(CultureInfo.InvariantCulture, $"{where}: message {index} has a 'content' that is neither text nor a list of parts"));
         }
 
-        var text = new StringBuilder();
-        var reasoning = new StringBuilder();
-        foreach (var part in content.EnumerateArray())
-        {
-            var type = ChatJsonl.Text(part, "type") ?? "text";
-            if (type == "reasoning")
-            {
-                var value = part.TryGetProperty("redacted", out var r) && r.ValueKind == JsonValueKind.True ? "[redacted reasoning]" : ChatJsonl.Text(part, "reasoning") ?? "";
-                reasoning.Append(reasoning.Length > 0 ? "\n" : "").Append(value);
-                continue;
-            }
-
-            text.Append(text.Length > 0 ? "\n" : "").Append(type == "text" ? ChatJsonl.Text(part, "text") ?? "" : $"[{type}]");
-        }
-
+        // An agent's calls are what it did: kept in the message, as the chat formats keep them.
+        var calls = ChatJsonl.ToolCalls(message);
+        text.Append(calls.Length > 0 && text.Length > 0 ? "\n" : "").Append(calls);
         return (text.ToString(), reasoning.Length > 0 ? reasoning.ToString() : null);
     }
 
