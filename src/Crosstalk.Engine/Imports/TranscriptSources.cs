@@ -221,8 +221,16 @@ public static class TranscriptSources
             return false;
         }
 
-        using var reader = new StreamReader(path);
-        return reader.ReadLine() == "---";
+        try
+        {
+            using var reader = new StreamReader(path);
+            return reader.ReadLine() == "---";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not readable: reading it as a transcript says so, in one line.
+            return false;
+        }
     }
 
     /// <summary>
@@ -253,7 +261,10 @@ public static class TranscriptSources
         return false;
     }
 
-    /// <summary>A UniversalBackrooms metadata file: JSONL whose first line has <c>log_file</c>.</summary>
+    /// <summary>
+    /// A UniversalBackrooms metadata file: JSONL whose first line is an object with <c>log_file</c> and without the
+    /// <c>messages</c> or <c>conversations</c> of a chat dataset (whose rows may name a log file too: they are conversations).
+    /// </summary>
     private static bool IsBackroomsMetadata(string path)
     {
         if (!Path.GetExtension(path).Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
@@ -261,8 +272,33 @@ public static class TranscriptSources
             return false;
         }
 
-        var first = File.ReadLines(path).FirstOrDefault(line => !string.IsNullOrWhiteSpace(line));
-        return first is not null && first.Contains("\"log_file\"", StringComparison.Ordinal);
+        string? first;
+        try
+        {
+            first = File.ReadLines(path).FirstOrDefault(line => !string.IsNullOrWhiteSpace(line));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        if (first is null || !first.Contains("\"log_file\"", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var line = System.Text.Json.JsonDocument.Parse(first);
+            var root = line.RootElement;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && !root.TryGetProperty("messages", out _) && !root.TryGetProperty("conversations", out _);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Damaged metadata is still metadata: reading it says what is wrong, and the logs are read without it.
+            return true;
+        }
     }
 
     private static bool IsCrosstalkJson(string path)
@@ -271,7 +307,7 @@ public static class TranscriptSources
         {
             return TranscriptFile.Detect(path, File.ReadAllText(path)) == TranscriptFormat.Json;
         }
-        catch (Exception ex) when (ex is IOException or TranscriptFormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
         {
             return false;
         }

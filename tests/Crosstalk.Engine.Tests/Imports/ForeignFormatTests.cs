@@ -207,6 +207,19 @@ public sealed class ForeignFormatTests
     }
 
     [Fact]
+    public async Task ChatDatasetWhoseRowsNameALogFile_IsReadAsConversations_NotTakenForBackroomsMetadata()
+    {
+        // A dataset built from UniversalBackrooms logs may keep each row's log_file; its conversations vanished without a word.
+        var path = Path.Combine(EngineHarness.NewFolder(), "rows.jsonl");
+        await File.WriteAllTextAsync(path, "{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"yo\"}],\"log_file\":\"a.txt\"}\n");
+
+        var (read, skipped) = await ReadAsync(path);
+
+        Assert.Empty(skipped);
+        Assert.Equal(["hi", "yo"], Assert.Single(read).Messages.Select(m => m.Content));
+    }
+
+    [Fact]
     public void ChatJsonl_TextPartWhoseTextIsNotText_IsRefusedNotReadAsNothing()
     {
         var path = Path.Combine(EngineHarness.NewFolder(), "chat.jsonl");
