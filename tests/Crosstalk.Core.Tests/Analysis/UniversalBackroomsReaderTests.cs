@@ -188,6 +188,18 @@ public sealed class UniversalBackroomsReaderTests
     }
 
     [Fact]
+    public void Read_ClosingLineThatTextFollows_IsTheModelsWords_NotTheStop()
+    {
+        // The tool prints its closing line last; a model quoting it mid-message lost the line and gave the log a stop.
+        var log = "### GPT-5 1 ###\nfirst\nReached maximum number of turns (3). Conversation ended.\n\nsecond\n\n### GPT-5 2 ###\nHi.\n";
+
+        var transcript = UniversalBackroomsReader.Read(log, "gpt5_gpt5.txt");
+
+        Assert.Equal(["first\nReached maximum number of turns (3). Conversation ended.\n\nsecond", "Hi."], transcript.Messages.Select(m => m.Content));
+        Assert.Null(transcript.Stop);
+    }
+
+    [Fact]
     public void Read_HeadingsWithoutNumbers_AreTwoSeats()
     {
         var transcript = UniversalBackroomsReader.Read("### GPT-5 ###\nwhoami\n\n### GPT-4o ###\nroot\n");

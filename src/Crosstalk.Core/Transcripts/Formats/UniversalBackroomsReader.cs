@@ -119,11 +119,30 @@ public static class UniversalBackroomsReader
             agent = null;
         }
 
+        // The tool's closing line ends a log; one that text follows is a model's words, given back to its message.
+        var afterClosing = new List<string>();
         foreach (var rawLine in text.Split('\n'))
         {
             lineNumber++;
             var line = rawLine.TrimEnd('\r');
             var trimmed = line.TrimEnd();
+            if (closing is not null && trimmed.Length == 0)
+            {
+                afterClosing.Add(line);
+                continue;
+            }
+
+            if (closing is not null && Closing(trimmed, participants) is null)
+            {
+                foreach (var held in afterClosing)
+                {
+                    body.Append(held).Append('\n');
+                }
+
+                afterClosing.Clear();
+                closing = null;
+            }
+
             if (trimmed == RunBlock)
             {
                 Flush();
@@ -189,6 +208,7 @@ public static class UniversalBackroomsReader
             if (Closing(trimmed, participants) is { } stop && (seat is not null || agent is not null))
             {
                 closing = stop;
+                afterClosing.Add(line);
                 continue;
             }
 
