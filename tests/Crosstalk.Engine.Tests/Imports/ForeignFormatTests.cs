@@ -219,6 +219,27 @@ public sealed class ForeignFormatTests
         Assert.Equal(["hi", "yo"], Assert.Single(read).Messages.Select(m => m.Content));
     }
 
+    [Theory]
+    [InlineData("{\"models\":[\"k2\",5,\"gpt5\"],\"log_file\":\"var/k2_gpt5.txt\"}", "'models' must be a list of model names")]
+    [InlineData("{\"models\":[\"k2\",\"gpt5\"],\"max_turns\":30.5,\"log_file\":\"var/k2_gpt5.txt\"}", "'max_turns' is 30.5")]
+    public async Task BackroomsMetadata_ThatWouldPutAModelOnTheWrongSeat_IsRefusedInOneLine_TheLogReadWithoutIt(string line, string problem)
+    {
+        // A model that is not a name was left out, moving every later model onto the seat before its own.
+        var folder = EngineHarness.NewFolder();
+        await File.WriteAllTextAsync(Path.Combine(folder, "meta.jsonl"), line + "\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "k2_gpt5.txt"), "### Kimi K2 1 ###\nHi.\n\n### GPT-5 2 ###\nHello.\n");
+
+        var read = new List<Transcript>();
+        var skipped = new List<string>();
+        await foreach (var (_, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), skipped.Add))
+        {
+            read.Add(transcript);
+        }
+
+        Assert.StartsWith(Path.Combine(folder, "meta.jsonl") + ":1: " + problem, Assert.Single(skipped), StringComparison.Ordinal);
+        Assert.Equal(["k2", "gpt5"], Assert.Single(read).Participants.Select(p => p.Model));
+    }
+
     [Fact]
     public void ChatJsonl_TextPartWhoseTextIsNotText_IsRefusedNotReadAsNothing()
     {

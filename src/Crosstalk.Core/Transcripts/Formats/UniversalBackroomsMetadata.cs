@@ -22,6 +22,7 @@ public sealed record UniversalBackroomsMetadata(
 {
     /// <summary>Parses one JSON line; unknown properties are ignored.</summary>
     /// <exception cref="JsonException">The line is not a JSON object.</exception>
+    /// <exception cref="FormatException">Its models or turn cap are not what the tool writes.</exception>
     public static UniversalBackroomsMetadata Parse(string json)
     {
         using var document = Object(json);
@@ -29,8 +30,7 @@ public sealed record UniversalBackroomsMetadata(
         return new UniversalBackroomsMetadata(
             Strings(root, "models"),
             String(root, "template"),
-            // null where the tool did not know it ("max_turns": null in logs indexed after the fact).
-            root.TryGetProperty("max_turns", out var turns) && turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var t) ? t : null,
+            TurnCap(root),
             Time(root, "start"),
             Time(root, "end"),
             String(root, "exit_reason"),
@@ -42,6 +42,7 @@ public sealed record UniversalBackroomsMetadata(
     /// <c>template</c>, <c>args_models</c>, <c>logs.text</c>); unknown properties are ignored.
     /// </summary>
     /// <exception cref="JsonException">The text is not a JSON object.</exception>
+    /// <exception cref="FormatException">Its models are not a list of names.</exception>
     public static UniversalBackroomsMetadata ParseRunFile(string json)
     {
         using var document = Object(json);
@@ -62,10 +63,34 @@ public sealed record UniversalBackroomsMetadata(
         return document;
     }
 
-    private static List<string> Strings(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
-            : [];
+    // The models in seat order: one that is not a name would shift every later model onto the wrong seat if left out.
+    private static List<string> Strings(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(m => m.ValueKind != JsonValueKind.String))
+        {
+            throw new FormatException($"'{name}' must be a list of model names");
+        }
+
+        return [.. list.EnumerateArray().Select(m => m.GetString()!)];
+    }
+
+    // null where the tool did not know it ("max_turns": null in logs indexed after the fact); else a whole number.
+    private static int? TurnCap(JsonElement root)
+    {
+        if (!root.TryGetProperty("max_turns", out var turns) || turns.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var t) && t >= 0
+            ? t
+            : throw new FormatException($"'max_turns' is {turns.GetRawText()}, but it must be a whole number of turns or null");
+    }
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -523,6 +523,10 @@ public static class UniversalBackroomsReader
         {
             throw new TranscriptFormatException(runFile, ex.LineNumber is { } line ? (int)line + 1 : null, "the log's run file is not a JSON object", ex);
         }
+        catch (FormatException ex)
+        {
+            throw new TranscriptFormatException(runFile, null, ex.Message, ex);
+        }
     }
 
     /// <summary>Where the run file of the log at <paramref name="logPath"/> would be (<c>x.txt</c> → <c>x.meta.json</c>).</summary>
@@ -551,6 +555,10 @@ public static class UniversalBackroomsReader
             catch (JsonException ex)
             {
                 throw new TranscriptFormatException(path, lineNumber, "the metadata line is not a JSON object", ex);
+            }
+            catch (FormatException ex)
+            {
+                throw new TranscriptFormatException(path, lineNumber, ex.Message, ex);
             }
 
             if (entry.LogFile is { Length: > 0 } logFile)
