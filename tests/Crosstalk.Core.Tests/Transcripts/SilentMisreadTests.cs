@@ -41,6 +41,33 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.StartsWith($"{path}:{line}", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("13:08:38", false)]
+    [InlineData("Dec 5 2025", false)]
+    [InlineData("2025-10-26T13:08:38+02:00", true)]
+    [InlineData("2025-10-26T13:08:38.123456+02:00", true)]
+    [InlineData("2025-10-26T13:08:38Z", true)]
+    public void OriginalJson_TimeNotInIsoForm_IsRefused_NotGivenTodaysDate(string started, bool read)
+    {
+        var json = File.ReadAllText(SharedFiles.Seed001OriginalJson);
+        var at = json.IndexOf("\"started_at\"", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        var valueStart = json.IndexOf('"', json.IndexOf(':', at) + 1);
+        var valueEnd = json.IndexOf('"', valueStart + 1);
+        var path = Path.Combine(_folder, "when.json");
+        File.WriteAllText(path, json[..(valueStart + 1)] + started + json[valueEnd..]);
+
+        if (read)
+        {
+            Assert.Equal(DateTimeOffset.Parse(started, System.Globalization.CultureInfo.InvariantCulture), TranscriptFile.Read(path).Started);
+        }
+        else
+        {
+            var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.Read(path));
+            Assert.Contains($"'started_at' is '{started}', which is not an ISO-8601 time", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {

@@ -151,6 +151,9 @@ public static class OriginalJson
         AtomicFile.WriteAllText(path, text);
     }
 
+    private static readonly string[] ZonedFormats =
+        ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
+
     private static DateTimeOffset? ParseTime(string? value, string field, string? path)
     {
         if (value is null)
@@ -163,8 +166,9 @@ public static class OriginalJson
             return LocalClock.FromClock(clock);
         }
 
-        // Python writes an offset when the datetime was zone-aware; keep it then.
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var withOffset))
+        // Python writes an offset when the datetime was zone-aware; keep it then. Exactly that form: a lenient parse took
+        // "13:08:38" for today at that time.
+        if (DateTimeOffset.TryParseExact(value, ZonedFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var withOffset))
         {
             return withOffset;
         }
