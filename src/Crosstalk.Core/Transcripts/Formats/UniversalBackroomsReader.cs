@@ -97,7 +97,7 @@ public static class UniversalBackroomsReader
         int? roundCap = null;
         var rounds = false;
         var preamble = new StringBuilder();
-        StopInfo? closing = null;
+        string? closing = null;
         var lineNumber = 0;
         var legacy = IsLegacy(text);
         bool? numbered = null;
@@ -132,7 +132,7 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            if (closing is not null && Closing(trimmed, participants) is null)
+            if (closing is not null && !IsClosing(trimmed))
             {
                 foreach (var held in afterClosing)
                 {
@@ -205,9 +205,9 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            if (Closing(trimmed, participants) is { } stop && (seat is not null || agent is not null))
+            if (IsClosing(trimmed) && (seat is not null || agent is not null))
             {
-                closing = stop;
+                closing = trimmed;
                 afterClosing.Add(line);
                 continue;
             }
@@ -267,7 +267,7 @@ public static class UniversalBackroomsReader
             Ended = metadata?.End,
             Stop = metadata?.ExitReason is { } reason and not "unknown"
                 ? new StopInfo(StopReasonFor(reason), Detail: "UniversalBackrooms exit_reason: " + reason)
-                : closing,
+                : closing is null ? null : Closing(closing, participants),
         };
         transcript.Metadata["format"] = "universal-backrooms";
         transcript.Metadata[TranscriptMetadataKeys.FirstMessage] = TranscriptMetadataKeys.FirstMessageSpoken;
@@ -433,6 +433,14 @@ public static class UniversalBackroomsReader
     }
 
     // The tool's closing lines, as a stop marked inferred.
+    private static bool IsClosing(string line) =>
+        (line.StartsWith("Reached maximum number of turns (", StringComparison.Ordinal) && line.EndsWith("). Conversation ended.", StringComparison.Ordinal))
+        || (line.StartsWith("Context budget limit reached", StringComparison.Ordinal) && line.EndsWith("Conversation ended.", StringComparison.Ordinal))
+        || line.EndsWith(EndedWithControlC, StringComparison.Ordinal);
+
+    private const string EndedWithControlC = " has ended the conversation with ^C^C.";
+
+    // The stop a closing line says (read once, for the log's last: its seat is looked up among every participant).
     private static StopInfo? Closing(string line, List<Participant> participants)
     {
         if (line.StartsWith("Reached maximum number of turns (", StringComparison.Ordinal) && line.EndsWith("). Conversation ended.", StringComparison.Ordinal))
@@ -445,10 +453,9 @@ public static class UniversalBackroomsReader
             return new StopInfo(StopReasons.TokenBudget, Detail: "inferred from the log's closing line: " + line);
         }
 
-        const string Ended = " has ended the conversation with ^C^C.";
-        if (line.EndsWith(Ended, StringComparison.Ordinal))
+        if (line.EndsWith(EndedWithControlC, StringComparison.Ordinal))
         {
-            var actor = line[..^Ended.Length];
+            var actor = line[..^EndedWithControlC.Length];
             var seat = participants.FirstOrDefault(p => actor == p.Name || actor.StartsWith(p.Name + " ", StringComparison.Ordinal))?.Seat;
             return new StopInfo(StopReasons.EndToken, seat, Detail: "inferred from the log's closing line: " + line);
         }
