@@ -101,8 +101,10 @@ public static class TranscriptAnalyzer
         var perMessage = new MessageAnalysis[n];
         var compression = new double[n];
         var echo = new double?[n];
+        var openingNorm = LexicalMeasures.Norm(opening);
         for (var i = 0; i < n; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (i > 0 && messages[i - 1].Seat != messages[i].Seat && content[i].Count > 0)
             {
                 // The share of this message's content words that the one before it used.
@@ -126,7 +128,7 @@ public static class TranscriptAnalyzer
                 endTokens[i],
                 farewells[i],
                 refusals[i],
-                Round(content[i].Count == 0 ? 0 : 1 - LexicalMeasures.Cosine(content[i], opening)),
+                same[i] < i ? perMessage[same[i]].Drift : Round(content[i].Count == 0 ? 0 : 1 - LexicalMeasures.Cosine(content[i], opening, openingNorm)),
                 Round(echo[i] ?? 0),
                 garbled[i]);
         }
@@ -137,7 +139,7 @@ public static class TranscriptAnalyzer
             transcript.Stop?.Reason,
             EndTokens(messages, endTokens, options.EndToken),
             GoodbyeLoopDetector.Find(farewells, endTokens, worded, options.GoodbyeLoopMinLength, options.GoodbyeLoopMaxGap)
-                ?? ClosingFade(messages, same, firstJudged, endTokens, options),
+                ?? ClosingFade(messages, same, firstJudged, endTokens, options, cancellationToken),
             [.. Enumerable.Range(0, n).Where(i => refusals[i]).Select(i => i + 1)],
             NearDuplicates(messages, shingles, wordCounts, options, cancellationToken),
             Seats(transcript, words, content, shingles, wordCounts, endTokens, farewells, refusals, emoji, garbled, judged, echo, options, vocabularies, cancellationToken),
@@ -371,11 +373,13 @@ public static class TranscriptAnalyzer
     }
 
     // Read only when there is no chat goodbye loop (most conversations with one would not need it); each distinct text once.
-    private static GoodbyeLoop? ClosingFade(IList<TranscriptMessage> messages, int[] same, int firstJudged, bool[] endTokens, AnalysisOptions options)
+    private static GoodbyeLoop? ClosingFade(
+        IList<TranscriptMessage> messages, int[] same, int firstJudged, bool[] endTokens, AnalysisOptions options, CancellationToken cancellationToken)
     {
         var closing = new ClosingMessage[messages.Count];
         for (var i = firstJudged; i < messages.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             closing[i] = same[i] < i ? closing[same[i]] : ClosingDetector.Classify(messages[i].Content);
         }
 

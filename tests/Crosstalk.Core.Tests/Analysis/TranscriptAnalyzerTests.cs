@@ -69,6 +69,40 @@ public sealed class TranscriptAnalyzerTests
         Assert.Equal(1.0, analysis.Seats.Single(s => s.Seat == 2).SelfRepetition);
     }
 
+    [Fact]
+    public void Analyze_MessageOfHundredsOfThousandsOfUnknownWords_IsAnalysedPromptly()
+    {
+        // Each new garbled word was looked for among all found before it: 3 MB of made-up words took minutes.
+        var random = new Random(1);
+        var words = Enumerable.Range(0, 300_000).Select(_ => new string([.. Enumerable.Range(0, 9).Select(_ => (char)('a' + random.Next(26)))]));
+        var transcript = Make(" ", string.Join(' ', words), "What?");
+
+        var analysis = Within30Seconds(() => TranscriptAnalyzer.Analyze(transcript));
+
+        Assert.True(analysis.PerMessage[1].Garbled.Count > 250_000, $"{analysis.PerMessage[1].Garbled.Count} garbled words");
+    }
+
+    [Fact]
+    public void Analyze_LongOpeningThenTensOfThousandsOfShortReplies_IsAnalysedPromptly()
+    {
+        // Every message's drift from the opening summed the opening's 300,000 words again; repeated replies are measured once.
+        var random = new Random(2);
+        var opening = string.Join(' ', Enumerable.Range(0, 300_000).Select(_ => new string([.. Enumerable.Range(0, 8).Select(_ => (char)('a' + random.Next(26)))])));
+        var transcript = Make([" ", opening, .. Enumerable.Range(0, 60_000).Select(i => i % 2 == 0 ? "ok sure thing" : "yes of course")]);
+
+        var analysis = Within30Seconds(() => TranscriptAnalyzer.Analyze(transcript));
+
+        Assert.Equal(60_002, analysis.PerMessage.Count);
+        Assert.InRange(analysis.PerMessage[^1].Drift, 0.9, 1.0);
+    }
+
+    private static T Within30Seconds<T>(Func<T> work)
+    {
+        var task = Task.Run(work);
+        Assert.True(task.Wait(TimeSpan.FromSeconds(30)), "still analysing after 30 s");
+        return task.Result;
+    }
+
     private static Transcript Make(params string[] contents) => new()
     {
         Participants = [new Participant(1, "A"), new Participant(2, "B")],

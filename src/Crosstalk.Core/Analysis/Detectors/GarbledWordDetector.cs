@@ -26,6 +26,7 @@ public static partial class GarbledWordDetector
         ArgumentNullException.ThrowIfNull(text);
         judged = 0;
         List<string>? found = null;
+        HashSet<string>? seen = null;
         var list = EnglishWordList.Instance;
         var prose = RefusalDetector.StripFences(text);
         if (prose.AsSpan().IndexOfAny("`@:w") >= 0)
@@ -59,8 +60,9 @@ public static partial class GarbledWordDetector
                 }
 
                 var lower = part.ToString().ToLowerInvariant();
-                if (!list.IsKnown(lower) && (found is null || !found.Contains(lower)))
+                if (!list.IsKnown(lower) && (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(lower))
                 {
+                    // In the order first found; the set keeps a message of 100,000 distinct unknown words linear.
                     (found ??= []).Add(lower);
                 }
             }

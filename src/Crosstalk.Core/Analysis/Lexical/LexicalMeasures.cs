@@ -32,7 +32,13 @@ internal static class LexicalMeasures
     }
 
     /// <summary>Cosine similarity of two word-count vectors, 0..1.</summary>
-    public static double Cosine(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b)
+    public static double Cosine(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b) => Cosine(a, b, Norm(b));
+
+    /// <summary>
+    /// As the other overload, with <paramref name="b"/>'s <see cref="Norm"/> given: for many vectors against one (every
+    /// message against a conversation's opening), whose norm would otherwise be summed again for each.
+    /// </summary>
+    public static double Cosine(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b, double normB)
     {
         if (a.Count == 0 || b.Count == 0)
         {
@@ -48,10 +54,11 @@ internal static class LexicalMeasures
             }
         }
 
-        var normA = Math.Sqrt(a.Values.Sum(v => (double)v * v));
-        var normB = Math.Sqrt(b.Values.Sum(v => (double)v * v));
-        return dot / (normA * normB);
+        return dot / (Norm(a) * normB);
     }
+
+    /// <summary>The Euclidean length of a word-count vector.</summary>
+    public static double Norm(IReadOnlyDictionary<string, int> counts) => Math.Sqrt(counts.Values.Sum(v => (double)v * v));
 
     /// <summary>Counts words, skipping stop words when asked.</summary>
     public static Dictionary<string, int> Counts(IEnumerable<string> words, bool skipStopWords)
