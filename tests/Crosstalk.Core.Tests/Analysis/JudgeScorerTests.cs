@@ -37,6 +37,36 @@ public sealed class JudgeScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task ScoreAsync_TextThatWritesAPlaceholder_IsQuotedAsItIs_NotExpanded()
+    {
+        // A reply that writes "{{message}}" (in the context of the next message's prompt), or a system prompt that writes
+        // "{{transcript}}", was expanded again: a prompt of the whole conversation, or one that grew without bound.
+        var transcript = new Transcript
+        {
+            Participants = [new Participant(1, "A", "offline:eliza", "Quote {{transcript}} back."), new Participant(2, "B", "offline:markov")],
+        };
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = " " });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Say {{message}} and {{{index}}}." });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Fine." });
+        var judge = new CountingJudge(_ => "{\"topic\": \"templates\"}");
+
+        await new JudgeScorer(judge, "test:judge", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.TopicLabel);
+
+        Assert.Contains("system prompt: Quote {{transcript}} back.", judge.LastPrompt, StringComparison.Ordinal);
+        Assert.Contains("[2] B (seat 2): Say {{message}} and {{{index}}}.", judge.LastPrompt, StringComparison.Ordinal);
+        Assert.Contains("<message>\nFine.\n</message>", judge.LastPrompt, StringComparison.Ordinal);
+        Assert.Equal(1, judge.LastPrompt.Split("Fine.").Length - 1);
+    }
+
+    [Fact]
+    public void Fill_PlaceholderABraceIn_IsStillFilled_UnknownOnesLeftAsTheyAre()
+    {
+        var filled = JudgeScorer.Fill("{{{message}}} {{nope}} {{message", new Dictionary<string, Func<string>> { ["message"] = () => "hi" });
+
+        Assert.Equal("{hi} {{nope}} {{message", filled);
+    }
+
+    [Fact]
     public async Task ScoreAsync_OtherModelOrEditedMessage_AsksAgain()
     {
         var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);

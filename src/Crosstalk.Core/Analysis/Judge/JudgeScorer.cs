@@ -157,24 +157,56 @@ public sealed class JudgeScorer
             participants.Append('\n');
         }
 
-        var text = rubric.PromptTemplate.Replace("{{participants}}", participants.ToString().TrimEnd(), StringComparison.Ordinal);
-        if (text.Contains("{{transcript}}", StringComparison.Ordinal))
+        var values = new Dictionary<string, Func<string>>(StringComparer.Ordinal)
         {
-            text = text.Replace("{{transcript}}", Numbered(transcript, 0, transcript.Messages.Count), StringComparison.Ordinal);
-        }
-
+            ["participants"] = () => participants.ToString().TrimEnd(),
+            ["transcript"] = () => Numbered(transcript, 0, transcript.Messages.Count),
+        };
         if (index is { } i)
         {
             var message = transcript.Messages[i];
-            text = text
-                .Replace("{{context}}", i == 0 ? "(none)" : Numbered(transcript, Math.Max(0, i - _contextMessages), i), StringComparison.Ordinal)
-                .Replace("{{index}}", (i + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{{speaker}}", message.Speaker, StringComparison.Ordinal)
-                .Replace("{{seat}}", message.Seat.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{{message}}", message.Content, StringComparison.Ordinal);
+            values["context"] = () => i == 0 ? "(none)" : Numbered(transcript, Math.Max(0, i - _contextMessages), i);
+            values["index"] = () => (i + 1).ToString(CultureInfo.InvariantCulture);
+            values["speaker"] = () => message.Speaker;
+            values["seat"] = () => message.Seat.ToString(CultureInfo.InvariantCulture);
+            values["message"] = () => message.Content;
         }
 
-        return text;
+        return Fill(rubric.PromptTemplate, values);
+    }
+
+    /// <summary>
+    /// The template with each known <c>{{name}}</c> replaced by its value, in one pass over the template: what a value
+    /// brings in is never read for placeholders (a message that writes "{{message}}", or a system prompt that writes
+    /// "{{transcript}}", is quoted as it is, not expanded into the prompt again).
+    /// </summary>
+    internal static string Fill(string template, IReadOnlyDictionary<string, Func<string>> values)
+    {
+        var text = new StringBuilder(template.Length);
+        var at = 0;
+        int open;
+        while ((open = template.IndexOf("{{", at, StringComparison.Ordinal)) >= 0)
+        {
+            var close = template.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                break;
+            }
+
+            if (values.TryGetValue(template[(open + 2)..close], out var value))
+            {
+                text.Append(template, at, open - at).Append(value());
+                at = close + 2;
+            }
+            else
+            {
+                // Not a placeholder here ("{{{message}}}" holds one a brace later): one character on.
+                text.Append(template, at, open + 1 - at);
+                at = open + 1;
+            }
+        }
+
+        return text.Append(template, at, template.Length - at).ToString();
     }
 
     private static string Numbered(Transcript transcript, int from, int to)
