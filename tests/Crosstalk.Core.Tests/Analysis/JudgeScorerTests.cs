@@ -115,6 +115,24 @@ public sealed class JudgeScorerTests : IDisposable
         Assert.Equal(2, judge.Calls);
     }
 
+    [Theory]
+    [InlineData(200_000, 0, false)]
+    [InlineData(0, 100_000, false)]
+    [InlineData(2_000, 0, true)]
+    public async Task ScoreAsync_ReplyOfHundredsOfThousandsOfBraces_IsAnsweredPromptly(int open, int nested, bool found)
+    {
+        // A judge is a model too: 200,000 '{' were each read to the end of the reply (quadratic), and 100,000 nested
+        // objects each copied out before being parsed. A few braces before the answer are still read past.
+        var reply = new string('{', open) + string.Concat(Enumerable.Repeat("{\"a\":", nested)) + "{\"score\": 2, \"reason\": \"curt\"}" + new string('}', nested);
+        var judge = new CountingJudge(_ => reply);
+
+        var scorer = new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory));
+
+        // Within 30 s (a TimeoutException otherwise).
+        var result = Assert.Single(await Task.Run(() => scorer.ScoreAsync(Short("Hello there, how are you?"), JudgeRubrics.Politeness)).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(found, result.Error is null);
+    }
+
     [Fact]
     public async Task ScoreAsync_AnswerOutOfRangeOrNotJson_GivesErrorAndIsNotCached()
     {

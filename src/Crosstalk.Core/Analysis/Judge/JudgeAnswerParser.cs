@@ -13,12 +13,12 @@ internal static class JudgeAnswerParser
     public static string? Parse(string reply, string schemaJson, out string? error)
     {
         using var schema = JsonDocument.Parse(schemaJson);
-        foreach (var candidate in Candidates(reply))
+        foreach (var (start, length) in Candidates(reply))
         {
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(candidate, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                document = JsonDocument.Parse(reply.AsMemory(start, length), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
             }
             catch (JsonException)
             {
@@ -41,15 +41,23 @@ internal static class JudgeAnswerParser
         return null;
     }
 
-    // Balanced {...} spans, outermost first, skipping braces inside strings.
-    private static IEnumerable<string> Candidates(string reply)
+    // Balanced {...} spans (start, length), outermost first, skipping braces inside strings. The reply is model output:
+    // the scan stops after ten million characters and four readings of it (a reply of 200,000 '{', each start read to the
+    // end, was quadratic), which no answer a judge means to give comes near.
+    private static IEnumerable<(int Start, int Length)> Candidates(string reply)
     {
+        var budget = 4L * reply.Length + 10_000_000;
         for (var start = reply.IndexOf('{', StringComparison.Ordinal); start >= 0; start = reply.IndexOf('{', start + 1))
         {
             var depth = 0;
             var inString = false;
             for (var i = start; i < reply.Length; i++)
             {
+                if (--budget < 0)
+                {
+                    yield break;
+                }
+
                 var c = reply[i];
                 if (inString)
                 {
@@ -75,7 +83,7 @@ internal static class JudgeAnswerParser
                 }
                 else if (c == '}' && --depth == 0)
                 {
-                    yield return reply[start..(i + 1)];
+                    yield return (start, i + 1 - start);
                     break;
                 }
             }
