@@ -284,11 +284,25 @@ public static class TranscriptAnalyzer
             }
         }
 
+        // Each seat's messages and participant, found in one pass (an imported file may have thousands of seats).
+        var bySeat = seats.ToDictionary(seat => seat, _ => new List<int>());
+        for (var i = 0; i < messages.Count; i++)
+        {
+            bySeat[messages[i].Seat].Add(i);
+        }
+
+        var participants = new Dictionary<int, Participant>();
+        foreach (var p in transcript.Participants)
+        {
+            participants.TryAdd(p.Seat, p);
+        }
+
+        var totalSize = totalCounts.Values.Sum(v => (long)v);
         var result = new List<SeatStatistics>();
         foreach (var seat in seats)
         {
-            var mine = Enumerable.Range(0, messages.Count).Where(i => messages[i].Seat == seat).ToList();
-            var participant = transcript.Participants.FirstOrDefault(p => p.Seat == seat);
+            var mine = bySeat[seat];
+            var participant = participants.GetValueOrDefault(seat);
             var name = participant?.Name ?? (mine.Count > 0 ? messages[mine[0]].Speaker : $"Seat {seat}");
 
             long tokens = 0;
@@ -354,7 +368,7 @@ public static class TranscriptAnalyzer
                 Round(seatWordCount == 0 ? 0 : (double)seatWords.Count / seatWordCount),
                 mine.Sum(i => emoji[i].Count),
                 TopEmoji(mine.SelectMany(i => emoji[i]), options.TopCount),
-                DistinctiveWords(seatCounts, totalCounts, options.TopCount),
+                DistinctiveWords(seatCounts, totalCounts, options.TopCount, totalSize),
                 mine.Sum(i => garbled[i].Count),
                 mine.Sum(i => judged[i])));
             if (vocabularies is not null)
@@ -402,10 +416,14 @@ public static class TranscriptAnalyzer
     /// Words a part uses more than the rest: smoothed log-odds of the part's rate against the rest's,
     /// for words the part used at least twice.
     /// </summary>
-    internal static List<string> DistinctiveWords(IReadOnlyDictionary<string, int> part, IReadOnlyDictionary<string, int> total, int count)
+    /// <param name="part">One seat's (or model's) word counts.</param>
+    /// <param name="total">Everyone's word counts.</param>
+    /// <param name="count">How many words at most.</param>
+    /// <param name="totalSize">The sum of <paramref name="total"/>, when the caller has it (summed here otherwise).</param>
+    internal static List<string> DistinctiveWords(IReadOnlyDictionary<string, int> part, IReadOnlyDictionary<string, int> total, int count, long? totalSize = null)
     {
         long partSize = part.Values.Sum(v => (long)v);
-        long restSize = total.Values.Sum(v => (long)v) - partSize;
+        long restSize = (totalSize ?? total.Values.Sum(v => (long)v)) - partSize;
         var vocabulary = Math.Max(total.Count, 1);
         return [.. part
             .Where(kv => kv.Value >= 2)

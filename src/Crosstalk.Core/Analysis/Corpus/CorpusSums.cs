@@ -90,9 +90,10 @@ public sealed class CorpusSums
             firstEnds.Add(new CountRow("none", WithoutEnd));
         }
 
+        var allWords = AllWords.Values.Sum(v => (long)v);
         var models = Models
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => BuildModel(kv.Key, kv.Value, options))
+            .Select(kv => BuildModel(kv.Key, kv.Value, options, allWords))
             .ToList();
         var pairs = Pairs
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
@@ -121,7 +122,7 @@ public sealed class CorpusSums
             [.. Rows]);
     }
 
-    private ModelRow BuildModel(string model, ModelSums tally, AnalysisOptions options) => new(
+    private ModelRow BuildModel(string model, ModelSums tally, AnalysisOptions options, long allWords) => new(
         model,
         tally.Conversations,
         tally.Messages,
@@ -135,7 +136,7 @@ public sealed class CorpusSums
         tally.CostAfterFirstEnd,
         tally.Messages == 0 ? 0 : Round((double)tally.Emoji / tally.Messages),
         [.. tally.EmojiCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(options.TopCount).Select(kv => kv.Key)],
-        Models.Count < 2 ? [] : TranscriptAnalyzer.DistinctiveWords(tally.WordCounts, AllWords, options.TopCount),
+        Models.Count < 2 ? [] : TranscriptAnalyzer.DistinctiveWords(tally.WordCounts, AllWords, options.TopCount, allWords),
         tally.Judged == 0 ? 0 : Math.Round((double)tally.Garbled / tally.Judged, 5));
 
     private static double Round(double value) => Math.Round(value, 3);
