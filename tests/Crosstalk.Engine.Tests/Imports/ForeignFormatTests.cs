@@ -256,6 +256,7 @@ public sealed class ForeignFormatTests
     [InlineData("inspect.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"epoch\": 1.5, \"messages\": []}]}", "Inspect AI")]
     [InlineData("inspect2.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"scores\": {\"m\": 3}}]}", "Inspect AI")]
     [InlineData("chat.jsonl", "{\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[7]}]}\n", "OpenAI chat")]
+    [InlineData("inspect3.json", "{\"eval\": {\"task\": \"t\"}, \"samples\": [{\"id\": 1, \"epoch\": 1, \"started_at\": \"13:08:38\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}]}", "'started_at' is '13:08:38', which is not an ISO-8601 time")]
     public async Task MalformedFileOfAForeignFormat_IsSkippedInOneLine_NeverACrash(string name, string text, string problem)
     {
         var path = Path.Combine(EngineHarness.NewFolder(), name);

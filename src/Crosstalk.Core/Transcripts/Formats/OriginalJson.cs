@@ -151,9 +151,6 @@ public static class OriginalJson
         AtomicFile.WriteAllText(path, text);
     }
 
-    private static readonly string[] ZonedFormats =
-        ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"];
-
     private static DateTimeOffset? ParseTime(string? value, string field, string? path)
     {
         if (value is null)
@@ -168,7 +165,7 @@ public static class OriginalJson
 
         // Python writes an offset when the datetime was zone-aware; keep it then. Exactly that form: a lenient parse took
         // "13:08:38" for today at that time.
-        if (DateTimeOffset.TryParseExact(value, ZonedFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var withOffset))
+        if (IsoTime.TryParseZoned(value, out var withOffset))
         {
             return withOffset;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Crosstalk.Transcripts.Formats;
@@ -96,7 +95,5 @@ public sealed record UniversalBackroomsMetadata(
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static DateTimeOffset? Time(JsonElement root, string name) =>
-        String(root, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-            ? value
-            : null;
+        IsoTime.Read(String(root, name), name);
 }

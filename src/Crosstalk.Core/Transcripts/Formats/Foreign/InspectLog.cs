@@ -180,7 +180,7 @@ public static class InspectLog
     }
 
     private static DateTimeOffset? Time(JsonElement element, string property) =>
-        ChatJsonl.Text(element, property) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
+        IsoTime.Read(ChatJsonl.Text(element, property), property);
 
     /// <summary>Parses Inspect's JSON, which writes unscored values as bare <c>NaN</c> and <c>Infinity</c> (read as null).</summary>
     private static JsonDocument Parse(string text, string? path)

@@ -64,5 +64,5 @@ public static class Llm2LlmJson
     }
 
     private static DateTimeOffset? Time(JsonElement element, string property) =>
-        ChatJsonl.Text(element, property) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
+        IsoTime.Read(ChatJsonl.Text(element, property), property);
 }
