@@ -102,6 +102,23 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void Seed_SavedAsUtf16_ReadsAsTheSame_ALoneSurrogateInItIsRefused()
+    {
+        var text = File.ReadAllText(SharedFiles.Seed001);
+        var wide = Path.Combine(_folder, "wide.txt");
+        File.WriteAllText(wide, text, new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        var broken = Path.Combine(_folder, "broken.txt");
+        var bytes = new UnicodeEncoding(bigEndian: false, byteOrderMark: true).GetPreamble().Concat(Encoding.Unicode.GetBytes(text)).ToArray();
+        var at = 2 + Encoding.Unicode.GetByteCount(text[..text.IndexOf("safety", StringComparison.Ordinal)]);
+        (bytes[at], bytes[at + 1]) = ((byte)0x00, (byte)0xD8); // a high surrogate with no low one after it
+        File.WriteAllBytes(broken, bytes);
+
+        Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), TranscriptFile.Read(wide).Messages.Select(m => m.Content));
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.Read(broken));
+        Assert.Contains("is not valid UTF-16", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seed_ByteThatIsNotUtf8_IsRefusedNamingItsLine()
     {
         var path = Path.Combine(_folder, "latin1.txt");

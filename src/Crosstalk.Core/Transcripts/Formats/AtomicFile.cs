@@ -76,8 +76,19 @@ public static class AtomicFile
     {
         if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
         {
-            using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
+            // UTF-32 little-endian shares UTF-16's first two bytes; both are read strictly, as UTF-8 is.
+            Encoding wide = bytes is [0xFF, 0xFE, 0x00, 0x00, ..]
+                ? new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true)
+                : new UnicodeEncoding(bigEndian: bytes[0] == 0xFE, byteOrderMark: true, throwOnInvalidBytes: true);
+            var preamble = wide.Preamble.Length;
+            try
+            {
+                return wide.GetString(bytes, preamble, bytes.Length - preamble);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new TranscriptFormatException(path, null, $"the file is not valid {wide.WebName.ToUpperInvariant()} (at byte {preamble + ex.Index}); save it as UTF-8", ex);
+            }
         }
 
         var start = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
