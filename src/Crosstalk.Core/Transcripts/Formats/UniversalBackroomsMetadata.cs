@@ -88,7 +88,7 @@ public sealed record UniversalBackroomsMetadata(
 
         return turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var t) && t >= 0
             ? t
-            : throw new FormatException($"'max_turns' is {turns.GetRawText()}, but it must be a whole number of turns or null");
+            : throw new FormatException($"'max_turns' is {ErrorText.OneLine(turns.GetRawText())}, but it must be a whole number of turns or null");
     }
 
     private static string? String(JsonElement root, string name) =>
