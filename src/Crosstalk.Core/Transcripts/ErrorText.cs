@@ -30,7 +30,9 @@ public static class ErrorText
     /// </summary>
     public static bool Reorders(char c) => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069';
 
-    private static readonly System.Buffers.SearchValues<char> Reordering = System.Buffers.SearchValues.Create("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069");
+    // What Reorders says yes to, for a vectorised search (all of it lies in U+2000–U+20FF).
+    private static readonly System.Buffers.SearchValues<char> Reordering = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0x2000, 0x100).Select(c => (char)c).Where(Reorders)));
 
     /// <summary>
     /// <paramref name="text"/> with every character that <see cref="Reorders"/> shown as U+FFFD, for a page (where line

@@ -129,7 +129,7 @@ public sealed class JudgeScorerTests : IDisposable
         var scorer = new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory));
 
         // Within 30 s (a TimeoutException otherwise).
-        var result = Assert.Single(await Task.Run(() => scorer.ScoreAsync(Short("Hello there, how are you?"), JudgeRubrics.Politeness)).WaitAsync(TimeSpan.FromSeconds(30)));
+        var result = Assert.Single(await Task.Run(() => scorer.ScoreAsync(Short("Hello there, how are you?"), JudgeRubrics.Politeness)).WaitAsync(HangGuard.Limit));
         Assert.Equal(found, result.Error is null);
     }
 

@@ -1,4 +1,5 @@
 using Crosstalk.Analysis;
+using Crosstalk.Testing;
 using Crosstalk.Transcripts;
 
 namespace Crosstalk.Core.Tests.Analysis;
@@ -77,7 +78,7 @@ public sealed class TranscriptAnalyzerTests
         var words = Enumerable.Range(0, 300_000).Select(_ => new string([.. Enumerable.Range(0, 9).Select(_ => (char)('a' + random.Next(26)))]));
         var transcript = Make(" ", string.Join(' ', words), "What?");
 
-        var analysis = Within30Seconds(() => TranscriptAnalyzer.Analyze(transcript));
+        var analysis = HangGuard.Run(() => TranscriptAnalyzer.Analyze(transcript), "analysing");
 
         Assert.True(analysis.PerMessage[1].Garbled.Count > 250_000, $"{analysis.PerMessage[1].Garbled.Count} garbled words");
     }
@@ -90,17 +91,10 @@ public sealed class TranscriptAnalyzerTests
         var opening = string.Join(' ', Enumerable.Range(0, 300_000).Select(_ => new string([.. Enumerable.Range(0, 8).Select(_ => (char)('a' + random.Next(26)))])));
         var transcript = Make([" ", opening, .. Enumerable.Range(0, 60_000).Select(i => i % 2 == 0 ? "ok sure thing" : "yes of course")]);
 
-        var analysis = Within30Seconds(() => TranscriptAnalyzer.Analyze(transcript));
+        var analysis = HangGuard.Run(() => TranscriptAnalyzer.Analyze(transcript), "analysing");
 
         Assert.Equal(60_002, analysis.PerMessage.Count);
         Assert.InRange(analysis.PerMessage[^1].Drift, 0.9, 1.0);
-    }
-
-    private static T Within30Seconds<T>(Func<T> work)
-    {
-        var task = Task.Run(work);
-        Assert.True(task.Wait(TimeSpan.FromSeconds(30)), "still analysing after 30 s");
-        return task.Result;
     }
 
     private static Transcript Make(params string[] contents) => new()

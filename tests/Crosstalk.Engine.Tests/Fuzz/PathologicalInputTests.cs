@@ -1,4 +1,5 @@
 using System.Text;
+using Crosstalk.Testing;
 using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Engine.Tests.Fuzz;
@@ -22,7 +23,7 @@ public sealed class PathologicalInputTests
 
         text.Append("\n\n---\n\n");
 
-        var transcript = Within30Seconds(() => SeedMarkdown.Read(text.ToString(), "many.md"));
+        var transcript = HangGuard.Run(() => SeedMarkdown.Read(text.ToString(), "many.md"), "reading many.md");
 
         Assert.Equal(100_000, transcript.Messages.Count);
         Assert.Contains(transcript.ReadWarnings, w => w.StartsWith("many.md:3: the header says 100000 messages and the file has 200000", StringComparison.Ordinal));
@@ -40,7 +41,7 @@ public sealed class PathologicalInputTests
 
         try
         {
-            var transcript = Assert.Single(Within30Seconds(() => TranscriptFile.ReadAll(path).ToList()));
+            var transcript = Assert.Single(HangGuard.Run(() => TranscriptFile.ReadAll(path).ToList(), "reading conversation_full.html"));
 
             // Read exactly: an opening without its closing is text.
             Assert.Equal(System.Net.WebUtility.HtmlDecode(content), Assert.Single(transcript.Messages).Content);
@@ -49,12 +50,5 @@ public sealed class PathologicalInputTests
         {
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
-    }
-
-    private static T Within30Seconds<T>(Func<T> read)
-    {
-        var work = Task.Run(read);
-        Assert.True(work.Wait(TimeSpan.FromSeconds(30)), "still reading after 30 s");
-        return work.Result;
     }
 }

@@ -80,7 +80,7 @@ public sealed class ReaderFuzzTests
             {
                 var path = Path.Combine(folder, damaged.Name);
                 File.WriteAllBytes(path, damaged.Bytes);
-                var work = Task.Run(() =>
+                var refusal = HangGuard.Run(() =>
                 {
                     try
                     {
@@ -97,9 +97,8 @@ public sealed class ReaderFuzzTests
                     {
                         return ex.Message;
                     }
-                });
-                Assert.True(work.Wait(TimeSpan.FromSeconds(30)), $"{damaged} was still being read after 30 s");
-                if (work.Result is { } refusal)
+                }, $"reading {damaged}");
+                if (refusal is not null)
                 {
                     Assert.DoesNotContain('\n', refusal);
                     Assert.Contains(damaged.Name, refusal, StringComparison.Ordinal);
@@ -124,13 +123,16 @@ public sealed class ReaderFuzzTests
                 File.WriteAllText(Path.Combine(folder, "log.txt"), "### Claude 1 ###\nexo help\n\n### CLI ###\nhelp: ls, cat\n");
                 File.WriteAllBytes(Path.Combine(folder, "log.meta.json"), damaged.Bytes);
                 var refused = new List<string>();
-                var work = Task.Run(async () =>
-                {
-                    await foreach (var _ in TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), refused.Add))
+                HangGuard.Run(
+                    async () =>
                     {
-                    }
-                });
-                Assert.True(work.Wait(TimeSpan.FromSeconds(30)), $"{damaged} was still being read after 30 s");
+                        await foreach (var _ in TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), refused.Add))
+                        {
+                        }
+
+                        return refused;
+                    },
+                    $"reading {damaged}");
                 foreach (var refusal in refused)
                 {
                     Assert.DoesNotContain('\n', refusal);
@@ -152,7 +154,8 @@ public sealed class ReaderFuzzTests
         {
             var path = Path.Combine(folder, name);
             File.WriteAllBytes(path, bytes);
-            var work = Task.Run(async () =>
+            return HangGuard.Run(
+                async () =>
             {
                 var refused = new List<string>();
                 var read = 0;
@@ -168,9 +171,8 @@ public sealed class ReaderFuzzTests
                 }
 
                 return new Outcome(read, refused);
-            });
-            Assert.True(work.Wait(TimeSpan.FromSeconds(30)), $"{name} was still being read after 30 s");
-            return work.Result;
+            },
+                $"reading {name}");
         }
         finally
         {
