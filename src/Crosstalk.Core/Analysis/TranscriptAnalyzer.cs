@@ -99,7 +99,6 @@ public static class TranscriptAnalyzer
 
         var opening = OpeningCounts(content, firstJudged, options.OpeningMessages);
         var perMessage = new MessageAnalysis[n];
-        var compression = new double[n];
         var echo = new double?[n];
         var openingNorm = LexicalMeasures.Norm(opening);
         for (var i = 0; i < n; i++)
@@ -123,7 +122,7 @@ public static class TranscriptAnalyzer
                 wordCounts[i],
                 messages[i].Content.Length,
                 same[i] < i ? perMessage[same[i]].TypeTokenRatio : Round(LexicalMeasures.TypeTokenRatio(words[i])),
-                compression[i] = same[i] < i ? compression[same[i]] : Round(LexicalMeasures.CompressionRatio(messages[i].Content)),
+                same[i] < i ? perMessage[same[i]].CompressionRatio : Round(LexicalMeasures.CompressionRatio(messages[i].Content)),
                 emoji[i].Count,
                 endTokens[i],
                 farewells[i],
@@ -365,7 +364,7 @@ public static class TranscriptAnalyzer
                 mine.Count(i => refusals[i]),
                 Round(selfRepetition.Count == 0 ? 0 : selfRepetition.Average()),
                 Round(echoes.Count == 0 ? 0 : echoes.Average()),
-                Round(seatWordCount == 0 ? 0 : (double)seatWords.Count / seatWordCount),
+                Round(LexicalMeasures.TypeTokenRatio(seatWords.Count, seatWordCount)),
                 mine.Sum(i => emoji[i].Count),
                 TopEmoji(mine.SelectMany(i => emoji[i]), options.TopCount),
                 DistinctiveWords(seatCounts, totalCounts, options.TopCount, totalSize),

@@ -8,7 +8,10 @@ internal static class LexicalMeasures
 {
     /// <summary>Distinct words over words, 0 when there are none.</summary>
     public static double TypeTokenRatio(IReadOnlyCollection<string> words) =>
-        words.Count == 0 ? 0 : (double)words.Distinct(StringComparer.Ordinal).Count() / words.Count;
+        TypeTokenRatio(words.Count == 0 ? 0 : words.Distinct(StringComparer.Ordinal).Count(), words.Count);
+
+    /// <summary>Distinct words over words, from the two counts (0 for no words).</summary>
+    public static double TypeTokenRatio(int distinct, int words) => words == 0 ? 0 : (double)distinct / words;
 
     /// <summary>
     /// UTF-8 size over Deflate size: about 1 for short or varied text, high for text that repeats itself.
