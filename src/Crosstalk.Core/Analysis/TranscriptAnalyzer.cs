@@ -25,6 +25,19 @@ public static class TranscriptAnalyzer
     public static TranscriptAnalysis Analyze(Transcript transcript, AnalysisOptions? options = null, CancellationToken cancellationToken = default) =>
         Analyze(transcript, options, vocabularies: null, cancellationToken);
 
+    /// <summary>
+    /// Analyses <paramref name="transcript"/> and reads the corpus tables' facts from that same pass, each seat's words
+    /// counted once (what <see cref="ConversationFacts.From(Transcript, TranscriptAnalysis)"/> counts again for an
+    /// analysis made elsewhere).
+    /// </summary>
+    public static (TranscriptAnalysis Analysis, ConversationFacts Facts) AnalyzeWithFacts(
+        Transcript transcript, AnalysisOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var vocabularies = new Dictionary<int, SeatVocabulary>();
+        var analysis = Analyze(transcript, options, vocabularies, cancellationToken);
+        return (analysis, ConversationFacts.From(transcript, analysis, vocabularies));
+    }
+
     /// <summary>Analyses, also handing each seat's content-word and emoji counts to the corpus aggregate.</summary>
     internal static TranscriptAnalysis Analyze(
         Transcript transcript, AnalysisOptions? options, Dictionary<int, SeatVocabulary>? vocabularies, CancellationToken cancellationToken = default)

@@ -37,8 +37,17 @@ public sealed partial class StoredAnalyses
     public async Task<TranscriptAnalysis> SaveAsync(long conversationId, Transcript transcript, TranscriptAnalysis? analysis = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        analysis ??= Analyze(transcript, cancellationToken);
-        await _store.SaveAnalysisAsync(conversationId, ToRecord(transcript, analysis), cancellationToken);
+        ConversationFacts facts;
+        if (analysis is null)
+        {
+            (analysis, facts) = TranscriptAnalyzer.AnalyzeWithFacts(transcript, Options(transcript), cancellationToken);
+        }
+        else
+        {
+            facts = ConversationFacts.From(transcript, analysis);
+        }
+
+        await _store.SaveAnalysisAsync(conversationId, ToRecord(transcript, analysis, facts), cancellationToken);
         return analysis;
     }
 
@@ -47,7 +56,11 @@ public sealed partial class StoredAnalyses
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(analysis);
-        var facts = ConversationFacts.From(transcript, analysis);
+        return ToRecord(transcript, analysis, ConversationFacts.From(transcript, analysis));
+    }
+
+    private static AnalysisRecord ToRecord(Transcript transcript, TranscriptAnalysis analysis, ConversationFacts facts)
+    {
         if (facts.Source is null)
         {
             // What tells two conversations of a pair apart in a report: the file it was imported from, or its key in the experiment.
@@ -150,14 +163,16 @@ public sealed partial class StoredAnalyses
         TranscriptAnalyzer.Analyze(transcript, Options(transcript), cancellationToken);
 
     /// <summary>
-    /// <see cref="Analyze"/>, or null for a transcript the analyzer cannot take (what <see cref="TrySaveAsync"/> forgives),
-    /// so that work done ahead of <see cref="TrySaveAsync"/> forgives it too.
+    /// The record <see cref="SaveAsync"/> keeps, made in one pass (pure, any thread), or null for a transcript the analyzer
+    /// cannot take (what <see cref="TrySaveAsync"/> forgives), so that work done ahead of storing forgives it too.
     /// </summary>
-    public static TranscriptAnalysis? TryAnalyze(Transcript transcript, CancellationToken cancellationToken = default)
+    public static AnalysisRecord? TryRecord(Transcript transcript, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(transcript);
         try
         {
-            return Analyze(transcript, cancellationToken);
+            var (analysis, facts) = TranscriptAnalyzer.AnalyzeWithFacts(transcript, Options(transcript), cancellationToken);
+            return ToRecord(transcript, analysis, facts);
         }
         catch (Exception ex) when (CannotAnalyze(ex))
         {
@@ -166,7 +181,7 @@ public sealed partial class StoredAnalyses
     }
 
     // What a transcript the analyzer cannot take throws (a pattern that ran out of time included), forgiven alike by
-    // TryAnalyze and TrySaveAsync.
+    // TryRecord and TrySaveAsync.
     private static bool CannotAnalyze(Exception ex) => ex is ArgumentException or InvalidOperationException or TimeoutException;
 
     // The end token a conversation was run with is the one its analysis looks for.

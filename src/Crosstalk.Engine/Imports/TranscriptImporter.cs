@@ -186,7 +186,7 @@ public sealed class TranscriptImporter
 
         // Without an analysis (the analyzer could not take it) the conversation is stored alone; a later catch-up tries again.
         return new PreparedTranscript(
-            transcript, hash, Stored: false, StoredAnalyses.TryAnalyze(transcript, cancellationToken) is { } analysis ? StoredAnalyses.ToRecord(transcript, analysis) : null);
+            transcript, hash, Stored: false, StoredAnalyses.TryRecord(transcript, cancellationToken));
     }
 
     /// <summary>

@@ -63,9 +63,7 @@ public sealed class CorpusAnalyzer
     public (TranscriptAnalysis Analysis, ConversationFacts Facts) Prepare(Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        var vocabularies = new Dictionary<int, SeatVocabulary>();
-        var analysis = TranscriptAnalyzer.Analyze(transcript, _options, vocabularies, cancellationToken);
-        return (analysis, ConversationFacts.From(transcript, analysis, vocabularies));
+        return TranscriptAnalyzer.AnalyzeWithFacts(transcript, _options, cancellationToken);
     }
 
     /// <summary>Analyses <paramref name="transcript"/> and adds it to the tables.</summary>
