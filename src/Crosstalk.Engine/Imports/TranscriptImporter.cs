@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Crosstalk.Analysis;
 using Crosstalk.Engine.Analysis;
 using Crosstalk.Storage;
@@ -66,7 +65,7 @@ public sealed class TranscriptImporter
             }
         }
 
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(TranscriptJson.Write(copy))));
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(TranscriptJson.WriteUtf8(copy)));
     }
 
     /// <summary>Adds <paramref name="transcript"/> unless the store already has it; returns its id, or null when it was already there.</summary>

@@ -70,6 +70,28 @@ public sealed partial class GarbledWordTokenTests
     [InlineData("Hello, world! It's a well‐known fact—isn't it? https://x.y z.")]
     public void Tokens_OnTrickyText_AreThePatternsMatches(string text) => Assert.True(Check(text));
 
+    [FsCheck.Xunit.Property(MaxTest = 3000)]
+    public FsCheck.Property CodeOrLink_MatchesOnlyWhereItsPrefilterSaysItMay(FsCheck.NonNull<string> seed)
+    {
+        // The prefilter lets most messages skip the scan; it must never skip one the pattern would change.
+        const string Alphabet = "wWẃ.:/@`hHtpsSſfF x\n-";
+        var text = new string([.. seed.Get.Select(c => Alphabet[c % Alphabet.Length])]);
+        return FsCheck.Fluent.Prop.ToProperty(
+            Crosstalk.Analysis.GarbledWordDetector.MayHoldCodeOrLink(text) || !Crosstalk.Analysis.GarbledWordDetector.CodeOrLink().IsMatch(text));
+    }
+
+    [Theory]
+    [InlineData("see www.example.org now")]
+    [InlineData("see WWW.EXAMPLE.ORG now")]
+    [InlineData("at HTTPS://x.y")]
+    [InlineData("mail a@b.cd")]
+    [InlineData("run `code` here")]
+    public void CodeOrLink_EveryKindIsLetThroughThePrefilter(string text)
+    {
+        Assert.Matches(Crosstalk.Analysis.GarbledWordDetector.CodeOrLink(), text);
+        Assert.True(Crosstalk.Analysis.GarbledWordDetector.MayHoldCodeOrLink(text));
+    }
+
     private static bool Check(string text)
     {
         var expected = new List<(int, int)>();

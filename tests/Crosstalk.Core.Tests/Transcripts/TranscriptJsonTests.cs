@@ -30,6 +30,16 @@ public sealed class TranscriptJsonTests
     }
 
     [Fact]
+    public void WriteUtf8_IsWritesTextInUtf8_ForTheTextAModelMayReturn()
+    {
+        // Import hashes these bytes to know a transcript it already has: they must stay the text's, byte for byte.
+        var transcript = SeedMarkdownTests.Make(["Kimi K2", "4o"], "a lone \ud800 surrogate, \u0000 NUL, 🌀 emoji, \u202e bidi, \"quotes\" <tags> & é");
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(transcript)), TranscriptJson.WriteUtf8(transcript));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(Full())), TranscriptJson.WriteUtf8(Full()));
+    }
+
+    [Fact]
     public void Write_Transcript_StartsWithFormatMarkerAndOmitsNulls()
     {
         var json = TranscriptJson.Write(SeedMarkdownTests.Make(["Kimi K2", "4o"], " "));

@@ -29,7 +29,7 @@ public static partial class GarbledWordDetector
         HashSet<string>? seen = null;
         var list = EnglishWordList.Instance;
         var prose = RefusalDetector.StripFences(text);
-        if (prose.AsSpan().IndexOfAny("`@:w") >= 0)
+        if (MayHoldCodeOrLink(prose))
         {
             prose = CodeOrLink().Replace(prose, " ");
         }
@@ -176,6 +176,12 @@ public static partial class GarbledWordDetector
         char.IsLetterOrDigit(c)
         || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.ConnectorPunctuation;
 
+    // What every match of CodeOrLink() holds: a backquote, "://", "www." or an @ (most messages hold none, and are not scanned).
+    internal static bool MayHoldCodeOrLink(string text) =>
+        text.AsSpan().IndexOfAny('`', '@') >= 0
+        || text.Contains("://", StringComparison.Ordinal)
+        || text.Contains("www.", StringComparison.OrdinalIgnoreCase);
+
     [GeneratedRegex(@"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.\S+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
-    private static partial Regex CodeOrLink();
+    internal static partial Regex CodeOrLink();
 }

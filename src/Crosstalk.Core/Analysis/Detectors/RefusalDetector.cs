@@ -31,7 +31,7 @@ public static partial class RefusalDetector
             return true;
         }
 
-        var opening = own.AsSpan().TrimStart(" \t\r\n*_".AsSpan()).ToString();
+        var opening = own.AsSpan().TrimStart(" \t\r\n*_".AsSpan());
         return Opening().IsMatch(opening) && !NotARefusalAfterApology().IsMatch(opening);
     }
 

@@ -40,6 +40,13 @@ public static class TranscriptJson
         return JsonSerializer.Serialize(ToDocument(transcript), Indented.TranscriptDocument);
     }
 
+    /// <summary>The UTF-8 bytes of <see cref="Write"/>'s text, made without the text (what a transcript's content hash is taken of).</summary>
+    public static byte[] WriteUtf8(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return JsonSerializer.SerializeToUtf8Bytes(ToDocument(transcript), Indented.TranscriptDocument);
+    }
+
     /// <summary>Writes a transcript as indented JSON to a file, atomically.</summary>
     public static void WriteFile(Transcript transcript, string path)
     {
