@@ -116,6 +116,46 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), TranscriptFile.Read(wide).Messages.Select(m => m.Content));
         var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.Read(broken));
         Assert.Contains("is not valid UTF-16", ex.Message, StringComparison.Ordinal);
+
+        // As import, show and analyze read it: a small file is read through the streaming probe.
+        Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), Assert.Single(TranscriptFile.ReadAll(wide)).Messages.Select(m => m.Content));
+        var streamed = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(broken).ToList());
+        Assert.Equal(ex.Message, streamed.Message);
+        Assert.StartsWith($"{broken}: the file is not valid UTF-16 (at byte ", streamed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Seed_WithAByteOrderMark_AByteThatIsNotUtf8IsRefusedNamingItsLine()
+    {
+        var path = Path.Combine(_folder, "bom-latin1.txt");
+        var before = "# A ↔ B\n\n**Started:** 2025-10-26 13:08:38\n**Messages:** 2\n\n---\n\n### A\n\ncaf";
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(before)).Concat(new byte[] { 0xE9 })
+            .Concat(Encoding.UTF8.GetBytes("\n\n---\n\n### B\n\nok\n\n---\n")).ToArray();
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Equal($"{path}:10: the file is not valid UTF-8 (0xE9 at byte {3 + Encoding.UTF8.GetByteCount(before)}); save it as UTF-8", ex.Message);
+    }
+
+    [Fact]
+    public void Jsonl_SavedAsUtf16_IsRead_ALoneSurrogateFarIntoItIsRefused()
+    {
+        var line = TranscriptJson.Write(new Transcript { Participants = [new Participant(1, "Ä"), new Participant(2, "B")], Messages = [new TranscriptMessage { Seat = 1, Speaker = "Ä", Content = "grüß dich 🌀" }] })
+            .ReplaceLineEndings(" ");
+        var text = string.Concat(Enumerable.Repeat(line + "\n", 2_000));
+        var wide = Path.Combine(_folder, "wide.jsonl");
+        File.WriteAllText(wide, text, new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        var bytes = File.ReadAllBytes(wide);
+        var at = bytes.Length - 40;
+        (bytes[at], bytes[at + 1]) = ((byte)0x00, (byte)0xDC); // a low surrogate with no high one before it
+        var broken = Path.Combine(_folder, "broken.jsonl");
+        File.WriteAllBytes(broken, bytes);
+
+        Assert.All(TranscriptFile.ReadAll(wide), t => Assert.Equal("grüß dich 🌀", t.Messages[0].Content));
+        Assert.Equal(2_000, TranscriptFile.ReadAll(wide).Count());
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(broken).ToList());
+        Assert.Equal($"{broken}: the file is not valid UTF-16 (at byte {at}); save it as UTF-8", ex.Message);
     }
 
     [Fact]

@@ -7,8 +7,11 @@ public static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>UTF-8 that refuses a byte sequence it cannot decode instead of turning it into U+FFFD without a word.</summary>
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>
+    /// UTF-8 that refuses a byte sequence it cannot decode instead of turning it into U+FFFD without a word (its preamble, the
+    /// byte-order mark, is what a reader skips).
+    /// </summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Writes beside the target and renames over it, so a reader (or a crash) never sees half a file.
@@ -69,38 +72,38 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// The text of a file's bytes: UTF-8 (a byte-order mark skipped), or UTF-16 when it starts with that byte-order mark.
-    /// Bytes that are not UTF-8 are refused with the line they are on, never replaced silently.
+    /// The text of a file's bytes: UTF-8 (a byte-order mark skipped), or UTF-16 or UTF-32 when it starts with that byte-order
+    /// mark. Bytes that do not decode are refused with where they are, never replaced silently.
     /// </summary>
     internal static string Decode(byte[] bytes, string? path)
     {
-        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
-        {
-            // UTF-32 little-endian shares UTF-16's first two bytes; both are read strictly, as UTF-8 is.
-            Encoding wide = bytes is [0xFF, 0xFE, 0x00, 0x00, ..]
-                ? new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true)
-                : new UnicodeEncoding(bigEndian: bytes[0] == 0xFE, byteOrderMark: true, throwOnInvalidBytes: true);
-            var preamble = wide.Preamble.Length;
-            try
-            {
-                return wide.GetString(bytes, preamble, bytes.Length - preamble);
-            }
-            catch (DecoderFallbackException ex)
-            {
-                throw new TranscriptFormatException(path, null, $"the file is not valid {wide.WebName.ToUpperInvariant()} (at byte {preamble + ex.Index}); save it as UTF-8", ex);
-            }
-        }
-
-        var start = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
+        var encoding = EncodingOf(bytes);
+        var preamble = bytes.AsSpan().StartsWith(encoding.Preamble) ? encoding.Preamble.Length : 0;
         try
         {
-            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+            return encoding.GetString(bytes, preamble, bytes.Length - preamble);
         }
-        catch (DecoderFallbackException ex)
+        catch (DecoderFallbackException ex) when (encoding is UTF8Encoding)
         {
             throw NotUtf8(new MemoryStream(bytes), path, ex);
         }
+        catch (DecoderFallbackException ex)
+        {
+            throw new TranscriptFormatException(path, null, $"the file is not valid {encoding.WebName.ToUpperInvariant()} (at byte {preamble + ex.Index}); save it as UTF-8", ex);
+        }
     }
+
+    /// <summary>
+    /// The strict encoding a file's first bytes name: UTF-16 or UTF-32 by their byte-order marks (UTF-32 little-endian shares
+    /// UTF-16's first two bytes), else UTF-8, whose preamble is its byte-order mark so that a reader skips one.
+    /// </summary>
+    private static Encoding EncodingOf(ReadOnlySpan<byte> head) => head switch
+    {
+        [0xFF, 0xFE, 0x00, 0x00, ..] => new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true),
+        [0xFF, 0xFE, ..] => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
+        [0xFE, 0xFF, ..] => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
+        _ => StrictUtf8,
+    };
 
     /// <summary>One sentence naming the line and byte where <paramref name="stream"/> stops being UTF-8.</summary>
     private static TranscriptFormatException NotUtf8(Stream stream, string? path, DecoderFallbackException ex)
@@ -137,7 +140,10 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Opens a file for streaming reads with the same error sentences as <see cref="ReadAllText"/>.</summary>
+    /// <summary>
+    /// Opens a file for streaming reads, decoded as strictly as <see cref="ReadAllText"/> decodes (a byte-order mark chooses
+    /// UTF-16 or UTF-32), with the same error sentences.
+    /// </summary>
     public static TextReader OpenText(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -146,16 +152,26 @@ public static class AtomicFile
             throw new TranscriptFormatException(path, null, "this is a folder, not a transcript file");
         }
 
+        FileStream? stream = null;
         try
         {
-            return new StrictLineReader(new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true), path);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+            Span<byte> head = stackalloc byte[4];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+
+            // Not left to the reader's own detection: it decodes what it detects with replacement characters.
+            var encoding = EncodingOf(head[..read]);
+            return new StrictLineReader(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false), path, encoding);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
+            stream?.Dispose();
             throw new TranscriptFormatException(path, null, "the file does not exist", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            stream?.Dispose();
             throw new TranscriptFormatException(path, null, $"the file could not be read ({ex.Message.TrimEnd('.')})", ex);
         }
     }
@@ -175,9 +191,9 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Reads as a <see cref="StreamReader"/> does, and names the line when the file holds bytes that are not UTF-8.
+    /// Reads as a <see cref="StreamReader"/> does, and says where the file stops being what its encoding says.
     /// </summary>
-    private sealed class StrictLineReader(StreamReader inner, string path) : TextReader
+    private sealed class StrictLineReader(StreamReader inner, string path, Encoding encoding) : TextReader
     {
         public override string? ReadLine() => Guard(inner.ReadLine);
 
@@ -205,9 +221,15 @@ public static class AtomicFile
             {
                 return read();
             }
-            catch (DecoderFallbackException ex)
+            catch (DecoderFallbackException ex) when (encoding is UTF8Encoding)
             {
                 throw NotUtf8(File.OpenRead(path), path, ex);
+            }
+            catch (DecoderFallbackException)
+            {
+                // Found again over the whole file, as ReadAllText reports it: a decoder reads ahead of what it hands out.
+                Decode(File.ReadAllBytes(path), path);
+                throw;
             }
         }
     }
