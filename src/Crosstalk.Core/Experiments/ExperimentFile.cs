@@ -70,11 +70,11 @@ public static class ExperimentFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = StrictJson.Parse(text, StrictJson.Document with { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
-            throw new ExperimentFileException(path, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, $"not valid JSON ({JsonReason(ex.Message)}).", ex);
+            throw new ExperimentFileException(path, (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, $"not valid JSON ({StrictJson.Reason(ex)}).", ex);
         }
 
         using (document)
@@ -281,13 +281,6 @@ public static class ExperimentFile
             Source = path,
             Warnings = warnings,
         };
-    }
-
-    // System.Text.Json's first sentence, without the position it appends (the file:line:column prefix says where).
-    private static string JsonReason(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return (end > 0 ? message[..end] : message.Split(" LineNumber:")[0]).TrimEnd('.');
     }
 
     private static string FirstSentence(string message)

@@ -32,6 +32,15 @@ public sealed class ExperimentFileTests
     }
 
     [Fact]
+    public void Parse_OriginalConfigWithAKeyGivenTwice_IsRefusedNamingItsSecondUse()
+    {
+        var ex = Assert.Throws<ExperimentFileException>(() =>
+            ExperimentFile.Parse("{\"models\": [{\"name\": \"E\", \"model_id\": \"offline:eliza\"}],\n \"max_turns\": 4,\n \"max_turns\": 6}\n", "config.json"));
+
+        Assert.StartsWith("config.json:3:2: not valid JSON (Duplicate property 'max_turns'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_BlankEndToken_IsRefusedNamingTheLine()
     {
         var ex = Assert.Throws<ExperimentFileException>(() =>

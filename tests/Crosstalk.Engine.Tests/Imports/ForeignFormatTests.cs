@@ -99,6 +99,30 @@ public sealed class ForeignFormatTests
         Assert.DoesNotContain('\n', line);
     }
 
+    [Theory]
+    [InlineData("llm2llm-7d3f2a91-4c5e-4b8a-9f61-2e0c8d5b3a17.json")]
+    [InlineData("inspect-multiturn-math.json")]
+    public void ForeignJson_WithAKeyGivenTwice_IsRefusedNamingTheLineOfItsSecondUse(string name)
+    {
+        // The parser's own error for a repeated key says where nothing is; a user needs the line to fix the file.
+        var text = File.ReadAllText(Path.Combine(Folder, name));
+        var at = text.IndexOf("\"content\": ", StringComparison.Ordinal);
+        var line = text[..at].Count(c => c == '\n') + 2;
+        var path = Path.Combine(Path.GetTempPath(), "crosstalk-" + Guid.NewGuid().ToString("N")[..8] + "-" + name);
+        File.WriteAllText(path, text[..at] + "\"content\": \"x\",\n" + text[at..]);
+        try
+        {
+            var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+            Assert.StartsWith($"{path}:{line}: ", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("'content'", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Llm2Llm_InitiatorAndResponderOnTheirSeats_WithTimes()
     {

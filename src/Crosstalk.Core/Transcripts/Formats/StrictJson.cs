@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Crosstalk.Transcripts.Formats;
@@ -9,6 +10,87 @@ namespace Crosstalk.Transcripts.Formats;
 /// </summary>
 internal static class StrictJson
 {
-    /// <summary>Options for <see cref="JsonDocument.Parse(string, JsonDocumentOptions)"/>.</summary>
-    public static JsonDocumentOptions Document { get; } = new() { AllowDuplicateProperties = false };
+    /// <summary>The rule, for the serializer options that typed readers use (<see cref="TranscriptJson.Reading"/>).</summary>
+    public const bool AllowDuplicateProperties = false;
+
+    /// <summary>Options for <see cref="Parse"/>.</summary>
+    public static JsonDocumentOptions Document { get; } = new() { AllowDuplicateProperties = AllowDuplicateProperties };
+
+    /// <summary>
+    /// <see cref="JsonDocument.Parse(string, JsonDocumentOptions)"/> with <paramref name="options"/> (<see cref="Document"/>
+    /// when not given): a key given twice is refused with the line and column of its second use, which the parser's own
+    /// error leaves out.
+    /// </summary>
+    public static JsonDocument Parse(string json, JsonDocumentOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var chosen = options ?? Document;
+        try
+        {
+            return JsonDocument.Parse(json, chosen);
+        }
+        catch (JsonException ex) when (ex.LineNumber is null && SecondUse(json, chosen) is { } at)
+        {
+            throw new JsonException(ex.Message, at.Path, at.Line, at.Column, ex);
+        }
+    }
+
+    /// <summary>System.Text.Json's first sentence of <paramref name="ex"/>, without the path and position it appends (a reader's own prefix says where).</summary>
+    public static string Reason(JsonException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var message = ex.Message;
+        foreach (var tail in (ReadOnlySpan<string>)[" Path:", " LineNumber:"])
+        {
+            var at = message.IndexOf(tail, StringComparison.Ordinal);
+            message = at >= 0 ? message[..at] : message;
+        }
+
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return (end > 0 ? message[..end] : message).TrimEnd('.');
+    }
+
+    /// <summary>Where the first key given twice in one object is used again (0-based line and byte in it, as JSON errors count), if any.</summary>
+    private static (string Path, long Line, long Column)? SecondUse(string json, JsonDocumentOptions options)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
+        {
+            AllowTrailingCommas = options.AllowTrailingCommas,
+            CommentHandling = options.CommentHandling,
+            MaxDepth = options.MaxDepth,
+        });
+
+        // The names seen in each open object (null for an array).
+        var open = new Stack<HashSet<string>?>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        open.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.StartArray:
+                        open.Push(null);
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        open.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when open.Peek() is { } names && !names.Add(reader.GetString()!):
+                        var start = (int)reader.TokenStartIndex;
+                        var before = bytes.AsSpan(0, start);
+                        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+                        return ("$." + reader.GetString(), before.Count((byte)'\n'), start - lineStart);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not this error's cause: the parser's own sentence stands.
+        }
+
+        return null;
+    }
 }

@@ -103,12 +103,12 @@ public static class TranscriptFile
     {
         try
         {
-            using var document = JsonDocument.Parse(text, StrictJson.Document);
+            using var document = StrictJson.Parse(text);
             return Llm2LlmJson.Read(document.RootElement, path);
         }
         catch (JsonException ex)
         {
-            throw new TranscriptFormatException(path, (int?)ex.LineNumber + 1, "the llm2llm conversation is not valid JSON", ex);
+            throw new TranscriptFormatException(path, (int?)ex.LineNumber + 1, $"the llm2llm conversation is not valid JSON ({StrictJson.Reason(ex)})", ex);
         }
     }
 

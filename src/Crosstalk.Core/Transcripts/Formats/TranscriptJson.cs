@@ -26,8 +26,8 @@ public static class TranscriptJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
 
-        // As every reader: a key given twice is refused (StrictJson), not read as the last one.
-        AllowDuplicateProperties = false,
+        // As every reader: a key given twice is refused, not read as the last one.
+        AllowDuplicateProperties = StrictJson.AllowDuplicateProperties,
     });
 
     /// <summary>The options transcripts are read with (the original system's JSON too).</summary>

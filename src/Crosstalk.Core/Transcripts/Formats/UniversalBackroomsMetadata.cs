@@ -52,7 +52,7 @@ public sealed record UniversalBackroomsMetadata(
 
     private static JsonDocument Object(string json)
     {
-        var document = JsonDocument.Parse(json, StrictJson.Document);
+        var document = StrictJson.Parse(json);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();

@@ -275,7 +275,7 @@ public static class ChatJsonl
     {
         try
         {
-            var document = JsonDocument.Parse(line, StrictJson.Document);
+            var document = StrictJson.Parse(line);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -286,7 +286,7 @@ public static class ChatJsonl
         }
         catch (JsonException ex)
         {
-            throw new TranscriptFormatException(path, number, $"the line is not valid JSON ({ex.Message.Split(" Path:", 2)[0].TrimEnd('.')})", ex);
+            throw new TranscriptFormatException(path, number, $"the line is not valid JSON ({StrictJson.Reason(ex)})", ex);
         }
     }
 }

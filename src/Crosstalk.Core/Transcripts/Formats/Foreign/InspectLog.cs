@@ -187,11 +187,11 @@ public static class InspectLog
     {
         try
         {
-            return JsonDocument.Parse(WithoutNonFinite(text), StrictJson.Document with { MaxDepth = 256 });
+            return StrictJson.Parse(WithoutNonFinite(text), StrictJson.Document with { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
-            throw new TranscriptFormatException(path, (int?)ex.LineNumber + 1, $"the Inspect AI log is not valid JSON ({ex.Message.Split(" Path:", 2)[0].TrimEnd('.')})", ex);
+            throw new TranscriptFormatException(path, (int?)ex.LineNumber + 1, $"the Inspect AI log is not valid JSON ({StrictJson.Reason(ex)})", ex);
         }
     }
 
