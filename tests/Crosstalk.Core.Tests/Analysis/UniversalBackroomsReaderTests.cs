@@ -21,6 +21,27 @@ public sealed class UniversalBackroomsReaderTests
         Assert.EndsWith("}", transcript.Metadata["preamble"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2025-09-23T11:35:27.529818+00:00", "2025-09-23T11:35:27.5298180+00:00")]
+    [InlineData("2025-09-23T11:35:27", "2025-09-23T11:35:27.0000000+00:00")]
+    [InlineData("11:35", null)]
+    [InlineData("Sep 23", null)]
+    public void Read_RunBlocksStartTime_IsReadExactlyOrRefusedNamingItsLine(string started, string? read)
+    {
+        // A lenient parse took "11:35" for today at that time and "Sep 23" for this year's.
+        var log = $"### Backrooms Run ###\nTemplate: dreamsim_self\nModels: gpt5, gpt5\nStarted: {started}\n\n### Round 1/30\n\n### GPT-5 1 ###\nHi.\n";
+
+        if (read is not null)
+        {
+            Assert.Equal(read, UniversalBackroomsReader.Read(log, "run.txt").Started!.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            var ex = Assert.Throws<TranscriptFormatException>(() => UniversalBackroomsReader.Read(log, "run.txt"));
+            Assert.Equal($"run.txt:4: 'Started' is '{started}', which is not an ISO-8601 time", ex.Message);
+        }
+    }
+
     [Fact]
     public void Read_BannerHeadingInsideAMessageOfANumberedLog_IsTheModelsText()
     {

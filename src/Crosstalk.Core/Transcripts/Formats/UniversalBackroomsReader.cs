@@ -94,6 +94,7 @@ public static class UniversalBackroomsReader
         string? agent = null;
         var inRunBlock = false;
         var runBlock = new Dictionary<string, string>(StringComparer.Ordinal);
+        DateTimeOffset? runStarted = null;
         int? roundCap = null;
         var rounds = false;
         var preamble = new StringBuilder();
@@ -157,6 +158,19 @@ public static class UniversalBackroomsReader
                 if (colon > 0 && trimmed.Length > 0)
                 {
                     runBlock[trimmed[..colon]] = trimmed[(colon + 2)..];
+                    if (trimmed[..colon] == "Started")
+                    {
+                        try
+                        {
+                            runStarted = IsoTime.Read(trimmed[(colon + 2)..], "Started");
+                        }
+                        catch (FormatException ex)
+                        {
+                            // Read exactly or refused, as every reader's times: a lenient parse took "13:08" for today.
+                            throw new TranscriptFormatException(path, lineNumber, ex.Message, ex);
+                        }
+                    }
+
                     continue;
                 }
 
@@ -256,8 +270,7 @@ public static class UniversalBackroomsReader
             participants[i] = participants[i] with { Model = model };
         }
 
-        var started = metadata?.Start
-            ?? (runBlock.TryGetValue("Started", out var startedText) && DateTimeOffset.TryParse(startedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s0) ? s0 : null);
+        var started = metadata?.Start ?? runStarted;
         var transcript = new Transcript
         {
             Title = Transcript.TitleFor(participants),
