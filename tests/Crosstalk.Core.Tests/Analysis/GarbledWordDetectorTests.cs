@@ -92,6 +92,15 @@ public sealed partial class GarbledWordTokenTests
         Assert.True(Crosstalk.Analysis.GarbledWordDetector.MayHoldCodeOrLink(text));
     }
 
+    [Theory]
+    [InlineData("Visit www.example.com/zqxvbnm-qwrtzpx today")]
+    [InlineData("Visit WWW.EXAMPLE.COM/zqxvbnm-qwrtzpx today")]
+    public void Find_LinkInEitherCase_IsNoGarbledWordAndNotJudged(string text)
+    {
+        Assert.Empty(Crosstalk.Analysis.GarbledWordDetector.Find(text, out var judged));
+        Assert.Equal(0, judged);
+    }
+
     private static bool Check(string text)
     {
         var expected = new List<(int, int)>();

@@ -125,6 +125,34 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void Seed_SavedAsUtf32BigEndian_ReadsAsTheSame()
+    {
+        var text = File.ReadAllText(SharedFiles.Seed001);
+        var wide = Path.Combine(_folder, "utf32be.txt");
+        File.WriteAllText(wide, text, new UTF32Encoding(bigEndian: true, byteOrderMark: true));
+
+        Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), Assert.Single(TranscriptFile.ReadAll(wide)).Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public void Seed_ReadFromAPipe_ReadsAsTheSame()
+    {
+        // crosstalk show <(curl …): the file cannot go back to its start after its first bytes are looked at.
+        var fifo = Path.Combine(_folder, "pipe.txt");
+        using (var make = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            make.WaitForExit();
+            Assert.Equal(0, make.ExitCode);
+        }
+
+        var writer = Task.Run(() => File.WriteAllBytes(fifo, File.ReadAllBytes(SharedFiles.Seed001)));
+        var read = HangGuard.Run(() => TranscriptFile.ReadAll(fifo).ToList(), "reading a pipe");
+        HangGuard.Run(async () => { await writer; return 0; }, "writing the pipe");
+
+        Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), Assert.Single(read).Messages.Select(m => m.Content));
+    }
+
+    [Fact]
     public void Seed_WithAByteOrderMark_AByteThatIsNotUtf8IsRefusedNamingItsLine()
     {
         var path = Path.Combine(_folder, "bom-latin1.txt");

@@ -100,6 +100,7 @@ public static class AtomicFile
     private static Encoding EncodingOf(ReadOnlySpan<byte> head) => head switch
     {
         [0xFF, 0xFE, 0x00, 0x00, ..] => new UTF32Encoding(bigEndian: false, byteOrderMark: true, throwOnInvalidCharacters: true),
+        [0x00, 0x00, 0xFE, 0xFF, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: true, throwOnInvalidCharacters: true),
         [0xFF, 0xFE, ..] => new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true),
         [0xFE, 0xFF, ..] => new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true),
         _ => StrictUtf8,
@@ -152,10 +153,20 @@ public static class AtomicFile
             throw new TranscriptFormatException(path, null, "this is a folder, not a transcript file");
         }
 
-        FileStream? stream = null;
+        Stream? stream = null;
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+            if (!stream.CanSeek)
+            {
+                // A pipe (crosstalk show <(…)) cannot go back to its start once its first bytes are looked at.
+                var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                stream.Dispose();
+                stream = copy;
+                copy.Position = 0;
+            }
+
             Span<byte> head = stackalloc byte[4];
             var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             stream.Position = 0;
@@ -173,6 +184,11 @@ public static class AtomicFile
         {
             stream?.Dispose();
             throw new TranscriptFormatException(path, null, $"the file could not be read ({ex.Message.TrimEnd('.')})", ex);
+        }
+        catch
+        {
+            stream?.Dispose();
+            throw;
         }
     }
 
@@ -221,16 +237,35 @@ public static class AtomicFile
             {
                 return read();
             }
-            catch (DecoderFallbackException ex) when (encoding is UTF8Encoding)
+            catch (DecoderFallbackException ex)
             {
-                throw NotUtf8(File.OpenRead(path), path, ex);
+                throw Explain(ex);
             }
-            catch (DecoderFallbackException)
+        }
+
+        // Where the file stops being what its encoding says, found again from its start, as ReadAllText reports it: a
+        // decoder reads ahead of what it hands out, so where it failed says little.
+        private TranscriptFormatException Explain(DecoderFallbackException ex)
+        {
+            try
             {
-                // Found again over the whole file, as ReadAllText reports it: a decoder reads ahead of what it hands out.
+                if (encoding is UTF8Encoding)
+                {
+                    return NotUtf8(File.OpenRead(path), path, ex);
+                }
+
                 Decode(File.ReadAllBytes(path), path);
-                throw;
             }
+            catch (TranscriptFormatException found)
+            {
+                return found;
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException or OutOfMemoryException)
+            {
+                // Gone, changed or too large to read again: said without the place.
+            }
+
+            return new TranscriptFormatException(path, null, $"the file is not valid {encoding.WebName.ToUpperInvariant()}; save it as UTF-8", ex);
         }
     }
 }

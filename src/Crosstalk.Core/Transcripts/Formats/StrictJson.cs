@@ -31,7 +31,7 @@ internal static class StrictJson
         }
         catch (JsonException ex) when (ex.LineNumber is null && SecondUse(json, chosen) is { } at)
         {
-            throw new JsonException(ex.Message, at.Path, at.Line, at.Column, ex);
+            throw new JsonException(ex.Message, ex.Path, at.Line, at.Column, ex);
         }
     }
 
@@ -46,12 +46,25 @@ internal static class StrictJson
             message = at >= 0 ? message[..at] : message;
         }
 
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return (end > 0 ? message[..end] : message).TrimEnd('.');
+        // The first sentence ends at a ". " outside the quotes around a name the message gives ('a. b' is one name).
+        var quoted = false;
+        for (var i = 0; i + 1 < message.Length; i++)
+        {
+            quoted ^= message[i] == '\'';
+            if (!quoted && message[i] == '.' && message[i + 1] == ' ')
+            {
+                return message[..i];
+            }
+        }
+
+        return message.TrimEnd('.');
     }
 
-    /// <summary>Where the first key given twice in one object is used again (0-based line and byte in it, as JSON errors count), if any.</summary>
-    private static (string Path, long Line, long Column)? SecondUse(string json, JsonDocumentOptions options)
+    /// <summary>
+    /// Where a key is given twice, as the parser finds it: in the first object to close that has one (an inner object closes
+    /// before the one around it), its first repeated key's second use (0-based line and byte in it, as JSON errors count).
+    /// </summary>
+    private static (long Line, long Column)? SecondUse(string json, JsonDocumentOptions options)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
@@ -61,8 +74,8 @@ internal static class StrictJson
             MaxDepth = options.MaxDepth,
         });
 
-        // The names seen in each open object (null for an array).
-        var open = new Stack<HashSet<string>?>();
+        // Per open object, the names seen and where its first repeat is (null for an array).
+        var open = new Stack<(HashSet<string> Names, long Repeat)?>();
         try
         {
             while (reader.Read())
@@ -70,19 +83,26 @@ internal static class StrictJson
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
-                        open.Push(new HashSet<string>(StringComparer.Ordinal));
+                        open.Push((new HashSet<string>(StringComparer.Ordinal), -1));
                         break;
                     case JsonTokenType.StartArray:
                         open.Push(null);
                         break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    case JsonTokenType.EndArray:
                         open.Pop();
                         break;
-                    case JsonTokenType.PropertyName when open.Peek() is { } names && !names.Add(reader.GetString()!):
-                        var start = (int)reader.TokenStartIndex;
-                        var before = bytes.AsSpan(0, start);
-                        var lineStart = before.LastIndexOf((byte)'\n') + 1;
-                        return ("$." + reader.GetString(), before.Count((byte)'\n'), start - lineStart);
+                    case JsonTokenType.EndObject:
+                        if (open.Pop() is { Repeat: >= 0 } closed)
+                        {
+                            var before = bytes.AsSpan(0, (int)closed.Repeat);
+                            return (before.Count((byte)'\n'), closed.Repeat - (before.LastIndexOf((byte)'\n') + 1));
+                        }
+
+                        break;
+                    case JsonTokenType.PropertyName when open.Peek() is { } current && !current.Names.Add(reader.GetString()!) && current.Repeat < 0:
+                        open.Pop();
+                        open.Push(current with { Repeat = reader.TokenStartIndex });
+                        break;
                 }
             }
         }

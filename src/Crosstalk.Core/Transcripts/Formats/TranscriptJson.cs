@@ -141,14 +141,7 @@ public static class TranscriptJson
     internal static TranscriptFormatException FromJsonException(JsonException ex, string? path, int firstLine)
     {
         var line = firstLine + (int)(ex.LineNumber ?? 0);
-        var reason = ex.Message;
-        var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut >= 0)
-        {
-            reason = reason[..cut];
-        }
-
-        reason = reason.TrimEnd().TrimEnd('.');
+        var reason = StrictJson.Reason(ex);
         if (reason.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
         {
             // The runtime names one of our types; the reader only needs to know the value is of the wrong kind.

@@ -162,7 +162,7 @@ public static class UniversalBackroomsReader
                     {
                         try
                         {
-                            runStarted = IsoTime.Read(trimmed[(colon + 2)..], "Started");
+                            runStarted = IsoTime.Read(trimmed[(colon + 2)..].Trim(), "Started");
                         }
                         catch (FormatException ex)
                         {
@@ -541,7 +541,7 @@ public static class UniversalBackroomsReader
         }
         catch (JsonException ex)
         {
-            throw new TranscriptFormatException(runFile, ex.LineNumber is { } line ? (int)line + 1 : null, "the log's run file is not a JSON object", ex);
+            throw new TranscriptFormatException(runFile, ex.LineNumber is { } line ? (int)line + 1 : null, $"the log's run file is not a JSON object ({StrictJson.Reason(ex)})", ex);
         }
         catch (FormatException ex)
         {
@@ -574,7 +574,7 @@ public static class UniversalBackroomsReader
             }
             catch (JsonException ex)
             {
-                throw new TranscriptFormatException(path, lineNumber, "the metadata line is not a JSON object", ex);
+                throw new TranscriptFormatException(path, lineNumber, $"the metadata line is not a JSON object ({StrictJson.Reason(ex)})", ex);
             }
             catch (FormatException ex)
             {
