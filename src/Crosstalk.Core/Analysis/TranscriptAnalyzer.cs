@@ -326,7 +326,7 @@ public static class TranscriptAnalyzer
             var seatWordCount = 0;
             var seatCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             var selfRepetition = new List<double>();
-            var repetitionIndex = new SelfRepetitionIndex(SelfRepetitionWindow);
+            var repetitionIndex = new SelfRepetitionIndex(SelfRepetitionWindow, mine.Sum(i => shingles[i].Count));
             var seen = 0;
             foreach (var i in mine)
             {

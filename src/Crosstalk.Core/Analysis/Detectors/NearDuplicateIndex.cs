@@ -22,8 +22,8 @@ internal sealed class NearDuplicateIndex
     private readonly IReadOnlyList<ShingleSet> _sets;
     private readonly Dictionary<ulong, int> _frequency;
     // Each shingle's messages as a list linked from its latest (one flat list for all shingles); only the latest MaxCandidates are read.
-    private readonly Dictionary<ulong, int> _latest = [];
-    private readonly List<(int Position, int Earlier)> _postings = [];
+    private readonly Dictionary<ulong, int> _latest;
+    private readonly List<(int Position, int Earlier)> _postings;
     private readonly HashSet<int> _seen = [];
 
     /// <param name="threshold">The similarity from which two messages count, above 0.</param>
@@ -52,6 +52,9 @@ internal sealed class NearDuplicateIndex
                 }
             }
         }
+
+        _latest = new Dictionary<ulong, int>(_frequency.Count);
+        _postings = new List<(int Position, int Earlier)>(shingles);
     }
 
     /// <summary>

@@ -7,11 +7,14 @@ namespace Crosstalk.Analysis;
 /// shingles they share (an inverted index) instead of by comparing it with each of them: the same values, with work per
 /// message at most its shingles times the window, and close to its shingles alone when it shares few with the others.
 /// </summary>
-internal sealed class SelfRepetitionIndex(int window)
+/// <param name="window">How many of the latest messages each one is compared with.</param>
+/// <param name="shingles">How many shingles the messages to be added hold together (sizes the index once; grown by
+/// doubling, its tables were a large part of what the analysis allocates).</param>
+internal sealed class SelfRepetitionIndex(int window, int shingles = 0)
 {
     // Each shingle's postings as a list linked from its latest (one flat list for all: no list per shingle).
-    private readonly Dictionary<ulong, int> _latest = [];
-    private readonly List<Posting> _postings = [];
+    private readonly Dictionary<ulong, int> _latest = new(shingles);
+    private readonly List<Posting> _postings = new(shingles);
     private readonly List<int> _sizes = [];
     private readonly Dictionary<int, int> _shared = [];
 
