@@ -134,10 +134,16 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), Assert.Single(TranscriptFile.ReadAll(wide)).Messages.Select(m => m.Content));
     }
 
-    [Fact]
-    public void Seed_ReadFromAPipe_ReadsAsTheSame()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_000)]
+    public void Seed_ReadFromAPipe_ReadsAsTheSame(int longMessage)
     {
-        // crosstalk show <(curl …): the file cannot go back to its start after its first bytes are looked at.
+        // crosstalk show <(curl …): the file can neither go back to its start after its first bytes are looked at nor be
+        // opened again (a file beyond the first 64 K characters is read on from the same reader).
+        var seed = longMessage == 0
+            ? File.ReadAllText(SharedFiles.Seed001)
+            : SeedMarkdown.Write(SeedMarkdownTests.Make(["A", "B"], string.Concat(Enumerable.Repeat("a long line of text\n", longMessage / 20)), "reply"));
         var fifo = Path.Combine(_folder, "pipe.txt");
         using (var make = System.Diagnostics.Process.Start("mkfifo", [fifo]))
         {
@@ -145,11 +151,11 @@ public sealed class SilentMisreadTests : IDisposable
             Assert.Equal(0, make.ExitCode);
         }
 
-        var writer = Task.Run(() => File.WriteAllBytes(fifo, File.ReadAllBytes(SharedFiles.Seed001)));
+        var writer = Task.Run(() => File.WriteAllText(fifo, seed));
         var read = HangGuard.Run(() => TranscriptFile.ReadAll(fifo).ToList(), "reading a pipe");
         HangGuard.Run(async () => { await writer; return 0; }, "writing the pipe");
 
-        Assert.Equal(TranscriptFile.Read(SharedFiles.Seed001).Messages.Select(m => m.Content), Assert.Single(read).Messages.Select(m => m.Content));
+        Assert.Equal(SeedMarkdown.Read(seed).Messages.Select(m => m.Content), Assert.Single(read).Messages.Select(m => m.Content));
     }
 
     [Fact]

@@ -140,9 +140,10 @@ public static class TranscriptFile
             {
                 return ReadText(start, path, backroomsMetadata).ToList();
             }
-        }
 
-        return ReadText(AtomicFile.ReadAllText(path), path, backroomsMetadata).ToList();
+            // The rest from the same reader: a pipe (crosstalk import <(…)) cannot be opened a second time.
+            return ReadText(start + probe.ReadToEnd(), path, backroomsMetadata).ToList();
+        }
     }
 
     /// <summary>Whether Crosstalk writes this format (the others are read only).</summary>
