@@ -26,7 +26,7 @@ internal static class LexicalMeasures
         }
 
         // Only the compressed size is wanted: the text's bytes are borrowed and what Deflate writes is counted, not kept.
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
         try
         {
             var length = Encoding.UTF8.GetBytes(text, bytes);
