@@ -135,27 +135,72 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(100_000)]
-    public void Seed_ReadFromAPipe_ReadsAsTheSame(int longMessage)
+    [InlineData("seed")]
+    [InlineData("long seed")]
+    [InlineData("long jsonl")]
+    public void File_ReadFromAPipe_ReadsAsTheSame(string kind)
     {
         // crosstalk show <(curl …): the file can neither go back to its start after its first bytes are looked at nor be
-        // opened again (a file beyond the first 64 K characters is read on from the same reader).
-        var seed = longMessage == 0
-            ? File.ReadAllText(SharedFiles.Seed001)
-            : SeedMarkdown.Write(SeedMarkdownTests.Make(["A", "B"], string.Concat(Enumerable.Repeat("a long line of text\n", longMessage / 20)), "reply"));
-        var fifo = Path.Combine(_folder, "pipe.txt");
+        // opened again (beyond the first 64 K characters it is read on from the same reader, JSONL too).
+        var line = TranscriptJson.Write(SeedMarkdownTests.Make(["A", "B"], "hi", "hello")).ReplaceLineEndings(" ") + "\n";
+        var text = kind switch
+        {
+            "seed" => File.ReadAllText(SharedFiles.Seed001),
+            "long seed" => SeedMarkdown.Write(SeedMarkdownTests.Make(["A", "B"], string.Concat(Enumerable.Repeat("a long line of text\n", 5_000)), "reply")),
+            _ => string.Concat(Enumerable.Repeat(line, (100_000 / line.Length) + 1)),
+        };
+        var expected = TranscriptFile.ReadAll(Write("file.txt", text)).SelectMany(t => t.Messages).Select(m => m.Content).ToList();
+
+        var read = ReadPipe(Encoding.UTF8.GetBytes(text), () => TranscriptFile.ReadAll(Path.Combine(_folder, "pipe")).ToList());
+
+        Assert.True(text.Length > 64 * 1024 || kind == "seed");
+        Assert.Equal(expected, read.SelectMany(t => t.Messages).Select(m => m.Content));
+    }
+
+    [Fact]
+    public void Pipe_WithAByteThatIsNotUtf8_IsRefusedNamingItsLine()
+    {
+        var bytes = Encoding.UTF8.GetBytes("# A ↔ B\n\n**Messages:** 1\n\n---\n\n### A\n\ncaf").Concat(new byte[] { 0xE9, (byte)'\n' }).ToArray();
+        var pipe = Path.Combine(_folder, "pipe");
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => ReadPipe(bytes, () => TranscriptFile.ReadAll(pipe).ToList()));
+
+        Assert.StartsWith($"{pipe}:9: the file is not valid UTF-8 (0xE9 at byte ", ex.Message, StringComparison.Ordinal);
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    // What read gives with the bytes written to the named pipe "pipe" of the test's folder meanwhile.
+    private T ReadPipe<T>(byte[] bytes, Func<T> read)
+    {
+        var fifo = Path.Combine(_folder, "pipe");
         using (var make = System.Diagnostics.Process.Start("mkfifo", [fifo]))
         {
             make.WaitForExit();
             Assert.Equal(0, make.ExitCode);
         }
 
-        var writer = Task.Run(() => File.WriteAllText(fifo, seed));
-        var read = HangGuard.Run(() => TranscriptFile.ReadAll(fifo).ToList(), "reading a pipe");
-        HangGuard.Run(async () => { await writer; return 0; }, "writing the pipe");
-
-        Assert.Equal(SeedMarkdown.Read(seed).Messages.Select(m => m.Content), Assert.Single(read).Messages.Select(m => m.Content));
+        var writer = Task.Run(() => File.WriteAllBytes(fifo, bytes));
+        try
+        {
+            return HangGuard.Run(read, "reading a pipe");
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            // What the reading threw, as the caller would see it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            throw;
+        }
+        finally
+        {
+            HangGuard.Run(async () => { await writer; return 0; }, "writing the pipe");
+            File.Delete(fifo);
+        }
     }
 
     [Fact]

@@ -29,6 +29,8 @@ public sealed class StrictJsonTests
     [Theory]
     [InlineData("'x' is an invalid start of a value. Path: $ | LineNumber: 0 | BytePositionInLine: 1.", "'x' is an invalid start of a value")]
     [InlineData("Duplicate property 'a. b' encountered during deserialization.", "Duplicate property 'a. b' encountered during deserialization")]
+    [InlineData("''' is an invalid start of a property name. Expected a '\"'. Path: $ | LineNumber: 0 | BytePositionInLine: 1.", "''' is an invalid start of a property name")]
+    [InlineData("Duplicate property 'it's' encountered. Another sentence.", "Duplicate property 'it's' encountered")]
     [InlineData("Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed. LineNumber: 0 | BytePositionInLine: 9.", "Expected depth to be zero at the end of the JSON payload")]
     public void Reason_IsTheFirstSentenceWithoutItsPlace(string message, string reason) =>
         Assert.Equal(reason, StrictJson.Reason(new JsonException(message)));

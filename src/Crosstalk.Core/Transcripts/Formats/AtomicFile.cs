@@ -154,17 +154,19 @@ public static class AtomicFile
         }
 
         Stream? stream = null;
+        MemoryStream? piped = null;
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
             if (!stream.CanSeek)
             {
-                // A pipe (crosstalk show <(…)) cannot go back to its start once its first bytes are looked at.
-                var copy = new MemoryStream();
-                stream.CopyTo(copy);
+                // A pipe (crosstalk show <(…)) can neither go back to its start once its first bytes are looked at nor be
+                // opened again: it is read once, into memory.
+                piped = new MemoryStream();
+                stream.CopyTo(piped);
                 stream.Dispose();
-                stream = copy;
-                copy.Position = 0;
+                stream = piped;
+                piped.Position = 0;
             }
 
             Span<byte> head = stackalloc byte[4];
@@ -173,7 +175,7 @@ public static class AtomicFile
 
             // Not left to the reader's own detection: it decodes what it detects with replacement characters.
             var encoding = EncodingOf(head[..read]);
-            return new StrictLineReader(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false), path, encoding);
+            return new StrictLineReader(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false), path, encoding, piped);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -192,6 +194,9 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Whether <paramref name="reader"/> (from <see cref="OpenText"/>) reads a pipe, which cannot be opened a second time.</summary>
+    internal static bool IsPipe(TextReader reader) => reader is StrictLineReader { Piped: not null };
+
     private static void TryDelete(string path)
     {
         try
@@ -209,8 +214,11 @@ public static class AtomicFile
     /// <summary>
     /// Reads as a <see cref="StreamReader"/> does, and says where the file stops being what its encoding says.
     /// </summary>
-    private sealed class StrictLineReader(StreamReader inner, string path, Encoding encoding) : TextReader
+    private sealed class StrictLineReader(StreamReader inner, string path, Encoding encoding, MemoryStream? piped) : TextReader
     {
+        /// <summary>A pipe's bytes, read once (null for a file, which is opened again to explain an error).</summary>
+        public MemoryStream? Piped => piped;
+
         public override string? ReadLine() => Guard(inner.ReadLine);
 
         public override int Read() => Guard(inner.Read);
@@ -251,10 +259,10 @@ public static class AtomicFile
             {
                 if (encoding is UTF8Encoding)
                 {
-                    return NotUtf8(File.OpenRead(path), path, ex);
+                    return NotUtf8(piped is null ? File.OpenRead(path) : new MemoryStream(piped.GetBuffer(), 0, (int)piped.Length, writable: false), path, ex);
                 }
 
-                Decode(File.ReadAllBytes(path), path);
+                Decode(piped?.ToArray() ?? File.ReadAllBytes(path), path);
             }
             catch (TranscriptFormatException found)
             {

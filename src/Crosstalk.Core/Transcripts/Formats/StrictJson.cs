@@ -46,12 +46,21 @@ internal static class StrictJson
             message = at >= 0 ? message[..at] : message;
         }
 
-        // The first sentence ends at a ". " outside the quotes around a name the message gives ('a. b' is one name).
+        // The first sentence ends at a ". " outside the quotes around what the message names ('a. b' is one name, ''' the
+        // apostrophe): a quote opens at the start or after a space, and closes before a space, '.', ',', ':' or the end.
         var quoted = false;
-        for (var i = 0; i + 1 < message.Length; i++)
+        for (var i = 0; i < message.Length; i++)
         {
-            quoted ^= message[i] == '\'';
-            if (!quoted && message[i] == '.' && message[i + 1] == ' ')
+            var c = message[i];
+            if (c == '\'' && !quoted && (i == 0 || message[i - 1] == ' '))
+            {
+                quoted = true;
+            }
+            else if (c == '\'' && quoted && (i + 1 == message.Length || message[i + 1] is ' ' or '.' or ',' or ':'))
+            {
+                quoted = false;
+            }
+            else if (!quoted && c == '.' && i + 1 < message.Length && message[i + 1] == ' ')
             {
                 return message[..i];
             }

@@ -133,7 +133,12 @@ public static class TranscriptFile
                 if (trimmed.StartsWith("{", StringComparison.Ordinal) && firstLineEnd >= 0
                     && IsCompleteObject(firstLine) && !HasTopLevelProperty(firstLine, "model_a"))
                 {
-                    return ReadLinesFromFile(path, ChatJsonl.DetectLine(firstLine) ?? TranscriptFormat.Jsonl);
+                    var format = ChatJsonl.DetectLine(firstLine) ?? TranscriptFormat.Jsonl;
+
+                    // A file is read again, lazily; a pipe cannot be, and is in memory already: its lines are read from it.
+                    return AtomicFile.IsPipe(probe)
+                        ? ReadLines(new StringReader(start + probe.ReadToEnd()), path, format).ToList()
+                        : ReadLinesFromFile(path, format);
                 }
             }
             else
@@ -180,12 +185,14 @@ public static class TranscriptFile
     private static IEnumerable<Transcript> ReadLinesFromFile(string path, TranscriptFormat format)
     {
         using var reader = AtomicFile.OpenText(path);
-        var transcripts = format == TranscriptFormat.Jsonl ? TranscriptJson.ReadLinesIterator(reader, path) : ChatJsonl.ReadLines(reader, path, format);
-        foreach (var transcript in transcripts)
+        foreach (var transcript in ReadLines(reader, path, format))
         {
             yield return transcript;
         }
     }
+
+    private static IEnumerable<Transcript> ReadLines(TextReader reader, string path, TranscriptFormat format) =>
+        format == TranscriptFormat.Jsonl ? TranscriptJson.ReadLinesIterator(reader, path) : ChatJsonl.ReadLines(reader, path, format);
 
     private static bool IsCompleteObject(ReadOnlySpan<char> line)
     {
