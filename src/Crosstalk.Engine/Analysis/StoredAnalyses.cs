@@ -37,18 +37,11 @@ public sealed partial class StoredAnalyses
     public async Task<TranscriptAnalysis> SaveAsync(long conversationId, Transcript transcript, TranscriptAnalysis? analysis = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        ConversationFacts facts;
-        if (analysis is null)
-        {
-            (analysis, facts) = TranscriptAnalyzer.AnalyzeWithFacts(transcript, Options(transcript), cancellationToken);
-        }
-        else
-        {
-            facts = ConversationFacts.From(transcript, analysis);
-        }
-
-        await _store.SaveAnalysisAsync(conversationId, ToRecord(transcript, analysis, facts), cancellationToken);
-        return analysis;
+        var (made, facts) = analysis is null
+            ? TranscriptAnalyzer.AnalyzeWithFacts(transcript, Options(transcript), cancellationToken)
+            : (analysis, ConversationFacts.From(transcript, analysis));
+        await _store.SaveAnalysisAsync(conversationId, ToRecord(transcript, made, facts), cancellationToken);
+        return made;
     }
 
     /// <summary>The analysis of <paramref name="transcript"/> as the store keeps it (with its source, and as JSON).</summary>

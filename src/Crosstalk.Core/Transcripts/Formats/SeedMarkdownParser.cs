@@ -333,22 +333,27 @@ internal sealed class SeedMarkdownParser
         // most[] never grows along the file (a later start leaves no more room), so the boundaries that still leave
         // enough messages are those before the first that does not: the choice below is a lookup, not a scan to the end
         // for every message (a file of thousands of headings that never name the speaker in turn took minutes).
-        var nextNamed = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        int[] NextNamed(string name)
+        // Where each name heads a message, in order (together as long as the headings: a title of thousands of names costs
+        // no more), so the first heading of a name from a boundary on is a binary search.
+        var headedBy = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var k = 0; k < end; k++)
         {
-            if (!nextNamed.TryGetValue(name, out var table))
+            if (candidates[k].Name is { } name)
             {
-                table = new int[count];
-                table[end] = end;
-                for (var k = end - 1; k >= 0; k--)
-                {
-                    table[k] = candidates[k].Name == name ? k : table[k + 1];
-                }
+                (headedBy.TryGetValue(name, out var at) ? at : headedBy[name] = []).Add(k);
+            }
+        }
 
-                nextNamed[name] = table;
+        int NextNamed(string name, int from)
+        {
+            if (!headedBy.TryGetValue(name, out var at))
+            {
+                return end;
             }
 
-            return table;
+            var i = at.BinarySearch(from);
+            i = i < 0 ? ~i : i;
+            return i < at.Count ? at[i] : end;
         }
 
         var path = new List<int> { 0 };
@@ -376,7 +381,7 @@ internal sealed class SeedMarkdownParser
             }
 
             var start = next[current];
-            var named = start < end ? NextNamed(wanted)[start] : end;
+            var named = start < end ? NextNamed(wanted, start) : end;
             var chosen = named < low ? named : start < low ? start : -1;
             if (chosen < 0)
             {
