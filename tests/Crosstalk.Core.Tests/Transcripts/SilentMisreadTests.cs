@@ -68,6 +68,71 @@ public sealed class SilentMisreadTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("**Ended** 2025-10-26 12:15:35")]
+    [InlineData("**ended:** 2025-10-26 12:15:35")]
+    [InlineData("**Ended :** 2025-10-26 12:15:35")]
+    public void Seed_MistypedHeaderField_IsReadWithAWarningNamingTheLine_NotDroppedInSilence(string mistyped)
+    {
+        var path = Path.Combine(_folder, "mistyped.txt");
+        File.WriteAllText(path, File.ReadAllText(SharedFiles.Seed000).Replace("**Ended:** 2025-10-26 12:15:35", mistyped, StringComparison.Ordinal));
+
+        var read = Assert.Single(TranscriptFile.ReadAll(path));
+
+        Assert.Null(read.Ended);
+        var warning = Assert.Single(read.ReadWarnings);
+        Assert.StartsWith($"{path}:4: the header field '", warning, StringComparison.Ordinal);
+        Assert.EndsWith("' is not one this reader knows (Started:, Ended:, Messages:); its line is ignored", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("**Started:** 2025-10-26 12:15:18\n", "Started", 3)]
+    [InlineData("**Messages:** 6\n", "Messages", 5)]
+    public void Seed_HeaderFieldGivenTwice_IsRefusedNamingBothLines_NotReadAsTheLast(string field, string name, int first)
+    {
+        var path = Path.Combine(_folder, "twice.txt");
+        var text = File.ReadAllText(SharedFiles.Seed000);
+        var headerEnd = text.IndexOf("**Messages:**", StringComparison.Ordinal);
+        headerEnd = text.IndexOf('\n', headerEnd) + 1;
+        File.WriteAllText(path, text[..headerEnd] + field + text[headerEnd..]);
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Equal($"{path}:6: a second '**{name}:**' line (the first is line {first}); keep one", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("crosstalk.json", "\"ended\"", "\"endd\"", 15, "'endd' is not a field of crosstalk-transcript/1")]
+    [InlineData("crosstalk.json", "\"speaker\"", "\"speeker\"", 19, "'speeker' in $.messages[0] is not a field of crosstalk-transcript/1")]
+    public void Json_MistypedField_IsRefusedNamingTheLine_NotSkipped(string name, string field, string mistyped, int line, string problem)
+    {
+        var json = TranscriptJson.Write(SeedMarkdown.ReadFile(SharedFiles.Seed000));
+        var at = json.IndexOf(field, StringComparison.Ordinal);
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, json[..at] + mistyped + json[(at + field.Length)..]);
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.StartsWith($"{path}:{line}: {problem} (mistyped?", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Jsonl_MistypedField_IsRefusedNamingItsLine()
+    {
+        var seed = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        var lines = new StringWriter();
+        TranscriptJson.WriteLine(lines, seed);
+        TranscriptJson.WriteLine(lines, seed);
+        var text = lines.ToString();
+        var second = text.IndexOf('\n', StringComparison.Ordinal) + 1;
+        var path = Path.Combine(_folder, "two.jsonl");
+        File.WriteAllText(path, text[..second] + text[second..].Replace("\"title\"", "\"titel\"", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.StartsWith($"{path}:2: 'titel' is not a field of crosstalk-transcript/1", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {

@@ -123,6 +123,7 @@ internal sealed class SeedMarkdownParser
         var line = 2;
         expected = -1;
         messagesLine = 0;
+        int startedLine = 0, endedLine = 0;
         var lastHeaderEnd = -1;
 
         while (position < text.Length)
@@ -143,16 +144,19 @@ internal sealed class SeedMarkdownParser
             }
             else if (content.StartsWith(StartedKey, StringComparison.Ordinal))
             {
+                Once(ref startedLine, line, "Started");
                 transcript.Started = ParseTime(content[StartedKey.Length..], line, "Started");
                 lastHeaderEnd = lineEnd;
             }
             else if (content.StartsWith(EndedKey, StringComparison.Ordinal))
             {
+                Once(ref endedLine, line, "Ended");
                 transcript.Ended = ParseTime(content[EndedKey.Length..], line, "Ended");
                 lastHeaderEnd = lineEnd;
             }
             else if (content.StartsWith(MessagesKey, StringComparison.Ordinal))
             {
+                Once(ref messagesLine, line, "Messages");
                 if (!int.TryParse(content[MessagesKey.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
                 {
                     throw Error(line, $"'{content.ToString()}' does not give a whole number of messages");
@@ -164,7 +168,14 @@ internal sealed class SeedMarkdownParser
             }
             else if (content.StartsWith("**", StringComparison.Ordinal))
             {
-                // Unknown header fields are ignored so that later additions do not break older readers.
+                // Unknown header fields are read past so that later additions do not break older readers, but not in
+                // silence: a known field mistyped ("**Ended** …", "**ended:** …") would lose its value without a word.
+                var field = content[2..];
+                var close = field.IndexOf("**", StringComparison.Ordinal);
+                field = close >= 0 ? field[..close] : field;
+                transcript.ReadWarnings.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{_path ?? "transcript"}:{line}: the header field '{(field.Length <= 40 ? field.ToString() : string.Concat(field[..40], "…"))}' is not one this reader knows (Started:, Ended:, Messages:); its line is ignored"));
                 lastHeaderEnd = lineEnd;
             }
             else
@@ -182,6 +193,17 @@ internal sealed class SeedMarkdownParser
         }
 
         return lastHeaderEnd;
+    }
+
+    /// <summary>Notes the line of a header field, refusing a second one (which of the two was meant, the file does not say).</summary>
+    private void Once(ref int seenAt, int line, string field)
+    {
+        if (seenAt > 0)
+        {
+            throw Error(line, $"a second '**{field}:**' line (the first is line {seenAt}); keep one");
+        }
+
+        seenAt = line;
     }
 
     private DateTimeOffset ParseTime(ReadOnlySpan<char> value, int line, string field) =>

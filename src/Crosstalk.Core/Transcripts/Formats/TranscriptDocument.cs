@@ -1,8 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Crosstalk.Transcripts.Formats;
 
 // The wire shape of crosstalk-transcript/1. Kept apart from the model so the model can change without
-// changing files, and so durations travel as milliseconds.
+// changing files, and so durations travel as milliseconds. A key the version does not have is refused, not skipped: a
+// field that is new would come with a new version, so an unknown one is a mistyped or damaged field whose value would
+// otherwise be lost without a word.
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class TranscriptDocument
 {
     public string? Format { get; set; }
@@ -22,6 +27,7 @@ internal sealed class TranscriptDocument
     public Dictionary<string, string>? Metadata { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class ParticipantDocument
 {
     public int Seat { get; set; }
@@ -33,6 +39,7 @@ internal sealed class ParticipantDocument
     public string? SystemPrompt { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class MessageDocument
 {
     public int? Seat { get; set; }
@@ -60,6 +67,7 @@ internal sealed class MessageDocument
     public List<AttemptDocument>? Attempts { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class UsageDocument
 {
     public long InputTokens { get; set; }
@@ -71,6 +79,7 @@ internal sealed class UsageDocument
     public bool Estimated { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class AttemptDocument
 {
     public int Number { get; set; }
@@ -84,6 +93,7 @@ internal sealed class AttemptDocument
     public double? RetryAfterMs { get; set; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class StopDocument
 {
     public string? Reason { get; set; }

@@ -147,11 +147,25 @@ public static class TranscriptJson
             // The runtime names one of our types; the reader only needs to know the value is of the wrong kind.
             reason = "a value of another kind belongs here; see docs/transcript-format.md";
         }
+        else if (UnmappedProperty(reason) is { } property)
+        {
+            var parent = ex.Path is null ? "$" : ex.Path[..Math.Max(1, ex.Path.LastIndexOf('.'))];
+            var at = parent == "$" ? "" : $" in {parent}";
+            return new TranscriptFormatException(path, line, $"'{property}'{at} is not a field of crosstalk-transcript/1 (mistyped? see docs/transcript-format.md)", ex);
+        }
 
         var problem = ex.Path is null or "$"
             ? $"the file is not valid JSON ({reason})"
             : $"the value at {ex.Path} is not valid ({reason})";
         return new TranscriptFormatException(path, line, problem, ex);
+    }
+
+    // "The JSON property 'X' could not be mapped to any .NET member contained in type 'Y'.": the property's name.
+    private static string? UnmappedProperty(string reason)
+    {
+        const string Start = "The JSON property '";
+        var end = reason.LastIndexOf("' could not be mapped to any .NET member", StringComparison.Ordinal);
+        return reason.StartsWith(Start, StringComparison.Ordinal) && end >= Start.Length ? reason[Start.Length..end] : null;
     }
 
     private static TranscriptDocument ToDocument(Transcript transcript)
