@@ -133,6 +133,22 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.StartsWith($"{path}:2: 'titel' is not a field of crosstalk-transcript/1", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"ended_at\"", "\"endedat\"", "the key 'endedat' is not one the original system writes")]
+    [InlineData("\"role\"", "\"rolle\"", "the key 'rolle' in message 1 is not one the original system writes")]
+    public void OriginalJson_UnknownKey_IsReadWithAWarningNamingIt_NotDroppedInSilence(string key, string mistyped, string warning)
+    {
+        var json = File.ReadAllText(SharedFiles.Seed001OriginalJson);
+        var at = json.IndexOf(key, StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "mistyped.original.json");
+        File.WriteAllText(path, json[..at] + mistyped + json[(at + key.Length)..]);
+
+        var read = Assert.Single(TranscriptFile.ReadAll(path));
+
+        Assert.StartsWith($"{path}: {warning}", Assert.Single(read.ReadWarnings), StringComparison.Ordinal);
+        Assert.Empty(Assert.Single(TranscriptFile.ReadAll(SharedFiles.Seed001OriginalJson)).ReadWarnings);
+    }
+
     [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {

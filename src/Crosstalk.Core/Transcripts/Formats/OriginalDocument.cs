@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Crosstalk.Transcripts.Formats;
@@ -23,6 +24,10 @@ internal sealed class OriginalDocument
 
     [JsonPropertyName("ended_at")]
     public string? EndedAt { get; set; }
+
+    /// <summary>Keys the original system did not write (a mistyped or damaged one), said as read warnings.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
 
 internal sealed class OriginalMessage
@@ -35,4 +40,8 @@ internal sealed class OriginalMessage
 
     [JsonPropertyName("speaker")]
     public string? Speaker { get; set; }
+
+    /// <summary>Keys the original system did not write.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -79,6 +79,17 @@ public static class OriginalJson
             transcript.Metadata[InitialMessageKey] = initial;
         }
 
+        // Read past, as files of a later version of the system may hold more, but not in silence: a mistyped "ended_at"
+        // would otherwise lose the end time without a word. One warning a key, naming where it first occurs.
+        var unknown = (document.Unknown?.Keys.Select(key => (Key: key, Where: "")) ?? [])
+            .Concat(document.Messages.SelectMany((m, i) => m?.Unknown?.Keys.Select(key => (Key: key, Where: $" in message {i + 1}")) ?? []))
+            .DistinctBy(u => u.Key, StringComparer.Ordinal);
+        foreach (var (key, where) in unknown.Take(5))
+        {
+            transcript.ReadWarnings.Add(ErrorText.OneLine(
+                $"{path ?? "transcript"}: the key '{(key.Length <= 40 ? key : key[..40] + "…")}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored"));
+        }
+
         return transcript;
     }
 
