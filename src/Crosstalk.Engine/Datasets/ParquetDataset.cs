@@ -116,9 +116,11 @@ public static class ParquetDatasetReader
 
             groups = reader.RowGroupCount;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is not (OperationCanceledException or InvalidDataException or OutOfMemoryException))
         {
-            throw new InvalidDataException($"the file is not Parquet ({ex.Message.TrimEnd('.')})", ex);
+            // A damaged footer throws whatever the Thrift decoder meets first (its own protocol exception, an argument or
+            // index out of range): each is a file that is not readable Parquet, not a fault of the reader.
+            throw new InvalidDataException($"the file is not readable Parquet ({ex.Message.TrimEnd('.')})", ex);
         }
 
         for (var group = 0; group < groups; group++)
@@ -129,7 +131,7 @@ public static class ParquetDatasetReader
             {
                 rows = (await ParquetSerializer.DeserializeAsync<DatasetRow>(stream, null, group, cancellationToken).ConfigureAwait(false)).Data;
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or NotSupportedException or ArgumentException)
+            catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
             {
                 throw new InvalidDataException($"row group {group + 1} cannot be read ({ex.Message.TrimEnd('.')})", ex);
             }

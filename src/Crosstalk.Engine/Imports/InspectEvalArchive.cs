@@ -22,8 +22,11 @@ public static class InspectEvalArchive
     private const uint DirectoryEntry = 0x02014b50;
     private const uint LocalEntry = 0x04034b50;
 
-    /// <summary>The largest entry read (a sample of a long agent run is large, but not this large).</summary>
-    private const long MaxEntry = 1L << 30;
+    /// <summary>
+    /// The largest entry read (a sample of a long agent run is large, but not this large): its text, its JSON document and
+    /// the transcript made of it are held at once, so a 1 MB archive that unpacks to 1 GiB would take gigabytes.
+    /// </summary>
+    private const long MaxEntry = 256L << 20;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -165,7 +168,7 @@ public static class InspectEvalArchive
     {
         if (entry.Size > MaxEntry || entry.CompressedSize > MaxEntry)
         {
-            throw new TranscriptFormatException(path, null, $"the entry {entry.Name} is larger than 1 GiB");
+            throw new TranscriptFormatException(path, null, $"the entry {entry.Name} is larger than 256 MiB");
         }
 
         var local = new byte[30];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using Crosstalk.Analysis;
 using Crosstalk.Engine.Datasets;
@@ -175,7 +176,18 @@ public static class TranscriptSources
             throw new FileNotFoundException($"{root} does not exist.", root);
         }
 
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+        // Links to folders are not followed (two links back up made the walk grow without end), and only entries with
+        // bytes in them are taken: a named pipe or a device would be waited on for ever, and an empty file holds nothing.
+        var walk = new FileSystemEnumerable<string>(root, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = 0,
+        })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && entry.Length > 0,
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        var files = walk
             .Where(f => Extensions.Contains(Path.GetExtension(f)) && !IsDatasetCard(f))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -197,13 +209,17 @@ public static class TranscriptSources
                     stem = stem[..^".original".Length];
                 }
 
-                if ((set.Contains(stem + ".md") || set.Contains(stem + ".txt")) && !IsCrosstalkJson(file))
+                // The original system's JSON beside its Markdown: the same conversation, read once (from the Markdown).
+                var markdown = set.Contains(stem + ".md") ? stem + ".md" : set.Contains(stem + ".txt") ? stem + ".txt" : null;
+                if (markdown is not null && IsFormat(file, TranscriptFormat.OriginalJson) && SameConversation(markdown, file))
                 {
                     continue;
                 }
             }
-            else if (extension is ".md" or ".txt" && set.Contains(Path.ChangeExtension(file, ".json")) && IsCrosstalkJson(Path.ChangeExtension(file, ".json")))
+            else if (extension is ".md" or ".txt" && set.Contains(Path.ChangeExtension(file, ".json")) && IsCrosstalkJson(Path.ChangeExtension(file, ".json"))
+                && SameConversation(file, Path.ChangeExtension(file, ".json")))
             {
+                // 'crosstalk run' writes each conversation as Markdown and JSON: read once, from the JSON (it keeps more).
                 continue;
             }
 
@@ -301,15 +317,36 @@ public static class TranscriptSources
         }
     }
 
-    private static bool IsCrosstalkJson(string path)
+    /// <summary>
+    /// Whether two files beside each other hold the same conversation (the same messages), so that one may be left out; two
+    /// that differ, or one that cannot be read, are both read (and a damaged one refused in its own line).
+    /// </summary>
+    private static bool SameConversation(string one, string other)
     {
         try
         {
-            return TranscriptFile.Detect(path, File.ReadAllText(path)) == TranscriptFormat.Json;
+            var a = TranscriptFile.ReadAll(one).ToList();
+            var b = TranscriptFile.ReadAll(other).ToList();
+            return a.Count == 1 && b.Count == 1 && a[0].Messages.Select(m => m.Content).SequenceEqual(b[0].Messages.Select(m => m.Content), StringComparer.Ordinal);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
         {
             return false;
         }
     }
+
+    private static bool IsCrosstalkJson(string path) => IsFormat(path, TranscriptFormat.Json);
+
+    private static bool IsFormat(string path, TranscriptFormat format)
+    {
+        try
+        {
+            return TranscriptFile.Detect(path, File.ReadAllText(path)) == format;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
+        {
+            return false;
+        }
+    }
+
 }

@@ -22,6 +22,20 @@ public sealed class UniversalBackroomsReaderTests
     }
 
     [Theory]
+    [InlineData("### Round 2/99999999999")]
+    [InlineData("### Round 2/inf")]
+    [InlineData("### Round 2/30")]
+    public void Read_RoundLine_WithAnyCap_SeparatesRounds_NotGluedToTheMessageBeforeIt(string round)
+    {
+        // A cap beyond int was read as the previous speaker's text: "hi\n\n### Round 2/99999999999".
+        var log = $"### Round 1/30\n\n### Claude 1 ###\nhello\n\n### Claude 2 ###\nhi\n\n{round}\n\n### Claude 1 ###\nbye\n";
+
+        var transcript = UniversalBackroomsReader.Read(log, "run.txt");
+
+        Assert.Equal(["hello", "hi", "bye"], transcript.Messages.Select(m => m.Content));
+    }
+
+    [Theory]
     [InlineData("2025-09-23T11:35:27.529818+00:00", "2025-09-23T11:35:27.5298180+00:00")]
     [InlineData("2025-09-23T11:35:27", "2025-09-23T11:35:27.0000000+00:00")]
     [InlineData("11:35", null)]

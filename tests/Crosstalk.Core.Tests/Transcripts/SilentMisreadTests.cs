@@ -150,6 +150,16 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void TextBeyondWhatOneStringHolds_IsRefusedInOneLine_NotReadUntilMemoryRunsOut()
+    {
+        // What 'show /dev/zero' or a pipe that never ends met: the rest of a file read whole is counted as it comes.
+        var ex = Assert.Throws<TranscriptFormatException>(() => AtomicFile.ReadRest(new StringReader(new string('a', 100)), "endless.md", (int)AtomicFile.MaxWholeFile - 50));
+
+        Assert.Equal("endless.md: the file is larger than 1 GiB, and a file of this format is read whole; split it, or write it as JSONL (read a line at a time)", ex.Message);
+        Assert.Equal(new string('a', 100), AtomicFile.ReadRest(new StringReader(new string('a', 100)), "small.md", 0));
+    }
+
+    [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {
         Assert.Empty(Assert.Single(TranscriptFile.ReadAll(SharedFiles.Seed001)).ReadWarnings);

@@ -57,7 +57,7 @@ public static class AtomicFile
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadAtMost(path, MaxWholeFile) ?? throw TooLarge(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -69,6 +69,76 @@ public static class AtomicFile
         }
 
         return Decode(bytes, path);
+    }
+
+    /// <summary>The most a file read whole may hold: its text must fit in one string.</summary>
+    internal const long MaxWholeFile = 1L << 30;
+
+    /// <summary>A file's bytes, or null when it holds more than <paramref name="limit"/> (a device such as /dev/zero never ends).</summary>
+    private static byte[]? ReadAtMost(string path, long limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        var length = stream.CanSeek ? stream.Length : 0;
+        if (length > limit)
+        {
+            return null;
+        }
+
+        if (length > 0)
+        {
+            var exact = new byte[length];
+            var read = stream.ReadAtLeast(exact, exact.Length, throwOnEndOfStream: false);
+            if (read == exact.Length && stream.ReadByte() < 0)
+            {
+                return exact;
+            }
+
+            stream.Position = 0;
+        }
+
+        // A length the file system does not know (a pipe, a device, a file that grew): read in pieces, up to the limit.
+        using var copy = new MemoryStream();
+        return CopyAtMost(stream, copy, limit) ? copy.ToArray() : null;
+    }
+
+    /// <summary>Copies <paramref name="from"/> to its end, or returns false once more than <paramref name="limit"/> bytes came.</summary>
+    private static bool CopyAtMost(Stream from, MemoryStream to, long limit)
+    {
+        var buffer = new byte[81_920];
+        int n;
+        while ((n = from.Read(buffer)) > 0)
+        {
+            if (to.Length + n > limit)
+            {
+                return false;
+            }
+
+            to.Write(buffer, 0, n);
+        }
+
+        return true;
+    }
+
+    private static TranscriptFormatException TooLarge(string path) =>
+        new(path, null, "the file is larger than 1 GiB, and a file of this format is read whole; split it, or write it as JSONL (read a line at a time)");
+
+    /// <summary>The rest of <paramref name="reader"/>'s text after <paramref name="already"/> characters, refused beyond <see cref="MaxWholeFile"/>.</summary>
+    internal static string ReadRest(TextReader reader, string path, int already)
+    {
+        var rest = new StringBuilder();
+        var buffer = new char[81_920];
+        int n;
+        while ((n = reader.Read(buffer)) > 0)
+        {
+            if (already + rest.Length + (long)n > MaxWholeFile)
+            {
+                throw TooLarge(path);
+            }
+
+            rest.Append(buffer, 0, n);
+        }
+
+        return rest.ToString();
     }
 
     /// <summary>
@@ -163,7 +233,11 @@ public static class AtomicFile
                 // A pipe (crosstalk show <(…)) can neither go back to its start once its first bytes are looked at nor be
                 // opened again: it is read once, into memory.
                 piped = new MemoryStream();
-                stream.CopyTo(piped);
+                if (!CopyAtMost(stream, piped, MaxWholeFile))
+                {
+                    throw TooLarge(path);
+                }
+
                 stream.Dispose();
                 stream = piped;
                 piped.Position = 0;

@@ -87,7 +87,7 @@ public static class TranscriptFile
             TranscriptFormat.LiminalBackrooms => [ForeignLayout.Read(path, null, "liminal_backrooms", () => LiminalBackroomsHtml.Read(text, path))],
             TranscriptFormat.ChatBridge => [ForeignLayout.Read(path, null, "chat_bridge", () => ChatBridgeMarkdown.Read(text, path))],
             TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(
-                text, path, backroomsMetadata?.GetValueOrDefault(Path.GetFileName(path)) ?? UniversalBackroomsReader.ReadRunFile(path))],
+                text, path, (backroomsMetadata is null ? null : UniversalBackroomsReader.MetadataFor(backroomsMetadata, path)) ?? UniversalBackroomsReader.ReadRunFile(path))],
             _ => [TranscriptJson.Read(text, path)],
         };
     }
@@ -114,7 +114,7 @@ public static class TranscriptFile
 
     /// <summary>Reads every transcript in a file: one for most formats, one per line for JSONL (read lazily).</summary>
     /// <param name="path">The file.</param>
-    /// <param name="backroomsMetadata">UniversalBackrooms metadata lines found beside the logs, by the log's file name: a
+    /// <param name="backroomsMetadata">UniversalBackrooms metadata lines found beside the logs, by their <c>log_file</c>: a
     /// log is read with its line (else with its run file, if any).</param>
     public static IEnumerable<Transcript> ReadAll(string path, IReadOnlyDictionary<string, UniversalBackroomsMetadata>? backroomsMetadata = null)
     {
@@ -137,7 +137,7 @@ public static class TranscriptFile
 
                     // A file is read again, lazily; a pipe cannot be, and is in memory already: its lines are read from it.
                     return AtomicFile.IsPipe(probe)
-                        ? ReadLines(new StringReader(start + probe.ReadToEnd()), path, format).ToList()
+                        ? ReadLines(new StringReader(start + AtomicFile.ReadRest(probe, path, start.Length)), path, format).ToList()
                         : ReadLinesFromFile(path, format);
                 }
             }
@@ -147,7 +147,7 @@ public static class TranscriptFile
             }
 
             // The rest from the same reader: a pipe (crosstalk import <(…)) cannot be opened a second time.
-            return ReadText(start + probe.ReadToEnd(), path, backroomsMetadata).ToList();
+            return ReadText(start + AtomicFile.ReadRest(probe, path, start.Length), path, backroomsMetadata).ToList();
         }
     }
 

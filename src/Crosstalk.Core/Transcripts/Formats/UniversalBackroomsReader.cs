@@ -368,13 +368,14 @@ public static class UniversalBackroomsReader
             return true;
         }
 
-        if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        if (limit.Length == 0 || !limit.All(char.IsAsciiDigit))
         {
-            cap = n;
-            return true;
+            return false;
         }
 
-        return false;
+        // A cap beyond any run's length (more than 2^31 turns) is no cap, as "inf" is: the line is still a round's.
+        cap = int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return true;
     }
 
     /// <summary>
@@ -516,8 +517,7 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            metadata.TryGetValue(Path.GetFileName(file), out var entry);
-            yield return Read(text, file, entry);
+            yield return Read(text, file, MetadataFor(metadata, file));
         }
     }
 
@@ -552,7 +552,56 @@ public static class UniversalBackroomsReader
     /// <summary>Where the run file of the log at <paramref name="logPath"/> would be (<c>x.txt</c> → <c>x.meta.json</c>).</summary>
     public static string RunFileOf(string logPath) => Path.ChangeExtension(logPath, ".meta.json");
 
-    /// <summary>Reads a metadata JSONL file into entries keyed by the file name of their <c>log_file</c>.</summary>
+    /// <summary>
+    /// The metadata entry of the log at <paramref name="logPath"/>: the one whose <c>log_file</c> (relative to where the tool
+    /// ran, "var/backrooms_logs/x.txt") shares the most trailing path parts with it, at least the file name. Two logs of one
+    /// name in different folders each get their own; a collection moved elsewhere still finds its entries by name.
+    /// </summary>
+    public static UniversalBackroomsMetadata? MetadataFor(IReadOnlyDictionary<string, UniversalBackroomsMetadata> metadata, string logPath)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var path = Path.GetFullPath(logPath).Replace('\\', '/');
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        UniversalBackroomsMetadata? best = null;
+        var bestParts = 0;
+        foreach (var (logFile, entry) in metadata)
+        {
+            if (!logFile.EndsWith(name, StringComparison.Ordinal) || (logFile.Length > name.Length && logFile[^(name.Length + 1)] != '/'))
+            {
+                continue;
+            }
+
+            var parts = SharedTrailingParts(path, logFile);
+            if (parts > bestParts)
+            {
+                (best, bestParts) = (entry, parts);
+            }
+        }
+
+        return best;
+    }
+
+    private static int SharedTrailingParts(string a, string b)
+    {
+        var parts = 0;
+        int i = a.Length, j = b.Length;
+        while (i > 0 && j > 0)
+        {
+            var startA = a.LastIndexOf('/', i - 1) + 1;
+            var startB = b.LastIndexOf('/', j - 1) + 1;
+            if (!a.AsSpan(startA, i - startA).SequenceEqual(b.AsSpan(startB, j - startB)))
+            {
+                break;
+            }
+
+            parts++;
+            (i, j) = (startA - 1, startB - 1);
+        }
+
+        return parts;
+    }
+
+    /// <summary>Reads a metadata JSONL file into entries keyed by their <c>log_file</c> (with '/' between folders).</summary>
     /// <exception cref="TranscriptFormatException">A line is not a JSON object.</exception>
     public static IReadOnlyDictionary<string, UniversalBackroomsMetadata> ReadMetadata(string path)
     {
@@ -583,7 +632,7 @@ public static class UniversalBackroomsReader
 
             if (entry.LogFile is { Length: > 0 } logFile)
             {
-                entries[Path.GetFileName(logFile.Replace('\\', '/'))] = entry;
+                entries[logFile.Replace('\\', '/')] = entry;
             }
         }
 
