@@ -22,6 +22,21 @@ public sealed class ShowCommandTests
     }
 
     [Fact]
+    public async Task Show_InspectEvalArchive_ReadsItAsImportDoes_NotAsText()
+    {
+        // 'show' read every file as text: an .eval (a ZIP) was "not valid UTF-8", though 'import' and 'analyze' read it.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var root = new DirectoryInfo(SharedFiles.Directory).Parent!.FullName;
+        var eval = Path.Combine(root, "tests", "Crosstalk.Engine.Tests", "Imports", "Foreign", "inspect-multiturn-math.eval");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "show", eval);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Conversation 1 of 2 in this file", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("multiturn_math", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Show_JsonlOfSeveralConversations_SaysWhichAndShowsTheOneAsked()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

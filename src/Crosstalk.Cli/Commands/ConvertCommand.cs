@@ -39,7 +39,7 @@ internal static class ConvertCommand
             var path = context.ResolvePath(parseResult.GetValue(file)!);
             var format = parseResult.GetValue(to)!;
             var target = parseResult.GetValue(output);
-            var transcripts = TranscriptFile.ReadAll(path).ToList();
+            var transcripts = Crosstalk.Engine.Imports.TranscriptSources.ReadOne(path).ToList();
             transcripts.ForEach(context.WarnAbout);
 
             if (transcripts.Count != 1 && format != "jsonl")

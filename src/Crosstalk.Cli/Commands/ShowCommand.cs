@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Crosstalk.Cli.Rendering;
-using Crosstalk.Transcripts.Formats;
 using Spectre.Console;
 
 namespace Crosstalk.Cli.Commands;
@@ -37,7 +36,7 @@ internal static class ShowCommand
             // it is reported, not only in the one shown.
             Crosstalk.Transcripts.Transcript? transcript = null;
             var count = 0;
-            foreach (var read in TranscriptFile.ReadAll(path))
+            foreach (var read in Crosstalk.Engine.Imports.TranscriptSources.ReadOne(path))
             {
                 if (++count == wanted)
                 {

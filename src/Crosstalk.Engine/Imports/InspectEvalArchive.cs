@@ -66,7 +66,7 @@ public static class InspectEvalArchive
         return InspectLog.ReadSamples(Text(stream, header, path), samples.Select(s => Text(stream, s.Value, path)), path);
     }
 
-    private sealed record Entry(string Name, int Method, long CompressedSize, long Size, long Offset);
+    private sealed record Entry(string Name, int Method, uint Crc, long CompressedSize, long Size, long Offset);
 
     private static Dictionary<string, Entry> Directory(FileStream stream, string path)
     {
@@ -127,6 +127,7 @@ public static class InspectEvalArchive
 
             var span = directory.AsSpan(at);
             int method = BinaryPrimitives.ReadUInt16LittleEndian(span[10..]);
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(span[16..]);
             long compressed = BinaryPrimitives.ReadUInt32LittleEndian(span[20..]);
             long uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(span[24..]);
             int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(span[28..]);
@@ -157,7 +158,7 @@ public static class InspectEvalArchive
                 extra = extra[Math.Min(extra.Length, 4 + length64)..];
             }
 
-            entries[name] = new Entry(name, method, compressed, uncompressed, local);
+            entries[name] = new Entry(name, method, crc, compressed, uncompressed, local);
             at += 46 + nameLength + extraLength + commentLength;
         }
 
@@ -212,6 +213,15 @@ public static class InspectEvalArchive
             }
 
             var bytes = unpacked.GetBuffer().AsSpan(0, (int)unpacked.Length);
+
+            // As Inspect's own reader (Python's zipfile) checks: a changed byte in a stored entry is not read as the text.
+            if (bytes.Length != entry.Size || System.IO.Hashing.Crc32.HashToUInt32(bytes) != entry.Crc)
+            {
+                throw new TranscriptFormatException(path, null, bytes.Length != entry.Size
+                    ? $"the entry {entry.Name} unpacks to {bytes.Length:N0} bytes, not the {entry.Size:N0} the archive says it holds (was it cut off?)"
+                    : $"the entry {entry.Name} is damaged (its CRC-32 checksum does not match)");
+            }
+
             return StrictUtf8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
         }
         catch (Exception ex) when (ex is InvalidDataException or ZstdException or IOException)

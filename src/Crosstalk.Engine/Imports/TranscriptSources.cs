@@ -42,6 +42,38 @@ public static class TranscriptSources
         }
     }
 
+    /// <summary>
+    /// The conversations of one file as <c>import</c> reads it, for the commands that read a single file (<c>show</c>,
+    /// <c>convert</c>): every format, Inspect's <c>.eval</c> archives and Crosstalk's Parquet datasets too; what cannot be
+    /// read throws with import's one line. Text formats are read as <see cref="TranscriptFile.ReadAll"/> reads them (a
+    /// JSONL corpus one line at a time).
+    /// </summary>
+    /// <exception cref="TranscriptFormatException">The file, or a row of it, cannot be read.</exception>
+    public static IEnumerable<Transcript> ReadOne(string file)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        if (!IsParquet(file))
+        {
+            return ReadFile(file, []);
+        }
+
+        return ReadParquet(file);
+
+        static IEnumerable<Transcript> ReadParquet(string file)
+        {
+            string? refused = null;
+            foreach (var transcript in ReadParquetAsync(file, reason => refused ??= reason, CancellationToken.None).ToBlockingEnumerable())
+            {
+                yield return transcript;
+            }
+
+            if (refused is not null)
+            {
+                throw new TranscriptFormatException(refused);
+            }
+        }
+    }
+
     private static bool IsParquet(string file) => Path.GetExtension(file).Equals(".parquet", StringComparison.OrdinalIgnoreCase);
 
     // A Crosstalk dataset: each row is a conversation; a file that is not one is skipped whole, a row that cannot be read

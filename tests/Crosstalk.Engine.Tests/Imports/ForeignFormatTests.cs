@@ -84,6 +84,36 @@ public sealed class ForeignFormatTests
     }
 
     [Fact]
+    public async Task InspectEval_ByteChangedInAStoredEntry_IsRefusedByItsChecksum_NotReadAsTheText()
+    {
+        // A stored (uncompressed) entry has no inflater to notice a changed byte; Inspect's own reader checks the CRC-32.
+        var path = Path.Combine(EngineHarness.NewFolder(), "changed.eval");
+        using (var from = ZipFile.OpenRead(Path.Combine(Folder, "inspect-multiturn-math.eval")))
+        using (var to = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            foreach (var entry in from.Entries)
+            {
+                using var source = entry.Open();
+                using var target = to.CreateEntry(entry.FullName, CompressionLevel.NoCompression).Open();
+                source.CopyTo(target);
+            }
+        }
+
+        Assert.Equal(2, (await ReadAsync(path)).Read.Count);
+        var bytes = await File.ReadAllBytesAsync(path);
+        var header = bytes.AsSpan().IndexOf("samples/"u8) - 30;
+        var data = header + 30 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(header + 26)) + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(header + 28));
+        var letter = data + bytes.AsSpan(data).IndexOf((byte)'e');
+        bytes[letter] = (byte)'f';
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var (read, skipped) = await ReadAsync(path);
+
+        Assert.Empty(read);
+        Assert.EndsWith("is damaged (its CRC-32 checksum does not match)", Assert.Single(skipped), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InspectEval_CutOff_IsSkippedWithOneLineNamingTheFile()
     {
         var bytes = await File.ReadAllBytesAsync(Path.Combine(Folder, "inspect-multiturn-math.eval"));
@@ -427,6 +457,7 @@ public sealed class ForeignFormatTests
             BinaryPrimitives.WriteUInt32LittleEndian(local, 0x04034b50);
             BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(4), 63);
             BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(8), 93);
+            BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(14), System.IO.Hashing.Crc32.HashToUInt32(content));
             BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(18), (uint)data.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(local.AsSpan(22), (uint)declared);
             BinaryPrimitives.WriteUInt16LittleEndian(local.AsSpan(26), (ushort)name.Length);
@@ -437,6 +468,7 @@ public sealed class ForeignFormatTests
             BinaryPrimitives.WriteUInt32LittleEndian(header, 0x02014b50);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 63);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(10), 93);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), System.IO.Hashing.Crc32.HashToUInt32(content));
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), (uint)data.Length);
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)declared);
             BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(28), (ushort)name.Length);
