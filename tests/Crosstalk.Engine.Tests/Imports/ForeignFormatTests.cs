@@ -153,6 +153,21 @@ public sealed class ForeignFormatTests
         }
     }
 
+    [Theory]
+    [InlineData("llm2llm-7d3f2a91-4c5e-4b8a-9f61-2e0c8d5b3a17.json")]
+    [InlineData("inspect-multiturn-math.json")]
+    public void ForeignJson_WrittenOnOneLine_IsReadAsIndented_NotTakenForChatJsonl(string name)
+    {
+        // A compact llm2llm file (its "messages" list) was read as OpenAI chat JSONL: "message 1 has no 'role'".
+        var indented = Path.Combine(Folder, name);
+        var compact = Path.Combine(EngineHarness.NewFolder(), name);
+        File.WriteAllText(compact, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(indented))!.ToJsonString() + "\n");
+
+        Assert.Equal(
+            TranscriptFile.ReadAll(indented).Select(t => string.Join("\n", t.Messages.Select(m => $"{m.Seat}: {m.Content}"))),
+            TranscriptFile.ReadAll(compact).Select(t => string.Join("\n", t.Messages.Select(m => $"{m.Seat}: {m.Content}"))));
+    }
+
     [Fact]
     public void Llm2Llm_InitiatorAndResponderOnTheirSeats_WithTimes()
     {

@@ -44,7 +44,7 @@ public static class TranscriptFile
 
         var firstLineEnd = span.IndexOf('\n');
         var firstLine = firstLineEnd < 0 ? span : span[..firstLineEnd];
-        if (IsCompleteObject(firstLine))
+        if (IsCompleteObject(firstLine) && !IsWholeFileFormat(firstLine))
         {
             var lines = firstLineEnd >= 0 && !span[(firstLineEnd + 1)..].Trim().IsEmpty;
             if (ChatJsonl.DetectLine(firstLine) is { } chat)
@@ -63,6 +63,14 @@ public static class TranscriptFile
             : HasTopLevelProperty(span, "eval") ? TranscriptFormat.InspectLog
             : TranscriptFormat.Json;
     }
+    /// <summary>
+    /// Whether a complete JSON object on one line is a file of a format that holds one object (the original system's JSON,
+    /// llm2llm, an Inspect log), written without indentation, rather than the first line of a JSONL corpus: llm2llm's
+    /// <c>messages</c> list made a compact one look like OpenAI chat JSONL.
+    /// </summary>
+    private static bool IsWholeFileFormat(ReadOnlySpan<char> line) =>
+        HasTopLevelProperty(line, "model_a") || HasTopLevelProperty(line, "llm1_model") || HasTopLevelProperty(line, "eval");
+
 
     /// <summary>Reads the one transcript in a file of any format (the first, for JSONL).</summary>
     /// <exception cref="TranscriptFormatException">The file is missing, unreadable, empty or not a transcript.</exception>
@@ -131,7 +139,7 @@ public static class TranscriptFile
                 var trimmed = start.AsSpan().TrimStart('\uFEFF').TrimStart();
                 var firstLine = firstLineEnd < 0 ? [] : start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF');
                 if (trimmed.StartsWith("{", StringComparison.Ordinal) && firstLineEnd >= 0
-                    && IsCompleteObject(firstLine) && !HasTopLevelProperty(firstLine, "model_a"))
+                    && IsCompleteObject(firstLine) && !IsWholeFileFormat(firstLine))
                 {
                     var format = ChatJsonl.DetectLine(firstLine) ?? TranscriptFormat.Jsonl;
 
