@@ -159,6 +159,23 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.Equal(new string('a', 100), AtomicFile.ReadRest(new StringReader(new string('a', 100)), "small.md", 0));
     }
 
+    [Theory]
+    [InlineData("\"content\": \"Hello! How are you feeling today?\"", "\"content\": \"Hello! How are you feeling today?\", \"usage\": {\"inputTokens\": 5, \"outputTokens\": -3}", "message 2's usage holds a negative token count")]
+    [InlineData("\"content\": \"Hello! How are you feeling today?\"", "\"content\": \"Hello! How are you feeling today?\", \"cost\": -0.5", "message 2's cost is negative")]
+    [InlineData("\"ended\":", "\"stop\": {\"reason\": \"end-token\", \"seat\": 99, \"message\": 2},\n  \"ended\":", "the stop names seat 99, where no participant sits")]
+    [InlineData("\"ended\":", "\"stop\": {\"reason\": \"end-token\", \"seat\": 1, \"message\": -1},\n  \"ended\":", "the stop names message -1, but the transcript has 6")]
+    public void Json_ValueNoConversationCanHave_IsRefused_NotShownAsIs(string find, string replace, string problem)
+    {
+        var json = TranscriptJson.Write(SeedMarkdown.ReadFile(SharedFiles.Seed000));
+        Assert.Contains(find, json, StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "odd.json");
+        File.WriteAllText(path, json.Replace(find, replace, StringComparison.Ordinal));
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Equal($"{path}:1: {problem}", ex.Message);
+    }
+
     [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {

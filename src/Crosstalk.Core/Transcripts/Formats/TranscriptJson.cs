@@ -308,6 +308,16 @@ public static class TranscriptJson
                 throw new TranscriptFormatException(path, line, $"message {i + 1} has no 'content'");
             }
 
+            if (m.Usage is { } counted && (counted.InputTokens < 0 || counted.OutputTokens < 0 || counted.ReasoningTokens < 0))
+            {
+                throw new TranscriptFormatException(path, line, $"message {i + 1}'s usage holds a negative token count");
+            }
+
+            if (m.Cost < 0)
+            {
+                throw new TranscriptFormatException(path, line, $"message {i + 1}'s cost is negative");
+            }
+
             var attempts = FromDocuments(m.Attempts);
 
             transcript.Messages.Add(new TranscriptMessage
@@ -332,6 +342,17 @@ public static class TranscriptJson
             if (string.IsNullOrEmpty(stop.Reason))
             {
                 throw new TranscriptFormatException(path, line, "the 'stop' object has no 'reason'");
+            }
+
+            // Where it stopped is a seat of the conversation and one of its messages (or the next, the one that could not be had).
+            if (stop.Seat is { } stopSeat && !names.ContainsKey(stopSeat))
+            {
+                throw new TranscriptFormatException(path, line, $"the stop names seat {stopSeat}, where no participant sits");
+            }
+
+            if (stop.Message is { } stopMessage && (stopMessage < 1 || stopMessage > transcript.Messages.Count + 1))
+            {
+                throw new TranscriptFormatException(path, line, $"the stop names message {stopMessage}, but the transcript has {transcript.Messages.Count}");
             }
 
             transcript.Stop = new StopInfo(stop.Reason, stop.Seat, stop.Message, stop.Detail) { Attempts = FromDocuments(stop.Attempts) };
