@@ -216,7 +216,8 @@ internal static partial class CliApplication
             foreach (var error in parseResult.Errors)
             {
                 var option = OptionOf(error.SymbolResult);
-                var message = OneLine(error.Message);
+                // The value is the user's own text, but it may hold an escape sequence or be 100 KB long: shown, not acted on.
+                var message = Crosstalk.Transcripts.ErrorText.OneLine(OneLine(error.Message));
                 var prefix = option is null || message.Contains(option, StringComparison.Ordinal) ? "" : option + ": ";
                 await context.Error.WriteLineAsync($"error: {prefix}{message}").ConfigureAwait(false);
             }

@@ -66,6 +66,9 @@ public sealed class HelpTests
     [InlineData("--system", "run", "--system", "You are {slef}.")]
     [InlineData("--system-b", "run", "--system-b", "{nope}")]
     [InlineData("--rubric", "judge", "x.md", "--rubric", "nope", "--model", "offline:eliza")]
+    [InlineData("--progress-interval", "batch", "exp.yaml", "--progress-interval", "NaN")]
+    [InlineData("--progress-interval", "resume", "--progress-interval", "1e300")]
+    [InlineData("--seed", "run", "--seed", "\u001b[31mX\u0007")]
     public async Task OptionValueOutOfRange_IsAUsageErrorInOneLineNamingTheOption(string option, params string[] args)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
@@ -76,6 +79,17 @@ public sealed class HelpTests
         Assert.Contains(option, error, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', result.StandardError);
+    }
+
+    [Fact]
+    public async Task OptionValueOf100KB_IsNotEchoedWhole()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, "list", "--limit", new string('9', 100_000));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.True(result.StandardError.Length < 2_000, $"{result.StandardError.Length} characters of error");
     }
 
     [Fact]

@@ -19,7 +19,7 @@ internal static class BatchCommand
         var modelsFile = new Option<string?>("--models") { Description = "A model catalog file merged over the built-in one; default: $CROSSTALK_MODELS, else ~/.config/crosstalk/models.yaml." };
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; overrides the file's concurrency (max_workers)." }.AtLeast(1);
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress display; print only the summary." };
-        var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
+        var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal (0.1 to 86400).", DefaultValueFactory = _ => 5 }.Between(0.1, 86_400);
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word (to watch the live display).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var cluster = ClusterOption.Create();
         var allowUnpriced = new Option<bool>("--allow-unpriced") { Description = "Run with cost_budget or cost_ceiling although a model has no price in the catalog (its cost is then not counted)." };

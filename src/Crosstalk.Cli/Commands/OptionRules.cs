@@ -35,6 +35,15 @@ internal static class OptionRules
         return option;
     }
 
+    /// <summary>A number of seconds in a range (NaN and infinity are in none).</summary>
+    public static Option<double> Between(this Option<double> option, double minimum, double maximum)
+    {
+        option.Validators.Add(result => Check<double>(
+            result, option.Name, value => value >= minimum && value <= maximum,
+            string.Create(CultureInfo.InvariantCulture, $"between {minimum} and {maximum}")));
+        return option;
+    }
+
     public static Option<decimal?> Positive(this Option<decimal?> option)
     {
         option.Validators.Add(result => Check<decimal?>(result, option.Name, value => value is not { } given || given > 0, "more than 0"));

@@ -24,7 +24,7 @@ internal static class ResumeCommand
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Also go on with the conversations that stopped on an error (a provider that kept failing, a key that was missing), each from its last stored message. Without a run: the latest run that has any." };
         var allowUnpriced = new Option<bool>("--allow-unpriced") { Description = "Resume with --cost-ceiling although a model of the run has no price in the catalog (its cost is then not counted)." };
         var ceiling = new Option<decimal?>("--cost-ceiling") { Description = "The run's cost ceiling in US dollars (everything it has spent, earlier sessions included), in place of the experiment's: raise it to go on after the ceiling stopped the run." }.Positive();
-        var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
+        var interval = new Option<double>("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal (0.1 to 86400).", DefaultValueFactory = _ => 5 }.Between(0.1, 86_400);
         var delay = new Option<int>("--token-delay") { Description = "Milliseconds the offline agents wait per word.", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var cluster = ClusterOption.Create();
 

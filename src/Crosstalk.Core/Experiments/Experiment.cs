@@ -64,9 +64,34 @@ public sealed record Experiment
     /// <summary>Things in the file that were ignored or guessed, one sentence each.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The most conversations one experiment makes: its plans are held at once, and stored in one transaction.</summary>
+    public const long MaxConversations = 1_000_000;
+
+    /// <summary>How many conversations <see cref="Expand"/> makes, counted without making them (a matrix may be huge).</summary>
+    public long ConversationCount
+    {
+        get
+        {
+            long n = Models.Count;
+            long pairs = Pairs switch
+            {
+                PairMode.All => n * (n - 1) / 2 * (BothOrders ? 2 : 1),
+                PairMode.Self => n,
+                PairMode.AllWithSelf => (n * (n - 1) / 2 * (BothOrders ? 2 : 1)) + n,
+                _ => ExplicitPairs.Sum(p => BothOrders && p.First != p.Second ? 2L : 1L),
+            };
+            return pairs * Openers.Count * SystemPrompts.Count * (long)Repetitions;
+        }
+    }
+
     /// <summary>Expands the matrix into conversations, in a stable order with stable keys.</summary>
     public IReadOnlyList<ExperimentConversation> Expand()
     {
+        if (ConversationCount > MaxConversations)
+        {
+            throw new InvalidOperationException($"The experiment makes {ConversationCount:N0} conversations; at most {MaxConversations:N0} are made at once.");
+        }
+
         var pairs = new List<(int First, int Second)>();
         switch (Pairs)
         {

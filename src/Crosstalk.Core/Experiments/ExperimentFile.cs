@@ -45,7 +45,8 @@ public static class ExperimentFile
 
         try
         {
-            return AtomicFile.Decode(File.ReadAllBytes(path), path);
+            // A few KB: more than 16 MiB is not one (a device such as /dev/zero would otherwise be read until memory ran out).
+            return AtomicFile.Decode(AtomicFile.ReadAtMost(path, 16 << 20) ?? throw new ExperimentFileException(path, null, null, $"is larger than 16 MiB, which no such file is; {whatToGive}."), path);
         }
         catch (TranscriptFormatException ex)
         {
@@ -62,7 +63,20 @@ public static class ExperimentFile
     public static Experiment Parse(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.TrimStart().StartsWith('{') ? ParseOriginal(text, path) : ParseYaml(text, path);
+        var experiment = text.TrimStart().StartsWith('{') ? ParseOriginal(text, path) : ParseYaml(text, path);
+        if (experiment.OutputDirectory is { } output && output.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            throw new ExperimentFileException(path, null, null, "'output_dir' holds a character no path can hold (a NUL).");
+        }
+
+        if (experiment.ConversationCount > Experiment.MaxConversations)
+        {
+            throw new ExperimentFileException(path, null, null, string.Create(
+                CultureInfo.InvariantCulture,
+                $"makes {experiment.ConversationCount:N0} conversations; one run holds at most {Experiment.MaxConversations:N0} (fewer repetitions, or split it into several experiments)."));
+        }
+
+        return experiment;
     }
 
     private static Experiment ParseOriginal(string text, string path)
@@ -99,6 +113,11 @@ public static class ExperimentFile
             foreach (var model in modelsElement.EnumerateArray())
             {
                 index++;
+                if (model.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ExperimentFileException(path, null, null, $"models[{index}] must be an object with a 'model_id' (was {model.ValueKind.ToString().ToLowerInvariant()}).");
+                }
+
                 foreach (var property in model.EnumerateObject())
                 {
                     if (!OriginalModelKeys.Contains(property.Name))
@@ -107,30 +126,30 @@ public static class ExperimentFile
                     }
                 }
 
-                var modelId = GetString(model, "model_id") ?? throw new ExperimentFileException(path, null, null, $"models[{index}] needs a 'model_id' (an OpenRouter id such as 'x-ai/grok-4').");
-                if (GetString(model, "name") is { } originalName && Transcripts.Formats.SeedMarkdown.NameProblem(originalName) is { } nameProblem)
+                var modelId = GetString(model, "model_id", path) ?? throw new ExperimentFileException(path, null, null, $"models[{index}] needs a 'model_id' (an OpenRouter id such as 'x-ai/grok-4').");
+                if (GetString(model, "name", path) is { } originalName && Transcripts.Formats.SeedMarkdown.NameProblem(originalName) is { } nameProblem)
                 {
                     throw new ExperimentFileException(path, null, null, $"models[{index}].name: {nameProblem}.");
                 }
 
                 models.Add(new ExperimentModel(
                     modelId,
-                    GetString(model, "name") ?? modelId,
-                    GetString(model, "system_prompt"),
+                    GetString(model, "name", path) ?? modelId,
+                    GetString(model, "system_prompt", path),
                     (float?)OriginalNumber(model, "temperature", path, $"models[{index}].temperature", 0, 2),
                     OriginalWholeNumber(model, "max_tokens", path, $"models[{index}].max_tokens", 1)));
             }
 
-            var maxTurns = OriginalWholeNumber(root, "max_turns", path, "max_turns", 1) ?? 10;
-            var endCodeword = GetString(root, "end_codeword");
+            var maxTurns = OriginalWholeNumber(root, "max_turns", path, "max_turns", 1, maximum: 1_000_000) ?? 10;
+            var endCodeword = GetString(root, "end_codeword", path);
             return new Experiment
             {
                 Name = Path.GetFileNameWithoutExtension(path),
                 Models = models,
                 Pairs = PairMode.All,
                 BothOrders = true,
-                Openers = [GetString(root, "initial_message") ?? " "],
-                SystemPrompts = [GetString(root, "system_prompt")],
+                Openers = [GetString(root, "initial_message", path) ?? " "],
+                SystemPrompts = [GetString(root, "system_prompt", path)],
                 Repetitions = OriginalWholeNumber(root, "conversations_per_pair", path, "conversations_per_pair", 1) ?? 1,
                 Stop = new StopSettings
                 {
@@ -140,7 +159,7 @@ public static class ExperimentFile
                     EndPolicy = endCodeword is null ? "off" : "any",
                 },
                 Concurrency = OriginalWholeNumber(root, "max_workers", path, "max_workers", 1) ?? 8,
-                OutputDirectory = GetString(root, "output_dir") ?? "conversations",
+                OutputDirectory = GetString(root, "output_dir", path) ?? "conversations",
                 Source = path,
                 Warnings = warnings,
             };
@@ -148,7 +167,7 @@ public static class ExperimentFile
     }
 
     // A number of the original config.json: absent or null is "not given"; anything else must be a number in range.
-    private static int? OriginalWholeNumber(JsonElement element, string name, string path, string what, int minimum)
+    private static int? OriginalWholeNumber(JsonElement element, string name, string path, string what, int minimum, int maximum = int.MaxValue)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -160,9 +179,11 @@ public static class ExperimentFile
             throw new ExperimentFileException(path, null, null, $"'{what}' must be a whole number (was {value.GetRawText()}).");
         }
 
-        return number >= minimum
+        return number >= minimum && number <= maximum
             ? number
-            : throw new ExperimentFileException(path, null, null, string.Create(CultureInfo.InvariantCulture, $"'{what}' must be at least {minimum} (was {number})."));
+            : throw new ExperimentFileException(path, null, null, number < minimum
+                ? string.Create(CultureInfo.InvariantCulture, $"'{what}' must be at least {minimum} (was {number}).")
+                : string.Create(CultureInfo.InvariantCulture, $"'{what}' must be at most {maximum:N0} (was {number:N0})."));
     }
 
     private static double? OriginalNumber(JsonElement element, string name, string path, string what, double minimum, double maximum)
@@ -181,8 +202,23 @@ public static class ExperimentFile
         return number;
     }
 
-    private static string? GetString(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? GetString(JsonElement element, string name, string path)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // "\ud800" alone: half of a character, which no text holds.
+            throw new ExperimentFileException(path, null, null, $"'{name}' holds an escape that is half of a character (a lone \\uD800–\\uDFFF).", ex);
+        }
+    }
 
     private static Experiment ParseYaml(string text, string path)
     {
@@ -263,7 +299,7 @@ public static class ExperimentFile
         var stop = reader.Stop(reader.Get(root, "stop"), warnings);
         return new Experiment
         {
-            Name = reader.OptionalScalar(root, "name") ?? Path.GetFileNameWithoutExtension(path),
+            Name = reader.RunName(root) ?? Path.GetFileNameWithoutExtension(path),
             Models = models,
             Pairs = pairMode,
             ExplicitPairs = explicitPairs,
@@ -353,10 +389,17 @@ public static class ExperimentFile
                 : throw Error(node, $"'{key}' must be a positive whole number.");
         }
 
+        // The experiment's name names its run in every list and page: one line of some text, of a length a line can show.
+        public string? RunName(YamlMappingNode map) =>
+            OptionalScalar(map, "name") is not { } name ? null
+            : string.IsNullOrWhiteSpace(name) ? throw Error(Get(map, "name")!, "'name' is blank; leave it out to name the run after the file.")
+            : name.Length > 200 || name.Any(char.IsControl) ? throw Error(Get(map, "name")!, "'name' must be one line of at most 200 characters.")
+            : name;
+
         // The sampling settings every provider accepts: a temperature from 0 to 2 (Anthropic's top is 1, and it says so
         // itself), and at least one token.
         public float? Temperature(YamlMappingNode map) =>
-            OptionalFloat(map, "temperature") is var value && value is < 0 or > 2
+            OptionalFloat(map, "temperature") is var value && value is { } given && !(given >= 0 && given <= 2) // NaN too
                 ? throw Error(Get(map, "temperature")!, "'temperature' must be a number from 0 to 2.")
                 : value;
 

@@ -137,8 +137,9 @@ internal static partial class CatalogParser
     {
         if (model.Options is { } options)
         {
-            Require(options.Temperature is not (< 0 or > 2), source, what, $"a temperature of {options.Temperature}; it must be from 0 to 2");
-            Require(options.TopP is not (< 0 or > 1), source, what, $"a topP of {options.TopP}; it must be from 0 to 1");
+            // (Written as "in range" rather than "not out of it": NaN is out of every range, and no provider takes it.)
+            Require(options.Temperature is not { } temperature || (temperature >= 0 && temperature <= 2), source, what, $"a temperature of {options.Temperature}; it must be from 0 to 2");
+            Require(options.TopP is not { } topP || (topP >= 0 && topP <= 1), source, what, $"a topP of {options.TopP}; it must be from 0 to 1");
             Require(options.MaxTokens is not < 1, source, what, $"maxTokens of {options.MaxTokens}; it must be at least 1");
         }
 

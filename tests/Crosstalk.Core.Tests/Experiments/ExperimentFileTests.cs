@@ -22,6 +22,24 @@ public sealed class ExperimentFileTests
         }
         """;
 
+    [Theory]
+    [InlineData("models: [offline:eliza]\ntemperature: NaN\n", "exp.yaml:2:14: 'temperature' must be a number from 0 to 2.")]
+    [InlineData("name: \"  \"\nmodels: [offline:eliza]\n", "exp.yaml:1:7: 'name' is blank; leave it out to name the run after the file.")]
+    [InlineData("name: \"a\\tb\"\nmodels: [offline:eliza]\n", "exp.yaml:1:7: 'name' must be one line of at most 200 characters.")]
+    [InlineData("models: [offline:eliza, offline:markov]\nrepetitions: 2147483647\n", "exp.yaml: makes 4,294,967,294 conversations; one run holds at most 1,000,000 (fewer repetitions, or split it into several experiments).")]
+    [InlineData("models: [offline:eliza]\noutput_dir: \"a\\0b\"\n", "exp.yaml: 'output_dir' holds a character no path can hold (a NUL).")]
+    [InlineData("{\"max_turns\": 2147483647, \"models\": [{\"model_id\": \"offline:eliza\"}]}", "exp.yaml: 'max_turns' must be at most 1,000,000 (was 2,147,483,647).")]
+    [InlineData("{\"models\": [5]}", "exp.yaml: models[1] must be an object with a 'model_id' (was number).")]
+    [InlineData("{\"models\": [{\"model_id\": \"offline:eliza\", \"name\": \"A\\ud800\"}]}", "exp.yaml: 'name' holds an escape that is half of a character (a lone \\uD800–\\uDFFF).")]
+    public void Parse_ValueThatCrashedTheBatch_IsRefusedInOneLine(string text, string message)
+    {
+        // Each of these reached the run and ended it with exit 70 (NaN in the request JSON, a blank run name, a plan of
+        // billions of conversations, a NUL in a path, max_turns + 1 past int, an element that is not an object).
+        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse(text, "exp.yaml"));
+
+        Assert.Equal(message, ex.Message);
+    }
+
     [Fact]
     public void Parse_SecondYamlDocument_IsRefusedNotIgnored()
     {

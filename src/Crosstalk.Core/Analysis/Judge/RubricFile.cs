@@ -48,6 +48,12 @@ public static class RubricFile
         }
 
         var id = Text(root, "id", path) ?? throw new ExperimentFileException(path, 1, 1, "has no 'id'.");
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 200 || id.Any(char.IsControl))
+        {
+            // The id names the rubric's cached answers and its columns: blank, it named nothing (and crashed the study).
+            throw new ExperimentFileException(path, Node(root, "id")!.Start.Line, Node(root, "id")!.Start.Column, "'id' must be one line of 1 to 200 characters.");
+        }
+
         var prompt = Text(root, "prompt", path) ?? throw new ExperimentFileException(path, 1, 1, "has no 'prompt'.");
         var scope = (Text(root, "scope", path) ?? "conversation") switch
         {

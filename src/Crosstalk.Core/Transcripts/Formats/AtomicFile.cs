@@ -75,7 +75,7 @@ public static class AtomicFile
     internal const long MaxWholeFile = 1L << 30;
 
     /// <summary>A file's bytes, or null when it holds more than <paramref name="limit"/> (a device such as /dev/zero never ends).</summary>
-    private static byte[]? ReadAtMost(string path, long limit)
+    internal static byte[]? ReadAtMost(string path, long limit)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         var length = stream.CanSeek ? stream.Length : 0;
