@@ -55,6 +55,10 @@ internal static class Routes
             {
                 await next(context).ConfigureAwait(false);
             }
+            catch (UnreadableFormException ex) when (!context.Response.HasStarted)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, "The form cannot be read", ex.Message).ConfigureAwait(false);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException && !context.Response.HasStarted)
             {
                 await FailedAsync(web, context, ex).ConfigureAwait(false);
@@ -267,9 +271,27 @@ internal static class Routes
     private static long RouteId(HttpContext context) =>
         long.Parse((string)context.Request.RouteValues["id"]!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 
-    // A POST that is not a form (no body, JSON) gets the form-expired page rather than an exception.
-    private static async Task<IFormCollection?> FormAsync(HttpContext context) =>
-        context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+    // A POST that is not a form (no body, JSON) gets the form-expired page rather than an exception; one the form reader
+    // refuses (a NUL in a value or key, which ASP.NET Core will not hand on; a malformed multipart body) is answered 400.
+    private static async Task<IFormCollection?> FormAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw new UnreadableFormException(ex);
+        }
+    }
+
+    private sealed class UnreadableFormException(Exception inner)
+        : Exception("The form holds what no form can: a NUL character, or a body cut off or malformed. Remove it and send the form again.", inner);
 
     private static async Task HtmlAsync(HttpContext context, string html)
     {

@@ -292,6 +292,40 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/?to=9999-12-31")]
+    [InlineData("/?from=0001-01-01&to=9999-12-31")]
+    [InlineData("/corpus?to=9999-12-31")]
+    public async Task DateFilter_AtTheEndsOfTheCalendar_IsAnsweredNotAServerError(string path)
+    {
+        await NewConversationAsync(2, i => $"Message {i}.");
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(new Uri(server.Address, path));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/live", "application/x-www-form-urlencoded", "opener=a%00b&model1=offline:eliza&model2=offline:markov")]
+    [InlineData("/live", "application/x-www-form-urlencoded", "q%00=1")]
+    [InlineData("/live/5/stop", "application/x-www-form-urlencoded", "_k=%00")]
+    [InlineData("/live", "multipart/form-data; boundary=xx", "--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb")]
+    public async Task Post_FormTheFormReaderRefuses_IsA400PageNotAServerError(string path, string type, string body)
+    {
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        using var http = new HttpClient();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", type);
+
+        using var response = await http.PostAsync(new Uri(server.Address, path), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The form cannot be read", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await _store.CountConversationsAsync(ConversationQuery.All));
+    }
+
+    [Theory]
     [InlineData("1", "3", "max-messages:3", "must be more")]
     [InlineData("abc", "3", "max-messages:10", "is not a conversation to fork")]
     [InlineData("", "", "bogus", "Unknown stop condition")]

@@ -37,7 +37,7 @@ internal sealed record ListFilters(
         MinMessages = Min,
         MaxMessages = Max,
         StartedFrom = From is { } from ? AtMidnight(from, zone) : null,
-        StartedTo = To is { } to ? AtMidnight(to.AddDays(1), zone) : null,
+        StartedTo = To is { } to && to < DateOnly.MaxValue ? AtMidnight(to.AddDays(1), zone) : null,
         RunId = Run,
         Text = Text,
         Descending = true,
@@ -65,10 +65,14 @@ internal sealed record ListFilters(
         return builder.ToQueryString().Value ?? string.Empty;
     }
 
-    private static DateTimeOffset AtMidnight(DateOnly date, TimeZoneInfo zone)
+    // Null at the ends of the calendar, where the instant lies outside what a DateTimeOffset holds (?to=9999-12-31 was an
+    // HTTP 500): no bound is the same filter there.
+    private static DateTimeOffset? AtMidnight(DateOnly date, TimeZoneInfo zone)
     {
         var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        var offset = zone.GetUtcOffset(local);
+        var utc = local.Ticks - offset.Ticks;
+        return utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks ? null : new DateTimeOffset(local, offset);
     }
 
     private static void Add(QueryBuilder builder, string name, string? value)
