@@ -334,12 +334,10 @@ internal static class Routes
     /// <summary>The original system's file name: <c>{A}_vs_{B}_{yyyyMMdd_HHmmss}</c>.</summary>
     private static string FileName(Transcript transcript, long id)
     {
-        var names = string.Join("_vs_", transcript.Participants.Select(p => Safe(p.Name)));
+        // As export names its files (a 100 KB name made a header too long to send: an empty download).
+        var names = transcript.Participants.Count == 0 ? string.Empty : FileNames.Participants(transcript.Participants.Select(p => p.Name));
         var time = transcript.Started is { } started ? "_" + started.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture) : string.Empty;
         return names.Length == 0 ? "conversation-" + id.ToString(CultureInfo.InvariantCulture) : names + time;
-
-        static string Safe(string name) =>
-            string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
     }
 
     private static bool IsLocalHostHeader(HostString host)

@@ -73,7 +73,7 @@ public static class ExportWriter
         var number = transcript.Metadata.TryGetValue(Plans.PlanMetadataKeys.Number, out var n) && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
             ? parsed
             : id;
-        var names = string.Join("_vs_", transcript.Participants.Select(p => FileNames.Safe(p.Name)));
+        var names = FileNames.Participants(transcript.Participants.Select(p => p.Name));
         return string.Create(CultureInfo.InvariantCulture, $"{number:D4}_{names}");
     }
 

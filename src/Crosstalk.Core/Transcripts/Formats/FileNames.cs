@@ -17,8 +17,38 @@ public static class FileNames
             builder.Append(invalid.Contains(c) || c is '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' || char.IsControl(c) ? '-' : c);
         }
 
-        var safe = builder.ToString().Trim().Trim('.');
+        var safe = Fit(builder.ToString().Trim().Trim('.'), MaxNameBytes);
         return safe.Length == 0 ? "model" : safe;
+    }
+
+    /// <summary>The participants' names for a file name, <c>{A}_vs_{B}_vs_…</c>, cut to fit beside a time and a counter.</summary>
+    public static string Participants(IEnumerable<string> names) => Fit(string.Join("_vs_", names.Select(Safe)), 3 * MaxNameBytes);
+
+    // A name's share of a file name, in UTF-8 bytes: two of them with a time, a run number and a counter stay well under
+    // the 255 bytes file systems allow (200 CJK characters, 600 bytes, made a run that could never be written).
+    private const int MaxNameBytes = 64;
+
+    private static string Fit(string text, int bytes)
+    {
+        if (Encoding.UTF8.GetByteCount(text) <= bytes)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder();
+        var used = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (used + rune.Utf8SequenceLength > bytes)
+            {
+                break;
+            }
+
+            builder.Append(rune.ToString());
+            used += rune.Utf8SequenceLength;
+        }
+
+        return builder.ToString();
     }
 
     /// <summary><c>{A}_vs_{B}_{yyyyMMdd_HHmmss}</c> for two display names and a start time.</summary>
