@@ -69,6 +69,8 @@ public sealed class HelpTests
     [InlineData("--progress-interval", "batch", "exp.yaml", "--progress-interval", "NaN")]
     [InlineData("--progress-interval", "resume", "--progress-interval", "1e300")]
     [InlineData("--seed", "run", "--seed", "\u001b[31mX\u0007")]
+    [InlineData("--db", "list", "--db", "")]
+    [InlineData("--repeat", "sweep", "1", "--at", "1", "-n", "2147483647")]
     public async Task OptionValueOutOfRange_IsAUsageErrorInOneLineNamingTheOption(string option, params string[] args)
     {
         var dir = CrosstalkProcess.NewTempDirectory();

@@ -48,13 +48,15 @@ public static class YamlText
     public static void Check(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (FirstTooDeep(text) is { } node)
+        if (FirstProblem(text) is { } problem)
         {
-            throw new YamlException(node.Start, node.End, $"the YAML nests more than {Maximum} levels deep");
+            throw new YamlException(problem.Event.Start, problem.Event.End, problem.Message);
         }
     }
 
-    private static ParsingEvent? FirstTooDeep(string text)
+    // The first node nested too deep, or the first value holding a NUL ("a\0b" in double quotes): no name, path, prompt or
+    // label of a Crosstalk file can hold one (a path with one was an ArgumentException deep in a study).
+    private static (ParsingEvent Event, string Message)? FirstProblem(string text)
     {
         var parser = new Parser(new StringReader(text));
         var depth = 0;
@@ -65,7 +67,9 @@ public static class YamlText
                 switch (parser.Current)
                 {
                     case MappingStart or SequenceStart when ++depth > Maximum:
-                        return parser.Current;
+                        return (parser.Current, $"the YAML nests more than {Maximum} levels deep");
+                    case Scalar scalar when scalar.Value.Contains('\0', StringComparison.Ordinal):
+                        return (scalar, "a value holds a NUL character (\\0), which no name, path, prompt or label can");
                     case MappingEnd or SequenceEnd:
                         depth--;
                         break;

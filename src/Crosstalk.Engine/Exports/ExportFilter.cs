@@ -130,7 +130,7 @@ public sealed record DatasetSplits(IReadOnlyList<(string Name, double Share)> Pa
             var equals = item.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? "" : item[..equals].Trim();
             if (name.Length == 0 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-')
-                || !double.TryParse(item[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var share) || share is <= 0 or > 1)
+                || !double.TryParse(item[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var share) || !(share > 0 && share <= 1))
             {
                 throw new FormatException($"'{item}' is not NAME=SHARE with a lower-case name and a share above 0 and at most 1 (for example train=0.9)");
             }

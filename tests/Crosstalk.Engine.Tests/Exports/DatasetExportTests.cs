@@ -229,6 +229,7 @@ public sealed class DatasetExportTests
     [Theory]
     [InlineData("train=0.9", "add up to 0.9")]
     [InlineData("train=0.5,train=0.5", "named twice")]
+    [InlineData("train=NaN", "is not NAME=SHARE")]
     [InlineData("Train=1", "lower-case")]
     [InlineData("train", "NAME=SHARE")]
     public void Splits_Invalid_SayWhy(string text, string expected)
