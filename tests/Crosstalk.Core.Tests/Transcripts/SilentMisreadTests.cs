@@ -177,6 +177,22 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void Seed_MixedLineEnds_AreRefusedNamingTheLine_NotEveryCrlfTurnedIntoLf()
+    {
+        // A title line saved with \r\n made the reader turn every \r\n into \n, those inside messages of an \n file too.
+        var text = File.ReadAllText(SharedFiles.Seed000).Replace("Hello! How are you feeling today?", "Hello!\r\nHow are you?", StringComparison.Ordinal);
+        var path = Path.Combine(_folder, "mixed.txt");
+        File.WriteAllText(path, text.Replace("# Kimi K2 ↔ 4o\n", "# Kimi K2 ↔ 4o\r\n", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Equal($"{path}:2: the file mixes line ends (\\r\\n on its title line, \\n alone on this one); save it with one kind", ex.Message);
+        var windows = Path.Combine(_folder, "windows.txt");
+        File.WriteAllText(windows, File.ReadAllText(SharedFiles.Seed000).Replace("\n", "\r\n", StringComparison.Ordinal));
+        Assert.Equal(6, Assert.Single(TranscriptFile.ReadAll(windows)).Messages.Count);
+    }
+
+    [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {
         Assert.Empty(Assert.Single(TranscriptFile.ReadAll(SharedFiles.Seed001)).ReadWarnings);

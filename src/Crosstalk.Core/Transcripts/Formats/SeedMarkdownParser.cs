@@ -34,6 +34,15 @@ internal sealed class SeedMarkdownParser
         var titleEnd = text.IndexOf('\n', StringComparison.Ordinal);
         if (titleEnd > 0 && text[titleEnd - 1] == '\r')
         {
+            // A file saved with Windows line ends is read as the same file with \n ones, when every line ends so: in a file
+            // of both kinds a message's own \r\n is its text, and turning it into \n would change the message.
+            var lineFeeds = text.AsSpan().Count('\n');
+            var crlf = text.AsSpan().Count("\r\n");
+            if (crlf != lineFeeds)
+            {
+                throw Error(LineOfFirstBareLineFeed(text), "the file mixes line ends (\\r\\n on its title line, \\n alone on this one); save it with one kind");
+            }
+
             text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
             titleEnd = text.IndexOf('\n', StringComparison.Ordinal);
         }
@@ -465,6 +474,26 @@ internal sealed class SeedMarkdownParser
     private int LineOf(int position) => 1 + _text.AsSpan(0, Math.Min(position, _text.Length)).Count('\n');
 
     private TranscriptFormatException Error(int line, string problem) => new(_path, line, problem);
+
+    // The 1-based line that ends in a \n without a \r before it.
+    private static int LineOfFirstBareLineFeed(string text)
+    {
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                if (i == 0 || text[i - 1] != '\r')
+                {
+                    return line;
+                }
+
+                line++;
+            }
+        }
+
+        return line;
+    }
 
     private readonly record struct Boundary(int Separator, string? Name, int ContentStart);
 }
