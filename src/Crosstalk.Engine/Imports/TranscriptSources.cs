@@ -380,5 +380,4 @@ public static class TranscriptSources
             return false;
         }
     }
-
 }
