@@ -54,7 +54,7 @@ public static class TranscriptSources
         ArgumentException.ThrowIfNullOrEmpty(file);
         if (!IsParquet(file))
         {
-            return ReadFile(file, []);
+            return ReadFile(file, null);
         }
 
         return ReadParquet(file);
@@ -112,7 +112,7 @@ public static class TranscriptSources
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(skipped);
-        var backroomsMetadata = new Dictionary<string, UniversalBackroomsMetadata>(StringComparer.Ordinal);
+        var backroomsMetadata = new UniversalBackroomsMetadataIndex();
         var transcriptFiles = new List<string>();
         foreach (var file in files)
         {
@@ -130,10 +130,7 @@ public static class TranscriptSources
                     continue;
                 }
 
-                foreach (var (name, entry) in entries)
-                {
-                    backroomsMetadata[name] = entry;
-                }
+                backroomsMetadata.Add(entries);
             }
             else
             {
@@ -180,7 +177,7 @@ public static class TranscriptSources
         }
     }
 
-    private static IEnumerable<Transcript> ReadFile(string file, Dictionary<string, UniversalBackroomsMetadata> backroomsMetadata)
+    private static IEnumerable<Transcript> ReadFile(string file, UniversalBackroomsMetadataIndex? backroomsMetadata)
     {
         if (Path.GetExtension(file).Equals(".eval", StringComparison.OrdinalIgnoreCase))
         {
@@ -373,7 +370,7 @@ public static class TranscriptSources
     {
         try
         {
-            return TranscriptFile.Detect(path, File.ReadAllText(path)) == format;
+            return TranscriptFile.Detect(path, AtomicFile.ReadAllText(path)) == format;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
         {

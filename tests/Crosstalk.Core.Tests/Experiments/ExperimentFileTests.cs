@@ -41,6 +41,23 @@ public sealed class ExperimentFileTests
         Assert.Equal(message, ex.Message);
     }
 
+    [Theory]
+    [InlineData("all", "both")]
+    [InlineData("all", "one")]
+    [InlineData("self", "both")]
+    [InlineData("all+self", "both")]
+    [InlineData("all+self", "one")]
+    [InlineData("[[offline:eliza, offline:markov], [offline:eliza, offline:eliza], [offline:echo, offline:markov]]", "both")]
+    [InlineData("[[offline:eliza, offline:markov], [offline:eliza, offline:eliza]]", "one")]
+    public void ConversationCount_CountedWithoutMakingThem_IsWhatExpandMakes(string pairs, string orders)
+    {
+        // The size check reads the count before a matrix is expanded (one of billions was expanded until memory ran out).
+        var experiment = ExperimentFile.Parse(
+            $"models: [offline:eliza, offline:markov, offline:echo]\npairs: {pairs}\norders: {orders}\nopeners: [\" \", \"Hello.\"]\nrepetitions: 2\n", "exp.yaml");
+
+        Assert.Equal(experiment.Expand().Count, experiment.ConversationCount);
+    }
+
     [Fact]
     public void Parse_SecondYamlDocument_IsRefusedNotIgnored()
     {

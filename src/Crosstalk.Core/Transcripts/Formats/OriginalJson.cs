@@ -86,8 +86,8 @@ public static class OriginalJson
             .DistinctBy(u => u.Key, StringComparer.Ordinal);
         foreach (var (key, where) in unknown.Take(5))
         {
-            transcript.ReadWarnings.Add(ErrorText.OneLine(
-                $"{path ?? "transcript"}: the key '{(key.Length <= 40 ? key : key[..40] + "…")}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored"));
+            transcript.ReadWarnings.Add(
+                $"{path ?? "transcript"}: the key '{(key.Length <= 40 ? key : key[..40] + "…")}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored");
         }
 
         return transcript;

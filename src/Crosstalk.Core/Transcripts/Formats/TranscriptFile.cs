@@ -81,7 +81,7 @@ public static class TranscriptFile
     }
 
     /// <summary>Every transcript in a text of any format (one for most formats, several for JSONL and Inspect logs).</summary>
-    private static IEnumerable<Transcript> ReadText(string text, string path, IReadOnlyDictionary<string, UniversalBackroomsMetadata>? backroomsMetadata = null)
+    private static IEnumerable<Transcript> ReadText(string text, string path, UniversalBackroomsMetadataIndex? backroomsMetadata = null)
     {
         var format = Detect(path, text);
         return format switch
@@ -95,7 +95,7 @@ public static class TranscriptFile
             TranscriptFormat.LiminalBackrooms => [ForeignLayout.Read(path, null, "liminal_backrooms", () => LiminalBackroomsHtml.Read(text, path))],
             TranscriptFormat.ChatBridge => [ForeignLayout.Read(path, null, "chat_bridge", () => ChatBridgeMarkdown.Read(text, path))],
             TranscriptFormat.UniversalBackrooms => [UniversalBackroomsReader.Read(
-                text, path, (backroomsMetadata is null ? null : UniversalBackroomsReader.MetadataFor(backroomsMetadata, path)) ?? UniversalBackroomsReader.ReadRunFile(path))],
+                text, path, backroomsMetadata?.Find(path) ?? UniversalBackroomsReader.ReadRunFile(path))],
             _ => [TranscriptJson.Read(text, path)],
         };
     }
@@ -124,7 +124,7 @@ public static class TranscriptFile
     /// <param name="path">The file.</param>
     /// <param name="backroomsMetadata">UniversalBackrooms metadata lines found beside the logs, by their <c>log_file</c>: a
     /// log is read with its line (else with its run file, if any).</param>
-    public static IEnumerable<Transcript> ReadAll(string path, IReadOnlyDictionary<string, UniversalBackroomsMetadata>? backroomsMetadata = null)
+    public static IEnumerable<Transcript> ReadAll(string path, UniversalBackroomsMetadataIndex? backroomsMetadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using (var probe = AtomicFile.OpenText(path))

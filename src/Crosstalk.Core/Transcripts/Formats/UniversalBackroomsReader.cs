@@ -500,13 +500,10 @@ public static class UniversalBackroomsReader
 
     private static IEnumerable<Transcript> ReadDirectoryIterator(string directory)
     {
-        var metadata = new Dictionary<string, UniversalBackroomsMetadata>(StringComparer.Ordinal);
+        var metadata = new UniversalBackroomsMetadataIndex();
         foreach (var file in Directory.EnumerateFiles(directory, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            foreach (var (name, entry) in ReadMetadata(file))
-            {
-                metadata[name] = entry;
-            }
+            metadata.Add(ReadMetadata(file));
         }
 
         foreach (var file in Directory.EnumerateFiles(directory, "*.txt", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -517,7 +514,7 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            yield return Read(text, file, MetadataFor(metadata, file));
+            yield return Read(text, file, metadata.Find(file));
         }
     }
 
@@ -551,55 +548,6 @@ public static class UniversalBackroomsReader
 
     /// <summary>Where the run file of the log at <paramref name="logPath"/> would be (<c>x.txt</c> → <c>x.meta.json</c>).</summary>
     public static string RunFileOf(string logPath) => Path.ChangeExtension(logPath, ".meta.json");
-
-    /// <summary>
-    /// The metadata entry of the log at <paramref name="logPath"/>: the one whose <c>log_file</c> (relative to where the tool
-    /// ran, "var/backrooms_logs/x.txt") shares the most trailing path parts with it, at least the file name. Two logs of one
-    /// name in different folders each get their own; a collection moved elsewhere still finds its entries by name.
-    /// </summary>
-    public static UniversalBackroomsMetadata? MetadataFor(IReadOnlyDictionary<string, UniversalBackroomsMetadata> metadata, string logPath)
-    {
-        ArgumentNullException.ThrowIfNull(metadata);
-        var path = Path.GetFullPath(logPath).Replace('\\', '/');
-        var name = path[(path.LastIndexOf('/') + 1)..];
-        UniversalBackroomsMetadata? best = null;
-        var bestParts = 0;
-        foreach (var (logFile, entry) in metadata)
-        {
-            if (!logFile.EndsWith(name, StringComparison.Ordinal) || (logFile.Length > name.Length && logFile[^(name.Length + 1)] != '/'))
-            {
-                continue;
-            }
-
-            var parts = SharedTrailingParts(path, logFile);
-            if (parts > bestParts)
-            {
-                (best, bestParts) = (entry, parts);
-            }
-        }
-
-        return best;
-    }
-
-    private static int SharedTrailingParts(string a, string b)
-    {
-        var parts = 0;
-        int i = a.Length, j = b.Length;
-        while (i > 0 && j > 0)
-        {
-            var startA = a.LastIndexOf('/', i - 1) + 1;
-            var startB = b.LastIndexOf('/', j - 1) + 1;
-            if (!a.AsSpan(startA, i - startA).SequenceEqual(b.AsSpan(startB, j - startB)))
-            {
-                break;
-            }
-
-            parts++;
-            (i, j) = (startA - 1, startB - 1);
-        }
-
-        return parts;
-    }
 
     /// <summary>Reads a metadata JSONL file into entries keyed by their <c>log_file</c> (with '/' between folders).</summary>
     /// <exception cref="TranscriptFormatException">A line is not a JSON object.</exception>
