@@ -63,6 +63,7 @@ public static class TranscriptFile
             : HasTopLevelProperty(span, "eval") ? TranscriptFormat.InspectLog
             : TranscriptFormat.Json;
     }
+
     /// <summary>
     /// Whether a complete JSON object on one line is a file of a format that holds one object (the original system's JSON,
     /// llm2llm, an Inspect log), written without indentation, rather than the first line of a JSONL corpus: llm2llm's
@@ -70,7 +71,6 @@ public static class TranscriptFile
     /// </summary>
     private static bool IsWholeFileFormat(ReadOnlySpan<char> line) =>
         HasTopLevelProperty(line, "model_a") || HasTopLevelProperty(line, "llm1_model") || HasTopLevelProperty(line, "eval");
-
 
     /// <summary>Reads the one transcript in a file of any format (the first, for JSONL).</summary>
     /// <exception cref="TranscriptFormatException">The file is missing, unreadable, empty or not a transcript.</exception>
