@@ -193,6 +193,26 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void OriginalJson_Written_KeepsATimesOffset_AndTheMachinesClockTimesAsTheOriginalWroteThem()
+    {
+        // Tokyo's 09:00 written without its offset read back as 09:00 on this machine's clock: hours off, without a word.
+        var transcript = TranscriptFile.Read(SharedFiles.Seed001OriginalJson);
+        var local = transcript.Started!.Value;
+        var tokyo = new DateTimeOffset(2025, 7, 1, 9, 0, 0, TimeSpan.FromHours(TimeZoneInfo.Local.BaseUtcOffset == TimeSpan.FromHours(9) ? 10 : 9));
+        transcript.Ended = tokyo;
+
+        var written = OriginalJson.Write(transcript);
+        var path = Path.Combine(_folder, "zoned.json");
+        File.WriteAllText(path, written);
+        var read = TranscriptFile.Read(path);
+
+        Assert.Equal((tokyo, tokyo.Offset), (read.Ended!.Value, read.Ended.Value.Offset));
+        Assert.Equal(local, read.Started);
+        Assert.Contains(tokyo.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture), written, StringComparison.Ordinal);
+        Assert.Contains("\"started_at\": \"" + local.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture) + "\"", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {
         Assert.Empty(Assert.Single(TranscriptFile.ReadAll(SharedFiles.Seed001)).ReadWarnings);

@@ -243,6 +243,18 @@ public sealed class ForeignFormatTests
         }
     }
 
+    [Fact]
+    public void OpenAIChat_AUserMessageNamedLikeARole_IsNotThatRolesSpeaker()
+    {
+        var path = Path.Combine(EngineHarness.NewFolder(), "named.jsonl");
+        File.WriteAllText(path, "{\"messages\":[{\"role\":\"user\",\"name\":\"assistant\",\"content\":\"I am the user.\"},{\"role\":\"assistant\",\"content\":\"I am the model.\"},{\"role\":\"user\",\"name\":\"assistant\",\"content\":\"Still the user.\"}]}\n");
+
+        var transcript = TranscriptFile.Read(path);
+
+        Assert.Equal([1, 2, 1], transcript.Messages.Select(m => m.Seat));
+        Assert.Equal(2, transcript.Participants.Count);
+    }
+
     [Theory]
     [InlineData("{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"}]}\n{\"conversations\":[{\"from\":\"human\"}]}\n", "line 2", "no 'value'")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}\n", "line 2", "not valid JSON")]
@@ -291,9 +303,12 @@ public sealed class ForeignFormatTests
     [Theory]
     [InlineData("{\"models\":[\"k2\",5,\"gpt5\"],\"log_file\":\"var/k2_gpt5.txt\"}", "'models' must be a list of model names")]
     [InlineData("{\"models\":[\"k2\",\"gpt5\"],\"max_turns\":30.5,\"log_file\":\"var/k2_gpt5.txt\"}", "'max_turns' is 30.5")]
-    public async Task BackroomsMetadata_ThatWouldPutAModelOnTheWrongSeat_IsRefusedInOneLine_TheLogReadWithoutIt(string line, string problem)
+    [InlineData("{\"models\":[\"k2\",\"gpt5\"],\"exit_reason\":7,\"log_file\":\"var/k2_gpt5.txt\"}", "'exit_reason' is 7, but it must be text or null")]
+    [InlineData("{\"models\":[\"k2\",\"gpt5\"],\"start\":[2025,1,1],\"log_file\":\"var/k2_gpt5.txt\"}", "'start' is [2025,1,1], but it must be text or null")]
+    public async Task BackroomsMetadata_NotWhatTheToolWrites_IsRefusedInOneLine_TheLogReadWithoutIt(string line, string problem)
     {
-        // A model that is not a name was left out, moving every later model onto the seat before its own.
+        // A model that is not a name was left out, moving every later model onto the seat before its own; a stop reason or
+        // time of the wrong kind was dropped without a word.
         var folder = EngineHarness.NewFolder();
         await File.WriteAllTextAsync(Path.Combine(folder, "meta.jsonl"), line + "\n");
         await File.WriteAllTextAsync(Path.Combine(folder, "k2_gpt5.txt"), "### Kimi K2 1 ###\nHi.\n\n### GPT-5 2 ###\nHello.\n");
@@ -307,6 +322,18 @@ public sealed class ForeignFormatTests
 
         Assert.StartsWith(Path.Combine(folder, "meta.jsonl") + ":1: " + problem, Assert.Single(skipped), StringComparison.Ordinal);
         Assert.Equal(["k2", "gpt5"], Assert.Single(read).Participants.Select(p => p.Model));
+    }
+
+    [Fact]
+    public void Inspect_ReasoningThatIsNotText_IsRefusedNotReadAsNone()
+    {
+        var path = Path.Combine(EngineHarness.NewFolder(), "inspect.json");
+        File.WriteAllText(path, "{\"eval\":{\"task\":\"t\",\"model\":\"m\"},\"samples\":[{\"id\":1,\"epoch\":1,\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"reasoning\",\"reasoning\":{\"steps\":[\"add\"]}},{\"type\":\"text\",\"text\":\"42\"}]}]}]}");
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Contains("inspect.json", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("message 2 has a reasoning part whose 'reasoning' is not text", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -354,6 +381,56 @@ public sealed class ForeignFormatTests
 
         Assert.Equal("north\u2028south\u2029east\fwest\u0085up", lf.Messages[^1].Content);
         Assert.Equal(lf.Messages.Select(m => m.Content), crlf.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public void ChatBridge_AMessageIsItsLabelsSpeaker_EvenWhereATurnIsMissing()
+    {
+        // Round 4 (the poet's) lost: the cartographer speaks twice in a row, and the poet's later answer is still the poet's.
+        var text = File.ReadAllText(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md"));
+        var start = text.IndexOf("**Round 4**", StringComparison.Ordinal);
+        var end = text.IndexOf("**Round 5**", StringComparison.Ordinal);
+        var path = Path.Combine(EngineHarness.NewFolder(), "gap.md");
+        File.WriteAllText(path, text[..start] + text[end..]);
+
+        var transcript = TranscriptFile.Read(path);
+
+        Assert.Equal([3, 1, 2, 1, 1, 2], transcript.Messages.Select(m => m.Seat));
+        Assert.Equal(["Human", "Cartographer", "Night Owl Poet", "Cartographer", "Cartographer", "Night Owl Poet"], transcript.Messages.Select(m => m.Speaker));
+    }
+
+    [Theory]
+    [InlineData("### Night Owl Poet (2025-11-14 20:31:24)", "### Night Owl Poet (2025-11-14 25:31:24)")]
+    [InlineData("### Night Owl Poet (2025-11-14 20:31:24)", "### Night Owl Poet (yesterday evening)")]
+    [InlineData("### Human (2025-11-14 20:31:07)", "### Human (2025-02-30 20:31:07)")]
+    public void ChatBridge_AHeadingWhoseTimeDoesNotRead_IsRefusedNamingItsLine(string heading, string broken)
+    {
+        // Read past, the heading and its message would be glued to the message before it.
+        var text = File.ReadAllText(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md"));
+        var line = text[..text.IndexOf(heading, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        var path = Path.Combine(EngineHarness.NewFolder(), "time.md");
+        File.WriteAllText(path, text.Replace(heading, broken, StringComparison.Ordinal));
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.Read(path));
+
+        Assert.Equal(line, ex.Line);
+        Assert.Contains("time.md", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("yyyy-MM-dd HH:mm:ss", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ChatBridge_AStartedTimeThatDoesNotRead_IsSaidNotPassedOver()
+    {
+        var text = File.ReadAllText(Path.Combine(Folder, "chat-bridge-2025-11-14_20-31-07__what-makes-a-good-map.md"));
+        var path = Path.Combine(EngineHarness.NewFolder(), "started.md");
+        File.WriteAllText(path, text.Replace("**Started:** 2025-11-14 20:31:07", "**Started:** 14/11/2025 8:31 PM", StringComparison.Ordinal));
+
+        var transcript = TranscriptFile.Read(path);
+
+        Assert.Equal(transcript.Messages[0].Timestamp, transcript.Started);
+        var warning = Assert.Single(transcript.ReadWarnings);
+        Assert.Contains("started.md:6:", warning, StringComparison.Ordinal);
+        Assert.Contains("14/11/2025 8:31 PM", warning, StringComparison.Ordinal);
     }
 
     [Fact]

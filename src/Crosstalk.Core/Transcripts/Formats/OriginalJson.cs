@@ -184,7 +184,9 @@ public static class OriginalJson
         throw new TranscriptFormatException(path, null, $"'{field}' is '{value}', which is not an ISO-8601 time");
     }
 
-    // Python's datetime.isoformat(): microseconds only when there are some.
+    // Python's datetime.isoformat(): microseconds only when there are some, and the offset of a zone-aware time. A time
+    // on this machine's clock is written as the original wrote it, without one; any other keeps its offset, as the reader
+    // takes it back (written bare, 09:00 at +09:00 would read back as 09:00 here).
     private static void AppendTime(StringBuilder builder, DateTimeOffset? value)
     {
         if (value is not { } time)
@@ -194,7 +196,13 @@ public static class OriginalJson
         }
 
         var format = time.Ticks % TimeSpan.TicksPerSecond / 10 == 0 ? SecondsFormat : MicrosecondsFormat;
-        builder.Append('"').Append(time.ToString(format, CultureInfo.InvariantCulture)).Append('"');
+        builder.Append('"').Append(time.ToString(format, CultureInfo.InvariantCulture));
+        if (LocalClock.FromClock(time.DateTime).Offset != time.Offset)
+        {
+            builder.Append(time.ToString("zzz", CultureInfo.InvariantCulture));
+        }
+
+        builder.Append('"');
     }
 
     // Python's json encoder with ensure_ascii=True: printable ASCII as is, the usual short escapes,

@@ -21,7 +21,7 @@ public sealed record UniversalBackroomsMetadata(
 {
     /// <summary>Parses one JSON line; unknown properties are ignored.</summary>
     /// <exception cref="JsonException">The line is not a JSON object.</exception>
-    /// <exception cref="FormatException">Its models or turn cap are not what the tool writes.</exception>
+    /// <exception cref="FormatException">Its models, turn cap or a text field are not what the tool writes.</exception>
     public static UniversalBackroomsMetadata Parse(string json)
     {
         using var document = Object(json);
@@ -88,11 +88,27 @@ public sealed record UniversalBackroomsMetadata(
 
         return turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var t) && t >= 0
             ? t
-            : throw new FormatException($"'max_turns' is {ErrorText.OneLine(turns.GetRawText())}, but it must be a whole number of turns or null");
+            : throw new FormatException($"'max_turns' is {Shown(turns)}, but it must be a whole number of turns or null");
     }
 
-    private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    // Text or nothing: a number or a list where the tool writes text would otherwise be dropped without a word.
+    private static string? String(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new FormatException($"'{name}' is {Shown(value)}, but it must be text or null");
+    }
+
+    private static string Shown(JsonElement value)
+    {
+        var raw = value.GetRawText();
+        return ErrorText.OneLine(raw.Length <= 40 ? raw : raw[..40] + "…");
+    }
 
     private static DateTimeOffset? Time(JsonElement root, string name) =>
         IsoTime.Read(String(root, name), name);

@@ -6,8 +6,9 @@ namespace Crosstalk.Transcripts.Formats.Foreign;
 /// chat_bridge's transcripts (<c>transcripts/{date}__{slug}.md</c>, "# Chat Bridge Transcript"): a session header with
 /// each agent's provider, model, temperature, persona and system prompt (which may span lines), then the human's starter
 /// and one <c>### Label (yyyy-MM-dd HH:mm:ss)</c> block per message, after a <c>**Round N**</c> line (older files have no
-/// round lines). Agent A (odd rounds) sits on seat 1 and agent B on seat 2, with their model as <c>provider:model</c>;
-/// the human sits on seat 3. The file says nothing about why the conversation stopped.
+/// round lines). Agent A (the first to answer) sits on seat 1 and agent B on seat 2, with their model as
+/// <c>provider:model</c>; the human sits on seat 3. A message is seated by its heading's label; only when both agents go
+/// by the same label are they told apart by turn. The file says nothing about why the conversation stopped.
 /// </summary>
 public static class ChatBridgeMarkdown
 {
@@ -38,8 +39,19 @@ public static class ChatBridgeMarkdown
             // A message starts at "### Label (time)" after a blank line, and after "**Round N**" in files that number
             // rounds; the human's starter comes first, without a round. Model text may hold such lines too, so the round
             // line is what tells them apart.
-            if (MessageHeader(lines[i]) is not { } header || lines[i - 1].Length != 0)
+            if (lines[i - 1].Length != 0)
             {
+                continue;
+            }
+
+            if (MessageHeader(lines[i]) is not { } header)
+            {
+                // A heading whose time does not read would join its message to the one before without a word.
+                if (lines[i].StartsWith("### ", StringComparison.Ordinal) && ((rounds && i >= 2 && IsRound(lines[i - 2])) || ((!rounds || headers.Count == 0) && HasClockShape(lines[i]))))
+                {
+                    throw new TranscriptFormatException(path, i + 1, "the message heading has no readable time: chat_bridge writes '### Label (yyyy-MM-dd HH:mm:ss)'");
+                }
+
                 continue;
             }
 
@@ -55,8 +67,10 @@ public static class ChatBridgeMarkdown
             throw new TranscriptFormatException(path, conversation + 1, "the chat_bridge transcript has no messages");
         }
 
-        var seatA = builder.Seat("A", Label(fields, "A", headers), Model(fields, "A"));
-        var seatB = builder.Seat("B", Label(fields, "B", headers), Model(fields, "B"));
+        var labelA = Label(fields, "A", headers);
+        var labelB = Label(fields, "B", headers);
+        var seatA = builder.Seat("A", labelA, Model(fields, "A"));
+        var seatB = builder.Seat("B", labelB, Model(fields, "B"));
         foreach (var (seat, side) in new[] { (seatA, "A"), (seatB, "B") })
         {
             if (fields.TryGetValue($"Agent {side} System Prompt", out var prompt))
@@ -77,16 +91,37 @@ public static class ChatBridgeMarkdown
             {
                 seat = builder.Seat("Human", "Human");
             }
+            else if (labelA == labelB)
+            {
+                // Both agents go by one name: only the turn tells them apart.
+                seat = agents++ % 2 == 0 ? seatA : seatB;
+            }
             else
             {
-                seat = agents++ % 2 == 0 ? seatA : seatB;
+                // A message is its label's, even where a turn is missing; a label of neither agent is a speaker of its own.
+                seat = label == labelA ? seatA : label == labelB ? seatB : builder.Seat(label, label);
             }
 
             builder.Add(seat, body, time);
         }
 
         var transcript = builder.Transcript;
-        transcript.Started = fields.TryGetValue("Started", out var started) && LocalClock.TryParseSeconds(started, out var s) ? s : headers[0].Time;
+        transcript.Started = headers[0].Time;
+        if (fields.TryGetValue("Started", out var started))
+        {
+            if (LocalClock.TryParseSeconds(started, out var s))
+            {
+                transcript.Started = s;
+            }
+            else
+            {
+                var line = Array.FindIndex(lines, 0, conversation, l => l.StartsWith("**Started:**", StringComparison.Ordinal)) + 1;
+                transcript.ReadWarnings.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{path ?? "transcript"}:{line}: the Started time '{(started.Length <= 40 ? started : started[..40] + "…")}' is not yyyy-MM-dd HH:mm:ss; the first message's time is taken as the start"));
+            }
+        }
+
         foreach (var (key, value) in fields)
         {
             if (!key.EndsWith("System Prompt", StringComparison.Ordinal))
@@ -151,6 +186,27 @@ public static class ChatBridgeMarkdown
     private static bool IsRound(string line) =>
         line.StartsWith("**Round ", StringComparison.Ordinal) && line.EndsWith("**", StringComparison.Ordinal)
         && int.TryParse(line.AsSpan(8, line.Length - 10), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    // "… (dddd-dd-dd dd:dd:dd)": a heading that meant to give a time, whether or not the time is a real one.
+    private static bool HasClockShape(string line)
+    {
+        if (line.Length < 4 + 2 + 19 + 2 || !line.EndsWith(')') || line[^21] != '(' || line[^22] != ' ')
+        {
+            return false;
+        }
+
+        var clock = line.AsSpan(line.Length - 20, 19);
+        for (var k = 0; k < clock.Length; k++)
+        {
+            var expected = k switch { 4 or 7 => '-', 10 => ' ', 13 or 16 => ':', _ => '0' };
+            if (expected == '0' ? !char.IsAsciiDigit(clock[k]) : clock[k] != expected)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static (string Label, DateTimeOffset Time)? MessageHeader(string line)
     {

@@ -124,8 +124,9 @@ public static class ChatJsonl
                 continue;
             }
 
-            var name = Text(message, "name") ?? role;
-            builder.Add(builder.Seat(name, name), content);
+            // A named speaker is known by its name, apart from the roles: a user message named "assistant" is not the assistant.
+            var seat = Text(message, "name") is { } name ? builder.Seat("\0" + name, name) : builder.Seat(role, role);
+            builder.Add(seat, content);
         }
 
         Finish(builder, prompts, path, number);

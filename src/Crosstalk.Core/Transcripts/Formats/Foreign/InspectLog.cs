@@ -160,7 +160,14 @@ public static class InspectLog
             {
                 if (ChatJsonl.Text(piece, "type") == "reasoning")
                 {
-                    var value = piece.TryGetProperty("redacted", out var r) && r.ValueKind == JsonValueKind.True ? "[redacted reasoning]" : ChatJsonl.Text(piece, "reasoning") ?? "";
+                    var redacted = piece.TryGetProperty("redacted", out var r) && r.ValueKind == JsonValueKind.True;
+                    if (!redacted && piece.TryGetProperty("reasoning", out var said) && said.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    {
+                        // Inspect writes reasoning as text: anything else would be read as no reasoning without a word.
+                        throw new TranscriptFormatException(path, null, string.Create(CultureInfo.InvariantCulture, $"{part} has a reasoning part whose 'reasoning' is not text"));
+                    }
+
+                    var value = redacted ? "[redacted reasoning]" : ChatJsonl.Text(piece, "reasoning") ?? "";
                     reasoning.Append(reasoning.Length > 0 ? "\n" : "").Append(value);
                     continue;
                 }
