@@ -10,9 +10,14 @@ namespace Crosstalk.Models.Catalog;
 /// <summary>Reads catalog YAML into providers and entries, turning every mistake into one sentence naming the file.</summary>
 internal static partial class CatalogParser
 {
+    // A key given twice is refused: read as the last one, a second 'models:' list silently dropped the first.
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithDuplicateKeyChecking()
         .Build();
+
+    // YamlDotNet's wording for a key given twice in one mapping, before the key.
+    private const string DuplicateKey = "Encountered duplicate key ";
 
     public static CatalogDocument ReadDocument(string yaml, string source)
     {
@@ -38,6 +43,10 @@ internal static partial class CatalogParser
             {
                 // YamlDotNet's wording names our CLR type.
                 reason = $"unknown key '{unknown.Groups[1].Value}' (docs/models.md lists the keys a catalog takes)";
+            }
+            else if (reason.StartsWith(DuplicateKey, StringComparison.Ordinal))
+            {
+                reason = $"the key '{reason[DuplicateKey.Length..]}' is given twice (only one of them would be used)";
             }
             else if (reason.StartsWith("No node deserializer", StringComparison.Ordinal))
             {
@@ -143,6 +152,7 @@ internal static partial class CatalogParser
             Require(options.MaxTokens is not < 1, source, what, $"maxTokens of {options.MaxTokens}; it must be at least 1");
         }
 
+        Require(model.Context is not < 1, source, what, $"a context of {model.Context}; it must be at least 1 token");
         if (model.Price is { } price)
         {
             Require(price.Input is not < 0 && price.Output is not < 0, source, what, "a negative price");
@@ -178,6 +188,12 @@ internal static partial class CatalogParser
             Duration(document.FirstTokenTimeout, "firstTokenTimeout"),
             Duration(document.IdleTimeout, "idleTimeout"),
             Duration(document.AttemptTimeout, "attemptTimeout"));
+        // Every wait would be cut to maxDelay: the base given would never be used.
+        Require(
+            resilience.BaseDelay is not { } baseDelay || resilience.MaxDelay is not { } maxDelay || baseDelay <= maxDelay,
+            source,
+            what,
+            $"resilience baseDelay of '{document.BaseDelay}', longer than its maxDelay of '{document.MaxDelay}'; backoff starts at baseDelay and grows up to maxDelay");
         return resilience;
 
         TimeSpan? Duration(string? text, string key)

@@ -182,6 +182,10 @@ public sealed class ModelCatalogTests
     [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, options: { maxTokens: -3 } }\n", "maxTokens of -3")]
     [InlineData("providers:\n  p: { api: openai, endpoint: http://x/v1, limits: { rpm: -5 } }\n", "a limit below 1")]
     [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, price: { input: -1, output: 2 } }\n", "a negative price")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, context: -1 }\n", "a context of -1; it must be at least 1 token")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1, resilience: { baseDelay: 10s, maxDelay: 1s } }\n", "baseDelay of '10s', longer than its maxDelay of '1s'")]
+    [InlineData("models:\n  - { name: m, api: openai, endpoint: http://x/v1 }\nmodels:\n  - { name: n, api: openai, endpoint: http://x/v1 }\n", "line 3, column 1: the key 'models' is given twice")]
+    [InlineData("models:\n  - name: m\n    api: openai\n    endpoint: http://x/v1\n    model: gpt-4o\n    model: gpt-5\n", "line 6, column 5: the key 'model' is given twice")]
     public void Parse_SemanticMistake_OneSentenceNamingTheFile(string yaml, string expected)
     {
         var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
