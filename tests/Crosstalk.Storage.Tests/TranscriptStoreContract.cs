@@ -125,6 +125,64 @@ public abstract partial class TranscriptStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_AWordBesideANul_IsFoundAsWritten_NotAsTheStoreKeepsIt()
+    {
+        // PostgreSQL keeps a NUL as U+FFFF '0': its index read "a<NUL>bravo" as the word "0bravo".
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        await Store.AppendMessageAsync(id, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = "alpha\0bravo" });
+        await Store.AppendMessageAsync(id, 2, new TranscriptMessage { Seat = 2, Speaker = "B", Content = "\0" });
+
+        Assert.Equal("alpha\0bravo", Assert.Single(await ToListAsync(Store.SearchMessagesAsync("bravo", 10))).Content);
+        Assert.Equal(1, await Store.CountConversationsAsync(new ConversationQuery { Text = "bravo" }));
+        Assert.Empty(await ToListAsync(Store.SearchMessagesAsync("0bravo", 10)));
+        Assert.Empty(await ToListAsync(Store.SearchMessagesAsync("0", 10)));
+    }
+
+    [Fact]
+    public async Task AppendMessage_AMegabyteOfDistinctWords_IsStoredAndItsOpeningFound()
+    {
+        // More words than a PostgreSQL tsvector holds: the insert failed, and with it the batch the reply came in.
+        var text = string.Join(' ', Enumerable.Range(0, 150_000).Select(i => "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var id = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        await Store.AppendMessageAsync(id, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = text });
+
+        Assert.Equal(text, (await Store.GetTranscriptAsync(id))!.Messages[0].Content);
+        Assert.Equal(1, await Store.CountConversationsAsync(new ConversationQuery { Text = "w1234" }));
+    }
+
+    [Fact]
+    public async Task Costs_WhoseSumHasMoreDigitsThanADecimal_AreListed()
+    {
+        // Each cost fits a decimal; PostgreSQL adds them exactly, and reading the sum threw in every list of the store.
+        var runId = await Store.CreateRunAsync(new RunRecord { ExperimentName = "costs", Started = T0 });
+        var id = await Store.CreateConversationAsync(runId, Header("A", null, "B", null), null);
+        await Store.AppendMessageAsync(id, 1, new TranscriptMessage { Seat = 1, Speaker = "A", Content = "a", Cost = 5.9999999999999999999999999999m });
+        await Store.AppendMessageAsync(id, 2, new TranscriptMessage { Seat = 2, Speaker = "B", Content = "b", Cost = 5.9999999999999999999999999999m });
+
+        var conversation = Assert.Single(await ToListAsync(Store.ListConversationsAsync(ConversationQuery.All)));
+        var run = Assert.Single(await ToListAsync(Store.ListRunsAsync()));
+
+        Assert.InRange(conversation.TotalCost!.Value, 11.999999m, 12.000001m);
+        Assert.InRange(run.TotalCost!.Value, 11.999999m, 12.000001m);
+    }
+
+    [Theory]
+    [InlineData(201, 10, 10, "seat 1's name is 201 characters long; a store keeps names of at most 200")]
+    [InlineData(10, 201, 10, "seat 1's model is 201 characters long; a store keeps model ids of at most 200")]
+    [InlineData(10, 10, 101, "the stop reason is 101 characters long; a store keeps reasons of at most 100")]
+    public async Task CreateConversation_ALabelLongerThanAStoreIndexes_IsRefusedInOneSentence(int name, int model, int reason, string expected)
+    {
+        // PostgreSQL refuses an index entry over 2,704 bytes: a 3,000-character name stopped a whole import there.
+        var header = Header(new string('n', name), new string('m', model), "B", null);
+        header.Stop = new StopInfo(new string('r', reason));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.CreateConversationAsync(null, header, null));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await Store.CountConversationsAsync(ConversationQuery.All));
+    }
+
+    [Fact]
     public async Task CreateConversation_WholeTranscript_ImportsMessagesAndStop()
     {
         var transcript = Header("A", null, "B", null);

@@ -221,6 +221,7 @@ public sealed class TranscriptImporter
             return ids;
         }
 
+        var madeRun = RunId is null;
         RunId ??= await _store.CreateRunAsync(
             new RunRecord
             {
@@ -230,20 +231,47 @@ public sealed class TranscriptImporter
             },
             cancellationToken).ConfigureAwait(false);
         IReadOnlyList<long> created;
-        try
+        while (true)
         {
-            created = await _store.CreateConversationsAsync(
-                RunId, [.. added.Select(i => new NewConversation(batch[i].Transcript, null, batch[i].Analysis))], cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Nothing of the batch was stored: another attempt may add it.
-            foreach (var i in added)
+            try
             {
-                _added.Remove(batch[i].Hash);
+                created = await _store.CreateConversationsAsync(
+                    RunId, [.. added.Select(i => new NewConversation(batch[i].Transcript, null, batch[i].Analysis))], cancellationToken).ConfigureAwait(false);
+                break;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing of the batch was stored. Another import of the same files into the same store may have added some
+                // of them since they were prepared (the store keeps one conversation per content hash): those are already
+                // stored, and the rest is tried again; otherwise the failure is the store's.
+                var meanwhile = new List<int>();
+                foreach (var i in added)
+                {
+                    if (await _store.FindByContentHashAsync(batch[i].Hash, cancellationToken).ConfigureAwait(false) is not null)
+                    {
+                        meanwhile.Add(i);
+                    }
+                }
 
-            throw;
+                if (meanwhile.Count == 0)
+                {
+                    foreach (var i in added)
+                    {
+                        _added.Remove(batch[i].Hash);
+                    }
+
+                    await ForgetEmptyRunAsync(madeRun).ConfigureAwait(false);
+                    throw;
+                }
+
+                AlreadyStored += meanwhile.Count;
+                added.RemoveAll(meanwhile.Contains);
+                if (added.Count == 0)
+                {
+                    await ForgetEmptyRunAsync(madeRun).ConfigureAwait(false);
+                    return ids;
+                }
+            }
         }
 
         for (var k = 0; k < added.Count; k++)
@@ -253,6 +281,16 @@ public sealed class TranscriptImporter
 
         Imported += added.Count;
         return ids;
+    }
+
+    // The run made for a batch of which nothing was stored holds nothing: it is not left behind as an empty run.
+    private async Task ForgetEmptyRunAsync(bool madeRun)
+    {
+        if (madeRun && Imported == 0 && RunId is { } empty)
+        {
+            RunId = null;
+            await ((Task)_store.DeleteRunAsync(empty, CancellationToken.None)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 }
 

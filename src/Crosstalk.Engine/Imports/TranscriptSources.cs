@@ -29,7 +29,10 @@ public static class TranscriptSources
         await foreach (var (file, transcript) in ReadTextAsync(files.Where(f => !IsParquet(f)).ToList(), skipped, cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return (file, transcript);
+            if (Storable(file, transcript, skipped))
+            {
+                yield return (file, transcript);
+            }
         }
 
         foreach (var file in files.Where(IsParquet))
@@ -37,9 +40,26 @@ public static class TranscriptSources
             await using var rows = ReadParquetAsync(file, skipped, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (await rows.MoveNextAsync())
             {
-                yield return (file, rows.Current);
+                if (Storable(file, rows.Current, skipped))
+                {
+                    yield return (file, rows.Current);
+                }
             }
         }
+    }
+
+    // Read, but not something a store can index (no real transcript is like it): refused here, in one line naming the file
+    // (and the line or row of a corpus), rather than by the store in the middle of an import's batch.
+    private static bool Storable(string file, Transcript transcript, Action<string> skipped)
+    {
+        if (StoreLimits.Problem(transcript) is not { } tooLong)
+        {
+            return true;
+        }
+
+        var where = transcript.Metadata.TryGetValue(TranscriptMetadataKeys.SourceLocation, out var at) ? $" ({at})" : "";
+        skipped($"{file}{where}: {tooLong}");
+        return false;
     }
 
     /// <summary>

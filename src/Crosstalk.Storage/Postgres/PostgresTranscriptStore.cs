@@ -153,7 +153,13 @@ internal sealed partial class PostgresTranscriptStore : SqlTranscriptStore
     }
 
     protected override string FullTextCondition(string message, string parameter) =>
-        $"to_tsvector('simple', {message}.content) @@ plainto_tsquery('simple', {parameter})";
+        $"to_tsvector('simple', {SearchableText(message + ".content")}) @@ plainto_tsquery('simple', {parameter})";
+
+    // What the full-text index holds of a message (migration 0006, the same expression, so that searches use the index):
+    // its stored text with the NUL escape undone (a NUL, and a U+FFFF, read as a space between words) and cut to the first
+    // 100,000 characters, which a tsvector always holds.
+    private static string SearchableText(string column) =>
+        $"left(replace(replace({column}, U&'\\FFFF\\FFFF', ' '), U&'\\FFFF0', ' '), 100000)";
 
     protected override string FullTextValue(string text) => text;
 
@@ -162,6 +168,11 @@ internal sealed partial class PostgresTranscriptStore : SqlTranscriptStore
 
     protected override decimal? ReadCost(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
+
+    // numeric adds exactly: a sum of costs given to 28 places (5.9999999999999999999999999999 twice) has more digits than a
+    // decimal holds, and reading it threw in every list of the store. Sums are read to 12 places (a millionth of a cent's
+    // millionth; a message costs at most a million dollars, so the whole part leaves a decimal room for them).
+    protected override string Cost(string expression) => $"round({expression}, 12)";
 
     protected override void AddJson(DbCommand command, string name, string? json) =>
         ((NpgsqlCommand)command).Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json is null ? DBNull.Value : NulEscape.EncodeJson(json) });

@@ -486,7 +486,7 @@ internal abstract partial class SqlTranscriptStore
         var matching = CountAsync();
         var conversations = ReadAsync(
             "a.stop_reason, a.message_count, a.first_end, a.pair, COUNT(*), SUM(CASE WHEN a.goodbye_loop_length > 0 THEN 1 ELSE 0 END), " +
-            "SUM(a.messages_after_first_end), SUM(CASE WHEN a.refusals > 0 THEN 1 ELSE 0 END), SUM(a.tokens_after_first_end), SUM(a.cost_after_first_end)",
+            $"SUM(a.messages_after_first_end), SUM(CASE WHEN a.refusals > 0 THEN 1 ELSE 0 END), SUM(a.tokens_after_first_end), {Cost("SUM(a.cost_after_first_end)")}",
             "analyses a",
             "a",
             "a.stop_reason, a.message_count, a.first_end, a.pair",
@@ -500,7 +500,7 @@ internal abstract partial class SqlTranscriptStore
                 ToLong(reader, 6),
                 ToInt(reader, 7),
                 ToLong(reader, 8),
-                ReadAggregateCost(reader, 9)));
+                ReadCost(reader, 9)));
         // Per conversation and model first: a model talking to itself has two seat rows, and is one conversation of it
         // (its messages and words are both seats'), as the in-memory CorpusAnalyzer counts it.
         var models = ReadAsync(
@@ -522,13 +522,13 @@ internal abstract partial class SqlTranscriptStore
                 WithEnd = ToInt(reader, 8),
                 AfterFirstEnd = ToLong(reader, 9),
                 TokensAfterFirstEnd = ToLong(reader, 10),
-                CostAfterFirstEnd = ReadAggregateCost(reader, 11),
+                CostAfterFirstEnd = ReadCost(reader, 11),
                 Emoji = ToLong(reader, 12),
                 Garbled = ToLong(reader, 13),
                 Judged = ToLong(reader, 14),
             }),
             outer: "SELECT model, COUNT(*), SUM(messages), SUM(words), SUM(refusals), SUM(refused), SUM(goodbye_loop), SUM(ended_first), " +
-                "SUM(with_end), SUM(after_end), SUM(tokens_end), SUM(cost_end), SUM(emoji), SUM(garbled), SUM(judged) FROM ({0}) per_conversation GROUP BY model");
+                $"SUM(with_end), SUM(after_end), SUM(tokens_end), {Cost("SUM(cost_end)")}, SUM(emoji), SUM(garbled), SUM(judged) FROM ({{0}}) per_conversation GROUP BY model");
         await Task.WhenAll(matching, conversations, models);
 
         foreach (var group in await conversations)

@@ -23,8 +23,8 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         "idx, seat, speaker, content, completed_at, input_tokens, output_tokens, reasoning_tokens, estimated, cost, " +
         "latency_ms, ttft_ms, finish_reason, reasoning, sent_as, attempts";
 
-    private const string SummaryColumns =
-        "c.id, c.run_id, c.title, c.started, c.ended, c.message_count, c.stop_reason, c.total_tokens, c.total_cost, c.stop_detail";
+    private string SummaryColumns =>
+        $"c.id, c.run_id, c.title, c.started, c.ended, c.message_count, c.stop_reason, c.total_tokens, {Cost("c.total_cost")}, c.stop_detail";
 
     private const string InsertMessageSql =
         "INSERT INTO messages (conversation_id, " + MessageColumns + ") VALUES (@conversation, @idx, @seat, @speaker, @content, " +
@@ -101,6 +101,11 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
     protected abstract void AddCost(DbCommand command, string name, decimal? value);
 
     protected abstract decimal? ReadCost(DbDataReader reader, int ordinal);
+
+    /// <summary>
+    /// A cost, or a sum of costs, as it is read: as it is, unless the database adds more exactly than a decimal holds.
+    /// </summary>
+    protected virtual string Cost(string expression) => expression;
 
     protected abstract void AddJson(DbCommand command, string name, string? json);
 
@@ -257,6 +262,11 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         var header = conversation.Header;
         ArgumentNullException.ThrowIfNull(header);
         ValidateParticipants(header.Participants);
+        if (StoreLimits.Problem(header) is { } tooLong)
+        {
+            throw new ArgumentException($"The conversation cannot be stored: {tooLong}.", nameof(conversation));
+        }
+
         for (var i = 0; i < header.Messages.Count; i++)
         {
             ValidateMessage(header.Messages[i], i + 1);
@@ -509,7 +519,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                 MessageCount: reader.GetInt32(5),
                 StopReason: GetString(reader, 6),
                 TotalTokens: reader.GetInt64(7),
-                TotalCost: ReadAggregateCost(reader, 8),
+                TotalCost: ReadCost(reader, 8),
                 StopDetail: GetString(reader, 9));
         }
     }
@@ -622,7 +632,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             null,
             "SELECT r.id, r.experiment, r.started, COUNT(c.id), " +
             $"COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND NOT {Unfinished} THEN 1 ELSE 0 END), 0), " +
-            "COALESCE(SUM(c.message_count), 0), COALESCE(SUM(c.total_tokens), 0), SUM(c.total_cost) " +
+            $"COALESCE(SUM(c.message_count), 0), COALESCE(SUM(c.total_tokens), 0), {Cost("SUM(c.total_cost)")} " +
             "FROM runs r LEFT JOIN conversations c ON c.run_id = r.id " +
             (runId is null ? "" : "WHERE r.id = @run ") +
             "GROUP BY r.id, r.experiment, r.started, r.started_ms ORDER BY r.started_ms, r.id");
@@ -642,7 +652,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
                 Finished: Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
                 Messages: Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture),
                 TotalTokens: Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture),
-                TotalCost: ReadAggregateCost(reader, 7));
+                TotalCost: ReadCost(reader, 7));
         }
     }
 
@@ -1049,9 +1059,6 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
 
         return string.Join(" AND ", conditions);
     }
-
-    private decimal? ReadAggregateCost(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : Convert.ToDecimal(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
     private async Task<bool> ExistsAsync<T>(
         DbConnection connection, DbTransaction transaction, string sql, T id, CancellationToken cancellationToken)

@@ -162,6 +162,7 @@ public sealed class SilentMisreadTests : IDisposable
     [Theory]
     [InlineData("\"content\": \"Hello! How are you feeling today?\"", "\"content\": \"Hello! How are you feeling today?\", \"usage\": {\"inputTokens\": 5, \"outputTokens\": -3}", "message 2's usage holds a negative token count")]
     [InlineData("\"content\": \"Hello! How are you feeling today?\"", "\"content\": \"Hello! How are you feeling today?\", \"cost\": -0.5", "message 2's cost is negative")]
+    [InlineData("\"content\": \"Hello! How are you feeling today?\"", "\"content\": \"Hello! How are you feeling today?\", \"cost\": 79228162514264337593543950335", "message 2's cost is more than 1,000,000 dollars")]
     [InlineData("\"ended\":", "\"stop\": {\"reason\": \"end-token\", \"seat\": 99, \"message\": 2},\n  \"ended\":", "the stop names seat 99, where no participant sits")]
     [InlineData("\"ended\":", "\"stop\": {\"reason\": \"end-token\", \"seat\": 1, \"message\": -1},\n  \"ended\":", "the stop names message -1, but the transcript has 6")]
     public void Json_ValueNoConversationCanHave_IsRefused_NotShownAsIs(string find, string replace, string problem)

@@ -40,6 +40,26 @@ public sealed class HostileFolderTests : IDisposable
     }
 
     [Fact]
+    public async Task ATranscriptWithANameNoStoreIndexes_IsRefusedInOneLine_ItsNeighboursRead()
+    {
+        // A 3,000-character speaker stopped a whole PostgreSQL import (index entries hold at most 2,704 bytes) and left
+        // every good file of the batch unstored; a JSONL corpus's line is named.
+        File.Copy(SharedFiles.Seed000, Path.Combine(_folder, "good.md"));
+        File.WriteAllText(Path.Combine(_folder, "long.md"), File.ReadAllText(SharedFiles.Seed000).Replace("Kimi K2", new string('K', 3000), StringComparison.Ordinal));
+        File.WriteAllText(
+            Path.Combine(_folder, "corpus.jsonl"),
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"yo\"}]}\n"
+            + "{\"messages\":[{\"role\":\"user\",\"name\":\"" + new string('u', 201) + "\",\"content\":\"hi\"}]}\n");
+
+        var (read, skipped) = await ReadAsync(_folder);
+
+        Assert.Equal(["corpus.jsonl", "good.md"], read.Select(r => Path.GetFileName(r.File)).Order(StringComparer.Ordinal));
+        Assert.Equal(2, skipped.Count);
+        Assert.Contains(skipped, s => s.StartsWith(Path.Combine(_folder, "corpus.jsonl") + " (line 2): seat 1's name is 201 characters long", StringComparison.Ordinal));
+        Assert.Contains(skipped, s => s.StartsWith(Path.Combine(_folder, "long.md") + ": seat 1's name is 3,000 characters long", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MarkdownBesideJson_OfTheSameConversation_IsReadOnce_OfAnotherBoth()
     {
         var seed = SeedMarkdown.ReadFile(SharedFiles.Seed000);

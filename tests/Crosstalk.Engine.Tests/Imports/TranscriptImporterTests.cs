@@ -64,23 +64,56 @@ public sealed class TranscriptImporterTests
     }
 
     [Fact]
-    public async Task AddAsync_ABatchTheStoreRefuses_StoresNoneOfItAndCanBeImportedAgain()
+    public async Task AddAsync_AConversationAnotherImportStoredMeanwhile_IsCountedAsStored_TheRestAdded()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
         var importer = new TranscriptImporter(store);
         var good = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001), "001.txt");
         var late = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "000.txt");
 
-        // Another import stores one of them after this one prepared it: the store refuses a second copy, in the batch's
-        // one transaction.
+        // Another import of the same files stores one of them after this one prepared it (two `crosstalk import` at once):
+        // the store refuses a second copy, which is what "already stored" means, not a failure of the import.
         Assert.NotNull(await new TranscriptImporter(store).AddAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "000.txt", "other import", "seeds"));
-        await Assert.ThrowsAsync<TranscriptStoreException>(() => importer.AddAsync([good, late], "import", "seeds"));
-        Assert.Single(await ToListAsync(store.ListConversationsAsync(ConversationQuery.All)));
+        var ids = await importer.AddAsync([good, late], "import", "seeds");
+
+        Assert.NotNull(ids[0]);
+        Assert.Null(ids[1]);
+        Assert.Equal((1, 1), (importer.Imported, importer.AlreadyStored));
+        Assert.Equal(2, (await ToListAsync(store.ListConversationsAsync(ConversationQuery.All))).Count);
+    }
+
+    [Fact]
+    public async Task AddAsync_EverythingStoredMeanwhile_LeavesNoEmptyRun()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var importer = new TranscriptImporter(store);
+        var late = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "000.txt");
+        await new TranscriptImporter(store).AddAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), "000.txt", "other import", "seeds");
+
+        Assert.Null((await importer.AddAsync([late], "import", "seeds"))[0]);
+
+        Assert.Null(importer.RunId);
+        Assert.Equal(["other import"], (await ToListAsync(store.ListRunsAsync())).Select(r => r.ExperimentName));
+    }
+
+    [Fact]
+    public async Task AddAsync_ABatchTheStoreRefuses_StoresNoneOfItAndCanBeImportedAgain()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var importer = new TranscriptImporter(store);
+        var good = await importer.PrepareAsync(SeedMarkdown.ReadFile(SharedFiles.Seed001), "001.txt");
+        var unfit = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        unfit.Participants[0] = unfit.Participants[0] with { Name = new string('n', StoreLimits.Name + 1) };
+        var refused = await importer.PrepareAsync(unfit, "000.txt");
+
+        // The store refuses the batch's one transaction: nothing of it is stored, and no empty run is left.
+        await Assert.ThrowsAsync<ArgumentException>(() => importer.AddAsync([good, refused], "import", "seeds"));
+        Assert.Empty(await ToListAsync(store.ListConversationsAsync(ConversationQuery.All)));
+        Assert.Empty(await ToListAsync(store.ListRunsAsync()));
 
         // Nothing of the batch was stored, so nothing of it counts as stored: the good one is added when tried again.
         Assert.NotNull((await importer.AddAsync([good], "import", "seeds"))[0]);
         Assert.Equal((1, 0), (importer.Imported, importer.AlreadyStored));
-        Assert.Equal(2, (await ToListAsync(store.ListConversationsAsync(ConversationQuery.All))).Count);
     }
 
     [Fact]

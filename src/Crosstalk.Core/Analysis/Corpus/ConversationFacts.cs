@@ -103,7 +103,7 @@ public sealed record ConversationFacts(
             source,
             analysis.Messages,
             analysis.StopReason,
-            string.Join(" ↔ ", seats.Select(s => s.Model).Order(StringComparer.Ordinal)),
+            PairOf(seats.Select(s => s.Model)),
             end.First,
             end.FirstSeat,
             end.MessagesAfterFirst,
@@ -115,6 +115,23 @@ public sealed record ConversationFacts(
             analysis.NearDuplicates.Count,
             analysis.Garbled.Words.Count,
             seats);
+    }
+
+    /// <summary>The longest pair label kept: a conversation of many seats is still one row that a store can index.</summary>
+    public const int LongestPair = 500;
+
+    // The models sorted and joined; a label of more than LongestPair characters is cut there (never inside a surrogate
+    // pair) and ends in "…".
+    private static string PairOf(IEnumerable<string> models)
+    {
+        var pair = string.Join(" ↔ ", models.Order(StringComparer.Ordinal));
+        if (pair.Length <= LongestPair)
+        {
+            return pair;
+        }
+
+        var cut = char.IsHighSurrogate(pair[LongestPair - 2]) ? LongestPair - 2 : LongestPair - 1;
+        return pair[..cut] + "…";
     }
 
     /// <summary>The conversation's row in the corpus tables.</summary>

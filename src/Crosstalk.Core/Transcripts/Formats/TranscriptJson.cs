@@ -11,6 +11,9 @@ namespace Crosstalk.Transcripts.Formats;
 /// </summary>
 public static class TranscriptJson
 {
+    /// <summary>The largest cost a message may have (dollars).</summary>
+    public const decimal MostCost = 1_000_000m;
+
     /// <summary>The value of the <c>format</c> marker this version writes and reads.</summary>
     public const string FormatName = "crosstalk-transcript/1";
 
@@ -316,6 +319,12 @@ public static class TranscriptJson
             if (m.Cost < 0)
             {
                 throw new TranscriptFormatException(path, line, $"message {i + 1}'s cost is negative");
+            }
+
+            // No reply costs a million dollars; a store sums costs, and sums of such numbers leave what a decimal holds.
+            if (m.Cost > MostCost)
+            {
+                throw new TranscriptFormatException(path, line, $"message {i + 1}'s cost is more than 1,000,000 dollars");
             }
 
             var attempts = FromDocuments(m.Attempts);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Crosstalk.Transcripts.Formats;
@@ -75,7 +76,10 @@ public sealed record UniversalBackroomsMetadata(
             throw new FormatException($"'{name}' must be a list of model names");
         }
 
-        return [.. list.EnumerateArray().Select(m => m.GetString()!)];
+        var models = list.EnumerateArray().Select(m => m.GetString()!).ToList();
+        return models.FirstOrDefault(m => m.Length > StoreLimits.Model) is { } tooLong
+            ? throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{name}' holds a model name of {tooLong.Length:N0} characters; a store keeps model ids of at most {StoreLimits.Model}"))
+            : models;
     }
 
     // null where the tool did not know it ("max_turns": null in logs indexed after the fact); else a whole number.
