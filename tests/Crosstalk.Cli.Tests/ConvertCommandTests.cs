@@ -20,6 +20,11 @@ public sealed class ConvertCommandTests
         var back = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "markdown");
         Assert.Equal(0, back.ExitCode);
         Assert.Equal(File.ReadAllText(source), back.StandardOutput);
+
+        // JSON to JSON is the same file, final line break included (as `run` and `export` write it).
+        var again = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "json");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(File.ReadAllText(json), again.StandardOutput);
     }
 
     [Fact]

@@ -125,6 +125,8 @@ public sealed class HelpTests
     [InlineData("not valid JSON (", "batch", "cut.json")]
     [InlineData("unknown key 'modelz'", "models", "--models", "catalog.yaml")]
     [InlineData("the value at $.messages is not valid", "show", "wrong.json")]
+    [InlineData("Must be one of: ", "export", "store", "--to", "json", "-o", "out", "--stop-reason", "endtoken", "--db", "store.db")]
+    [InlineData("holds exactly two models, and this transcript has 3 participants", "convert", "three.json", "--to", "original-json")]
     public async Task BadInput_OneLineInTheUsersTermsWithoutDotNetInternals(string expected, params string[] args)
     {
         var dir = CrosstalkProcess.NewTempDirectory();
@@ -132,6 +134,7 @@ public sealed class HelpTests
         await File.WriteAllTextAsync(Path.Combine(dir, "cut.json"), "{\"models\": [");
         await File.WriteAllTextAsync(Path.Combine(dir, "catalog.yaml"), "modelz: []\n");
         await File.WriteAllTextAsync(Path.Combine(dir, "wrong.json"), "{\"messages\": 3}");
+        await File.WriteAllTextAsync(Path.Combine(dir, "three.json"), "{\"participants\": [{\"seat\": 1, \"name\": \"A\"}, {\"seat\": 2, \"name\": \"B\"}, {\"seat\": 3, \"name\": \"C\"}], \"messages\": [{\"seat\": 1, \"content\": \"hi\"}]}");
 
         var result = await CrosstalkProcess.RunAsync(dir, args);
 

@@ -50,7 +50,7 @@ internal static class ConvertCommand
             var text = format switch
             {
                 "markdown" => SeedMarkdown.Write(transcripts[0]),
-                "json" => TranscriptJson.Write(transcripts[0]),
+                "json" => TranscriptJson.Write(transcripts[0]) + "\n", // as `run` and `export` write it: converting their file gives it back byte for byte
                 "original-json" => OriginalJson.Write(transcripts[0]),
                 _ => WriteJsonl(transcripts),
             };

@@ -28,6 +28,7 @@ internal static class ExportCommand
         var output = new Option<string>("--output", "-o") { Description = "The folder to write into.", Required = true };
         var name = new Option<string?>("--name") { Description = "The dataset's name (file names and the card's title); default: the run, or 'crosstalk'." };
         var reason = new Option<string?>("--stop-reason") { Description = $"Only conversations that stopped for this reason: {string.Join(", ", StopReasons.All)}." };
+        reason.AcceptOnlyFromAmong([.. StopReasons.All]); // as `list` takes it: a misspelt reason exported nothing, with success
         var model = new Option<string?>("--model") { Description = "Only conversations where a participant's name or model contains this text." };
         var minMessages = new Option<int?>("--min-messages") { Description = "Only conversations with at least this many messages." }.AtLeast(0);
         var maxMessages = new Option<int?>("--max-messages") { Description = "Only conversations with at most this many messages." }.AtLeast(0);
@@ -152,7 +153,17 @@ internal static class ExportCommand
                 context.EveryThousand("exported"),
                 cancellationToken).ConfigureAwait(false);
 
+            foreach (var refusal in result.Refused)
+            {
+                context.Say("skipped", refusal);
+            }
+
             var notes = new List<string>();
+            if (result.Refused.Count > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{result.Refused.Count} the format cannot hold, skipped"));
+            }
+
             if (exporter.FilteredOut > 0)
             {
                 notes.Add(string.Create(CultureInfo.InvariantCulture, $"{exporter.FilteredOut} left out by the filters"));

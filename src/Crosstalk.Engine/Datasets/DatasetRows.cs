@@ -104,7 +104,9 @@ public static class DatasetRows
         row.Cost = cost;
         foreach (var (key, value) in metadata)
         {
-            if (key.StartsWith(Provenance.Prefix, StringComparison.Ordinal))
+            // Where the conversation came from has columns of its own (a plan only when it could be read: else its text is
+            // kept as it came); any other key is kept, "origin.note" too.
+            if (key is Provenance.Run or Provenance.Conversation or Provenance.Source || (key == Provenance.Plan && plan is not null))
             {
                 continue;
             }

@@ -68,15 +68,15 @@ public sealed class ParquetDatasetWriter : IAsyncDisposable
             await _stop.CancelAsync().ConfigureAwait(false);
             try
             {
-                await _writing.ConfigureAwait(false);
+                // Whatever stopped the serializer (a cancel, a full disk, a value it could not write) was reported where
+                // it happened; here the half-written file is thrown away, always.
+                await _writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            finally
             {
-                // The file is being thrown away.
+                await _stream.DisposeAsync().ConfigureAwait(false);
+                File.Delete(_temporary);
             }
-
-            await _stream.DisposeAsync().ConfigureAwait(false);
-            File.Delete(_temporary);
         }
 
         _stop.Dispose();

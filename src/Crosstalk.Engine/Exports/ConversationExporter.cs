@@ -126,10 +126,12 @@ public sealed class ConversationExporter
 
     private bool IsRepeat(Transcript transcript, DuplicateRemoval removal)
     {
+        // Each message as its seat and its length before its text: model output may hold any character, so no separator
+        // could tell "a<US>2<RS>b" in one message from "a" and "b" in two.
         var text = new StringBuilder();
         foreach (var message in transcript.Messages)
         {
-            text.Append(message.Seat.ToString(CultureInfo.InvariantCulture)).Append('\u001f').Append(message.Content).Append('\u001e');
+            text.Append(CultureInfo.InvariantCulture, $"{message.Seat}:{message.Content.Length}:").Append(message.Content);
         }
 
         if (!_exact.Add(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))))

@@ -28,7 +28,11 @@ public static class ExportFormats
 /// <param name="Conversations">Conversations written.</param>
 /// <param name="Examples">For the per-seat formats, the examples written; null for the others.</param>
 /// <param name="Files">The files written, relative to the folder.</param>
-public sealed record ExportResult(int Conversations, int? Examples, IReadOnlyList<string> Files);
+public sealed record ExportResult(int Conversations, int? Examples, IReadOnlyList<string> Files)
+{
+    /// <summary>Conversations the format cannot hold (seed Markdown and a name from another tool), each in one line; the rest were written.</summary>
+    public IReadOnlyList<string> Refused { get; init; } = [];
+}
 
 /// <summary>
 /// Writes exported conversations into a folder in one format: Markdown or JSON (a file per conversation), JSONL, chat
@@ -81,16 +85,18 @@ public static class ExportWriter
         IAsyncEnumerable<ExportedConversation> conversations, string format, string directory, Action<int>? progress, CancellationToken cancellationToken)
     {
         var files = new List<string>();
+        var refused = new List<string>();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var extension = format == ExportFormats.Markdown ? ".md" : ".json";
         await foreach (var c in conversations.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            // Two runs of one experiment number their conversations alike: a second 0001_A_vs_B takes its id as well.
-            var file = FileStem(c.Id, c.Transcript) + extension;
-            if (!used.Add(file))
+            // Two runs of one experiment number their conversations alike: a second 0001_A_vs_B takes its id as well, and
+            // should that name be taken too (names that differ only where file names cannot, "B" and "B_3"), a count after it.
+            var stem = FileStem(c.Id, c.Transcript);
+            var file = stem + extension;
+            for (var n = 1; !used.Add(file); n++)
             {
-                file = string.Create(CultureInfo.InvariantCulture, $"{FileStem(c.Id, c.Transcript)}_{c.Id}{extension}");
-                used.Add(file);
+                file = string.Create(CultureInfo.InvariantCulture, $"{stem}_{c.Id}{(n == 1 ? "" : "_" + n.ToString(CultureInfo.InvariantCulture))}{extension}");
             }
 
             try
@@ -99,14 +105,17 @@ public static class ExportWriter
             }
             catch (TranscriptFormatException ex)
             {
-                // A name imported from another tool that seed Markdown cannot hold: said of the conversation, not as a crash.
-                throw new TranscriptFormatException(null, null, string.Create(CultureInfo.InvariantCulture, $"conversation {c.Id} {ex.Problem}"), ex);
+                // A name imported from another tool that seed Markdown cannot hold: said of the conversation, and the others
+                // are written.
+                refused.Add(string.Create(CultureInfo.InvariantCulture, $"conversation {c.Id} {ex.Problem}"));
+                continue;
             }
+
             files.Add(file);
             progress?.Invoke(files.Count);
         }
 
-        return new ExportResult(files.Count, null, files);
+        return new ExportResult(files.Count, null, files) { Refused = refused };
     }
 
     private static async Task<ExportResult> WriteLinesAsync(

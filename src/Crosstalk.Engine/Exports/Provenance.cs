@@ -65,8 +65,20 @@ public static class Provenance
             return plan;
         }
 
-        return metadata.TryGetValue(Plan, out var json)
-            ? PlanJson.ReadConversation(json, string.Create(CultureInfo.InvariantCulture, $"The provenance of conversation {id}"))
-            : null;
+        if (!metadata.TryGetValue(Plan, out var json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return PlanJson.ReadConversation(json, string.Create(CultureInfo.InvariantCulture, $"The provenance of conversation {id}"));
+        }
+        catch (PlanException)
+        {
+            // Carried in from a file (another tool's, a later version's, or edited by hand): exported as the text it came
+            // as, without the plan's columns, rather than stopping the export of the whole store.
+            return null;
+        }
     }
 }

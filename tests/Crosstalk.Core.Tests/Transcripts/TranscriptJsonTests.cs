@@ -136,6 +136,37 @@ public sealed class TranscriptJsonTests
     }
 
     [Fact]
+    public void OriginalJson_Write_ANarratorsMessage_IsItsSeats_SoTheFileReadsBack()
+    {
+        // The format names no speaker but its two models: a message spoken as "Narrator" on seat 1 was written so, and the
+        // file it wrote was refused by its own reader.
+        var transcript = new Transcript
+        {
+            Participants = [new Participant(1, "A"), new Participant(2, "B")],
+            Messages =
+            [
+                new TranscriptMessage { Seat = 1, Speaker = "Narrator", Content = "It was night." },
+                new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Hello." },
+            ],
+        };
+
+        var read = OriginalJson.Read(OriginalJson.Write(transcript));
+
+        Assert.Equal(["A", "B"], read.Messages.Select(m => m.Speaker));
+        Assert.Equal(["It was night.", "Hello."], read.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public void OriginalJson_Write_ThreeSeats_IsRefusedInOneLine_NotACrash()
+    {
+        var transcript = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B"), new Participant(3, "C")] };
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => OriginalJson.Write(transcript));
+
+        Assert.Contains("holds exactly two models, and this transcript has 3 participants", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OriginalJson_Write_SecondSeatOpened_IsModelA()
     {
         // `crosstalk run --first b`: seat 2 spoke the opener, and the original format's model_a is whoever did.

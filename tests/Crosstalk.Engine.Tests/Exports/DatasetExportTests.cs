@@ -209,6 +209,70 @@ public sealed class DatasetExportTests
     }
 
     [Fact]
+    public async Task FilesPerConversation_NamesThatMeetOnAFallbackName_EachKeepTheirFile()
+    {
+        // Numbered alike, "A vs B" twice and "A vs B_3": the second A vs B fell back to 0001_A_vs_B_3, the third's own name,
+        // and one conversation was written over with success reported.
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        foreach (var (b, text) in new[] { ("B", "this is X1"), ("B_3", "this is Y"), ("B", "this is X2") })
+        {
+            var transcript = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, b)] };
+            transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = text });
+            transcript.Metadata[Crosstalk.Engine.Plans.PlanMetadataKeys.Number] = "1";
+            await store.CreateConversationAsync(null, transcript, null);
+        }
+
+        var (folder, result, _) = await ExportFixture.ExportAsync(store, ExportFormats.Json);
+
+        Assert.Equal(3, result.Files.Count);
+        Assert.Equal(
+            ["this is X1", "this is X2", "this is Y"],
+            Directory.GetFiles(folder).Select(f => Crosstalk.Transcripts.Formats.TranscriptFile.Read(f).Messages[0].Content).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ImportedProvenanceThisVersionCannotRead_IsExportedAsItCame_NotAStopForTheWholeStore()
+    {
+        // An 'origin.plan' that is not a plan (another tool's file, edited by hand) stopped every export of the store, and
+        // Parquet dropped every other 'origin.' key ('origin.note').
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var transcript = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B")] };
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "hello" });
+        transcript.Metadata[Provenance.Conversation] = "9";
+        transcript.Metadata[Provenance.Plan] = "not a plan";
+        transcript.Metadata["origin.note"] = "kept?";
+        await new Crosstalk.Engine.Imports.TranscriptImporter(store).AddAsync(transcript, "in.json", "import", "in");
+
+        foreach (var format in new[] { ExportFormats.Json, ExportFormats.Parquet })
+        {
+            var (folder, result, _) = await ExportFixture.ExportAsync(store, format);
+
+            Assert.Equal(1, result.Conversations);
+            var read = Assert.Single(Crosstalk.Engine.Imports.TranscriptSources.ReadOne(Path.Combine(folder, result.Files[0])));
+            Assert.Equal("not a plan", read.Metadata[Provenance.Plan]);
+            Assert.Equal("kept?", read.Metadata["origin.note"]);
+        }
+    }
+
+    [Fact]
+    public async Task ExactDuplicates_AMessageHoldingSeparatorCharacters_IsNotTakenForTwoMessages()
+    {
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        var one = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B")] };
+        one.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "hello\u001e2\u001fworld" });
+        var two = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B")] };
+        two.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "hello" });
+        two.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "world" });
+        await store.CreateConversationAsync(null, one, null);
+        await store.CreateConversationAsync(null, two, null);
+
+        var (_, result, exporter) = await ExportFixture.ExportAsync(store, ExportFormats.Jsonl, new ExportFilter { Duplicates = DuplicateRemoval.Exact });
+
+        Assert.Equal(2, result.Conversations);
+        Assert.Equal(0, exporter.Duplicates);
+    }
+
+    [Fact]
     public async Task NearDuplicates_ConversationsWithoutWords_AreNotTakenForCopiesOfEachOther()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());

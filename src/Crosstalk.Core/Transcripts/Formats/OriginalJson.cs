@@ -101,14 +101,14 @@ public static class OriginalJson
     /// <c>json.dump(data, f, indent=2, ensure_ascii=True)</c> would (no final newline). The first message gets
     /// role <c>user</c>, the others <c>assistant</c>, as the original recorded them.
     /// </summary>
-    /// <exception cref="ArgumentException">The transcript does not have exactly two participants.</exception>
+    /// <exception cref="TranscriptFormatException">The transcript does not have exactly two participants.</exception>
     public static string Write(Transcript transcript)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         if (transcript.Participants.Count != 2)
         {
-            throw new ArgumentException(
-                $"The original system's JSON holds exactly two models; this transcript has {transcript.Participants.Count} participants.", nameof(transcript));
+            throw new TranscriptFormatException(
+                null, null, $"the original system's JSON holds exactly two models, and this transcript has {transcript.Participants.Count} participants; write it as JSON, which holds any number");
         }
 
         var initial = transcript.Metadata.TryGetValue(InitialMessageKey, out var kept)
@@ -140,7 +140,8 @@ public static class OriginalJson
                 builder.Append(",\n      \"content\": ");
                 AppendString(builder, message.Content);
                 builder.Append(",\n      \"speaker\": ");
-                AppendString(builder, message.Speaker);
+                // The seat's name: the format knows no speaker but its two models (a narrator's message is its seat's).
+                AppendString(builder, transcript.Participants.FirstOrDefault(p => p.Seat == message.Seat)?.Name ?? message.Speaker);
                 builder.Append("\n    }");
             }
 
