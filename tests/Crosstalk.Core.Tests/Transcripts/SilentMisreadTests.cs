@@ -214,6 +214,19 @@ public sealed class SilentMisreadTests : IDisposable
     }
 
     [Fact]
+    public void CrosstalkJson_ALoneSurrogateEscape_IsRefusedSayingWhatItIs()
+    {
+        // It was "a value of another kind belongs here", of a string where a string belongs.
+        var path = Path.Combine(_folder, "half.json");
+        File.WriteAllText(path, "{\"participants\": [{\"seat\": 1, \"name\": \"A\"}],\n\"messages\": [{\"seat\": 1, \"content\": \"a\\ud800b\"}]}");
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.Read(path));
+
+        Assert.Contains("$.messages[0].content", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("an escape that is half of a character, a lone \\uD800–\\uDFFF", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seed_CountRight_ReadsWithoutWarning()
     {
         Assert.Empty(Assert.Single(TranscriptFile.ReadAll(SharedFiles.Seed001)).ReadWarnings);

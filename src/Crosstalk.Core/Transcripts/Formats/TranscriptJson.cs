@@ -145,7 +145,12 @@ public static class TranscriptJson
     {
         var line = firstLine + (int)(ex.LineNumber ?? 0);
         var reason = StrictJson.Reason(ex);
-        if (reason.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
+        if (ex.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+        {
+            // "\ud800" alone: half of a character, which no text holds (said as an experiment file says it).
+            reason = "it holds an escape that is half of a character, a lone \\uD800–\\uDFFF";
+        }
+        else if (reason.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
         {
             // The runtime names one of our types; the reader only needs to know the value is of the wrong kind.
             reason = "a value of another kind belongs here; see docs/transcript-format.md";
