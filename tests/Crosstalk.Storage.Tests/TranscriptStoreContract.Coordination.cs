@@ -146,6 +146,20 @@ public abstract partial class TranscriptStoreContract
     }
 
     [Fact]
+    public async Task CreateRunWithConversations_CancelledWhileStoring_StopsAtOnceAndStoresNothing()
+    {
+        // Ctrl+C while a run of many conversations is stored: the batch waited for the whole transaction (40 s for 200,000).
+        var many = Enumerable.Range(0, 50_000).Select(_ => new NewConversation(Header("A", null, "B", null), "{}")).ToList();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Store.CreateRunAsync(new RunRecord { ExperimentName = "big", Started = T0 }, many, stop.Token));
+
+        Assert.Empty(await ToListAsync(Store.ListRunsAsync()));
+        Assert.Equal(0, await Store.CountConversationsAsync(ConversationQuery.All));
+    }
+
+    [Fact]
     public async Task DeleteConversation_WithAFork_DeletesItsMessagesAndTheForkKeepsItsOwn()
     {
         var parent = await Store.CreateConversationAsync(null, Header("A", null, "B", null), "{}");

@@ -75,9 +75,15 @@ internal static class BatchCommand
             try
             {
                 // The run and all its conversations are stored in one transaction: a batch killed at any moment leaves
-                // either nothing (run it again) or the whole run (resume it).
+                // either nothing (run it again) or the whole run (resume it). Ctrl+C while it is being stored (a run of
+                // hundreds of thousands takes a while) rolls it back at once: nothing is stored.
                 var (run, conversations) = ConversationPlanner.PlanRun(experiment, engine.Models, context.TimeProvider.GetLocalNow(), output, parseResult.GetValue(allowUnpriced));
-                runId = await engine.CreateRunAsync(run, conversations, CancellationToken.None).ConfigureAwait(false);
+                runId = await engine.CreateRunAsync(run, conversations, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await context.Error.WriteLineAsync("Stopped before the run was stored: nothing was stored; run the same command again to start it.").ConfigureAwait(false);
+                throw;
             }
             catch (Exception ex) when (ex is ModelResolutionException or Crosstalk.Engine.PlanException)
             {
