@@ -27,6 +27,7 @@ internal sealed class UsageChatClient : DelegatingChatClient
         var history = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         var response = await base.GetResponseAsync(history, options, cancellationToken);
 
+        response.Usage = Believable(response.Usage);
         if (response.Usage is not { InputTokenCount: not null, OutputTokenCount: not null })
         {
             var reasoning = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text));
@@ -158,7 +159,7 @@ internal sealed class UsageChatClient : DelegatingChatClient
 
             private ChatResponseUpdate Close()
             {
-                var usage = _usage;
+                var usage = Believable(_usage);
                 if (usage is not { InputTokenCount: not null, OutputTokenCount: not null })
                 {
                     usage = Estimate(history, _text?.ToString() ?? string.Empty, _reasoning?.ToString() ?? string.Empty, usage);
@@ -179,6 +180,27 @@ internal sealed class UsageChatClient : DelegatingChatClient
                 };
             }
         }
+    }
+
+    /// <summary>The most tokens a reply or a request is believed to count (a thousand times any context window).</summary>
+    internal const long MostTokens = 1_000_000_000;
+
+    // A provider's counts are its word, and untrusted: a negative count, or one beyond any context (2^62, which overflowed
+    // the run's total), let a reply slip past --token-budget. Such a count is taken as not sent, and estimated instead.
+    private static UsageDetails? Believable(UsageDetails? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        usage.InputTokenCount = Believable(usage.InputTokenCount);
+        usage.OutputTokenCount = Believable(usage.OutputTokenCount);
+        usage.ReasoningTokenCount = Believable(usage.ReasoningTokenCount);
+        usage.TotalTokenCount = Believable(usage.TotalTokenCount);
+        return usage;
+
+        static long? Believable(long? count) => count is >= 0 and <= MostTokens ? count : null;
     }
 
     private static UsageDetails Estimate(IReadOnlyList<ChatMessage> history, string text, string reasoning, UsageDetails? partial)

@@ -61,7 +61,7 @@ internal sealed class ProviderErrorChatClient : DelegatingChatClient
                         yield break;
                     }
                 }
-                catch (Exception ex) when (Translate(ex) is { } failure)
+                catch (Exception ex) when (TranslateWhileReading(ex) is { } failure)
                 {
                     throw failure;
                 }
@@ -70,6 +70,17 @@ internal sealed class ProviderErrorChatClient : DelegatingChatClient
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="Translate(Exception)"/> for what the SDK throws while it reads a reply the provider accepted to send:
+    /// a chunk the SDK cannot read (a finish reason it does not know, a lone surrogate, bytes that are not UTF-8, a count
+    /// beyond an int, a value of the wrong kind) surfaces as the SDK's JSON reading fails, and is a garbled stream —
+    /// retried, as the Anthropic SDK's own <c>AnthropicInvalidDataException</c> is — not a permanent failure of the model.
+    /// </summary>
+    internal ProviderException? TranslateWhileReading(Exception ex) =>
+        Translate(ex) is { Kind: "error" } && ex is (InvalidOperationException and not ObjectDisposedException) or ArgumentException or OverflowException
+            ? new ProviderException($"{_name} sent a chunk that could not be read (malformed_stream).", "malformed_stream", null, true)
+            : Translate(ex);
 
     /// <summary>The provider exception for <paramref name="ex"/>; null for a cancellation, which stays what it is.</summary>
     internal ProviderException? Translate(Exception ex) => Translate(ex, _name, _sdk);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Crosstalk.Models.Middleware;
 
 namespace Crosstalk.Models.Providers;
 
@@ -42,7 +43,9 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
         {
             var status = (int)response.StatusCode;
             var retryAfter = ReadRetryAfter(response, _time);
-            var body = await ReadBoundedAsync(response, cancellationToken);
+            // Keys are taken out of the whole body before any of it is cut short: a key echoed back across the cut no
+            // longer matched the key, and most of it was shown.
+            var body = SecretRedactor.Redact(await ReadBoundedAsync(response, cancellationToken));
             var (type, message) = ReadError(body);
             var kind = Kind(status, type);
             var detail = string.IsNullOrWhiteSpace(message) ? response.ReasonPhrase ?? "no details" : message;
@@ -76,7 +79,8 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
         if (response.Headers.TryGetValues("retry-after-ms", out var ms)
             && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
         {
-            return TimeSpan.FromMilliseconds(milliseconds);
+            // "Infinity" and 1e20 parse too: a wait beyond any bound is the longest (maxRetryAfter caps it again).
+            return milliseconds < ResilienceOptions.Longest.TotalMilliseconds ? TimeSpan.FromMilliseconds(milliseconds) : ResilienceOptions.Longest;
         }
 
         var header = response.Headers.RetryAfter;
