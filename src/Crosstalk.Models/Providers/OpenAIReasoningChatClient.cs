@@ -7,7 +7,8 @@ namespace Crosstalk.Models.Providers;
 /// <summary>
 /// Microsoft.Extensions.AI.OpenAI reads reasoning from <c>reasoning_content</c> (DeepSeek, Moonshot, vLLM); OpenRouter
 /// and some others send it as <c>reasoning</c>. This picks that field up too, so reasoning never lands in, or vanishes
-/// from, a message's content.
+/// from, a message's content. And a refusal OpenAI sends in its own field (<c>refusal</c>, beside an empty
+/// <c>content</c>) is what the model said: it is the message's text, not dropped (a red-teamer's run is about them).
 /// </summary>
 internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
 {
@@ -20,6 +21,13 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
         IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken);
+        if (response.RawRepresentation is ChatCompletion { Refusal: { Length: > 0 } refusal }
+            && response.Text.Length == 0
+            && response.Messages.LastOrDefault() is { } refused)
+        {
+            refused.Contents.Add(new TextContent(refusal));
+        }
+
         if (response.RawRepresentation is ChatCompletion completion
             && !response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Any()
             && ReadReasoning(completion) is { Length: > 0 } reasoning
@@ -50,7 +58,17 @@ internal sealed class OpenAIReasoningChatClient : DelegatingChatClient
 
             protected override void Inspect(ChatResponseUpdate update)
             {
-                if (_answering || update.RawRepresentation is not StreamingChatCompletionUpdate raw)
+                if (update.RawRepresentation is not StreamingChatCompletionUpdate raw)
+                {
+                    return;
+                }
+
+                if (raw.RefusalUpdate is { Length: > 0 } refusal)
+                {
+                    update.Contents.Add(new TextContent(refusal));
+                }
+
+                if (_answering)
                 {
                     return;
                 }

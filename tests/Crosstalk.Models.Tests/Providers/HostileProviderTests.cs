@@ -67,6 +67,26 @@ public sealed class HostileProviderTests
         Assert.Equal(2, fakes.OpenAI.RequestCount);
     }
 
+    [Fact]
+    public async Task OpenAIStream_ARefusalInItsOwnField_IsTheMessagesText()
+    {
+        // OpenAI sends a refusal as "refusal" beside an empty "content": it was dropped, and the message stored empty.
+        await using var fakes = await FakeModels.StartAsync();
+        fakes.OpenAI.Enqueue(new RecordedResponse(200, "text/event-stream",
+        [
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I'm sorry, \"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I can't help with that.\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+            "data: [DONE]\n\n",
+        ]));
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+
+        var updates = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Help me with something bad.")]).ToListAsync();
+
+        Assert.Equal("I'm sorry, I can't help with that.", updates.ToChatResponse().Text);
+    }
+
     [Theory]
     [InlineData(-100000, -100000)]
     [InlineData(4611686018427387904, 4611686018427387904)]
