@@ -122,6 +122,25 @@ public sealed class RunWithProvidersTests
     }
 
     [Fact]
+    public async Task Batch_FailuresForMoreReasonsThanShown_SaysHowManyMoreAndWhereToSeeThem()
+    {
+        // Four endpoints nothing listens on: four reasons, the rarest of which was left off the summary without a word.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var models = Path.Combine(dir, "models.yaml");
+        File.WriteAllText(models, "models:\n" + string.Concat(Enumerable.Range(1, 4).Select(i =>
+            $"  - {{ name: b{i}, api: openai, endpoint: \"http://127.0.0.1:{i}/v1\", model: m, resilience: {{ attempts: 1 }} }}\n")));
+        File.WriteAllText(Path.Combine(dir, "exp.yaml"), "models: [b1, b2, b3, b4, offline:eliza]\npairs: [[b1, offline:eliza], [b2, offline:eliza], [b3, offline:eliza], [b4, offline:eliza], [b4, offline:eliza]]\norders: one\nstop: { max_messages: 4 }\n");
+
+        var result = await CrosstalkProcess.RunAsync(dir, "batch", "exp.yaml", "--models", models, "--db", "s.db", "--quiet");
+
+        Assert.True(result.ExitCode == 1, result.StandardError + result.StandardOutput);
+        var output = result.StandardOutput.ReplaceLineEndings(" ");
+        Assert.Contains("5 conversation(s) stopped on an error", output, StringComparison.Ordinal);
+        Assert.Contains("2 × b4 failed", output, StringComparison.Ordinal);
+        Assert.Matches(@"and 1 more, for 1 other reason\(s\): crosstalk list r-[0-9a-z-]+ --stop-reason error", output);
+    }
+
+    [Fact]
     public async Task Run_MissingKey_FailsWithOneLineNamingTheVariableButNoValue()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

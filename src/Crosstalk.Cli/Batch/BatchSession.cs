@@ -88,9 +88,22 @@ internal static class BatchSession
         }
 
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0} conversation(s) stopped on an error:[/]", failed);
-        foreach (var (detail, count) in reasons.OrderByDescending(r => r.Value).Take(3))
+        var shown = reasons.OrderByDescending(r => r.Value).Take(3).ToList();
+        foreach (var (detail, count) in shown)
         {
             context.Console.MarkupLine(CultureInfo.InvariantCulture, "[red]  {0} × {1}[/]", count, TerminalText.Escape(detail));
+        }
+
+        if (reasons.Count > shown.Count)
+        {
+            // The rarest reasons are not hidden without a word: one of them may be the cause (a key refused on one model).
+            var rest = failed - shown.Sum(r => r.Value);
+            context.Console.MarkupLine(
+                CultureInfo.InvariantCulture,
+                "[red]  and {0} more, for {1} other reason(s): crosstalk list {2} --stop-reason error[/]",
+                rest,
+                reasons.Count - shown.Count,
+                TerminalText.Escape(runId));
         }
 
         context.Console.MarkupLine(CultureInfo.InvariantCulture, "Once the cause is fixed, they go on from their last message with: [bold]crosstalk resume {0} --retry-failed[/]", TerminalText.Escape(runId));
