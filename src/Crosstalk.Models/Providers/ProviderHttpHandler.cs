@@ -34,9 +34,24 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
                 $"{Host(request)} could not be reached ({SecretRedactor.Redact(ex.Message).TrimEnd('.')}).", "network", null, true, null, null);
         }
 
-        if (response.IsSuccessStatusCode)
+        if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "text/html")
         {
             return response;
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            // A web page where the API's JSON or stream belongs (a proxy's or a portal's sign-in page, an endpoint that is
+            // a website): said as what it is, not as a stream that was cut before it began. Another attempt may pass.
+            using (response)
+            {
+                var page = SecretRedactor.Redact(await ReadBoundedAsync(response, cancellationToken)).ReplaceLineEndings(" ").Trim();
+                throw new ProviderException(
+                    $"{Host(request)} answered {(int)response.StatusCode} with a web page, not the API's reply (not_api){(page.Length == 0 ? "" : ": " + (page.Length > 200 ? page[..200] + "…" : page))}.",
+                    "not_api",
+                    (int)response.StatusCode,
+                    true);
+            }
         }
 
         using (response)

@@ -87,6 +87,24 @@ public sealed class HostileProviderTests
         Assert.Equal("I'm sorry, I can't help with that.", updates.ToChatResponse().Text);
     }
 
+    [Fact]
+    public async Task AWebPageWhereTheReplyBelongs_IsSaidToBeOne_NotACutStream()
+    {
+        // A proxy's sign-in page answered 200: it was reported as "ended the stream before sending anything".
+        var resilience = FakeModels.FastResilience();
+        resilience.MaxAttempts = 1;
+        await using var fakes = await FakeModels.StartAsync(resilience: resilience);
+        fakes.OpenAI.Enqueue(new RecordedResponse(200, "text/html", ["<html><head><title>Sign in to the proxy</title></head><body>\n<form>…</form></body></html>"]));
+        using var client = fakes.Factory.CreateClient("fake-4o", out _);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).ToListAsync().AsTask());
+
+        Assert.Equal("not_api", error.Kind);
+        Assert.True(error.IsTransient);
+        Assert.Contains("answered 200 with a web page, not the API's reply (not_api): <html><head><title>Sign in to the proxy", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
     [Theory]
     [InlineData(-100000, -100000)]
     [InlineData(4611686018427387904, 4611686018427387904)]
