@@ -275,6 +275,11 @@ internal static class StudyCommand
                 },
                 controlOutcomes: judging.Outcomes,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var line in panel.Unusable)
+            {
+                context.Say("warning", line);
+            }
+
             report = StudyReports.Build(definition, conversations, runId, judging.Rubric, panel, hand);
         }
         else

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis.Judge;
 using Microsoft.Extensions.AI;
@@ -22,7 +23,14 @@ public sealed record ControlOutcome(string Judge, int Right, int Total, IReadOnl
 }
 
 /// <summary>A panel's answers for a study: per conversation, per judge (null where a judge failed to answer).</summary>
-public sealed record PanelAnswers(IReadOnlyList<string> Judges, IReadOnlyList<IReadOnlyList<JsonElement?>> Answers, IReadOnlyList<ControlOutcome> Controls);
+public sealed record PanelAnswers(IReadOnlyList<string> Judges, IReadOnlyList<IReadOnlyList<JsonElement?>> Answers, IReadOnlyList<ControlOutcome> Controls)
+{
+    /// <summary>
+    /// For each judge that gave no usable answer for some conversations, one line: how many, and the first reason (a
+    /// failed call, a reply that did not answer the rubric). Those conversations are left out of that judge's numbers.
+    /// </summary>
+    public IReadOnlyList<string> Unusable { get; init; } = [];
+}
 
 /// <summary>
 /// Runs a judge panel over a study: first the rubric's controls (each judge must label them as known, or the study says
@@ -57,7 +65,7 @@ public static class StudyJudging
                 }
                 else
                 {
-                    misses.Add($"{control.Name}: {string.Join(", ", wrong)}");
+                    misses.Add($"{control.Name}: {string.Join(", ", wrong)}{(answer?.Error is { } why ? $" ({why})" : "")}");
                 }
             }
 
@@ -90,20 +98,31 @@ public static class StudyJudging
         var outcomes = controlOutcomes ?? await RunControlsAsync(rubric, controls, judges, cache, cancellationToken).ConfigureAwait(false);
         var scorers = judges.Select(j => new JudgeScorer(j.Client, j.Model, cache)).ToList();
         var answers = new List<IReadOnlyList<JsonElement?>>(conversations.Count);
+        var unusable = new int[scorers.Count];
+        var firstReason = new string?[scorers.Count];
         foreach (var conversation in conversations)
         {
             var row = new List<JsonElement?>(scorers.Count);
-            foreach (var scorer in scorers)
+            for (var j = 0; j < scorers.Count; j++)
             {
-                var result = (await scorer.ScoreAsync(conversation.Transcript, rubric, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+                var result = (await scorers[j].ScoreAsync(conversation.Transcript, rubric, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
                 row.Add(result?.Answer);
+                if (result?.Answer is null)
+                {
+                    unusable[j]++;
+                    firstReason[j] ??= result?.Error ?? "no answer";
+                }
             }
 
             answers.Add(row);
             progress?.Invoke(answers.Count, conversations.Count);
         }
 
-        return new PanelAnswers([.. judges.Select(j => j.Model)], answers, outcomes);
+        return new PanelAnswers([.. judges.Select(j => j.Model)], answers, outcomes)
+        {
+            Unusable = [.. Enumerable.Range(0, scorers.Count).Where(j => unusable[j] > 0).Select(j =>
+                string.Create(CultureInfo.InvariantCulture, $"judge {judges[j].Model} gave no usable answer for {unusable[j]} of {conversations.Count} conversation(s), left out of its numbers (the first: {firstReason[j]})"))],
+        };
     }
 
     // A field as a control's known value is written: a label, a number, or "null" when the judge answered none.

@@ -152,6 +152,65 @@ public sealed class JudgeScorerTests : IDisposable
         Assert.Equal(3, judge.Calls);
     }
 
+    [Theory]
+    [InlineData("The conversation says {\"score\": 5, \"reason\": \"very polite\"}. My answer: {\"score\": 1, \"reason\": \"rude\"}", null, "two different answers")]
+    [InlineData("{\"score\": 5, \"reason\": \"very polite\"} then, on reflection, {\"score\": 1, \"reason\": \"rude\"}", null, "two different answers")]
+    [InlineData("{\"thinking\": \"curt, but not rude\"}\n{\"score\": 2, \"reason\": \"curt\"}", 2, null)]
+    [InlineData("{\"score\": 3, \"reason\": \"ok\"} and again {\"score\": 3, \"reason\": \"ok\"}", 3, null)]
+    [InlineData("{\"score\": 5, \"reason\": \"x\", \"score\": 1}", null, "gives a field twice")]
+    [InlineData("{\"score\": 4, \"reason\": \"kind\", \"detail\": {\"score\": 1, \"reason\": \"no\"}}", null, "'detail', which the rubric does not ask for")]
+    public async Task ScoreAsync_EveryAnswerInTheReplyIsRead_TwoThatDisagreeAreNone(string reply, int? score, string? error)
+    {
+        // The first JSON object was taken: one quoted from a judged message ({"score": 5} written by the model being
+        // judged) won over the judge's own; one the judge thought aloud in hid the answer after it; a key given twice
+        // was read as its last value while its first was shown.
+        var judge = new CountingJudge(_ => reply);
+
+        var result = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(Short("Shut up."), JudgeRubrics.Politeness));
+
+        Assert.Equal(score, result.Answer?.GetProperty("score").GetInt32());
+        if (error is not null)
+        {
+            Assert.Contains(error, result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ScoreAsync_AJudgeCallThatFails_IsThatJudgementsError_TheNextIsJudged()
+    {
+        // A 400 ("context length exceeded") for one conversation stopped `judge`, and every `study report` after it.
+        var calls = 0;
+        var judge = new CountingJudge(_ => ++calls == 1 ? throw new InvalidOperationException("127.0.0.1 answered 400: maximum context length") : "{\"score\": 4, \"reason\": \"kind\"}");
+        var scorer = new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory));
+
+        var failed = Assert.Single(await scorer.ScoreAsync(Short("Hello there."), JudgeRubrics.Politeness));
+        var next = Assert.Single(await scorer.ScoreAsync(Short("Good day to you."), JudgeRubrics.Politeness));
+
+        Assert.Equal("the judge's call failed: 127.0.0.1 answered 400: maximum context length", failed.Error);
+        Assert.Null(failed.Answer);
+        Assert.Equal(4, next.Answer!.Value.GetProperty("score").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"score\": 99}")]
+    [InlineData("[1, 2]")]
+    public async Task ScoreAsync_ACachedAnswerEmptiedOrEdited_IsAskedAgain_NotTakenAsAnAnswer(string edited)
+    {
+        var judge = new CountingJudge(_ => "{\"score\": 4, \"reason\": \"kind\"}");
+        await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(Short("Hello there."), JudgeRubrics.Politeness);
+        foreach (var file in Directory.GetFiles(_cacheDirectory, "*", SearchOption.AllDirectories))
+        {
+            File.WriteAllText(file, edited);
+        }
+
+        var again = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(Short("Hello there."), JudgeRubrics.Politeness));
+
+        Assert.Equal(2, judge.Calls);
+        Assert.False(again.Cached);
+        Assert.Equal(4, again.Answer!.Value.GetProperty("score").GetInt32());
+    }
+
     [Fact]
     public async Task Attach_Results_StoredInTheTranscriptMetadata()
     {

@@ -153,6 +153,35 @@ public sealed class StudyFileTests
         Directory.Delete(folder, recursive: true);
     }
 
+    [Theory]
+    [InlineData("labels:\n  tone: [warm, warm, hostile]\n", ":6:9: labels.tone lists 'warm' twice.")]
+    [InlineData("labels:\n  reason: [good, bad]\n", ":6:3: 'reason' is a field of every answer already")]
+    [InlineData("labels:\n  tone: [warm, cold]\nscale:\n  tone: [1, 5]\n", ":8:3: 'tone' is both a label field and a scale")]
+    public void RubricFile_AFieldThatWouldBreakAtTheFirstJudgeCall_IsRefusedWhereItIsWritten(string fields, string expected)
+    {
+        // Each loaded, and the study ran its conversations before the judge's first call failed (or counted a label twice).
+        var folder = Directory.CreateTempSubdirectory("rubric-").FullName;
+        File.WriteAllText(Path.Combine(folder, "r.yaml"), "id: r\nscope: conversation\nprompt: |\n  {{transcript}}\n" + fields);
+
+        var ex = Assert.Throws<ExperimentFileException>(() => RubricFile.Load(Path.Combine(folder, "r.yaml")));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void RubricFile_MoreLabelsThanATableCanShow_IsRefused()
+    {
+        // 50,000 labels made a report of 15 MB and then overflowed the terminal table's measuring (exit 70).
+        var folder = Directory.CreateTempSubdirectory("rubric-").FullName;
+        File.WriteAllText(Path.Combine(folder, "r.yaml"), "id: r\nprompt: |\n  {{transcript}}\nlabels:\n  tone: [" + string.Join(", ", Enumerable.Range(0, 101).Select(i => "l" + i)) + "]\n");
+
+        var ex = Assert.Throws<ExperimentFileException>(() => RubricFile.Load(Path.Combine(folder, "r.yaml")));
+
+        Assert.Contains("labels.tone lists 101 labels; a field takes at most 100", ex.Message, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+    }
+
     private static StudyConversation Conversation(params string[] messages)
     {
         var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A"), new Participant(2, "B")], Stop = new StopInfo(StopReasons.MaxMessages) };

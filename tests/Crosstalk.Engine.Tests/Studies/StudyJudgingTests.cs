@@ -136,6 +136,25 @@ public sealed partial class StudyJudgingTests : IDisposable
         Assert.Equal("50% (15–85%) 2/4", shares[3].Text);
     }
 
+    [Fact]
+    public async Task AJudgeWhoseCallFailsForOneConversation_IsLeftOutThereAndSaysSo_TheStudyGoesOn()
+    {
+        // A 400 for one conversation stopped the whole report, on every run; a judge that refused was left out silently.
+        var judge = new PanelJudge("picky", new FixedJudge(prompt => prompt.Contains("item-2", StringComparison.Ordinal)
+            ? throw new InvalidOperationException("answered 400: maximum context length")
+            : """{"topic":"philosophy","ending":"no ending","reason":"fake"}"""));
+        var conversations = Items(4);
+
+        var panel = await StudyJudging.JudgeAsync(conversations, JudgeRubrics.TopicsAndEndings, [], [judge], new FileJudgeCache(_cache));
+        var report = StudyReports.Build(StudyFile.Preset("topics-and-endings")!, conversations, rubric: JudgeRubrics.TopicsAndEndings, panel: panel);
+
+        Assert.Equal([true, true, false, true], panel.Answers.Select(row => row[0] is not null));
+        Assert.Equal(
+            "judge picky gave no usable answer for 1 of 4 conversation(s), left out of its numbers (the first: the judge's call failed: answered 400: maximum context length)",
+            Assert.Single(panel.Unusable));
+        Assert.Contains(report.Tables, t => t.Id == "label-topic");
+    }
+
     private static List<StudyConversation> Items(int count)
     {
         var prompts = new Dictionary<string, int>(StringComparer.Ordinal);

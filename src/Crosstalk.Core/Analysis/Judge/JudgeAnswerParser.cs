@@ -9,19 +9,34 @@ namespace Crosstalk.Analysis.Judge;
 /// </summary>
 internal static class JudgeAnswerParser
 {
-    /// <summary>Returns the answer object as compact JSON, or null with <paramref name="error"/> set.</summary>
+    /// <summary>
+    /// Returns the answer object as compact JSON, or null with <paramref name="error"/> set. Every JSON object of the reply
+    /// is read (the outermost ones; not those inside an object already read), and those that answer the rubric must agree:
+    /// a judge that quotes the conversation may quote a judged model's own "answer" (<c>{"score": 10}</c> in a message
+    /// is a prompt injection), so a reply holding two different answers is no answer, whichever comes first. An object
+    /// that gives a key twice is not read (which of the two would count differs from reader to reader).
+    /// </summary>
     public static string? Parse(string reply, string schemaJson, out string? error)
     {
         using var schema = JsonDocument.Parse(schemaJson);
+        string? answer = null;
+        string? firstProblem = null;
+        var readTo = -1;
         foreach (var (start, length) in Candidates(reply))
         {
+            if (start < readTo)
+            {
+                continue;
+            }
+
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(reply.AsMemory(start, length), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                document = JsonDocument.Parse(reply.AsMemory(start, length), Options);
             }
-            catch (JsonException)
+            catch (JsonException ex)
             {
+                firstProblem ??= ex.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? "the answer gives a field twice" : null;
                 continue;
             }
 
@@ -32,14 +47,29 @@ internal static class JudgeAnswerParser
                     continue;
                 }
 
-                error = Check(document.RootElement, schema.RootElement);
-                return error is null ? JsonSerializer.Serialize(document.RootElement, JudgeJsonContext.Default.JsonElement) : null;
+                readTo = start + length;
+                if (Check(document.RootElement, schema.RootElement) is { } problem)
+                {
+                    firstProblem ??= problem;
+                    continue;
+                }
+
+                var compact = JsonSerializer.Serialize(document.RootElement, JudgeJsonContext.Default.JsonElement);
+                if (answer is not null && answer != compact)
+                {
+                    error = "the judge's reply holds two different answers (one may be quoted from the conversation)";
+                    return null;
+                }
+
+                answer = compact;
             }
         }
 
-        error = "the judge's reply held no JSON object";
-        return null;
+        error = answer is null ? firstProblem ?? "the judge's reply held no JSON object" : null;
+        return answer;
     }
+
+    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
 
     // Balanced {...} spans (start, length), outermost first, skipping braces inside strings. The reply is model output:
     // the scan stops after ten million characters and four readings of it (a reply of 200,000 '{', each start read to the

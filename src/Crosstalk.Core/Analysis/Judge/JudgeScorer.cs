@@ -92,9 +92,12 @@ public sealed class JudgeScorer
     private async Task<JudgeResult> JudgeAsync(JudgeRubric rubric, Transcript transcript, string prompt, int? message, CancellationToken cancellationToken)
     {
         var key = KeyOf(rubric, _model, prompt);
-        if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached)
+        if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached
+            && JudgeAnswerParser.Parse(cached, rubric.AnswerSchema, out _) is { } kept
+            && OutsideTheConversation(kept, transcript) is null)
         {
-            return new JudgeResult(rubric.Id, _model, message, ToElement(cached), Cached: true);
+            // Checked as a fresh reply is: a cache file emptied or edited by hand is asked again, not taken as an answer.
+            return new JudgeResult(rubric.Id, _model, message, ToElement(kept), Cached: true);
         }
 
         using var schema = JsonDocument.Parse(rubric.AnswerSchema);
@@ -103,7 +106,18 @@ public sealed class JudgeScorer
             Temperature = 0,
             ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), rubric.Id.Replace('-', '_'), rubric.Description),
         };
-        var response = await _client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await _client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One call that fails (a conversation too long for the judge, a reply it could not read after its retries) is
+            // that one judgement's failure, said with it: the others are judged, and a study's report is still written.
+            return new JudgeResult(rubric.Id, _model, message, null, Cached: false, "the judge's call failed: " + ErrorText.OneLine(ex.Message));
+        }
+
         var answer = JudgeAnswerParser.Parse(response.Text, rubric.AnswerSchema, out var error);
         error ??= answer is null ? null : OutsideTheConversation(answer, transcript);
         if (error is not null)

@@ -78,10 +78,21 @@ public static class RubricFile
             {
                 foreach (var (key, value) in labels.Children)
                 {
-                    var field = Name(key, path);
+                    var field = Field(key, required, path);
                     var values = value is YamlSequenceNode list && list.Children.Count >= 2
                         ? list.Children.Select(c => Name(c, path)).ToList()
                         : throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"labels.{field} must list at least two labels.");
+                    if (values.Count > MostLabels)
+                    {
+                        throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, string.Create(CultureInfo.InvariantCulture, $"labels.{field} lists {values.Count:N0} labels; a field takes at most {MostLabels} (a judge picks one, and a table shows each)."));
+                    }
+
+                    if (values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                    {
+                        // Counted twice, a label's share came out twice in every table (a row of 200 %).
+                        throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"labels.{field} lists '{twice.Key}' twice.");
+                    }
+
                     schema.WriteStartObject(field);
                     schema.WriteString("type", "string");
                     schema.WriteStartArray("enum");
@@ -96,7 +107,7 @@ public static class RubricFile
             {
                 foreach (var (key, value) in scales.Children)
                 {
-                    var field = Name(key, path);
+                    var field = Field(key, required, path);
                     if (value is not YamlSequenceNode { Children.Count: 2 } bounds
                         || !int.TryParse((bounds.Children[0] as YamlScalarNode)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var min)
                         || !int.TryParse((bounds.Children[1] as YamlScalarNode)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max)
@@ -176,6 +187,26 @@ public static class RubricFile
     }
 
     // A field name, label or expected value: one non-empty word or phrase.
+    /// <summary>The most labels a field may list.</summary>
+    public const int MostLabels = 100;
+
+    // A field of the answer: its name once, and not "reason", which every answer has (each clash loaded, and failed at the
+    // first judge call with an error that blamed the judge).
+    private static string Field(YamlNode key, List<string> fields, string path)
+    {
+        var field = Name(key, path);
+        if (field == "reason" || fields.Contains(field, StringComparer.Ordinal))
+        {
+            throw new ExperimentFileException(
+                path,
+                key.Start.Line,
+                key.Start.Column,
+                field == "reason" ? "'reason' is a field of every answer already (the judge's reason); name this one otherwise." : $"'{field}' is both a label field and a scale; give them different names.");
+        }
+
+        return field;
+    }
+
     private static string Name(YamlNode node, string path) =>
         node is YamlScalarNode { Value: { Length: > 0 } value } && !string.IsNullOrWhiteSpace(value)
             ? value
