@@ -30,8 +30,13 @@ internal sealed class ProviderHttpHandler : DelegatingHandler
         }
         catch (HttpRequestException ex)
         {
+            // Reached, but what came back was not a whole HTTP answer (the connection closed in its headers, or they were
+            // too large or not HTTP): said as that, not as a server nobody could find.
+            var what = ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse or HttpRequestError.ConfigurationLimitExceeded
+                ? "was reached but sent no whole answer"
+                : "could not be reached";
             throw new ProviderException(
-                $"{Host(request)} could not be reached ({SecretRedactor.Redact(ex.Message).TrimEnd('.')}).", "network", null, true, null, null);
+                $"{Host(request)} {what} ({SecretRedactor.Redact(ex.Message).TrimEnd('.')}).", "network", null, true, null, null);
         }
 
         if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType != "text/html")

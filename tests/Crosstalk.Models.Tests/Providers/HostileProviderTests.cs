@@ -105,6 +105,38 @@ public sealed class HostileProviderTests
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    [Fact]
+    public async Task AServerThatClosesInTheMiddleOfItsHeaders_WasReached_NotUnreachable()
+    {
+        // It was reported as "could not be reached": the user looks for a wrong host or port, when the server answered.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var socket = await listener.AcceptSocketAsync();
+                var buffer = new byte[65536];
+                await socket.ReceiveAsync(buffer);
+                await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event"u8.ToArray());
+                socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+            }
+        });
+        var resilience = FakeModels.FastResilience();
+        resilience.MaxAttempts = 1;
+        await using var fakes = await FakeModels.StartAsync(
+            resilience: resilience,
+            extraYaml: $"  - {{ name: closer, api: openai, endpoint: \"http://127.0.0.1:{port}/v1\", model: m, key: CROSSTALK_TEST_OPENAI_KEY }}\n");
+        using var client = fakes.Factory.CreateClient("closer", out _);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hi")]).ToListAsync().AsTask());
+
+        Assert.Contains($"127.0.0.1:{port} was reached but sent no whole answer", error.Message, StringComparison.Ordinal);
+        Assert.Equal("network", error.Kind);
+        listener.Stop();
+    }
+
     [Theory]
     [InlineData(-100000, -100000)]
     [InlineData(4611686018427387904, 4611686018427387904)]
