@@ -80,7 +80,7 @@ public static class RubricFile
                 {
                     var field = Field(key, required, path);
                     var values = value is YamlSequenceNode list && list.Children.Count >= 2
-                        ? list.Children.Select(c => Name(c, path)).ToList()
+                        ? list.Children.Select(c => Label(c, path)).ToList()
                         : throw new ExperimentFileException(path, value.Start.Line, value.Start.Column, $"labels.{field} must list at least two labels.");
                     if (values.Count > MostLabels)
                     {
@@ -187,6 +187,13 @@ public static class RubricFile
     }
 
     // A field name, label or expected value: one non-empty word or phrase.
+    // A label is text: an unquoted null or ~ is YAML's "nothing" (it became the label "null", which a control's expected
+    // value uses for "no answer").
+    private static string Label(YamlNode node, string path) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "null" or "Null" or "NULL" or "~" }
+            ? throw new ExperimentFileException(path, node.Start.Line, node.Start.Column, "a label must be text; an unquoted null or ~ is YAML's 'nothing' (quote it if the word is meant).")
+            : Name(node, path);
+
     /// <summary>The most labels a field may list.</summary>
     public const int MostLabels = 100;
 
