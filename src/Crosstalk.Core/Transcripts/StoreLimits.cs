@@ -10,7 +10,7 @@ namespace Crosstalk.Transcripts;
 /// </summary>
 public static class StoreLimits
 {
-    /// <summary>The longest name of a seat, in UTF-16 characters (as <see cref="Formats.SeedMarkdown.NameProblem"/> allows).</summary>
+    /// <summary>The longest name of a seat, in UTF-16 characters (the bound <see cref="Formats.SeedMarkdown.NameProblem"/> holds names to as well).</summary>
     public const int Name = 200;
 
     /// <summary>The longest model id.</summary>

@@ -116,7 +116,7 @@ public static class SeedMarkdown
             return $"a name must not contain \"{NameJoiner}\", which separates the names in a transcript's title";
         }
 
-        return name.Length > 200 ? "a name must be at most 200 characters" : null;
+        return name.Length > StoreLimits.Name ? $"a name must be at most {StoreLimits.Name} characters" : null;
     }
 
     /// <exception cref="TranscriptFormatException">The names or seats cannot be written so that they read back.</exception>
