@@ -33,7 +33,7 @@ internal static class DetectorQualityScenario
         using var document = JsonDocument.Parse(File.ReadAllText(labels));
         var second = secondReader is null ? null : Loops(secondReader);
         Counts loops = new(), present = new(), copies = new(), refusals = new(), readers = new(), readersPresent = new();
-        bool copiesLabelled = false, refusalsLabelled = false;
+        bool loopsLabelled = false, copiesLabelled = false, refusalsLabelled = false;
         Console.WriteLine("| Transcript | Goodbye loop, labelled | Detected | Near copies missed | Near copies extra | Refusals labelled / detected |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var entry in document.RootElement.GetProperty("transcripts").EnumerateArray())
@@ -42,10 +42,13 @@ internal static class DetectorQualityScenario
             var transcript = TranscriptFile.Read(Path.Combine(logs, entry.GetProperty("path").GetString()!));
             var analysis = TranscriptAnalyzer.Analyze(transcript);
 
-            var labelled = Loop(entry);
+            // A set labelled for near copies only has no goodbye-loop labels: that detector is not scored on it.
+            var loopLabelled = entry.TryGetProperty("goodbyeLoop", out _);
+            loopsLabelled |= loopLabelled;
+            var labelled = loopLabelled ? Loop(entry) : null;
             (int Start, int End)? detected = analysis.GoodbyeLoop is { } loop ? (loop.Start, loop.End) : null;
-            var hit = Compare(labelled, detected, loops, present);
-            if (second is not null)
+            var hit = loopLabelled && Compare(labelled, detected, loops, present);
+            if (second is not null && loopLabelled)
             {
                 Compare(labelled, second[id], readers, readersPresent);
             }
@@ -72,14 +75,18 @@ internal static class DetectorQualityScenario
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {id} | {Span(labelled)}{(second is null ? "" : $" (second reader: {Span(second[id])})")} | {Span(detected)}{(hit ? " ✓" : "")} | {copyCells} | {refusalCell} |"));
+                $"| {id} | {(loopLabelled ? Span(labelled) : "not labelled")}{(second is null ? "" : $" (second reader: {Span(second[id])})")} | {Span(detected)}{(hit ? " ✓" : "")} | {copyCells} | {refusalCell} |"));
         }
 
         Console.WriteLine();
         Console.WriteLine("| Detector | Precision | Recall | Hits | False alarms | Misses |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        Console.WriteLine(loops.Row("goodbye loop (start and end within ±3 messages)"));
-        Console.WriteLine(present.Row("goodbye loop found (the detected one overlaps the labelled one)"));
+        if (loopsLabelled)
+        {
+            Console.WriteLine(loops.Row("goodbye loop (start and end within ±3 messages)"));
+            Console.WriteLine(present.Row("goodbye loop found (the detected one overlaps the labelled one)"));
+        }
+
         if (copiesLabelled)
         {
             Console.WriteLine(copies.Row("near copy (per message)"));

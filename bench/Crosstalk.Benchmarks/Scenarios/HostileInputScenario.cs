@@ -78,6 +78,13 @@ internal static class HostileInputScenario
         }
 
         var read = clock.Elapsed.TotalSeconds;
+        if (args.Contains("--measures"))
+        {
+            // --measures: each per-message measure over every message, on one thread, cold and then warm (what each costs,
+            // and what a process pays to start it), then the whole analysis below once more, warm.
+            MeasureEach([.. transcripts.SelectMany(t => t.Messages).Select(m => m.Content)]);
+        }
+
         // --alloc-types: what the analysis allocates, by type (sampled by the runtime's own events).
         using var gcEvents = args.Contains("--alloc-types") ? new GcEvents(allocationTypes: true) : null;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -103,6 +110,16 @@ internal static class HostileInputScenario
         {
             // --dump FILE: every transcript's analysis, to compare two builds' results.
             await File.WriteAllLinesAsync(dump, transcripts.Select(t => JsonSerializer.Serialize(TranscriptAnalyzer.Analyze(t), AnalysisJsonContext.Default.TranscriptAnalysis)));
+        }
+
+        if (args.Contains("--measures"))
+        {
+            foreach (var (name, run) in new (string, Action<Transcript>)[] { ("analysis", t => TranscriptAnalyzer.Analyze(t)), ("analysis and facts", t => TranscriptAnalyzer.AnalyzeWithFacts(t)) })
+            {
+                var again = Stopwatch.StartNew();
+                transcripts.ForEach(run);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-22} again {again.Elapsed.TotalMilliseconds,7:N0} ms"));
+            }
         }
 
         if (rounds == 0)
@@ -145,6 +162,41 @@ internal static class HostileInputScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` + `crosstalk analyze store` | {Options.Median(importThenAnalyze):0.00} s | {Options.Median(importThenAnalyze) / baseline:0.0} × |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` again (nothing new) | {Options.Median(importAgain):0.00} s | {Options.Median(importAgain) / baseline:0.0} × |"));
         return 0;
+    }
+
+    private static void MeasureEach(string[] texts)
+    {
+        var measures = new (string Name, Action<string> Run)[]
+        {
+            ("words, lower-cased", t => TextWords.Lower(t)),
+            ("content-word counts", t => LexicalMeasures.Counts(TextWords.Lower(t), skipStopWords: true)),
+            ("word count", t => TextWords.Count(t)),
+            ("shingles", t => ShingleSet.Create(t)),
+            ("emoji", t => TextWords.Emoji(t)),
+            ("garbled words", t => GarbledWordDetector.Find(t, out _)),
+            ("end token", t => EndTokenDetector.EndsWithToken(t, "^C^C")),
+            ("farewell", t => FarewellDetector.IsFarewell(t, "^C^C")),
+            ("refusal", t => RefusalDetector.IsRefusal(t)),
+            ("compression ratio", t => LexicalMeasures.CompressionRatio(t)),
+            ("closing kind", t => ClosingDetector.Classify(t)),
+        };
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"each measure over the {texts.Length:N0} messages ({texts.Sum(t => (long)t.Length) / 1048576.0:0.0} M characters), one thread:"));
+        foreach (var (name, run) in measures)
+        {
+            var passes = new double[3];
+            for (var pass = 0; pass < passes.Length; pass++)
+            {
+                var clock = Stopwatch.StartNew();
+                foreach (var text in texts)
+                {
+                    run(text);
+                }
+
+                passes[pass] = clock.Elapsed.TotalMilliseconds;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-22} first {passes[0],7:N0} ms, then {passes[1],7:N0} / {passes[2],7:N0} ms"));
+        }
     }
 
     private static double Time(Transcript transcript, int rounds)

@@ -68,7 +68,62 @@ public static partial class RefusalDetector
     {
         // Most messages have neither quote lines nor code nor quotation marks: they are read as they are.
         var own = text.AsSpan().ContainsAny(QuoteLineOrCode) ? WithoutQuoteLinesAndCode(text) : text;
-        return own.AsSpan().ContainsAny(QuotationMarks) ? QuotedPassage().Replace(own, " … ") : own;
+        return own.AsSpan().ContainsAny(QuotationMarks) ? WithoutQuotedPassages(own) : own;
+    }
+
+    /// <summary>The most characters between a quotation mark and the one that closes it for the passage to be a quote.</summary>
+    internal const int LongestQuote = 400;
+
+    /// <summary>
+    /// Every quoted passage replaced by " … ", read left to right: a passage opens at a quotation mark and closes at the first
+    /// mark that closes it, at most <see cref="LongestQuote"/> characters on; "…" and `…` do not cross a line. A mark that
+    /// is not closed so is text. One pass over the text, a copy made only from the first passage.
+    /// </summary>
+    internal static string WithoutQuotedPassages(string text)
+    {
+        StringBuilder? builder = null;
+        var copied = 0;
+        var at = 0;
+        while (at < text.Length)
+        {
+            var next = text.AsSpan(at).IndexOfAny(QuotationMarks);
+            if (next < 0)
+            {
+                break;
+            }
+
+            at += next;
+            var close = ClosingMark(text, at);
+            if (close < 0)
+            {
+                at++;
+                continue;
+            }
+
+            builder ??= new StringBuilder(text.Length);
+            builder.Append(text, copied, at - copied).Append(" … ");
+            copied = at = close + 1;
+        }
+
+        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    /// <summary>Where the passage opened at <paramref name="open"/> closes, or -1.</summary>
+    private static int ClosingMark(string text, int open)
+    {
+        var rest = text.AsSpan(open + 1, Math.Min(LongestQuote + 1, text.Length - open - 1));
+        var found = text[open] switch
+        {
+            '"' => rest.IndexOfAny('"', '\n'),
+            '`' => rest.IndexOfAny('`', '\n'),
+            '“' => rest.IndexOf('”'),
+            '«' => rest.IndexOf('»'),
+            '„' => rest.IndexOfAny('“', '”'),
+            '「' => rest.IndexOf('」'),
+            _ => rest.IndexOf('』'),
+        };
+
+        return found < 0 || rest[found] == '\n' ? -1 : open + 1 + found;
     }
 
     private static string WithoutQuoteLinesAndCode(string text)
@@ -99,7 +154,7 @@ public static partial class RefusalDetector
         return builder?.ToString() ?? text;
     }
 
-    // What a quote line or code begins with, and what every quoted passage of QuotedPassage() begins with.
+    // What a quote line or code begins with, and what every quoted passage begins with.
     private static readonly SearchValues<char> QuoteLineOrCode = SearchValues.Create(">`~");
     private static readonly SearchValues<char> QuotationMarks = SearchValues.Create("\"“«„「『`");
 
@@ -129,7 +184,4 @@ public static partial class RefusalDetector
         + @"|我(?:不能|无法|不可以|没法)(?:帮助|帮忙|协助|提供|参与|回答|满足)|我必须拒绝|恕我不能",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
     private static partial Regex Anywhere();
-
-    [GeneratedRegex("\"[^\"\\n]{0,400}\"|“[^”]{0,400}”|«[^»]{0,400}»|„[^“”]{0,400}[“”]|「[^」]{0,400}」|『[^』]{0,400}』|`[^`\\n]{0,400}`", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexLimits.MatchTimeoutMilliseconds)]
-    private static partial Regex QuotedPassage();
 }
