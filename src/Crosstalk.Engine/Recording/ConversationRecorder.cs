@@ -85,7 +85,15 @@ internal sealed class ConversationRecorder
     {
         if (_plan.MarkdownPath is { } markdown)
         {
-            SeedMarkdown.WriteFile(transcript, markdown);
+            try
+            {
+                SeedMarkdown.WriteFile(transcript, markdown);
+            }
+            catch (TranscriptFormatException)
+            {
+                // Only a run planned before the planner refused what Markdown cannot hold (one name on two seats, the second
+                // opening) gets here, on resume: its messages are in the store and the JSON file, and go on being recorded.
+            }
         }
 
         if (_plan.JsonPath is { } json)

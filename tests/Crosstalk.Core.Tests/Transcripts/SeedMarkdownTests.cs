@@ -156,6 +156,47 @@ public sealed class SeedMarkdownTests
     }
 
     [Fact]
+    public void Write_ModelTalkingToItselfInTurnFromSeatOne_ReadsBackOnTheSameSeats()
+    {
+        var transcript = Make(["ELIZA", "ELIZA"], "a", "b", "c", "d");
+
+        var read = SeedMarkdown.Read(SeedMarkdown.Write(transcript));
+
+        Assert.Equal([1, 2, 1, 2], read.Messages.Select(m => m.Seat));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 1, 2, 1 }, "message 2 is on seat 1", "would read it back on seat 2")]
+    [InlineData(new[] { 2, 1, 2, 1 }, "message 1 is on seat 2", "would read it back on seat 1")]
+    public void Write_SharedNameOutOfTurn_IsRefusedRatherThanReadBackOnOtherSeats(int[] seats, string message, string readAs)
+    {
+        // `crosstalk run --a offline:eliza --b offline:eliza --first b` wrote such a file, and it read back with every seat swapped.
+        var transcript = Make(["ELIZA", "ELIZA"]);
+        foreach (var seat in seats)
+        {
+            transcript.Messages.Add(new TranscriptMessage { Seat = seat, Speaker = "ELIZA", Content = "words" });
+        }
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => SeedMarkdown.Write(transcript));
+
+        Assert.StartsWith($"cannot be written as seed Markdown: {message}, but more than one seat is named 'ELIZA'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(readAs, ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("write it as JSON, which keeps it as it is", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_DistinctNamesOutOfTurn_ReadsBackOnTheSameSeats()
+    {
+        var transcript = Make(["A", "B"]);
+        for (var i = 0; i < 3; i++)
+        {
+            transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "words" });
+        }
+
+        Assert.Equal([1, 1, 1], SeedMarkdown.Read(SeedMarkdown.Write(transcript)).Messages.Select(m => m.Seat));
+    }
+
+    [Fact]
     public void WriteFile_ThenReadFile_RoundTripsAndLeavesNoTemporaryFile()
     {
         var dir = Directory.CreateTempSubdirectory("crosstalk-md-");

@@ -37,6 +37,41 @@ public sealed class SeatNameTests
     }
 
     [Fact]
+    public void OneNameOnBothSeats_SecondSeatOpeningWithFiles_IsRefusedBeforeAnythingRuns()
+    {
+        // Its Markdown transcript would have read back with every seat swapped.
+        using var models = new TestModels();
+        var directory = Directory.CreateTempSubdirectory("crosstalk-plan-");
+        try
+        {
+            var ex = Assert.Throws<PlanException>(() => ConversationPlanner.PlanConversation(
+                new ConversationRequest { Seats = [new SeatRequest("offline:eliza"), new SeatRequest("offline:eliza")], FirstSeat = 2, OutputDirectory = directory.FullName },
+                models,
+                DateTimeOffset.Now));
+
+            Assert.StartsWith("Seat 2 opens, and more than one seat is named ", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("Let seat 1 open", ex.Message, StringComparison.Ordinal);
+            Assert.Empty(directory.GetFiles());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void OneNameOnBothSeats_SecondSeatOpeningWithoutFiles_IsPlanned()
+    {
+        // Without a Markdown file (the store and JSON keep seats), nothing would read back wrong.
+        using var models = new TestModels();
+
+        var planned = ConversationPlanner.PlanConversation(
+            new ConversationRequest { Seats = [new SeatRequest("offline:eliza"), new SeatRequest("offline:eliza")], FirstSeat = 2 }, models, DateTimeOffset.Now);
+
+        Assert.Equal(2, planned.Plan.FirstSeat);
+    }
+
+    [Fact]
     public void ExperimentFileName_ThatWouldNotReadBack_NamesTheLine()
     {
         var ex = Assert.Throws<ExperimentFileException>(() => ExperimentFile.Parse("models:\n  - model: offline:eliza\n    name: \"A ↔ B\"\n  - offline:markov\n", "exp.yaml"));

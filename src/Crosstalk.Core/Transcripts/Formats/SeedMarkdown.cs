@@ -41,6 +41,11 @@ public static class SeedMarkdown
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var names = ValidateParticipants(transcript.Participants);
+        if (SeatOrderProblem(names, transcript.Messages.Select(m => m.Seat)) is { } order)
+        {
+            throw Unwritable(order);
+        }
+
         var seats = new SeatAssigner(names);
 
         var length = 128;
@@ -117,6 +122,44 @@ public static class SeedMarkdown
         }
 
         return name.Length > StoreLimits.Name ? $"a name must be at most {StoreLimits.Name} characters" : null;
+    }
+
+    /// <summary>
+    /// Why messages on <paramref name="seats"/>, in that order, would read back on other seats, or null when they would not.
+    /// Seed Markdown names speakers, not seats: a name two seats share is read as the seat after the one that spoke before
+    /// (the first such seat at the start), so a model talking to itself reads back only in turn order from the first seat
+    /// that has its name. Checked by the writer, and where a conversation is planned, before anything runs.
+    /// </summary>
+    /// <param name="names">The seats' names, seat 1 first.</param>
+    /// <param name="seats">Each message's seat, in order; the check ends at a seat that is not one of them.</param>
+    public static string? SeatOrderProblem(IReadOnlyList<string> names, IEnumerable<int> seats)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(seats);
+        if (names.Distinct(StringComparer.Ordinal).Count() == names.Count)
+        {
+            return null;
+        }
+
+        var reader = new SeatAssigner(names);
+        var index = 0;
+        foreach (var seat in seats)
+        {
+            index++;
+            if (seat < 1 || seat > names.Count)
+            {
+                return null;
+            }
+
+            var read = reader.Next(names[seat - 1]);
+            if (read != seat)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"message {index} is on seat {seat}, but more than one seat is named '{names[seat - 1]}', and Markdown, which names speakers and not seats, would read it back on seat {read}");
+            }
+        }
+
+        return null;
     }
 
     /// <exception cref="TranscriptFormatException">The names or seats cannot be written so that they read back.</exception>
