@@ -12,7 +12,8 @@ public static class ErrorText
     /// <summary>
     /// What <paramref name="c"/> is shown as: a C0 control or DEL as its Unicode control picture (ESC as ␛, a line
     /// break as ␊); a C1 control, a line or paragraph separator, or a bidirectional embedding, override or isolate (which
-    /// would reorder what is printed after it: the "Trojan Source" trick) as U+FFFD; any other character as itself.
+    /// would reorder what is printed after it: the "Trojan Source" trick) as U+FFFD; any other character as itself
+    /// (<see cref="OneLine"/> also spells out those that show as nothing).
     /// </summary>
     public static char Shown(char c) => c switch
     {
@@ -64,7 +65,8 @@ public static class ErrorText
     /// <summary>
     /// <paramref name="text"/> as one line of bounded length: a line break would split the message, an escape sequence
     /// or a bidirectional override would reach the terminal, and a 100,000-character token would be echoed whole. Every
-    /// character is <see cref="Shown"/>.
+    /// character is <see cref="Shown"/>, and one that shows as nothing (<see cref="IsInvisible"/>) is written as its code
+    /// point, "&lt;U+200B&gt;".
     /// </summary>
     public static string OneLine(string text)
     {
@@ -78,9 +80,24 @@ public static class ErrorText
                 break;
             }
 
+            if (IsInvisible(c))
+            {
+                builder.Append("<U+").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)).Append('>');
+                continue;
+            }
+
             builder.Append(Shown(c));
         }
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Whether <paramref name="c"/> is a format character that shows as nothing (a zero-width space or non-joiner, a word
+    /// joiner, a byte-order mark, a soft hyphen, a left-to-right mark): in a message that names a text, "Claude" and
+    /// "Claude" + U+200B look the same, so <see cref="OneLine"/> spells it out. The zero-width joiner, which holds emoji such
+    /// as 👩‍💻 together, stays as it is; bidirectional controls are <see cref="Reorders"/>'.
+    /// </summary>
+    public static bool IsInvisible(char c) =>
+        c != '\u200d' && !Reorders(c) && !char.IsSurrogate(c) && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 }

@@ -1,0 +1,24 @@
+using Crosstalk.Transcripts;
+
+namespace Crosstalk.Core.Tests.Transcripts;
+
+public sealed class ErrorTextTests
+{
+    [Theory]
+    [InlineData("speaker 'Claude\u200B'", "speaker 'Claude<U+200B>'")]
+    [InlineData("\uFEFFtitle", "<U+FEFF>title")]
+    [InlineData("soft\u00ADhyphen and word\u2060joiner", "soft<U+00AD>hyphen and word<U+2060>joiner")]
+    [InlineData("mark\u200E", "mark<U+200E>")]
+    public void OneLine_CharacterThatShowsAsNothing_IsSpelledOut(string text, string shown) =>
+        Assert.Equal(shown, ErrorText.OneLine(text));
+
+    [Theory]
+    [InlineData("👩‍💻 at work")]
+    [InlineData("Kimi K2 ↔ 4o")]
+    [InlineData("مرحبا")]
+    public void OneLine_VisibleText_IsKept(string text) => Assert.Equal(text, ErrorText.OneLine(text));
+
+    [Fact]
+    public void OneLine_BidirectionalOverrideAndEscape_AreStillReplaced() =>
+        Assert.Equal("a\uFFFDb␛[31m", ErrorText.OneLine("a\u202Eb\u001b[31m"));
+}
