@@ -20,6 +20,7 @@ public sealed class ConvertCommandTests
         var back = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "markdown");
         Assert.Equal(0, back.ExitCode);
         Assert.Equal(File.ReadAllText(source), back.StandardOutput);
+        Assert.Equal(string.Empty, back.StandardError); // nothing the seed holds is lost on the way back
 
         // JSON to JSON is the same file, final line break included (as `run` and `export` write it).
         var again = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "json");
@@ -35,6 +36,25 @@ public sealed class ConvertCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(File.ReadAllText(SharedFiles.Seed001), result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Convert_RunToMarkdown_SaysWhatTheMarkdownDoesNotHold()
+    {
+        // A run's JSON holds models, the stop and metadata: Markdown keeps names and text, and says what it drops.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var run = await CrosstalkProcess.RunAsync(dir, "run", "--max-messages", "4", "--seed", "3", "--no-store", "-o", dir, "--quiet");
+        Assert.Equal(0, run.ExitCode);
+        var json = Directory.GetFiles(dir, "*.json").Single();
+
+        var result = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "markdown");
+
+        Assert.Equal(0, result.ExitCode);
+        var warning = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: seed Markdown holds names, times and messages only; not written: the models", warning, StringComparison.Ordinal);
+        Assert.Contains("the stop (max-messages)", warning, StringComparison.Ordinal);
+        Assert.EndsWith("(--to json keeps them)", warning, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Directory.GetFiles(dir, "*.md").Single()), result.StandardOutput);
     }
 
     [Fact]

@@ -47,6 +47,11 @@ internal static class ConvertCommand
                 throw new UserException($"{path} holds {transcripts.Count} transcripts; convert it --to jsonl, or export them one file each.");
             }
 
+            if (format == "markdown" && SeedMarkdown.NotKept(transcripts[0]) is { Count: > 0 } lost)
+            {
+                context.Say("warning", $"seed Markdown holds names, times and messages only; not written: {string.Join(", ", lost)} (--to json keeps them)");
+            }
+
             var text = format switch
             {
                 "markdown" => SeedMarkdown.Write(transcripts[0]),

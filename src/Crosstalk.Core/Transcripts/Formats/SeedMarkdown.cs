@@ -125,6 +125,68 @@ public static class SeedMarkdown
     }
 
     /// <summary>
+    /// What of <paramref name="transcript"/> seed Markdown does not hold (it keeps the names, the start and end to the
+    /// second and the messages' text): each as a phrase, empty when nothing would be lost. <c>convert --to markdown</c> says
+    /// so, so a conversion that drops the models and usage does not do it without a word.
+    /// </summary>
+    public static IReadOnlyList<string> NotKept(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var lost = new List<string>();
+        void Count(string what, Func<TranscriptMessage, bool> has)
+        {
+            var n = transcript.Messages.Count(has);
+            if (n > 0)
+            {
+                lost.Add(string.Create(CultureInfo.InvariantCulture, $"{what} ({n} {(n == 1 ? "message" : "messages")})"));
+            }
+        }
+
+        if (transcript.Participants.Any(p => !string.IsNullOrEmpty(p.Model)))
+        {
+            lost.Add("the models");
+        }
+
+        if (transcript.Participants.Any(p => !string.IsNullOrEmpty(p.SystemPrompt)))
+        {
+            lost.Add("the system prompts");
+        }
+
+        if (transcript.Title.Length > 0 && transcript.Title != Transcript.TitleFor(transcript.Participants))
+        {
+            lost.Add("the title");
+        }
+
+        Count("token usage", m => m.Usage is not null);
+        Count("costs", m => m.Cost is not null);
+        Count("latencies", m => m.Latency is not null || m.TimeToFirstToken is not null);
+        Count("message times", m => m.Timestamp is not null);
+        Count("finish reasons", m => m.FinishReason is not null);
+        Count("reasoning", m => m.Reasoning is not null);
+        Count("what a seat was sent", m => m.SentAs is not null);
+        Count("failed attempts", m => m.Attempts.Count > 0);
+        if (transcript.Stop is { } stop && !Reinferred(transcript, stop))
+        {
+            lost.Add($"the stop ({stop.Reason})");
+        }
+
+        if (transcript.Metadata.Count > 0)
+        {
+            lost.Add(string.Create(CultureInfo.InvariantCulture, $"metadata ({string.Join(", ", transcript.Metadata.Keys.Take(5))}{(transcript.Metadata.Count > 5 ? ", …" : "")})"));
+        }
+
+        return lost;
+    }
+
+    // Whether reading the Markdown back would infer this same stop (as reading the seed it came from did).
+    private static bool Reinferred(Transcript transcript, StopInfo stop)
+    {
+        var bare = new Transcript { Started = transcript.Started, Ended = transcript.Ended, Messages = transcript.Messages };
+        StopInference.Infer(bare);
+        return bare.Stop is { } again && (again.Reason, again.Seat, again.Message, again.Detail) == (stop.Reason, stop.Seat, stop.Message, stop.Detail);
+    }
+
+    /// <summary>
     /// Why messages on <paramref name="seats"/>, in that order, would read back on other seats, or null when they would not.
     /// Seed Markdown names speakers, not seats: a name two seats share is read as the seat after the one that spoke before
     /// (the first such seat at the start), so a model talking to itself reads back only in turn order from the first seat
