@@ -58,6 +58,35 @@ public sealed class ConvertCommandTests
     }
 
     [Fact]
+    public async Task Convert_SecondSeatOpeningToOriginalJson_SaysTheSeatsAreRenumbered()
+    {
+        // The original format's model_a is the model that opens: read back, it is seat 1.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var run = await CrosstalkProcess.RunAsync(dir, "run", "--first", "b", "--max-messages", "4", "--seed", "3", "--no-store", "-o", dir, "--quiet");
+        Assert.Equal(0, run.ExitCode);
+
+        var result = await CrosstalkProcess.RunAsync(dir, "convert", Directory.GetFiles(dir, "*.json").Single(), "--to", "original-json");
+
+        Assert.Equal(0, result.ExitCode);
+        var warning = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: the original system's JSON holds names, times and messages only; not written: the seat numbers (seat 2 speaks first", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Convert_OriginalJsonToJsonAndBack_IsTheSameFileWithoutAWarning()
+    {
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var json = Path.Combine(dir, "t.json");
+        Assert.Equal(0, (await CrosstalkProcess.RunAsync(dir, "convert", SharedFiles.Seed001OriginalJson, "--to", "json", "-o", json)).ExitCode);
+
+        var back = await CrosstalkProcess.RunAsync(dir, "convert", json, "--to", "original-json");
+
+        Assert.Equal(0, back.ExitCode);
+        Assert.Equal(File.ReadAllText(SharedFiles.Seed001OriginalJson), back.StandardOutput);
+        Assert.Equal(string.Empty, back.StandardError);
+    }
+
+    [Fact]
     public async Task Convert_MissingFile_FailsWithOneLineNamingTheFile()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

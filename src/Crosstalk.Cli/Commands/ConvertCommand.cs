@@ -47,9 +47,16 @@ internal static class ConvertCommand
                 throw new UserException($"{path} holds {transcripts.Count} transcripts; convert it --to jsonl, or export them one file each.");
             }
 
-            if (format == "markdown" && SeedMarkdown.NotKept(transcripts[0]) is { Count: > 0 } lost)
+            var lost = format switch
             {
-                context.Say("warning", $"seed Markdown holds names, times and messages only; not written: {string.Join(", ", lost)} (--to json keeps them)");
+                "markdown" => SeedMarkdown.NotKept(transcripts[0]),
+                "original-json" when transcripts[0].Participants.Count == 2 => OriginalJson.NotKept(transcripts[0]),
+                _ => [],
+            };
+            if (lost.Count > 0)
+            {
+                var holds = format == "markdown" ? "seed Markdown holds" : "the original system's JSON holds";
+                context.Say("warning", $"{holds} names, times and messages only; not written: {string.Join(", ", lost)} (--to json keeps them)");
             }
 
             var text = format switch

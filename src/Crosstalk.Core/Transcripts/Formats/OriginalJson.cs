@@ -156,6 +156,23 @@ public static class OriginalJson
         return builder.ToString();
     }
 
+    /// <summary>
+    /// What of <paramref name="transcript"/> the original system's JSON does not hold: what seed Markdown does not
+    /// (<see cref="SeedMarkdown.NotKept(Transcript)"/>; this format keeps the opener apart, too), and the seat numbers when
+    /// seat 2 opened — model_a, read back as seat 1, is the model that speaks first.
+    /// </summary>
+    public static IReadOnlyList<string> NotKept(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var lost = SeedMarkdown.NotKept(transcript, [InitialMessageKey]);
+        if (transcript.Messages.Count > 0 && transcript.Participants.Count == 2 && transcript.Messages[0].Seat != transcript.Participants[0].Seat)
+        {
+            lost.Insert(0, string.Create(CultureInfo.InvariantCulture, $"the seat numbers (seat {transcript.Messages[0].Seat} speaks first, and model_a, read back as seat 1, is the model that does)"));
+        }
+
+        return lost;
+    }
+
     /// <summary>Writes the original system's JSON to a file, atomically.</summary>
     public static void WriteFile(Transcript transcript, string path)
     {

@@ -129,7 +129,10 @@ public static class SeedMarkdown
     /// second and the messages' text): each as a phrase, empty when nothing would be lost. <c>convert --to markdown</c> says
     /// so, so a conversion that drops the models and usage does not do it without a word.
     /// </summary>
-    public static IReadOnlyList<string> NotKept(Transcript transcript)
+    public static IReadOnlyList<string> NotKept(Transcript transcript) => NotKept(transcript, keptMetadata: []);
+
+    /// <summary>As <see cref="NotKept(Transcript)"/>, for a format that also keeps the metadata keys <paramref name="keptMetadata"/>.</summary>
+    internal static List<string> NotKept(Transcript transcript, IReadOnlyCollection<string> keptMetadata)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var lost = new List<string>();
@@ -170,9 +173,10 @@ public static class SeedMarkdown
             lost.Add($"the stop ({stop.Reason})");
         }
 
-        if (transcript.Metadata.Count > 0)
+        var metadata = transcript.Metadata.Keys.Where(key => !keptMetadata.Contains(key)).ToList();
+        if (metadata.Count > 0)
         {
-            lost.Add(string.Create(CultureInfo.InvariantCulture, $"metadata ({string.Join(", ", transcript.Metadata.Keys.Take(5))}{(transcript.Metadata.Count > 5 ? ", …" : "")})"));
+            lost.Add(string.Create(CultureInfo.InvariantCulture, $"metadata ({string.Join(", ", metadata.Take(5))}{(metadata.Count > 5 ? ", …" : "")})"));
         }
 
         return lost;
