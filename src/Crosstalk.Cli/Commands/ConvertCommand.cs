@@ -47,6 +47,15 @@ internal static class ConvertCommand
                 throw new UserException($"{path} holds {transcripts.Count} transcripts; convert it --to jsonl, or export them one file each.");
             }
 
+            var text = format switch
+            {
+                "markdown" => SeedMarkdown.Write(transcripts[0]),
+                "json" => TranscriptJson.Write(transcripts[0]) + "\n", // as `run` and `export` write it: converting their file gives it back byte for byte
+                "original-json" => OriginalJson.Write(transcripts[0]),
+                _ => WriteJsonl(transcripts),
+            };
+
+            // Said once the file could be written (a refusal is the one line to read).
             var lost = format switch
             {
                 "markdown" => SeedMarkdown.NotKept(transcripts[0]),
@@ -59,13 +68,6 @@ internal static class ConvertCommand
                 context.Say("warning", $"{holds} names, times and messages only; not written: {string.Join(", ", lost)} (--to json keeps them)");
             }
 
-            var text = format switch
-            {
-                "markdown" => SeedMarkdown.Write(transcripts[0]),
-                "json" => TranscriptJson.Write(transcripts[0]) + "\n", // as `run` and `export` write it: converting their file gives it back byte for byte
-                "original-json" => OriginalJson.Write(transcripts[0]),
-                _ => WriteJsonl(transcripts),
-            };
             if (target is null)
             {
                 context.Output.Write(text);

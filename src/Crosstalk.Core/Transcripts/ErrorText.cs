@@ -72,32 +72,35 @@ public static class ErrorText
     {
         ArgumentNullException.ThrowIfNull(text);
         var builder = new System.Text.StringBuilder(Math.Min(text.Length, Longest + 1));
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (builder.Length >= Longest)
+            var c = text[i];
+            // A character outside the BMP (an emoji, a tag character that hides text) is one code point of two chars.
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            var codePoint = pair ? char.ConvertToUtf32(c, text[i + 1]) : c;
+            var piece = IsInvisible(codePoint)
+                ? "<U+" + codePoint.ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + ">"
+                : pair ? text.Substring(i, 2) : Shown(c).ToString();
+            if (builder.Length + piece.Length > Longest)
             {
                 builder.Append('…');
                 break;
             }
 
-            if (IsInvisible(c))
-            {
-                builder.Append("<U+").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)).Append('>');
-                continue;
-            }
-
-            builder.Append(Shown(c));
+            builder.Append(piece);
+            i += pair ? 1 : 0;
         }
 
         return builder.ToString();
     }
 
     /// <summary>
-    /// Whether <paramref name="c"/> is a format character that shows as nothing (a zero-width space or non-joiner, a word
-    /// joiner, a byte-order mark, a soft hyphen, a left-to-right mark): in a message that names a text, "Claude" and
+    /// Whether <paramref name="codePoint"/> is a format character that shows as nothing (a zero-width space or non-joiner, a
+    /// word joiner, a byte-order mark, a soft hyphen, a left-to-right mark, a tag character): in a message that names a text, "Claude" and
     /// "Claude" + U+200B look the same, so <see cref="OneLine"/> spells it out. The zero-width joiner, which holds emoji such
     /// as 👩‍💻 together, stays as it is; bidirectional controls are <see cref="Reorders"/>'.
     /// </summary>
-    public static bool IsInvisible(char c) =>
-        c != '\u200d' && !Reorders(c) && !char.IsSurrogate(c) && char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+    public static bool IsInvisible(int codePoint) =>
+        codePoint != 0x200d && !(codePoint <= char.MaxValue && (Reorders((char)codePoint) || char.IsSurrogate((char)codePoint)))
+        && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(codePoint) == System.Globalization.UnicodeCategory.Format;
 }

@@ -145,7 +145,7 @@ public static class ConversationPlanner
             if (SeedMarkdown.SeatOrderProblem(names, turns) is not null)
             {
                 throw new PlanException(string.Create(CultureInfo.InvariantCulture,
-                    $"Seat {request.FirstSeat} opens, and more than one seat is named '{names[request.FirstSeat - 1]}': the seed Markdown transcript, which names speakers and not seats, would read back with the seats swapped. Let seat 1 open (with one model on both seats the conversation is the same), or give the seats different names."));
+                    $"Seat {request.FirstSeat} opens, and more than one seat is named '{names[request.FirstSeat - 1]}': the seed Markdown transcript, which names speakers and not seats, would read back with the seats swapped. Let seat 1 open (swap the seats' models and prompts), or give the seats different names."));
             }
 
             var stem = FileNames.Unused(directory, FileNames.Stem(names[0], names[1], started));

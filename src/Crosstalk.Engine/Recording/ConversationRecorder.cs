@@ -83,17 +83,13 @@ internal sealed class ConversationRecorder
 
     private void SaveFiles(Transcript transcript)
     {
-        if (_plan.MarkdownPath is { } markdown)
+        // A run planned before the planner refused one name on two seats with the second opening has a Markdown file that
+        // cannot hold its seats: resumed, it goes on being recorded in the store and the JSON file, its Markdown left as it
+        // was. Any other refusal of the writer is an error, as it always was.
+        if (_plan.MarkdownPath is { } markdown
+            && SeedMarkdown.SeatOrderProblem([.. transcript.Participants.Select(p => p.Name)], transcript.Messages.Select(m => m.Seat)) is null)
         {
-            try
-            {
-                SeedMarkdown.WriteFile(transcript, markdown);
-            }
-            catch (TranscriptFormatException)
-            {
-                // Only a run planned before the planner refused what Markdown cannot hold (one name on two seats, the second
-                // opening) gets here, on resume: its messages are in the store and the JSON file, and go on being recorded.
-            }
+            SeedMarkdown.WriteFile(transcript, markdown);
         }
 
         if (_plan.JsonPath is { } json)

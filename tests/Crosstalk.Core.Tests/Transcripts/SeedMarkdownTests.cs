@@ -185,6 +185,30 @@ public sealed class SeedMarkdownTests
     }
 
     [Fact]
+    public void NotKept_NarratorOnASeat_IsNamed()
+    {
+        // The writer writes the seat's name: a message spoken under another name reads back as the seat's.
+        var transcript = Make(["A", "B"], "a", "b");
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "Narrator", Content = "The lights dim." });
+
+        Assert.Contains("speakers other than their seat's name (1 message)", SeedMarkdown.NotKept(transcript));
+        Assert.Empty(SeedMarkdown.NotKept(Make(["A", "B"], "a", "b")));
+    }
+
+    [Fact]
+    public void OriginalJsonNotKept_OneNameOutOfTurn_SaysWhichSeatSpokeIsLost()
+    {
+        var transcript = Make(["ELIZA", "ELIZA"]);
+        foreach (var seat in new[] { 1, 1, 2 })
+        {
+            transcript.Messages.Add(new TranscriptMessage { Seat = seat, Speaker = "ELIZA", Content = "words" });
+        }
+
+        Assert.StartsWith("which seat spoke which message", OriginalJson.NotKept(transcript)[0], StringComparison.Ordinal);
+        Assert.NotEqual([1, 1, 2], OriginalJson.Read(OriginalJson.Write(transcript)).Messages.Select(m => m.Seat));
+    }
+
+    [Fact]
     public void Write_DistinctNamesOutOfTurn_ReadsBackOnTheSameSeats()
     {
         var transcript = Make(["A", "B"]);

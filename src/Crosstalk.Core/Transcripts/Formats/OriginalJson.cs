@@ -165,9 +165,22 @@ public static class OriginalJson
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var lost = SeedMarkdown.NotKept(transcript, [InitialMessageKey]);
-        if (transcript.Messages.Count > 0 && transcript.Participants.Count == 2 && transcript.Messages[0].Seat != transcript.Participants[0].Seat)
+        if (transcript.Messages.Count == 0 || transcript.Participants.Count != 2)
         {
-            lost.Insert(0, string.Create(CultureInfo.InvariantCulture, $"the seat numbers (seat {transcript.Messages[0].Seat} speaks first, and model_a, read back as seat 1, is the model that does)"));
+            return lost;
+        }
+
+        // Written as it reads back: the opener's seat is model_a, seat 1.
+        var opener = transcript.Messages[0].Seat;
+        var other = transcript.Participants.First(p => p.Seat != opener);
+        var openerName = transcript.Participants.FirstOrDefault(p => p.Seat == opener)?.Name ?? other.Name;
+        if (SeedMarkdown.SeatOrderProblem([openerName, other.Name], transcript.Messages.Select(m => m.Seat == opener ? 1 : 2)) is not null)
+        {
+            lost.Insert(0, "which seat spoke which message (one name on both seats, and the messages do not take turns)");
+        }
+        else if (opener != transcript.Participants[0].Seat)
+        {
+            lost.Insert(0, string.Create(CultureInfo.InvariantCulture, $"the seat numbers (seat {opener} speaks first, and model_a, read back as seat 1, is the model that does)"));
         }
 
         return lost;

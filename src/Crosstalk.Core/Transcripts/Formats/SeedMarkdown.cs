@@ -33,10 +33,12 @@ public static class SeedMarkdown
     public static Transcript ReadFile(string path) => Read(AtomicFile.ReadAllText(path), path);
 
     /// <summary>Writes a transcript as seed Markdown (always with <c>\n</c> line ends, no byte-order mark).</summary>
-    /// <exception cref="ArgumentException">
-    /// The transcript cannot be written faithfully: no participants, seats not numbered 1..n in order, a name that
-    /// is empty, spans lines or contains " ↔ " where the title could not be split back, or a message on an unknown seat.
+    /// <exception cref="TranscriptFormatException">
+    /// The transcript cannot be written so that it reads back: no participants, seats not numbered 1..n in order, a name
+    /// that <see cref="NameProblem"/> refuses or that does not split back out of the title, or messages that would read
+    /// back on other seats (<see cref="SeatOrderProblem"/>).
     /// </exception>
+    /// <exception cref="ArgumentException">A message is on a seat the transcript does not have.</exception>
     public static string Write(Transcript transcript)
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -121,6 +123,11 @@ public static class SeedMarkdown
             return $"a name must not contain \"{NameJoiner}\", which separates the names in a transcript's title";
         }
 
+        if (name.StartsWith(NameJoiner.TrimStart(), StringComparison.Ordinal) || name.EndsWith(NameJoiner.TrimEnd(), StringComparison.Ordinal))
+        {
+            return $"a name must not begin with \"{NameJoiner.TrimStart()}\" or end with \"{NameJoiner.TrimEnd()}\": joined into a transcript's title, it would split into other names";
+        }
+
         return name.Length > StoreLimits.Name ? $"a name must be at most {StoreLimits.Name} characters" : null;
     }
 
@@ -160,6 +167,8 @@ public static class SeedMarkdown
             lost.Add("the title");
         }
 
+        var seatNames = transcript.Participants.GroupBy(p => p.Seat).ToDictionary(g => g.Key, g => g.First().Name);
+        Count("speakers other than their seat's name", m => seatNames.TryGetValue(m.Seat, out var name) && name != m.Speaker);
         Count("token usage", m => m.Usage is not null);
         Count("costs", m => m.Cost is not null);
         Count("latencies", m => m.Latency is not null || m.TimeToFirstToken is not null);
