@@ -15,4 +15,18 @@ public sealed class DatabaseOptionTests
         Assert.StartsWith("error: Could not open the SQLite database /proc/nope/x.db: its folder /proc/nope cannot be created", line, StringComparison.Ordinal);
         Assert.EndsWith("(--db).", line.TrimEnd(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("list", "--unfinshed")]
+    [InlineData("delete", "--bogus", "--yes")]
+    [InlineData("resume", "--bogus")]
+    public async Task MistypedOption_WhereARunIdGoes_IsAnUnknownOption_NotAMissingRun(string command, params string[] rest)
+    {
+        // It was taken for the run id: "There is no run '--unfinshed' …", exit 1.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var result = await CrosstalkProcess.RunAsync(dir, [command, .. rest, "--db", Path.Combine(dir, "s.db")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Unknown option '{rest[0]}'; 'crosstalk {command} --help' lists the options.", result.StandardError, StringComparison.Ordinal);
+    }
 }

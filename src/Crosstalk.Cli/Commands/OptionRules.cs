@@ -79,6 +79,26 @@ internal static class OptionRules
         return list;
     }
 
+    /// <summary>
+    /// Refuses, as an unknown option, a value that looks like one: a mistyped <c>--unfinshed</c> would otherwise be taken
+    /// for the run id or name the argument holds ("There is no run '--unfinshed'"). A negative number stays a value.
+    /// </summary>
+    public static Argument<T> NotAnOption<T>(this Argument<T> argument, string command)
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.StartsWith('-') && token.Value.Length > 1 && !long.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                {
+                    result.AddError($"Unknown option '{token.Value}'; 'crosstalk {command} --help' lists the options.");
+                    return;
+                }
+            }
+        });
+        return argument;
+    }
+
     private static void Check<T>(OptionResult result, string name, Func<T, bool> valid, string expected)
     {
         T value;

@@ -48,10 +48,18 @@ internal static partial class CatalogParser
             {
                 reason = $"the key '{reason[DuplicateKey.Length..]}' is given twice (only one of them would be used)";
             }
-            else if (reason.StartsWith("No node deserializer", StringComparison.Ordinal))
+            else if (NoDeserializer().Match(reason) is { Success: true } wanted)
             {
                 // YamlDotNet's wording names CLR types; say what the file needs instead.
-                reason = "expected a single value here, not a list or a mapping";
+                reason = $"expected {Shape(wanted.Groups[1].Value)} here";
+            }
+            else if (InvalidCast().Match(reason) is { Success: true } cast)
+            {
+                reason = $"expected {Shape(cast.Groups[2].Value)} here, not {Shape(cast.Groups[1].Value)}";
+            }
+            else if (ExpectedEvent().Match(reason) is { Success: true } parsed)
+            {
+                reason = $"expected {Shape(parsed.Groups[1].Value)} here, not {Shape(parsed.Groups[2].Value)}";
             }
 
             throw new ModelCatalogException(
@@ -248,6 +256,21 @@ internal static partial class CatalogParser
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();
+
+    /// <summary>What a CLR type or a YAML parser event is in the words of a YAML file.</summary>
+    private static string Shape(string type) =>
+        type.Contains("List`", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) || type == "SequenceStart" ? "a list"
+        : type.Contains("Dictionary`", StringComparison.Ordinal) || type == "MappingStart" || type.StartsWith("Crosstalk.", StringComparison.Ordinal) ? "a mapping"
+        : "a single value";
+
+    [GeneratedRegex("^No node deserializer was able to deserialize the node into type ([^,]+)")]
+    private static partial Regex NoDeserializer();
+
+    [GeneratedRegex(@"^Invalid cast from '([^']+)' to '([^']+)'")]
+    private static partial Regex InvalidCast();
+
+    [GeneratedRegex(@"^Expected '(\w+)', got '(\w+)'")]
+    private static partial Regex ExpectedEvent();
 
     [GeneratedRegex("^Property '([^']*)' not found on type")]
     private static partial Regex UnknownProperty();

@@ -37,6 +37,19 @@ public sealed class ModelCatalogTests
         Assert.Equal("The model catalog mine.yaml is not valid at line 2, column 254: the YAML nests more than 64 levels deep.", error.Message);
     }
 
+    [Theory]
+    [InlineData("just a string\n", "line 1, column 1: expected a mapping here, not a single value.")]
+    [InlineData("models: 5\n", "line 1, column 9: expected a list here, not a single value.")]
+    [InlineData("models:\n  x:\n    model: gpt\n", "line 2, column 3: expected a list here, not a mapping.")]
+    [InlineData("- a\n", "line 1, column 1: expected a mapping here.")]
+    public void Parse_ValueOfTheWrongShape_SaysWhatTheFileNeeds_NotACodeType(string yaml, string expected)
+    {
+        // YamlDotNet's own words named .NET types ("Invalid cast from 'System.String' to '…CatalogDocument'").
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse(yaml, "mine.yaml", NoSecrets));
+
+        Assert.Equal("The model catalog mine.yaml is not valid at " + expected, error.Message);
+    }
+
     [Fact]
     public void BuiltIn_EveryEntryDocumented_InModelsMarkdown()
     {
