@@ -130,6 +130,21 @@ public sealed partial class StudyCommandTests
         Assert.StartsWith("error: --swap 'c:offline:eliza': write SEAT=MODEL", bad.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sweep_EveryContinuationFails_SaysSoAndExitsOne()
+    {
+        // Seat 2 replays seed 000, which runs out of replies long before the cap: the conversation and every continuation
+        // stop on an error, which the table showed as a 100 % "ending" with exit 0.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var run = await CrosstalkProcess.RunAsync(dir, "run", "--b", $"replay:{SharedFiles.Seed000}#2", "--max-messages", "40", "--end-policy", "off", "--seed", "1", "--db", "s.db", "--quiet");
+        Assert.Contains("error", run.StandardOutput + run.StandardError, StringComparison.OrdinalIgnoreCase);
+
+        var sweep = await CrosstalkProcess.RunAsync(dir, "sweep", "1", "--at", "2", "--repeat", "2", "--db", "s.db");
+
+        Assert.Equal(1, sweep.ExitCode);
+        Assert.Contains("warning: every one of the 2 continuations stopped on an error, so the table counts failures, not endings", sweep.StandardError, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"\d+% \(\d+–\d+%\) \d+/\d+")]
     private static partial Regex ShareWithInterval();
 }

@@ -68,12 +68,24 @@ internal static class SweepCommand
                 parseResult.GetValue(concurrency),
                 (done, total) => context.Error.WriteLine($"continuation {done} of {total} ended"),
                 cancellationToken).ConfigureAwait(false);
+            // A continuation that failed is counted under "error" in the table: say so, so a column of failures is not read
+            // as a stable ending, and fail the command when nothing but failures came back.
+            var total = result.Continuations.Count;
+            var failed = result.Continuations.Count(c => c.Transcript.Stop?.Reason == Crosstalk.Transcripts.StopReasons.Error);
+            if (failed > 0)
+            {
+                context.Say("warning", failed == total
+                    ? $"every one of the {total} continuations stopped on an error, so the table counts failures, not endings; 'crosstalk list --stop-reason error' shows them"
+                    : $"{failed} of the {total} continuations stopped on an error (counted under 'error'); 'crosstalk list --stop-reason error' shows them");
+            }
+
+            var outcome = total > 0 && failed == total ? ExitCodes.UserError : ExitCodes.Success;
             var swapText = seats.Count == 0 ? null : string.Join(", ", seats.OrderBy(s => s.Key).Select(s => $"seat {s.Key} played by {s.Value}"));
             var report = SweepMeasures.Report(result.Parent, parseResult.GetValue(at), result.Continuations, swapText);
             if (parseResult.GetValue(json))
             {
                 await context.Output.WriteLineAsync(JsonSerializer.Serialize(report, StudyJsonContext.Default.StudyReport)).ConfigureAwait(false);
-                return ExitCodes.Success;
+                return outcome;
             }
 
             foreach (var renderable in StudyView.Render(report))
@@ -81,7 +93,7 @@ internal static class SweepCommand
                 context.Console.Write(renderable);
             }
 
-            return ExitCodes.Success;
+            return outcome;
         });
         return command;
     }
