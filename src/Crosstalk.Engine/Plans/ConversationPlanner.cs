@@ -141,8 +141,7 @@ public static class ConversationPlanner
         if (request.OutputDirectory is { } directory)
         {
             // The runner takes turns from the first seat: a name two seats share must still read back from the Markdown.
-            var turns = Enumerable.Range(0, 2 * names.Count).Select(k => ((request.FirstSeat - 1 + k) % names.Count) + 1);
-            if (SeedMarkdown.SeatOrderProblem(names, turns) is not null)
+            if (SeedMarkdown.TurnOrderProblem(names, request.FirstSeat) is not null)
             {
                 throw new PlanException(string.Create(CultureInfo.InvariantCulture,
                     $"Seat {request.FirstSeat} opens, and more than one seat is named '{names[request.FirstSeat - 1]}': the seed Markdown transcript, which names speakers and not seats, would read back with the seats swapped. Let seat 1 open (swap the seats' models and prompts), or give the seats different names."));

@@ -20,6 +20,7 @@ internal sealed class ConversationRecorder
     private readonly ConversationPlan _plan;
     private readonly LiveTextWriter _live;
     private readonly TimeProvider _time;
+    private readonly string? _markdownPath;
     private Task _pending = Task.CompletedTask;
 
     public ConversationRecorder(ITranscriptStore store, long conversationId, ConversationPlan plan, LiveTextWriter live, TimeProvider time)
@@ -29,6 +30,11 @@ internal sealed class ConversationRecorder
         _plan = plan;
         _live = live;
         _time = time;
+
+        // A run planned before the planner refused one name on two seats with the second opening has a Markdown file that
+        // cannot hold its seats: resumed, it goes on being recorded in the store and the JSON file, its Markdown left as it
+        // was. Any other refusal of the writer is an error, as it always was.
+        _markdownPath = SeedMarkdown.TurnOrderProblem([.. plan.Seats.Select(s => s.Name)], plan.FirstSeat) is null ? plan.MarkdownPath : null;
     }
 
     /// <summary>Starts the message's write once the previous one is done; returns without waiting for it.</summary>
@@ -83,11 +89,7 @@ internal sealed class ConversationRecorder
 
     private void SaveFiles(Transcript transcript)
     {
-        // A run planned before the planner refused one name on two seats with the second opening has a Markdown file that
-        // cannot hold its seats: resumed, it goes on being recorded in the store and the JSON file, its Markdown left as it
-        // was. Any other refusal of the writer is an error, as it always was.
-        if (_plan.MarkdownPath is { } markdown
-            && SeedMarkdown.SeatOrderProblem([.. transcript.Participants.Select(p => p.Name)], transcript.Messages.Select(m => m.Seat)) is null)
+        if (_markdownPath is { } markdown)
         {
             SeedMarkdown.WriteFile(transcript, markdown);
         }

@@ -237,6 +237,16 @@ public static class SeedMarkdown
         return null;
     }
 
+    /// <summary>
+    /// <see cref="SeatOrderProblem"/> for a conversation that takes turns from <paramref name="firstSeat"/>, as the runner
+    /// does: whether its Markdown transcript could read back on other seats, known before a message is written.
+    /// </summary>
+    public static string? TurnOrderProblem(IReadOnlyList<string> names, int firstSeat)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return SeatOrderProblem(names, Enumerable.Range(0, 2 * names.Count).Select(k => ((firstSeat - 1 + k) % names.Count) + 1));
+    }
+
     /// <exception cref="TranscriptFormatException">The names or seats cannot be written so that they read back.</exception>
     private static string[] ValidateParticipants(IList<Participant> participants)
     {
