@@ -153,10 +153,14 @@ public sealed class SilentMisreadTests : IDisposable
     public void TextBeyondWhatOneStringHolds_IsRefusedInOneLine_NotReadUntilMemoryRunsOut()
     {
         // What 'show /dev/zero' or a pipe that never ends met: the rest of a file read whole is counted as it comes.
-        var ex = Assert.Throws<TranscriptFormatException>(() => AtomicFile.ReadRest(new StringReader(new string('a', 100)), "endless.md", (int)AtomicFile.MaxWholeFile - 50));
+        var ex = Assert.Throws<TranscriptFormatException>(() => AtomicFile.ReadRest(new StringReader(new string('a', 100)), "endless.md", "aaa", limit: 50));
 
         Assert.Equal("endless.md: the file is larger than 1 GiB, and a file of this format is read whole; split it, or write it as JSONL (read a line at a time)", ex.Message);
-        Assert.Equal(new string('a', 100), AtomicFile.ReadRest(new StringReader(new string('a', 100)), "small.md", 0));
+        Assert.Equal(new string('a', 100), AtomicFile.ReadRest(new StringReader(new string('a', 100)), "small.md", ""));
+
+        // Read in small pieces after the start already read: nothing of either is lost or doubled.
+        var rest = string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i} ✓\n"));
+        Assert.Equal("start ↔ " + rest, AtomicFile.ReadRest(new StringReader(rest), "long.md", "start ↔ "));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Crosstalk.Transcripts.Formats;
@@ -122,23 +123,35 @@ public static class AtomicFile
     private static TranscriptFormatException TooLarge(string path) =>
         new(path, null, "the file is larger than 1 GiB, and a file of this format is read whole; split it, or write it as JSONL (read a line at a time)");
 
-    /// <summary>The rest of <paramref name="reader"/>'s text after <paramref name="already"/> characters, refused beyond <see cref="MaxWholeFile"/>.</summary>
-    internal static string ReadRest(TextReader reader, string path, int already)
+    /// <summary>
+    /// <paramref name="start"/> and the rest of <paramref name="reader"/>'s text, refused beyond <paramref name="limit"/>
+    /// characters (<see cref="MaxWholeFile"/>).
+    /// Read in pieces of a pooled buffer no larger than a builder's own pieces, so that the whole text is the only large
+    /// object made (a large buffer or piece per file would cost an import of many files a full collection every few files).
+    /// </summary>
+    internal static string ReadRest(TextReader reader, string path, string start, long limit = MaxWholeFile)
     {
-        var rest = new StringBuilder();
-        var buffer = new char[81_920];
-        int n;
-        while ((n = reader.Read(buffer)) > 0)
+        var text = new StringBuilder(start);
+        var buffer = ArrayPool<char>.Shared.Rent(4096);
+        try
         {
-            if (already + rest.Length + (long)n > MaxWholeFile)
+            int n;
+            while ((n = reader.Read(buffer, 0, 4096)) > 0)
             {
-                throw TooLarge(path);
-            }
+                if (text.Length + (long)n > limit)
+                {
+                    throw TooLarge(path);
+                }
 
-            rest.Append(buffer, 0, n);
+                text.Append(buffer, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
         }
 
-        return rest.ToString();
+        return text.ToString();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Crosstalk.Transcripts.Formats.Foreign;
 
@@ -129,11 +130,22 @@ public static class TranscriptFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         using (var probe = AtomicFile.OpenText(path))
         {
-            // Only the start is needed to tell JSONL apart, so large JSONL corpora are never loaded whole.
-            var head = new char[64 * 1024];
-            var read = probe.ReadBlock(head, 0, head.Length);
-            var start = new string(head, 0, read);
-            if (read == head.Length)
+            // Only the start is needed to tell JSONL apart, so large JSONL corpora are never loaded whole. The buffer is
+            // pooled: one this size per file would be a large object each, and a folder's import a full collection every
+            // few files.
+            const int HeadLength = 64 * 1024;
+            string start;
+            var head = ArrayPool<char>.Shared.Rent(HeadLength);
+            try
+            {
+                start = new string(head, 0, probe.ReadBlock(head, 0, HeadLength));
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(head);
+            }
+
+            if (start.Length == HeadLength)
             {
                 var firstLineEnd = start.IndexOf('\n', StringComparison.Ordinal);
                 var trimmed = start.AsSpan().TrimStart('\uFEFF').TrimStart();
@@ -145,7 +157,7 @@ public static class TranscriptFile
 
                     // A file is read again, lazily; a pipe cannot be, and is in memory already: its lines are read from it.
                     return AtomicFile.IsPipe(probe)
-                        ? ReadLines(new StringReader(start + AtomicFile.ReadRest(probe, path, start.Length)), path, format).ToList()
+                        ? ReadLines(new StringReader(AtomicFile.ReadRest(probe, path, start)), path, format).ToList()
                         : ReadLinesFromFile(path, format);
                 }
             }
@@ -155,7 +167,7 @@ public static class TranscriptFile
             }
 
             // The rest from the same reader: a pipe (crosstalk import <(…)) cannot be opened a second time.
-            return ReadText(start + AtomicFile.ReadRest(probe, path, start.Length), path, backroomsMetadata).ToList();
+            return ReadText(AtomicFile.ReadRest(probe, path, start), path, backroomsMetadata).ToList();
         }
     }
 
