@@ -241,7 +241,7 @@ public static class TranscriptAnalyzer
         IList<TranscriptMessage> messages, ShingleSet[] shingles, int[] wordCounts, AnalysisOptions options, CancellationToken cancellationToken)
     {
         var pairs = new List<NearDuplicate>();
-        var index = new NearDuplicateIndex(options.NearDuplicateThreshold, shingles, i => wordCounts[i] >= options.NearDuplicateMinWords && shingles[i].Count > 0);
+        using var index = new NearDuplicateIndex(options.NearDuplicateThreshold, shingles, i => wordCounts[i] >= options.NearDuplicateMinWords && shingles[i].Count > 0);
         for (var j = 0; j < messages.Count; j++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -327,7 +327,7 @@ public static class TranscriptAnalyzer
             var seatWordCount = 0;
             var seatCounts = new Dictionary<string, int>(StringComparer.Ordinal);
             var selfRepetition = new List<double>();
-            var repetitionIndex = new SelfRepetitionIndex(SelfRepetitionWindow, mine.Sum(i => shingles[i].Count));
+            using var repetitionIndex = new SelfRepetitionIndex(SelfRepetitionWindow, mine.Sum(i => shingles[i].Count));
             var seen = 0;
             foreach (var i in mine)
             {

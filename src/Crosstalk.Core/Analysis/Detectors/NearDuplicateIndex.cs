@@ -13,18 +13,19 @@ namespace Crosstalk.Analysis;
 /// compared with at most that many (the latest first), each comparison a merge no longer than twice the message (the size
 /// filter). A conversation stuck on one reply thousands of times is reported pair by pair for its latest copies only.
 /// </remarks>
-internal sealed class NearDuplicateIndex
+internal sealed class NearDuplicateIndex : IDisposable
 {
     /// <summary>How many earlier messages one message is compared with at most.</summary>
     public const int MaxCandidates = 64;
 
     private readonly double _threshold;
     private readonly IReadOnlyList<ShingleSet> _sets;
+    private readonly Tables _tables;
     private readonly Dictionary<ulong, int> _frequency;
     // Each shingle's messages as a list linked from its latest (one flat list for all shingles); only the latest MaxCandidates are read.
     private readonly Dictionary<ulong, int> _latest;
     private readonly List<(int Position, int Earlier)> _postings;
-    private readonly HashSet<int> _seen = [];
+    private readonly HashSet<int> _seen;
 
     /// <param name="threshold">The similarity from which two messages count, above 0.</param>
     /// <param name="sets">Every message's shingles, by position.</param>
@@ -34,14 +35,17 @@ internal sealed class NearDuplicateIndex
         _threshold = threshold;
         _sets = sets;
 
-        // Sized once for every shingle (grown by doubling, it was the analysis's largest allocation).
+        // Sized once for every shingle (grown by doubling, it was the analysis's largest allocation), in the thread's spare
+        // tables when it has them (ThreadSpare).
         var shingles = 0;
         for (var i = 0; i < sets.Count; i++)
         {
             shingles += compared(i) ? sets[i].Count : 0;
         }
 
-        _frequency = new Dictionary<ulong, int>(shingles);
+        _tables = ThreadSpare<Tables>.Take() ?? new Tables();
+        (_frequency, _latest, _postings, _seen) = (_tables.Frequency, _tables.Latest, _tables.Postings, _tables.Seen);
+        _frequency.EnsureCapacity(shingles);
         for (var i = 0; i < sets.Count; i++)
         {
             if (compared(i))
@@ -53,8 +57,18 @@ internal sealed class NearDuplicateIndex
             }
         }
 
-        _latest = new Dictionary<ulong, int>(_frequency.Count);
-        _postings = new List<(int Position, int Earlier)>(shingles);
+        _latest.EnsureCapacity(_frequency.Count);
+        _postings.EnsureCapacity(shingles);
+    }
+
+    /// <summary>Gives the tables back to the thread, emptied, unless they grew too large to keep.</summary>
+    public void Dispose()
+    {
+        if (_frequency.EnsureCapacity(0) <= ThreadSpare.MostEntries && _postings.Capacity <= ThreadSpare.MostEntries)
+        {
+            _tables.Clear();
+            ThreadSpare<Tables>.Give(_tables);
+        }
     }
 
     /// <summary>
@@ -100,6 +114,26 @@ internal sealed class NearDuplicateIndex
         }
 
         return candidates;
+    }
+
+    /// <summary>The index's working tables, kept empty between analyses.</summary>
+    private sealed class Tables
+    {
+        public Dictionary<ulong, int> Frequency { get; } = [];
+
+        public Dictionary<ulong, int> Latest { get; } = [];
+
+        public List<(int Position, int Earlier)> Postings { get; } = [];
+
+        public HashSet<int> Seen { get; } = [];
+
+        public void Clear()
+        {
+            Frequency.Clear();
+            Latest.Clear();
+            Postings.Clear();
+            Seen.Clear();
+        }
     }
 
     private ulong[] Prefix(ShingleSet set)

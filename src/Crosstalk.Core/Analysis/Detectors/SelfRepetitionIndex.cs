@@ -7,16 +7,38 @@ namespace Crosstalk.Analysis;
 /// shingles they share (an inverted index) instead of by comparing it with each of them: the same values, with work per
 /// message at most its shingles times the window, and close to its shingles alone when it shares few with the others.
 /// </summary>
-/// <param name="window">How many of the latest messages each one is compared with.</param>
-/// <param name="shingles">How many shingles the messages to be added hold together (sizes the index once; grown by
-/// doubling, its tables were a large part of what the analysis allocates).</param>
-internal sealed class SelfRepetitionIndex(int window, int shingles = 0)
+internal sealed class SelfRepetitionIndex : IDisposable
 {
+    private readonly int _window;
+    private readonly Tables _tables;
     // Each shingle's postings as a list linked from its latest (one flat list for all: no list per shingle).
-    private readonly Dictionary<ulong, int> _latest = new(shingles);
-    private readonly List<Posting> _postings = new(shingles);
-    private readonly List<int> _sizes = [];
-    private readonly Dictionary<int, int> _shared = [];
+    private readonly Dictionary<ulong, int> _latest;
+    private readonly List<Posting> _postings;
+    private readonly List<int> _sizes;
+    private readonly Dictionary<int, int> _shared;
+
+    /// <param name="window">How many of the latest messages each one is compared with.</param>
+    /// <param name="shingles">How many shingles the messages to be added hold together (sizes the index once; grown by
+    /// doubling, its tables were a large part of what the analysis allocates).</param>
+    public SelfRepetitionIndex(int window, int shingles = 0)
+    {
+        // In the thread's spare tables when it has them (ThreadSpare).
+        _window = window;
+        _tables = ThreadSpare<Tables>.Take() ?? new Tables();
+        (_latest, _postings, _sizes, _shared) = (_tables.Latest, _tables.Postings, _tables.Sizes, _tables.Shared);
+        _latest.EnsureCapacity(shingles);
+        _postings.EnsureCapacity(shingles);
+    }
+
+    /// <summary>Gives the tables back to the thread, emptied, unless they grew too large to keep.</summary>
+    public void Dispose()
+    {
+        if (_latest.EnsureCapacity(0) <= ThreadSpare.MostEntries && _postings.Capacity <= ThreadSpare.MostEntries)
+        {
+            _tables.Clear();
+            ThreadSpare<Tables>.Give(_tables);
+        }
+    }
 
     /// <summary>The highest similarity of <paramref name="set"/> to the window's messages (0 when none shares a shingle); then the message joins them.</summary>
     public double Add(ShingleSet set)
@@ -30,7 +52,7 @@ internal sealed class SelfRepetitionIndex(int window, int shingles = 0)
             {
                 // Positions are added in order, so the window's are the latest.
                 var postings = CollectionsMarshal.AsSpan(_postings);
-                for (; at >= 0 && postings[at].Position >= position - window; at = postings[at].Earlier)
+                for (; at >= 0 && postings[at].Position >= position - _window; at = postings[at].Earlier)
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(_shared, postings[at].Position, out _)++;
                 }
@@ -56,4 +78,24 @@ internal sealed class SelfRepetitionIndex(int window, int shingles = 0)
 
     /// <summary>A message that holds a shingle, and the shingle's posting before it (-1 for none).</summary>
     private readonly record struct Posting(int Position, int Earlier);
+
+    /// <summary>The index's working tables, kept empty between analyses.</summary>
+    private sealed class Tables
+    {
+        public Dictionary<ulong, int> Latest { get; } = [];
+
+        public List<Posting> Postings { get; } = [];
+
+        public List<int> Sizes { get; } = [];
+
+        public Dictionary<int, int> Shared { get; } = [];
+
+        public void Clear()
+        {
+            Latest.Clear();
+            Postings.Clear();
+            Sizes.Clear();
+            Shared.Clear();
+        }
+    }
 }
