@@ -65,7 +65,13 @@ public sealed class TranscriptImporter
             }
         }
 
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(TranscriptJson.WriteUtf8(copy)));
+        using var sha256 = SHA256.Create();
+        using (var hashing = new CryptoStream(Stream.Null, sha256, CryptoStreamMode.Write))
+        {
+            TranscriptJson.WriteUtf8(copy, hashing);
+        }
+
+        return "sha256:" + Convert.ToHexStringLower(sha256.Hash!);
     }
 
     /// <summary>Adds <paramref name="transcript"/> unless the store already has it; returns its id, or null when it was already there.</summary>

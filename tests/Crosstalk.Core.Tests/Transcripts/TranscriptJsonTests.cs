@@ -35,8 +35,20 @@ public sealed class TranscriptJsonTests
         // Import hashes these bytes to know a transcript it already has: they must stay the text's, byte for byte.
         var transcript = SeedMarkdownTests.Make(["Kimi K2", "4o"], "a lone \ud800 surrogate, \u0000 NUL, 🌀 emoji, \u202e bidi, \"quotes\" <tags> & é");
 
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(transcript)), TranscriptJson.WriteUtf8(transcript));
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(Full())), TranscriptJson.WriteUtf8(Full()));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(transcript)), Utf8(transcript));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(Full())), Utf8(Full()));
+
+        // Longer than the serializer writes at once: the pieces written follow each other exactly.
+        var messages = Enumerable.Range(0, 300).Select(i => $"message {i}: " + new string((char)('a' + (i % 26)), 900) + " 🌀 é").ToArray();
+        var longOne = SeedMarkdownTests.Make(["Kimi K2", "4o"], messages);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(longOne)), Utf8(longOne));
+
+        static byte[] Utf8(Transcript transcript)
+        {
+            using var bytes = new MemoryStream();
+            TranscriptJson.WriteUtf8(transcript, bytes);
+            return bytes.ToArray();
+        }
     }
 
     [Fact]

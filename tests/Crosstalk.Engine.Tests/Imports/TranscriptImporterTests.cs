@@ -32,6 +32,29 @@ public sealed class TranscriptImporterTests
     }
 
     [Fact]
+    public void ContentHash_IsTheSha256OfTheTranscriptsJson_AsEarlierVersionsStoredIt()
+    {
+        // A store made by an earlier version keeps these hashes: importing the same files again must find them (the file
+        // read as import reads it, its stop inferred).
+        var seed = TranscriptFile.Read(SharedFiles.Seed001);
+        Assert.Equal("sha256:178311ffc76e1b3ad34282d81eff2d3bc197f937ba82b8ddf692a5c5737d44ab", TranscriptImporter.ContentHash(seed));
+
+        // Where a file was imported from is not what it says; a long transcript is hashed whole, not its first pieces.
+        seed.Metadata[TranscriptMetadataKeys.ImportedFrom] = "elsewhere/001.txt";
+        Assert.Equal("sha256:178311ffc76e1b3ad34282d81eff2d3bc197f937ba82b8ddf692a5c5737d44ab", TranscriptImporter.ContentHash(seed));
+        var longOne = TranscriptFile.Read(SharedFiles.Seed001);
+        foreach (var i in Enumerable.Range(0, 200))
+        {
+            longOne.Messages.Add(new TranscriptMessage { Seat = 1 + (i % 2), Speaker = longOne.Participants[i % 2].Name, Content = new string('x', 1000) + i });
+        }
+
+        var expected = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(longOne))));
+        Assert.Equal(expected, TranscriptImporter.ContentHash(longOne));
+        longOne.Messages[^1] = new TranscriptMessage { Seat = 2, Speaker = longOne.Participants[1].Name, Content = "changed at the very end" };
+        Assert.NotEqual(expected, TranscriptImporter.ContentHash(longOne));
+    }
+
+    [Fact]
     public async Task AddAsync_ABatch_StoresEachNewConversationOnceWithItsAnalysisInOrder()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());

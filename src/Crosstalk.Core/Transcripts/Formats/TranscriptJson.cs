@@ -43,11 +43,16 @@ public static class TranscriptJson
         return JsonSerializer.Serialize(ToDocument(transcript), Indented.TranscriptDocument);
     }
 
-    /// <summary>The UTF-8 bytes of <see cref="Write"/>'s text, made without the text (what a transcript's content hash is taken of).</summary>
-    public static byte[] WriteUtf8(Transcript transcript)
+    /// <summary>
+    /// Writes the UTF-8 bytes of <see cref="Write"/>'s text to <paramref name="destination"/> a piece at a time, made without
+    /// the text or one array of them all (what a transcript's content hash is taken of: a long transcript's bytes in one
+    /// array would be a large object, and an import of many such arrays a full collection every few files).
+    /// </summary>
+    public static void WriteUtf8(Transcript transcript, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        return JsonSerializer.SerializeToUtf8Bytes(ToDocument(transcript), Indented.TranscriptDocument);
+        ArgumentNullException.ThrowIfNull(destination);
+        JsonSerializer.Serialize(destination, ToDocument(transcript), Indented.TranscriptDocument);
     }
 
     /// <summary>Writes a transcript as indented JSON to a file, atomically.</summary>
