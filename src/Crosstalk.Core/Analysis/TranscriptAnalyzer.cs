@@ -7,6 +7,12 @@ namespace Crosstalk.Analysis;
 /// repetition, lexical dynamics and garbled words. No network, no clock, no randomness: the same transcript
 /// always gives the same analysis.
 /// </summary>
+/// <remarks>
+/// The per-message loops of the measures and detectors (words, shingles, emoji, garbled words, farewells, refusals, the
+/// closing kind, the shingle indexes) are marked <c>MethodImplOptions.AggressiveOptimization</c>: a command analyses a
+/// folder once, in a fresh process that keeps meeting new code, and the runtime kept putting off optimising them — a
+/// fifth of an import's CPU time went to their first, unoptimised code (BENCHMARKS.md, "A real collection").
+/// </remarks>
 public static class TranscriptAnalyzer
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Text;
@@ -74,6 +75,7 @@ public static class ClosingDetector
         "null zero eternal always forever infinite remains remain persists breath breathe breathes");
 
     /// <summary>Reads one message.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ClosingMessage Classify(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -144,6 +146,7 @@ public static class ClosingDetector
     /// and every other character as it is: all that <see cref="NextWord"/> reads, without the culture tables (a whole
     /// message through them costs more than reading it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LowerLetters(ReadOnlySpan<char> text, Span<char> into)
     {
         for (var i = 0; i < text.Length; i++)
@@ -311,6 +314,7 @@ public static class ClosingDetector
     }
 
     /// <summary>Whether fewer than half of the text's characters other than spaces are letters (counted as runes, so an emoji is one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsMostlyNotLetters(string text)
     {
         int letters = 0, other = 0;

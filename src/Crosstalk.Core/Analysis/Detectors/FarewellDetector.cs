@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Crosstalk.Analysis;
@@ -27,6 +28,7 @@ public static partial class FarewellDetector
     public static bool IsFarewell(string text, string endToken) => IsFarewell(text, endToken, out _);
 
     /// <summary>As <see cref="IsFarewell(string, string)"/>; <paramref name="saysSomething"/> tells a farewell with words from a wave or a bare end token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsFarewell(string text, string endToken, out bool saysSomething)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -89,6 +91,7 @@ public static partial class FarewellDetector
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountWords(ReadOnlySpan<char> text)
     {
         var words = 0;

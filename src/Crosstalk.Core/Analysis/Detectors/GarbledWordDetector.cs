@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Crosstalk.Analysis;
@@ -21,6 +22,7 @@ public static partial class GarbledWordDetector
     public static IReadOnlyList<string> Find(string text) => Find(text, out _);
 
     /// <summary>As <see cref="Find(string)"/>, also counting the words judged (for rates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static IReadOnlyList<string> Find(string text, out int judged)
     {
         ArgumentNullException.ThrowIfNull(text);

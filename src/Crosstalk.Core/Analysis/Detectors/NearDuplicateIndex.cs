@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Crosstalk.Analysis;
@@ -75,6 +76,7 @@ internal sealed class NearDuplicateIndex : IDisposable
     /// The earlier positions that share one of message <paramref name="position"/>'s rarest shingles and whose sizes allow
     /// the threshold, latest first, at most <see cref="MaxCandidates"/>; then adds the message, for the later ones.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<int> CandidatesThenAdd(int position)
     {
         var set = _sets[position];
@@ -136,6 +138,7 @@ internal sealed class NearDuplicateIndex : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong[] Prefix(ShingleSet set)
     {
         var hashes = set.Hashes;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -79,6 +80,7 @@ public static partial class RefusalDetector
     /// mark that closes it, at most <see cref="LongestQuote"/> characters on; "…" and `…` do not cross a line. A mark that
     /// is not closed so is text. One pass over the text, a copy made only from the first passage.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string WithoutQuotedPassages(string text)
     {
         StringBuilder? builder = null;
@@ -126,6 +128,7 @@ public static partial class RefusalDetector
         return found < 0 || rest[found] == '\n' ? -1 : open + 1 + found;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string WithoutQuoteLinesAndCode(string text)
     {
         // Read line by line; a copy is made only from the first line left out.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Crosstalk.Analysis;
@@ -41,6 +42,7 @@ internal sealed class SelfRepetitionIndex : IDisposable
     }
 
     /// <summary>The highest similarity of <paramref name="set"/> to the window's messages (0 when none shares a shingle); then the message joins them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Add(ShingleSet set)
     {
         ArgumentNullException.ThrowIfNull(set);

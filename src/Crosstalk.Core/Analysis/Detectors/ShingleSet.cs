@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Crosstalk.Analysis;
 
 /// <summary>
@@ -28,6 +29,7 @@ public sealed class ShingleSet
     internal ReadOnlySpan<ulong> Hashes => _hashes;
 
     /// <summary>Computes the shingles of <paramref name="text"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ShingleSet Create(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Compression;
 using System.Text;
@@ -78,6 +79,7 @@ internal static class LexicalMeasures
     /// As the other overload, with <paramref name="b"/>'s <see cref="Norm"/> given: for many vectors against one (every
     /// message against a conversation's opening), whose norm would otherwise be summed again for each.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Cosine(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b, double normB)
     {
         if (a.Count == 0 || b.Count == 0)
@@ -101,6 +103,7 @@ internal static class LexicalMeasures
     public static double Norm(IReadOnlyDictionary<string, int> counts) => Math.Sqrt(counts.Values.Sum(v => (double)v * v));
 
     /// <summary>Counts words, skipping stop words when asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Dictionary<string, int> Counts(IEnumerable<string> words, bool skipStopWords)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Crosstalk.Analysis;
@@ -6,6 +7,7 @@ namespace Crosstalk.Analysis;
 internal static class TextWords
 {
     /// <summary>Words: runs of letters and digits, with inner apostrophes kept ("don't"), lower-cased.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<string> Lower(string text)
     {
         var words = new List<string>();
@@ -37,6 +39,7 @@ internal static class TextWords
     }
 
     /// <summary>The number of white-space separated pieces that hold at least one letter or digit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Count(string text)
     {
         var count = 0;
@@ -65,6 +68,7 @@ internal static class TextWords
     }
 
     /// <summary>The emoji in <paramref name="text"/>, one string per pictograph (modifiers and variation selectors dropped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<string> Emoji(string text)
     {
         var found = new List<string>();
