@@ -23,8 +23,9 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- degenerate-analysis [--rounds 3]</c>;
-/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH [--rounds 3]</c> (build the CLI in
-/// Release first: <c>dotnet build src/Crosstalk.Cli -c Release</c>).
+/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH [--rounds 3] [--before OTHER/crosstalk.dll]</c>
+/// (build the CLI in Release first: <c>dotnet build src/Crosstalk.Cli -c Release</c>; <c>--before</c> measures another
+/// build in the same rounds, alternating).
 /// </remarks>
 internal static class HostileInputScenario
 {
@@ -128,39 +129,58 @@ internal static class HostileInputScenario
             return 0;
         }
 
-        // Whole processes, cold, as a user runs them.
-        var cli = FindCli();
-        var start = new List<double>();
-        var analyzeFolder = new List<double>();
-        var importThenAnalyze = new List<double>();
-        var importAgain = new List<double>();
+        // Whole processes, cold, as a user runs them; with --before DLL, another build of the CLI in the same rounds,
+        // alternating with this one (this machine's spread between runs minutes apart is larger than most changes).
+        var builds = new List<(string Name, string Cli)> { ("this build", FindCli()) };
+        if (Options.Text(args, "--before") is { } before)
+        {
+            builds.Insert(0, ("--before", File.Exists(before) ? before : throw new InvalidOperationException($"--before: {before} does not exist")));
+        }
+
+        var figures = builds.ToDictionary(b => b.Name, _ => (Start: new List<double>(), Analyze: new List<double>(), ImportThenAnalyze: new List<double>(), Again: new List<double>()));
         for (var round = 0; round < rounds; round++)
         {
-            start.Add(Run(cli, "--version"));
-            analyzeFolder.Add(Run(cli, "analyze", folder));
-            var db = Path.Combine(Path.GetTempPath(), "crosstalk-folder-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db");
-            try
+            foreach (var (name, cli) in builds)
             {
-                importThenAnalyze.Add(Run(cli, "import", folder, "--db", db) + Run(cli, "analyze", "store", "--db", db));
-                importAgain.Add(Run(cli, "import", folder, "--db", db));
-            }
-            finally
-            {
-                foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
+                var (start, analyzeFolder, importThenAnalyze, importAgain) = figures[name];
+                start.Add(Run(cli, "--version"));
+                analyzeFolder.Add(Run(cli, "analyze", folder));
+                var db = Path.Combine(Path.GetTempPath(), "crosstalk-folder-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+                try
                 {
-                    File.Delete(file);
+                    importThenAnalyze.Add(Run(cli, "import", folder, "--db", db) + Run(cli, "analyze", "store", "--db", db));
+                    importAgain.Add(Run(cli, "import", folder, "--db", db));
+                }
+                finally
+                {
+                    foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
+                    {
+                        File.Delete(file);
+                    }
                 }
             }
         }
 
-        var baseline = Options.Median(start);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median of {rounds} rounds, cold processes:"));
-        Console.WriteLine("| Command | Wall time | Against a cold start |");
-        Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk --version` (cold start, baseline) | {baseline:0.00} s | 1.0 × |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk analyze FOLDER` | {Options.Median(analyzeFolder):0.00} s | {Options.Median(analyzeFolder) / baseline:0.0} × |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` + `crosstalk analyze store` | {Options.Median(importThenAnalyze):0.00} s | {Options.Median(importThenAnalyze) / baseline:0.0} × |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` again (nothing new) | {Options.Median(importAgain):0.00} s | {Options.Median(importAgain) / baseline:0.0} × |"));
+        foreach (var (name, cli) in builds)
+        {
+            var (start, analyzeFolder, importThenAnalyze, importAgain) = figures[name];
+            var baseline = Options.Median(start);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} ({cli}), median of {rounds} rounds, cold processes:"));
+            Console.WriteLine("| Command | Wall time | Against a cold start |");
+            Console.WriteLine("|---|---:|---:|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk --version` (cold start, baseline) | {baseline:0.00} s | 1.0 × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk analyze FOLDER` | {Options.Median(analyzeFolder):0.00} s | {Options.Median(analyzeFolder) / baseline:0.0} × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` + `crosstalk analyze store` | {Options.Median(importThenAnalyze):0.00} s | {Options.Median(importThenAnalyze) / baseline:0.0} × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` again (nothing new) | {Options.Median(importAgain):0.00} s | {Options.Median(importAgain) / baseline:0.0} × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, each round: {string.Join(", ", importThenAnalyze.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))} s"));
+        }
+
+        if (builds.Count == 2)
+        {
+            var ratio = Options.Median(figures["this build"].ImportThenAnalyze) / Options.Median(figures["--before"].ImportThenAnalyze);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, this build against --before: {ratio:0.00} ×"));
+        }
+
         return 0;
     }
 
