@@ -62,15 +62,8 @@ internal sealed class NearDuplicateIndex : IDisposable
         _postings.EnsureCapacity(shingles);
     }
 
-    /// <summary>Gives the tables back to the thread, emptied, unless they grew too large to keep.</summary>
-    public void Dispose()
-    {
-        if (_frequency.EnsureCapacity(0) <= ThreadSpare.MostEntries && _postings.Capacity <= ThreadSpare.MostEntries)
-        {
-            _tables.Clear();
-            ThreadSpare<Tables>.Give(_tables);
-        }
-    }
+    /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>).</summary>
+    public void Dispose() => ThreadSpare<Tables>.Give(_tables);
 
     /// <summary>
     /// The earlier positions that share one of message <paramref name="position"/>'s rarest shingles and whose sizes allow
@@ -119,7 +112,7 @@ internal sealed class NearDuplicateIndex : IDisposable
     }
 
     /// <summary>The index's working tables, kept empty between analyses.</summary>
-    private sealed class Tables
+    private sealed class Tables : ThreadSpare.ITables
     {
         public Dictionary<ulong, int> Frequency { get; } = [];
 
@@ -128,6 +121,8 @@ internal sealed class NearDuplicateIndex : IDisposable
         public List<(int Position, int Earlier)> Postings { get; } = [];
 
         public HashSet<int> Seen { get; } = [];
+
+        public int Entries => Math.Max(Math.Max(Frequency.EnsureCapacity(0), Latest.EnsureCapacity(0)), Postings.Capacity);
 
         public void Clear()
         {

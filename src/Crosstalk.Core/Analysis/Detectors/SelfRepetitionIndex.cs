@@ -31,15 +31,8 @@ internal sealed class SelfRepetitionIndex : IDisposable
         _postings.EnsureCapacity(shingles);
     }
 
-    /// <summary>Gives the tables back to the thread, emptied, unless they grew too large to keep.</summary>
-    public void Dispose()
-    {
-        if (_latest.EnsureCapacity(0) <= ThreadSpare.MostEntries && _postings.Capacity <= ThreadSpare.MostEntries)
-        {
-            _tables.Clear();
-            ThreadSpare<Tables>.Give(_tables);
-        }
-    }
+    /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>).</summary>
+    public void Dispose() => ThreadSpare<Tables>.Give(_tables);
 
     /// <summary>The highest similarity of <paramref name="set"/> to the window's messages (0 when none shares a shingle); then the message joins them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -82,7 +75,7 @@ internal sealed class SelfRepetitionIndex : IDisposable
     private readonly record struct Posting(int Position, int Earlier);
 
     /// <summary>The index's working tables, kept empty between analyses.</summary>
-    private sealed class Tables
+    private sealed class Tables : ThreadSpare.ITables
     {
         public Dictionary<ulong, int> Latest { get; } = [];
 
@@ -91,6 +84,8 @@ internal sealed class SelfRepetitionIndex : IDisposable
         public List<int> Sizes { get; } = [];
 
         public Dictionary<int, int> Shared { get; } = [];
+
+        public int Entries => Math.Max(Latest.EnsureCapacity(0), Postings.Capacity);
 
         public void Clear()
         {
