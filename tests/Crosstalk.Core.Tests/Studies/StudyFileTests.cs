@@ -157,6 +157,7 @@ public sealed class StudyFileTests
     [InlineData("labels:\n  tone: [warm, warm, hostile]\n", ":6:9: labels.tone lists 'warm' twice.")]
     [InlineData("labels:\n  reason: [good, bad]\n", ":6:3: 'reason' is a field of every answer already")]
     [InlineData("labels:\n  tone: [warm, null, ~]\n", ":6:16: a label must be text; an unquoted null or ~")]
+    [InlineData("labels:\n  tone: [warm, 'null']\n", ":6:16: a label cannot be 'null': a control's expected value uses it for 'no answer'")]
     [InlineData("labels:\n  tone: [warm, cold]\nscale:\n  tone: [1, 5]\n", ":8:3: 'tone' is both a label field and a scale")]
     public void RubricFile_AFieldThatWouldBreakAtTheFirstJudgeCall_IsRefusedWhereItIsWritten(string fields, string expected)
     {

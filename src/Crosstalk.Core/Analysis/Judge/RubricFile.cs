@@ -186,13 +186,17 @@ public static class RubricFile
         return (rubric, controls);
     }
 
-    // A field name, label or expected value: one non-empty word or phrase.
-    // A label is text: an unquoted null or ~ is YAML's "nothing" (it became the label "null", which a control's expected
-    // value uses for "no answer").
-    private static string Label(YamlNode node, string path) =>
-        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: "null" or "Null" or "NULL" or "~" }
-            ? throw new ExperimentFileException(path, node.Start.Line, node.Start.Column, "a label must be text; an unquoted null or ~ is YAML's 'nothing' (quote it if the word is meant).")
-            : Name(node, path);
+    // A label is text, and not the word a control's expected value uses for "no answer" (StudyJudging.Known writes an
+    // unanswered field as "null"): an unquoted null or ~ is YAML's "nothing", and became that word; a quoted 'null' read
+    // back the same.
+    private static string Label(YamlNode node, string path) => node switch
+    {
+        YamlScalarNode { Style: ScalarStyle.Plain, Value: "null" or "Null" or "NULL" or "~" } =>
+            throw new ExperimentFileException(path, node.Start.Line, node.Start.Column, "a label must be text; an unquoted null or ~ is YAML's 'nothing'."),
+        YamlScalarNode { Value: "null" } =>
+            throw new ExperimentFileException(path, node.Start.Line, node.Start.Column, "a label cannot be 'null': a control's expected value uses it for 'no answer'; name the label otherwise."),
+        _ => Name(node, path),
+    };
 
     /// <summary>The most labels a field may list.</summary>
     public const int MostLabels = 100;
@@ -214,6 +218,7 @@ public static class RubricFile
         return field;
     }
 
+    // A field name, label or expected value: one non-empty word or phrase.
     private static string Name(YamlNode node, string path) =>
         node is YamlScalarNode { Value: { Length: > 0 } value } && !string.IsNullOrWhiteSpace(value)
             ? value
