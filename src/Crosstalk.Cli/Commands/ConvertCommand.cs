@@ -56,15 +56,14 @@ internal static class ConvertCommand
             };
 
             // Said once the file could be written (a refusal is the one line to read).
-            var lost = format switch
+            var (lost, holds) = format switch
             {
-                "markdown" => SeedMarkdown.NotKept(transcripts[0]),
-                "original-json" when transcripts[0].Participants.Count == 2 => OriginalJson.NotKept(transcripts[0]),
-                _ => [],
+                "markdown" => (SeedMarkdown.NotKept(transcripts[0]), "seed Markdown holds"),
+                "original-json" => (OriginalJson.NotKept(transcripts[0]), "the original system's JSON holds"),
+                _ => ([], ""),
             };
             if (lost.Count > 0)
             {
-                var holds = format == "markdown" ? "seed Markdown holds" : "the original system's JSON holds";
                 context.Say("warning", $"{holds} names, times and messages only; not written: {string.Join(", ", lost)} (--to json keeps them)");
             }
 

@@ -209,6 +209,19 @@ public sealed class SeedMarkdownTests
     }
 
     [Fact]
+    public void OriginalJsonNotKept_OpenerOnNoParticipantsSeat_DoesNotClaimOneNameOnBothSeats()
+    {
+        // A narrator opens on a seat of its own: model_a is still the first participant, as the writer writes it, and two
+        // distinct names keep who spoke which message.
+        var transcript = Make(["A", "B"]);
+        transcript.Messages.Add(new TranscriptMessage { Seat = 3, Speaker = "Narrator", Content = "The lights dim." });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "words" });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "words" });
+
+        Assert.DoesNotContain(OriginalJson.NotKept(transcript), lost => lost.StartsWith("which seat spoke", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Write_DistinctNamesOutOfTurn_ReadsBackOnTheSameSeats()
     {
         var transcript = Make(["A", "B"]);

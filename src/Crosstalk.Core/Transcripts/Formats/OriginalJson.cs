@@ -115,8 +115,7 @@ public static class OriginalJson
             ? kept
             : transcript.Messages.Count > 0 ? transcript.Messages[0].Content : " ";
 
-        // model_a is the model that speaks the opener, whichever seat it had (`crosstalk run --first b`).
-        var opener = transcript.Messages.Count > 0 && transcript.Messages[0].Seat == transcript.Participants[1].Seat ? 1 : 0;
+        var opener = OpenerIndex(transcript);
         var builder = new StringBuilder(256 + (transcript.Messages.Count * 128));
         builder.Append("{\n  \"model_a\": ");
         AppendString(builder, transcript.Participants[opener].Name);
@@ -156,6 +155,11 @@ public static class OriginalJson
         return builder.ToString();
     }
 
+    // Which of the two participants is model_a: the one whose seat speaks the opener, whichever seat it had (`crosstalk
+    // run --first b`); the first when no message says otherwise.
+    private static int OpenerIndex(Transcript transcript) =>
+        transcript.Messages.Count > 0 && transcript.Messages[0].Seat == transcript.Participants[1].Seat ? 1 : 0;
+
     /// <summary>
     /// What of <paramref name="transcript"/> the original system's JSON does not hold: what seed Markdown does not
     /// (<see cref="SeedMarkdown.NotKept(Transcript)"/>; this format keeps the opener apart, too), and the seat numbers when
@@ -171,16 +175,15 @@ public static class OriginalJson
         }
 
         // Written as it reads back: the opener's seat is model_a, seat 1.
-        var opener = transcript.Messages[0].Seat;
-        var other = transcript.Participants.First(p => p.Seat != opener);
-        var openerName = transcript.Participants.FirstOrDefault(p => p.Seat == opener)?.Name ?? other.Name;
-        if (SeedMarkdown.SeatOrderProblem([openerName, other.Name], transcript.Messages.Select(m => m.Seat == opener ? 1 : 2)) is not null)
+        var first = OpenerIndex(transcript);
+        var (opener, other) = (transcript.Participants[first], transcript.Participants[1 - first]);
+        if (SeedMarkdown.SeatOrderProblem([opener.Name, other.Name], transcript.Messages.Select(m => m.Seat == opener.Seat ? 1 : 2)) is not null)
         {
             lost.Insert(0, "which seat spoke which message (one name on both seats, and the messages do not take turns)");
         }
-        else if (opener != transcript.Participants[0].Seat)
+        else if (opener != transcript.Participants[0])
         {
-            lost.Insert(0, string.Create(CultureInfo.InvariantCulture, $"the seat numbers (seat {opener} speaks first, and model_a, read back as seat 1, is the model that does)"));
+            lost.Insert(0, string.Create(CultureInfo.InvariantCulture, $"the seat numbers (seat {opener.Seat} speaks first, and model_a, read back as seat 1, is the model that does)"));
         }
 
         return lost;

@@ -98,7 +98,7 @@ public static class SeedMarkdown
     /// <summary>
     /// Why <paramref name="name"/> cannot name a seat — a transcript's title joins the names with " ↔ " and its headings
     /// are single lines, so a name must be non-blank, on one line, free of control characters and without " ↔ " — or
-    /// null when it can. (The writer also checks that the names joined into a title split back into the same names.) Checked where names enter (experiment files, the planner), so
+    /// null when it can (the writer also makes sure the names joined into a title split back into the same names). Checked where names enter (experiment files, the planner), so
     /// a bad one is refused there, in one line, before anything is written.
     /// </summary>
     public static string? NameProblem(string? name)
@@ -273,7 +273,7 @@ public static class SeedMarkdown
             names[i] = name;
         }
 
-        // A name starting with "↔ " or ending with " ↔" joins into a title that splits differently.
+        // NameProblem refuses the names known to join into a title that splits differently; this makes sure of it.
         var split = string.Join(NameJoiner, names).Split(NameJoiner);
         if (!split.AsSpan().SequenceEqual(names))
         {
