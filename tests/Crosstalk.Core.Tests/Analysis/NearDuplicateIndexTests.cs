@@ -86,8 +86,9 @@ public sealed class NearDuplicateIndexTests
         {
             // Found through shared shingles; must equal comparing each message with each of the window's earlier ones.
             var shingles = messages.Select(ShingleSet.Create).ToArray();
-            // Each run takes the tables the one before gave back: what they held must not leak into the next conversation.
-            using var index = new SelfRepetitionIndex(window);
+            // Sized as a large conversation's, each run takes the tables the one before gave back: what they held must not
+            // leak into the next conversation.
+            using var index = new SelfRepetitionIndex(window, ThreadSpare.LeastEntries);
             for (var j = 0; j < shingles.Length; j++)
             {
                 var expected = 0.0;

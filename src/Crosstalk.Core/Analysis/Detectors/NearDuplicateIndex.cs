@@ -21,7 +21,7 @@ internal sealed class NearDuplicateIndex : IDisposable
 
     private readonly double _threshold;
     private readonly IReadOnlyList<ShingleSet> _sets;
-    private readonly Tables _tables;
+    private Tables? _tables;
     private readonly Dictionary<ulong, int> _frequency;
     // Each shingle's messages as a list linked from its latest (one flat list for all shingles); only the latest MaxCandidates are read.
     private readonly Dictionary<ulong, int> _latest;
@@ -44,8 +44,9 @@ internal sealed class NearDuplicateIndex : IDisposable
             shingles += compared(i) ? sets[i].Count : 0;
         }
 
-        _tables = ThreadSpare<Tables>.Take() ?? new Tables();
-        (_frequency, _latest, _postings, _seen) = (_tables.Frequency, _tables.Latest, _tables.Postings, _tables.Seen);
+        var tables = ThreadSpare<Tables>.Take(shingles) ?? new Tables();
+        _tables = tables;
+        (_frequency, _latest, _postings, _seen) = (tables.Frequency, tables.Latest, tables.Postings, tables.Seen);
         _frequency.EnsureCapacity(shingles);
         for (var i = 0; i < sets.Count; i++)
         {
@@ -62,8 +63,15 @@ internal sealed class NearDuplicateIndex : IDisposable
         _postings.EnsureCapacity(shingles);
     }
 
-    /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>).</summary>
-    public void Dispose() => ThreadSpare<Tables>.Give(_tables);
+    /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>), once.</summary>
+    public void Dispose()
+    {
+        if (_tables is { } tables)
+        {
+            _tables = null;
+            ThreadSpare<Tables>.Give(tables);
+        }
+    }
 
     /// <summary>
     /// The earlier positions that share one of message <paramref name="position"/>'s rarest shingles and whose sizes allow

@@ -11,7 +11,7 @@ namespace Crosstalk.Analysis;
 internal sealed class SelfRepetitionIndex : IDisposable
 {
     private readonly int _window;
-    private readonly Tables _tables;
+    private Tables? _tables;
     // Each shingle's postings as a list linked from its latest (one flat list for all: no list per shingle).
     private readonly Dictionary<ulong, int> _latest;
     private readonly List<Posting> _postings;
@@ -25,14 +25,22 @@ internal sealed class SelfRepetitionIndex : IDisposable
     {
         // In the thread's spare tables when it has them (ThreadSpare).
         _window = window;
-        _tables = ThreadSpare<Tables>.Take() ?? new Tables();
-        (_latest, _postings, _sizes, _shared) = (_tables.Latest, _tables.Postings, _tables.Sizes, _tables.Shared);
+        var tables = ThreadSpare<Tables>.Take(shingles) ?? new Tables();
+        _tables = tables;
+        (_latest, _postings, _sizes, _shared) = (tables.Latest, tables.Postings, tables.Sizes, tables.Shared);
         _latest.EnsureCapacity(shingles);
         _postings.EnsureCapacity(shingles);
     }
 
-    /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>).</summary>
-    public void Dispose() => ThreadSpare<Tables>.Give(_tables);
+    /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>), once.</summary>
+    public void Dispose()
+    {
+        if (_tables is { } tables)
+        {
+            _tables = null;
+            ThreadSpare<Tables>.Give(tables);
+        }
+    }
 
     /// <summary>The highest similarity of <paramref name="set"/> to the window's messages (0 when none shares a shingle); then the message joins them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -12,18 +12,31 @@ internal static class ThreadSpare<T>
     [ThreadStatic]
     private static T? t_spare;
 
-    /// <summary>The spare, empty, or null when the thread has none (or another analysis on it holds it).</summary>
-    public static T? Take()
+    /// <summary>
+    /// The spare, empty, for tables that must hold <paramref name="entries"/>; null when they are too small to be worth
+    /// it (<see cref="ThreadSpare.LeastEntries"/>: a new one is no large object, and emptying a spare costs its whole
+    /// room), or when the thread has none (or another index on it holds it).
+    /// </summary>
+    public static T? Take(int entries)
     {
+        if (entries < ThreadSpare.LeastEntries)
+        {
+            return null;
+        }
+
         var spare = t_spare;
         t_spare = null;
         return spare;
     }
 
-    /// <summary>Empties <paramref name="tables"/> and keeps them for the thread's next analysis, unless they grew past <see cref="ThreadSpare.MostEntries"/>.</summary>
+    /// <summary>
+    /// Empties <paramref name="tables"/> and keeps them for the thread's next analysis when they are large objects
+    /// (<see cref="ThreadSpare.LeastEntries"/>) no larger than <see cref="ThreadSpare.MostEntries"/>; small ones are let
+    /// go, so that a small index after a large one does not take the large one's place.
+    /// </summary>
     public static void Give(T tables)
     {
-        if (tables.Entries <= ThreadSpare.MostEntries)
+        if (tables.Entries is >= ThreadSpare.LeastEntries and <= ThreadSpare.MostEntries)
         {
             tables.Clear();
             t_spare = tables;
@@ -40,10 +53,13 @@ internal static class ThreadSpare
     /// </summary>
     public const int MostEntries = 1 << 16;
 
+    /// <summary>From how many entries tables are taken from the spare: a hash table this size is a large object.</summary>
+    public const int LeastEntries = 3_500;
+
     /// <summary>A set of working tables that can be kept for another analysis.</summary>
     internal interface ITables
     {
-        /// <summary>The most entries one of the tables has room for.</summary>
+        /// <summary>The most entries one of the large tables (the hash tables, the posting list) has room for.</summary>
         int Entries { get; }
 
         /// <summary>Empties every table, keeping its room.</summary>
