@@ -161,6 +161,8 @@ public sealed class SilentMisreadTests : IDisposable
         // Read in small pieces after the start already read: nothing of either is lost or doubled.
         var rest = string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i} ✓\n"));
         Assert.Equal("start ↔ " + rest, AtomicFile.ReadRest(new StringReader(rest), "long.md", "start ↔ "));
+        var longStart = string.Concat(Enumerable.Range(0, 2000).Select(i => $"start {i} ↔\n"));
+        Assert.Equal(longStart + rest, AtomicFile.ReadRest(new StringReader(rest), "long.md", longStart));
     }
 
     [Theory]

@@ -125,18 +125,23 @@ public static class AtomicFile
 
     /// <summary>
     /// <paramref name="start"/> and the rest of <paramref name="reader"/>'s text, refused beyond <paramref name="limit"/>
-    /// characters (<see cref="MaxWholeFile"/>).
-    /// Read in pieces of a pooled buffer no larger than a builder's own pieces, so that the whole text is the only large
-    /// object made (a large buffer or piece per file would cost an import of many files a full collection every few files).
+    /// characters (<see cref="MaxWholeFile"/>; smaller in tests). Added in pieces no larger than a builder's own, from a
+    /// pooled buffer, so that the whole text is the only large object made.
     /// </summary>
-    internal static string ReadRest(TextReader reader, string path, string start, long limit = MaxWholeFile)
+    internal static string ReadRest(TextReader reader, string path, ReadOnlySpan<char> start, long limit = MaxWholeFile)
     {
-        var text = new StringBuilder(start);
-        var buffer = ArrayPool<char>.Shared.Rent(4096);
+        const int Piece = 4096;
+        var text = new StringBuilder();
+        for (var at = 0; at < start.Length; at += Piece)
+        {
+            text.Append(start.Slice(at, Math.Min(Piece, start.Length - at)));
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(Piece);
         try
         {
             int n;
-            while ((n = reader.Read(buffer, 0, 4096)) > 0)
+            while ((n = reader.Read(buffer, 0, Piece)) > 0)
             {
                 if (text.Length + (long)n > limit)
                 {

@@ -131,26 +131,21 @@ public static class TranscriptFile
         using (var probe = AtomicFile.OpenText(path))
         {
             // Only the start is needed to tell JSONL apart, so large JSONL corpora are never loaded whole. The buffer is
-            // pooled: one this size per file would be a large object each, and a folder's import a full collection every
-            // few files.
+            // pooled and the start read from it, so that a file's whole text is the one large object its reading makes (a
+            // buffer of this size per file made an import of a folder pay a full collection every few files).
             const int HeadLength = 64 * 1024;
-            string start;
             var head = ArrayPool<char>.Shared.Rent(HeadLength);
             try
             {
-                start = new string(head, 0, probe.ReadBlock(head, 0, HeadLength));
-            }
-            finally
-            {
-                ArrayPool<char>.Shared.Return(head);
-            }
+                var start = head.AsSpan(0, probe.ReadBlock(head, 0, HeadLength));
+                if (start.Length < HeadLength)
+                {
+                    return ReadText(new string(start), path, backroomsMetadata).ToList();
+                }
 
-            if (start.Length == HeadLength)
-            {
-                var firstLineEnd = start.IndexOf('\n', StringComparison.Ordinal);
-                var trimmed = start.AsSpan().TrimStart('\uFEFF').TrimStart();
-                var firstLine = firstLineEnd < 0 ? [] : start.AsSpan(0, firstLineEnd).TrimStart('\uFEFF');
-                if (trimmed.StartsWith("{", StringComparison.Ordinal) && firstLineEnd >= 0
+                var firstLineEnd = start.IndexOf('\n');
+                var firstLine = firstLineEnd < 0 ? [] : start[..firstLineEnd].TrimStart('\uFEFF');
+                if (start.TrimStart('\uFEFF').TrimStart().StartsWith("{", StringComparison.Ordinal) && firstLineEnd >= 0
                     && IsCompleteObject(firstLine) && !IsWholeFileFormat(firstLine))
                 {
                     var format = ChatJsonl.DetectLine(firstLine) ?? TranscriptFormat.Jsonl;
@@ -160,14 +155,14 @@ public static class TranscriptFile
                         ? ReadLines(new StringReader(AtomicFile.ReadRest(probe, path, start)), path, format).ToList()
                         : ReadLinesFromFile(path, format);
                 }
-            }
-            else
-            {
-                return ReadText(start, path, backroomsMetadata).ToList();
-            }
 
-            // The rest from the same reader: a pipe (crosstalk import <(…)) cannot be opened a second time.
-            return ReadText(AtomicFile.ReadRest(probe, path, start), path, backroomsMetadata).ToList();
+                // The rest from the same reader: a pipe (crosstalk import <(…)) cannot be opened a second time.
+                return ReadText(AtomicFile.ReadRest(probe, path, start), path, backroomsMetadata).ToList();
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(head);
+            }
         }
     }
 
