@@ -222,9 +222,7 @@ internal static partial class CliApplication
                 await context.Error.WriteLineAsync($"error: {prefix}{message}").ConfigureAwait(false);
             }
 
-            var commandName = parseResult.CommandResult.Command.Name;
-            var hint = parseResult.CommandResult.Command == root ? "crosstalk --help" : $"crosstalk {commandName} --help";
-            await context.Error.WriteLineAsync($"See '{hint}'.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"See '{Help(parseResult.CommandResult)}'.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -243,15 +241,8 @@ internal static partial class CliApplication
         }
         catch (UsageException ex)
         {
-            // The whole path below the root ('cluster silo', not 'silo'), so the hint can be typed as it is.
-            var names = new List<string>();
-            for (var command = parseResult.CommandResult; command.Parent is CommandResult parent; command = parent)
-            {
-                names.Insert(0, command.Command.Name);
-            }
-
             await context.Error.WriteLineAsync($"error: {ErrorText.OneLine(ex.Message)}").ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"See 'crosstalk {string.Join(' ', names)} --help'.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"See '{Help(parseResult.CommandResult)}'.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (IsUserError(ex))
@@ -299,6 +290,11 @@ internal static partial class CliApplication
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?:option|argument) '[^']*' as expected type '(?<type>[^']*)'\.?$")]
     private static partial Regex CannotParse();
+
+    // The help to read for a command, by its whole path below the root ('crosstalk study report --help', not 'report'), so
+    // that it can be typed as it is.
+    private static string Help(CommandResult command) =>
+        command.Parent is null ? "crosstalk --help" : $"crosstalk {OptionRules.CommandPath(command)} --help";
 
     private static string? OptionOf(SymbolResult? result)
     {

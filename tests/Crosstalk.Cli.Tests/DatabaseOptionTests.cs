@@ -20,13 +20,19 @@ public sealed class DatabaseOptionTests
     [InlineData("list", "--unfinshed")]
     [InlineData("delete", "--bogus", "--yes")]
     [InlineData("resume", "--bogus")]
+    [InlineData("study report", "--bogus")]
+    [InlineData("fork", "--bogus", "--at", "2")]
+    [InlineData("sweep", "--bogus", "--at", "2")]
     public async Task MistypedOption_WhereARunIdGoes_IsAnUnknownOption_NotAMissingRun(string command, params string[] rest)
     {
-        // It was taken for the run id: "There is no run '--unfinshed' …", exit 1.
+        // It was taken for the run id: "There is no run '--unfinshed' …", exit 1; where a conversation id goes, the error
+        // named a .NET type; and a subcommand's help was named without its parent ('crosstalk report --help').
         var dir = CrosstalkProcess.NewTempDirectory();
-        var result = await CrosstalkProcess.RunAsync(dir, [command, .. rest, "--db", Path.Combine(dir, "s.db")]);
+        var result = await CrosstalkProcess.RunAsync(dir, [.. command.Split(' '), .. rest, "--db", Path.Combine(dir, "s.db")]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"Unknown option '{rest[0]}'; 'crosstalk {command} --help' lists the options.", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"See 'crosstalk {command} --help'.", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", result.StandardError, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ internal static class DeleteCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = new Argument<string>("target") { Description = "A run id ('crosstalk list' shows them), or a conversation id (a number)." }.NotAnOption("delete");
+        var target = new Argument<string>("target") { Description = "A run id ('crosstalk list' shows them), or a conversation id (a number)." }.NotAnOption();
         var yes = new Option<bool>("--yes", "-y") { Description = "Delete without asking (needed when the input is not a terminal)." };
         var db = StoreOptions.CreateDbOption();
         var command = new Command(

@@ -17,7 +17,7 @@ internal static class ExportCommand
         {
             Description = "Runs ('crosstalk list' shows them), conversation ids (also those of 'crosstalk run'), or 'store' for everything.",
             Arity = ArgumentArity.OneOrMore,
-        }.NotAnOption("export");
+        }.NotAnOption();
         var to = new Option<string>("--to")
         {
             Description = "markdown or json (a file per conversation), jsonl (one file), sharegpt or openai-chat (a JSONL line per conversation and seat, "

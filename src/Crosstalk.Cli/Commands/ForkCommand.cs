@@ -12,7 +12,7 @@ internal static class ForkCommand
 {
     public static Command Create(CliContext context)
     {
-        var conversation = new Argument<long>("conversation") { Description = "The conversation id ('crosstalk list RUN' shows them)." };
+        var conversation = new Argument<long>("conversation") { Description = "The conversation id ('crosstalk list RUN' shows them)." }.NotAnOption();
         var at = new Option<int>("--at") { Description = "Keep the first N messages, then let the models go on (0: keep none, start again with the parent's plan).", Required = true };
         var a = new Option<string?>("--a") { Description = "Another model for seat A (the seat that sent the opener); it inherits the seat's history." };
         var b = new Option<string?>("--b") { Description = "Another model for seat B." };

@@ -15,7 +15,7 @@ internal static class ListCommand
 
     public static Command Create(CliContext context)
     {
-        var run = new Argument<string?>("run") { Description = "List this run's conversations.", Arity = ArgumentArity.ZeroOrOne }.NotAnOption("list");
+        var run = new Argument<string?>("run") { Description = "List this run's conversations.", Arity = ArgumentArity.ZeroOrOne }.NotAnOption();
         var model = new Option<string?>("--model") { Description = "Only conversations where a participant's name or model contains this text." };
         var reason = new Option<string?>("--stop-reason") { Description = $"Only conversations that stopped for this reason: {string.Join(", ", StopReasons.All)}." };
         reason.AcceptOnlyFromAmong([.. StopReasons.All]);

@@ -81,9 +81,11 @@ internal static class OptionRules
 
     /// <summary>
     /// Refuses, as an unknown option, a value that looks like one: a mistyped <c>--unfinshed</c> would otherwise be taken
-    /// for the run id or name the argument holds ("There is no run '--unfinshed'"). A negative number stays a value.
+    /// for the run or conversation id the argument holds ("There is no run '--unfinshed'", or a .NET type's name). A
+    /// negative number stays a value. For the arguments that name a run or a conversation; a file argument says that no
+    /// such file exists, naming it.
     /// </summary>
-    public static Argument<T> NotAnOption<T>(this Argument<T> argument, string command)
+    public static Argument<T> NotAnOption<T>(this Argument<T> argument)
     {
         argument.Validators.Add(result =>
         {
@@ -91,12 +93,27 @@ internal static class OptionRules
             {
                 if (token.Value.StartsWith('-') && token.Value.Length > 1 && !long.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
                 {
-                    result.AddError($"Unknown option '{token.Value}'; 'crosstalk {command} --help' lists the options.");
+                    result.AddError($"Unknown option '{token.Value}'; 'crosstalk {CommandPath(result)} --help' lists the options.");
                     return;
                 }
             }
         });
         return argument;
+    }
+
+    /// <summary>The command <paramref name="result"/> is, or belongs to, as typed after <c>crosstalk</c> ("study report").</summary>
+    public static string CommandPath(SymbolResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? at = result; at is not null; at = at.Parent)
+        {
+            if (at is CommandResult { Parent: not null } command)
+            {
+                names.Insert(0, command.Command.Name);
+            }
+        }
+
+        return string.Join(' ', names);
     }
 
     private static void Check<T>(OptionResult result, string name, Func<T, bool> valid, string expected)

@@ -16,7 +16,7 @@ internal static class ResumeCommand
 {
     public static Command Create(CliContext context)
     {
-        var target = new Argument<string?>("target") { Description = "A run id, or a conversation id (a number) to continue just that conversation; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne }.NotAnOption("resume");
+        var target = new Argument<string?>("target") { Description = "A run id, or a conversation id (a number) to continue just that conversation; default: the latest run with unfinished conversations.", Arity = ArgumentArity.ZeroOrOne }.NotAnOption();
         var db = StoreOptions.CreateDbOption();
         var modelsFile = ModelsOption.Create();
         var concurrency = new Option<int?>("--concurrency", "-j") { Description = "Conversations running at once; default: the run's." }.AtLeast(1);

@@ -197,7 +197,7 @@ internal static class StudyCommand
 
     private static Command CreateReport(CliContext context)
     {
-        var run = new Argument<string>("run") { Description = "A run a study made ('crosstalk list' shows runs)." };
+        var run = new Argument<string>("run") { Description = "A run a study made ('crosstalk list' shows runs)." }.NotAnOption();
         var studyOption = new Option<string?>("--study") { Description = "The study to report the run as (a name or a study file); default: the study that made the run." };
         var judges = new Option<string[]>("--judge") { Description = "Judge models in place of the study's panel (answers already given are read from the cache)." };
         var options = new ReportOptions(context);

@@ -12,7 +12,7 @@ internal static class SweepCommand
 {
     public static Command Create(CliContext context)
     {
-        var conversation = new Argument<long>("conversation") { Description = "The stored conversation to branch ('crosstalk list RUN' shows the ids)." };
+        var conversation = new Argument<long>("conversation") { Description = "The stored conversation to branch ('crosstalk list RUN' shows the ids)." }.NotAnOption();
         var at = new Option<int>("--at") { Description = "Keep its first K messages, then let each continuation go on.", Required = true }.AtLeast(0);
         var repeat = new Option<int>("--repeat", "-n") { Description = "How many continuations (each with its own seed), 1 to 100,000.", DefaultValueFactory = _ => 10 }.Between(1, 100_000);
         var swaps = new Option<string[]>("--swap") { Description = "Another model at a seat for every continuation: a=MODEL, b=MODEL (or 1=, 2=); repeat for both seats." };
