@@ -71,7 +71,7 @@ internal static class SweepCommand
             // A continuation that failed is counted under "error" in the table: say so, so a column of failures is not read
             // as a stable ending, and fail the command when nothing but failures came back.
             var total = result.Continuations.Count;
-            var failed = result.Continuations.Count(c => c.Transcript.Stop?.Reason == Crosstalk.Transcripts.StopReasons.Error);
+            var failed = result.Failed;
             if (failed > 0)
             {
                 context.Say("warning", failed == total

@@ -5,7 +5,11 @@ using Crosstalk.Studies;
 namespace Crosstalk.Engine.Studies;
 
 /// <summary>What a sweep ran: the parent, and its continuations.</summary>
-public sealed record SweepResult(StudyConversation Parent, IReadOnlyList<StudyConversation> Continuations);
+public sealed record SweepResult(StudyConversation Parent, IReadOnlyList<StudyConversation> Continuations)
+{
+    /// <summary>How many continuations stopped on an error (counted under "error" with the endings, but no ending).</summary>
+    public int Failed => Continuations.Count(c => c.Transcript.Stop?.Reason == Crosstalk.Transcripts.StopReasons.Error);
+}
 
 /// <summary>
 /// A branch sweep: N forks of one stored conversation from message K, each with its own seed (the parent's + 1 … + N),
