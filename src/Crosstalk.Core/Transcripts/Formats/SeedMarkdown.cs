@@ -244,7 +244,14 @@ public static class SeedMarkdown
     public static string? TurnOrderProblem(IReadOnlyList<string> names, int firstSeat)
     {
         ArgumentNullException.ThrowIfNull(names);
-        return SeatOrderProblem(names, Enumerable.Range(0, 2 * names.Count).Select(k => ((firstSeat - 1 + k) % names.Count) + 1));
+        var seats = new int[2 * names.Count];
+        seats[0] = firstSeat;
+        for (var k = 1; k < seats.Length; k++)
+        {
+            seats[k] = Conversations.ConversationRunner.SeatAfter(seats[k - 1], names.Count);
+        }
+
+        return SeatOrderProblem(names, seats);
     }
 
     /// <exception cref="TranscriptFormatException">The names or seats cannot be written so that they read back.</exception>
