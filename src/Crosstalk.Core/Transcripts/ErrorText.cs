@@ -78,16 +78,26 @@ public static class ErrorText
             // A character outside the BMP (an emoji, a tag character that hides text) is one code point of two chars.
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
             var codePoint = pair ? char.ConvertToUtf32(c, text[i + 1]) : c;
-            var piece = IsInvisible(codePoint)
-                ? "<U+" + codePoint.ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + ">"
-                : pair ? text.Substring(i, 2) : Shown(c).ToString();
-            if (builder.Length + piece.Length > Longest)
+            var spelled = IsInvisible(codePoint) ? "<U+" + codePoint.ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + ">" : null;
+            if (builder.Length + (spelled?.Length ?? (pair ? 2 : 1)) > Longest)
             {
                 builder.Append('…');
                 break;
             }
 
-            builder.Append(piece);
+            if (spelled is not null)
+            {
+                builder.Append(spelled);
+            }
+            else if (pair)
+            {
+                builder.Append(text, i, 2);
+            }
+            else
+            {
+                builder.Append(Shown(c));
+            }
+
             i += pair ? 1 : 0;
         }
 
@@ -101,6 +111,6 @@ public static class ErrorText
     /// as 👩‍💻 together, stays as it is; bidirectional controls are <see cref="Reorders"/>'.
     /// </summary>
     public static bool IsInvisible(int codePoint) =>
-        codePoint != 0x200d && !(codePoint <= char.MaxValue && (Reorders((char)codePoint) || char.IsSurrogate((char)codePoint)))
+        codePoint != 0x200d && !(codePoint <= char.MaxValue && Reorders((char)codePoint))
         && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(codePoint) == System.Globalization.UnicodeCategory.Format;
 }
