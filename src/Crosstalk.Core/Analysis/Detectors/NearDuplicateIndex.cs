@@ -64,14 +64,7 @@ internal sealed class NearDuplicateIndex : IDisposable
     }
 
     /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>), once.</summary>
-    public void Dispose()
-    {
-        if (_tables is { } tables)
-        {
-            _tables = null;
-            ThreadSpare<Tables>.Give(tables);
-        }
-    }
+    public void Dispose() => ThreadSpare<Tables>.Give(ref _tables);
 
     /// <summary>
     /// The earlier positions that share one of message <paramref name="position"/>'s rarest shingles and whose sizes allow

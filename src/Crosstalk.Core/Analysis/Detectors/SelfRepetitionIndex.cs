@@ -33,14 +33,7 @@ internal sealed class SelfRepetitionIndex : IDisposable
     }
 
     /// <summary>Gives the tables back to the thread (<see cref="ThreadSpare{T}.Give"/>), once.</summary>
-    public void Dispose()
-    {
-        if (_tables is { } tables)
-        {
-            _tables = null;
-            ThreadSpare<Tables>.Give(tables);
-        }
-    }
+    public void Dispose() => ThreadSpare<Tables>.Give(ref _tables);
 
     /// <summary>The highest similarity of <paramref name="set"/> to the window's messages (0 when none shares a shingle); then the message joins them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -34,12 +34,17 @@ internal static class ThreadSpare<T>
     /// (<see cref="ThreadSpare.LeastEntries"/>) no larger than <see cref="ThreadSpare.MostEntries"/>; small ones are let
     /// go, so that a small index after a large one does not take the large one's place.
     /// </summary>
-    public static void Give(T tables)
+    /// <param name="tables">The tables an index held; null once given back, so that they are given back once.</param>
+    public static void Give(ref T? tables)
     {
-        if (tables.Entries is >= ThreadSpare.LeastEntries and <= ThreadSpare.MostEntries)
+        if (tables is { } given)
         {
-            tables.Clear();
-            t_spare = tables;
+            tables = null;
+            if (given.Entries is >= ThreadSpare.LeastEntries and <= ThreadSpare.MostEntries)
+            {
+                given.Clear();
+                t_spare = given;
+            }
         }
     }
 }
