@@ -43,6 +43,32 @@ public sealed class InstallTests
         Assert.True(File.Exists(Path.Combine(work, "store.db")));
     }
 
+    [Fact]
+    public async Task SingleFile_PublishedForThisPlatform_RunsAConversationAndAnalysesAnImport()
+    {
+        // What a user without .NET downloads: scripts/publish.sh's self-contained single file for this machine's platform,
+        // compiled ahead (ReadyToRun), run from a folder of its own.
+        var root = RepositoryRoot();
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        var publish = await RunAsync("bash", root, [Path.Combine(root, "scripts", "publish.sh"), rid], ("DIST", dir));
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        var single = Path.Combine(dir, rid, OperatingSystem.IsWindows() ? "crosstalk.exe" : "crosstalk");
+        Assert.Equal([single], Directory.GetFiles(Path.Combine(dir, rid)));
+
+        var work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+        var run = await RunAsync(single, work, "run", "--max-messages", "4", "--quiet", "--db", "store.db");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("Stored conversation 1", run.Output, StringComparison.Ordinal);
+
+        var import = await RunAsync(single, work, "import", Path.GetDirectoryName(Crosstalk.Testing.SharedFiles.Seed000)!, "--db", "store.db");
+        Assert.True(import.ExitCode == 0, import.Output);
+        Assert.Contains("Imported 2 conversation(s)", import.Output, StringComparison.Ordinal);
+        var analyze = await RunAsync(single, work, "analyze", "store", "--db", "store.db", "--json");
+        Assert.True(analyze.ExitCode == 0, analyze.Output);
+        Assert.Contains("\"goodbyeLoops\": 1,", analyze.Output, StringComparison.Ordinal); // seed 001's, messages 24-97
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -58,7 +84,10 @@ public sealed class InstallTests
 
     private static Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, params string[] args) => RunAsync("dotnet", workingDirectory, args);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string workingDirectory, params string[] args)
+    private static Task<(int ExitCode, string Output)> RunAsync(string program, string workingDirectory, params string[] args) =>
+        RunAsync(program, workingDirectory, args, []);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string workingDirectory, string[] args, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -77,6 +106,11 @@ public sealed class InstallTests
         start.Environment["CROSSTALK_SECRETS"] = Path.Combine(workingDirectory, "no-secrets.env");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();

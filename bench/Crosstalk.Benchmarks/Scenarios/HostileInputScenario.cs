@@ -23,9 +23,10 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- degenerate-analysis [--rounds 3]</c>;
-/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH [--rounds 3] [--before OTHER/crosstalk.dll]</c>
-/// (build the CLI in Release first: <c>dotnet build src/Crosstalk.Cli -c Release</c>; <c>--before</c> measures another
-/// build in the same rounds, alternating).
+/// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH [--rounds 3] [--cli CLI] [--before CLI]</c>
+/// (build the CLI in Release first: <c>dotnet build src/Crosstalk.Cli -c Release</c>; <c>--cli</c> measures another
+/// crosstalk than this checkout's build, <c>--before</c> a second one in the same rounds, alternating; either may be a
+/// build's <c>crosstalk.dll</c> or a published single file).
 /// </remarks>
 internal static class HostileInputScenario
 {
@@ -131,10 +132,10 @@ internal static class HostileInputScenario
 
         // Whole processes, cold, as a user runs them; with --before DLL, another build of the CLI in the same rounds,
         // alternating with this one (this machine's spread between runs minutes apart is larger than most changes).
-        var builds = new List<(string Name, string Cli)> { ("this build", FindCli()) };
+        var builds = new List<(string Name, string Cli)> { ("this build", Options.Text(args, "--cli") is { } other ? Existing("--cli", other) : FindCli()) };
         if (Options.Text(args, "--before") is { } before)
         {
-            builds.Insert(0, ("--before", File.Exists(before) ? before : throw new InvalidOperationException($"--before: {before} does not exist")));
+            builds.Insert(0, ("--before", Existing("--before", before)));
         }
 
         var figures = builds.ToDictionary(b => b.Name, _ => (Start: new List<double>(), Analyze: new List<double>(), ImportThenAnalyze: new List<double>(), Again: new List<double>()));
@@ -268,13 +269,22 @@ internal static class HostileInputScenario
         Messages = [.. messages.Select((m, i) => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = m })],
     };
 
+    private static string Existing(string option, string path) =>
+        File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"{option}: {path} does not exist");
+
     private static string FindCli() =>
         File.Exists(Options.Cli()) ? Options.Cli() : throw new InvalidOperationException("Build the CLI first: dotnet build src/Crosstalk.Cli -c Release");
 
     private static double Run(string cli, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(cli);
+        // A build's crosstalk.dll runs on `dotnet`; a published single file (scripts/publish.sh) runs by itself.
+        var isDll = cli.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(isDll ? "dotnet" : cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (isDll)
+        {
+            start.ArgumentList.Add(cli);
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
