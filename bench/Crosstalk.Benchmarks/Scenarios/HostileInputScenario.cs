@@ -130,7 +130,7 @@ internal static class HostileInputScenario
             return 0;
         }
 
-        // Whole processes, cold, as a user runs them; with --before DLL, another build of the CLI in the same rounds,
+        // Whole processes, cold, as a user runs them; with --before CLI, another build of the CLI in the same rounds,
         // alternating with this one (this machine's spread between runs minutes apart is larger than most changes).
         var builds = new List<(string Name, string Cli)> { ("this build", Options.Text(args, "--cli") is { } other ? Existing("--cli", other) : FindCli()) };
         if (Options.Text(args, "--before") is { } before)
