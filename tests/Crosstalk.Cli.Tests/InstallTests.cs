@@ -6,6 +6,7 @@ namespace Crosstalk.Cli.Tests;
 /// Installing as a user would: the CLI packed as a .NET tool into a local folder, installed into a tool path of its own,
 /// and run as <c>crosstalk</c> — a whole conversation of the offline agents, saved and stored.
 /// </summary>
+[Collection(HeavyProcessCollection.Name)] // a pack, and a publish that compiles every assembly ahead: both cores for a minute
 public sealed class InstallTests
 {
     [Fact]
@@ -50,23 +51,32 @@ public sealed class InstallTests
         // compiled ahead (ReadyToRun), run from a folder of its own.
         var root = RepositoryRoot();
         var dir = CrosstalkProcess.NewTempDirectory();
-        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
-        var publish = await RunAsync("bash", root, [Path.Combine(root, "scripts", "publish.sh"), rid], ("DIST", dir));
-        Assert.True(publish.ExitCode == 0, publish.Output);
-        var single = Path.Combine(dir, rid, OperatingSystem.IsWindows() ? "crosstalk.exe" : "crosstalk");
-        Assert.Equal([single], Directory.GetFiles(Path.Combine(dir, rid)));
+        try
+        {
+            // The portable name publish.sh's users pass (a distribution's own .NET may call itself ubuntu.24.04-x64).
+            var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+            var rid = $"{os}-{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+            var publish = await RunAsync("bash", root, [Path.Combine(root, "scripts", "publish.sh"), rid], ("DIST", dir));
+            Assert.True(publish.ExitCode == 0, publish.Output);
+            var single = Path.Combine(dir, rid, OperatingSystem.IsWindows() ? "crosstalk.exe" : "crosstalk");
+            Assert.Equal([single], Directory.GetFiles(Path.Combine(dir, rid)));
 
-        var work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
-        var run = await RunAsync(single, work, "run", "--max-messages", "4", "--quiet", "--db", "store.db");
-        Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("Stored conversation 1", run.Output, StringComparison.Ordinal);
+            var work = Directory.CreateDirectory(Path.Combine(dir, "work")).FullName;
+            var run = await RunAsync(single, work, "run", "--max-messages", "4", "--quiet", "--db", "store.db");
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains("Stored conversation 1", run.Output, StringComparison.Ordinal);
 
-        var import = await RunAsync(single, work, "import", Path.GetDirectoryName(Crosstalk.Testing.SharedFiles.Seed000)!, "--db", "store.db");
-        Assert.True(import.ExitCode == 0, import.Output);
-        Assert.Contains("Imported 2 conversation(s)", import.Output, StringComparison.Ordinal);
-        var analyze = await RunAsync(single, work, "analyze", "store", "--db", "store.db", "--json");
-        Assert.True(analyze.ExitCode == 0, analyze.Output);
-        Assert.Contains("\"goodbyeLoops\": 1,", analyze.Output, StringComparison.Ordinal); // seed 001's, messages 24-97
+            var import = await RunAsync(single, work, "import", Path.GetDirectoryName(Crosstalk.Testing.SharedFiles.Seed000)!, "--db", "store.db");
+            Assert.True(import.ExitCode == 0, import.Output);
+            Assert.Contains("Imported 2 conversation(s)", import.Output, StringComparison.Ordinal);
+            var analyze = await RunAsync(single, work, "analyze", "store", "--db", "store.db", "--json");
+            Assert.True(analyze.ExitCode == 0, analyze.Output);
+            Assert.Contains("\"goodbyeLoops\": 1,", analyze.Output, StringComparison.Ordinal); // seed 001's, messages 24-97
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true); // the single file and the tool package: 240 MB
+        }
     }
 
     private static string RepositoryRoot()

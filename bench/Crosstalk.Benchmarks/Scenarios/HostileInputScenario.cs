@@ -132,7 +132,7 @@ internal static class HostileInputScenario
 
         // Whole processes, cold, as a user runs them; with --before CLI, another build of the CLI in the same rounds,
         // alternating with this one (this machine's spread between runs minutes apart is larger than most changes).
-        var builds = new List<(string Name, string Cli)> { ("this build", Options.Text(args, "--cli") is { } other ? Existing("--cli", other) : FindCli()) };
+        var builds = new List<(string Name, string Cli)> { Options.Text(args, "--cli") is { } other ? ("--cli", Existing("--cli", other)) : ("this build", FindCli()) };
         if (Options.Text(args, "--before") is { } before)
         {
             builds.Insert(0, ("--before", Existing("--before", before)));
@@ -178,8 +178,9 @@ internal static class HostileInputScenario
 
         if (builds.Count == 2)
         {
-            var ratio = Options.Median(figures["this build"].ImportThenAnalyze) / Options.Median(figures["--before"].ImportThenAnalyze);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, this build against --before: {ratio:0.00} ×"));
+            var (name, _) = builds[1];
+            var ratio = Options.Median(figures[name].ImportThenAnalyze) / Options.Median(figures["--before"].ImportThenAnalyze);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, {name} against --before: {ratio:0.00} ×"));
         }
 
         return 0;
