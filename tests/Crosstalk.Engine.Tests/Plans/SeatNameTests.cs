@@ -53,6 +53,7 @@ public sealed class SeatNameTests
 
             Assert.StartsWith("Seat 2 opens, and more than one seat is named ", ex.Message, StringComparison.Ordinal);
             Assert.Contains("Let seat 1 open", ex.Message, StringComparison.Ordinal);
+            Assert.Empty(directory.GetFiles());
         }
         finally
         {
