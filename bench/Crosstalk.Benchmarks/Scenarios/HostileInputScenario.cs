@@ -132,25 +132,23 @@ internal static class HostileInputScenario
 
         // Whole processes, cold, as a user runs them; with --before CLI, another build of the CLI in the same rounds,
         // alternating with this one (this machine's spread between runs minutes apart is larger than most changes).
-        var builds = new List<(string Name, string Cli)> { Options.Text(args, "--cli") is { } other ? ("--cli", Existing("--cli", other)) : ("this build", FindCli()) };
+        var builds = new List<Build> { Options.Text(args, "--cli") is { } other ? new("--cli", Existing("--cli", other)) : new("this build", FindCli()) };
         if (Options.Text(args, "--before") is { } before)
         {
-            builds.Insert(0, ("--before", Existing("--before", before)));
+            builds.Insert(0, new("--before", Existing("--before", before)));
         }
 
-        var figures = builds.ToDictionary(b => b.Name, _ => (Start: new List<double>(), Analyze: new List<double>(), ImportThenAnalyze: new List<double>(), Again: new List<double>()));
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var (name, cli) in builds)
+            foreach (var build in builds)
             {
-                var (start, analyzeFolder, importThenAnalyze, importAgain) = figures[name];
-                start.Add(Run(cli, "--version"));
-                analyzeFolder.Add(Run(cli, "analyze", folder));
+                build.Start.Add(Run(build.Cli, "--version"));
+                build.AnalyzeFolder.Add(Run(build.Cli, "analyze", folder));
                 var db = Path.Combine(Path.GetTempPath(), "crosstalk-folder-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db");
                 try
                 {
-                    importThenAnalyze.Add(Run(cli, "import", folder, "--db", db) + Run(cli, "analyze", "store", "--db", db));
-                    importAgain.Add(Run(cli, "import", folder, "--db", db));
+                    build.ImportThenAnalyze.Add(Run(build.Cli, "import", folder, "--db", db) + Run(build.Cli, "analyze", "store", "--db", db));
+                    build.ImportAgain.Add(Run(build.Cli, "import", folder, "--db", db));
                 }
                 finally
                 {
@@ -162,25 +160,23 @@ internal static class HostileInputScenario
             }
         }
 
-        foreach (var (name, cli) in builds)
+        foreach (var build in builds)
         {
-            var (start, analyzeFolder, importThenAnalyze, importAgain) = figures[name];
-            var baseline = Options.Median(start);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} ({cli}), median of {rounds} rounds, cold processes:"));
+            var baseline = Options.Median(build.Start);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{build.Name} ({build.Cli}), median of {rounds} rounds, cold processes:"));
             Console.WriteLine("| Command | Wall time | Against a cold start |");
             Console.WriteLine("|---|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk --version` (cold start, baseline) | {baseline:0.00} s | 1.0 × |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk analyze FOLDER` | {Options.Median(analyzeFolder):0.00} s | {Options.Median(analyzeFolder) / baseline:0.0} × |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` + `crosstalk analyze store` | {Options.Median(importThenAnalyze):0.00} s | {Options.Median(importThenAnalyze) / baseline:0.0} × |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` again (nothing new) | {Options.Median(importAgain):0.00} s | {Options.Median(importAgain) / baseline:0.0} × |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, each round: {string.Join(", ", importThenAnalyze.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk analyze FOLDER` | {Options.Median(build.AnalyzeFolder):0.00} s | {Options.Median(build.AnalyzeFolder) / baseline:0.0} × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` + `crosstalk analyze store` | {Options.Median(build.ImportThenAnalyze):0.00} s | {Options.Median(build.ImportThenAnalyze) / baseline:0.0} × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `crosstalk import FOLDER` again (nothing new) | {Options.Median(build.ImportAgain):0.00} s | {Options.Median(build.ImportAgain) / baseline:0.0} × |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, each round: {string.Join(", ", build.ImportThenAnalyze.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))} s"));
         }
 
-        if (builds.Count == 2)
+        if (builds is [var earlier, var measured])
         {
-            var (name, _) = builds[1];
-            var ratio = Options.Median(figures[name].ImportThenAnalyze) / Options.Median(figures["--before"].ImportThenAnalyze);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, {name} against --before: {ratio:0.00} ×"));
+            var ratio = Options.Median(measured.ImportThenAnalyze) / Options.Median(earlier.ImportThenAnalyze);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import + analyze store, {measured.Name} against {earlier.Name}: {ratio:0.00} ×"));
         }
 
         return 0;
@@ -269,6 +265,22 @@ internal static class HostileInputScenario
         Participants = [new Participant(1, "A"), new Participant(2, "B")],
         Messages = [.. messages.Select((m, i) => new TranscriptMessage { Seat = i % 2 + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = m })],
     };
+
+    /// <summary>A crosstalk measured by folder-import's whole-process rounds, and its times (s) by command.</summary>
+    private sealed class Build(string name, string cli)
+    {
+        public string Name { get; } = name;
+
+        public string Cli { get; } = cli;
+
+        public List<double> Start { get; } = [];
+
+        public List<double> AnalyzeFolder { get; } = [];
+
+        public List<double> ImportThenAnalyze { get; } = [];
+
+        public List<double> ImportAgain { get; } = [];
+    }
 
     private static string Existing(string option, string path) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"{option}: {path} does not exist");
