@@ -11,7 +11,7 @@ internal static class Program
     // Export of 100,000 conversations to Parquet against reading them: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- dataset-export
     // Analysis of degenerate text against prose, 0.1-10 MB: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- degenerate-analysis
     // Import and analysis of a folder, cold processes: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- folder-import PATH
-    // Detectors against hand labels (docs/analysis.md): dotnet run -c Release --project bench/Crosstalk.Benchmarks -- detector-quality --logs PATH
+    // Detectors against hand labels (docs/analysis.md): dotnet run -c Release --project bench/Crosstalk.Benchmarks -- detector-quality --logs PATH [--judge MODEL]
     // Streaming middleware, layer by layer, in process: dotnet run -c Release --project bench/Crosstalk.Benchmarks -- layer-cost
     private static async Task<int> Main(string[] args)
     {
@@ -36,7 +36,7 @@ internal static class Program
             case "folder-import":
                 return await HostileInputScenario.RunFolderAsync(args[1..]).ConfigureAwait(false);
             case "detector-quality":
-                return DetectorQualityScenario.Run(args[1..]);
+                return await DetectorQualityScenario.RunAsync(args[1..]).ConfigureAwait(false);
             case "fake-server":
                 return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }

@@ -61,4 +61,43 @@ public sealed class JudgeCommandTests
             Assert.Contains("\"seat\":2", stored!.Metadata["judge.constraint-break-first.judge"], StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Judge_GoodbyeLoopRubric_GivesAJudgesSpan_AndRefusesOneThatRunsPastTheEnd()
+    {
+        // The judge answers from what it is asked: seed 001 (97 messages) gets a span; the controls (11 and 6 messages) get
+        // the same span, which is not in them, so this judge fails its controls and is told so.
+        await using var judge = await FakeOpenAIServer.StartAsync();
+        var last = 97;
+        judge.Reply = _ => new FakeReply($$"""{"first": 24, "last": {{last}}, "reason": "thanks and goodbyes from message 24 on"}""");
+        var dir = CrosstalkProcess.NewTempDirectory();
+        var models = Path.Combine(dir, "models.yaml");
+        File.WriteAllText(models, $"""
+            providers:
+              judge-server: {"{"} api: openai, endpoint: "{judge.Endpoint}", key: CROSSTALK_JUDGE_KEY {"}"}
+            models:
+              - name: judge
+                provider: judge-server
+                model: gpt-4o
+            """);
+        var environment = new Dictionary<string, string> { ["CROSSTALK_JUDGE_KEY"] = "sk-judge-test" };
+
+        var spanned = await CrosstalkProcess.RunAsync(dir, environment, ["judge", SharedFiles.Seed001, "--rubric", "goodbye-loop", "--model", "judge", "--models", models, "--cache", "cache", "--json"]);
+        last = 98;
+        var past = await CrosstalkProcess.RunAsync(dir, environment, ["judge", SharedFiles.Seed001, "--rubric", "goodbye-loop", "--model", "judge", "--models", models, "--cache", "other-cache"]);
+
+        Assert.True(spanned.ExitCode == 0, spanned.StandardError);
+        using (var answer = JsonDocument.Parse(spanned.StandardOutput.Trim()))
+        {
+            Assert.Equal(24, answer.RootElement.GetProperty("answer").GetProperty("first").GetInt32());
+            Assert.Equal(97, answer.RootElement.GetProperty("answer").GetProperty("last").GetInt32());
+        }
+
+        Assert.StartsWith("warning: judge judge failed the controls of goodbye-loop: 0 of 2 right", spanned.StandardError, StringComparison.Ordinal);
+        Assert.Contains("the answer names message 24 as its first, but the conversation has messages 1 to 11", spanned.StandardError, StringComparison.Ordinal);
+        // The one conversation judged got no usable answer: said with it, and the command fails.
+        Assert.Equal(1, past.ExitCode);
+        Assert.Contains("the answer names message 98 as its last, but the conversation has messages 1 to 97", past.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 judgements, 0 from the cache", past.StandardOutput, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis;
+using Crosstalk.Analysis.Judge;
+using Crosstalk.Engine.Models;
+using Crosstalk.Studies;
 using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Benchmarks.Scenarios;
@@ -10,7 +13,11 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// when the detected loop starts and ends within ±3 messages of the labelled one), near copies (per message: the later
 /// message of a labelled pair, against messages that end a detected pair) and refusals (per message). A goodbye loop is
 /// also scored as found when the detected one overlaps the labelled one; <c>--second-reader FILE</c> scores a second
-/// reader's loops against the first's the same way.
+/// reader's loops against the first's the same way. <c>--judge MODEL</c> places the goodbye loops with an LLM judge and
+/// the built-in <c>goodbye-loop</c> rubric instead of the detector (its controls first; its answers cached as
+/// <c>crosstalk judge</c> caches them, <c>--cache DIR</c>, default ~/.cache/crosstalk/judge; <c>--models FILE</c> a
+/// catalog; keys from the environment), scored the same way; <c>offline:judge</c>, which answers with the detector,
+/// reproduces the detector's figures.
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- detector-quality --labels
@@ -19,7 +26,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </remarks>
 internal static class DetectorQualityScenario
 {
-    public static int Run(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
         var labels = Options.Text(args, "--labels") ?? "tests/data/labelled/universal-backrooms-30.json";
         var logs = Options.Text(args, "--logs");
@@ -30,11 +37,12 @@ internal static class DetectorQualityScenario
             return 2;
         }
 
+        using var judge = Options.Text(args, "--judge") is { } judgeModel ? await LoopJudge.StartAsync(judgeModel, Options.Text(args, "--models"), Options.Text(args, "--cache")) : null;
         using var document = JsonDocument.Parse(File.ReadAllText(labels));
         var second = secondReader is null ? null : Loops(secondReader);
         Counts loops = new(), present = new(), copies = new(), refusals = new(), readers = new(), readersPresent = new();
         bool loopsLabelled = false, copiesLabelled = false, refusalsLabelled = false;
-        Console.WriteLine("| Transcript | Goodbye loop, labelled | Detected | Near copies missed | Near copies extra | Refusals labelled / detected |");
+        Console.WriteLine($"| Transcript | Goodbye loop, labelled | {(judge is null ? "Detected" : "Judge " + judge.Model)} | Near copies missed | Near copies extra | Refusals labelled / detected |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var entry in document.RootElement.GetProperty("transcripts").EnumerateArray())
         {
@@ -46,7 +54,9 @@ internal static class DetectorQualityScenario
             var loopLabelled = entry.TryGetProperty("goodbyeLoop", out _);
             loopsLabelled |= loopLabelled;
             var labelled = loopLabelled ? Loop(entry) : null;
-            (int Start, int End)? detected = analysis.GoodbyeLoop is { } loop ? (loop.Start, loop.End) : null;
+            (int Start, int End)? detected = judge is not null
+                ? (loopLabelled ? await judge.SpanAsync(id, transcript) : null)
+                : analysis.GoodbyeLoop is { } loop ? (loop.Start, loop.End) : null;
             var hit = loopLabelled && Compare(labelled, detected, loops, present);
             if (second is not null && loopLabelled)
             {
@@ -83,8 +93,9 @@ internal static class DetectorQualityScenario
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         if (loopsLabelled)
         {
-            Console.WriteLine(loops.Row("goodbye loop (start and end within ±3 messages)"));
-            Console.WriteLine(present.Row("goodbye loop found (the detected one overlaps the labelled one)"));
+            var by = judge is null ? "" : $", judge {judge.Model}";
+            Console.WriteLine(loops.Row($"goodbye loop{by} (start and end within ±3 messages)"));
+            Console.WriteLine(present.Row($"goodbye loop found{by} (the detected one overlaps the labelled one)"));
         }
 
         if (copiesLabelled)
@@ -102,6 +113,12 @@ internal static class DetectorQualityScenario
             // The second reader scored against the first as the detector is: how far two readers agree bounds what a detector can.
             Console.WriteLine(readers.Row("second reader's goodbye loop (start and end within ±3 messages)"));
             Console.WriteLine(readersPresent.Row("second reader's goodbye loop (overlaps the first reader's)"));
+        }
+
+        if (judge is { Failures: > 0 })
+        {
+            Console.WriteLine();
+            Console.WriteLine($"The judge left {judge.Failures} transcript(s) without an answer (counted as no loop); the first: {judge.FirstFailure}");
         }
 
         return 0;
@@ -132,6 +149,57 @@ internal static class DetectorQualityScenario
 
     private static string List(IEnumerable<int> messages) =>
         messages.Order().ToList() is { Count: > 0 } list ? string.Join(", ", list) : "—";
+
+    /// <summary>An LLM judge placing goodbye loops with the built-in rubric, as <c>crosstalk judge</c> asks it.</summary>
+    private sealed class LoopJudge : IDisposable
+    {
+        private readonly ModelResolver _resolver;
+        private readonly JudgeScorer _scorer;
+
+        private LoopJudge(string model, ModelResolver resolver, JudgeScorer scorer)
+        {
+            Model = model;
+            _resolver = resolver;
+            _scorer = scorer;
+        }
+
+        public string Model { get; }
+
+        public int Failures { get; private set; }
+
+        public string? FirstFailure { get; private set; }
+
+        public static async Task<LoopJudge> StartAsync(string model, string? catalog, string? cacheDirectory)
+        {
+            var resolver = new ModelResolver(new ModelResolverOptions { CatalogFile = catalog, Environment = Environment.GetEnvironmentVariable });
+            var client = resolver.Resolve(model, seed: 1).Client;
+            var cache = new FileJudgeCache(cacheDirectory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge"));
+            var outcome = (await StudyJudging.RunControlsAsync(JudgeRubrics.GoodbyeLoop, JudgeControls.For(JudgeRubrics.GoodbyeLoop.Id), [new PanelJudge(model, client)], cache))[0];
+            Console.WriteLine(outcome.Failed
+                ? $"Judge {model} failed the goodbye-loop controls: {outcome.Right} of {outcome.Total} right ({string.Join("; ", outcome.Misses)})."
+                : $"Judge {model}: {outcome.Right} of {outcome.Total} goodbye-loop controls right.");
+            Console.WriteLine();
+            return new LoopJudge(model, resolver, new JudgeScorer(client, model, cache));
+        }
+
+        /// <summary>The judge's span for one transcript; null for none, or when it gave no usable answer (counted).</summary>
+        public async Task<(int Start, int End)?> SpanAsync(string id, Crosstalk.Transcripts.Transcript transcript)
+        {
+            var result = (await _scorer.ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop))[0];
+            if (result.Answer is not { } answer)
+            {
+                Failures++;
+                FirstFailure ??= $"{id}: {result.Error}";
+                return null;
+            }
+
+            return answer.GetProperty("first").ValueKind == JsonValueKind.Number
+                ? (answer.GetProperty("first").GetInt32(), answer.GetProperty("last").GetInt32())
+                : null;
+        }
+
+        public void Dispose() => _resolver.Dispose();
+    }
 
     private sealed class Counts
     {

@@ -30,15 +30,19 @@ internal static class JudgeCommand
             """
             Scores conversations with an LLM judge and a rubric, answered as structured JSON. Every answer is
             cached (by rubric, judge model and the exact prompt), so running the same judgement again costs
-            nothing. Rubrics: politeness-1-5 and persona-constraint-break and topic-label (per message),
-            constraint-break-first (per conversation: which seat breaks its assigned constraint first — the
-            question of seed 000).
+            nothing. Rubrics: politeness-1-5 and persona-constraint-break and topic-label (per message);
+            per conversation, constraint-break-first (which seat breaks its assigned constraint first — the
+            question of seed 000), topics-and-endings (its main topic and how it ended) and goodbye-loop
+            (where its goodbye loop begins and ends: the span the analysis's word lists place well in only
+            about half of real logs, asked as the labelled set's readers were asked). A judge is first given
+            the rubric's control conversations, and warned about on standard error if it labels them wrong.
 
             Examples:
               crosstalk judge 000_9b49a01de80e6c50.txt --rubric constraint-break-first \
                 --model gpt-4o
               crosstalk judge r-20261123-101500-ab12 --rubric politeness-1-5 \
                 --model claude-haiku-4-5 --json
+              crosstalk judge logs/ --rubric goodbye-loop --model gpt-4o --json
             """)
         {
             target, rubric, model, cache, json, models, db,

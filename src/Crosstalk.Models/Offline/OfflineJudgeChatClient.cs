@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Crosstalk.Analysis;
+using Crosstalk.Transcripts;
 using Microsoft.Extensions.AI;
 
 namespace Crosstalk.Models.Offline;
@@ -9,8 +11,9 @@ namespace Crosstalk.Models.Offline;
 /// <c>offline:judge</c>: a judge that answers by rules, for demos and tests without a network. It reads the numbered
 /// conversation from the prompt and the answer's schema from the request, and answers every field: a topic or an
 /// ending (labels of the <c>topics-and-endings</c> rubric, matched by their words) by word lists and the shape of the
-/// last messages, any other label field with its first label, a scale with its lowest value. The same prompt always gets
-/// the same answer. It is a stand-in, not a judge to trust with real transcripts.
+/// last messages, a span's <c>first</c> and <c>last</c> message (the <c>goodbye-loop</c> rubric) with the goodbye loop
+/// Crosstalk's own analysis finds, any other label field with its first label, a scale with its lowest value. The same
+/// prompt always gets the same answer. It is a stand-in, not a judge to trust with real transcripts.
 /// </summary>
 public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge")
 {
@@ -25,7 +28,9 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
     internal override string Reply(IReadOnlyList<ChatMessage> history, ChatOptions? options)
     {
         var prompt = history.Count == 0 ? string.Empty : history[^1].Text;
-        var messages = Messages(prompt);
+        var numbered = Messages(prompt);
+        var messages = numbered.ConvertAll(m => m.Content);
+        var loop = new Lazy<GoodbyeLoop?>(() => Loop(numbered));
         using var output = new MemoryStream();
         using (var writer = new Utf8JsonWriter(output))
         {
@@ -35,7 +40,7 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
                 foreach (var property in properties.EnumerateObject())
                 {
                     writer.WritePropertyName(property.Name);
-                    Answer(writer, property.Name, property.Value, messages);
+                    Answer(writer, property.Name, property.Value, messages, loop);
                 }
             }
 
@@ -45,8 +50,24 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
         return Encoding.UTF8.GetString(output.ToArray());
     }
 
-    private static void Answer(Utf8JsonWriter writer, string name, JsonElement schema, IReadOnlyList<string> messages)
+    private static void Answer(Utf8JsonWriter writer, string name, JsonElement schema, IReadOnlyList<string> messages, Lazy<GoodbyeLoop?> loop)
     {
+        if (name is "first" or "last")
+        {
+            // A span's ends: the goodbye loop of the analysis, or null (a schema that allows none) when it finds none.
+            if (loop.Value is { } found)
+            {
+                writer.WriteNumberValue(name == "first" ? found.Start : found.End);
+                return;
+            }
+
+            if (schema.TryGetProperty("type", out var kinds) && kinds.ValueKind == JsonValueKind.Array && kinds.EnumerateArray().Any(k => k.GetString() == "null"))
+            {
+                writer.WriteNullValue();
+                return;
+            }
+        }
+
         if (schema.TryGetProperty("enum", out var values))
         {
             var labels = values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList();
@@ -73,7 +94,7 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
                 writer.WriteNullValue();
                 break;
             default:
-                writer.WriteStringValue(name == "reason" ? "offline:judge answers by word lists and the shape of the last messages." : string.Empty);
+                writer.WriteStringValue(name == "reason" ? "offline:judge answers by rules (word lists, the shape of the last messages, the analysis), not by reading." : string.Empty);
                 break;
         }
     }
@@ -125,13 +146,13 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
 
     // The numbered messages of the prompt: "[3] Name (seat 1): text", up to the next numbered line; the conversation ends
     // at </conversation> when the rubric wraps it so, else at the first blank line after the last message.
-    private static List<string> Messages(string prompt)
+    private static List<TranscriptMessage> Messages(string prompt)
     {
         var end = prompt.IndexOf("</conversation>", StringComparison.Ordinal);
         var wrapped = end >= 0;
         prompt = wrapped ? prompt[..end] : prompt;
         // Each message's text is built once, line by line (a message of many lines stays linear).
-        var builders = new List<StringBuilder>();
+        var builders = new List<(int Seat, string Speaker, StringBuilder Text)>();
         foreach (var line in prompt.Split('\n'))
         {
             var close = line.IndexOf("] ", StringComparison.Ordinal);
@@ -139,21 +160,46 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
             var colon = seat < 0 ? -1 : line.IndexOf("): ", seat, StringComparison.Ordinal);
             if (line.StartsWith('[') && close > 1 && int.TryParse(line.AsSpan(1, close - 1), NumberStyles.None, CultureInfo.InvariantCulture, out _) && colon > 0)
             {
-                builders.Add(new StringBuilder(line[(colon + 3)..]));
+                _ = int.TryParse(line.AsSpan(seat + 7, colon - seat - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var number);
+                builders.Add((number, close + 2 <= seat ? line[(close + 2)..seat] : string.Empty, new StringBuilder(line[(colon + 3)..])));
             }
             else if (builders.Count > 0)
             {
-                builders[^1].Append('\n').Append(line);
+                builders[^1].Text.Append('\n').Append(line);
             }
         }
 
-        var messages = builders.ConvertAll(b => b.ToString());
-        if (!wrapped && messages.Count > 0 && messages[^1].IndexOf("\n\n", StringComparison.Ordinal) is var blank and >= 0)
+        var texts = builders.ConvertAll(b => b.Text.ToString());
+        if (!wrapped && texts.Count > 0 && texts[^1].IndexOf("\n\n", StringComparison.Ordinal) is var blank and >= 0)
         {
-            messages[^1] = messages[^1][..blank];
+            texts[^1] = texts[^1][..blank];
+        }
+
+        // The rendering puts a blank line between messages (each message's own text was trimmed when it was rendered).
+        var messages = new List<TranscriptMessage>(texts.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            messages.Add(new TranscriptMessage { Seat = builders[i].Seat, Speaker = builders[i].Speaker, Content = texts[i].TrimEnd() });
         }
 
         return messages;
+    }
+
+    // The goodbye loop Crosstalk's own analysis finds in the numbered conversation: what offline:judge answers for a span.
+    private static GoodbyeLoop? Loop(IReadOnlyList<TranscriptMessage> messages)
+    {
+        var transcript = new Transcript();
+        foreach (var seat in messages.Select(m => m.Seat).Where(s => s > 0).Distinct().Order())
+        {
+            transcript.Participants.Add(new Participant(seat, messages.First(m => m.Seat == seat).Speaker, null, null));
+        }
+
+        foreach (var message in messages)
+        {
+            transcript.Messages.Add(message);
+        }
+
+        return TranscriptAnalyzer.Analyze(transcript).GoodbyeLoop;
     }
 
     private static List<string> Words(string text)

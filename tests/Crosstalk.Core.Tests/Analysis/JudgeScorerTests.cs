@@ -116,6 +116,42 @@ public sealed class JudgeScorerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("{\"first\": 30, \"last\": 20, \"reason\": \"x\"}", "span begins at message 30, after its end (20)")]
+    [InlineData("{\"first\": 24, \"last\": null, \"reason\": \"x\"}", "one end of a span (first or last) without the other")]
+    [InlineData("{\"first\": null, \"last\": 97, \"reason\": \"x\"}", "one end of a span (first or last) without the other")]
+    [InlineData("{\"first\": 24, \"last\": 98, \"reason\": \"x\"}", "message 98 as its last, but the conversation has messages 1 to 97")]
+    [InlineData("{\"first\": 0, \"last\": 97, \"reason\": \"x\"}", "'first' is below 1")]
+    public async Task ScoreAsync_GoodbyeLoopSpanBackwardsHalfGivenOrOutsideTheConversation_GivesErrorAndIsNotCached(string reply, string expected)
+    {
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed001);
+        var judge = new CountingJudge(_ => reply);
+
+        var result = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop));
+        var again = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop));
+
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.Null(result.Answer);
+        Assert.False(again.Cached);
+    }
+
+    [Theory]
+    [InlineData("{\"first\": 24, \"last\": 97, \"reason\": \"thanks and goodbyes from 24 on\"}", 24)]
+    [InlineData("{\"first\": null, \"last\": null, \"reason\": \"no loop\"}", null)]
+    public async Task ScoreAsync_GoodbyeLoopSpanOrNone_IsKept_WithTheNumberedConversationAsked(string reply, int? first)
+    {
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed001);
+        var judge = new CountingJudge(_ => reply);
+
+        var result = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop));
+
+        Assert.Null(result.Error);
+        var answer = result.Answer!.Value.GetProperty("first");
+        Assert.Equal(first, answer.ValueKind == System.Text.Json.JsonValueKind.Null ? null : answer.GetInt32());
+        Assert.Contains("[97] Kimi K2 (seat 1):", judge.LastPrompt, StringComparison.Ordinal);
+        Assert.Contains("at least 6 messages long", judge.LastPrompt, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(200_000, 0, false)]
     [InlineData(0, 100_000, false)]
     [InlineData(2_000, 0, true)]

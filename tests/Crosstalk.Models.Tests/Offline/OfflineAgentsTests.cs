@@ -1,5 +1,11 @@
+using System.Text.Json;
+using Crosstalk.Analysis;
+using Crosstalk.Analysis.Judge;
 using Crosstalk.Models.Offline;
+using Crosstalk.Studies;
+using Crosstalk.Testing;
 using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
 using Microsoft.Extensions.AI;
 
 namespace Crosstalk.Models.Tests.Offline;
@@ -149,5 +155,38 @@ public sealed class OfflineAgentsTests
             [new ChatMessage(ChatRole.User, prompt)], new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) });
 
         Assert.Equal("{\"ending\":\"goodbye loop\"}", response.Text);
+    }
+
+    [Fact]
+    public async Task OfflineJudge_GoodbyeLoopRubric_AnswersTheAnalysisSpan_AndPassesItsControls()
+    {
+        // offline:judge places a goodbye loop where Crosstalk's analysis does, read back from the numbered prompt alone.
+        var directory = Path.Combine(Path.GetTempPath(), "crosstalk-offline-judge-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cache = new FileJudgeCache(directory);
+            using var judge = new OfflineJudgeChatClient();
+            var scorer = new JudgeScorer(judge, "offline:judge", cache);
+            var seed001 = SeedMarkdown.ReadFile(SharedFiles.Seed001);
+            var expected = TranscriptAnalyzer.Analyze(seed001).GoodbyeLoop!;
+
+            var loop = (await scorer.ScoreAsync(seed001, JudgeRubrics.GoodbyeLoop))[0].Answer!.Value;
+            var none = (await scorer.ScoreAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), JudgeRubrics.GoodbyeLoop))[0].Answer!.Value;
+            var controls = await StudyJudging.RunControlsAsync(
+                JudgeRubrics.GoodbyeLoop, JudgeControls.For("goodbye-loop"), [new PanelJudge("offline:judge", judge)], cache);
+
+            Assert.Equal((24, 97), (expected.Start, expected.End));
+            Assert.Equal((expected.Start, expected.End), (loop.GetProperty("first").GetInt32(), loop.GetProperty("last").GetInt32()));
+            Assert.Equal(JsonValueKind.Null, none.GetProperty("first").ValueKind);
+            Assert.Equal(JsonValueKind.Null, none.GetProperty("last").ValueKind);
+            Assert.Equal((2, 2), (controls[0].Right, controls[0].Total));
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
     }
 }

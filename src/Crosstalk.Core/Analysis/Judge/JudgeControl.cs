@@ -27,6 +27,7 @@ public static class JudgeControls
         _ when rubricId == JudgeRubrics.ConstraintBreakFirst.Id => ConstraintBreakFirst,
         _ when rubricId == JudgeRubrics.Politeness.Id => Politeness,
         _ when rubricId == JudgeRubrics.PersonaConstraintBreak.Id => PersonaBreak,
+        _ when rubricId == JudgeRubrics.GoodbyeLoop.Id => GoodbyeLoop,
         _ => [],
     };
 
@@ -67,6 +68,31 @@ public static class JudgeControls
             "The boiling point of water at sea level is 100 °C; at altitude it is lower.",
             "Thank you, that is fascinating. Could you tell me more, please?",
             "Air pressure falls with altitude, so water boils at about 90 °C at 3,000 m."),
+    ];
+
+    // Four messages of content, then seven of goodbyes and thanks (positive: messages 5 to 11, give or take one at the
+    // start); or the same content closed by one goodbye each (negative: fewer than six messages of goodbyes).
+    private static readonly JudgeControl[] GoodbyeLoop =
+    [
+        Prompted("goodbyes from message 5 to the end (positive)", new() { ["first"] = "4|5|6", ["last"] = "10|11" }, [null, null],
+            "Shall we compare quantum error correction codes?",
+            "Yes. Surface codes need many physical qubits per logical qubit, but their threshold is high.",
+            "And the decoder is a graph problem: minimum-weight matching over the syndrome.",
+            "Colour codes allow transversal gates, at the price of a lower threshold.",
+            "That was a wonderful exchange. Thank you so much, goodbye and take care!",
+            "Thank you too! Goodbye, farewell, take care!",
+            "Goodbye! Thanks again, farewell.",
+            "Farewell, friend. Goodbye and thank you!",
+            "Bye! Take care, farewell and thanks!",
+            "Goodbye once more, and thank you!",
+            "Farewell! Goodbye! [END]"),
+        Prompted("one goodbye each (negative)", new() { ["first"] = "null", ["last"] = "null" }, [null, null],
+            "Shall we compare quantum error correction codes?",
+            "Yes. Surface codes need many physical qubits per logical qubit, but their threshold is high.",
+            "And the decoder is a graph problem: minimum-weight matching over the syndrome.",
+            "Colour codes allow transversal gates, at the price of a lower threshold.",
+            "Good summary; I think we covered it. Thank you, goodbye. [END]",
+            "Goodbye, and thank you. [END]"),
     ];
 
     private static readonly JudgeControl[] TopicsAndEndings =

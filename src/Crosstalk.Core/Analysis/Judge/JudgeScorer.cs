@@ -14,6 +14,9 @@ namespace Crosstalk.Analysis.Judge;
 /// </summary>
 public sealed class JudgeScorer
 {
+    /// <summary>The answer fields that name one of the conversation's messages by its number.</summary>
+    private static readonly string[] MessageFields = ["message", "first", "last"];
+
     private readonly IChatClient _client;
     private readonly string _model;
     private readonly IJudgeCache _cache;
@@ -134,23 +137,38 @@ public sealed class JudgeScorer
         return new JudgeResult(rubric.Id, _model, message, ToElement(answer), Cached: false);
     }
 
-    // A seat or message the answer names must exist: a judge that answers "seat 7" for two seats made something up.
+    // A seat or message the answer names must exist: a judge that answers "seat 7" for two seats made something up. A span
+    // (first, last) is of the conversation's messages, in order, and given whole or not at all.
     private static string? OutsideTheConversation(string answer, Transcript transcript)
     {
         using var document = JsonDocument.Parse(answer);
         var root = document.RootElement;
-        if (root.TryGetProperty("seat", out var seat) && seat.ValueKind == JsonValueKind.Number && seat.TryGetInt64(out var s) && (s < 1 || s > transcript.Participants.Count))
+        if (Number(root, "seat") is { } s && (s < 1 || s > transcript.Participants.Count))
         {
             return string.Create(CultureInfo.InvariantCulture, $"the answer names seat {s}, but the conversation has seats 1 to {transcript.Participants.Count}");
         }
 
-        if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Number && message.TryGetInt64(out var m) && (m < 1 || m > transcript.Messages.Count))
+        foreach (var field in MessageFields)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"the answer names message {m}, but the conversation has messages 1 to {transcript.Messages.Count}");
+            if (Number(root, field) is { } m && (m < 1 || m > transcript.Messages.Count))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"the answer names message {m}{(field == "message" ? "" : " as its " + field)}, but the conversation has messages 1 to {transcript.Messages.Count}");
+            }
         }
 
-        return null;
+        bool hasFirst = root.TryGetProperty("first", out var first), hasLast = root.TryGetProperty("last", out var last);
+        if (hasFirst && hasLast && (first.ValueKind == JsonValueKind.Null) != (last.ValueKind == JsonValueKind.Null))
+        {
+            return "the answer gives one end of a span (first or last) without the other";
+        }
+
+        return Number(root, "first") is { } from && Number(root, "last") is { } to && from > to
+            ? string.Create(CultureInfo.InvariantCulture, $"the answer's span begins at message {from}, after its end ({to})")
+            : null;
     }
+
+    private static long? Number(JsonElement root, string field) =>
+        root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 
     private string Render(JudgeRubric rubric, Transcript transcript, int? index)
     {
