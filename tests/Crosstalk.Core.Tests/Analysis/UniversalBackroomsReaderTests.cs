@@ -222,6 +222,20 @@ public sealed class UniversalBackroomsReaderTests
         Assert.Contains("inferred", transcript.Stop?.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("opus_o1-preview_cli_20241018_213842.txt", "Claude 1", "O1 2", "opus", "o1-preview")] // the fork's 2024 logs: "Claude" names every Claude
+    [InlineData("worldsim/haiku3_haiku3_worldsim_20250910_145545.txt", "Claude Sonnet 3 1", "Claude Sonnet 3 2", "haiku3", "haiku3")] // a heading the tool got wrong
+    [InlineData("sonnet4_sonnet4_dreamsim_self_curated_20250920_101010.txt", "Claude 1", "Claude 2", "sonnet4", "sonnet4")] // a template with underscores
+    [InlineData("k2_gpt5_dreamsim3_20250901_120000.txt", "GPT-5 1", "Kimi K2 2", "gpt5", "k2")] // a name its headings contradict: the headings
+    [InlineData("notes.txt", "Claude 1", "GPT-5 2", null, "gpt5")] // not the tool's name: display names only
+    [InlineData("opus_20250901_120000.txt", "Claude 1", "Claude 2", null, null)] // one key for two seats and no template
+    public void Read_LogWithoutMetadata_SeatsModelsFromTheToolsFileName(string path, string first, string second, string? firstModel, string? secondModel)
+    {
+        var transcript = UniversalBackroomsReader.Read($"### {first} ###\nHello.\n\n### {second} ###\nHi.\n", path);
+
+        Assert.Equal([firstModel, secondModel], transcript.Participants.Select(p => p.Model));
+    }
+
     [Fact]
     public void Read_ClosingLineThatTextFollows_IsTheModelsWords_NotTheStop()
     {

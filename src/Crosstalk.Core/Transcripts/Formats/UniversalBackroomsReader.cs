@@ -27,8 +27,9 @@ namespace Crosstalk.Transcripts.Formats;
 /// <remarks>
 /// A seat is a distinct speaker heading (name and number), numbered in order of first appearance, so two
 /// instances of one model ("Hermes 405B 1", "Hermes 405B 2") sit on two seats under the same name. A seat's model is the
-/// tool's short key (<c>gpt5</c>, <c>k2</c>) from the metadata or the run block, else the key the tool's model table gives
-/// its display name, so a model is one row in the per-model tables whether its log came with metadata or not.
+/// tool's short key (<c>gpt5</c>, <c>k2</c>) from the metadata, the run block or the log's file name (the tool names each
+/// log after its models' keys), else the key the tool's model table gives its display name, so a model is one row in the
+/// per-model tables whether its log came with metadata or not.
 /// </remarks>
 public static class UniversalBackroomsReader
 {
@@ -48,6 +49,41 @@ public static class UniversalBackroomsReader
         ["Claude Sonnet"] = "sonnet4",
         ["Claude Opus"] = "opus4",
     };
+
+    /// <summary>
+    /// The seats' short keys as the tool names its logs, <c>{key1}_{key2}…_{template}_{yyyyMMdd}_{HHmmss}.txt</c>
+    /// (<c>opus_o1-preview_cli_20241018_213842.txt</c>: seat 1 opus, seat 2 o1-preview): for logs without metadata or a
+    /// run block, where a display name such as "Claude" or "GPT4o" does not say which model spoke. None when the name has
+    /// another shape, leaves no template after one key per seat, or gives a seat another key than its display name does.
+    /// </summary>
+    private static IReadOnlyList<string> KeysFromFileName(string? path, IReadOnlyList<Participant> participants)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        if (path is null || name is null || participants.Count == 0 || !Path.GetExtension(path).Equals(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        var parts = name.Split('_');
+        var stamped = parts.Length >= participants.Count + 3
+            && parts[^2] is { Length: 8 } date && date.All(char.IsAsciiDigit)
+            && parts[^1] is { Length: 6 } time && time.All(char.IsAsciiDigit);
+        if (!stamped || parts.Take(participants.Count).Any(p => p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')))
+        {
+            return [];
+        }
+
+        var keys = parts[..participants.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (KeysByDisplayName.TryGetValue(participants[i].Name, out var known) && known != keys[i])
+            {
+                return [];
+            }
+        }
+
+        return keys;
+    }
 
     /// <summary>Whether <paramref name="text"/> looks like a UniversalBackrooms log (a heading or a run block within its first lines).</summary>
     public static bool IsLog(string text)
@@ -260,10 +296,12 @@ public static class UniversalBackroomsReader
                 });
         }
 
-        // Each seat's model: the tool's short key, from the metadata or the run block, else from its display name.
+        // Each seat's model: the tool's short key, from the metadata, the run block or the log's file name, else from its
+        // display name.
         var keys = metadata?.Models is { Count: > 0 } listed
             ? listed
-            : runBlock.TryGetValue("Models", out var models) ? models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [];
+            : runBlock.TryGetValue("Models", out var models) ? models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : KeysFromFileName(path, participants);
         for (var i = 0; i < participants.Count; i++)
         {
             var model = i < keys.Count ? keys[i] : KeysByDisplayName.GetValueOrDefault(participants[i].Name);
