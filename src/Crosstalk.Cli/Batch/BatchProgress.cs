@@ -15,6 +15,7 @@ internal sealed class BatchProgress : RunObserver
 {
     private readonly ConcurrentDictionary<long, LiveConversation> _running = new();
     private readonly ConcurrentDictionary<string, int> _stopReasons = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _warnings = new();
     private readonly Lock _costLock = new();
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
@@ -66,6 +67,9 @@ internal sealed class BatchProgress : RunObserver
     public TimeSpan Elapsed => _time.GetElapsedTime(_startTimestamp);
 
     public IReadOnlyCollection<LiveConversation> Running => [.. _running.Values.OrderBy(c => c.Id)];
+
+    /// <summary>What the engine warned of, one line per warning ("conversation 12: …"), in the order it came.</summary>
+    public IReadOnlyCollection<string> Warnings => [.. _warnings];
 
     public IReadOnlyDictionary<string, int> StopReasons => new SortedDictionary<string, int>(_stopReasons, StringComparer.Ordinal);
 
@@ -160,6 +164,9 @@ internal sealed class BatchProgress : RunObserver
     public override void ConversationSkipped(long conversationId, string reason) => Interlocked.Increment(ref _skipped);
 
     public override void WaitingForOthers(int conversations) => Volatile.Write(ref _elsewhere, conversations);
+
+    public override void Warning(long conversationId, string message) =>
+        _warnings.Enqueue(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"conversation {conversationId}: {message}"));
 
     /// <summary>Done conversations plus the running ones' share of their message cap, over the total.</summary>
     public double Fraction

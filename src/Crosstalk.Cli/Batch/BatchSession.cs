@@ -25,6 +25,12 @@ internal static class BatchSession
                 new RunOptions { Concurrency = options.Concurrency, CostCeiling = options.CostCeiling },
                 progress,
                 cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        foreach (var warning in progress.Warnings)
+        {
+            // After the display, where a line cannot be overwritten by it: a conversation goes on, but a file is not written.
+            await context.Error.WriteLineAsync("warning: " + ErrorText.OneLine(warning)).ConfigureAwait(false);
+        }
+
         return await ReportAsync(context, store, outcome!, total, options, $"{outcome!.RanHere} ran here", "").ConfigureAwait(false);
     }
 

@@ -29,6 +29,9 @@ internal sealed class ConversationConsole : RunObserver
         _start = time.GetTimestamp();
     }
 
+    public override void Warning(long conversationId, string message) =>
+        _console.MarkupLine(CultureInfo.InvariantCulture, "[yellow]warning: {0}[/]", TerminalText.Escape(message));
+
     public override void ConversationEvent(long conversationId, ConversationEvent conversationEvent)
     {
         if (_quiet)

@@ -101,6 +101,11 @@ public sealed class ConversationExecutor
         var stopCondition = StopConditions.Parse(plan.StopPolicy);
         observer?.ConversationStarted(conversationId, transcript.Title, transcript.Messages.Count, (stopCondition as StopCondition)?.MessageLimit);
         var recorder = new ConversationRecorder(_store, conversationId, plan, _live, _time);
+        if (recorder.MarkdownLeftAsItWas is { } markdown)
+        {
+            observer?.Warning(conversationId, markdown);
+        }
+
         ConversationRunner runner;
         try
         {

@@ -33,6 +33,14 @@ public abstract class RunObserver
     {
     }
 
+    /// <summary>
+    /// Something about a conversation the user must hear that does not stop it: a file its plan names that can no longer
+    /// be written (its messages are recorded in the store all the same).
+    /// </summary>
+    public virtual void Warning(long conversationId, string message)
+    {
+    }
+
     /// <summary>A conversation stopped, and its stop is stored.</summary>
     public virtual void ConversationStopped(long conversationId, StopInfo stop)
     {

@@ -33,9 +33,18 @@ internal sealed class ConversationRecorder
 
         // A run planned before the planner refused one name on two seats with the second opening has a Markdown file that
         // cannot hold its seats: resumed, it goes on being recorded in the store and the JSON file, its Markdown left as it
-        // was. Any other refusal of the writer is an error, as it always was.
-        _markdownPath = SeedMarkdown.TurnOrderProblem([.. plan.Seats.Select(s => s.Name)], plan.FirstSeat) is null ? plan.MarkdownPath : null;
+        // was, and the user is told (MarkdownLeftAsItWas). Any other refusal of the writer is an error, as it always was.
+        _markdownPath = plan.MarkdownPath;
+        if (_markdownPath is not null && SeedMarkdown.TurnOrderProblem([.. plan.Seats.Select(s => s.Name)], plan.FirstSeat) is { } problem)
+        {
+            MarkdownLeftAsItWas = $"its Markdown file {_markdownPath} is left as it was, as it cannot hold these seats ({problem}); "
+                + $"its messages are recorded in the store{(plan.JsonPath is null ? "" : " and in " + plan.JsonPath)}.";
+            _markdownPath = null;
+        }
     }
+
+    /// <summary>Why the Markdown file the plan names is not written, when it cannot be; null when it is written (or none is named).</summary>
+    public string? MarkdownLeftAsItWas { get; }
 
     /// <summary>Starts the message's write once the previous one is done; returns without waiting for it.</summary>
     /// <exception cref="TranscriptStoreException">The previous write failed.</exception>

@@ -48,6 +48,46 @@ public sealed class ConversationExecutorTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_OldPlanWhoseMarkdownCannotHoldItsSeats_IsRecorded_AndTheObserverIsWarned()
+    {
+        // Planned before the planner refused one name on two seats with the second opening (it refuses such a plan now):
+        // its Markdown would read the opener back on seat 1. The conversation runs and is stored; the file is left as it
+        // was, and the user hears why.
+        var directory = Path.Combine(Path.GetTempPath(), "crosstalk-old-plan-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            await using var engine = await EngineHarness.OpenAsync();
+            var planned = Planned(engine.Models, maxMessages: 6);
+            var markdown = Path.Combine(directory, "Echo_vs_Echo.md");
+            File.WriteAllText(markdown, "as it was\n");
+            var old = planned with
+            {
+                Plan = planned.Plan with
+                {
+                    Seats = [.. planned.Plan.Seats.Select(seat => seat with { Name = "Echo" })],
+                    FirstSeat = 2,
+                    MarkdownPath = markdown,
+                },
+            };
+            var id = await engine.CreateConversationAsync(old);
+            var observer = new Warnings();
+
+            var result = await engine.Conversations.ExecuteAsync(id, observer);
+
+            Assert.Equal((ExecutionOutcome.Stopped, 6), (result.Outcome, (await engine.Store.GetTranscriptAsync(id))!.Messages.Count));
+            Assert.Equal("as it was\n", File.ReadAllText(markdown));
+            var warning = Assert.Single(observer.Messages);
+            Assert.StartsWith($"its Markdown file {markdown} is left as it was, as it cannot hold these seats (", warning, StringComparison.Ordinal);
+            Assert.EndsWith("its messages are recorded in the store.", warning, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Fork_AtTenWithTheParentsPlan_ReproducesTheParentsMessagesElevenToTwenty()
     {
         await using var engine = await EngineHarness.OpenAsync();
@@ -145,6 +185,13 @@ public sealed class ConversationExecutorTests
     }
 
     private static List<string> Contents(Transcript transcript) => [.. transcript.Messages.Select(m => $"{m.Seat}:{m.Content}")];
+
+    private sealed class Warnings : RunObserver
+    {
+        public List<string> Messages { get; } = [];
+
+        public override void Warning(long conversationId, string message) => Messages.Add(message);
+    }
 
     private sealed class CancelAt(int index, CancellationTokenSource cancellation) : RunObserver
     {
