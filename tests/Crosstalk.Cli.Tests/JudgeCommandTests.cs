@@ -89,6 +89,7 @@ public sealed class JudgeCommandTests
         Assert.True(spanned.ExitCode == 0, spanned.StandardError);
         using (var answer = JsonDocument.Parse(spanned.StandardOutput.Trim()))
         {
+            Assert.Equal("001_56cfc8f72ca96c78.txt", answer.RootElement.GetProperty("source").GetString()); // titles repeat; the file does not
             Assert.Equal(24, answer.RootElement.GetProperty("answer").GetProperty("first").GetInt32());
             Assert.Equal(97, answer.RootElement.GetProperty("answer").GetProperty("last").GetInt32());
         }

@@ -83,7 +83,7 @@ internal static class JudgeCommand
             ITranscriptStore? store = null;
             try
             {
-                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, nameSources: false, cancellationToken).ConfigureAwait(false))
+                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, nameSources: true, cancellationToken).ConfigureAwait(false))
                 {
                     var results = await scorer.ScoreAsync(transcript, chosen, cancellationToken).ConfigureAwait(false);
                     if (conversationId is { } id)
@@ -95,9 +95,13 @@ internal static class JudgeCommand
                         await store.SetConversationMetadataAsync(id, key, transcript.Metadata[key], cancellationToken).ConfigureAwait(false);
                     }
 
+                    // Which conversation each answer is of: its id in the store, or the file it was read from (titles repeat).
+                    var source = conversationId is { } stored ? stored.ToString(CultureInfo.InvariantCulture)
+                        : transcript.Metadata.TryGetValue(Crosstalk.Transcripts.TranscriptMetadataKeys.Source, out var file) ? file : null;
                     if (!asJson)
                     {
-                        context.Console.Write(new Rule($"[bold]{TerminalText.Escape(transcript.Title)}[/]") { Justification = Justify.Left });
+                        var from = source is null ? "" : $" [grey]{TerminalText.Escape(conversationId is null ? source : "conversation " + source)}[/]";
+                        context.Console.Write(new Rule($"[bold]{TerminalText.Escape(transcript.Title)}[/]{from}") { Justification = Justify.Left });
                     }
 
                     foreach (var result in results)
@@ -107,7 +111,17 @@ internal static class JudgeCommand
                         failed += result.Error is null ? 0 : 1;
                         if (asJson)
                         {
-                            await context.Output.WriteLineAsync(JsonSerializer.Serialize(result, JudgeJsonContext.Default.JudgeResult)).ConfigureAwait(false);
+                            var line = JsonSerializer.SerializeToNode(result, JudgeJsonContext.Default.JudgeResult)!.AsObject();
+                            if (conversationId is { } judged)
+                            {
+                                line.Insert(0, "conversation", judged);
+                            }
+                            else if (source is not null)
+                            {
+                                line.Insert(0, "source", source);
+                            }
+
+                            await context.Output.WriteLineAsync(line.ToJsonString()).ConfigureAwait(false);
                             continue;
                         }
 

@@ -47,6 +47,12 @@ public static class JudgeMeasures
         var (labelFields, scaleFields) = Fields(rubric);
         var tables = new List<StudyTable>();
         var warnings = new List<string>();
+        if (labelFields.Count == 0 && scaleFields.Count == 0)
+        {
+            // A span or a seat (constraint-break-first, goodbye-loop) is neither a label set nor a bounded scale: nothing to count.
+            warnings.Add($"Rubric {rubric.Id} answers with no label from a set and no bounded score, so this report has no table of its answers; 'crosstalk judge' prints each one.");
+        }
+
         if (panel.Controls.All(c => c.Total == 0))
         {
             warnings.Add($"Rubric {rubric.Id} has no controls: the judges were not checked on conversations with known labels (add 'controls:' to the rubric file).");

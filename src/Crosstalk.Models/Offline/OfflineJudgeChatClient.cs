@@ -12,8 +12,9 @@ namespace Crosstalk.Models.Offline;
 /// conversation from the prompt and the answer's schema from the request, and answers every field: a topic or an
 /// ending (labels of the <c>topics-and-endings</c> rubric, matched by their words) by word lists and the shape of the
 /// last messages, a span's <c>first</c> and <c>last</c> message (the <c>goodbye-loop</c> rubric) with the goodbye loop
-/// Crosstalk's own analysis finds, any other label field with its first label, a scale with its lowest value. The same
-/// prompt always gets the same answer. It is a stand-in, not a judge to trust with real transcripts.
+/// Crosstalk's own analysis finds (from the prompt alone, so a log whose first message a model spoke is read with that
+/// message as an opener), any other label field with its first label, a scale with its lowest value. The same prompt
+/// always gets the same answer. It is a stand-in, not a judge to trust with real transcripts.
 /// </summary>
 public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge")
 {
@@ -52,7 +53,7 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
 
     private static void Answer(Utf8JsonWriter writer, string name, JsonElement schema, IReadOnlyList<string> messages, Lazy<GoodbyeLoop?> loop)
     {
-        if (name is "first" or "last")
+        if (name is "first" or "last" && Types(schema).Contains("integer"))
         {
             // A span's ends: the goodbye loop of the analysis, or null (a schema that allows none) when it finds none.
             if (loop.Value is { } found)
@@ -61,7 +62,7 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
                 return;
             }
 
-            if (schema.TryGetProperty("type", out var kinds) && kinds.ValueKind == JsonValueKind.Array && kinds.EnumerateArray().Any(k => k.GetString() == "null"))
+            if (Types(schema).Contains("null"))
             {
                 writer.WriteNullValue();
                 return;
@@ -144,24 +145,34 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
         return last[^1].TrimEnd().EndsWith("[END]", StringComparison.Ordinal) ? Label("clean") : Label("no");
     }
 
-    // The numbered messages of the prompt: "[3] Name (seat 1): text", up to the next numbered line; the conversation ends
-    // at </conversation> when the rubric wraps it so, else at the first blank line after the last message.
+    // The JSON types a schema allows: "integer", or ["integer", "null"].
+    private static string[] Types(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []
+        : type.ValueKind == JsonValueKind.Array ? [.. type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)]
+        : type.ValueKind == JsonValueKind.String ? [type.GetString()!] : [];
+
+    // The numbered messages of the prompt: "[3] Name (seat 1): text" (or "[3] Name (seat 1):" for a blank one), up to the
+    // next numbered line; the conversation is what lies between <conversation> and the last </conversation> when the
+    // rubric wraps it so (a message that writes the tag does not end it), else it ends at the first blank line after the
+    // last message.
     private static List<TranscriptMessage> Messages(string prompt)
     {
-        var end = prompt.IndexOf("</conversation>", StringComparison.Ordinal);
+        var start = prompt.IndexOf("<conversation>\n", StringComparison.Ordinal);
+        var end = prompt.LastIndexOf("</conversation>", StringComparison.Ordinal);
         var wrapped = end >= 0;
-        prompt = wrapped ? prompt[..end] : prompt;
+        prompt = wrapped ? prompt[(start >= 0 && start < end ? start + "<conversation>\n".Length : 0)..end] : prompt;
         // Each message's text is built once, line by line (a message of many lines stays linear).
         var builders = new List<(int Seat, string Speaker, StringBuilder Text)>();
         foreach (var line in prompt.Split('\n'))
         {
             var close = line.IndexOf("] ", StringComparison.Ordinal);
             var seat = line.IndexOf(" (seat ", StringComparison.Ordinal);
-            var colon = seat < 0 ? -1 : line.IndexOf("): ", seat, StringComparison.Ordinal);
-            if (line.StartsWith('[') && close > 1 && int.TryParse(line.AsSpan(1, close - 1), NumberStyles.None, CultureInfo.InvariantCulture, out _) && colon > 0)
+            var colon = seat < 0 ? -1 : line.IndexOf("):", seat, StringComparison.Ordinal);
+            if (line.StartsWith('[') && close > 1 && int.TryParse(line.AsSpan(1, close - 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                && colon > 0 && (colon + 2 == line.Length || line[colon + 2] == ' ')
+                && int.TryParse(line.AsSpan(seat + 7, colon - seat - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {
-                _ = int.TryParse(line.AsSpan(seat + 7, colon - seat - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var number);
-                builders.Add((number, close + 2 <= seat ? line[(close + 2)..seat] : string.Empty, new StringBuilder(line[(colon + 3)..])));
+                var text = colon + 3 <= line.Length ? line[(colon + 3)..] : string.Empty;
+                builders.Add((number, close + 2 <= seat ? line[(close + 2)..seat] : string.Empty, new StringBuilder(text)));
             }
             else if (builders.Count > 0)
             {

@@ -113,6 +113,7 @@ public sealed class JudgeScorerTests : IDisposable
         Assert.Null(first.Answer);
         Assert.False(again.Cached);
         Assert.Equal(2, judge.Calls);
+        Assert.Empty(CachedFiles());
     }
 
     [Theory]
@@ -132,6 +133,7 @@ public sealed class JudgeScorerTests : IDisposable
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
         Assert.Null(result.Answer);
         Assert.False(again.Cached);
+        Assert.Empty(CachedFiles()); // refused, not kept: a cached answer is checked again when read, so only this shows it
     }
 
     [Theory]
@@ -267,6 +269,9 @@ public sealed class JudgeScorerTests : IDisposable
     };
 
     /// <summary>A judge model outside the machine: answers from a function of the prompt and counts calls.</summary>
+    private string[] CachedFiles() =>
+        Directory.Exists(_cacheDirectory) ? Directory.GetFiles(_cacheDirectory, "*", SearchOption.AllDirectories) : [];
+
     private sealed class CountingJudge(Func<string, string> answer) : IChatClient
     {
         public int Calls { get; private set; }

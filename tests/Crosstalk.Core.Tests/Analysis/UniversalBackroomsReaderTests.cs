@@ -227,7 +227,9 @@ public sealed class UniversalBackroomsReaderTests
     [InlineData("worldsim/haiku3_haiku3_worldsim_20250910_145545.txt", "Claude Sonnet 3 1", "Claude Sonnet 3 2", "haiku3", "haiku3")] // a heading the tool got wrong
     [InlineData("sonnet4_sonnet4_dreamsim_self_curated_20250920_101010.txt", "Claude 1", "Claude 2", "sonnet4", "sonnet4")] // a template with underscores
     [InlineData("k2_gpt5_dreamsim3_20250901_120000.txt", "GPT-5 1", "Kimi K2 2", "gpt5", "k2")] // a name its headings contradict: the headings
+    [InlineData("sonnet3_sonnet3_dreamsim3_20251001_101010.txt", "Claude Sonnet 1", "Claude Sonnet 2", "sonnet3", "sonnet3")] // a name two keys have had
     [InlineData("notes.txt", "Claude 1", "GPT-5 2", null, "gpt5")] // not the tool's name: display names only
+    [InlineData("notes.txt", "Claude Sonnet 1", "Claude Haiku 2", null, "haiku3")] // a display name of two models says neither
     [InlineData("opus_20250901_120000.txt", "Claude 1", "Claude 2", null, null)] // one key for two seats and no template
     public void Read_LogWithoutMetadata_SeatsModelsFromTheToolsFileName(string path, string first, string second, string? firstModel, string? secondModel)
     {

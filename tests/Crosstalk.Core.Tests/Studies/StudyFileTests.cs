@@ -153,6 +153,22 @@ public sealed class StudyFileTests
         Directory.Delete(folder, recursive: true);
     }
 
+    [Fact]
+    public void JudgeMeasures_RubricOfSpansOrSeats_SaysItsReportHasNoTableOfThem_LabelRubricsDoNot()
+    {
+        // goodbye-loop answers a span (first, last) and constraint-break-first a seat and a message: neither a label set
+        // nor a bounded score, so a study of them has nothing to count, which the report says instead of showing nothing.
+        var panel = new PanelAnswers(["offline:judge"], [], [new ControlOutcome("offline:judge", 2, 2, [])]);
+
+        var spans = JudgeMeasures.Tables([], JudgeRubrics.GoodbyeLoop, panel).Warnings;
+        var seats = JudgeMeasures.Tables([], JudgeRubrics.ConstraintBreakFirst, panel).Warnings;
+        var labels = JudgeMeasures.Tables([], JudgeRubrics.TopicsAndEndings, panel).Warnings;
+
+        Assert.Contains(spans, w => w.StartsWith("Rubric goodbye-loop answers with no label from a set and no bounded score", StringComparison.Ordinal));
+        Assert.Contains(seats, w => w.StartsWith("Rubric constraint-break-first answers with no label", StringComparison.Ordinal));
+        Assert.DoesNotContain(labels, w => w.Contains("no table of its answers", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("labels:\n  tone: [warm, warm, hostile]\n", ":6:9: labels.tone lists 'warm' twice.")]
     [InlineData("labels:\n  reason: [good, bad]\n", ":6:3: 'reason' is a field of every answer already")]

@@ -70,11 +70,12 @@ public static class JudgeControls
             "Air pressure falls with altitude, so water boils at about 90 °C at 3,000 m."),
     ];
 
-    // Four messages of content, then seven of goodbyes and thanks (positive: messages 5 to 11, give or take one at the
-    // start); or the same content closed by one goodbye each (negative: fewer than six messages of goodbyes).
+    // Four messages of content, then seven of goodbyes and thanks (positive: messages 5 to 11; 6 also counts as the start,
+    // the goodbyes being answered there); or the same content closed by one goodbye each (negative: fewer than six
+    // messages of goodbyes).
     private static readonly JudgeControl[] GoodbyeLoop =
     [
-        Prompted("goodbyes from message 5 to the end (positive)", new() { ["first"] = "4|5|6", ["last"] = "10|11" }, [null, null],
+        Prompted("goodbyes from message 5 to the end (positive)", new() { ["first"] = "5|6", ["last"] = "11" }, [null, null],
             "Shall we compare quantum error correction codes?",
             "Yes. Surface codes need many physical qubits per logical qubit, but their threshold is high.",
             "And the decoder is a graph problem: minimum-weight matching over the syndrome.",

@@ -75,7 +75,8 @@ public static class JudgeRubrics
 
     /// <summary>
     /// Where the conversation's goodbye loop begins and ends, asked as the readers of the labelled set were asked
-    /// (tests/data/labelled/GUIDE.md): the span the word-list detector places well in only about half of real logs
+    /// (tests/data/labelled/GUIDE.md, with the sign-offs readers marked in the later samples: logouts, shutdowns, the
+    /// message that carries out the exit): the span the word-list detector places well in only about half of real logs
     /// (docs/analysis.md), for a judge to place instead, and to be measured against the same labels.
     /// </summary>
     public static JudgeRubric GoodbyeLoop { get; } = new(
@@ -83,12 +84,12 @@ public static class JudgeRubrics
         "Where the conversation's goodbye loop begins and ends, if it has one.",
         JudgeScope.Transcript,
         Preamble + "Conversation:\n<conversation>\n{{transcript}}\n</conversation>\n\n"
-            + "Does this conversation end in a goodbye loop? A goodbye loop is the stretch where the models have stopped adding new content and only exchange "
+            + "Does this conversation contain a goodbye loop? A goodbye loop is a stretch where the models have stopped adding new content and only exchange "
             + "goodbyes, thanks, closing blessings, sign-offs, logouts or shutdowns, and end markers (\"[END]\", \"^C^C\", a last short poem of farewell), "
             + "at least 6 messages long; a stray message with a little content inside it belongs to it. It begins at the message where the goodbyes begin "
             + "to dominate (or where a model carries out the exit), and ends at its last such message. If there are several, take the longest.\n"
-            + "Give first and last: the numbers of its first and last messages. If the conversation just stops, says goodbye in fewer than 6 messages, "
-            + "or never says goodbye, answer first=null and last=null.",
+            + "Give first and last: the numbers in brackets of its first and last messages. If the conversation just stops, says goodbye in fewer than 6 "
+            + "messages, or never says goodbye, answer first=null and last=null.",
         """{"type":"object","properties":{"first":{"type":["integer","null"],"minimum":1},"last":{"type":["integer","null"],"minimum":1},"reason":{"type":"string"}},"required":["first","last","reason"],"additionalProperties":false}""");
 
     /// <summary>Every built-in rubric.</summary>

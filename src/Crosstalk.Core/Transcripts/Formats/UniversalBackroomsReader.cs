@@ -35,55 +35,23 @@ public static class UniversalBackroomsReader
 {
     private const string RunBlock = "### Backrooms Run ###";
 
-    // The display names of samhains/UniversalBackrooms' model_config.py (3118e97), by short key. "Claude" is left out: it
-    // named sonnet4 and opus4 alike until 2025-09-25, so only the metadata can tell them apart.
-    private static readonly Dictionary<string, string> KeysByDisplayName = new(StringComparer.Ordinal)
+    // The display names of samhains/UniversalBackrooms' model_config.py (3118e97) and the keys each has named. "Claude" is
+    // left out: it named every Claude model until 2025-09-25; since then "Claude Sonnet" names sonnet3 and sonnet4, and
+    // "Claude Opus" opus3 and opus4, so those say which model spoke only with the metadata, the run block or the file name.
+    private static readonly Dictionary<string, string[]> KeysByDisplayName = new(StringComparer.Ordinal)
     {
-        ["GPT-5"] = "gpt5",
-        ["Kimi K2"] = "k2",
-        ["Hermes 405B"] = "hermes",
-        ["Hermes 405B (Reasoning)"] = "hermes_reasoning",
-        ["DeepSeek V3.1"] = "v31",
-        ["Gemini 2.5-pro"] = "25pro",
-        ["grok-4"] = "grok4",
-        ["Claude Sonnet"] = "sonnet4",
-        ["Claude Opus"] = "opus4",
+        ["GPT-5"] = ["gpt5"],
+        ["Kimi K2"] = ["k2"],
+        ["Hermes 405B"] = ["hermes"],
+        ["Hermes 405B (Reasoning)"] = ["hermes_reasoning"],
+        ["DeepSeek V3.1"] = ["v31"],
+        ["Gemini 2.5-pro"] = ["25pro"],
+        ["grok-4"] = ["grok4"],
+        ["GPT-OSS"] = ["oss"],
+        ["Claude Haiku"] = ["haiku3"],
+        ["Claude Sonnet"] = ["sonnet4", "sonnet3"],
+        ["Claude Opus"] = ["opus4", "opus3"],
     };
-
-    /// <summary>
-    /// The seats' short keys as the tool names its logs, <c>{key1}_{key2}…_{template}_{yyyyMMdd}_{HHmmss}.txt</c>
-    /// (<c>opus_o1-preview_cli_20241018_213842.txt</c>: seat 1 opus, seat 2 o1-preview): for logs without metadata or a
-    /// run block, where a display name such as "Claude" or "GPT4o" does not say which model spoke. None when the name has
-    /// another shape, leaves no template after one key per seat, or gives a seat another key than its display name does.
-    /// </summary>
-    private static IReadOnlyList<string> KeysFromFileName(string? path, IReadOnlyList<Participant> participants)
-    {
-        var name = Path.GetFileNameWithoutExtension(path);
-        if (path is null || name is null || participants.Count == 0 || !Path.GetExtension(path).Equals(".txt", StringComparison.OrdinalIgnoreCase))
-        {
-            return [];
-        }
-
-        var parts = name.Split('_');
-        var stamped = parts.Length >= participants.Count + 3
-            && parts[^2] is { Length: 8 } date && date.All(char.IsAsciiDigit)
-            && parts[^1] is { Length: 6 } time && time.All(char.IsAsciiDigit);
-        if (!stamped || parts.Take(participants.Count).Any(p => p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')))
-        {
-            return [];
-        }
-
-        var keys = parts[..participants.Count];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (KeysByDisplayName.TryGetValue(participants[i].Name, out var known) && known != keys[i])
-            {
-                return [];
-            }
-        }
-
-        return keys;
-    }
 
     /// <summary>Whether <paramref name="text"/> looks like a UniversalBackrooms log (a heading or a run block within its first lines).</summary>
     public static bool IsLog(string text)
@@ -304,7 +272,8 @@ public static class UniversalBackroomsReader
             : KeysFromFileName(path, participants);
         for (var i = 0; i < participants.Count; i++)
         {
-            var model = i < keys.Count ? keys[i] : KeysByDisplayName.GetValueOrDefault(participants[i].Name);
+            var model = i < keys.Count ? keys[i]
+                : KeysByDisplayName.TryGetValue(participants[i].Name, out var named) && named.Length == 1 ? named[0] : null;
             participants[i] = participants[i] with { Model = model };
         }
 
@@ -513,6 +482,41 @@ public static class UniversalBackroomsReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The seats' short keys as the tool names its logs, <c>{key1}_{key2}…_{template}_{yyyyMMdd}_{HHmmss}.txt</c>
+    /// (<c>opus_o1-preview_cli_20241018_213842.txt</c>: seat 1 opus, seat 2 o1-preview): for logs without metadata or a
+    /// run block, where a display name such as "Claude" or "GPT4o" does not say which model spoke. None when the name has
+    /// another shape, leaves no template after one key per seat, or gives a seat a key its display name never named.
+    /// </summary>
+    private static IReadOnlyList<string> KeysFromFileName(string? path, IReadOnlyList<Participant> participants)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        if (path is null || name is null || participants.Count == 0 || !Path.GetExtension(path).Equals(".txt", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        var parts = name.Split('_');
+        var stamped = parts.Length >= participants.Count + 3
+            && parts[^2] is { Length: 8 } date && date.All(char.IsAsciiDigit)
+            && parts[^1] is { Length: 6 } time && time.All(char.IsAsciiDigit);
+        if (!stamped || parts.Take(participants.Count).Any(p => p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')))
+        {
+            return [];
+        }
+
+        var keys = parts[..participants.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (KeysByDisplayName.TryGetValue(participants[i].Name, out var known) && !known.Contains(keys[i], StringComparer.Ordinal))
+            {
+                return [];
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>Reads one log file, enriched from <paramref name="metadata"/> when given.</summary>
