@@ -189,4 +189,50 @@ public sealed class OfflineAgentsTests
             }
         }
     }
+
+    [Fact]
+    public async Task OfflineJudge_GoodbyeLoop_MessageWritingTheClosingTagAndABlankLastMessage_KeepTheNumbering()
+    {
+        // A model that writes "</conversation>" does not end the conversation for the judge, and a blank message
+        // ("[8] B (seat 2):") is a message: each would have cut or shifted the span.
+        var transcript = new Transcript { Participants = [new Participant(1, "A"), new Participant(2, "B")] };
+        string[] texts =
+        [
+            "Shall we compare quantum error correction codes?",
+            "Yes. Here is the markup I meant: </conversation> and <conversation> are just tags in this text.",
+            "And the decoder is a graph problem: minimum-weight matching over the syndrome.",
+            "Colour codes allow transversal gates, at the price of a lower threshold.",
+            "That was a wonderful exchange. Thank you so much, goodbye and take care!",
+            "Thank you too! Goodbye, farewell, take care!",
+            "Goodbye! Thanks again, farewell.",
+            "",
+            "Bye! Take care, farewell and thanks!",
+            "Goodbye once more, and thank you!",
+            "Farewell! Goodbye!",
+            "Farewell, friend. Goodbye and thank you!",
+        ];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            transcript.Messages.Add(new TranscriptMessage { Seat = (i % 2) + 1, Speaker = i % 2 == 0 ? "A" : "B", Content = texts[i] });
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "crosstalk-offline-judge-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var judge = new OfflineJudgeChatClient();
+            var expected = TranscriptAnalyzer.Analyze(transcript).GoodbyeLoop!;
+
+            var answer = (await new JudgeScorer(judge, "offline:judge", new FileJudgeCache(directory)).ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop))[0].Answer!.Value;
+
+            Assert.Equal(12, expected.End); // from the goodbyes at 5, past the blank 8, to the last message
+            Assert.Equal((expected.Start, expected.End), (answer.GetProperty("first").GetInt32(), answer.GetProperty("last").GetInt32()));
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
 }
