@@ -36,7 +36,7 @@ internal static class Program
             case "folder-import":
                 return await HostileInputScenario.RunFolderAsync(args[1..]).ConfigureAwait(false);
             case "detector-quality":
-                return await DetectorQualityScenario.RunAsync(args[1..]).ConfigureAwait(false);
+                return DetectorQualityScenario.Run(args[1..]);
             case "fake-server":
                 return await FakeServerProcess.RunServerAsync(args[1..]).ConfigureAwait(false);
         }

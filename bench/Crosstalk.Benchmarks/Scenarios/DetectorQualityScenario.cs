@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis;
-using Crosstalk.Analysis.Judge;
-using Crosstalk.Engine.Models;
-using Crosstalk.Studies;
 using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Benchmarks.Scenarios;
@@ -13,11 +10,10 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// when the detected loop starts and ends within ±3 messages of the labelled one), near copies (per message: the later
 /// message of a labelled pair, against messages that end a detected pair) and refusals (per message). A goodbye loop is
 /// also scored as found when the detected one overlaps the labelled one; <c>--second-reader FILE</c> scores a second
-/// reader's loops against the first's the same way. <c>--judge MODEL</c> places the goodbye loops with an LLM judge and
-/// the built-in <c>goodbye-loop</c> rubric instead of the detector (its controls first; its answers cached as
-/// <c>crosstalk judge</c> caches them, <c>--cache DIR</c>, default ~/.cache/crosstalk/judge; <c>--models FILE</c> a
-/// catalog; keys from the environment), scored the same way; <c>offline:judge</c>, which answers with the detector,
-/// reproduces the detector's figures.
+/// reader's loops against the first's the same way. <c>--judge MODEL</c> places the goodbye loops with
+/// <c>crosstalk judge --rubric goodbye-loop</c> (this checkout's Release build, run for each labelled log as a user runs
+/// it: the user's catalog and keys, <c>--models FILE</c> and <c>--cache DIR</c> passed on) instead of the detector, and
+/// scores them the same way; <c>offline:judge</c>, which answers with the detector, reproduces the detector's figures.
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project bench/Crosstalk.Benchmarks -- detector-quality --labels
@@ -26,7 +22,7 @@ namespace Crosstalk.Benchmarks.Scenarios;
 /// </remarks>
 internal static class DetectorQualityScenario
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static int Run(string[] args)
     {
         var labels = Options.Text(args, "--labels") ?? "tests/data/labelled/universal-backrooms-30.json";
         var logs = Options.Text(args, "--logs");
@@ -37,7 +33,9 @@ internal static class DetectorQualityScenario
             return 2;
         }
 
-        using var judge = Options.Text(args, "--judge") is { } judgeModel ? await LoopJudge.StartAsync(judgeModel, Options.Text(args, "--models"), Options.Text(args, "--cache")) : null;
+        var judge = Options.Text(args, "--judge") is { } judgeModel
+            ? new LoopJudge(judgeModel, [.. Passed(args, "--models"), .. Passed(args, "--cache")])
+            : null;
         using var document = JsonDocument.Parse(File.ReadAllText(labels));
         var second = secondReader is null ? null : Loops(secondReader);
         Counts loops = new(), present = new(), copies = new(), refusals = new(), readers = new(), readersPresent = new();
@@ -55,7 +53,7 @@ internal static class DetectorQualityScenario
             loopsLabelled |= loopLabelled;
             var labelled = loopLabelled ? Loop(entry) : null;
             (int Start, int End)? detected = judge is not null
-                ? (loopLabelled ? await judge.SpanAsync(id, transcript) : null)
+                ? (loopLabelled ? judge.Span(id, Path.Combine(logs, entry.GetProperty("path").GetString()!)) : null)
                 : analysis.GoodbyeLoop is { } loop ? (loop.Start, loop.End) : null;
             var hit = loopLabelled && Compare(labelled, detected, loops, present);
             if (second is not null && loopLabelled)
@@ -124,6 +122,9 @@ internal static class DetectorQualityScenario
         return 0;
     }
 
+    // An option given to this scenario, passed on to crosstalk as it was given.
+    private static string[] Passed(string[] args, string name) => Options.Text(args, name) is { } value ? [name, value] : [];
+
     /// <summary>Scores one detected span against a labelled one: exact (±3 at both ends) and found (overlapping); returns the exact hit.</summary>
     private static bool Compare((int Start, int End)? labelled, (int Start, int End)? detected, Counts exact, Counts found)
     {
@@ -150,46 +151,43 @@ internal static class DetectorQualityScenario
     private static string List(IEnumerable<int> messages) =>
         messages.Order().ToList() is { Count: > 0 } list ? string.Join(", ", list) : "—";
 
-    /// <summary>An LLM judge placing goodbye loops with the built-in rubric, as <c>crosstalk judge</c> asks it.</summary>
-    private sealed class LoopJudge : IDisposable
+    /// <summary>
+    /// An LLM judge placing goodbye loops: <c>crosstalk judge LOG --rubric goodbye-loop --json</c> for each labelled log,
+    /// run as a user runs it (the user's catalog, keys and answer cache; the rubric's controls first).
+    /// </summary>
+    private sealed class LoopJudge(string model, string[] options)
     {
-        private readonly ModelResolver _resolver;
-        private readonly JudgeScorer _scorer;
+        private readonly string _cli = CliProcess.ThisBuild();
+        private bool _controlsSaid;
 
-        private LoopJudge(string model, ModelResolver resolver, JudgeScorer scorer)
-        {
-            Model = model;
-            _resolver = resolver;
-            _scorer = scorer;
-        }
-
-        public string Model { get; }
+        public string Model { get; } = model;
 
         public int Failures { get; private set; }
 
         public string? FirstFailure { get; private set; }
 
-        public static async Task<LoopJudge> StartAsync(string model, string? catalog, string? cacheDirectory)
+        /// <summary>The judge's span for one log; null for none, or when it gave no usable answer (counted).</summary>
+        public (int Start, int End)? Span(string id, string log)
         {
-            var resolver = new ModelResolver(new ModelResolverOptions { CatalogFile = catalog, Environment = Environment.GetEnvironmentVariable });
-            var client = resolver.Resolve(model, seed: 1).Client;
-            var cache = new FileJudgeCache(cacheDirectory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "crosstalk", "judge"));
-            var outcome = (await StudyJudging.RunControlsAsync(JudgeRubrics.GoodbyeLoop, JudgeControls.For(JudgeRubrics.GoodbyeLoop.Id), [new PanelJudge(model, client)], cache))[0];
-            Console.WriteLine(outcome.Failed
-                ? $"Judge {model} failed the goodbye-loop controls: {outcome.Right} of {outcome.Total} right ({string.Join("; ", outcome.Misses)})."
-                : $"Judge {model}: {outcome.Right} of {outcome.Total} goodbye-loop controls right.");
-            Console.WriteLine();
-            return new LoopJudge(model, resolver, new JudgeScorer(client, model, cache));
-        }
+            var (exitCode, output, error, _) = CliProcess.Run(_cli, ["judge", log, "--rubric", "goodbye-loop", "--model", Model, "--json", .. options]);
+            if (!_controlsSaid && error.Split('\n').FirstOrDefault(l => l.Contains("controls of goodbye-loop", StringComparison.Ordinal)) is { } controls)
+            {
+                // Said once, before the table: whether this judge placed the rubric's control conversations right.
+                Console.Error.WriteLine(controls);
+                _controlsSaid = true;
+            }
 
-        /// <summary>The judge's span for one transcript; null for none, or when it gave no usable answer (counted).</summary>
-        public async Task<(int Start, int End)?> SpanAsync(string id, Crosstalk.Transcripts.Transcript transcript)
-        {
-            var result = (await _scorer.ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop))[0];
-            if (result.Answer is not { } answer)
+            var line = output.Split('\n').FirstOrDefault(l => l.StartsWith('{'));
+            if (line is null)
+            {
+                throw new InvalidOperationException($"crosstalk judge {log} exited {exitCode}: {error.Split('\n').LastOrDefault(l => l.Length > 0)}");
+            }
+
+            using var result = JsonDocument.Parse(line);
+            if (!result.RootElement.TryGetProperty("answer", out var answer) || answer.ValueKind != JsonValueKind.Object)
             {
                 Failures++;
-                FirstFailure ??= $"{id}: {result.Error}";
+                FirstFailure ??= $"{id}: {(result.RootElement.TryGetProperty("error", out var why) ? why.GetString() : "no answer")}";
                 return null;
             }
 
@@ -197,8 +195,6 @@ internal static class DetectorQualityScenario
                 ? (answer.GetProperty("first").GetInt32(), answer.GetProperty("last").GetInt32())
                 : null;
         }
-
-        public void Dispose() => _resolver.Dispose();
     }
 
     private sealed class Counts

@@ -285,36 +285,13 @@ internal static class HostileInputScenario
     private static string Existing(string option, string path) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"{option}: {path} does not exist");
 
-    private static string FindCli() =>
-        File.Exists(Options.Cli()) ? Options.Cli() : throw new InvalidOperationException("Build the CLI first: dotnet build src/Crosstalk.Cli -c Release");
+    private static string FindCli() => CliProcess.ThisBuild();
 
     private static double Run(string cli, params string[] args)
     {
-        // A build's crosstalk.dll runs on `dotnet`; a published single file (scripts/publish.sh) runs by itself.
-        var isDll = cli.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        var start = new ProcessStartInfo(isDll ? "dotnet" : cli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (isDll)
-        {
-            start.ArgumentList.Add(cli);
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        var seconds = clock.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"crosstalk {string.Join(' ', args)} exited {process.ExitCode}: {error.Result.Split('\n').LastOrDefault(l => l.Length > 0)}");
-        }
-
-        _ = output.Result;
-        return seconds;
+        var (exitCode, _, error, seconds) = CliProcess.Run(cli, args);
+        return exitCode == 0
+            ? seconds
+            : throw new InvalidOperationException($"crosstalk {string.Join(' ', args)} exited {exitCode}: {error.Split('\n').LastOrDefault(l => l.Length > 0)}");
     }
 }
