@@ -27,11 +27,15 @@ public sealed class TranscriptImporter
     private readonly TimeProvider _time;
     private readonly HashSet<string> _added = new(StringComparer.Ordinal);
 
+    // Whether the store held anything before this import added to it: only then can an earlier version's hash be there.
+    private readonly Lazy<Task<bool>> _storeHadConversations;
+
     public TranscriptImporter(ITranscriptStore store, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time ?? TimeProvider.System;
+        _storeHadConversations = new(async () => await store.CountConversationsAsync(ConversationQuery.All, CancellationToken.None).ConfigureAwait(false) > 0);
     }
 
     /// <summary>The run the import made; null until it added something.</summary>
@@ -43,8 +47,16 @@ public sealed class TranscriptImporter
     /// <summary>Transcripts that were already in the store (or twice in this import) and were not added again.</summary>
     public int AlreadyStored { get; private set; }
 
-    /// <summary>A hash of what a transcript says: title, participants, messages and their details, stop, metadata.</summary>
-    public static string ContentHash(Transcript transcript)
+    /// <summary>
+    /// A hash of what a transcript says: title, participants, messages and their details, stop, metadata — not where it
+    /// was found (the import's path, a reader's <c>source</c>: a UniversalBackrooms log copied to another folder is the
+    /// same conversation).
+    /// </summary>
+    public static string ContentHash(Transcript transcript) => HashOf(transcript, withSource: false);
+
+    // Earlier versions hashed a reader's source path too: what conversations a store took from UniversalBackrooms logs
+    // before is found by this, so importing them again adds nothing.
+    private static string HashOf(Transcript transcript, bool withSource)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var copy = new Transcript
@@ -59,7 +71,7 @@ public sealed class TranscriptImporter
         foreach (var (key, value) in transcript.Metadata)
         {
             // Where a file was imported from, and the hash itself, are not what it says.
-            if (key is not TranscriptMetadataKeys.ImportedFrom and not StoreMetadataKeys.ContentHash)
+            if (key is not TranscriptMetadataKeys.ImportedFrom and not StoreMetadataKeys.ContentHash && (withSource || key != TranscriptMetadataKeys.Source))
             {
                 copy.Metadata[key] = value;
             }
@@ -181,13 +193,20 @@ public sealed class TranscriptImporter
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(importedFrom);
+        var storeHadConversations = _storeHadConversations.Value; // counted before this import's first write
         var hash = ContentHash(transcript);
-        transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
-        transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
-        if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null)
+        if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null
+            || (transcript.Metadata.ContainsKey(TranscriptMetadataKeys.Source)
+                && await storeHadConversations.ConfigureAwait(false)
+                && await _store.FindByContentHashAsync(HashOf(transcript, withSource: true), cancellationToken).ConfigureAwait(false) is not null))
         {
+            transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
+            transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
             return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
         }
+
+        transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
+        transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
 
         // Without an analysis (the analyzer could not take it) the conversation is stored alone; a later catch-up tries again.
         return new PreparedTranscript(

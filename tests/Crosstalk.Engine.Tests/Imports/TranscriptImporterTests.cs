@@ -55,6 +55,48 @@ public sealed class TranscriptImporterTests
     }
 
     [Fact]
+    public async Task PrepareAsync_ALogCopiedToAnotherFolder_IsTheSameConversation_AndAStoreOfTheEarlierHashFindsIt()
+    {
+        // A UniversalBackrooms log records the path it was read from; that path is not what the log says.
+        var folder = Path.Combine(Path.GetTempPath(), "crosstalk-ub-copies-" + Guid.NewGuid().ToString("N"));
+        var log = "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n\n### GPT-5 1 ###\nls\n";
+        foreach (var copy in new[] { "a", "b", "c" })
+        {
+            Directory.CreateDirectory(Path.Combine(folder, copy));
+            File.WriteAllText(Path.Combine(folder, copy, "gpt5_k2_cli_20250905_164241.txt"), log);
+        }
+
+        try
+        {
+            await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+            var importer = new TranscriptImporter(store);
+            var first = await importer.PrepareAsync(TranscriptFile.Read(Path.Combine(folder, "a", "gpt5_k2_cli_20250905_164241.txt")), "a/log.txt");
+            Assert.NotNull((await importer.AddAsync([first], "import", "a"))[0]);
+
+            var copied = await importer.PrepareAsync(TranscriptFile.Read(Path.Combine(folder, "b", "gpt5_k2_cli_20250905_164241.txt")), "b/log.txt");
+
+            Assert.True(copied.Stored);
+            Assert.Equal(first.Hash, copied.Hash);
+
+            // A store whose earlier version hashed the path with it (as it stored folder c's log) finds that log again.
+            await using var older = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+            var atC = TranscriptFile.Read(Path.Combine(folder, "c", "gpt5_k2_cli_20250905_164241.txt"));
+            var earlierHash = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(atC))));
+            Assert.NotEqual(TranscriptImporter.ContentHash(atC), earlierHash);
+            atC.Metadata[StoreMetadataKeys.ContentHash] = earlierHash;
+            await older.CreateConversationAsync(null, atC, null);
+
+            var again = await new TranscriptImporter(older).PrepareAsync(TranscriptFile.Read(Path.Combine(folder, "c", "gpt5_k2_cli_20250905_164241.txt")), "c/log.txt");
+
+            Assert.True(again.Stored);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AddAsync_ABatch_StoresEachNewConversationOnceWithItsAnalysisInOrder()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
