@@ -13,16 +13,7 @@ public sealed class JudgeCommandTests
         await using var judge = await FakeOpenAIServer.StartAsync();
         judge.Reply = _ => new FakeReply("""{"seat": 2, "message": 6, "constraint": "politeness", "reason": "4o invents words instead of staying rigorous."}""");
         var dir = CrosstalkProcess.NewTempDirectory();
-        var models = Path.Combine(dir, "models.yaml");
-        File.WriteAllText(models, $"""
-            providers:
-              judge-server: {"{"} api: openai, endpoint: "{judge.Endpoint}", key: CROSSTALK_JUDGE_KEY {"}"}
-            models:
-              - name: judge
-                display: "Judge"
-                provider: judge-server
-                model: gpt-4o
-            """);
+        var models = JudgeCatalog(dir, judge);
         var environment = new Dictionary<string, string> { ["CROSSTALK_JUDGE_KEY"] = "sk-judge-test" };
         string[] args = ["judge", SharedFiles.Seed000, "--rubric", "constraint-break-first", "--model", "judge", "--models", models, "--cache", "cache", "--json"];
 
@@ -71,15 +62,7 @@ public sealed class JudgeCommandTests
         var last = 97;
         judge.Reply = _ => new FakeReply($$"""{"first": 24, "last": {{last}}, "reason": "thanks and goodbyes from message 24 on"}""");
         var dir = CrosstalkProcess.NewTempDirectory();
-        var models = Path.Combine(dir, "models.yaml");
-        File.WriteAllText(models, $"""
-            providers:
-              judge-server: {"{"} api: openai, endpoint: "{judge.Endpoint}", key: CROSSTALK_JUDGE_KEY {"}"}
-            models:
-              - name: judge
-                provider: judge-server
-                model: gpt-4o
-            """);
+        var models = JudgeCatalog(dir, judge);
         var environment = new Dictionary<string, string> { ["CROSSTALK_JUDGE_KEY"] = "sk-judge-test" };
 
         var spanned = await CrosstalkProcess.RunAsync(dir, environment, ["judge", SharedFiles.Seed001, "--rubric", "goodbye-loop", "--model", "judge", "--models", models, "--cache", "cache", "--json"]);
@@ -100,5 +83,21 @@ public sealed class JudgeCommandTests
         Assert.Equal(1, past.ExitCode);
         Assert.Contains("the answer names message 98 as its last, but the conversation has messages 1 to 97", past.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("1 judgements, 0 from the cache", past.StandardOutput, StringComparison.Ordinal);
+    }
+
+    // A catalog whose model "judge" is the fake OpenAI server, its key read from CROSSTALK_JUDGE_KEY.
+    private static string JudgeCatalog(string dir, FakeOpenAIServer judge)
+    {
+        var models = Path.Combine(dir, "models.yaml");
+        File.WriteAllText(models, $"""
+            providers:
+              judge-server: {"{"} api: openai, endpoint: "{judge.Endpoint}", key: CROSSTALK_JUDGE_KEY {"}"}
+            models:
+              - name: judge
+                display: "Judge"
+                provider: judge-server
+                model: gpt-4o
+            """);
+        return models;
     }
 }
