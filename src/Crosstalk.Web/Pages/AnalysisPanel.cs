@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Crosstalk.Analysis;
+using Crosstalk.Analysis.Judge;
 using Crosstalk.Transcripts;
 using Crosstalk.Web.Html;
 
@@ -23,6 +25,40 @@ internal sealed class AnalysisPanel
     // The analysis the store keeps and analyze shows (with the end token the conversation ran with), made the same way.
     public static AnalysisPanel Create(Transcript transcript, CancellationToken cancellationToken = default) =>
         new(transcript, Engine.Analysis.StoredAnalyses.Analyze(transcript, cancellationToken));
+
+    // Where a judge placed the goodbye loop ('crosstalk judge RUN --rubric goodbye-loop' keeps its answer with the
+    // conversation), beside the rule's: one line per judge. The stored answer is read as untrusted text.
+    private void WriteJudgedLoops(HtmlBuilder html)
+    {
+        var prefix = $"judge.{JudgeRubrics.GoodbyeLoop.Id}.";
+        foreach (var (key, value) in _transcript.Metadata.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            html.Element("dt", "Goodbye loop, judge " + key[prefix.Length..]).Open("dd", ("class", "judged-loop"));
+            JsonElement? answer = null;
+            try
+            {
+                answer = JsonSerializer.Deserialize(value, JudgeJsonContext.Default.ListJudgeResult)?.FirstOrDefault()?.Answer;
+            }
+            catch (JsonException)
+            {
+                // Not a judge's answer as Crosstalk keeps them (edited by hand): said so below.
+            }
+
+            if (answer is { ValueKind: JsonValueKind.Object } span
+                && span.TryGetProperty("first", out var first) && span.TryGetProperty("last", out var last)
+                && first.ValueKind == JsonValueKind.Number && last.ValueKind == JsonValueKind.Number
+                && first.TryGetInt32(out var from) && last.TryGetInt32(out var to))
+            {
+                html.Link("#m" + N(from), $"messages {N(from)}–{N(to)}");
+            }
+            else
+            {
+                html.Text(answer is { ValueKind: JsonValueKind.Object } ? "none" : "no usable answer");
+            }
+
+            html.Close("dd");
+        }
+    }
 
     public MessageMarks Marks(int index)
     {
@@ -69,7 +105,9 @@ internal sealed class AnalysisPanel
             html.Text("none");
         }
 
-        html.Close("dd").Element("dt", "Refusals").Open("dd", ("id", "refusals"));
+        html.Close("dd");
+        WriteJudgedLoops(html);
+        html.Element("dt", "Refusals").Open("dd", ("id", "refusals"));
         if (a.Refusals.Count == 0)
         {
             html.Text("none");
