@@ -81,6 +81,13 @@ public sealed class JudgeCommandTests
         Assert.Contains("the answer names message 24 as its first, but the conversation has messages 1 to 11", spanned.StandardError, StringComparison.Ordinal);
         // The one conversation judged got no usable answer: said with it, and the command fails.
         Assert.Equal(1, past.ExitCode);
+        // A mistyped target is said in one line before the judge is asked anything, controls included.
+        var requests = judge.RequestCount;
+        var mistyped = await CrosstalkProcess.RunAsync(dir, environment, ["judge", "seed001.txt", "--rubric", "goodbye-loop", "--model", "judge", "--models", models, "--cache", "third-cache"]);
+        Assert.Equal(1, mistyped.ExitCode);
+        Assert.StartsWith("error: seed001.txt is neither a file, a folder, nor a run in", mistyped.StandardError, StringComparison.Ordinal);
+        Assert.Single(mistyped.StandardError.Trim().Split('\n'));
+        Assert.Equal(requests, judge.RequestCount);
         Assert.Contains("the answer names message 98 as its last, but the conversation has messages 1 to 97", past.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("1 judgements, 0 from the cache", past.StandardOutput, StringComparison.Ordinal);
     }

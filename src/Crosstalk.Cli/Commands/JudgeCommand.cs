@@ -68,10 +68,16 @@ internal static class JudgeCommand
             var scorer = new JudgeScorer(judge.Client, modelReference, answers);
             var asJson = parseResult.GetValue(json);
 
-            // Before its answers count: does the judge label the rubric's control conversations as known?
-            var controls = Crosstalk.Analysis.Judge.JudgeControls.For(chosen.Id);
-            if (controls.Count > 0)
+            // Before its answers count: does the judge label the rubric's control conversations as known? Asked once there is
+            // something to judge, so a mistyped target costs no call.
+            async Task RunControlsAsync()
             {
+                var controls = Crosstalk.Analysis.Judge.JudgeControls.For(chosen.Id);
+                if (controls.Count == 0)
+                {
+                    return;
+                }
+
                 var outcome = (await Crosstalk.Studies.StudyJudging.RunControlsAsync(chosen, controls, [new Crosstalk.Studies.PanelJudge(modelReference, judge.Client)], answers, cancellationToken).ConfigureAwait(false))[0];
                 var line = outcome.Failed
                     ? $"warning: judge {modelReference} failed the controls of {chosen.Id}: {outcome.Right} of {outcome.Total} right ({string.Join("; ", outcome.Misses)}); read its answers with care."
@@ -80,11 +86,18 @@ internal static class JudgeCommand
             }
 
             int scored = 0, cached = 0, failed = 0;
+            var controlled = false;
             ITranscriptStore? store = null;
             try
             {
                 await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, nameSources: true, cancellationToken).ConfigureAwait(false))
                 {
+                    if (!controlled)
+                    {
+                        controlled = true;
+                        await RunControlsAsync().ConfigureAwait(false);
+                    }
+
                     var results = await scorer.ScoreAsync(transcript, chosen, cancellationToken).ConfigureAwait(false);
                     if (conversationId is { } id)
                     {
