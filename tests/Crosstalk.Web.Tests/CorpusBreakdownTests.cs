@@ -1,40 +1,21 @@
 using Crosstalk.Engine.Plans;
 using Crosstalk.Experiments;
-using Crosstalk.Storage;
 
 namespace Crosstalk.Web.Tests;
 
 /// <summary>The corpus page of one run breaks its results down by each factor of the run's experiment.</summary>
 [Collection(WebCollection.Name)]
-public sealed class CorpusBreakdownTests : IAsyncLifetime
+public sealed class CorpusBreakdownTests : OwnStoreTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-factors-" + Guid.NewGuid().ToString("N"));
-    private ITranscriptStore _store = null!;
-    private Crosstalk.Engine.CrosstalkEngine _engine = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "crosstalk.db"));
-        _engine = new Crosstalk.Engine.CrosstalkEngine(_store, new Crosstalk.Testing.TestModels());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     [Fact]
     public async Task CorpusOfARun_ShowsItsResultsByOpenerOrderAndRepetition_WithIntervals()
     {
         var experiment = ExperimentFile.Parse(
             "models: [offline:eliza, offline:markov]\nopeners: [\" \", \"Hello there.\"]\nrepetitions: 2\nstop: { max_messages: 8 }\n", "exp.yaml");
-        var (run, conversations) = ConversationPlanner.PlanRun(experiment, _engine.Models, DateTimeOffset.Now, null);
-        var runId = await _engine.CreateRunAsync(run, conversations);
-        await _engine.Runs.RunAsync(runId);
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        var (run, conversations) = ConversationPlanner.PlanRun(experiment, Engine.Models, DateTimeOffset.Now, null);
+        var runId = await Engine.CreateRunAsync(run, conversations);
+        await Engine.Runs.RunAsync(runId);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
 
         var page = await http.GetStringAsync(new Uri(server.Address, "/corpus?run=" + runId));

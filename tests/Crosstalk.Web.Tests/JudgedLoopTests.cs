@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Crosstalk.Analysis.Judge;
-using Crosstalk.Storage;
 using Crosstalk.Testing;
 using Crosstalk.Transcripts.Formats;
 
@@ -9,34 +8,16 @@ namespace Crosstalk.Web.Tests;
 
 /// <summary>A conversation page shows where a judge placed the goodbye loop (crosstalk judge --rubric goodbye-loop), beside the rule's.</summary>
 [Collection(WebCollection.Name)]
-public sealed class JudgedLoopTests : IAsyncLifetime
+public sealed class JudgedLoopTests : OwnStoreTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-judged-" + Guid.NewGuid().ToString("N"));
-    private ITranscriptStore _store = null!;
-    private Crosstalk.Engine.CrosstalkEngine _engine = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "crosstalk.db"));
-        _engine = new Crosstalk.Engine.CrosstalkEngine(_store, new TestModels());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     [Fact]
     public async Task ConversationPage_WithJudgesSpans_ShowsEachJudgesLoopBesideTheRules_EscapingWhatWasStored()
     {
-        var id = await _store.CreateConversationAsync(null, SeedMarkdown.ReadFile(SharedFiles.Seed001), null);
+        var id = await Store.CreateConversationAsync(null, SeedMarkdown.ReadFile(SharedFiles.Seed001), null);
         await Judge(id, "gpt-4o", """{"first": 29, "last": 97, "reason": "thanks from 29"}""");
         await Judge(id, "<b>bold</b>", """{"first": null, "last": null, "reason": "no loop"}""");
-        await _store.SetConversationMetadataAsync(id, "judge.goodbye-loop.edited", "not json at all");
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await Store.SetConversationMetadataAsync(id, "judge.goodbye-loop.edited", "not json at all");
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
 
         var page = await http.GetStringAsync(new Uri(server.Address, "/c/" + id.ToString(CultureInfo.InvariantCulture)));
@@ -55,6 +36,6 @@ public sealed class JudgedLoopTests : IAsyncLifetime
         var judged = new Crosstalk.Transcripts.Transcript();
         JudgeScorer.Attach(judged, [new JudgeResult(JudgeRubrics.GoodbyeLoop.Id, model, null, document.RootElement.Clone(), Cached: false)]);
         var key = $"judge.goodbye-loop.{model}";
-        await _store.SetConversationMetadataAsync(id, key, judged.Metadata[key]);
+        await Store.SetConversationMetadataAsync(id, key, judged.Metadata[key]);
     }
 }

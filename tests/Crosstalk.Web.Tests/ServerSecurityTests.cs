@@ -7,25 +7,10 @@ namespace Crosstalk.Web.Tests;
 
 // In the browser tests' collection, so that its store-filling tests do not run beside them on a 2-core CI machine.
 [Collection(WebCollection.Name)]
-public sealed class ServerSecurityTests : IAsyncLifetime
+public sealed class ServerSecurityTests : OwnStoreTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "crosstalk-web-sec-" + Guid.NewGuid().ToString("N"));
-    private ITranscriptStore _store = null!;
-    private Crosstalk.Engine.CrosstalkEngine _engine = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "crosstalk.db"));
-        _engine = await WebFixture.OpenEngineAsync(_store);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _engine.DisposeAsync();
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    // The viewer's own engine: offline agents that type a word every 30 ms, as crosstalk serve's do.
+    protected override Crosstalk.Engine.CrosstalkEngine CreateEngine(ITranscriptStore store) => WebFixture.OpenEngine(store);
 
     [Theory]
     [InlineData("0.0.0.0")]
@@ -34,7 +19,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     public async Task StartAsync_NonLoopbackWithoutToken_IsRefused(string host)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = host }));
+            CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, Host = host }));
         Assert.Contains("needs an access token (--token)", error.Message, StringComparison.Ordinal);
         Assert.Contains(host, error.Message, StringComparison.Ordinal);
     }
@@ -43,7 +28,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     public async Task StartAsync_ShortToken_IsRefused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = "0.0.0.0", AccessToken = "abc" }));
+            CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, Host = "0.0.0.0", AccessToken = "abc" }));
 
         Assert.StartsWith("An access token of 3 character(s) is too easy to guess; use at least 16", error.Message, StringComparison.Ordinal);
     }
@@ -51,7 +36,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task StartAsync_Defaults_ListensOnLoopbackOnly()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
 
         Assert.Equal("127.0.0.1", server.Address.Host);
         Assert.True(server.Address.Port > 0);
@@ -65,8 +50,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_ThatThrows_AnswersWithAnErrorPageAndReportsOneLine()
     {
-        var store = await TranscriptStore.OpenAsync(Path.Combine(_folder, "closed.db"));
-        var engine = await WebFixture.OpenEngineAsync(store);
+        var store = await TranscriptStore.OpenAsync(Path.Combine(Folder, "closed.db"));
+        var engine = WebFixture.OpenEngine(store);
         var log = new StringWriter();
         await using (var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = engine, ErrorLog = log, AnalysisCatchUpInterval = TimeSpan.Zero }))
         {
@@ -94,8 +79,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
         transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "She said \"hello\" twice." });
-        await _store.CreateConversationAsync(null, transcript, null);
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        await Store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, AnalysisCatchUpInterval = TimeSpan.Zero });
         using var http = new HttpClient();
         using var response = await http.GetAsync(new Uri(server.Address, path));
 
@@ -121,8 +106,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
         transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "Hello." });
         transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = text });
-        var id = await _store.CreateConversationAsync(null, transcript, null);
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        var id = await Store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, AnalysisCatchUpInterval = TimeSpan.Zero });
         using var http = new HttpClient();
 
         using var response = await http.GetAsync(new Uri(server.Address, "/c/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -141,8 +126,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         var transcript = new Transcript { Title = "A\u202E ↔ B", Participants = [new Participant(1, "A\u202E", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
         transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A\u202E", Content = "Open \u2067gnp.exe\u2069 please." });
         transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "No." });
-        var id = await _store.CreateConversationAsync(null, transcript, null);
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        var id = await Store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, AnalysisCatchUpInterval = TimeSpan.Zero });
         using var http = new HttpClient();
 
         foreach (var path in new[] { "/c/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), "/", "/search?q=please" })
@@ -184,8 +169,8 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         var transcript = new Transcript { Title = "A ↔ B", Participants = [new Participant(1, "A", "offline:eliza"), new Participant(2, "B", "offline:markov")] };
         transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "A", Content = "<script>alert(1)</script> The Café opens; a cafe closes." });
         transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "B", Content = "Cafe at the cafeteria." });
-        await _store.CreateConversationAsync(null, transcript, null);
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AnalysisCatchUpInterval = TimeSpan.Zero });
+        await Store.CreateConversationAsync(null, transcript, null);
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, AnalysisCatchUpInterval = TimeSpan.Zero });
         using var http = new HttpClient();
 
         var page = await http.GetStringAsync(new Uri(server.Address, "/search?q=cafe"));
@@ -201,7 +186,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_ForeignHostHeaderWithoutToken_IsRefused()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, server.Address);
         request.Headers.Host = "attacker.example";
@@ -214,7 +199,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithoutTokenWhenTokenSet_Is401()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, Host = "0.0.0.0", AccessToken = "s3cret-token-0123" });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, Host = "0.0.0.0", AccessToken = "s3cret-token-0123" });
         Assert.Equal("token=s3cret-token-0123", server.Address.Query.TrimStart('?'));
         var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
@@ -232,7 +217,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithToken_IsServedAndRemembered()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine, AccessToken = "s3cret-token-0123" });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, AccessToken = "s3cret-token-0123" });
         var bare = new Uri($"http://127.0.0.1:{server.Address.Port}/");
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
 
@@ -257,14 +242,14 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task StartLive_PostWithoutFormKey_IsRefused()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["model1"] = "offline:eliza", ["model2"] = "offline:eliza" });
 
         using var response = await http.PostAsync(new Uri(server.Address, "/live"), form);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(0, await _store.CountConversationsAsync(ConversationQuery.All));
+        Assert.Equal(0, await Store.CountConversationsAsync(ConversationQuery.All));
     }
 
     [Theory]
@@ -277,7 +262,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [InlineData("POST", "/live", HttpStatusCode.Forbidden)]
     public async Task Request_ImpossibleIdOrPostWithoutAForm_IsAnsweredWithAPageNotAServerError(string method, string path, HttpStatusCode expected)
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(server.Address, path));
         if (method == "POST" && path == "/live")
@@ -298,7 +283,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     public async Task DateFilter_AtTheEndsOfTheCalendar_IsAnsweredNotAServerError(string path)
     {
         await NewConversationAsync(2, i => $"Message {i}.");
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
 
         using var response = await http.GetAsync(new Uri(server.Address, path));
@@ -313,7 +298,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [InlineData("/live", "multipart/form-data; boundary=xx", "--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb")]
     public async Task Post_FormTheFormReaderRefuses_IsA400PageNotAServerError(string path, string type, string body)
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
         using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
         content.Headers.TryAddWithoutValidation("Content-Type", type);
@@ -322,7 +307,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("The form cannot be read", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, await _store.CountConversationsAsync(ConversationQuery.All));
+        Assert.Equal(0, await Store.CountConversationsAsync(ConversationQuery.All));
     }
 
     [Theory]
@@ -333,7 +318,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         await NewConversationAsync(3, i => $"Message {i}.");
 
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
         var page = await http.GetStringAsync(new Uri(server.Address, "/live"));
         var key = System.Text.RegularExpressions.Regex.Match(page, "name=\"_k\" value=\"([0-9A-F]+)\"").Groups[1].Value;
@@ -349,7 +334,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(expected, html, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", html, StringComparison.Ordinal);
-        Assert.Equal(1, await _store.CountConversationsAsync(ConversationQuery.All));
+        Assert.Equal(1, await Store.CountConversationsAsync(ConversationQuery.All));
     }
 
     [Fact]
@@ -357,7 +342,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     {
         await NewConversationAsync(105, i => $"lighthouse number {i}");
 
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
 
         var first = await http.GetStringAsync(new Uri(server.Address, "/search?q=lighthouse"));
@@ -379,7 +364,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
             await NewConversationAsync(0, _ => "");
         }
 
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
 
         var past = await http.GetStringAsync(new Uri(server.Address, "/?page=9"));
@@ -394,7 +379,7 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Head_IsAnsweredLikeGetWithoutABody()
     {
-        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = _engine });
+        await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(server.Address, "/"));
 
@@ -408,13 +393,13 @@ public sealed class ServerSecurityTests : IAsyncLifetime
     // A conversation between A (offline:eliza) and B (offline:markov), outside any run, with messages 1..count.
     private async Task<long> NewConversationAsync(int count, Func<int, string> content)
     {
-        var id = await _store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
+        var id = await Store.CreateConversationAsync(null, new Crosstalk.Transcripts.Transcript
         {
             Participants = [new Crosstalk.Transcripts.Participant(1, "A", "offline:eliza"), new Crosstalk.Transcripts.Participant(2, "B", "offline:markov")],
         }, null);
         for (var i = 1; i <= count; i++)
         {
-            await _store.AppendMessageAsync(id, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = content(i) });
+            await Store.AppendMessageAsync(id, i, new Crosstalk.Transcripts.TranscriptMessage { Seat = ((i - 1) % 2) + 1, Speaker = i % 2 == 1 ? "A" : "B", Content = content(i) });
         }
 
         return id;

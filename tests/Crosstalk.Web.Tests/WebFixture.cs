@@ -66,7 +66,7 @@ public sealed class WebFixture : IAsyncLifetime
         Seed001Id = await Store.CreateConversationAsync(null, SeedMarkdown.ReadFile(SharedFiles.Seed001), null);
         XssId = await Store.CreateConversationAsync(null, XssPayloads.Transcript(), null);
         ErrorId = await Store.CreateConversationAsync(null, ErrorTranscript(), null);
-        Engine = await OpenEngineAsync(Store);
+        Engine = OpenEngine(Store);
         Server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine, ErrorLog = _errors });
 
         var chromium = Environment.GetEnvironmentVariable("CROSSTALK_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
@@ -143,8 +143,8 @@ public sealed class WebFixture : IAsyncLifetime
     }
 
     /// <summary>An engine over <paramref name="store"/> whose offline agents type a word every 30 ms, as <c>crosstalk serve</c>'s do.</summary>
-    public static Task<CrosstalkEngine> OpenEngineAsync(ITranscriptStore store) =>
-        Task.FromResult(new CrosstalkEngine(store, new ModelResolver(new ModelResolverOptions { TokenDelay = WebServerOptions.OfflineTokenDelay, WorkingDirectory = Path.GetTempPath() })));
+    public static CrosstalkEngine OpenEngine(ITranscriptStore store) =>
+        new(store, new ModelResolver(new ModelResolverOptions { TokenDelay = WebServerOptions.OfflineTokenDelay, WorkingDirectory = Path.GetTempPath() }));
 
     private static Transcript ErrorTranscript()
     {
