@@ -97,42 +97,29 @@ public sealed class JudgeScorerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{\"seat\": 7, \"message\": 2, \"constraint\": \"x\", \"reason\": \"y\"}", "seat 7, but the conversation has seats 1 to 2")]
-    [InlineData("{\"seat\": 2, \"message\": 999, \"constraint\": \"x\", \"reason\": \"y\"}", "message 999, but the conversation has messages 1 to 6")]
-    [InlineData("{\"seat\": 2, \"message\": 6, \"constraint\": \"x\", \"reason\": \"y\", \"extra\": 1}", "'extra', which the rubric does not ask for")]
-    public async Task ScoreAsync_AnswerNamingWhatIsNotInTheConversationOrOutsideTheSchema_GivesErrorAndIsNotCached(string reply, string expected)
+    [InlineData("constraint-break-first", "{\"seat\": 7, \"message\": 2, \"constraint\": \"x\", \"reason\": \"y\"}", "seat 7, but the conversation has seats 1 to 2")]
+    [InlineData("constraint-break-first", "{\"seat\": 2, \"message\": 999, \"constraint\": \"x\", \"reason\": \"y\"}", "message 999, but the conversation has messages 1 to 6")]
+    [InlineData("constraint-break-first", "{\"seat\": 2, \"message\": 6, \"constraint\": \"x\", \"reason\": \"y\", \"extra\": 1}", "'extra', which the rubric does not ask for")]
+    [InlineData("goodbye-loop", "{\"first\": 30, \"last\": 20, \"reason\": \"x\"}", "span begins at message 30, after its end (20)")]
+    [InlineData("goodbye-loop", "{\"first\": 24, \"last\": null, \"reason\": \"x\"}", "one end of a span (first or last) without the other")]
+    [InlineData("goodbye-loop", "{\"first\": null, \"last\": 97, \"reason\": \"x\"}", "one end of a span (first or last) without the other")]
+    [InlineData("goodbye-loop", "{\"first\": 24, \"last\": 98, \"reason\": \"x\"}", "message 98 as its last, but the conversation has messages 1 to 97")]
+    [InlineData("goodbye-loop", "{\"first\": 0, \"last\": 97, \"reason\": \"x\"}", "'first' is below 1")]
+    public async Task ScoreAsync_AnswerNamingWhatIsNotInTheConversationOrOutsideTheSchema_GivesErrorAndIsNotCached(string rubricId, string reply, string expected)
     {
-        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed000);
+        // Seed 000 (six messages, two seats) for the seat and message of constraint-break-first; seed 001 (97) for a span.
+        var rubric = JudgeRubrics.Find(rubricId)!;
+        var transcript = SeedMarkdown.ReadFile(rubric == JudgeRubrics.GoodbyeLoop ? SharedFiles.Seed001 : SharedFiles.Seed000);
         var judge = new CountingJudge(_ => reply);
         var cache = new FileJudgeCache(_cacheDirectory);
 
-        var first = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.ConstraintBreakFirst));
-        var again = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, JudgeRubrics.ConstraintBreakFirst));
+        var first = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, rubric));
+        var again = Assert.Single(await new JudgeScorer(judge, "t:j", cache).ScoreAsync(transcript, rubric));
 
         Assert.Contains(expected, first.Error, StringComparison.Ordinal);
         Assert.Null(first.Answer);
         Assert.False(again.Cached);
         Assert.Equal(2, judge.Calls);
-        Assert.Empty(CachedFiles());
-    }
-
-    [Theory]
-    [InlineData("{\"first\": 30, \"last\": 20, \"reason\": \"x\"}", "span begins at message 30, after its end (20)")]
-    [InlineData("{\"first\": 24, \"last\": null, \"reason\": \"x\"}", "one end of a span (first or last) without the other")]
-    [InlineData("{\"first\": null, \"last\": 97, \"reason\": \"x\"}", "one end of a span (first or last) without the other")]
-    [InlineData("{\"first\": 24, \"last\": 98, \"reason\": \"x\"}", "message 98 as its last, but the conversation has messages 1 to 97")]
-    [InlineData("{\"first\": 0, \"last\": 97, \"reason\": \"x\"}", "'first' is below 1")]
-    public async Task ScoreAsync_GoodbyeLoopSpanBackwardsHalfGivenOrOutsideTheConversation_GivesErrorAndIsNotCached(string reply, string expected)
-    {
-        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed001);
-        var judge = new CountingJudge(_ => reply);
-
-        var result = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop));
-        var again = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(transcript, JudgeRubrics.GoodbyeLoop));
-
-        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
-        Assert.Null(result.Answer);
-        Assert.False(again.Cached);
         Assert.Empty(CachedFiles()); // refused, not kept: a cached answer is checked again when read, so only this shows it
     }
 
