@@ -123,6 +123,23 @@ public sealed class JudgeScorerTests : IDisposable
         Assert.Empty(CachedFiles()); // refused, not kept: a cached answer is checked again when read, so only this shows it
     }
 
+    [Fact]
+    public async Task ScoreAsync_ARubricsOwnScalesNamedFirstAndLast_AreNotReadAsASpan()
+    {
+        // A rubric file may name its scales first and last: 5 then 2 is an answer, not a span running backwards, and 8
+        // is a score, not message 8 of six.
+        var rubric = new JudgeRubric(
+            "openings", "How strong the first and last message are.", JudgeScope.Transcript, "{{transcript}}",
+            """{"type":"object","properties":{"first":{"type":"integer","minimum":1,"maximum":9},"last":{"type":"integer","minimum":1,"maximum":9}},"required":["first","last"],"additionalProperties":false}""");
+        var judge = new CountingJudge(_ => "{\"first\": 8, \"last\": 2}");
+
+        var result = Assert.Single(await new JudgeScorer(judge, "t:j", new FileJudgeCache(_cacheDirectory)).ScoreAsync(SeedMarkdown.ReadFile(SharedFiles.Seed000), rubric));
+
+        Assert.Null(result.Error);
+        Assert.Equal(8, result.Answer!.Value.GetProperty("first").GetInt32());
+        Assert.NotEmpty(CachedFiles());
+    }
+
     [Theory]
     [InlineData("{\"first\": 24, \"last\": 97, \"reason\": \"thanks and goodbyes from 24 on\"}", 24)]
     [InlineData("{\"first\": null, \"last\": null, \"reason\": \"no loop\"}", null)]
@@ -255,10 +272,10 @@ public sealed class JudgeScorerTests : IDisposable
         Messages = [new TranscriptMessage { Seat = 1, Speaker = "A", Content = " " }, new TranscriptMessage { Seat = 2, Speaker = "B", Content = text }],
     };
 
-    /// <summary>A judge model outside the machine: answers from a function of the prompt and counts calls.</summary>
     private string[] CachedFiles() =>
         Directory.Exists(_cacheDirectory) ? Directory.GetFiles(_cacheDirectory, "*", SearchOption.AllDirectories) : [];
 
+    /// <summary>A judge model outside the machine: answers from a function of the prompt and counts calls.</summary>
     private sealed class CountingJudge(Func<string, string> answer) : IChatClient
     {
         public int Calls { get; private set; }

@@ -21,6 +21,13 @@ namespace Crosstalk.Analysis.Judge;
 /// <param name="Version">Bumped when the rubric's meaning changes, so old cached answers are not reused.</param>
 public sealed record JudgeRubric(string Id, string Description, JudgeScope Scope, string PromptTemplate, string AnswerSchema, int Version = 1)
 {
+    /// <summary>
+    /// Whether the answer's <c>first</c> and <c>last</c> are a span of the conversation's messages (the built-in
+    /// <c>goodbye-loop</c>): both among its messages, in order, given together or not at all. A rubric file's fields of
+    /// those names are its own (a scale, say) and are not read so.
+    /// </summary>
+    public bool AnswersASpan { get; init; }
+
     /// <summary>Throws when the rubric cannot be used: empty id or prompt, or a schema that is not a JSON object schema.</summary>
     public void Validate()
     {

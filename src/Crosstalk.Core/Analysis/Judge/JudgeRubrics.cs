@@ -90,7 +90,10 @@ public static class JudgeRubrics
             + "to dominate (or where a model carries out the exit), and ends at its last such message. If there are several, take the longest.\n"
             + "Give first and last: the numbers in brackets of its first and last messages. If the conversation just stops, says goodbye in fewer than 6 "
             + "messages, or never says goodbye, answer first=null and last=null.",
-        """{"type":"object","properties":{"first":{"type":["integer","null"],"minimum":1},"last":{"type":["integer","null"],"minimum":1},"reason":{"type":"string"}},"required":["first","last","reason"],"additionalProperties":false}""");
+        """{"type":"object","properties":{"first":{"type":["integer","null"],"minimum":1},"last":{"type":["integer","null"],"minimum":1},"reason":{"type":"string"}},"required":["first","last","reason"],"additionalProperties":false}""")
+    {
+        AnswersASpan = true,
+    };
 
     /// <summary>Every built-in rubric.</summary>
     public static IReadOnlyList<JudgeRubric> All { get; } = [Politeness, PersonaConstraintBreak, TopicLabel, ConstraintBreakFirst, TopicsAndEndings, GoodbyeLoop];

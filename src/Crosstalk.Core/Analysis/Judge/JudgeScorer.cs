@@ -14,9 +14,6 @@ namespace Crosstalk.Analysis.Judge;
 /// </summary>
 public sealed class JudgeScorer
 {
-    /// <summary>The answer fields that name one of the conversation's messages by its number.</summary>
-    private static readonly string[] MessageFields = ["message", "first", "last"];
-
     private readonly IChatClient _client;
     private readonly string _model;
     private readonly IJudgeCache _cache;
@@ -97,7 +94,7 @@ public sealed class JudgeScorer
         var key = KeyOf(rubric, _model, prompt);
         if (await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } cached
             && JudgeAnswerParser.Parse(cached, rubric.AnswerSchema, out _) is { } kept
-            && OutsideTheConversation(kept, transcript) is null)
+            && OutsideTheConversation(kept, transcript, rubric) is null)
         {
             // Checked as a fresh reply is: a cache file emptied or edited by hand is asked again, not taken as an answer.
             return new JudgeResult(rubric.Id, _model, message, ToElement(kept), Cached: true);
@@ -122,7 +119,7 @@ public sealed class JudgeScorer
         }
 
         var answer = JudgeAnswerParser.Parse(response.Text, rubric.AnswerSchema, out var error);
-        error ??= answer is null ? null : OutsideTheConversation(answer, transcript);
+        error ??= answer is null ? null : OutsideTheConversation(answer, transcript, rubric);
         if (error is not null)
         {
             answer = null;
@@ -137,9 +134,9 @@ public sealed class JudgeScorer
         return new JudgeResult(rubric.Id, _model, message, ToElement(answer), Cached: false);
     }
 
-    // A seat or message the answer names must exist: a judge that answers "seat 7" for two seats made something up. A span
-    // (first, last) is of the conversation's messages, in order, and given whole or not at all.
-    private static string? OutsideTheConversation(string answer, Transcript transcript)
+    // A seat or message the answer names must exist: a judge that answers "seat 7" for two seats made something up. A
+    // span rubric's (first, last) is of the conversation's messages, in order, and given whole or not at all.
+    private static string? OutsideTheConversation(string answer, Transcript transcript, JudgeRubric rubric)
     {
         using var document = JsonDocument.Parse(answer);
         var root = document.RootElement;
@@ -148,7 +145,8 @@ public sealed class JudgeScorer
             return string.Create(CultureInfo.InvariantCulture, $"the answer names seat {s}, but the conversation has seats 1 to {transcript.Participants.Count}");
         }
 
-        foreach (var field in MessageFields)
+        string[] messageFields = rubric.AnswersASpan ? ["message", "first", "last"] : ["message"];
+        foreach (var field in messageFields)
         {
             if (Number(root, field) is { } m && (m < 1 || m > transcript.Messages.Count))
             {
@@ -156,8 +154,13 @@ public sealed class JudgeScorer
             }
         }
 
-        bool hasFirst = root.TryGetProperty("first", out var first), hasLast = root.TryGetProperty("last", out var last);
-        if (hasFirst && hasLast && (first.ValueKind == JsonValueKind.Null) != (last.ValueKind == JsonValueKind.Null))
+        if (!rubric.AnswersASpan)
+        {
+            return null;
+        }
+
+        if (root.TryGetProperty("first", out var first) && root.TryGetProperty("last", out var last)
+            && (first.ValueKind == JsonValueKind.Null) != (last.ValueKind == JsonValueKind.Null))
         {
             return "the answer gives one end of a span (first or last) without the other";
         }
