@@ -28,7 +28,7 @@ internal static class BatchSession
         foreach (var warning in progress.Warnings)
         {
             // After the display, where a line cannot be overwritten by it: a conversation goes on, but a file is not written.
-            await context.Error.WriteLineAsync("warning: " + ErrorText.OneLine(warning)).ConfigureAwait(false);
+            context.Say("warning", warning);
         }
 
         return await ReportAsync(context, store, outcome!, total, options, $"{outcome!.RanHere} ran here", "").ConfigureAwait(false);

@@ -90,7 +90,7 @@ internal static class JudgeCommand
             ITranscriptStore? store = null;
             try
             {
-                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, nameSources: true, cancellationToken).ConfigureAwait(false))
+                await foreach (var (transcript, conversationId) in TranscriptTargets.ReadWithIdsAsync(context, parseResult.GetValue(target)!, parseResult.GetValue(db), withIds: true, cancellationToken).ConfigureAwait(false))
                 {
                     if (!controlled)
                     {
@@ -109,11 +109,11 @@ internal static class JudgeCommand
                     }
 
                     // Which conversation each answer is of: its id in the store, or the file it was read from (titles repeat).
-                    var source = conversationId is { } stored ? stored.ToString(CultureInfo.InvariantCulture)
-                        : transcript.Metadata.TryGetValue(Crosstalk.Transcripts.TranscriptMetadataKeys.Source, out var file) ? file : null;
+                    var file = conversationId is null && transcript.Metadata.TryGetValue(Crosstalk.Transcripts.TranscriptMetadataKeys.Source, out var read) ? read : null;
                     if (!asJson)
                     {
-                        var from = source is null ? "" : $" [grey]{TerminalText.Escape(conversationId is null ? source : "conversation " + source)}[/]";
+                        var of = conversationId is { } stored ? "conversation " + stored.ToString(CultureInfo.InvariantCulture) : file;
+                        var from = of is null ? "" : $" [grey]{TerminalText.Escape(of)}[/]";
                         context.Console.Write(new Rule($"[bold]{TerminalText.Escape(transcript.Title)}[/]{from}") { Justification = Justify.Left });
                     }
 
@@ -129,9 +129,9 @@ internal static class JudgeCommand
                             {
                                 line.Insert(0, "conversation", judged);
                             }
-                            else if (source is not null)
+                            else if (file is not null)
                             {
-                                line.Insert(0, "source", source);
+                                line.Insert(0, "source", file);
                             }
 
                             await context.Output.WriteLineAsync(line.ToJsonString()).ConfigureAwait(false);

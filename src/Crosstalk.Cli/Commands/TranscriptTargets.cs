@@ -16,7 +16,7 @@ internal static class TranscriptTargets
 
     public static async IAsyncEnumerable<Transcript> ReadAsync(CliContext context, string target, string? db, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, nameSources: true, cancellationToken).ConfigureAwait(false))
+        await foreach (var (transcript, _) in ReadWithIdsAsync(context, target, db, withIds: false, cancellationToken).ConfigureAwait(false))
         {
             yield return transcript;
         }
@@ -24,11 +24,11 @@ internal static class TranscriptTargets
 
     /// <summary>
     /// Like <see cref="ReadAsync"/>, with each stored conversation's id when <paramref name="withIds"/> is set
-    /// (files have none), so results can be written back to the store; with <paramref name="nameSources"/>, each transcript's
-    /// metadata says where it came from (its file, or the import or batch it was stored by), for reports.
+    /// (files have none), so results can be written back to the store; each transcript's metadata says where it came from
+    /// (its file, or the import or batch it was stored by), for reports.
     /// </summary>
     public static async IAsyncEnumerable<(Transcript Transcript, long? ConversationId)> ReadWithIdsAsync(
-        CliContext context, string target, string? db, bool withIds, bool nameSources, [EnumeratorCancellation] CancellationToken cancellationToken)
+        CliContext context, string target, string? db, bool withIds, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var path = context.ResolvePath(target);
         if (File.Exists(path) || Directory.Exists(path))
@@ -38,11 +38,8 @@ internal static class TranscriptTargets
             {
                 context.WarnAbout(transcript);
 
-                if (nameSources)
-                {
-                    // What tells two conversations of the same pair apart in a report: the file each came from.
-                    transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, Path.GetRelativePath(folder, file));
-                }
+                // What tells two conversations of the same pair apart in a report: the file each came from.
+                transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, Path.GetRelativePath(folder, file));
 
                 yield return (transcript, null);
             }
@@ -66,8 +63,7 @@ internal static class TranscriptTargets
         {
             await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                if (nameSources
-                    && (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source) || transcript.Metadata.TryGetValue(PlanMetadataKeys.Key, out source)))
+                if (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source) || transcript.Metadata.TryGetValue(PlanMetadataKeys.Key, out source))
                 {
                     // An imported file's name, or the batch's key for the conversation (pair, order, opener, repetition).
                     transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, source);

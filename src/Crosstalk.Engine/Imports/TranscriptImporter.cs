@@ -195,18 +195,15 @@ public sealed class TranscriptImporter
         ArgumentNullException.ThrowIfNull(importedFrom);
         var storeHadConversations = _storeHadConversations.Value; // counted before this import's first write
         var hash = ContentHash(transcript);
+        transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
+        transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
         if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null
             || (transcript.Metadata.ContainsKey(TranscriptMetadataKeys.Source)
                 && await storeHadConversations.ConfigureAwait(false)
                 && await _store.FindByContentHashAsync(HashOf(transcript, withSource: true), cancellationToken).ConfigureAwait(false) is not null))
         {
-            transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
-            transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
             return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
         }
-
-        transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
-        transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
 
         // Without an analysis (the analyzer could not take it) the conversation is stored alone; a later catch-up tries again.
         return new PreparedTranscript(
