@@ -16,7 +16,7 @@ public sealed class JudgedLoopTests : OwnStoreTests
         var id = await Store.CreateConversationAsync(null, SeedMarkdown.ReadFile(SharedFiles.Seed001), null);
         await Judge(id, "gpt-4o", """{"first": 29, "last": 97, "reason": "thanks from 29"}""");
         await Judge(id, "<b>bold</b>", """{"first": null, "last": null, "reason": "no loop"}""");
-        await Store.SetConversationMetadataAsync(id, "judge.goodbye-loop.edited", "not json at all");
+        await Store.SetConversationMetadataAsync(id, JudgeScorer.MetadataKey(JudgeRubrics.GoodbyeLoop.Id, "edited"), "not json at all");
         await using var server = await CrosstalkWebServer.StartAsync(new WebServerOptions { Engine = Engine });
         using var http = new HttpClient();
 
@@ -35,7 +35,7 @@ public sealed class JudgedLoopTests : OwnStoreTests
         using var document = JsonDocument.Parse(answer);
         var judged = new Crosstalk.Transcripts.Transcript();
         JudgeScorer.Attach(judged, [new JudgeResult(JudgeRubrics.GoodbyeLoop.Id, model, null, document.RootElement.Clone(), Cached: false)]);
-        var key = $"judge.goodbye-loop.{model}";
+        var key = JudgeScorer.MetadataKey(JudgeRubrics.GoodbyeLoop.Id, model);
         await Store.SetConversationMetadataAsync(id, key, judged.Metadata[key]);
     }
 }

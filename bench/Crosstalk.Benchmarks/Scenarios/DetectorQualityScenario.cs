@@ -191,9 +191,7 @@ internal static class DetectorQualityScenario
                 return null;
             }
 
-            return answer.GetProperty("first").ValueKind == JsonValueKind.Number
-                ? (answer.GetProperty("first").GetInt32(), answer.GetProperty("last").GetInt32())
-                : null;
+            return Crosstalk.Analysis.Judge.JudgeRubrics.LoopSpan(answer);
         }
     }
 

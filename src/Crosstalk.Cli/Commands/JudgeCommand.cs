@@ -104,7 +104,7 @@ internal static class JudgeCommand
                         // Kept with the conversation in the store, where the web viewer and exports find it.
                         store ??= await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
                         JudgeScorer.Attach(transcript, results);
-                        var key = $"judge.{chosen.Id}.{modelReference}";
+                        var key = JudgeScorer.MetadataKey(chosen.Id, modelReference);
                         await store.SetConversationMetadataAsync(id, key, transcript.Metadata[key], cancellationToken).ConfigureAwait(false);
                     }
 

@@ -179,7 +179,7 @@ public static class DatasetRows
 
         foreach (var judge in row.Judges)
         {
-            transcript.Metadata[JudgePrefix + judge.Rubric + "." + judge.Model] = judge.Results;
+            transcript.Metadata[Crosstalk.Analysis.Judge.JudgeScorer.MetadataKey(judge.Rubric, judge.Model)] = judge.Results;
         }
 
         transcript.Metadata[Provenance.Conversation] = row.ConversationId.ToString(CultureInfo.InvariantCulture);

@@ -70,25 +70,9 @@ public sealed record JudgeFilter(string Rubric, string Field, string Value)
     public bool Matches(IDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var prefix = "judge." + Rubric + ".";
-        foreach (var (key, json) in metadata)
+        // Results that cannot be read hold no label.
+        foreach (var (_, results) in JudgeScorer.Kept(metadata, Rubric))
         {
-            if (!key.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            List<JudgeResult>? results;
-            try
-            {
-                results = JsonSerializer.Deserialize(json, JudgeJsonContext.Default.ListJudgeResult);
-            }
-            catch (JsonException)
-            {
-                // Results that cannot be read hold no label.
-                continue;
-            }
-
             foreach (var result in results ?? [])
             {
                 if (result.Answer is { ValueKind: JsonValueKind.Object } answer && answer.TryGetProperty(Field, out var value)

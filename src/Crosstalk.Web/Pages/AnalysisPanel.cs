@@ -30,24 +30,11 @@ internal sealed class AnalysisPanel
     // conversation), beside the rule's: one line per judge. The stored answer is read as untrusted text.
     private void WriteJudgedLoops(HtmlBuilder html)
     {
-        var prefix = $"judge.{JudgeRubrics.GoodbyeLoop.Id}.";
-        foreach (var (key, value) in _transcript.Metadata.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
+        foreach (var (model, results) in JudgeScorer.Kept(_transcript.Metadata, JudgeRubrics.GoodbyeLoop.Id))
         {
-            html.Element("dt", "Goodbye loop, judge " + key[prefix.Length..]).Open("dd", ("class", "judged-loop"));
-            JsonElement? answer = null;
-            try
-            {
-                answer = JsonSerializer.Deserialize(value, JudgeJsonContext.Default.ListJudgeResult)?.FirstOrDefault()?.Answer;
-            }
-            catch (JsonException)
-            {
-                // Not a judge's answer as Crosstalk keeps them (edited by hand): said so below.
-            }
-
-            if (answer is { ValueKind: JsonValueKind.Object } span
-                && span.TryGetProperty("first", out var first) && span.TryGetProperty("last", out var last)
-                && first.ValueKind == JsonValueKind.Number && last.ValueKind == JsonValueKind.Number
-                && first.TryGetInt32(out var from) && last.TryGetInt32(out var to))
+            html.Element("dt", "Goodbye loop, judge " + model).Open("dd", ("class", "judged-loop"));
+            var answer = results?.FirstOrDefault()?.Answer;
+            if (JudgeRubrics.LoopSpan(answer) is var (from, to))
             {
                 html.Link("#m" + N(from), $"messages {N(from)}–{N(to)}");
             }

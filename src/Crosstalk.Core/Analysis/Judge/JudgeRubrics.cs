@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Crosstalk.Analysis.Judge;
 
 /// <summary>The rubrics that ship with Crosstalk.</summary>
@@ -94,6 +96,14 @@ public static class JudgeRubrics
     {
         AnswersASpan = true,
     };
+
+    /// <summary>The span a <see cref="GoodbyeLoop"/> answer gives: its first and last message, or null for none (or no such answer).</summary>
+    public static (int First, int Last)? LoopSpan(JsonElement? answer) =>
+        answer is { ValueKind: JsonValueKind.Object } span
+        && span.TryGetProperty("first", out var first) && first.ValueKind == JsonValueKind.Number && first.TryGetInt32(out var from)
+        && span.TryGetProperty("last", out var last) && last.ValueKind == JsonValueKind.Number && last.TryGetInt32(out var to)
+            ? (from, to)
+            : null;
 
     /// <summary>Every built-in rubric.</summary>
     public static IReadOnlyList<JudgeRubric> All { get; } = [Politeness, PersonaConstraintBreak, TopicLabel, ConstraintBreakFirst, TopicsAndEndings, GoodbyeLoop];

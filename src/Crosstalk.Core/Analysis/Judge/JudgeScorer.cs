@@ -77,8 +77,35 @@ public sealed class JudgeScorer
         ArgumentNullException.ThrowIfNull(results);
         foreach (var group in results.GroupBy(r => (r.Rubric, r.Model)))
         {
-            transcript.Metadata[$"judge.{group.Key.Rubric}.{group.Key.Model}"] =
+            transcript.Metadata[MetadataKey(group.Key.Rubric, group.Key.Model)] =
                 JsonSerializer.Serialize(group.ToList(), JudgeJsonContext.Default.ListJudgeResult);
+        }
+    }
+
+    /// <summary>The metadata key a judge's results of a rubric are kept under (<see cref="Attach"/>): <c>judge.{rubric}.{model}</c>.</summary>
+    public static string MetadataKey(string rubricId, string model) => $"judge.{rubricId}.{model}";
+
+    /// <summary>
+    /// Each judge's kept results of the rubric <paramref name="rubricId"/> in <paramref name="metadata"/>, in key order: the
+    /// judge's model, and its results, or null where what is kept cannot be read as results (edited by hand).
+    /// </summary>
+    public static IEnumerable<(string Model, IReadOnlyList<JudgeResult>? Results)> Kept(IEnumerable<KeyValuePair<string, string>> metadata, string rubricId)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var prefix = MetadataKey(rubricId, string.Empty);
+        foreach (var (key, json) in metadata.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            List<JudgeResult>? results;
+            try
+            {
+                results = JsonSerializer.Deserialize(json, JudgeJsonContext.Default.ListJudgeResult);
+            }
+            catch (JsonException)
+            {
+                results = null;
+            }
+
+            yield return (key[prefix.Length..], results);
         }
     }
 
