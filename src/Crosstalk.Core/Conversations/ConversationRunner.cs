@@ -33,9 +33,6 @@ public sealed class ConversationRunner
     private readonly List<ConversationEvent> _events = [];
     private int _started;
 
-    /// <summary>The seat that speaks after <paramref name="seat"/>: the seats take turns in order, the last followed by the first.</summary>
-    public static int SeatAfter(int seat, int seats) => (seat % seats) + 1;
-
     /// <summary>Creates a runner for <paramref name="spec"/>, with one client per seat, in seat order.</summary>
     /// <param name="spec">The conversation to run.</param>
     /// <param name="clients">The client answering for each seat; <c>clients[0]</c> is seat 1.</param>
@@ -152,7 +149,7 @@ public sealed class ConversationRunner
                 Transcript.Metadata[key] = value;
             }
 
-            next = SeatAfter(resumeFrom.Messages[^1].Seat, seatCount);
+            next = TurnOrder.SeatAfter(resumeFrom.Messages[^1].Seat, seatCount);
         }
         else
         {
@@ -174,7 +171,7 @@ public sealed class ConversationRunner
                 yield return new MessageCompleted(1, opener);
                 state.Elapsed = _time.GetElapsedTime(start);
                 stop = _spec.Stop.Check(state);
-                next = SeatAfter(next, seatCount);
+                next = TurnOrder.SeatAfter(next, seatCount);
             }
         }
 
@@ -288,7 +285,7 @@ public sealed class ConversationRunner
 
             state.Elapsed = _time.GetElapsedTime(start);
             stop = _spec.Stop.Check(state);
-            next = SeatAfter(seat, seatCount);
+            next = TurnOrder.SeatAfter(seat, seatCount);
         }
 
         Transcript.Stop = stop;

@@ -41,7 +41,7 @@ internal sealed class SeatAssigner
     public bool IsKnown(ReadOnlySpan<char> name) => _firstLookup.ContainsKey(name);
 
     /// <summary>The name of the seat that would speak next in strict turn order.</summary>
-    public string NextInTurn => _names[_previousSeat % _names.Length];
+    public string NextInTurn => _names[TurnOrder.SeatAfter(_previousSeat, _names.Length) - 1];
 
     /// <summary>Returns the seat for the next message spoken under <paramref name="name"/>, or 0 when no seat has that name.</summary>
     public int Next(string name)
@@ -57,7 +57,7 @@ internal sealed class SeatAssigner
         }
         else
         {
-            var candidate = (_previousSeat % _names.Length) + 1;
+            var candidate = TurnOrder.SeatAfter(_previousSeat, _names.Length);
             seat = _names[candidate - 1] == name ? candidate : first;
         }
 

@@ -248,7 +248,7 @@ public static class SeedMarkdown
         seats[0] = firstSeat;
         for (var k = 1; k < seats.Length; k++)
         {
-            seats[k] = Conversations.ConversationRunner.SeatAfter(seats[k - 1], names.Count);
+            seats[k] = TurnOrder.SeatAfter(seats[k - 1], names.Count);
         }
 
         return SeatOrderProblem(names, seats);
