@@ -11,7 +11,10 @@ namespace Crosstalk.Analysis;
 /// The per-message loops of the measures and detectors (words, shingles, emoji, garbled words, farewells, refusals, the
 /// closing kind, the shingle indexes) are marked <c>MethodImplOptions.AggressiveOptimization</c>: a command analyses a
 /// folder once, in a fresh process that keeps meeting new code, and the runtime kept putting off optimising them — a
-/// fifth of an import's CPU time went to their first, unoptimised code (BENCHMARKS.md, "A real collection").
+/// fifth of an import's CPU time went to their first, unoptimised code (BENCHMARKS.md, "A real collection"). This is
+/// for the build and the tool package, which run IL: ReadyToRun leaves methods so marked out of its image (they are
+/// compiled, optimised, on their first call in each process), so the single files compile these loops at start too;
+/// whether dropping the attribute there would be faster was not measured.
 /// </remarks>
 public static class TranscriptAnalyzer
 {
