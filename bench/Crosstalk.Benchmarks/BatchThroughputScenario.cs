@@ -37,11 +37,8 @@ internal static class BatchThroughputScenario
         var server = await FakeServerProcess.StartAsync("openai", TimeSpan.FromMilliseconds(latencyMs / 4.0), "Hello.");
         var catalog = await FakeExperiment.WriteAsync(dir, "batch-throughput", server.Endpoint, conversations, messages, concurrency);
 
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false };
-        foreach (var arg in new[] { cli, "batch", "experiment.yaml", "--db", "bench.db", "--quiet" })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = CliProcess.StartInfo(cli, ["batch", "experiment.yaml", "--db", "bench.db", "--quiet"]);
+        start.WorkingDirectory = dir;
 
         start.Environment["CROSSTALK_MODELS"] = catalog;
         start.Environment["CROSSTALK_SECRETS"] = Path.Combine(dir, "no-secrets.env");

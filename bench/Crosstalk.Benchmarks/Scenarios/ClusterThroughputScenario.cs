@@ -151,12 +151,10 @@ internal static class ClusterThroughputScenario
 
     private static Process Start(string cli, string dir, Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(cli);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = CliProcess.StartInfo(cli, args);
+        start.WorkingDirectory = dir;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
 
         foreach (var (name, value) in environment)
         {

@@ -132,7 +132,7 @@ internal static class HostileInputScenario
 
         // Whole processes, cold, as a user runs them; with --before CLI, another build of the CLI in the same rounds,
         // alternating with this one (this machine's spread between runs minutes apart is larger than most changes).
-        var builds = new List<Build> { Options.Text(args, "--cli") is { } other ? new("--cli", Existing("--cli", other)) : new("this build", FindCli()) };
+        var builds = new List<Build> { Options.Text(args, "--cli") is { } other ? new("--cli", Existing("--cli", other)) : new("this build", CliProcess.ThisBuild()) };
         if (Options.Text(args, "--before") is { } before)
         {
             builds.Insert(0, new("--before", Existing("--before", before)));
@@ -284,8 +284,6 @@ internal static class HostileInputScenario
 
     private static string Existing(string option, string path) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"{option}: {path} does not exist");
-
-    private static string FindCli() => CliProcess.ThisBuild();
 
     private static double Run(string cli, params string[] args)
     {
