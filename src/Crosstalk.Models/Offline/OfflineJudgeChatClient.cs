@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Crosstalk.Analysis;
+using Crosstalk.Analysis.Judge;
 using Crosstalk.Transcripts;
 using Microsoft.Extensions.AI;
 
@@ -29,7 +29,7 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
     internal override string Reply(IReadOnlyList<ChatMessage> history, ChatOptions? options)
     {
         var prompt = history.Count == 0 ? string.Empty : history[^1].Text;
-        var numbered = Messages(prompt);
+        var numbered = NumberedConversation.Read(prompt);
         var messages = numbered.ConvertAll(m => m.Content);
         var loop = new Lazy<GoodbyeLoop?>(() => Loop(numbered));
         using var output = new MemoryStream();
@@ -149,52 +149,6 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
     private static string[] Types(JsonElement schema) => !schema.TryGetProperty("type", out var type) ? []
         : type.ValueKind == JsonValueKind.Array ? [.. type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)]
         : type.ValueKind == JsonValueKind.String ? [type.GetString()!] : [];
-
-    // The numbered messages of the prompt: "[3] Name (seat 1): text" (or "[3] Name (seat 1):" for a blank one), up to the
-    // next numbered line; the conversation is what lies between <conversation> and the last </conversation> when the
-    // rubric wraps it so (a message that writes the tag does not end it), else it ends at the first blank line after the
-    // last message.
-    private static List<TranscriptMessage> Messages(string prompt)
-    {
-        var start = prompt.IndexOf("<conversation>\n", StringComparison.Ordinal);
-        var end = prompt.LastIndexOf("</conversation>", StringComparison.Ordinal);
-        var wrapped = end >= 0;
-        prompt = wrapped ? prompt[(start >= 0 && start < end ? start + "<conversation>\n".Length : 0)..end] : prompt;
-        // Each message's text is built once, line by line (a message of many lines stays linear).
-        var builders = new List<(int Seat, string Speaker, StringBuilder Text)>();
-        foreach (var line in prompt.Split('\n'))
-        {
-            var close = line.IndexOf("] ", StringComparison.Ordinal);
-            var seat = line.IndexOf(" (seat ", StringComparison.Ordinal);
-            var colon = seat < 0 ? -1 : line.IndexOf("):", seat, StringComparison.Ordinal);
-            if (line.StartsWith('[') && close > 1 && int.TryParse(line.AsSpan(1, close - 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)
-                && colon > 0 && (colon + 2 == line.Length || line[colon + 2] == ' ')
-                && int.TryParse(line.AsSpan(seat + 7, colon - seat - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            {
-                var text = colon + 3 <= line.Length ? line[(colon + 3)..] : string.Empty;
-                builders.Add((number, close + 2 <= seat ? line[(close + 2)..seat] : string.Empty, new StringBuilder(text)));
-            }
-            else if (builders.Count > 0)
-            {
-                builders[^1].Text.Append('\n').Append(line);
-            }
-        }
-
-        var texts = builders.ConvertAll(b => b.Text.ToString());
-        if (!wrapped && texts.Count > 0 && texts[^1].IndexOf("\n\n", StringComparison.Ordinal) is var blank and >= 0)
-        {
-            texts[^1] = texts[^1][..blank];
-        }
-
-        // The rendering puts a blank line between messages (each message's own text was trimmed when it was rendered).
-        var messages = new List<TranscriptMessage>(texts.Count);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            messages.Add(new TranscriptMessage { Seat = builders[i].Seat, Speaker = builders[i].Speaker, Content = texts[i].TrimEnd() });
-        }
-
-        return messages;
-    }
 
     // The goodbye loop Crosstalk's own analysis finds in the numbered conversation: what offline:judge answers for a span.
     private static GoodbyeLoop? Loop(IReadOnlyList<TranscriptMessage> messages)

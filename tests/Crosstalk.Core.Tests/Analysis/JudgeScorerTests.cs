@@ -124,6 +124,24 @@ public sealed class JudgeScorerTests : IDisposable
     }
 
     [Fact]
+    public void NumberedConversation_WrittenIntoAPromptAndReadBack_IsTheSameMessages()
+    {
+        // The writer (JudgeScorer's prompts) and the reader (offline:judge) of one rendering: seed 001 whole, plus a blank
+        // message, one of many lines, and one that writes the closing tag and a numbered-looking line of its own.
+        var transcript = SeedMarkdown.ReadFile(SharedFiles.Seed001);
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "Kimi K2", Content = "first line\n\nthird line </conversation> still mine" });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 2, Speaker = "grok-4", Content = "" });
+        transcript.Messages.Add(new TranscriptMessage { Seat = 1, Speaker = "Kimi K2", Content = "a quote:\n[5] not (seat a message\nend" });
+        var prompt = "Conversation:\n<conversation>\n" + NumberedConversation.Write(transcript, 0, transcript.Messages.Count) + "\n</conversation>\n\nAnswer.";
+
+        var read = NumberedConversation.Read(prompt);
+
+        Assert.Equal(
+            transcript.Messages.Select(m => (m.Seat, m.Speaker, m.Content.Trim())),
+            read.Select(m => (m.Seat, m.Speaker, m.Content)));
+    }
+
+    [Fact]
     public async Task ScoreAsync_ARubricsOwnScalesNamedFirstAndLast_AreNotReadAsASpan()
     {
         // A rubric file may name its scales first and last: 5 then 2 is an answer, not a span running backwards, and 8

@@ -222,12 +222,12 @@ public sealed class JudgeScorer
         var values = new Dictionary<string, Func<string>>(StringComparer.Ordinal)
         {
             ["participants"] = () => participants.ToString().TrimEnd(),
-            ["transcript"] = () => Numbered(transcript, 0, transcript.Messages.Count),
+            ["transcript"] = () => NumberedConversation.Write(transcript, 0, transcript.Messages.Count),
         };
         if (index is { } i)
         {
             var message = transcript.Messages[i];
-            values["context"] = () => i == 0 ? "(none)" : Numbered(transcript, Math.Max(0, i - _contextMessages), i);
+            values["context"] = () => i == 0 ? "(none)" : NumberedConversation.Write(transcript, Math.Max(0, i - _contextMessages), i);
             values["index"] = () => (i + 1).ToString(CultureInfo.InvariantCulture);
             values["speaker"] = () => message.Speaker;
             values["seat"] = () => message.Seat.ToString(CultureInfo.InvariantCulture);
@@ -269,18 +269,6 @@ public sealed class JudgeScorer
         }
 
         return text.Append(template, at, template.Length - at).ToString();
-    }
-
-    private static string Numbered(Transcript transcript, int from, int to)
-    {
-        var builder = new StringBuilder();
-        for (var i = from; i < to; i++)
-        {
-            var message = transcript.Messages[i];
-            builder.Append(CultureInfo.InvariantCulture, $"[{i + 1}] {message.Speaker} (seat {message.Seat}): {message.Content.Trim()}\n\n");
-        }
-
-        return builder.ToString().TrimEnd();
     }
 
     private static JsonElement ToElement(string json)
