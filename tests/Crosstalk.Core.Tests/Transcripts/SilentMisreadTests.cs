@@ -136,7 +136,8 @@ public sealed class SilentMisreadTests : IDisposable
     [Theory]
     [InlineData("\"ended_at\"", "\"endedat\"", "the key 'endedat' is not one the original system writes")]
     [InlineData("\"role\"", "\"rolle\"", "the key 'rolle' in message 1 is not one the original system writes")]
-    public void OriginalJson_UnknownKey_IsReadWithAWarningNamingIt_NotDroppedInSilence(string key, string mistyped, string warning)
+    [InlineData("\"assistant\"", "\"a\u202Essistant\"", "message 2's role 'a\u202Essistant' is not one the original system writes (user, assistant)")]
+    public void OriginalJson_UnknownKeyOrRole_IsReadWithAWarningNamingIt_NotDroppedInSilence(string key, string mistyped, string warning)
     {
         var json = File.ReadAllText(SharedFiles.Seed001OriginalJson);
         var at = json.IndexOf(key, StringComparison.Ordinal);

@@ -87,11 +87,23 @@ public static class OriginalJson
         foreach (var (key, where) in unknown.Take(5))
         {
             transcript.ReadWarnings.Add(
-                $"{path ?? "transcript"}: the key '{(key.Length <= 40 ? key : key[..40] + "…")}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored");
+                $"{path ?? "transcript"}: the key '{Cut(key)}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored");
+        }
+
+        // The role is not read (the speaker says who spoke), but one the original never wrote is said, not passed over.
+        var roles = document.Messages.Select((m, i) => (m!.Role, Message: i + 1))
+            .Where(r => r.Role is not null and not "user" and not "assistant")
+            .DistinctBy(r => r.Role, StringComparer.Ordinal);
+        foreach (var (role, message) in roles.Take(5))
+        {
+            transcript.ReadWarnings.Add(
+                $"{path ?? "transcript"}: message {message}'s role '{Cut(role!)}' is not one the original system writes (user, assistant); it is ignored");
         }
 
         return transcript;
     }
+
+    private static string Cut(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>Reads the original system's JSON from a file.</summary>
     public static Transcript ReadFile(string path) => Read(AtomicFile.ReadAllText(path), path);
