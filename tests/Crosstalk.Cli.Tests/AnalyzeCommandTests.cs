@@ -88,6 +88,11 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("id=\"chart-stop\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(dir, "tables", "models.csv")));
+
+        // Each log is named as a file of any other format is: relative to the folder analysed, not by its full path.
+        var rows = File.ReadAllLines(Path.Combine(dir, "tables", "conversations.csv"));
+        Assert.Contains(rows, row => row.Contains(",k2_opus_backrooms_20250101_120000.txt,", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, row => row.Contains(corpus, StringComparison.Ordinal));
     }
 
     [Fact]

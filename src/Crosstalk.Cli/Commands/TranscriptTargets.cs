@@ -38,8 +38,9 @@ internal static class TranscriptTargets
             {
                 context.WarnAbout(transcript);
 
-                // What tells two conversations of the same pair apart in a report: the file each came from.
-                transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, Path.GetRelativePath(folder, file));
+                // What tells two conversations of the same pair apart in a report: the file each came from, named the same
+                // way for every format (relative to the folder read; a file's own "source" is where it came from before).
+                transcript.Metadata[TranscriptMetadataKeys.Source] = Path.GetRelativePath(folder, file);
 
                 yield return (transcript, null);
             }
@@ -63,9 +64,14 @@ internal static class TranscriptTargets
         {
             await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                if (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source) || transcript.Metadata.TryGetValue(PlanMetadataKeys.Key, out source))
+                if (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source))
                 {
-                    // An imported file's name, or the batch's key for the conversation (pair, order, opener, repetition).
+                    // An imported file's name, relative to what was imported (earlier versions also kept a log's full path).
+                    transcript.Metadata[TranscriptMetadataKeys.Source] = source;
+                }
+                else if (transcript.Metadata.TryGetValue(PlanMetadataKeys.Key, out source))
+                {
+                    // The batch's key for the conversation (pair, order, opener, repetition).
                     transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, source);
                 }
 

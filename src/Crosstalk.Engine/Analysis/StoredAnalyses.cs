@@ -54,11 +54,9 @@ public sealed partial class StoredAnalyses
 
     private static AnalysisRecord ToRecord(Transcript transcript, TranscriptAnalysis analysis, ConversationFacts facts)
     {
-        if (facts.Source is null)
-        {
-            // What tells two conversations of a pair apart in a report: the file it was imported from, or its key in the experiment.
-            facts = facts with { Source = Meta(TranscriptMetadataKeys.ImportedFrom) ?? Meta(Plans.PlanMetadataKeys.Key) };
-        }
+        // What tells two conversations of a pair apart in a report: the file it was imported from (relative to what was
+        // imported; earlier versions also kept a UniversalBackrooms log's full path), or its key in the experiment.
+        facts = facts with { Source = Meta(TranscriptMetadataKeys.ImportedFrom) ?? facts.Source ?? Meta(Plans.PlanMetadataKeys.Key) };
 
         return new AnalysisRecord(
             TranscriptAnalyzer.Version,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
+using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Engine.Exports;
 
@@ -43,6 +44,12 @@ public static class Provenance
         var carried = metadata.ContainsKey(Conversation);
         metadata.Remove(TranscriptMetadataKeys.ImportedFrom, out var importedFrom);
         metadata.Remove(StoreMetadataKeys.ContentHash);
+        if (importedFrom is not null && metadata.TryGetValue(UniversalBackroomsReader.FormatKey, out var format) && format == UniversalBackroomsReader.FormatName)
+        {
+            // Earlier versions kept an imported UniversalBackrooms log's full path on this machine: not for an export.
+            metadata.Remove(TranscriptMetadataKeys.Source);
+        }
+
         if (!carried)
         {
             // Made here, or imported from a file that carried no provenance: this store is where it came from.

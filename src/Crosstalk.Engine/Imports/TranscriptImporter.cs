@@ -35,7 +35,18 @@ public sealed class TranscriptImporter
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time ?? TimeProvider.System;
-        _storeHadConversations = new(async () => await store.CountConversationsAsync(ConversationQuery.All, CancellationToken.None).ConfigureAwait(false) > 0);
+        _storeHadConversations = new(() => AnyConversationAsync(store));
+    }
+
+    // One row is enough to know (a count reads every row on PostgreSQL).
+    private static async Task<bool> AnyConversationAsync(ITranscriptStore store)
+    {
+        await foreach (var _ in store.ListConversationsAsync(new ConversationQuery { Limit = 1 }, CancellationToken.None).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>The run the import made; null until it added something.</summary>
@@ -52,11 +63,11 @@ public sealed class TranscriptImporter
     /// was found (the import's path, a reader's <c>source</c>: a UniversalBackrooms log copied to another folder is the
     /// same conversation).
     /// </summary>
-    public static string ContentHash(Transcript transcript) => HashOf(transcript, withSource: false);
+    public static string ContentHash(Transcript transcript) => HashOf(transcript);
 
-    // Earlier versions hashed a reader's source path too: what conversations a store took from UniversalBackrooms logs
-    // before is found by this, so importing them again adds nothing.
-    private static string HashOf(Transcript transcript, bool withSource)
+    // Earlier versions hashed a UniversalBackrooms log's path too (its reader kept it as the "source"): what a store took
+    // from such logs before is found by the hash with the path, so importing them again adds nothing.
+    private static string HashOf(Transcript transcript, string? earlierSource = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var copy = new Transcript
@@ -71,10 +82,15 @@ public sealed class TranscriptImporter
         foreach (var (key, value) in transcript.Metadata)
         {
             // Where a file was imported from, and the hash itself, are not what it says.
-            if (key is not TranscriptMetadataKeys.ImportedFrom and not StoreMetadataKeys.ContentHash && (withSource || key != TranscriptMetadataKeys.Source))
+            if (key is not TranscriptMetadataKeys.ImportedFrom and not StoreMetadataKeys.ContentHash and not TranscriptMetadataKeys.Source)
             {
                 copy.Metadata[key] = value;
             }
+        }
+
+        if (earlierSource is not null)
+        {
+            copy.Metadata[TranscriptMetadataKeys.Source] = earlierSource;
         }
 
         using var sha256 = SHA256.Create();
@@ -93,7 +109,7 @@ public sealed class TranscriptImporter
     /// <param name="source">What was imported (a folder or file), kept with the run.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     public async Task<long?> AddAsync(Transcript transcript, string importedFrom, string runName, string source, CancellationToken cancellationToken = default) =>
-        (await AddAsync([await PrepareAsync(transcript, importedFrom, cancellationToken).ConfigureAwait(false)], runName, source, cancellationToken).ConfigureAwait(false))[0];
+        (await AddAsync([await PrepareAsync(transcript, importedFrom, cancellationToken: cancellationToken).ConfigureAwait(false)], runName, source, cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>
     /// Imports transcripts as they are read: each is prepared (<see cref="PrepareAsync"/>) on every core while the store
@@ -121,7 +137,7 @@ public sealed class TranscriptImporter
         ArgumentNullException.ThrowIfNull(transcripts);
         ArgumentNullException.ThrowIfNull(importedFrom);
         var prepared = transcripts.SelectAsync(
-            (read, token) => PrepareAsync(read.Transcript, importedFrom(read.File), token), cancellationToken: cancellationToken);
+            (read, token) => PrepareAsync(read.Transcript, importedFrom(read.File), read.File, token), cancellationToken: cancellationToken);
         var batch = new List<PreparedTranscript>();
         var messages = 0;
         var read = 0;
@@ -188,19 +204,23 @@ public sealed class TranscriptImporter
     /// </summary>
     /// <param name="transcript">The transcript read; it is marked with <paramref name="importedFrom"/> and its hash.</param>
     /// <param name="importedFrom">Where it was read from, relative to what was imported.</param>
+    /// <param name="file">The file as it was read (a UniversalBackrooms log's path was part of earlier versions' hash).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public async Task<PreparedTranscript> PrepareAsync(Transcript transcript, string importedFrom, CancellationToken cancellationToken = default)
+    public async Task<PreparedTranscript> PrepareAsync(Transcript transcript, string importedFrom, string? file = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(importedFrom);
         var storeHadConversations = _storeHadConversations.Value; // counted before this import's first write
         var hash = ContentHash(transcript);
+        var earlierSource = transcript.Metadata.TryGetValue(TranscriptMetadataKeys.Source, out var own) ? own
+            : transcript.Metadata.TryGetValue(UniversalBackroomsReader.FormatKey, out var format) && format == UniversalBackroomsReader.FormatName ? file
+            : null;
         transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
         transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
         if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null
-            || (transcript.Metadata.ContainsKey(TranscriptMetadataKeys.Source)
+            || (earlierSource is not null
                 && await storeHadConversations.ConfigureAwait(false)
-                && await _store.FindByContentHashAsync(HashOf(transcript, withSource: true), cancellationToken).ConfigureAwait(false) is not null))
+                && await _store.FindByContentHashAsync(HashOf(transcript, earlierSource), cancellationToken).ConfigureAwait(false) is not null))
         {
             return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crosstalk.Analysis;
+using Crosstalk.Engine.Exports;
 using Crosstalk.Engine.Imports;
 using Crosstalk.Storage;
 using Crosstalk.Testing;
@@ -57,7 +58,7 @@ public sealed class TranscriptImporterTests
     [Fact]
     public async Task PrepareAsync_ALogCopiedToAnotherFolder_IsTheSameConversation_AndAStoreOfTheEarlierHashFindsIt()
     {
-        // A UniversalBackrooms log records the path it was read from; that path is not what the log says.
+        // Where a UniversalBackrooms log was read from is not what the log says (earlier versions hashed its path too).
         var folder = Path.Combine(Path.GetTempPath(), "crosstalk-ub-copies-" + Guid.NewGuid().ToString("N"));
         var log = "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n\n### GPT-5 1 ###\nls\n";
         foreach (var copy in new[] { "a", "b", "c" })
@@ -80,13 +81,16 @@ public sealed class TranscriptImporterTests
 
             // A store whose earlier version hashed the path with it (as it stored folder c's log) finds that log again.
             await using var older = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
-            var atC = TranscriptFile.Read(Path.Combine(folder, "c", "gpt5_k2_cli_20250905_164241.txt"));
+            var pathC = Path.Combine(folder, "c", "gpt5_k2_cli_20250905_164241.txt");
+            var atC = TranscriptFile.Read(pathC);
+            Assert.DoesNotContain(TranscriptMetadataKeys.Source, atC.Metadata.Keys); // the reader no longer keeps the path
+            atC.Metadata[TranscriptMetadataKeys.Source] = pathC;
             var earlierHash = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TranscriptJson.Write(atC))));
             Assert.NotEqual(TranscriptImporter.ContentHash(atC), earlierHash);
             atC.Metadata[StoreMetadataKeys.ContentHash] = earlierHash;
             await older.CreateConversationAsync(null, atC, null);
 
-            var again = await new TranscriptImporter(older).PrepareAsync(TranscriptFile.Read(Path.Combine(folder, "c", "gpt5_k2_cli_20250905_164241.txt")), "c/log.txt");
+            var again = await new TranscriptImporter(older).PrepareAsync(TranscriptFile.Read(pathC), "c/log.txt", pathC);
 
             Assert.True(again.Stored);
         }
@@ -94,6 +98,31 @@ public sealed class TranscriptImporterTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ImportThenExport_ALogIsNamedRelativeToTheFolder_AndNoPathOfThisMachineIsKept()
+    {
+        var folder = EngineHarness.NewFolder();
+        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
+        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        var older = Path.Combine(folder, "older", "gpt5_k2_cli_20250906_101010.txt");
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+
+        // What an earlier version stored: the reader's full path as "source" beside the file it was imported from.
+        var earlier = UniversalBackroomsReader.Read("### GPT-5 1 ###\nls\n", older);
+        earlier.Metadata[TranscriptMetadataKeys.Source] = older;
+        earlier.Metadata[TranscriptMetadataKeys.ImportedFrom] = "older/gpt5_k2_cli_20250906_101010.txt";
+        await store.CreateConversationAsync(null, earlier, null);
+
+        var importer = new TranscriptImporter(store);
+        await importer.ImportAsync(TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s)), file => Path.GetRelativePath(folder, file), "import", folder);
+        Assert.Equal(1, importer.Imported);
+
+        var (out_, result, _) = await Exports.ExportFixture.ExportAsync(store, ExportFormats.Jsonl);
+        var exported = TranscriptFile.ReadAll(Path.Combine(out_, result.Files[0])).ToList();
+        Assert.Equal(["gpt5_k2_cli_20250905_164241.txt", "older/gpt5_k2_cli_20250906_101010.txt"], exported.Select(t => t.Metadata[Provenance.Source]).Order(StringComparer.Ordinal));
+        Assert.All(exported, t => Assert.DoesNotContain(t.Metadata.Values, value => value.Contains(folder, StringComparison.Ordinal)));
     }
 
     [Fact]

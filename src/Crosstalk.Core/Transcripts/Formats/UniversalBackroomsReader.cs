@@ -80,9 +80,15 @@ public static class UniversalBackroomsReader
         return false;
     }
 
+    /// <summary>The metadata key that says a transcript was read from a UniversalBackrooms log.</summary>
+    public const string FormatKey = "format";
+
+    /// <summary>The value of <see cref="FormatKey"/> for a UniversalBackrooms log.</summary>
+    public const string FormatName = "universal-backrooms";
+
     /// <summary>Reads one log.</summary>
     /// <param name="text">The log's text.</param>
-    /// <param name="path">The file, for error messages and the <c>source</c> metadata.</param>
+    /// <param name="path">The file, for error messages and the models its name gives (where it is read from is the caller's to record).</param>
     /// <param name="metadata">The run's metadata line, if known.</param>
     /// <exception cref="TranscriptFormatException">The text has no speaker heading.</exception>
     public static Transcript Read(string text, string? path = null, UniversalBackroomsMetadata? metadata = null)
@@ -289,13 +295,8 @@ public static class UniversalBackroomsReader
                 ? new StopInfo(StopReasonFor(reason), Detail: "UniversalBackrooms exit_reason: " + reason)
                 : closing is null ? null : Closing(closing, participants),
         };
-        transcript.Metadata["format"] = "universal-backrooms";
+        transcript.Metadata[FormatKey] = FormatName;
         transcript.Metadata[TranscriptMetadataKeys.FirstMessage] = TranscriptMetadataKeys.FirstMessageSpoken;
-        if (path is not null)
-        {
-            transcript.Metadata[TranscriptMetadataKeys.Source] = path;
-        }
-
         if ((metadata?.Template ?? runBlock.GetValueOrDefault("Template")) is { } template)
         {
             transcript.Metadata["template"] = template;
@@ -526,7 +527,8 @@ public static class UniversalBackroomsReader
 
     /// <summary>
     /// Reads every <c>.txt</c> log under <paramref name="directory"/> (recursively, in ordinal path order), one at
-    /// a time, enriched from every <c>*.jsonl</c> metadata file found there (matched by <c>log_file</c>'s file name).
+    /// a time, enriched from every <c>*.jsonl</c> metadata file found there (matched by <c>log_file</c>'s file name),
+    /// each with its file relative to <paramref name="directory"/> as its <see cref="TranscriptMetadataKeys.Source"/>.
     /// Files that are not logs are skipped.
     /// </summary>
     public static IEnumerable<Transcript> ReadDirectory(string directory)
@@ -556,7 +558,9 @@ public static class UniversalBackroomsReader
                 continue;
             }
 
-            yield return Read(text, file, metadata.Find(file));
+            var transcript = Read(text, file, metadata.Find(file));
+            transcript.Metadata[TranscriptMetadataKeys.Source] = Path.GetRelativePath(directory, file);
+            yield return transcript;
         }
     }
 
