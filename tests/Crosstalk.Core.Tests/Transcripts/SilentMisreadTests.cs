@@ -133,6 +133,18 @@ public sealed class SilentMisreadTests : IDisposable
         Assert.StartsWith($"{path}:2: 'titel' is not a field of crosstalk-transcript/1", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AnotherToolsJsonl_IsRefusedAsAFormatNotRead_NotAsAMistypedKey()
+    {
+        // The shape of dtch1997/llm-attractors' results/trajectories.jsonl: one model and a scripted user, in "turns".
+        var path = Path.Combine(_folder, "trajectories.jsonl");
+        File.WriteAllText(path, "{\"run_id\": 0, \"model\": \"claude-opus-4-6\", \"turns\": [{\"role\": \"user\", \"text\": \"boom\", \"step\": 0}]}\n{\"run_id\": 1, \"model\": \"claude-opus-4-6\", \"turns\": []}\n");
+
+        var ex = Assert.Throws<TranscriptFormatException>(() => TranscriptFile.ReadAll(path).ToList());
+
+        Assert.Equal($"{path}:1: 'run_id' is not a field of crosstalk-transcript/1, and the object does not say which format it is: another tool's JSON, not one Crosstalk reads? (those it reads: docs/datasets.md, Import)", ex.Message);
+    }
+
     [Theory]
     [InlineData("\"ended_at\"", "\"endedat\"", "the key 'endedat' is not one the original system writes")]
     [InlineData("\"role\"", "\"rolle\"", "the key 'rolle' in message 1 is not one the original system writes")]

@@ -229,7 +229,7 @@ public static class TranscriptFile
         }
     }
 
-    private static bool HasTopLevelProperty(ReadOnlySpan<char> json, string name)
+    internal static bool HasTopLevelProperty(ReadOnlySpan<char> json, string name)
     {
         try
         {

@@ -135,7 +135,7 @@ public static class TranscriptJson
         }
         catch (JsonException ex)
         {
-            throw FromJsonException(ex, path, firstLine);
+            throw FromJsonException(ex, path, firstLine, json);
         }
 
         if (document is null)
@@ -146,7 +146,11 @@ public static class TranscriptJson
         return FromDocument(document, path, firstLine);
     }
 
-    internal static TranscriptFormatException FromJsonException(JsonException ex, string? path, int firstLine)
+    /// <param name="ex">What the JSON reader threw.</param>
+    /// <param name="path">The file, for the message.</param>
+    /// <param name="firstLine">The line the JSON begins on.</param>
+    /// <param name="crosstalkJson">The text, when it was read as Crosstalk's own JSON (an unknown key is then told apart from another tool's JSON).</param>
+    internal static TranscriptFormatException FromJsonException(JsonException ex, string? path, int firstLine, string? crosstalkJson = null)
     {
         var line = firstLine + (int)(ex.LineNumber ?? 0);
         var reason = StrictJson.Reason(ex);
@@ -164,6 +168,14 @@ public static class TranscriptJson
         {
             var parent = ex.Path is null ? "$" : ex.Path[..Math.Max(1, ex.Path.LastIndexOf('.'))];
             var at = parent == "$" ? "" : $" in {parent}";
+            if (parent == "$" && crosstalkJson is not null && !TranscriptFile.HasTopLevelProperty(crosstalkJson, "format"))
+            {
+                // A key Crosstalk never writes at the top of an object that does not say it is Crosstalk's: more likely
+                // another tool's JSON than a mistyped key.
+                return new TranscriptFormatException(
+                    path, line, $"'{property}' is not a field of crosstalk-transcript/1, and the object does not say which format it is: another tool's JSON, not one Crosstalk reads? (those it reads: docs/datasets.md, Import)", ex);
+            }
+
             return new TranscriptFormatException(path, line, $"'{property}'{at} is not a field of crosstalk-transcript/1 (mistyped? see docs/transcript-format.md)", ex);
         }
 
