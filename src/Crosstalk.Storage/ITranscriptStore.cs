@@ -167,6 +167,12 @@ public interface ITranscriptStore : IAsyncDisposable
     Task<long?> FindByContentHashAsync(string contentHash, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The first conversation imported from the file <paramref name="importedFile"/> names (<see cref="StoreMetadataKeys.ImportedFile"/>:
+    /// the file's bytes and the transcript's place in it), if one was stored.
+    /// </summary>
+    Task<long?> FindByImportedFileAsync(string importedFile, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deletes a conversation with its messages and analysis. Forks of it keep their own copies of the messages they
     /// share and no longer name it as their parent.
     /// </summary>

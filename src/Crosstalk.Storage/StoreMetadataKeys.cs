@@ -11,4 +11,11 @@ public static class StoreMetadataKeys
 
     /// <summary>A hash of an imported transcript's content; stored in its own column, one conversation per hash.</summary>
     public const string ContentHash = "contentHash";
+
+    /// <summary>
+    /// Which file an imported transcript was read from, by content: a hash of the file's bytes and the transcript's place in
+    /// it. Stored in its own column, so that the same file imported again is found even when a later version reads it
+    /// differently.
+    /// </summary>
+    public const string ImportedFile = "importedFile";
 }

@@ -134,6 +134,31 @@ public sealed partial class EngineProcessTests
     }
 
     [Fact]
+    public async Task Import_ALogReadDifferentlyTheSecondTime_IsNotAddedAgain_AndTheUserIsTold()
+    {
+        // The same log, read again once its run's metadata sits beside it (times, exit reason): a different reading of the
+        // same file, which a newer version of the reader gives too.
+        var dir = CrosstalkProcess.NewTempDirectory();
+        Directory.CreateDirectory(Path.Combine(dir, "logs"));
+        File.WriteAllText(Path.Combine(dir, "logs", "gpt5_k2_cli_20250905_164241.txt"), "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n\n### GPT-5 1 ###\nls\n");
+        var first = await CrosstalkProcess.RunAsync(dir, "import", "logs");
+        File.WriteAllText(
+            Path.Combine(dir, "logs", "backrooms_meta.jsonl"),
+            """{"models": ["gpt5", "k2"], "template": "cli", "max_turns": 3, "start": "2025-09-05T16:42:41+00:00", "end": "2025-09-05T16:43:00+00:00", "log_file": "var/backrooms_logs/gpt5_k2_cli_20250905_164241.txt", "exit_reason": "max_turns"}""" + "\n");
+        File.WriteAllText(Path.Combine(dir, "logs", "gpt5_k2_cli_20250906_101010.txt"), "### GPT-5 1 ###\npwd\n\n### Kimi K2 2 ###\n/root\n");
+
+        var second = await CrosstalkProcess.RunAsync(dir, "import", "logs");
+
+        Assert.True(first.ExitCode == 0, first.StandardError);
+        Assert.True(second.ExitCode == 0, second.StandardError);
+        Assert.Contains("note: 1 file(s) imported before are read differently now", second.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Imported 1 conversation(s) from 2 file(s)", second.StandardOutput, StringComparison.Ordinal); // the metadata file holds none
+        Assert.Contains("(1 already in the store)", second.StandardOutput, StringComparison.Ordinal);
+        await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "crosstalk.db"));
+        Assert.Equal(2, await store.CountConversationsAsync(ConversationQuery.All));
+    }
+
+    [Fact]
     public async Task ImportAndAnalyze_OfManyConversations_ShowProgressOnStandardErrorOnly()
     {
         var dir = CrosstalkProcess.NewTempDirectory();

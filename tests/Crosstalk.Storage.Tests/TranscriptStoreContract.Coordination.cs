@@ -223,6 +223,23 @@ public abstract partial class TranscriptStoreContract
     }
 
     [Fact]
+    public async Task ImportedFile_IsFoundByTheFileItNames_WhateverTheContentHash()
+    {
+        // The same file read differently by two versions: two content hashes, one file.
+        var first = Header("A", null, "B", null);
+        first.Metadata[StoreMetadataKeys.ContentHash] = "sha256:read-once";
+        first.Metadata[StoreMetadataKeys.ImportedFile] = "sha256:file#1";
+        var id = await Store.CreateConversationAsync(null, first, null);
+        var other = Header("A", null, "B", null);
+        other.Metadata[StoreMetadataKeys.ContentHash] = "sha256:another";
+        await Store.CreateConversationAsync(null, other, null);
+
+        Assert.Equal(id, await Store.FindByImportedFileAsync("sha256:file#1"));
+        Assert.Null(await Store.FindByImportedFileAsync("sha256:file#2"));
+        Assert.Equal("sha256:file#1", (await Store.GetTranscriptAsync(id))!.Metadata[StoreMetadataKeys.ImportedFile]);
+    }
+
+    [Fact]
     public async Task AggregateAnalyses_StoredFacts_EqualTheInMemoryCorpusTables()
     {
         // The two seeds, and small conversations of other shapes (a self-pair, costs, an end token, no stop).

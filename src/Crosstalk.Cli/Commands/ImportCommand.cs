@@ -44,6 +44,7 @@ internal static class ImportCommand
             await using var store = await StoreOptions.OpenAsync(context, parseResult.GetValue(db), cancellationToken).ConfigureAwait(false);
             var importer = new TranscriptImporter(store, context.TimeProvider);
             var failed = 0;
+            var filesRead = new HashSet<string>(StringComparer.Ordinal); // what held conversations (not a metadata file beside logs)
             if (!File.Exists(root) && !Directory.Exists(root))
             {
                 throw new UserException($"{root} does not exist.");
@@ -55,7 +56,8 @@ internal static class ImportCommand
             try
             {
                 await importer.ImportAsync(
-                    TranscriptSources.ReadAsync(files, skipped => { failed++; context.Say("skipped", skipped); }, cancellationToken),
+                    TranscriptSources.ReadAsync(files, skipped => { failed++; context.Say("skipped", skipped); }, fingerprint: true, cancellationToken)
+                        .Select(read => { filesRead.Add(read.File); return read; }),
                     file => Path.GetRelativePath(relativeTo, file),
                     runName,
                     root,
@@ -70,6 +72,14 @@ internal static class ImportCommand
                     CultureInfo.InvariantCulture,
                     $"{importer.Imported:N0} conversation(s) were imported into run {partial} before the stop; run the same command again to add the rest.")).ConfigureAwait(false);
                 throw;
+            }
+
+            if (importer.ReadDifferently > 0)
+            {
+                // Not added again, so that no conversation is counted twice; but the reading stored is the earlier one.
+                context.Say("note", string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{importer.ReadDifferently} file(s) imported before are read differently now (by a newer Crosstalk, or with metadata beside them that was not there then); what was stored is kept (to store the new reading, delete the earlier import's run and import again)"));
             }
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)
@@ -99,7 +109,7 @@ internal static class ImportCommand
                 CultureInfo.InvariantCulture,
                 "[green]Imported[/] {0} conversation(s) from {1} file(s) into run [bold]{2}[/]{3}",
                 importer.Imported,
-                files.Count - failed,
+                filesRead.Count,
                 TerminalText.Escape(importer.RunId),
                 notes.Count > 0 ? " (" + string.Join(", ", notes) + ")" : "");
             return ExitCodes.Success;

@@ -34,7 +34,7 @@ internal static class TranscriptTargets
         if (File.Exists(path) || Directory.Exists(path))
         {
             var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path)!;
-            await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(path), skipped => context.Say("skipped", skipped), cancellationToken).ConfigureAwait(false))
+            await foreach (var (file, transcript) in TranscriptSources.ReadAsync(TranscriptSources.Collect(path), skipped => context.Say("skipped", skipped), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 context.WarnAbout(transcript);
 

@@ -44,6 +44,7 @@ public static class Provenance
         var carried = metadata.ContainsKey(Conversation);
         metadata.Remove(TranscriptMetadataKeys.ImportedFrom, out var importedFrom);
         metadata.Remove(StoreMetadataKeys.ContentHash);
+        metadata.Remove(StoreMetadataKeys.ImportedFile);
         if (importedFrom is not null && metadata.TryGetValue(UniversalBackroomsReader.FormatKey, out var format) && format == UniversalBackroomsReader.FormatName)
         {
             // Earlier versions kept an imported UniversalBackrooms log's full path on this machine: not for an export.

@@ -9,7 +9,8 @@ namespace Crosstalk.Engine.Imports;
 
 /// <summary>
 /// Brings transcripts read elsewhere into the store, idempotently: each is identified by a hash of its content, and one
-/// already stored (from this import or an earlier one) is not added again. The run is made with the first new
+/// already stored (from this import or an earlier one) is not added again; nor is one read from a file an earlier import
+/// read (<see cref="StoreMetadataKeys.ImportedFile"/>), should this version read it differently. The run is made with the first new
 /// transcript, so an import that adds nothing leaves nothing behind. Each imported conversation's analysis is kept with it.
 /// </summary>
 public sealed class TranscriptImporter
@@ -59,6 +60,13 @@ public sealed class TranscriptImporter
     public int AlreadyStored { get; private set; }
 
     /// <summary>
+    /// Of <see cref="AlreadyStored"/>, those read from a file an earlier import read, which is read differently now (by a
+    /// newer version, or with metadata beside it): what was stored is kept (to read them anew, delete what the earlier
+    /// import stored and import again).
+    /// </summary>
+    public int ReadDifferently { get; private set; }
+
+    /// <summary>
     /// A hash of what a transcript says: title, participants, messages and their details, stop, metadata — not where it
     /// was found (the import's path, a reader's <c>source</c>: a UniversalBackrooms log copied to another folder is the
     /// same conversation).
@@ -82,7 +90,7 @@ public sealed class TranscriptImporter
         foreach (var (key, value) in transcript.Metadata)
         {
             // Where a file was imported from, and the hash itself, are not what it says.
-            if (key is not TranscriptMetadataKeys.ImportedFrom and not StoreMetadataKeys.ContentHash and not TranscriptMetadataKeys.Source)
+            if (key is not TranscriptMetadataKeys.ImportedFrom and not StoreMetadataKeys.ContentHash and not StoreMetadataKeys.ImportedFile and not TranscriptMetadataKeys.Source)
             {
                 copy.Metadata[key] = value;
             }
@@ -225,6 +233,15 @@ public sealed class TranscriptImporter
             return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
         }
 
+        if (transcript.Metadata.TryGetValue(StoreMetadataKeys.ImportedFile, out var importedFile)
+            && await storeHadConversations.ConfigureAwait(false)
+            && await _store.FindByImportedFileAsync(importedFile, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            // The same bytes, read differently now than when they were imported (a newer reader, metadata beside them):
+            // kept as they were stored, not added a second time.
+            return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null, ReadDifferently: true);
+        }
+
         // Without an analysis (the analyzer could not take it) the conversation is stored alone; a later catch-up tries again.
         return new PreparedTranscript(
             transcript, hash, Stored: false, StoredAnalyses.TryRecord(transcript, cancellationToken));
@@ -251,6 +268,7 @@ public sealed class TranscriptImporter
             if (batch[i].Stored || !_added.Add(batch[i].Hash))
             {
                 AlreadyStored++;
+                ReadDifferently += batch[i].ReadDifferently ? 1 : 0;
             }
             else
             {
@@ -342,4 +360,6 @@ public sealed class TranscriptImporter
 /// <param name="Stored">Whether the store already had it when it was prepared.</param>
 /// <param name="Analysis">Its analysis, as the store keeps it; null when the store already had the transcript, or when the
 /// analyzer could not take it (the import goes on without one, and a later catch-up tries again).</param>
-public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, AnalysisRecord? Analysis);
+/// <param name="ReadDifferently">Whether it was found as read from a file an earlier import read, which this version reads
+/// differently (<see cref="TranscriptImporter.ReadDifferently"/>).</param>
+public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, AnalysisRecord? Analysis, bool ReadDifferently = false);

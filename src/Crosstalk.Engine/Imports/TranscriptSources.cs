@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Crosstalk.Analysis;
 using Crosstalk.Engine.Datasets;
+using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 using Crosstalk.Transcripts.Formats;
 
@@ -21,12 +23,18 @@ public static class TranscriptSources
     public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>([".md", ".json", ".jsonl", ".txt", ".html", ".parquet", ".eval"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads the transcripts of <paramref name="files"/>; a file that is not a transcript is reported and skipped.</summary>
+    /// <param name="files">The files, as <see cref="Collect"/> gives them.</param>
+    /// <param name="skipped">Told, in one line, of each file (or row) that could not be read.</param>
+    /// <param name="fingerprint">Whether each transcript is marked with the file it came from, by content
+    /// (<see cref="StoreMetadataKeys.ImportedFile"/>: a hash of the file's bytes, taken before they are read, and the
+    /// transcript's place in the file), as an import keeps it.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
     public static async IAsyncEnumerable<(string File, Transcript Transcript)> ReadAsync(
-        IReadOnlyList<string> files, Action<string> skipped, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IReadOnlyList<string> files, Action<string> skipped, bool fingerprint = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(skipped);
-        await foreach (var (file, transcript) in ReadTextAsync(files.Where(f => !IsParquet(f)).ToList(), skipped, cancellationToken).ConfigureAwait(false))
+        await foreach (var (file, transcript) in ReadTextAsync(files.Where(f => !IsParquet(f)).ToList(), skipped, fingerprint, cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (Storable(file, transcript, skipped))
@@ -37,14 +45,41 @@ public static class TranscriptSources
 
         foreach (var file in files.Where(IsParquet))
         {
+            var hash = fingerprint ? FileHash(file) : null;
+            var place = 0;
             await using var rows = ReadParquetAsync(file, skipped, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (await rows.MoveNextAsync())
             {
+                Mark(rows.Current, hash, ++place);
                 if (Storable(file, rows.Current, skipped))
                 {
                     yield return (file, rows.Current);
                 }
             }
+        }
+    }
+
+    // The file's bytes as read now: taken before the file is read, so that a file that grows in between (a log still being
+    // written) is marked with less than was read, and the whole file, read later, is not taken for this reading. Null when
+    // the file cannot be read (its reading then says why).
+    private static string? FileHash(string file)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+            return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static void Mark(Transcript transcript, string? fileHash, int place)
+    {
+        if (fileHash is not null)
+        {
+            transcript.Metadata[StoreMetadataKeys.ImportedFile] = string.Create(CultureInfo.InvariantCulture, $"{fileHash}#{place}");
         }
     }
 
@@ -128,7 +163,7 @@ public static class TranscriptSources
     // Files are parsed on every core, a few ahead of the reader; what each holds (or why it was skipped) is handed on in
     // the files' order, so ids, warnings and skips come out as they would one file at a time.
     private static async IAsyncEnumerable<(string File, Transcript Transcript)> ReadTextAsync(
-        List<string> files, Action<string> skipped, [EnumeratorCancellation] CancellationToken cancellationToken)
+        List<string> files, Action<string> skipped, bool fingerprint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(skipped);
@@ -163,7 +198,14 @@ public static class TranscriptSources
             {
                 try
                 {
-                    return (file, ReadFile(file, backroomsMetadata).ToList(), (string?)null);
+                    var hash = fingerprint ? FileHash(file) : null;
+                    var transcripts = ReadFile(file, backroomsMetadata).ToList();
+                    for (var i = 0; i < transcripts.Count; i++)
+                    {
+                        Mark(transcripts[i], hash, i + 1);
+                    }
+
+                    return (file, transcripts, (string?)null);
                 }
                 catch (TranscriptFormatException ex)
                 {

@@ -249,11 +249,17 @@ internal abstract partial class SqlTranscriptStore
         return new LiveStatus(reader.GetInt32(0), stop, ReadTime(reader, 5), lease, inFlight);
     }
 
-    private async Task<long?> FindByContentHashCoreAsync(string contentHash, CancellationToken cancellationToken)
+    private async Task<long?> FindByContentHashCoreAsync(string contentHash, CancellationToken cancellationToken) =>
+        await FindOneAsync("SELECT id FROM conversations WHERE content_hash = @key", contentHash, cancellationToken);
+
+    private async Task<long?> FindByImportedFileCoreAsync(string importedFile, CancellationToken cancellationToken) =>
+        await FindOneAsync("SELECT id FROM conversations WHERE imported_file = @key ORDER BY id LIMIT 1", importedFile, cancellationToken);
+
+    private async Task<long?> FindOneAsync(string sql, string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT id FROM conversations WHERE content_hash = @hash");
-        AddText(command, "hash", contentHash);
+        await using var command = Command(connection, null, sql);
+        AddText(command, "key", key);
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
     }
 

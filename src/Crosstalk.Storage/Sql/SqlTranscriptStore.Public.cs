@@ -248,6 +248,13 @@ internal abstract partial class SqlTranscriptStore
     }
 
     /// <inheritdoc />
+    public Task<long?> FindByImportedFileAsync(string importedFile, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(importedFile);
+        return RetriedAsync(token => FindByImportedFileCoreAsync(importedFile, token), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteConversationAsync(long conversationId, CancellationToken cancellationToken = default) =>
         RetriedAsync(token => DeleteConversationCoreAsync(conversationId, token), cancellationToken);
 

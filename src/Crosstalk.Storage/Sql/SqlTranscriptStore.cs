@@ -254,7 +254,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
     }
 
     /// <summary>A conversation to insert, checked and with the values the store keeps in columns taken from its metadata.</summary>
-    private sealed record PreparedConversation(Transcript Header, string? SpecJson, string Title, long? ParentId, long? ForkedAt, string? ContentHash, AnalysisRecord? Analysis);
+    private sealed record PreparedConversation(Transcript Header, string? SpecJson, string Title, long? ParentId, long? ForkedAt, string? ContentHash, string? ImportedFile, AnalysisRecord? Analysis);
 
     private static PreparedConversation Prepare(NewConversation conversation)
     {
@@ -283,6 +283,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         }
 
         header.Metadata.TryGetValue(StoreMetadataKeys.ContentHash, out var contentHash);
+        header.Metadata.TryGetValue(StoreMetadataKeys.ImportedFile, out var importedFile);
         return new PreparedConversation(
             header,
             conversation.SpecJson,
@@ -290,6 +291,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ParentId),
             ParseMetadataNumber(header.Metadata, StoreMetadataKeys.ForkedAt),
             contentHash,
+            importedFile,
             conversation.Analysis);
     }
 
@@ -312,8 +314,8 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
         var insert = HotCommand(
             connection,
             transaction,
-            "INSERT INTO conversations (run_id, title, started, started_ms, parent_id, forked_at, metadata, content_hash) " +
-            "VALUES (@run, @title, @started, @startedMs, @parent, @forkedAt, @metadata, @contentHash) RETURNING id");
+            "INSERT INTO conversations (run_id, title, started, started_ms, parent_id, forked_at, metadata, content_hash, imported_file) " +
+            "VALUES (@run, @title, @started, @startedMs, @parent, @forkedAt, @metadata, @contentHash, @importedFile) RETURNING id");
         try
         {
             AddText(insert, "run", runId);
@@ -324,6 +326,7 @@ internal abstract partial class SqlTranscriptStore : ITranscriptStore
             AddInt32(insert, "forkedAt", conversation.ForkedAt is { } f ? checked((int)f) : null);
             AddJson(insert, "metadata", StoreJson.WriteMetadata(header.Metadata));
             AddText(insert, "contentHash", conversation.ContentHash);
+            AddText(insert, "importedFile", conversation.ImportedFile);
             id = Convert.ToInt64(await insert.ExecuteScalarAsync(token), CultureInfo.InvariantCulture);
         }
         finally

@@ -126,6 +126,43 @@ public sealed class TranscriptImporterTests
     }
 
     [Fact]
+    public async Task ImportAgain_AFileThisVersionReadsDifferently_IsNotAddedASecondTime_AndIsSaid()
+    {
+        var folder = EngineHarness.NewFolder();
+        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
+        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        async Task<TranscriptImporter> ImportAsync(Func<Transcript, Transcript>? readBy = null)
+        {
+            var importer = new TranscriptImporter(store);
+            await importer.ImportAsync(
+                TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint: true).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
+                file => Path.GetRelativePath(folder, file),
+                "import",
+                folder);
+            return importer;
+        }
+
+        // What an earlier version stored of this file: the same bytes, read differently.
+        var earlier = await ImportAsync(t =>
+        {
+            t.Metadata["readBy"] = "an earlier version";
+            return t;
+        });
+        Assert.Equal(1, earlier.Imported);
+
+        var again = await ImportAsync();
+
+        Assert.Equal((0, 1, 1), (again.Imported, again.AlreadyStored, again.ReadDifferently));
+
+        // A file that changed (a log that went on) is another conversation.
+        File.AppendAllText(path, "\n### GPT-5 1 ###\nls\n");
+        var grown = await ImportAsync();
+        Assert.Equal((1, 0, 0), (grown.Imported, grown.AlreadyStored, grown.ReadDifferently));
+        Assert.Equal(2, await store.CountConversationsAsync(ConversationQuery.All));
+    }
+
+    [Fact]
     public async Task AddAsync_ABatch_StoresEachNewConversationOnceWithItsAnalysisInOrder()
     {
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
