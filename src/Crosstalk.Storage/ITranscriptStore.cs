@@ -167,10 +167,10 @@ public interface ITranscriptStore : IAsyncDisposable
     Task<long?> FindByContentHashAsync(string contentHash, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The first conversation imported from the file <paramref name="importedFile"/> names (<see cref="StoreMetadataKeys.ImportedFile"/>:
-    /// the file's bytes and the transcript's place in it), if one was stored.
+    /// The first conversation, of those with an id up to <paramref name="storedUpTo"/>, imported from the file and place
+    /// <paramref name="importedFile"/> names (<see cref="StoreMetadataKeys.ImportedFile"/>), if one was stored.
     /// </summary>
-    Task<long?> FindByImportedFileAsync(string importedFile, CancellationToken cancellationToken = default);
+    Task<long?> FindByImportedFileAsync(string importedFile, long storedUpTo, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes a conversation with its messages and analysis. Forks of it keep their own copies of the messages they

@@ -151,7 +151,7 @@ public sealed partial class EngineProcessTests
 
         Assert.True(first.ExitCode == 0, first.StandardError);
         Assert.True(second.ExitCode == 0, second.StandardError);
-        Assert.Contains("note: 1 file(s) imported before are read differently now", second.StandardError, StringComparison.Ordinal);
+        Assert.Contains("note: 1 file(s) imported before (1 conversation(s)) are read differently now", second.StandardError, StringComparison.Ordinal);
         Assert.Contains("Imported 1 conversation(s) from 2 file(s)", second.StandardOutput, StringComparison.Ordinal); // the metadata file holds none
         Assert.Contains("(1 already in the store)", second.StandardOutput, StringComparison.Ordinal);
         await using var store = await TranscriptStore.OpenAsync(Path.Combine(dir, "crosstalk.db"));

@@ -88,7 +88,7 @@ public sealed class PostgresTranscriptStoreTests : TranscriptStoreContract
         Assert.Equal(berlin.AddMinutes(1).ToUniversalTime(), read.Messages[0].Timestamp);
         Assert.Equal(berlin.AddMinutes(2).ToUniversalTime(), read.Ended);
         Assert.Equal(berlin.ToUniversalTime(), (await Store.GetRunAsync(run))!.Started);
-        Assert.Equal(Migration.Load("Postgres").Max(m => m.Version), await ((SqlTranscriptStore)Store).GetSchemaVersionAsync());
+        Assert.Equal(7, await ((SqlTranscriptStore)Store).GetSchemaVersionAsync());
 
         var later = await Store.CreateConversationAsync(run, header, null);
         Assert.Equal(TimeSpan.FromHours(1), (await Store.GetTranscriptAsync(later))!.Started!.Value.Offset);

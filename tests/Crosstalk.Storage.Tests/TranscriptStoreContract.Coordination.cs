@@ -234,9 +234,39 @@ public abstract partial class TranscriptStoreContract
         other.Metadata[StoreMetadataKeys.ContentHash] = "sha256:another";
         await Store.CreateConversationAsync(null, other, null);
 
-        Assert.Equal(id, await Store.FindByImportedFileAsync("sha256:file#1"));
-        Assert.Null(await Store.FindByImportedFileAsync("sha256:file#2"));
+        Assert.Equal(id, await Store.FindByImportedFileAsync("sha256:file#1", storedUpTo: id));
+        Assert.Null(await Store.FindByImportedFileAsync("sha256:file#1", storedUpTo: id - 1)); // stored after what is asked about
+        Assert.Null(await Store.FindByImportedFileAsync("sha256:file#2", storedUpTo: long.MaxValue));
         Assert.Equal("sha256:file#1", (await Store.GetTranscriptAsync(id))!.Metadata[StoreMetadataKeys.ImportedFile]);
+    }
+
+    [Fact]
+    public async Task Upgrade_AnImportedLogsFullPathKeptByAnEarlierVersion_IsDropped_AndItsAnalysisNamesTheFileAsImported()
+    {
+        // What an earlier version stored of an imported UniversalBackrooms log: its reader's full path beside the file as
+        // imported, in the metadata and in the analysis' source.
+        var log = Header("GPT-5", "gpt5", "Kimi K2", "k2");
+        log.Messages.Add(Message(1, "whoami"));
+        log.Messages.Add(Message(2, "root"));
+        log.Metadata["format"] = "universal-backrooms";
+        log.Metadata[TranscriptMetadataKeys.Source] = "/home/someone/logs/gpt5_k2_cli_20250905_164241.txt";
+        log.Metadata[TranscriptMetadataKeys.ImportedFrom] = "logs/gpt5_k2_cli_20250905_164241.txt";
+        var record = new AnalysisRecord(TranscriptAnalyzer.Version, 2, ConversationFacts.From(log, TranscriptAnalyzer.Analyze(log)), "{}");
+        Assert.Equal("/home/someone/logs/gpt5_k2_cli_20250905_164241.txt", record.Facts.Source);
+        var id = (await Store.CreateConversationsAsync(null, [new NewConversation(log, null, record)]))[0];
+        var live = Header("A", null, "B", null);
+        live.Metadata[TranscriptMetadataKeys.Source] = "web";
+        var web = await Store.CreateConversationAsync(null, live, null);
+        await ExecuteRawAsync("DROP INDEX ix_conversations_imported_file");
+        await ExecuteRawAsync("ALTER TABLE conversations DROP COLUMN imported_file");
+        await ExecuteRawAsync("DELETE FROM schema_version WHERE version = (SELECT MAX(version) FROM schema_version)");
+
+        await ReopenAsync();
+
+        Assert.DoesNotContain(TranscriptMetadataKeys.Source, (await Store.GetTranscriptAsync(id))!.Metadata.Keys);
+        Assert.Equal("web", (await Store.GetTranscriptAsync(web))!.Metadata[TranscriptMetadataKeys.Source]);
+        var corpus = await Store.AggregateAnalysesAsync(ConversationQuery.All, TranscriptAnalyzer.Version, new AnalysisOptions(), vocabularySample: 1000, includeRows: true);
+        Assert.Equal("logs/gpt5_k2_cli_20250905_164241.txt", Assert.Single(corpus.Analysis.Rows).Source);
     }
 
     [Fact]

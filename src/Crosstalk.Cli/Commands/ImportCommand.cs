@@ -79,7 +79,7 @@ internal static class ImportCommand
                 // Not added again, so that no conversation is counted twice; but the reading stored is the earlier one.
                 context.Say("note", string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{importer.ReadDifferently} file(s) imported before are read differently now (by a newer Crosstalk, or with metadata beside them that was not there then); what was stored is kept (to store the new reading, delete the earlier import's run and import again)"));
+                    $"{importer.FilesReadDifferently} file(s) imported before ({importer.ReadDifferently} conversation(s)) are read differently now (by a newer Crosstalk, or with metadata beside them that was not there then); what was stored is kept (to store the new reading, delete the earlier import's run and import again)"));
             }
 
             if (importer.Imported == 0 && importer.AlreadyStored > 0)

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Crosstalk.Engine.Imports;
-using Crosstalk.Engine.Plans;
+using Crosstalk.Engine.Analysis;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
 
@@ -64,15 +64,10 @@ internal static class TranscriptTargets
         {
             await foreach (var transcript in store.ReadTranscriptsAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                if (transcript.Metadata.TryGetValue(TranscriptMetadataKeys.ImportedFrom, out var source))
+                if (StoredAnalyses.ReportedSource(transcript) is { } source)
                 {
-                    // An imported file's name, relative to what was imported (earlier versions also kept a log's full path).
+                    // An imported file's name, or the batch's key for the conversation (pair, order, opener, repetition).
                     transcript.Metadata[TranscriptMetadataKeys.Source] = source;
-                }
-                else if (transcript.Metadata.TryGetValue(PlanMetadataKeys.Key, out source))
-                {
-                    // The batch's key for the conversation (pair, order, opener, repetition).
-                    transcript.Metadata.TryAdd(TranscriptMetadataKeys.Source, source);
                 }
 
                 yield return (transcript, null);

@@ -9,6 +9,13 @@ public static class ErrorText
     /// <summary>The longest message kept; the rest is cut with "…".</summary>
     public const int Longest = 1_000;
 
+    /// <summary>The most characters of a value quoted in a message (<see cref="Excerpt"/>).</summary>
+    public const int LongestExcerpt = 40;
+
+    /// <summary>A value quoted in a message: its first <see cref="LongestExcerpt"/> characters, and "…" when there is more.</summary>
+    public static string Excerpt(ReadOnlySpan<char> value) =>
+        value.Length <= LongestExcerpt ? value.ToString() : string.Concat(value[..LongestExcerpt], "…");
+
     /// <summary>
     /// What <paramref name="c"/> is shown as: a C0 control or DEL as its Unicode control picture (ESC as ␛, a line
     /// break as ␊); a C1 control, a line or paragraph separator, or a bidirectional embedding, override or isolate (which

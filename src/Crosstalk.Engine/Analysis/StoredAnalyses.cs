@@ -54,15 +54,24 @@ public sealed partial class StoredAnalyses
 
     private static AnalysisRecord ToRecord(Transcript transcript, TranscriptAnalysis analysis, ConversationFacts facts)
     {
-        // What tells two conversations of a pair apart in a report: the file it was imported from (relative to what was
-        // imported; earlier versions also kept a UniversalBackrooms log's full path), or its key in the experiment.
-        facts = facts with { Source = Meta(TranscriptMetadataKeys.ImportedFrom) ?? facts.Source ?? Meta(Plans.PlanMetadataKeys.Key) };
+        facts = facts with { Source = ReportedSource(transcript) };
 
         return new AnalysisRecord(
             TranscriptAnalyzer.Version,
             transcript.Messages.Count,
             facts,
             JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.TranscriptAnalysis));
+
+    }
+
+    /// <summary>
+    /// What tells two stored conversations of a pair apart in a report: the file it was imported from (relative to what was
+    /// imported), else where it says it came from (a file's own <c>source</c>, "web"), else its key in the experiment.
+    /// </summary>
+    public static string? ReportedSource(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return Meta(TranscriptMetadataKeys.ImportedFrom) ?? Meta(TranscriptMetadataKeys.Source) ?? Meta("log_file") ?? Meta(Plans.PlanMetadataKeys.Key);
 
         string? Meta(string key) => transcript.Metadata.TryGetValue(key, out var value) ? value : null;
     }

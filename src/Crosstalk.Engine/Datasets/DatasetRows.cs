@@ -216,9 +216,7 @@ public static class DatasetRows
     private static DateTimeOffset? ParseTime(string? value, string column) =>
         value is null ? null
         : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed
-        : throw new FormatException($"'{column}' is not an ISO 8601 time: {Shorten(value)}");
-
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+        : throw new FormatException($"'{column}' is not an ISO 8601 time: {ErrorText.Excerpt(value)}");
 
     private static TimeSpan? Span(double? milliseconds) => Durations.FromMilliseconds(milliseconds);
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Storage;
 using Crosstalk.Transcripts;
-using Crosstalk.Transcripts.Formats;
 
 namespace Crosstalk.Engine.Exports;
 
@@ -45,11 +44,6 @@ public static class Provenance
         metadata.Remove(TranscriptMetadataKeys.ImportedFrom, out var importedFrom);
         metadata.Remove(StoreMetadataKeys.ContentHash);
         metadata.Remove(StoreMetadataKeys.ImportedFile);
-        if (importedFrom is not null && metadata.TryGetValue(UniversalBackroomsReader.FormatKey, out var format) && format == UniversalBackroomsReader.FormatName)
-        {
-            // Earlier versions kept an imported UniversalBackrooms log's full path on this machine: not for an export.
-            metadata.Remove(TranscriptMetadataKeys.Source);
-        }
 
         if (!carried)
         {

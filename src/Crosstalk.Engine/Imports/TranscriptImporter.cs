@@ -28,26 +28,30 @@ public sealed class TranscriptImporter
     private readonly TimeProvider _time;
     private readonly HashSet<string> _added = new(StringComparer.Ordinal);
 
-    // Whether the store held anything before this import added to it: only then can an earlier version's hash be there.
-    private readonly Lazy<Task<bool>> _storeHadConversations;
+    // The highest conversation id before this import added to it (null for a store that held nothing): only then can an
+    // earlier version's hash be there, and only what was stored before was read by an earlier import.
+    private readonly Lazy<Task<long?>> _storedBefore;
+
+    // The files (by their bytes and name) of which conversations were found read differently.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _filesReadDifferently = new(StringComparer.Ordinal);
 
     public TranscriptImporter(ITranscriptStore store, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time ?? TimeProvider.System;
-        _storeHadConversations = new(() => AnyConversationAsync(store));
+        _storedBefore = new(() => HighestIdAsync(store));
     }
 
-    // One row is enough to know (a count reads every row on PostgreSQL).
-    private static async Task<bool> AnyConversationAsync(ITranscriptStore store)
+    // One row (by the primary key) is enough to know.
+    private static async Task<long?> HighestIdAsync(ITranscriptStore store)
     {
-        await foreach (var _ in store.ListConversationsAsync(new ConversationQuery { Limit = 1 }, CancellationToken.None).ConfigureAwait(false))
+        await foreach (var last in store.ListConversationsAsync(new ConversationQuery { Descending = true, Limit = 1 }, CancellationToken.None).ConfigureAwait(false))
         {
-            return true;
+            return last.Id;
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>The run the import made; null until it added something.</summary>
@@ -65,6 +69,9 @@ public sealed class TranscriptImporter
     /// import stored and import again).
     /// </summary>
     public int ReadDifferently { get; private set; }
+
+    /// <summary>How many files the <see cref="ReadDifferently"/> conversations came from.</summary>
+    public int FilesReadDifferently => _filesReadDifferently.Count;
 
     /// <summary>
     /// A hash of what a transcript says: title, participants, messages and their details, stop, metadata — not where it
@@ -107,7 +114,7 @@ public sealed class TranscriptImporter
             TranscriptJson.WriteUtf8(copy, hashing);
         }
 
-        return "sha256:" + Convert.ToHexStringLower(sha256.Hash!);
+        return TranscriptSources.HashText(sha256.Hash!);
     }
 
     /// <summary>Adds <paramref name="transcript"/> unless the store already has it; returns its id, or null when it was already there.</summary>
@@ -218,27 +225,29 @@ public sealed class TranscriptImporter
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(importedFrom);
-        var storeHadConversations = _storeHadConversations.Value; // counted before this import's first write
+        var storedBefore = _storedBefore.Value; // read before this import's first write
         var hash = ContentHash(transcript);
         var earlierSource = transcript.Metadata.TryGetValue(TranscriptMetadataKeys.Source, out var own) ? own
-            : transcript.Metadata.TryGetValue(UniversalBackroomsReader.FormatKey, out var format) && format == UniversalBackroomsReader.FormatName ? file
+            : UniversalBackroomsReader.IsReadFromALog(transcript) ? file
             : null;
         transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
         transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
         if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null
             || (earlierSource is not null
-                && await storeHadConversations.ConfigureAwait(false)
+                && await storedBefore.ConfigureAwait(false) is not null
                 && await _store.FindByContentHashAsync(HashOf(transcript, earlierSource), cancellationToken).ConfigureAwait(false) is not null))
         {
             return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
         }
 
         if (transcript.Metadata.TryGetValue(StoreMetadataKeys.ImportedFile, out var importedFile)
-            && await storeHadConversations.ConfigureAwait(false)
-            && await _store.FindByImportedFileAsync(importedFile, cancellationToken).ConfigureAwait(false) is not null)
+            && await storedBefore.ConfigureAwait(false) is { } upTo
+            && await _store.FindByImportedFileAsync(importedFile, upTo, cancellationToken).ConfigureAwait(false) is not null)
         {
-            // The same bytes, read differently now than when they were imported (a newer reader, metadata beside them):
-            // kept as they were stored, not added a second time.
+            // The same bytes, read differently now than by an earlier import (a newer reader, metadata beside them): kept
+            // as they were stored, not added a second time. (What this import stored is not looked at: two copies of one
+            // file that read differently, by their names or folders, are two conversations.)
+            _filesReadDifferently.TryAdd(TranscriptSources.FileOf(importedFile), 0);
             return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null, ReadDifferently: true);
         }
 

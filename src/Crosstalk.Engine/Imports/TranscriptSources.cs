@@ -26,8 +26,8 @@ public static class TranscriptSources
     /// <param name="files">The files, as <see cref="Collect"/> gives them.</param>
     /// <param name="skipped">Told, in one line, of each file (or row) that could not be read.</param>
     /// <param name="fingerprint">Whether each transcript is marked with the file it came from, by content
-    /// (<see cref="StoreMetadataKeys.ImportedFile"/>: a hash of the file's bytes, taken before they are read, and the
-    /// transcript's place in the file), as an import keeps it.</param>
+    /// (<see cref="StoreMetadataKeys.ImportedFile"/>: a hash of the file's bytes, taken before they are read, the file's
+    /// name, and the transcript's place in the file), as an import keeps it.</param>
     /// <param name="cancellationToken">Stops the reading.</param>
     public static async IAsyncEnumerable<(string File, Transcript Transcript)> ReadAsync(
         IReadOnlyList<string> files, Action<string> skipped, bool fingerprint = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -50,7 +50,7 @@ public static class TranscriptSources
             await using var rows = ReadParquetAsync(file, skipped, cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (await rows.MoveNextAsync())
             {
-                Mark(rows.Current, hash, ++place);
+                Mark(rows.Current, file, hash, ++place);
                 if (Storable(file, rows.Current, skipped))
                 {
                     yield return (file, rows.Current);
@@ -58,6 +58,12 @@ public static class TranscriptSources
             }
         }
     }
+
+    /// <summary>How Crosstalk writes a SHA-256 hash: <c>sha256:</c> and the hash in lower-case hex.</summary>
+    internal static string HashText(ReadOnlySpan<byte> sha256) => "sha256:" + Convert.ToHexStringLower(sha256);
+
+    /// <summary>The file part of a <see cref="StoreMetadataKeys.ImportedFile"/> (its bytes and name, without the place in it).</summary>
+    internal static string FileOf(string importedFile) => importedFile[..Math.Max(0, importedFile.LastIndexOf('#'))];
 
     // The file's bytes as read now: taken before the file is read, so that a file that grows in between (a log still being
     // written) is marked with less than was read, and the whole file, read later, is not taken for this reading. Null when
@@ -67,7 +73,7 @@ public static class TranscriptSources
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
-            return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+            return HashText(SHA256.HashData(stream));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -75,11 +81,16 @@ public static class TranscriptSources
         }
     }
 
-    private static void Mark(Transcript transcript, string? fileHash, int place)
+    // The file by its bytes and its name (a reader may take something from the name: a UniversalBackrooms log's models), and
+    // the transcript's place in it: where the reader says it was (a JSONL line, an Inspect sample and epoch), else its
+    // number in what the reader gave, so that a newer reader that gives more or fewer of a file's rows still points at
+    // the same ones.
+    private static void Mark(Transcript transcript, string file, string? fileHash, int number)
     {
         if (fileHash is not null)
         {
-            transcript.Metadata[StoreMetadataKeys.ImportedFile] = string.Create(CultureInfo.InvariantCulture, $"{fileHash}#{place}");
+            var place = transcript.Metadata.TryGetValue(TranscriptMetadataKeys.SourceLocation, out var at) ? at : number.ToString(CultureInfo.InvariantCulture);
+            transcript.Metadata[StoreMetadataKeys.ImportedFile] = $"{fileHash} {Path.GetFileName(file)}#{place}";
         }
     }
 
@@ -202,7 +213,7 @@ public static class TranscriptSources
                     var transcripts = ReadFile(file, backroomsMetadata).ToList();
                     for (var i = 0; i < transcripts.Count; i++)
                     {
-                        Mark(transcripts[i], hash, i + 1);
+                        Mark(transcripts[i], file, hash, i + 1);
                     }
 
                     return (file, transcripts, (string?)null);

@@ -250,16 +250,18 @@ internal abstract partial class SqlTranscriptStore
     }
 
     private async Task<long?> FindByContentHashCoreAsync(string contentHash, CancellationToken cancellationToken) =>
-        await FindOneAsync("SELECT id FROM conversations WHERE content_hash = @key", contentHash, cancellationToken);
+        await FindOneAsync("content_hash", contentHash, long.MaxValue, cancellationToken);
 
-    private async Task<long?> FindByImportedFileCoreAsync(string importedFile, CancellationToken cancellationToken) =>
-        await FindOneAsync("SELECT id FROM conversations WHERE imported_file = @key ORDER BY id LIMIT 1", importedFile, cancellationToken);
+    private async Task<long?> FindByImportedFileCoreAsync(string importedFile, long storedUpTo, CancellationToken cancellationToken) =>
+        await FindOneAsync("imported_file", importedFile, storedUpTo, cancellationToken);
 
-    private async Task<long?> FindOneAsync(string sql, string key, CancellationToken cancellationToken)
+    // The first conversation (up to an id) whose indexed column holds the key.
+    private async Task<long?> FindOneAsync(string column, string key, long upTo, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, sql);
+        await using var command = Command(connection, null, $"SELECT id FROM conversations WHERE {column} = @key AND id <= @upTo ORDER BY id LIMIT 1");
         AddText(command, "key", key);
+        AddInt64(command, "upTo", upTo);
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
     }
 

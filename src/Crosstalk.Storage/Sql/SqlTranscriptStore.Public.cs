@@ -248,10 +248,10 @@ internal abstract partial class SqlTranscriptStore
     }
 
     /// <inheritdoc />
-    public Task<long?> FindByImportedFileAsync(string importedFile, CancellationToken cancellationToken = default)
+    public Task<long?> FindByImportedFileAsync(string importedFile, long storedUpTo, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(importedFile);
-        return RetriedAsync(token => FindByImportedFileCoreAsync(importedFile, token), cancellationToken);
+        return RetriedAsync(token => FindByImportedFileCoreAsync(importedFile, storedUpTo, token), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -101,28 +101,24 @@ public sealed class TranscriptImporterTests
     }
 
     [Fact]
-    public async Task ImportThenExport_ALogIsNamedRelativeToTheFolder_AndNoPathOfThisMachineIsKept()
+    public async Task ImportThenExport_ALogIsNamedRelativeToTheFolder_AndNoPathOfThisMachineNorTheStoresBookkeepingIsKept()
     {
         var folder = EngineHarness.NewFolder();
-        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
+        var path = Path.Combine(folder, "logs", "gpt5_k2_cli_20250905_164241.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
-        var older = Path.Combine(folder, "older", "gpt5_k2_cli_20250906_101010.txt");
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
 
-        // What an earlier version stored: the reader's full path as "source" beside the file it was imported from.
-        var earlier = UniversalBackroomsReader.Read("### GPT-5 1 ###\nls\n", older);
-        earlier.Metadata[TranscriptMetadataKeys.Source] = older;
-        earlier.Metadata[TranscriptMetadataKeys.ImportedFrom] = "older/gpt5_k2_cli_20250906_101010.txt";
-        await store.CreateConversationAsync(null, earlier, null);
-
         var importer = new TranscriptImporter(store);
-        await importer.ImportAsync(TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s)), file => Path.GetRelativePath(folder, file), "import", folder);
+        await importer.ImportAsync(TranscriptSources.ReadAsync(TranscriptSources.Collect(folder), s => Assert.Fail(s), fingerprint: true), file => Path.GetRelativePath(folder, file), "import", folder);
         Assert.Equal(1, importer.Imported);
+        Assert.StartsWith("sha256:", (await store.GetTranscriptAsync(1))!.Metadata[StoreMetadataKeys.ImportedFile], StringComparison.Ordinal);
 
         var (out_, result, _) = await Exports.ExportFixture.ExportAsync(store, ExportFormats.Jsonl);
-        var exported = TranscriptFile.ReadAll(Path.Combine(out_, result.Files[0])).ToList();
-        Assert.Equal(["gpt5_k2_cli_20250905_164241.txt", "older/gpt5_k2_cli_20250906_101010.txt"], exported.Select(t => t.Metadata[Provenance.Source]).Order(StringComparer.Ordinal));
-        Assert.All(exported, t => Assert.DoesNotContain(t.Metadata.Values, value => value.Contains(folder, StringComparison.Ordinal)));
+        var exported = Assert.Single(TranscriptFile.ReadAll(Path.Combine(out_, result.Files[0])));
+        Assert.Equal(Path.Combine("logs", "gpt5_k2_cli_20250905_164241.txt"), exported.Metadata[Provenance.Source]);
+        Assert.DoesNotContain(exported.Metadata.Values, value => value.Contains(folder, StringComparison.Ordinal));
+        Assert.DoesNotContain(exported.Metadata.Keys, key => key is StoreMetadataKeys.ImportedFile or StoreMetadataKeys.ContentHash or TranscriptMetadataKeys.Source);
     }
 
     [Fact]
@@ -160,6 +156,40 @@ public sealed class TranscriptImporterTests
         var grown = await ImportAsync();
         Assert.Equal((1, 0, 0), (grown.Imported, grown.AlreadyStored, grown.ReadDifferently));
         Assert.Equal(2, await store.CountConversationsAsync(ConversationQuery.All));
+    }
+
+    [Fact]
+    public async Task ImportAgain_ACorpusReadDifferently_IsCountedAsOneFile_AndANewRowIsStillAdded()
+    {
+        // A ShareGPT corpus of three rows, imported by a reader that read it differently; then again with a fourth row.
+        var folder = EngineHarness.NewFolder();
+        var path = Path.Combine(folder, "corpus.jsonl");
+        string Row(int i) => $$"""{"conversations": [{"from": "human", "value": "question {{i}}"}, {"from": "gpt", "value": "answer {{i}}"}]}""";
+        File.WriteAllText(path, string.Join("\n", Enumerable.Range(1, 3).Select(Row)) + "\n");
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        async Task<TranscriptImporter> ImportAsync(Func<Transcript, Transcript>? readBy = null)
+        {
+            var importer = new TranscriptImporter(store);
+            await importer.ImportAsync(
+                TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint: true).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
+                file => Path.GetFileName(file),
+                "import",
+                folder);
+            return importer;
+        }
+
+        Assert.Equal(3, (await ImportAsync(t =>
+        {
+            t.Metadata["readBy"] = "an earlier version";
+            return t;
+        })).Imported);
+        var again = await ImportAsync();
+        Assert.Equal((0, 3, 3, 1), (again.Imported, again.AlreadyStored, again.ReadDifferently, again.FilesReadDifferently));
+
+        // Another row changes the file's bytes: each row is then new to the store (the file is another file).
+        File.AppendAllText(path, Row(4) + "\n");
+        var grown = await ImportAsync();
+        Assert.Equal((4, 0), (grown.Imported, grown.ReadDifferently));
     }
 
     [Fact]

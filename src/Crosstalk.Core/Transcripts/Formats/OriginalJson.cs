@@ -87,7 +87,7 @@ public static class OriginalJson
         foreach (var (key, where) in unknown.Take(5))
         {
             transcript.ReadWarnings.Add(
-                $"{path ?? "transcript"}: the key '{Cut(key)}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored");
+                $"{path ?? "transcript"}: the key '{ErrorText.Excerpt(key)}'{where} is not one the original system writes (model_a, model_b, initial_message, messages with role, content and speaker, started_at, ended_at); it is ignored");
         }
 
         // The role is not read (the speaker says who spoke), but one the original never wrote is said, not passed over.
@@ -97,13 +97,11 @@ public static class OriginalJson
         foreach (var (role, message) in roles.Take(5))
         {
             transcript.ReadWarnings.Add(
-                $"{path ?? "transcript"}: message {message}'s role '{Cut(role!)}' is not one the original system writes (user, assistant); it is ignored");
+                $"{path ?? "transcript"}: message {message}'s role '{ErrorText.Excerpt(role)}' is not one the original system writes (user, assistant); it is ignored");
         }
 
         return transcript;
     }
-
-    private static string Cut(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>Reads the original system's JSON from a file.</summary>
     public static Transcript ReadFile(string path) => Read(AtomicFile.ReadAllText(path), path);

@@ -184,7 +184,7 @@ internal sealed class SeedMarkdownParser
                 field = close >= 0 ? field[..close] : field;
                 transcript.ReadWarnings.Add(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{_path ?? "transcript"}:{line}: the header field '{(field.Length <= 40 ? field.ToString() : string.Concat(field[..40], "…"))}' is not one this reader knows (Started:, Ended:, Messages:); its line is ignored"));
+                    $"{_path ?? "transcript"}:{line}: the header field '{ErrorText.Excerpt(field)}' is not one this reader knows (Started:, Ended:, Messages:); its line is ignored"));
                 lastHeaderEnd = lineEnd;
             }
             else

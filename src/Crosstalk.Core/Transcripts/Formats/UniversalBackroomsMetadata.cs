@@ -111,7 +111,7 @@ public sealed record UniversalBackroomsMetadata(
     private static string Shown(JsonElement value)
     {
         var raw = value.GetRawText();
-        return ErrorText.OneLine(raw.Length <= 40 ? raw : raw[..40] + "…");
+        return ErrorText.OneLine(ErrorText.Excerpt(raw));
     }
 
     private static DateTimeOffset? Time(JsonElement root, string name) =>

@@ -80,11 +80,16 @@ public static class UniversalBackroomsReader
         return false;
     }
 
-    /// <summary>The metadata key that says a transcript was read from a UniversalBackrooms log.</summary>
-    public const string FormatKey = "format";
+    // What a transcript read from a log says it is (its "format" metadata).
+    private const string FormatKey = "format";
+    private const string FormatName = "universal-backrooms";
 
-    /// <summary>The value of <see cref="FormatKey"/> for a UniversalBackrooms log.</summary>
-    public const string FormatName = "universal-backrooms";
+    /// <summary>Whether <paramref name="transcript"/> was read from a UniversalBackrooms log (by this reader, now or when it was imported).</summary>
+    public static bool IsReadFromALog(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return transcript.Metadata.TryGetValue(FormatKey, out var format) && format == FormatName;
+    }
 
     /// <summary>Reads one log.</summary>
     /// <param name="text">The log's text.</param>

@@ -118,7 +118,7 @@ public static class ChatBridgeMarkdown
                 var line = Array.FindIndex(lines, 0, conversation, l => l.StartsWith("**Started:**", StringComparison.Ordinal)) + 1;
                 transcript.ReadWarnings.Add(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{path ?? "transcript"}:{line}: the Started time '{(started.Length <= 40 ? started : started[..40] + "…")}' is not yyyy-MM-dd HH:mm:ss; the first message's time is taken as the start"));
+                    $"{path ?? "transcript"}:{line}: the Started time '{ErrorText.Excerpt(started)}' is not yyyy-MM-dd HH:mm:ss; the first message's time is taken as the start"));
             }
         }
 
