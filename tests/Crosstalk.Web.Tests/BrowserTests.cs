@@ -59,7 +59,10 @@ public sealed class BrowserTests(WebFixture web)
         await WebFixture.ScreenshotAsync(page, "search");
 
         await hits.First.Locator("a").First.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/c/" + web.Seed000Id.ToString(CultureInfo.InvariantCulture) + "#m", StringComparison.Ordinal));
+
+        // The message is what is waited for, not the page's load event (which once never came under the whole suite's
+        // load, with the page there and the network idle): the locator waits until the message is on the page.
+        await page.WaitForURLAsync(url => url.Contains("/c/" + web.Seed000Id.ToString(CultureInfo.InvariantCulture) + "#m", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         var fragment = new Uri(page.Url).Fragment;
         Assert.Contains("genderotidural", await page.Locator(fragment).InnerTextAsync(), StringComparison.Ordinal);
         await page.Context.CloseAsync();
