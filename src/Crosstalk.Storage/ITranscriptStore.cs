@@ -173,6 +173,13 @@ public interface ITranscriptStore : IAsyncDisposable
     Task<long?> FindByImportedFileAsync(string importedFile, long storedUpTo, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Records, in one transaction, the file (<see cref="StoreMetadataKeys.ImportedFile"/>) of each given conversation that
+    /// has none (one an earlier version imported, found again by its content), so that a later, different reading of the
+    /// file is known; returns how many were recorded. A conversation that has a file keeps it.
+    /// </summary>
+    Task<int> KeepImportedFilesAsync(IReadOnlyList<KeyValuePair<long, string>> files, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deletes a conversation with its messages and analysis. Forks of it keep their own copies of the messages they
     /// share and no longer name it as their parent.
     /// </summary>

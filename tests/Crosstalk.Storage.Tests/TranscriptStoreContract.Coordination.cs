@@ -241,6 +241,23 @@ public abstract partial class TranscriptStoreContract
     }
 
     [Fact]
+    public async Task KeepImportedFiles_GivesAFileOnlyToConversationsWithout()
+    {
+        // One imported by an earlier version (no file kept), one with its file.
+        var earlier = await Store.CreateConversationAsync(null, Header("A", null, "B", null), null);
+        var withFile = Header("A", null, "B", null);
+        withFile.Metadata[StoreMetadataKeys.ImportedFile] = "sha256:kept#1";
+        var kept = await Store.CreateConversationAsync(null, withFile, null);
+
+        var recorded = await Store.KeepImportedFilesAsync([KeyValuePair.Create(earlier, "sha256:found#1"), KeyValuePair.Create(kept, "sha256:other#1")]);
+
+        Assert.Equal(1, recorded);
+        Assert.Equal(earlier, await Store.FindByImportedFileAsync("sha256:found#1", storedUpTo: long.MaxValue));
+        Assert.Equal(kept, await Store.FindByImportedFileAsync("sha256:kept#1", storedUpTo: long.MaxValue));
+        Assert.Null(await Store.FindByImportedFileAsync("sha256:other#1", storedUpTo: long.MaxValue));
+    }
+
+    [Fact]
     public async Task Upgrade_AnImportedLogsFullPathKeptByAnEarlierVersion_IsDropped_AndItsAnalysisNamesTheFileAsImported()
     {
         // What an earlier version stored of an imported UniversalBackrooms log: its reader's full path beside the file as

@@ -232,12 +232,15 @@ public sealed class TranscriptImporter
             : null;
         transcript.Metadata[TranscriptMetadataKeys.ImportedFrom] = importedFrom;
         transcript.Metadata[StoreMetadataKeys.ContentHash] = hash;
-        if (await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false) is not null
-            || (earlierSource is not null
-                && await storedBefore.ConfigureAwait(false) is not null
-                && await _store.FindByContentHashAsync(HashOf(transcript, earlierSource), cancellationToken).ConfigureAwait(false) is not null))
+        var found = await _store.FindByContentHashAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (found is null && earlierSource is not null && await storedBefore.ConfigureAwait(false) is not null)
         {
-            return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null);
+            found = await _store.FindByContentHashAsync(HashOf(transcript, earlierSource), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (found is not null)
+        {
+            return new PreparedTranscript(transcript, hash, Stored: true, Analysis: null, Found: found);
         }
 
         if (transcript.Metadata.TryGetValue(StoreMetadataKeys.ImportedFile, out var importedFile)
@@ -270,6 +273,14 @@ public sealed class TranscriptImporter
         ArgumentNullException.ThrowIfNull(batch);
         var ids = new long?[batch.Count];
         var added = new List<int>(batch.Count);
+
+        // What an earlier version imported, found again by its content, learns the file it is read from (it kept none), so
+        // that a later, different reading of the file is known.
+        await _store.KeepImportedFilesAsync(
+            [.. batch.Where(p => p.Found is not null && p.Transcript.Metadata.ContainsKey(StoreMetadataKeys.ImportedFile))
+                .Select(p => KeyValuePair.Create(p.Found!.Value, p.Transcript.Metadata[StoreMetadataKeys.ImportedFile]))],
+            cancellationToken).ConfigureAwait(false);
+
         for (var i = 0; i < batch.Count; i++)
         {
             // Found when prepared, or added earlier in this import (the same conversation twice): an import never
@@ -371,4 +382,5 @@ public sealed class TranscriptImporter
 /// analyzer could not take it (the import goes on without one, and a later catch-up tries again).</param>
 /// <param name="ReadDifferently">Whether it was found as read from a file an earlier import read, which this version reads
 /// differently (<see cref="TranscriptImporter.ReadDifferently"/>).</param>
-public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, AnalysisRecord? Analysis, bool ReadDifferently = false);
+/// <param name="Found">The stored conversation it was found to be by its content, if it was.</param>
+public sealed record PreparedTranscript(Transcript Transcript, string Hash, bool Stored, AnalysisRecord? Analysis, bool ReadDifferently = false, long? Found = null);

@@ -265,6 +265,48 @@ internal abstract partial class SqlTranscriptStore
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
     }
 
+    private Task<int> KeepImportedFilesCoreAsync(IReadOnlyList<KeyValuePair<long, string>> files, CancellationToken cancellationToken) =>
+        InWriteTransactionAsync(
+            async (connection, transaction, token) =>
+            {
+                // Which have none, a few hundred ids to a query: an import found again costs a read, not a write per conversation.
+                var without = new List<KeyValuePair<long, string>>();
+                foreach (var chunk in files.Chunk(500))
+                {
+                    await using var select = Command(connection, transaction, "");
+                    var names = new List<string>(chunk.Length);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        names.Add("@id" + i.ToString(CultureInfo.InvariantCulture));
+                        AddInt64(select, "id" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Key);
+                    }
+
+                    select.CommandText = $"SELECT id FROM conversations WHERE imported_file IS NULL AND id IN ({string.Join(", ", names)})";
+                    var ids = new HashSet<long>();
+                    await using (var reader = await select.ExecuteReaderAsync(token))
+                    {
+                        while (await reader.ReadAsync(token))
+                        {
+                            ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+                        }
+                    }
+
+                    without.AddRange(chunk.Where(f => ids.Contains(f.Key)));
+                }
+
+                var kept = 0;
+                foreach (var (id, file) in without)
+                {
+                    await using var update = Command(connection, transaction, "UPDATE conversations SET imported_file = @file WHERE id = @id AND imported_file IS NULL");
+                    AddInt64(update, "id", id);
+                    AddText(update, "file", file);
+                    kept += await update.ExecuteNonQueryAsync(token);
+                }
+
+                return kept;
+            },
+            cancellationToken);
+
     private Task<bool> DeleteConversationCoreAsync(long conversationId, CancellationToken cancellationToken) =>
         InWriteTransactionAsync(
             async (connection, transaction, token) =>

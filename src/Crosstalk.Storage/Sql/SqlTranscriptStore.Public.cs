@@ -255,6 +255,13 @@ internal abstract partial class SqlTranscriptStore
     }
 
     /// <inheritdoc />
+    public Task<int> KeepImportedFilesAsync(IReadOnlyList<KeyValuePair<long, string>> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return files.Count == 0 ? Task.FromResult(0) : RetriedAsync(token => KeepImportedFilesCoreAsync(files, token), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteConversationAsync(long conversationId, CancellationToken cancellationToken = default) =>
         RetriedAsync(token => DeleteConversationCoreAsync(conversationId, token), cancellationToken);
 

@@ -159,6 +159,37 @@ public sealed class TranscriptImporterTests
     }
 
     [Fact]
+    public async Task ImportAgain_WhatAnEarlierVersionImported_LearnsItsFile_SoALaterReadingIsKnown()
+    {
+        var folder = EngineHarness.NewFolder();
+        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
+        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+        async Task<TranscriptImporter> ImportAsync(bool fingerprint, Func<Transcript, Transcript>? readBy = null)
+        {
+            var importer = new TranscriptImporter(store);
+            await importer.ImportAsync(
+                TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
+                file => Path.GetFileName(file),
+                "import",
+                folder);
+            return importer;
+        }
+
+        // An earlier version kept no file; this one, finding the conversation again by its content, records it.
+        Assert.Equal(1, (await ImportAsync(fingerprint: false)).Imported);
+        Assert.Equal((0, 1), ((await ImportAsync(fingerprint: true)) is var again ? (again.Imported, again.AlreadyStored) : default));
+
+        var later = await ImportAsync(fingerprint: true, t =>
+        {
+            t.Metadata["readBy"] = "a later version";
+            return t;
+        });
+
+        Assert.Equal((0, 1, 1), (later.Imported, later.AlreadyStored, later.ReadDifferently));
+    }
+
+    [Fact]
     public async Task ImportAgain_ACorpusReadDifferently_IsCountedAsOneFile_AndANewRowIsStillAdded()
     {
         // A ShareGPT corpus of three rows, imported by a reader that read it differently; then again with a fourth row.
