@@ -128,32 +128,17 @@ public sealed class TranscriptImporterTests
         var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
         File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
-        async Task<TranscriptImporter> ImportAsync(Func<Transcript, Transcript>? readBy = null)
-        {
-            var importer = new TranscriptImporter(store);
-            await importer.ImportAsync(
-                TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint: true).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
-                file => Path.GetRelativePath(folder, file),
-                "import",
-                folder);
-            return importer;
-        }
-
         // What an earlier version stored of this file: the same bytes, read differently.
-        var earlier = await ImportAsync(t =>
-        {
-            t.Metadata["readBy"] = "an earlier version";
-            return t;
-        });
+        var earlier = await ImportFileAsync(store, path, ReadByAnotherVersion);
         Assert.Equal(1, earlier.Imported);
 
-        var again = await ImportAsync();
+        var again = await ImportFileAsync(store, path);
 
         Assert.Equal((0, 1, 1), (again.Imported, again.AlreadyStored, again.ReadDifferently));
 
         // A file that changed (a log that went on) is another conversation.
         File.AppendAllText(path, "\n### GPT-5 1 ###\nls\n");
-        var grown = await ImportAsync();
+        var grown = await ImportFileAsync(store, path);
         Assert.Equal((1, 0, 0), (grown.Imported, grown.AlreadyStored, grown.ReadDifferently));
         Assert.Equal(2, await store.CountConversationsAsync(ConversationQuery.All));
     }
@@ -165,26 +150,12 @@ public sealed class TranscriptImporterTests
         var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
         File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
-        async Task<TranscriptImporter> ImportAsync(bool fingerprint, Func<Transcript, Transcript>? readBy = null)
-        {
-            var importer = new TranscriptImporter(store);
-            await importer.ImportAsync(
-                TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
-                file => Path.GetFileName(file),
-                "import",
-                folder);
-            return importer;
-        }
-
         // An earlier version kept no file; this one, finding the conversation again by its content, records it.
-        Assert.Equal(1, (await ImportAsync(fingerprint: false)).Imported);
-        Assert.Equal((0, 1), ((await ImportAsync(fingerprint: true)) is var again ? (again.Imported, again.AlreadyStored) : default));
+        Assert.Equal(1, (await ImportFileAsync(store, path, fingerprint: false)).Imported);
+        var again = await ImportFileAsync(store, path);
+        Assert.Equal((0, 1), (again.Imported, again.AlreadyStored));
 
-        var later = await ImportAsync(fingerprint: true, t =>
-        {
-            t.Metadata["readBy"] = "a later version";
-            return t;
-        });
+        var later = await ImportFileAsync(store, path, ReadByAnotherVersion);
 
         Assert.Equal((0, 1, 1), (later.Imported, later.AlreadyStored, later.ReadDifferently));
     }
@@ -198,29 +169,33 @@ public sealed class TranscriptImporterTests
         string Row(int i) => $$"""{"conversations": [{"from": "human", "value": "question {{i}}"}, {"from": "gpt", "value": "answer {{i}}"}]}""";
         File.WriteAllText(path, string.Join("\n", Enumerable.Range(1, 3).Select(Row)) + "\n");
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
-        async Task<TranscriptImporter> ImportAsync(Func<Transcript, Transcript>? readBy = null)
-        {
-            var importer = new TranscriptImporter(store);
-            await importer.ImportAsync(
-                TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint: true).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
-                file => Path.GetFileName(file),
-                "import",
-                folder);
-            return importer;
-        }
-
-        Assert.Equal(3, (await ImportAsync(t =>
-        {
-            t.Metadata["readBy"] = "an earlier version";
-            return t;
-        })).Imported);
-        var again = await ImportAsync();
+        Assert.Equal(3, (await ImportFileAsync(store, path, ReadByAnotherVersion)).Imported);
+        var again = await ImportFileAsync(store, path);
         Assert.Equal((0, 3, 3, 1), (again.Imported, again.AlreadyStored, again.ReadDifferently, again.FilesReadDifferently));
 
         // Another row changes the file's bytes: each row is then new to the store (the file is another file).
         File.AppendAllText(path, Row(4) + "\n");
-        var grown = await ImportAsync();
+        var grown = await ImportFileAsync(store, path);
         Assert.Equal((4, 0), (grown.Imported, grown.ReadDifferently));
+    }
+
+    // Imports one file as 'crosstalk import' does (marked with the file it came from, unless told not to, as earlier
+    // versions did not), each transcript first passed through readBy: how another version of the reader would read it.
+    private static async Task<TranscriptImporter> ImportFileAsync(ITranscriptStore store, string path, Func<Transcript, Transcript>? readBy = null, bool fingerprint = true)
+    {
+        var importer = new TranscriptImporter(store);
+        await importer.ImportAsync(
+            TranscriptSources.ReadAsync(TranscriptSources.Collect(path), s => Assert.Fail(s), fingerprint).Select(read => (read.File, (readBy ?? (t => t))(read.Transcript))),
+            file => Path.GetFileName(file),
+            "import",
+            Path.GetDirectoryName(path)!);
+        return importer;
+    }
+
+    private static Transcript ReadByAnotherVersion(Transcript transcript)
+    {
+        transcript.Metadata["readBy"] = "another version";
+        return transcript;
     }
 
     [Fact]
