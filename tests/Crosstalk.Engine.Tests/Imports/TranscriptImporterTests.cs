@@ -128,6 +128,7 @@ public sealed class TranscriptImporterTests
         var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
         File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+
         // What an earlier version stored of this file: the same bytes, read differently.
         var earlier = await ImportFileAsync(store, path, ReadByAnotherVersion);
         Assert.Equal(1, earlier.Imported);
@@ -150,6 +151,7 @@ public sealed class TranscriptImporterTests
         var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
         File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
+
         // An earlier version kept no file; this one, finding the conversation again by its content, records it.
         Assert.Equal(1, (await ImportFileAsync(store, path, fingerprint: false)).Imported);
         var again = await ImportFileAsync(store, path);
