@@ -61,7 +61,6 @@ public sealed partial class StoredAnalyses
             transcript.Messages.Count,
             facts,
             JsonSerializer.Serialize(analysis, AnalysisJsonContext.Default.TranscriptAnalysis));
-
     }
 
     /// <summary>

@@ -44,7 +44,6 @@ public static class Provenance
         metadata.Remove(TranscriptMetadataKeys.ImportedFrom, out var importedFrom);
         metadata.Remove(StoreMetadataKeys.ContentHash);
         metadata.Remove(StoreMetadataKeys.ImportedFile);
-
         if (!carried)
         {
             // Made here, or imported from a file that carried no provenance: this store is where it came from.
