@@ -104,9 +104,7 @@ public sealed class TranscriptImporterTests
     public async Task ImportThenExport_ALogIsNamedRelativeToTheFolder_AndNoPathOfThisMachineNorTheStoresBookkeepingIsKept()
     {
         var folder = EngineHarness.NewFolder();
-        var path = Path.Combine(folder, "logs", "gpt5_k2_cli_20250905_164241.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        NewLog(Directory.CreateDirectory(Path.Combine(folder, "logs")).FullName);
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
 
         var importer = new TranscriptImporter(store);
@@ -124,9 +122,7 @@ public sealed class TranscriptImporterTests
     [Fact]
     public async Task ImportAgain_AFileThisVersionReadsDifferently_IsNotAddedASecondTime_AndIsSaid()
     {
-        var folder = EngineHarness.NewFolder();
-        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
-        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        var path = NewLog(EngineHarness.NewFolder());
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
 
         // What an earlier version stored of this file: the same bytes, read differently.
@@ -147,9 +143,7 @@ public sealed class TranscriptImporterTests
     [Fact]
     public async Task ImportAgain_WhatAnEarlierVersionImported_LearnsItsFile_SoALaterReadingIsKnown()
     {
-        var folder = EngineHarness.NewFolder();
-        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
-        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        var path = NewLog(EngineHarness.NewFolder());
         await using var store = await TranscriptStore.OpenAsync(EngineHarness.NewDatabase());
 
         // An earlier version kept no file; this one, finding the conversation again by its content, records it.
@@ -179,6 +173,14 @@ public sealed class TranscriptImporterTests
         File.AppendAllText(path, Row(4) + "\n");
         var grown = await ImportFileAsync(store, path);
         Assert.Equal((4, 0), (grown.Imported, grown.ReadDifferently));
+    }
+
+    // A two-message UniversalBackrooms log in the folder, named as the tool names logs; returns its path.
+    private static string NewLog(string folder)
+    {
+        var path = Path.Combine(folder, "gpt5_k2_cli_20250905_164241.txt");
+        File.WriteAllText(path, "### GPT-5 1 ###\nwhoami\n\n### Kimi K2 2 ###\nroot\n");
+        return path;
     }
 
     // Imports one file as 'crosstalk import' does (marked with the file it came from, unless told not to, as earlier
