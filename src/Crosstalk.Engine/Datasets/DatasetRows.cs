@@ -1,5 +1,6 @@
 using System.Globalization;
 using Crosstalk.Analysis;
+using Crosstalk.Analysis.Judge;
 using Crosstalk.Engine.Exports;
 using Crosstalk.Engine.Plans;
 using Crosstalk.Transcripts;
@@ -9,8 +10,6 @@ namespace Crosstalk.Engine.Datasets;
 /// <summary>Turns an exported conversation into a <see cref="DatasetRow"/> and a row back into the same transcript.</summary>
 public static class DatasetRows
 {
-    private const string JudgePrefix = "judge.";
-
     /// <summary>The row of a conversation whose metadata carries its <see cref="Provenance"/>.</summary>
     public static DatasetRow From(Transcript transcript, ConversationPlan? plan, TranscriptAnalysis analysis)
     {
@@ -111,9 +110,9 @@ public static class DatasetRows
                 continue;
             }
 
-            if (key.StartsWith(JudgePrefix, StringComparison.Ordinal) && key.IndexOf('.', JudgePrefix.Length) is var dot and > 0)
+            if (JudgeScorer.TryParseMetadataKey(key, out var rubric, out var model))
             {
-                row.Judges.Add(new DatasetJudge { Rubric = key[JudgePrefix.Length..dot], Model = key[(dot + 1)..], Results = value });
+                row.Judges.Add(new DatasetJudge { Rubric = rubric, Model = model, Results = value });
                 continue;
             }
 
@@ -179,7 +178,7 @@ public static class DatasetRows
 
         foreach (var judge in row.Judges)
         {
-            transcript.Metadata[Crosstalk.Analysis.Judge.JudgeScorer.MetadataKey(judge.Rubric, judge.Model)] = judge.Results;
+            transcript.Metadata[JudgeScorer.MetadataKey(judge.Rubric, judge.Model)] = judge.Results;
         }
 
         transcript.Metadata[Provenance.Conversation] = row.ConversationId.ToString(CultureInfo.InvariantCulture);

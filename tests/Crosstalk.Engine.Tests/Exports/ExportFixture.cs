@@ -65,7 +65,8 @@ internal sealed class ExportFixture : IAsyncDisposable
             JudgeScorer.Attach(transcript, [new JudgeResult("topic-label", "openai:gpt-4.1-mini", null, answer.RootElement.Clone(), Cached: false)]);
         }
 
-        await engine.Store.SetConversationMetadataAsync(judged, "judge.topic-label.openai:gpt-4.1-mini", transcript.Metadata["judge.topic-label.openai:gpt-4.1-mini"]);
+        var key = JudgeScorer.MetadataKey("topic-label", "openai:gpt-4.1-mini");
+        await engine.Store.SetConversationMetadataAsync(judged, key, transcript.Metadata[key]);
 
         var started = new DateTimeOffset(2026, 11, 30, 9, 15, 0, TimeSpan.FromHours(1));
         var single = new Transcript

@@ -83,7 +83,18 @@ public sealed class JudgeScorer
     }
 
     /// <summary>The metadata key a judge's results of a rubric are kept under (<see cref="Attach"/>): <c>judge.{rubric}.{model}</c>.</summary>
-    public static string MetadataKey(string rubricId, string model) => $"judge.{rubricId}.{model}";
+    public static string MetadataKey(string rubricId, string model) => MetadataPrefix + rubricId + "." + model;
+
+    /// <summary>The rubric and model a <see cref="MetadataKey"/> names; false for a key that is not one.</summary>
+    public static bool TryParseMetadataKey(string key, out string rubricId, out string model)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var dot = key.StartsWith(MetadataPrefix, StringComparison.Ordinal) ? key.IndexOf('.', MetadataPrefix.Length) : -1;
+        (rubricId, model) = dot > 0 ? (key[MetadataPrefix.Length..dot], key[(dot + 1)..]) : (string.Empty, string.Empty);
+        return dot > 0;
+    }
+
+    private const string MetadataPrefix = "judge.";
 
     /// <summary>
     /// Each judge's kept results of the rubric <paramref name="rubricId"/> in <paramref name="metadata"/>, in key order: the
