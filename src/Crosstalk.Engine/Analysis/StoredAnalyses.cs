@@ -70,7 +70,7 @@ public sealed partial class StoredAnalyses
     public static string? ReportedSource(Transcript transcript)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        return Meta(TranscriptMetadataKeys.ImportedFrom) ?? Meta(TranscriptMetadataKeys.Source) ?? Meta("log_file") ?? Meta(Plans.PlanMetadataKeys.Key);
+        return Meta(TranscriptMetadataKeys.ImportedFrom) ?? ConversationFacts.SourceOf(transcript) ?? Meta(Plans.PlanMetadataKeys.Key);
 
         string? Meta(string key) => transcript.Metadata.TryGetValue(key, out var value) ? value : null;
     }

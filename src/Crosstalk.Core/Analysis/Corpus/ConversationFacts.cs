@@ -44,6 +44,14 @@ public sealed record ConversationFacts(
     /// <summary>How many words and emoji of each seat's vocabulary the store keeps for the keyword tables.</summary>
     public const int StoredVocabulary = 100;
 
+    /// <summary>Where a transcript says it came from (its <c>source</c>, else a <c>log_file</c> its file carried), shown beside it in the tables.</summary>
+    public static string? SourceOf(Transcript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return transcript.Metadata.TryGetValue(TranscriptMetadataKeys.Source, out var source) ? source
+            : transcript.Metadata.TryGetValue("log_file", out source) ? source : null;
+    }
+
     /// <summary>The facts of <paramref name="transcript"/>, from its analysis.</summary>
     public static ConversationFacts From(Transcript transcript, TranscriptAnalysis analysis) => From(transcript, analysis, vocabularies: null);
 
@@ -92,11 +100,7 @@ public sealed record ConversationFacts(
                 vocabulary.Emoji));
         }
 
-        transcript.Metadata.TryGetValue(TranscriptMetadataKeys.Source, out var source);
-        if (source is null)
-        {
-            transcript.Metadata.TryGetValue("log_file", out source);
-        }
+        var source = SourceOf(transcript);
 
         return new ConversationFacts(
             analysis.Title,
