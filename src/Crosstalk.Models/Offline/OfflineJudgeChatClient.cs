@@ -82,7 +82,7 @@ public sealed class OfflineJudgeChatClient() : OfflineChatClient("offline:judge"
             return;
         }
 
-        var type = schema.TryGetProperty("type", out var t) ? (t.ValueKind == JsonValueKind.Array ? t[0].GetString() : t.GetString()) : "string";
+        var type = Types(schema).FirstOrDefault() ?? "string";
         switch (type)
         {
             case "integer" or "number":

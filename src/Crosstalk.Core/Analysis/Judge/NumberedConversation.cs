@@ -30,11 +30,6 @@ public static class NumberedConversation
     public static List<TranscriptMessage> Read(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        return ReadMessages(prompt);
-    }
-
-    private static List<TranscriptMessage> ReadMessages(string prompt)
-    {
         var start = prompt.IndexOf("<conversation>\n", StringComparison.Ordinal);
         var end = prompt.LastIndexOf("</conversation>", StringComparison.Ordinal);
         var wrapped = end >= 0;
